@@ -1,0 +1,80 @@
+import { z } from 'zod';
+
+/**
+ * Names reach host commands (as arguments, never through a shell) and file paths,
+ * so they are restricted to a hostname-like alphabet: no spaces, slashes or shell
+ * metacharacters, and no leading dash that a tool could read as an option.
+ */
+export const ResourceName = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9-]*$/,
+    'use letters, digits and dashes, starting with a letter or digit',
+  );
+
+export const Hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(
+    /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/,
+    'must be a valid hostname',
+  );
+
+export const Uuid = z.uuid();
+
+export const Ipv4 = z.ipv4();
+
+/** An IPv4 address with its prefix length, e.g. 10.0.3.5/24. */
+export const Ipv4Cidr = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'must look like 10.0.3.5/24')
+  .refine(
+    (s) => {
+      const [ip, prefix] = s.split('/') as [string, string];
+      return (
+        ip.split('.').every((octet) => Number(octet) <= 255) &&
+        Number(prefix) >= 8 &&
+        Number(prefix) <= 30
+      );
+    },
+    { message: 'octets must be 0-255 and the prefix 8-30' },
+  );
+
+export const Tag = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]*$/, 'use letters, digits and _ . : -');
+
+/** Every 4xx/5xx body from the agent and the API. */
+export const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .describe('one entry per invalid field, for validation errors'),
+  }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const ErrorCode = {
+  validation: 'validation_error',
+  notFound: 'not_found',
+  conflict: 'conflict',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  wrongState: 'wrong_state',
+  unsupported: 'unsupported',
+  hostError: 'host_error',
+  agentUnreachable: 'agent_unreachable',
+  internal: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** A request body that may be left out entirely (curl -X POST with no data): it then counts as {}. */
+export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);

@@ -1,0 +1,55 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ErrorCode, type ErrorBody } from '@berth/contracts';
+
+/** Anything thrown with a status and a code is answered as-is (AgentError, ApiError). */
+interface CodedError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+function isCoded(err: unknown): err is CodedError {
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as CodedError).status === 'number' &&
+    typeof (err as CodedError).code === 'string'
+  );
+}
+
+export function errorBody(code: string, message: string, issues?: ErrorBody['error']['issues']): ErrorBody {
+  return { error: { code, message, ...(issues ? { issues } : {}) } };
+}
+
+/**
+ * One error envelope for every 4xx/5xx: validation errors list each bad field, coded
+ * errors keep their status, and anything unexpected is a 500 that is logged.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | Error, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation.map((v) => ({
+        path: `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+        message: v.message ?? 'invalid',
+      }));
+      const where = (err as { validationContext?: string }).validationContext ?? 'request';
+      const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+      return reply.status(400).send(errorBody(ErrorCode.validation, `invalid ${where}: ${summary}`, issues));
+    }
+    if (isCoded(err) && err.status >= 400 && err.status < 600) {
+      if (err.status >= 500) request.log.error({ err }, err.message);
+      return reply.status(err.status).send(errorBody(err.code, err.message));
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      // Fastify's own 4xx: malformed JSON, body too large, wrong content type.
+      return reply.status(status).send(errorBody(ErrorCode.validation, err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send(errorBody(ErrorCode.internal, 'internal error; see the server log'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url}`)),
+  );
+}

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './sse.js';
+export * from './zod.js';
+export type { ZodTypeProvider } from 'fastify-type-provider-zod';
+export * from './event-bus.js';
