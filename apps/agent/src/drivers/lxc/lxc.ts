@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { exec, run, type RunResult } from '../../run.js';
+import { parseLxcInfo, uptimeFromProc, type LxcInfo } from './state.js';
+
+/** The lxc-* tools for one lxcpath; a container's LXC name is its CT ID. */
+export class Lxc {
+  constructor(readonly lxcpath: string) {}
+
+  private base(ctid: number): string[] {
+    return ['-P', this.lxcpath, '-n', String(ctid)];
+  }
+
+  async info(ctid: number): Promise<LxcInfo> {
+    const result = await exec('lxc-info', [...this.base(ctid), '-s', '-p', '-i']);
+    if (result.code !== 0) return { state: 'unknown', pid: null, ips: [] };
+    return parseLxcInfo(result.stdout);
+  }
+
+  async start(ctid: number): Promise<void> {
+    await run('lxc-start', [...this.base(ctid), '-d'], { timeoutMs: 60_000 });
+  }
+
+  /** Graceful with the template's halt signal, then killed after timeoutSeconds. */
+  async stop(ctid: number, timeoutSeconds: number, kill = false): Promise<void> {
+    const args = kill ? ['-k'] : ['-t', String(timeoutSeconds)];
+    await run('lxc-stop', [...this.base(ctid), ...args], { timeoutMs: (timeoutSeconds + 30) * 1000 });
+  }
+
+  async freeze(ctid: number): Promise<void> {
+    await run('lxc-freeze', this.base(ctid));
+  }
+
+  async unfreeze(ctid: number): Promise<void> {
+    await run('lxc-unfreeze', this.base(ctid));
+  }
+
+  async waitState(ctid: number, state: string, timeoutSeconds: number): Promise<void> {
+    await run('lxc-wait', [...this.base(ctid), '-s', state, '-t', String(timeoutSeconds)], {
+      timeoutMs: (timeoutSeconds + 5) * 1000,
+    });
+  }
+
+  /** Runs argv inside the container without a shell; the exit code is the command's. */
+  attach(ctid: number, argv: readonly string[], opts: { timeoutMs: number; input?: string }): Promise<RunResult> {
+    return exec(
+      'lxc-attach',
+      [
+        ...this.base(ctid),
+        '--clear-env',
+        '--set-var',
+        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '--set-var',
+        'HOME=/root',
+        '--',
+        ...argv,
+      ],
+      { timeoutMs: opts.timeoutMs, input: opts.input ?? '' },
+    );
+  }
+
+  async uptimeSeconds(pid: number): Promise<number | null> {
+    try {
+      const [stat, uptime] = await Promise.all([
+        readFile(`/proc/${pid}/stat`, 'utf8'),
+        readFile('/proc/uptime', 'utf8'),
+      ]);
+      return uptimeFromProc(stat, uptime);
+    } catch {
+      return null;
+    }
+  }
+
+  static async version(): Promise<string | null> {
+    const result = await exec('lxc-start', ['--version']);
+    return result.code === 0 ? result.stdout.trim() : null;
+  }
+}

@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type {
+  ActionOptions,
+  CreateContainer,
+  ExecRequest,
+  ExecResult,
+  Instance,
+  InstanceAction,
+  InstanceState,
+  Operation,
+  UpdateInstance,
+} from '@berth/contracts';
+import { type AgentConfig, imageDir, lxcPath } from '../config.js';
+import { Lxc } from '../drivers/lxc/lxc.js';
+import { LxcMonitor } from '../drivers/lxc/monitor.js';
+import { renderLxcConfig } from '../drivers/lxc/config.js';
+import { whyNot } from '../drivers/lxc/state.js';
+import { badRequest, conflict, notFound, wrongState } from '../errors.js';
+import type { EventBus } from '../events.js';
+import { inSubnet, nextFreeAddress, parseCidr } from '../net/ipv4.js';
+import type { Operations, Progress } from '../operations.js';
+import { MiB, createImage, detachImage, growImage, withMountedImage } from '../storage/disk-image.js';
+import type { Templates } from '../templates/templates.js';
+import { customizeRootfs } from './customize.js';
+import type { ContainerRecord } from './record.js';
+import { ContainerStore } from './store.js';
+
+const FIRST_CTID = 101;
+
+/** Container lifecycle: validation up front, long work as operations, one operation per container at a time. */
+export class Containers {
+  readonly lxc: Lxc;
+  private readonly store: ContainerStore;
+  private readonly monitor: LxcMonitor;
+  /** Instance id → kind of the operation running on it. */
+  private readonly busy = new Map<string, string>();
+  /** Names, CT IDs and addresses claimed by creates still in progress. */
+  private readonly pending = { names: new Set<string>(), ctids: new Set<number>(), ips: new Set<string>() };
+  private readonly lastState = new Map<string, InstanceState>();
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly templates: Templates,
+    private readonly ops: Operations,
+    private readonly events: EventBus,
+    private readonly log: (msg: string) => void,
+  ) {
+    this.lxc = new Lxc(lxcPath(config));
+    this.store = new ContainerStore(lxcPath(config));
+    this.monitor = new LxcMonitor(lxcPath(config), (ctid, state) => this.onMonitor(ctid, state), log);
+  }
+
+  /** Rediscovers containers left by an earlier agent; starts onboot ones after a host boot. */
+  async init(): Promise<void> {
+    await mkdir(imageDir(this.config), { recursive: true });
+    const records = await this.store.load();
+    for (const record of records) {
+      await this.writeLxcConfig(record);
+      this.lastState.set(record.id, (await this.lxc.info(record.ctid)).state);
+    }
+    this.monitor.start();
+    if (await this.hostBootedSinceLastRun()) {
+      for (const record of records.filter((r) => r.onboot && this.lastState.get(r.id) === 'stopped')) {
+        try {
+          this.action(record.id, 'start', { timeoutSeconds: 30, force: false });
+        } catch (err) {
+          this.log(`onboot start of CT ${record.ctid} failed: ${(err as Error).message}`);
+        }
+      }
+    }
+    this.log(`rediscovered ${records.length} container(s)`);
+  }
+
+  close(): void {
+    this.monitor.stop();
+  }
+
+  async list(): Promise<Instance[]> {
+    return Promise.all(this.store.all().map((r) => this.toInstance(r)));
+  }
+
+  async get(idOrCtid: string): Promise<Instance> {
+    return this.toInstance(this.resolve(idOrCtid));
+  }
+
+  resolve(idOrCtid: string): ContainerRecord {
+    const record = /^\d+$/.test(idOrCtid)
+      ? this.store.all().find((r) => r.ctid === Number(idOrCtid))
+      : this.store.get(idOrCtid);
+    if (!record) throw notFound(`instance ${idOrCtid}`);
+    return record;
+  }
+
+  async create(input: CreateContainer): Promise<Operation> {
+    const records = this.store.all();
+    const name = input.name;
+    if (records.some((r) => r.name.toLowerCase() === name.toLowerCase()) || this.pending.names.has(name.toLowerCase())) {
+      throw conflict(`an instance named ${name} exists already`);
+    }
+    const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
+    const ctid = input.ctid ?? this.nextCtid(ctids);
+    if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`);
+    const bridge = parseCidr(this.config.bridgeCidr);
+    const usedIps = new Set([bridge.ip, ...records.map((r) => r.ipv4.split('/')[0] as string), ...this.pending.ips]);
+    let ipv4: string;
+    if (input.ipv4) {
+      const { ip, subnet } = parseCidr(input.ipv4);
+      if (subnet.prefix !== bridge.subnet.prefix || !inSubnet(ip, bridge.subnet)) {
+        throw badRequest(`ipv4 ${input.ipv4} is not a host address in the default network ${this.config.bridgeCidr}`);
+      }
+      if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`);
+      ipv4 = input.ipv4;
+    } else {
+      const ip = nextFreeAddress(bridge.subnet, usedIps);
+      if (!ip) throw conflict(`no free address left in ${this.config.bridgeCidr}`);
+      ipv4 = `${ip}/${bridge.subnet.prefix}`;
+    }
+    const diskSizeBytes = input.diskSizeMiB * MiB;
+    const minDisk = await this.templates.minDiskBytes(input.template);
+    if (minDisk !== null && diskSizeBytes < minDisk) {
+      throw badRequest(`template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`);
+    }
+    const record: ContainerRecord = {
+      id: randomUUID(),
+      ctid,
+      name,
+      hostname: input.hostname ?? name,
+      template: input.template,
+      ipv4,
+      gateway: input.gateway ?? bridge.ip,
+      dns: input.dns,
+      onboot: input.onboot,
+      diskSizeBytes,
+      description: input.description,
+      tags: input.tags,
+      createdAt: new Date().toISOString(),
+    };
+    const ip = ipv4.split('/')[0] as string;
+    this.pending.names.add(name.toLowerCase());
+    this.pending.ctids.add(ctid);
+    this.pending.ips.add(ip);
+    return this.startOperation(record.id, 'instance.create', async (progress) => {
+      try {
+        return await this.build(record, input.rootPassword, progress);
+      } finally {
+        this.pending.names.delete(name.toLowerCase());
+        this.pending.ctids.delete(ctid);
+        this.pending.ips.delete(ip);
+      }
+    });
+  }
+
+  action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
+    const record = this.resolve(id);
+    return this.startOperation(record.id, `instance.${action}`, async (progress) => {
+      const { state } = await this.lxc.info(record.ctid);
+      const reason = whyNot(action, state);
+      if (reason) throw wrongState(reason);
+      switch (action) {
+        case 'start':
+          progress(10, 'starting');
+          await this.lxc.start(record.ctid);
+          break;
+        case 'stop':
+          await this.stop(record, state, opts, progress);
+          break;
+        case 'restart':
+          await this.stop(record, state, opts, progress);
+          progress(60, 'starting');
+          await this.lxc.start(record.ctid);
+          break;
+        case 'suspend':
+          await this.lxc.freeze(record.ctid);
+          break;
+        case 'resume':
+          await this.lxc.unfreeze(record.ctid);
+          break;
+      }
+      return this.publishState(record);
+    });
+  }
+
+  /** Checks the current state synchronously so a wrong-state request is a 409, not a failed task. */
+  async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
+    const record = this.resolve(id);
+    this.assertIdle(record.id);
+    const { state } = await this.lxc.info(record.ctid);
+    const reason = action === 'delete' && force ? null : whyNot(action, state);
+    if (reason) throw wrongState(reason);
+  }
+
+  async update(id: string, patch: UpdateInstance): Promise<Instance> {
+    const record = this.resolve(id);
+    this.assertIdle(record.id);
+    const next: ContainerRecord = {
+      ...record,
+      description: patch.description ?? record.description,
+      tags: patch.tags ?? record.tags,
+      onboot: patch.onboot ?? record.onboot,
+    };
+    if (patch.diskSizeMiB !== undefined) {
+      const bytes = patch.diskSizeMiB * MiB;
+      if (bytes < record.diskSizeBytes) {
+        throw badRequest(`disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`);
+      }
+      this.busy.set(record.id, 'instance.resize');
+      try {
+        await growImage(this.imageOf(record), bytes);
+      } finally {
+        this.busy.delete(record.id);
+      }
+      next.diskSizeBytes = bytes;
+    }
+    await this.store.save(next);
+    await this.writeLxcConfig(next);
+    const instance = await this.toInstance(next);
+    this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+    return instance;
+  }
+
+  async exec(id: string, req: ExecRequest): Promise<ExecResult> {
+    const record = this.resolve(id);
+    const { state } = await this.lxc.info(record.ctid);
+    const reason = whyNot('exec', state);
+    if (reason) throw wrongState(reason);
+    const result = await this.lxc.attach(record.ctid, req.command, {
+      timeoutMs: req.timeoutSeconds * 1000,
+      input: req.stdin,
+    });
+    return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
+  }
+
+  delete(id: string, force: boolean): Operation {
+    const record = this.resolve(id);
+    return this.startOperation(record.id, 'instance.delete', async (progress) => {
+      const { state } = await this.lxc.info(record.ctid);
+      if (state !== 'stopped') {
+        if (!force) throw wrongState(whyNot('delete', state) as string);
+        progress(10, 'stopping');
+        if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
+        await this.lxc.stop(record.ctid, 0, true);
+      }
+      progress(50, 'removing the private area');
+      await detachImage(this.imageOf(record));
+      await rm(this.imageOf(record), { force: true });
+      await this.store.remove(record);
+      this.lastState.delete(record.id);
+      this.events.publish({ type: 'instance.deleted', instanceId: record.id, at: new Date().toISOString() });
+      return { id: record.id };
+    });
+  }
+
+  private async build(record: ContainerRecord, rootPassword: string | undefined, progress: Progress): Promise<Instance> {
+    const image = this.imageOf(record);
+    let imageMade = false;
+    try {
+      await this.templates.ensure(record.template, (f, m) => progress(f * 30, `template: ${m}`));
+      progress(31, 'allocating the private area');
+      await createImage(image, record.diskSizeBytes);
+      imageMade = true;
+      progress(35, 'unpacking the template');
+      await withMountedImage(image, async (root) => {
+        await this.templates.extract(record.template, root, (f, m) => progress(35 + f * 55, m));
+        await customizeRootfs(root, { hostname: record.hostname, dns: record.dns, rootPassword });
+      });
+      progress(95, 'writing the configuration');
+      await this.writeLxcConfig(record);
+      // Saving the record is the commit point: before it, nothing of this container is visible.
+      await this.store.save(record);
+      this.lastState.set(record.id, 'stopped');
+      const instance = await this.toInstance(record);
+      this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+      return instance;
+    } catch (err) {
+      if (imageMade) await rm(image, { force: true });
+      await rm(this.store.dirOf(record.ctid), { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  private async stop(record: ContainerRecord, state: InstanceState, opts: ActionOptions, progress: Progress) {
+    if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
+    progress(10, opts.force ? 'killing' : `shutting down (killed after ${opts.timeoutSeconds}s)`);
+    await this.lxc.stop(record.ctid, opts.timeoutSeconds, opts.force);
+  }
+
+  private startOperation(id: string, kind: string, work: (progress: Progress) => Promise<unknown>): Operation {
+    this.assertIdle(id);
+    this.busy.set(id, kind);
+    return this.ops.start(kind, id, async (progress) => {
+      try {
+        return await work(progress);
+      } finally {
+        this.busy.delete(id);
+      }
+    });
+  }
+
+  private assertIdle(id: string): void {
+    const running = this.busy.get(id);
+    if (running) throw conflict(`${running} is in progress on this instance`);
+  }
+
+  private async toInstance(record: ContainerRecord): Promise<Instance> {
+    const info = await this.lxc.info(record.ctid);
+    const uptime = info.pid && (info.state === 'running' || info.state === 'frozen') ? await this.lxc.uptimeSeconds(info.pid) : null;
+    return {
+      id: record.id,
+      kind: 'ct',
+      ctid: record.ctid,
+      name: record.name,
+      hostname: record.hostname,
+      hostId: null,
+      state: info.state,
+      template: record.template,
+      ips: info.ips.length > 0 ? info.ips : [record.ipv4.split('/')[0] as string],
+      dns: record.dns,
+      uptimeSeconds: uptime,
+      onboot: record.onboot,
+      diskSizeBytes: record.diskSizeBytes,
+      description: record.description,
+      tags: record.tags,
+      createdAt: record.createdAt,
+    };
+  }
+
+  private async publishState(record: ContainerRecord): Promise<Instance> {
+    const instance = await this.toInstance(record);
+    this.noteState(record.id, instance.state);
+    return instance;
+  }
+
+  private onMonitor(ctid: number, state: InstanceState): void {
+    const record = this.store.all().find((r) => r.ctid === ctid);
+    if (record) this.noteState(record.id, state);
+  }
+
+  private noteState(id: string, state: InstanceState): void {
+    if (this.lastState.get(id) === state) return;
+    this.lastState.set(id, state);
+    this.events.publish({ type: 'instance.state', instanceId: id, state, at: new Date().toISOString() });
+  }
+
+  private nextCtid(used: ReadonlySet<number>): number {
+    let ctid = FIRST_CTID;
+    while (used.has(ctid)) ctid++;
+    return ctid;
+  }
+
+  private imageOf(record: ContainerRecord): string {
+    return path.join(imageDir(this.config), `${record.ctid}.img`);
+  }
+
+  private async writeLxcConfig(record: ContainerRecord): Promise<void> {
+    const dir = this.store.dirOf(record.ctid);
+    await mkdir(dir, { recursive: true });
+    await writeFile(
+      path.join(dir, 'config'),
+      renderLxcConfig(record, {
+        image: this.imageOf(record),
+        bridge: this.config.bridge,
+        haltSignal: this.templates.definition(record.template).haltSignal,
+        consoleLog: path.join(dir, 'console.log'),
+      }),
+    );
+  }
+
+  private async hostBootedSinceLastRun(): Promise<boolean> {
+    const file = path.join(this.config.dataDir, 'boot_id');
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const previous = await readFile(file, 'utf8').then((s) => s.trim(), () => null);
+    await writeFile(file, bootId);
+    return previous !== bootId;
+  }
+}

@@ -1,0 +1,45 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { run } from '../run.js';
+
+export interface Customization {
+  hostname: string;
+  dns: string[];
+  rootPassword?: string;
+}
+
+/** SHA-512 crypt through openssl, the password on stdin so it never shows in a process list. */
+export async function hashPassword(password: string): Promise<string> {
+  const { stdout } = await run('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
+  return stdout.trim();
+}
+
+/** Replaces root's hash in a shadow file's text. */
+export function withRootHash(shadow: string, hash: string): string {
+  const lines = shadow.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+  const rest = (line: string) => line.split(':').slice(2).join(':');
+  const index = lines.findIndex((l) => l.startsWith('root:'));
+  const rootLine = `root:${hash}:${index >= 0 ? rest(lines[index] as string) : '19000:0:99999:7:::'}`;
+  if (index >= 0) lines[index] = rootLine;
+  else lines.unshift(rootLine);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Writes the per-container identity into a freshly unpacked root filesystem. */
+export async function customizeRootfs(root: string, c: Customization): Promise<void> {
+  const etc = path.join(root, 'etc');
+  await writeFile(path.join(etc, 'hostname'), `${c.hostname}\n`);
+  const short = c.hostname.split('.')[0];
+  await writeFile(
+    path.join(etc, 'hosts'),
+    `127.0.0.1\tlocalhost\n127.0.1.1\t${c.hostname}${short !== c.hostname ? `\t${short}` : ''}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+  );
+  // resolv.conf may be a symlink into the template; replace it rather than write through it.
+  await rm(path.join(etc, 'resolv.conf'), { force: true });
+  await writeFile(path.join(etc, 'resolv.conf'), c.dns.map((ip) => `nameserver ${ip}\n`).join(''));
+  if (c.rootPassword !== undefined) {
+    const shadowFile = path.join(etc, 'shadow');
+    const shadow = await readFile(shadowFile, 'utf8').catch(() => '');
+    await writeFile(shadowFile, withRootHash(shadow, await hashPassword(c.rootPassword)), { mode: 0o600 });
+  }
+}

@@ -1,0 +1,19 @@
+import type { TemplateName } from '@berth/contracts';
+
+/** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
+export interface ContainerRecord {
+  id: string;
+  ctid: number;
+  name: string;
+  hostname: string;
+  template: TemplateName;
+  /** address/prefix on the bridge */
+  ipv4: string;
+  gateway: string;
+  dns: string[];
+  onboot: boolean;
+  diskSizeBytes: number;
+  description: string;
+  tags: string[];
+  createdAt: string;
+}

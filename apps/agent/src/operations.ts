@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { Operation } from '@berth/contracts';
+import { ErrorCode } from '@berth/contracts';
+import { AgentError } from './errors.js';
+import type { EventBus } from './events.js';
+
+export interface Progress {
+  (progress: number, message: string): void;
+}
+
+const KEEP_FINISHED_MS = 60 * 60 * 1000;
+
+/** Long work with an id, progress events and a final result, kept for an hour after it ends. */
+export class Operations {
+  private readonly ops = new Map<string, Operation>();
+  private readonly done = new Map<string, Promise<Operation>>();
+
+  constructor(private readonly events: EventBus) {}
+
+  start(kind: string, target: string | null, work: (progress: Progress) => Promise<unknown>): Operation {
+    const op: Operation = {
+      id: randomUUID(),
+      kind,
+      target,
+      status: 'running',
+      progress: 0,
+      message: null,
+      error: null,
+      createdAt: new Date().toISOString(),
+      finishedAt: null,
+    };
+    this.ops.set(op.id, op);
+    this.emit(op);
+    const progress: Progress = (value, message) => {
+      if (op.status !== 'running') return;
+      op.progress = Math.max(op.progress, Math.min(99, Math.round(value)));
+      op.message = message;
+      this.emit(op);
+    };
+    const finished = Promise.resolve()
+      .then(() => work(progress))
+      .then(
+        (result) => {
+          op.status = 'succeeded';
+          op.progress = 100;
+          op.result = result;
+        },
+        (err: unknown) => {
+          op.status = 'failed';
+          op.error =
+            err instanceof AgentError
+              ? { code: err.code, message: err.message }
+              : { code: ErrorCode.internal, message: err instanceof Error ? err.message : String(err) };
+        },
+      )
+      .then(() => {
+        op.finishedAt = new Date().toISOString();
+        this.emit(op);
+        setTimeout(() => {
+          this.ops.delete(op.id);
+          this.done.delete(op.id);
+        }, KEEP_FINISHED_MS).unref();
+        return op;
+      });
+    this.done.set(op.id, finished);
+    return { ...op };
+  }
+
+  get(id: string): Operation | undefined {
+    const op = this.ops.get(id);
+    return op && { ...op };
+  }
+
+  list(): Operation[] {
+    return [...this.ops.values()].map((op) => ({ ...op }));
+  }
+
+  /** Resolves when the operation ends, or after timeoutMs with its current state. */
+  async wait(id: string, timeoutMs: number): Promise<Operation | undefined> {
+    const finished = this.done.get(id);
+    if (!finished) return this.get(id);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    await Promise.race([finished, timeout]);
+    clearTimeout(timer);
+    return this.get(id);
+  }
+
+  private emit(op: Operation): void {
+    this.events.publish({ type: 'operation', operation: { ...op }, at: new Date().toISOString() });
+  }
+}

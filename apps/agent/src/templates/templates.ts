@@ -1,0 +1,139 @@
+import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Template, TemplateName } from '@berth/contracts';
+import { conflict } from '../errors.js';
+import { KeyedLock } from '../locks.js';
+import { run, runLines } from '../run.js';
+import { buildBusyboxRootfs } from './rootfs-busybox.js';
+import { buildDebianRootfs } from './rootfs-debian.js';
+
+type Progress = (fraction: number, message: string) => void;
+
+interface TemplateDefinition {
+  name: TemplateName;
+  description: string;
+  /** Signal that makes this init shut down cleanly (lxc.signal.halt). */
+  haltSignal: string;
+  build(root: string, progress: Progress): Promise<void>;
+}
+
+const DEBIAN_MIRROR = process.env.BERTH_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+
+const DEFINITIONS: Record<TemplateName, TemplateDefinition> = {
+  busybox: {
+    name: 'busybox',
+    description: 'BusyBox: a tiny shell-only system, for tests and utility containers',
+    haltSignal: 'SIGUSR2',
+    build: (root) => buildBusyboxRootfs(root),
+  },
+  'debian-12': {
+    name: 'debian-12',
+    description: 'Debian 12 (bookworm) minimal, with systemd',
+    haltSignal: 'SIGRTMIN+3',
+    build: (root, progress) => buildDebianRootfs(root, DEBIAN_MIRROR, progress),
+  },
+};
+
+interface CacheMeta {
+  builtAt: string;
+  sizeBytes: number;
+  /** Space the unpacked tree takes, to refuse disks too small for it up front. */
+  unpackedBytes: number;
+}
+
+/** OS templates: each one a root filesystem tarball (zstd) built here from Debian's packages. */
+export class Templates {
+  private readonly lock = new KeyedLock();
+
+  constructor(private readonly dir: string) {}
+
+  definition(name: TemplateName): TemplateDefinition {
+    return DEFINITIONS[name];
+  }
+
+  tarball(name: TemplateName): string {
+    return path.join(this.dir, `${name}.tar.zst`);
+  }
+
+  async list(): Promise<Template[]> {
+    return Promise.all(Object.values(DEFINITIONS).map((d) => this.get(d.name)));
+  }
+
+  async get(name: TemplateName): Promise<Template> {
+    const meta = await this.meta(name);
+    return {
+      name,
+      description: DEFINITIONS[name].description,
+      kind: 'ct',
+      cached: meta !== null,
+      building: this.lock.isBusy(name),
+      sizeBytes: meta?.sizeBytes ?? null,
+      builtAt: meta?.builtAt ?? null,
+    };
+  }
+
+  assertNotBuilding(name: TemplateName): void {
+    if (this.lock.isBusy(name)) throw conflict(`template ${name} is being built already`);
+  }
+
+  /** Builds the cache when missing (or always, with rebuild); concurrent callers share one build. */
+  async ensure(name: TemplateName, progress: Progress, rebuild = false): Promise<Template> {
+    await this.lock.with(name, async () => {
+      if (!rebuild && (await this.meta(name))) return;
+      await mkdir(this.dir, { recursive: true });
+      const work = await mkdtemp(path.join(this.dir, `.build-${name}-`));
+      try {
+        const root = path.join(work, 'rootfs');
+        await mkdir(root);
+        progress(0.02, 'building root filesystem');
+        await DEFINITIONS[name].build(root, (f, m) => progress(0.02 + f * 0.8, m));
+        const du = await run('du', ['-s', '-B1', '-x', root]);
+        const unpackedBytes = Number(du.stdout.split('\t')[0]);
+        progress(0.85, 'packing the template cache');
+        const out = path.join(work, 'rootfs.tar.zst');
+        await run('tar', ['--numeric-owner', '--xattrs', '--zstd', '-C', root, '-cf', out, '.'], {
+          timeoutMs: 30 * 60_000,
+        });
+        const sizeBytes = (await stat(out)).size;
+        // Rename is atomic: a create never sees a half-written cache.
+        await rename(out, this.tarball(name));
+        const meta: CacheMeta = { builtAt: new Date().toISOString(), sizeBytes, unpackedBytes };
+        await writeFile(this.metaFile(name), JSON.stringify(meta));
+      } finally {
+        await rm(work, { recursive: true, force: true });
+      }
+    });
+    return this.get(name);
+  }
+
+  /** The smallest disk this template fits in (with room for ext4's own metadata), when known. */
+  async minDiskBytes(name: TemplateName): Promise<number | null> {
+    const meta = await this.meta(name);
+    return meta ? Math.ceil(meta.unpackedBytes * 1.1) + 16 * 1024 * 1024 : null;
+  }
+
+  /** Unpacks the cache into a mounted private area. */
+  async extract(name: TemplateName, dest: string, progress: Progress): Promise<void> {
+    let files = 0;
+    await runLines(
+      'tar',
+      ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--zstd', '-xpf', this.tarball(name), '-C', dest, '--checkpoint=2000', '--checkpoint-action=echo=%u'],
+      () => progress(Math.min(0.95, ++files / 60), 'unpacking the template'),
+      { timeoutMs: 30 * 60_000 },
+    );
+  }
+
+  private metaFile(name: TemplateName): string {
+    return path.join(this.dir, `${name}.json`);
+  }
+
+  private async meta(name: TemplateName): Promise<CacheMeta | null> {
+    try {
+      const meta = JSON.parse(await readFile(this.metaFile(name), 'utf8')) as CacheMeta;
+      await stat(this.tarball(name));
+      return meta;
+    } catch {
+      return null;
+    }
+  }
+}
