@@ -18,15 +18,25 @@ function tokenMatches(header: string | undefined, token: string): boolean {
 }
 
 /** Builds the agent (without listening), after preparing the host: bridge, rediscovery. */
-export async function buildAgent(config: AgentConfig, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 2 * 1024 * 1024 });
+export async function buildAgent(
+  config: AgentConfig,
+  opts: { logger?: boolean } = {},
+): Promise<FastifyInstance> {
+  // forceCloseConnections: open event streams must not hold up a shutdown.
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 2 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
   useZod(app);
   installErrorHandler(app);
 
   // Every request needs the agent token: the agent runs as root.
   app.addHook('onRequest', async (req, reply) => {
     if (!tokenMatches(req.headers.authorization, config.token)) {
-      return reply.status(401).send(errorBody(ErrorCode.unauthorized, 'missing or wrong agent token'));
+      return reply
+        .status(401)
+        .send(errorBody(ErrorCode.unauthorized, 'missing or wrong agent token'));
     }
   });
 
@@ -35,7 +45,9 @@ export async function buildAgent(config: AgentConfig, opts: { logger?: boolean }
   const events = new EventBus();
   const operations = new Operations(events);
   const templates = new Templates(config.templateDir);
-  const containers = new Containers(config, templates, operations, events, (msg) => app.log.info(msg));
+  const containers = new Containers(config, templates, operations, events, (msg) =>
+    app.log.info(msg),
+  );
   await containers.init();
   app.addHook('onClose', async () => containers.close());
 

@@ -12,8 +12,8 @@ export class AgentError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AgentError(404, ErrorCode.notFound, `${what} not found`);
+export const notFound = (what: string) =>
+  new AgentError(404, ErrorCode.notFound, `${what} not found`);
 export const conflict = (message: string) => new AgentError(409, ErrorCode.conflict, message);
 export const wrongState = (message: string) => new AgentError(409, ErrorCode.wrongState, message);
-export const badRequest = (message: string) =>
-  new AgentError(400, ErrorCode.validation, message);
+export const badRequest = (message: string) => new AgentError(400, ErrorCode.validation, message);

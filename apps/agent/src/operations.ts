@@ -17,7 +17,11 @@ export class Operations {
 
   constructor(private readonly events: EventBus) {}
 
-  start(kind: string, target: string | null, work: (progress: Progress) => Promise<unknown>): Operation {
+  start(
+    kind: string,
+    target: string | null,
+    work: (progress: Progress) => Promise<unknown>,
+  ): Operation {
     const op: Operation = {
       id: randomUUID(),
       kind,
@@ -50,7 +54,10 @@ export class Operations {
           op.error =
             err instanceof AgentError
               ? { code: err.code, message: err.message }
-              : { code: ErrorCode.internal, message: err instanceof Error ? err.message : String(err) };
+              : {
+                  code: ErrorCode.internal,
+                  message: err instanceof Error ? err.message : String(err),
+                };
         },
       )
       .then(() => {

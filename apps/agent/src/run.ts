@@ -36,7 +36,11 @@ export class RunError extends AgentError {
  * The agent's one door to host commands: an argument array (never a shell string),
  * a timeout, and a typed error carrying stderr.
  */
-export function exec(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export function exec(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       cmd,
@@ -44,14 +48,23 @@ export function exec(cmd: string, args: readonly string[], opts: RunOptions = {}
       {
         timeout: opts.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: opts.env ?? { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+        env: opts.env ?? {
+          PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+          LANG: 'C.UTF-8',
+        },
         encoding: 'utf8',
       },
       (err, stdout, stderr) => {
-        const e = err as (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
+        const e = err as
+          (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
         const timedOut = Boolean(e?.killed);
         const code = e ? (typeof e.code === 'number' ? e.code : timedOut ? 124 : 127) : 0;
-        resolve({ stdout, stderr: e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr, code, timedOut });
+        resolve({
+          stdout,
+          stderr: e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr,
+          code,
+          timedOut,
+        });
       },
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
@@ -59,7 +72,11 @@ export function exec(cmd: string, args: readonly string[], opts: RunOptions = {}
 }
 
 /** Like exec, but a non-zero exit (outside okCodes) throws RunError. */
-export async function run(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+export async function run(
+  cmd: string,
+  args: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const result = await exec(cmd, args, opts);
   if (result.timedOut || (result.code !== 0 && !(opts.okCodes ?? []).includes(result.code))) {
     throw new RunError(cmd, args, result);
@@ -76,7 +93,10 @@ export function runLines(
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
-      env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C.UTF-8' },
+      env: {
+        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        LANG: 'C.UTF-8',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let tail = '';

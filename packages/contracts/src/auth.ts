@@ -17,7 +17,11 @@ export const Me = z.object({
 export type Me = z.infer<typeof Me>;
 
 export const CreateApiToken = z.object({
-  name: z.string().min(1).max(64).regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'use letters, digits and _ . -'),
+  name: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'use letters, digits and _ . -'),
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });
 

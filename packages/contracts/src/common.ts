@@ -77,4 +77,5 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** A request body that may be left out entirely (curl -X POST with no data): it then counts as {}. */
-export const optionalBody = <T extends z.ZodType>(schema: T) => z.preprocess((v) => v ?? {}, schema);
+export const optionalBody = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => v ?? {}, schema);

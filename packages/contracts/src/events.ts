@@ -39,6 +39,11 @@ export const ApiEvent = z.discriminatedUnion('type', [
     at: z.iso.datetime(),
   }),
   z.object({ type: z.literal('task'), task: Task, at: z.iso.datetime() }),
-  z.object({ type: z.literal('host.status'), hostId: z.string(), status: z.enum(['online', 'offline']), at: z.iso.datetime() }),
+  z.object({
+    type: z.literal('host.status'),
+    hostId: z.string(),
+    status: z.enum(['online', 'offline']),
+    at: z.iso.datetime(),
+  }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

@@ -11,7 +11,9 @@ export const HostFacts = z.object({
   loadAverage: z.array(z.number()),
   lxcVersion: z.string().nullable(),
   qemuVersion: z.string().nullable(),
-  virtualization: z.enum(['kvm', 'tcg']).describe('how VMs run: KVM when /dev/kvm works, TCG otherwise'),
+  virtualization: z
+    .enum(['kvm', 'tcg'])
+    .describe('how VMs run: KVM when /dev/kvm works, TCG otherwise'),
   agentVersion: z.string(),
   network: z.object({ bridge: z.string(), cidr: z.string() }),
 });

@@ -3,7 +3,14 @@ import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag } from './common.js';
 import { TemplateName } from './templates.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
-export const InstanceState = z.enum(['stopped', 'starting', 'running', 'stopping', 'frozen', 'unknown']);
+export const InstanceState = z.enum([
+  'stopped',
+  'starting',
+  'running',
+  'stopping',
+  'frozen',
+  'unknown',
+]);
 export type InstanceState = z.infer<typeof InstanceState>;
 
 export const CtId = z.coerce
@@ -57,7 +64,9 @@ export const CreateContainer = z.object({
     .max(128)
     .refine((s) => !/[\n\r:]/.test(s), 'root password cannot contain newlines or colons')
     .optional(),
-  ipv4: Ipv4Cidr.optional().describe('address/prefix on the default network; next free one when omitted'),
+  ipv4: Ipv4Cidr.optional().describe(
+    'address/prefix on the default network; next free one when omitted',
+  ),
   gateway: Ipv4.optional(),
   dns: z.array(Ipv4).max(3).default([]),
   onboot: z.boolean().default(false),
@@ -83,7 +92,13 @@ export type InstanceAction = z.infer<typeof InstanceAction>;
 
 export const ActionOptions = z
   .object({
-    timeoutSeconds: z.number().int().min(1).max(600).default(30).describe('graceful stop before kill'),
+    timeoutSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(600)
+      .default(30)
+      .describe('graceful stop before kill'),
     force: z.boolean().default(false).describe('stop: kill at once'),
   })
   .strict();
@@ -93,7 +108,10 @@ export const ExecRequest = z
   .object({
     command: z.array(z.string().max(4096)).min(1).max(256).describe('argv, run without a shell'),
     timeoutSeconds: z.number().int().min(1).max(3600).default(60),
-    stdin: z.string().max(1024 * 1024).optional(),
+    stdin: z
+      .string()
+      .max(1024 * 1024)
+      .optional(),
   })
   .strict();
 export type ExecRequest = z.infer<typeof ExecRequest>;

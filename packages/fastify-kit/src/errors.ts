@@ -18,7 +18,11 @@ function isCoded(err: unknown): err is CodedError {
   );
 }
 
-export function errorBody(code: string, message: string, issues?: ErrorBody['error']['issues']): ErrorBody {
+export function errorBody(
+  code: string,
+  message: string,
+  issues?: ErrorBody['error']['issues'],
+): ErrorBody {
   return { error: { code, message, ...(issues ? { issues } : {}) } };
 }
 
@@ -30,12 +34,17 @@ export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
-        path: `${(v as { instancePath?: string }).instancePath ?? ''}`.replace(/^\//, '').replace(/\//g, '.') || '(root)',
+        path:
+          `${(v as { instancePath?: string }).instancePath ?? ''}`
+            .replace(/^\//, '')
+            .replace(/\//g, '.') || '(root)',
         message: v.message ?? 'invalid',
       }));
       const where = (err as { validationContext?: string }).validationContext ?? 'request';
       const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-      return reply.status(400).send(errorBody(ErrorCode.validation, `invalid ${where}: ${summary}`, issues));
+      return reply
+        .status(400)
+        .send(errorBody(ErrorCode.validation, `invalid ${where}: ${summary}`, issues));
     }
     if (isCoded(err) && err.status >= 400 && err.status < 600) {
       if (err.status >= 500) request.log.error({ err }, err.message);
@@ -47,9 +56,13 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(status).send(errorBody(ErrorCode.validation, err.message));
     }
     request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send(errorBody(ErrorCode.internal, 'internal error; see the server log'));
+    return reply
+      .status(500)
+      .send(errorBody(ErrorCode.internal, 'internal error; see the server log'));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url}`)),
+    reply
+      .status(404)
+      .send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url}`)),
   );
 }

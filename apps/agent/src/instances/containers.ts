@@ -21,7 +21,13 @@ import { badRequest, conflict, notFound, wrongState } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { inSubnet, nextFreeAddress, parseCidr } from '../net/ipv4.js';
 import type { Operations, Progress } from '../operations.js';
-import { MiB, createImage, detachImage, growImage, withMountedImage } from '../storage/disk-image.js';
+import {
+  MiB,
+  createImage,
+  detachImage,
+  growImage,
+  withMountedImage,
+} from '../storage/disk-image.js';
 import type { Templates } from '../templates/templates.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
@@ -37,7 +43,11 @@ export class Containers {
   /** Instance id → kind of the operation running on it. */
   private readonly busy = new Map<string, string>();
   /** Names, CT IDs and addresses claimed by creates still in progress. */
-  private readonly pending = { names: new Set<string>(), ctids: new Set<number>(), ips: new Set<string>() };
+  private readonly pending = {
+    names: new Set<string>(),
+    ctids: new Set<number>(),
+    ips: new Set<string>(),
+  };
   private readonly lastState = new Map<string, InstanceState>();
 
   constructor(
@@ -49,7 +59,11 @@ export class Containers {
   ) {
     this.lxc = new Lxc(lxcPath(config));
     this.store = new ContainerStore(lxcPath(config));
-    this.monitor = new LxcMonitor(lxcPath(config), (ctid, state) => this.onMonitor(ctid, state), log);
+    this.monitor = new LxcMonitor(
+      lxcPath(config),
+      (ctid, state) => this.onMonitor(ctid, state),
+      log,
+    );
   }
 
   /** Rediscovers containers left by an earlier agent; starts onboot ones after a host boot. */
@@ -62,7 +76,9 @@ export class Containers {
     }
     this.monitor.start();
     if (await this.hostBootedSinceLastRun()) {
-      for (const record of records.filter((r) => r.onboot && this.lastState.get(r.id) === 'stopped')) {
+      for (const record of records.filter(
+        (r) => r.onboot && this.lastState.get(r.id) === 'stopped',
+      )) {
         try {
           this.action(record.id, 'start', { timeoutSeconds: 30, force: false });
         } catch (err) {
@@ -96,19 +112,28 @@ export class Containers {
   async create(input: CreateContainer): Promise<Operation> {
     const records = this.store.all();
     const name = input.name;
-    if (records.some((r) => r.name.toLowerCase() === name.toLowerCase()) || this.pending.names.has(name.toLowerCase())) {
+    if (
+      records.some((r) => r.name.toLowerCase() === name.toLowerCase()) ||
+      this.pending.names.has(name.toLowerCase())
+    ) {
       throw conflict(`an instance named ${name} exists already`);
     }
     const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
     const ctid = input.ctid ?? this.nextCtid(ctids);
     if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`);
     const bridge = parseCidr(this.config.bridgeCidr);
-    const usedIps = new Set([bridge.ip, ...records.map((r) => r.ipv4.split('/')[0] as string), ...this.pending.ips]);
+    const usedIps = new Set([
+      bridge.ip,
+      ...records.map((r) => r.ipv4.split('/')[0] as string),
+      ...this.pending.ips,
+    ]);
     let ipv4: string;
     if (input.ipv4) {
       const { ip, subnet } = parseCidr(input.ipv4);
       if (subnet.prefix !== bridge.subnet.prefix || !inSubnet(ip, bridge.subnet)) {
-        throw badRequest(`ipv4 ${input.ipv4} is not a host address in the default network ${this.config.bridgeCidr}`);
+        throw badRequest(
+          `ipv4 ${input.ipv4} is not a host address in the default network ${this.config.bridgeCidr}`,
+        );
       }
       if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`);
       ipv4 = input.ipv4;
@@ -120,7 +145,9 @@ export class Containers {
     const diskSizeBytes = input.diskSizeMiB * MiB;
     const minDisk = await this.templates.minDiskBytes(input.template);
     if (minDisk !== null && diskSizeBytes < minDisk) {
-      throw badRequest(`template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`);
+      throw badRequest(
+        `template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
+      );
     }
     const record: ContainerRecord = {
       id: randomUUID(),
@@ -203,7 +230,9 @@ export class Containers {
     if (patch.diskSizeMiB !== undefined) {
       const bytes = patch.diskSizeMiB * MiB;
       if (bytes < record.diskSizeBytes) {
-        throw badRequest(`disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`);
+        throw badRequest(
+          `disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`,
+        );
       }
       this.busy.set(record.id, 'instance.resize');
       try {
@@ -229,7 +258,12 @@ export class Containers {
       timeoutMs: req.timeoutSeconds * 1000,
       input: req.stdin,
     });
-    return { exitCode: result.code, stdout: result.stdout, stderr: result.stderr, timedOut: result.timedOut };
+    return {
+      exitCode: result.code,
+      stdout: result.stdout,
+      stderr: result.stderr,
+      timedOut: result.timedOut,
+    };
   }
 
   delete(id: string, force: boolean): Operation {
@@ -247,16 +281,30 @@ export class Containers {
       await rm(this.imageOf(record), { force: true });
       await this.store.remove(record);
       this.lastState.delete(record.id);
-      this.events.publish({ type: 'instance.deleted', instanceId: record.id, at: new Date().toISOString() });
+      this.events.publish({
+        type: 'instance.deleted',
+        instanceId: record.id,
+        at: new Date().toISOString(),
+      });
       return { id: record.id };
     });
   }
 
-  private async build(record: ContainerRecord, rootPassword: string | undefined, progress: Progress): Promise<Instance> {
+  private async build(
+    record: ContainerRecord,
+    rootPassword: string | undefined,
+    progress: Progress,
+  ): Promise<Instance> {
     const image = this.imageOf(record);
     let imageMade = false;
     try {
       await this.templates.ensure(record.template, (f, m) => progress(f * 30, `template: ${m}`));
+      const minDisk = await this.templates.minDiskBytes(record.template);
+      if (minDisk !== null && record.diskSizeBytes < minDisk) {
+        throw badRequest(
+          `template ${record.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
+        );
+      }
       progress(31, 'allocating the private area');
       await createImage(image, record.diskSizeBytes);
       imageMade = true;
@@ -280,13 +328,22 @@ export class Containers {
     }
   }
 
-  private async stop(record: ContainerRecord, state: InstanceState, opts: ActionOptions, progress: Progress) {
+  private async stop(
+    record: ContainerRecord,
+    state: InstanceState,
+    opts: ActionOptions,
+    progress: Progress,
+  ) {
     if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
     progress(10, opts.force ? 'killing' : `shutting down (killed after ${opts.timeoutSeconds}s)`);
     await this.lxc.stop(record.ctid, opts.timeoutSeconds, opts.force);
   }
 
-  private startOperation(id: string, kind: string, work: (progress: Progress) => Promise<unknown>): Operation {
+  private startOperation(
+    id: string,
+    kind: string,
+    work: (progress: Progress) => Promise<unknown>,
+  ): Operation {
     this.assertIdle(id);
     this.busy.set(id, kind);
     return this.ops.start(kind, id, async (progress) => {
@@ -305,7 +362,10 @@ export class Containers {
 
   private async toInstance(record: ContainerRecord): Promise<Instance> {
     const info = await this.lxc.info(record.ctid);
-    const uptime = info.pid && (info.state === 'running' || info.state === 'frozen') ? await this.lxc.uptimeSeconds(info.pid) : null;
+    const uptime =
+      info.pid && (info.state === 'running' || info.state === 'frozen')
+        ? await this.lxc.uptimeSeconds(info.pid)
+        : null;
     return {
       id: record.id,
       kind: 'ct',
@@ -340,7 +400,12 @@ export class Containers {
   private noteState(id: string, state: InstanceState): void {
     if (this.lastState.get(id) === state) return;
     this.lastState.set(id, state);
-    this.events.publish({ type: 'instance.state', instanceId: id, state, at: new Date().toISOString() });
+    this.events.publish({
+      type: 'instance.state',
+      instanceId: id,
+      state,
+      at: new Date().toISOString(),
+    });
   }
 
   private nextCtid(used: ReadonlySet<number>): number {
@@ -370,7 +435,10 @@ export class Containers {
   private async hostBootedSinceLastRun(): Promise<boolean> {
     const file = path.join(this.config.dataDir, 'boot_id');
     const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
-    const previous = await readFile(file, 'utf8').then((s) => s.trim(), () => null);
+    const previous = await readFile(file, 'utf8').then(
+      (s) => s.trim(),
+      () => null,
+    );
     await writeFile(file, bootId);
     return previous !== bootId;
   }

@@ -40,6 +40,8 @@ export async function customizeRootfs(root: string, c: Customization): Promise<v
   if (c.rootPassword !== undefined) {
     const shadowFile = path.join(etc, 'shadow');
     const shadow = await readFile(shadowFile, 'utf8').catch(() => '');
-    await writeFile(shadowFile, withRootHash(shadow, await hashPassword(c.rootPassword)), { mode: 0o600 });
+    await writeFile(shadowFile, withRootHash(shadow, await hashPassword(c.rootPassword)), {
+      mode: 0o600,
+    });
   }
 }

@@ -21,7 +21,9 @@ export class ContainerStore {
     for (const entry of await readdir(this.root)) {
       if (!/^\d+$/.test(entry)) continue;
       try {
-        const record = JSON.parse(await readFile(path.join(this.root, entry, RECORD), 'utf8')) as ContainerRecord;
+        const record = JSON.parse(
+          await readFile(path.join(this.root, entry, RECORD), 'utf8'),
+        ) as ContainerRecord;
         this.byId.set(record.id, record);
       } catch {
         // A directory without a record is not ours (or a create that was rolled back mid-way).

@@ -6,7 +6,11 @@ import { parseCidr, intToIp } from './ipv4.js';
  * The default network: a Linux bridge with the host's address on it and NAT for
  * its subnet, so containers get an address and a way out. Idempotent.
  */
-export async function ensureBridge(name: string, cidr: string, log: (msg: string) => void): Promise<void> {
+export async function ensureBridge(
+  name: string,
+  cidr: string,
+  log: (msg: string) => void,
+): Promise<void> {
   const exists = (await exec('ip', ['link', 'show', 'dev', name])).code === 0;
   if (!exists) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', name]);
@@ -19,10 +23,7 @@ export async function ensureBridge(name: string, cidr: string, log: (msg: string
     const table = `berth_${name.replace(/-/g, '_')}`;
     // One table per bridge, replaced whole, so a restart never stacks duplicate rules.
     await exec('nft', ['delete', 'table', 'ip', table]);
-    await run('nft', [
-      '-f',
-      '-',
-    ], {
+    await run('nft', ['-f', '-'], {
       input: `table ip ${table} {\n  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n    ip saddr ${source} ip daddr != ${source} masquerade\n  }\n}\n`,
     });
   } catch (err) {

@@ -28,7 +28,11 @@ export function inSubnet(ip: string, subnet: Subnet): boolean {
 }
 
 /** The lowest free host address, skipping the first few (the gateway lives there). */
-export function nextFreeAddress(subnet: Subnet, used: ReadonlySet<string>, skip = 10): string | null {
+export function nextFreeAddress(
+  subnet: Subnet,
+  used: ReadonlySet<string>,
+  skip = 10,
+): string | null {
   for (let n = subnet.network + skip; n < subnet.broadcast; n++) {
     const ip = intToIp(n);
     if (!used.has(ip)) return ip;

@@ -16,21 +16,30 @@ import {
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { Containers } from '../instances/containers.js';
 
-const IdParams = z.object({ id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID') });
+const IdParams = z.object({
+  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
+});
 
-export async function instanceRoutes(app: FastifyInstance, { containers }: { containers: Containers }) {
+export async function instanceRoutes(
+  app: FastifyInstance,
+  { containers }: { containers: Containers },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/instances', { schema: { response: { 200: InstanceList } } }, async () => ({
     items: await containers.list(),
   }));
 
-  r.get('/v1/instances/:id', { schema: { params: IdParams, response: { 200: Instance } } }, async (req) =>
-    containers.get(req.params.id),
+  r.get(
+    '/v1/instances/:id',
+    { schema: { params: IdParams, response: { 200: Instance } } },
+    async (req) => containers.get(req.params.id),
   );
 
-  r.post('/v1/instances', { schema: { body: CreateContainer, response: { 202: OperationAccepted } } }, async (req, reply) =>
-    reply.status(202).send({ operation: await containers.create(req.body) }),
+  r.post(
+    '/v1/instances',
+    { schema: { body: CreateContainer, response: { 202: OperationAccepted } } },
+    async (req, reply) => reply.status(202).send({ operation: await containers.create(req.body) }),
   );
 
   r.patch(
@@ -50,7 +59,9 @@ export async function instanceRoutes(app: FastifyInstance, { containers }: { con
     },
     async (req, reply) => {
       await containers.precheck(req.params.id, req.params.action);
-      return reply.status(202).send({ operation: containers.action(req.params.id, req.params.action, req.body) });
+      return reply
+        .status(202)
+        .send({ operation: containers.action(req.params.id, req.params.action, req.body) });
     },
   );
 
@@ -62,10 +73,18 @@ export async function instanceRoutes(app: FastifyInstance, { containers }: { con
 
   r.delete(
     '/v1/instances/:id',
-    { schema: { params: IdParams, querystring: DeleteOptions, response: { 202: OperationAccepted } } },
+    {
+      schema: {
+        params: IdParams,
+        querystring: DeleteOptions,
+        response: { 202: OperationAccepted },
+      },
+    },
     async (req, reply) => {
       await containers.precheck(req.params.id, 'delete', req.query.force);
-      return reply.status(202).send({ operation: containers.delete(req.params.id, req.query.force) });
+      return reply
+        .status(202)
+        .send({ operation: containers.delete(req.params.id, req.query.force) });
     },
   );
 }

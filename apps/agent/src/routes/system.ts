@@ -1,6 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AgentEvent, HostFacts, Operation, OperationAccepted, Template, TemplateName, optionalBody } from '@berth/contracts';
+import {
+  AgentEvent,
+  HostFacts,
+  Operation,
+  OperationAccepted,
+  Template,
+  TemplateName,
+  optionalBody,
+} from '@berth/contracts';
 import { openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { AgentConfig } from '../config.js';
 import { notFound } from '../errors.js';
@@ -16,14 +24,21 @@ interface Deps {
   events: EventBus;
 }
 
-export async function systemRoutes(app: FastifyInstance, { config, templates, operations, events }: Deps) {
+export async function systemRoutes(
+  app: FastifyInstance,
+  { config, templates, operations, events }: Deps,
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/facts', { schema: { response: { 200: HostFacts } } }, () => hostFacts(config));
 
-  r.get('/v1/templates', { schema: { response: { 200: z.object({ items: z.array(Template) }) } } }, async () => ({
-    items: await templates.list(),
-  }));
+  r.get(
+    '/v1/templates',
+    { schema: { response: { 200: z.object({ items: z.array(Template) }) } } },
+    async () => ({
+      items: await templates.list(),
+    }),
+  );
 
   r.post(
     '/v1/templates/:name/build',
@@ -43,9 +58,13 @@ export async function systemRoutes(app: FastifyInstance, { config, templates, op
     },
   );
 
-  r.get('/v1/operations', { schema: { response: { 200: z.object({ items: z.array(Operation) }) } } }, () => ({
-    items: operations.list(),
-  }));
+  r.get(
+    '/v1/operations',
+    { schema: { response: { 200: z.object({ items: z.array(Operation) }) } } },
+    () => ({
+      items: operations.list(),
+    }),
+  );
 
   r.get(
     '/v1/operations/:id',

@@ -20,7 +20,10 @@ export async function createImage(file: string, sizeBytes: number): Promise<void
   });
 }
 
-export async function withMountedImage<T>(file: string, work: (dir: string) => Promise<T>): Promise<T> {
+export async function withMountedImage<T>(
+  file: string,
+  work: (dir: string) => Promise<T>,
+): Promise<T> {
   const dir = await mkdtemp(path.join(tmpdir(), 'berth-mnt-'));
   try {
     await run('mount', ['-o', 'loop', '--', file, dir]);
@@ -37,7 +40,10 @@ export async function withMountedImage<T>(file: string, work: (dir: string) => P
 /** Loop devices currently backed by this image (LXC attaches one while the container runs). */
 export async function loopDevicesOf(file: string): Promise<string[]> {
   const { stdout } = await run('losetup', ['-j', file, '-O', 'NAME', '-n']);
-  return stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 }
 
 /** ext4's online resize ioctl needs CAP_SYS_RESOURCE, which some sandboxes drop even for root. */

@@ -117,7 +117,18 @@ export class Templates {
     let files = 0;
     await runLines(
       'tar',
-      ['--numeric-owner', '--xattrs', '--xattrs-include=*', '--zstd', '-xpf', this.tarball(name), '-C', dest, '--checkpoint=2000', '--checkpoint-action=echo=%u'],
+      [
+        '--numeric-owner',
+        '--xattrs',
+        '--xattrs-include=*',
+        '--zstd',
+        '-xpf',
+        this.tarball(name),
+        '-C',
+        dest,
+        '--checkpoint=2000',
+        '--checkpoint-action=echo=%u',
+      ],
       () => progress(Math.min(0.95, ++files / 60), 'unpacking the template'),
       { timeoutMs: 30 * 60_000 },
     );

@@ -23,7 +23,9 @@ export class Lxc {
   /** Graceful with the template's halt signal, then killed after timeoutSeconds. */
   async stop(ctid: number, timeoutSeconds: number, kill = false): Promise<void> {
     const args = kill ? ['-k'] : ['-t', String(timeoutSeconds)];
-    await run('lxc-stop', [...this.base(ctid), ...args], { timeoutMs: (timeoutSeconds + 30) * 1000 });
+    await run('lxc-stop', [...this.base(ctid), ...args], {
+      timeoutMs: (timeoutSeconds + 30) * 1000,
+    });
   }
 
   async freeze(ctid: number): Promise<void> {
@@ -41,7 +43,11 @@ export class Lxc {
   }
 
   /** Runs argv inside the container without a shell; the exit code is the command's. */
-  attach(ctid: number, argv: readonly string[], opts: { timeoutMs: number; input?: string }): Promise<RunResult> {
+  attach(
+    ctid: number,
+    argv: readonly string[],
+    opts: { timeoutMs: number; input?: string },
+  ): Promise<RunResult> {
     return exec(
       'lxc-attach',
       [

@@ -21,7 +21,9 @@ export class LxcMonitor {
 
   start(): void {
     if (this.stopped) return;
-    const child = spawn('lxc-monitor', ['-P', this.lxcpath, '-n', '.*'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('lxc-monitor', ['-P', this.lxcpath, '-n', '.*'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child = child;
     createInterface({ input: child.stdout! }).on('line', (line) => {
       this.backoffMs = 500;

@@ -44,7 +44,11 @@ export function parseMonitorLine(line: string): { name: string; state: InstanceS
 }
 
 /** Seconds since the container's init started, from /proc/<pid>/stat and /proc/uptime. */
-export function uptimeFromProc(statText: string, uptimeText: string, ticksPerSecond = 100): number | null {
+export function uptimeFromProc(
+  statText: string,
+  uptimeText: string,
+  ticksPerSecond = 100,
+): number | null {
   // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
   const rest = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
   const startTicks = Number(rest[19]);
@@ -54,7 +58,10 @@ export function uptimeFromProc(statText: string, uptimeText: string, ticksPerSec
 }
 
 /** Why an action cannot run in this state, or null when it can. */
-export function whyNot(action: InstanceAction | 'exec' | 'delete', state: InstanceState): string | null {
+export function whyNot(
+  action: InstanceAction | 'exec' | 'delete',
+  state: InstanceState,
+): string | null {
   switch (action) {
     case 'start':
       if (state === 'running') return 'the container is already running';
@@ -65,12 +72,20 @@ export function whyNot(action: InstanceAction | 'exec' | 'delete', state: Instan
     case 'exec':
       if (state === 'running') return null;
       if (state === 'frozen' && action === 'stop') return null;
-      return state === 'frozen' ? 'the container is suspended; resume it first' : `the container is ${state}, not running`;
+      return state === 'frozen'
+        ? 'the container is suspended; resume it first'
+        : `the container is ${state}, not running`;
     case 'suspend':
-      return state === 'running' ? null : `only a running container can be suspended (it is ${state})`;
+      return state === 'running'
+        ? null
+        : `only a running container can be suspended (it is ${state})`;
     case 'resume':
-      return state === 'frozen' ? null : `only a suspended container can be resumed (it is ${state})`;
+      return state === 'frozen'
+        ? null
+        : `only a suspended container can be resumed (it is ${state})`;
     case 'delete':
-      return state === 'stopped' ? null : `the container is ${state}; stop it first or delete with force`;
+      return state === 'stopped'
+        ? null
+        : `the container is ${state}; stop it first or delete with force`;
   }
 }
