@@ -1,0 +1,129 @@
+import {
+  AgentEvent,
+  ErrorCode,
+  type ActionOptions,
+  type CreateContainer,
+  type ExecRequest,
+  type ExecResult,
+  type HostFacts,
+  type Instance,
+  type InstanceAction,
+  type Operation,
+  type Template,
+  type TemplateName,
+  type UpdateInstance,
+} from '@berth/contracts';
+import { readEventStream } from '@berth/fastify-kit';
+import { ApiError } from '../errors.js';
+
+/** Typed HTTP client for one host agent; agent errors keep their status and code. */
+export class AgentClient {
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = 120_000,
+  ): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.url), {
+        method,
+        headers: {
+          authorization: `Bearer ${this.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      throw new ApiError(
+        502,
+        ErrorCode.agentUnreachable,
+        `host agent at ${this.url} is unreachable: ${(err as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    const data = text ? (JSON.parse(text) as unknown) : undefined;
+    if (!response.ok) {
+      const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+      // The agent's 401 means the API holds a wrong token: that is our fault, not the caller's.
+      const status = response.status === 401 ? 502 : response.status;
+      throw new ApiError(
+        status,
+        error?.code ?? ErrorCode.hostError,
+        error?.message ?? `agent answered ${response.status}`,
+      );
+    }
+    return data as T;
+  }
+
+  facts() {
+    return this.call<HostFacts>('GET', '/v1/facts', undefined, 10_000);
+  }
+  templates() {
+    return this.call<{ items: Template[] }>('GET', '/v1/templates');
+  }
+  buildTemplate(name: TemplateName, rebuild: boolean) {
+    return this.call<{ operation: Operation }>('POST', `/v1/templates/${name}/build`, { rebuild });
+  }
+  listInstances() {
+    return this.call<{ items: Instance[] }>('GET', '/v1/instances');
+  }
+  getInstance(id: string) {
+    return this.call<Instance>('GET', `/v1/instances/${encodeURIComponent(id)}`);
+  }
+  createInstance(body: CreateContainer) {
+    return this.call<{ operation: Operation }>('POST', '/v1/instances', body);
+  }
+  updateInstance(id: string, body: UpdateInstance) {
+    return this.call<Instance>('PATCH', `/v1/instances/${encodeURIComponent(id)}`, body, 600_000);
+  }
+  action(id: string, action: InstanceAction, body: ActionOptions) {
+    return this.call<{ operation: Operation }>(
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/actions/${action}`,
+      body,
+    );
+  }
+  exec(id: string, body: ExecRequest) {
+    return this.call<ExecResult>(
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/exec`,
+      body,
+      (body.timeoutSeconds + 30) * 1000,
+    );
+  }
+  deleteInstance(id: string, force: boolean) {
+    return this.call<{ operation: Operation }>(
+      'DELETE',
+      `/v1/instances/${encodeURIComponent(id)}?force=${force}`,
+    );
+  }
+  operation(id: string) {
+    return this.call<Operation>('GET', `/v1/operations/${id}`);
+  }
+
+  /** Follows the agent's event stream until the signal aborts or the stream breaks. */
+  async streamEvents(
+    onEvent: (event: AgentEvent) => void,
+    signal: AbortSignal,
+    onOpen: () => void,
+  ): Promise<void> {
+    const response = await fetch(new URL('/v1/events', this.url), {
+      headers: { authorization: `Bearer ${this.token}` },
+      signal,
+    });
+    if (!response.ok || !response.body)
+      throw new Error(`agent event stream answered ${response.status}`);
+    onOpen();
+    await readEventStream(response.body, (data) => {
+      const parsed = AgentEvent.safeParse(data);
+      if (parsed.success) onEvent(parsed.data);
+    });
+  }
+}

@@ -1,0 +1,56 @@
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Role } from '@berth/contracts';
+import { forbidden, unauthorized } from '../errors.js';
+import type { Actor } from '../audit/audit.service.js';
+import type { Auth, Principal } from './auth.service.js';
+
+export const SESSION_COOKIE = 'berth_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Routes reachable without logging in (login, health, docs). */
+    public?: boolean;
+  }
+}
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Who made a request: a session cookie, or an API token as a bearer. */
+export const authPlugin = fp(async (app: FastifyInstance, { auth }: { auth: Auth }) => {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) {
+      req.principal = await auth.fromToken(header.slice(7));
+      if (!req.principal && !req.routeOptions.config.public)
+        throw unauthorized('the API token is unknown or expired');
+    } else {
+      const cookie = req.cookies[SESSION_COOKIE];
+      req.principal = cookie ? await auth.fromSession(cookie) : null;
+    }
+    // The API's own documentation is public, like the login page.
+    const isPublic = req.routeOptions.config.public || req.url.startsWith('/api/docs');
+    if (!req.principal && !isPublic && req.url.startsWith('/api/')) throw unauthorized();
+  });
+});
+
+export function requireRole(req: FastifyRequest, role: Role): Principal {
+  const p = req.principal;
+  if (!p) throw unauthorized();
+  if (RANK[p.role as Role] < RANK[role])
+    throw forbidden(`this needs the ${role} role; you are ${p.role}`);
+  return p;
+}
+
+export function actorOf(req: FastifyRequest): Actor {
+  const p = req.principal;
+  return {
+    userId: p?.id ?? null,
+    name: p ? (p.tokenName ? `${p.username} (token ${p.tokenName})` : p.username) : 'anonymous',
+    ip: req.ip ?? null,
+  };
+}

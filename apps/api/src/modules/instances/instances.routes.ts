@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import {
+  ActionOptions,
+  CreateContainer,
+  DeleteOptions,
+  ExecRequest,
+  ExecResult,
+  Instance,
+  InstanceAction,
+  InstanceList,
+  TaskAccepted,
+  UpdateInstance,
+  optionalBody,
+} from '@berth/contracts';
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { requireRole } from '../../auth/plugin.js';
+import type { Tasks } from '../../tasks/tasks.service.js';
+import { SyncQuery, replyWithTask } from '../task-reply.js';
+import type { InstancesService } from './instances.service.js';
+
+const IdParams = z.object({
+  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
+});
+const TaskReply = { 200: TaskAccepted, 202: TaskAccepted };
+
+export async function instanceRoutes(
+  app: FastifyInstance,
+  { instances, tasks }: { instances: InstancesService; tasks: Tasks },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['instances'];
+
+  r.get('/api/v1/instances', { schema: { tags, response: { 200: InstanceList } } }, async (req) => {
+    requireRole(req, 'viewer');
+    return { items: await instances.list() };
+  });
+
+  r.get(
+    '/api/v1/instances/:id',
+    { schema: { tags, params: IdParams, response: { 200: Instance } } },
+    async (req) => {
+      requireRole(req, 'viewer');
+      return instances.get(req.params.id);
+    },
+  );
+
+  r.post(
+    '/api/v1/instances',
+    {
+      schema: {
+        tags,
+        description:
+          'Create a container. Answers 202 with the task (Location: /api/v1/tasks/{id}).',
+        querystring: SyncQuery,
+        body: CreateContainer.extend({
+          hostId: z.string().optional().describe('defaults to the local host'),
+        }),
+        response: TaskReply,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.create',
+        targetType: 'instance',
+        detail: { name: req.body.name, template: req.body.template },
+      };
+      const p = requireRole(req, 'operator');
+      const task = await instances.create(p.id, req.body);
+      req.auditNote.targetId = task.instanceId;
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.patch(
+    '/api/v1/instances/:id',
+    { schema: { tags, params: IdParams, body: UpdateInstance, response: { 200: Instance } } },
+    async (req) => {
+      req.auditNote = {
+        action: 'instance.update',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { ...req.body },
+      };
+      requireRole(req, 'operator');
+      return instances.update(req.params.id, req.body);
+    },
+  );
+
+  r.post(
+    '/api/v1/instances/:id/actions/:action',
+    {
+      schema: {
+        tags,
+        params: IdParams.extend({ action: InstanceAction }),
+        querystring: SyncQuery,
+        body: optionalBody(ActionOptions),
+        response: TaskReply,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: `instance.${req.params.action}`,
+        targetType: 'instance',
+        targetId: req.params.id,
+      };
+      const p = requireRole(req, 'operator');
+      const task = await instances.action(p.id, req.params.id, req.params.action, req.body);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.post(
+    '/api/v1/instances/:id/exec',
+    { schema: { tags, params: IdParams, body: ExecRequest, response: { 200: ExecResult } } },
+    async (req) => {
+      req.auditNote = {
+        action: 'instance.exec',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { command: req.body.command },
+      };
+      requireRole(req, 'operator');
+      const result = await instances.exec(req.params.id, req.body);
+      req.auditNote.detail = { ...req.auditNote.detail, exitCode: result.exitCode };
+      return result;
+    },
+  );
+
+  r.delete(
+    '/api/v1/instances/:id',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: DeleteOptions.extend(SyncQuery.shape),
+        response: TaskReply,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.delete',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { force: req.query.force },
+      };
+      const p = requireRole(req, 'operator');
+      const task = await instances.delete(p.id, req.params.id, req.query.force);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+}

@@ -1,0 +1,76 @@
+import type {
+  ActionOptions,
+  CreateContainer,
+  ExecRequest,
+  ExecResult,
+  Instance,
+  InstanceAction,
+  Task,
+  UpdateInstance,
+} from '@berth/contracts';
+import type { Hosts } from '../../agents/hosts.js';
+import type { Tasks } from '../../tasks/tasks.service.js';
+
+/** Instance work on the right host's agent, each mutation tracked as a task. */
+export class InstancesService {
+  constructor(
+    private readonly hosts: Hosts,
+    private readonly tasks: Tasks,
+  ) {}
+
+  list(): Promise<Instance[]> {
+    return this.hosts.instances();
+  }
+
+  get(id: string): Promise<Instance> {
+    return this.hosts.findInstance(id);
+  }
+
+  async create(userId: string, body: CreateContainer & { hostId?: string }): Promise<Task> {
+    const { hostId: wanted, ...spec } = body;
+    const hostId = wanted ?? this.hosts.defaultHostId();
+    const { operation } = await this.hosts.client(hostId).createInstance(spec);
+    return this.tasks.track(
+      { kind: 'instance.create', hostId, instanceId: operation.target, userId },
+      operation,
+    );
+  }
+
+  async update(id: string, patch: UpdateInstance): Promise<Instance> {
+    const instance = await this.hosts.findInstance(id);
+    const updated = await this.hosts.client(instance.hostId).updateInstance(instance.id, patch);
+    return { ...updated, hostId: instance.hostId };
+  }
+
+  async action(
+    userId: string,
+    id: string,
+    action: InstanceAction,
+    opts: ActionOptions,
+  ): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    const { operation } = await this.hosts
+      .client(instance.hostId)
+      .action(instance.id, action, opts);
+    return this.tasks.track(
+      { kind: `instance.${action}`, hostId: instance.hostId, instanceId: instance.id, userId },
+      operation,
+    );
+  }
+
+  async exec(id: string, req: ExecRequest): Promise<ExecResult> {
+    const instance = await this.hosts.findInstance(id);
+    return this.hosts.client(instance.hostId).exec(instance.id, req);
+  }
+
+  async delete(userId: string, id: string, force: boolean): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    const { operation } = await this.hosts
+      .client(instance.hostId)
+      .deleteInstance(instance.id, force);
+    return this.tasks.track(
+      { kind: 'instance.delete', hostId: instance.hostId, instanceId: instance.id, userId },
+      operation,
+    );
+  }
+}

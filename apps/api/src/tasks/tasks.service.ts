@@ -1,0 +1,189 @@
+import type { PrismaClient, Task as TaskRow } from '@berth/db';
+import type { Operation, Task } from '@berth/contracts';
+import { notFound } from '../errors.js';
+import type { ApiEvents } from '../events.js';
+import type { Hosts } from '../agents/hosts.js';
+import type { Audit } from '../audit/audit.service.js';
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status as Task['status'],
+    progress: row.progress,
+    message: row.message,
+    hostId: row.hostId,
+    instanceId: row.instanceId,
+    userId: row.userId,
+    result: row.result ? (JSON.parse(row.result) as unknown) : null,
+    error: row.error ? (JSON.parse(row.error) as Task['error']) : null,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+const finished = (status: string) => status === 'succeeded' || status === 'failed';
+
+export interface TaskContext {
+  kind: string;
+  hostId: string;
+  instanceId: string | null;
+  userId: string | null;
+}
+
+/**
+ * Tasks are the persisted face of agent operations: created when an agent accepts
+ * work, advanced by the agent's operation events, finished exactly once.
+ */
+export class Tasks {
+  private readonly waiters = new Map<string, Array<(task: Task) => void>>();
+  /** Updates for one task are applied in order, so progress never runs backwards. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly hosts: Hosts,
+    private readonly events: ApiEvents,
+    private readonly audit: Audit,
+  ) {
+    hosts.handleOperations((hostId, op) => void this.onOperation(hostId, op));
+  }
+
+  /** Records the task for an operation the agent has just accepted, then catches up with it. */
+  async track(ctx: TaskContext, op: Operation): Promise<Task> {
+    const row = await this.db.task.create({
+      data: {
+        kind: ctx.kind,
+        status: 'running',
+        progress: op.progress,
+        message: op.message,
+        hostId: ctx.hostId,
+        instanceId: ctx.instanceId ?? op.target,
+        userId: ctx.userId,
+        agentOperationId: op.id,
+        startedAt: new Date(op.createdAt),
+      },
+    });
+    this.events.publish({ type: 'task', task: toTask(row), at: new Date().toISOString() });
+    // Events for this operation may have arrived before the row existed.
+    const latest = await this.hosts
+      .client(ctx.hostId)
+      .operation(op.id)
+      .catch(() => op);
+    await this.apply(row.id, latest);
+    return this.get(row.id);
+  }
+
+  async get(id: string): Promise<Task> {
+    const row = await this.db.task.findUnique({ where: { id } });
+    if (!row) throw notFound(`task ${id}`);
+    return toTask(row);
+  }
+
+  async list(filter: { instanceId?: string; limit: number }): Promise<Task[]> {
+    const rows = await this.db.task.findMany({
+      where: filter.instanceId ? { instanceId: filter.instanceId } : {},
+      orderBy: { createdAt: 'desc' },
+      take: filter.limit,
+    });
+    return rows.map(toTask);
+  }
+
+  /** Resolves with the task once it has finished, or with its state after timeoutMs. */
+  async wait(id: string, timeoutMs: number): Promise<Task> {
+    const task = await this.get(id);
+    if (finished(task.status)) return task;
+    return new Promise((resolve) => {
+      const done = (t: Task) => {
+        clearTimeout(timer);
+        resolve(t);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.set(
+          id,
+          (this.waiters.get(id) ?? []).filter((w) => w !== done),
+        );
+        void this.get(id).then(resolve);
+      }, timeoutMs);
+      this.waiters.set(id, [...(this.waiters.get(id) ?? []), done]);
+    });
+  }
+
+  /** After an API restart: tasks whose operation the agent no longer knows cannot finish. */
+  async reconcile(): Promise<void> {
+    const open = await this.db.task.findMany({ where: { status: { in: ['queued', 'running'] } } });
+    for (const row of open) {
+      let op: Operation | null = null;
+      try {
+        if (row.hostId && row.agentOperationId)
+          op = await this.hosts.client(row.hostId).operation(row.agentOperationId);
+      } catch {
+        op = null;
+      }
+      if (op) await this.apply(row.id, op);
+      else
+        await this.finish(row.id, 'failed', {
+          code: 'lost',
+          message: 'the agent no longer knows this operation (it restarted while the task ran)',
+        });
+    }
+  }
+
+  private async onOperation(_hostId: string, op: Operation): Promise<void> {
+    const row = await this.db.task.findFirst({ where: { agentOperationId: op.id } });
+    if (row) await this.apply(row.id, op);
+  }
+
+  private apply(taskId: string, op: Operation): Promise<void> {
+    const next = (this.chains.get(taskId) ?? Promise.resolve()).then(async () => {
+      const row = await this.db.task.findUnique({ where: { id: taskId } });
+      if (!row || finished(row.status)) return;
+      if (op.status === 'running') {
+        if (op.progress < row.progress && op.message === row.message) return;
+        const updated = await this.db.task.update({
+          where: { id: taskId },
+          data: { progress: Math.max(op.progress, row.progress), message: op.message },
+        });
+        this.events.publish({ type: 'task', task: toTask(updated), at: new Date().toISOString() });
+        return;
+      }
+      await this.finish(taskId, op.status, op.error, op.result, op.message);
+    });
+    const settled = next.catch(() => undefined);
+    this.chains.set(taskId, settled);
+    void settled.then(() => {
+      if (this.chains.get(taskId) === settled) this.chains.delete(taskId);
+    });
+    return next;
+  }
+
+  private async finish(
+    taskId: string,
+    status: 'succeeded' | 'failed',
+    error: Operation['error'],
+    result?: unknown,
+    message?: string | null,
+  ): Promise<void> {
+    const updated = await this.db.task.update({
+      where: { id: taskId },
+      data: {
+        status,
+        progress: status === 'succeeded' ? 100 : undefined,
+        message: message ?? undefined,
+        result: result === undefined ? null : JSON.stringify(result),
+        error: error ? JSON.stringify(error) : null,
+        finishedAt: new Date(),
+      },
+    });
+    await this.audit.settleTask(
+      taskId,
+      status === 'succeeded' ? 'success' : 'failure',
+      error?.message,
+    );
+    const task = toTask(updated);
+    this.events.publish({ type: 'task', task, at: new Date().toISOString() });
+    for (const resolve of this.waiters.get(taskId) ?? []) resolve(task);
+    this.waiters.delete(taskId);
+  }
+}

@@ -1,0 +1,259 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase, type PrismaClient } from '@berth/db';
+import type { ApiEvent, Task } from '@berth/contracts';
+import { readEventStream } from '@berth/fastify-kit';
+import { buildApi } from '../src/app.js';
+import type { ApiConfig } from '../src/config.js';
+import type { FastifyInstance } from 'fastify';
+
+const AGENT_MAIN = fileURLToPath(new URL('../../agent/dist/main.js', import.meta.url));
+export const ADMIN_PASSWORD = 'test-admin-password';
+
+/** Template caches survive between runs so debian-12 is built once per machine, not per test file. */
+const TEMPLATE_DIR = process.env.BERTH_TEST_TEMPLATE_DIR ?? '/var/cache/berth-test/templates';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface Agent {
+  url: string;
+  token: string;
+  dataDir: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts the real agent as its own process, the way production runs it. */
+export async function startAgent(opts: {
+  dataDir: string;
+  port: number;
+  token: string;
+  bridge: string;
+  cidr: string;
+}): Promise<Agent> {
+  const child = spawn(process.execPath, [AGENT_MAIN], {
+    env: {
+      ...process.env,
+      BERTH_AGENT_DATA_DIR: opts.dataDir,
+      BERTH_AGENT_TEMPLATE_DIR: TEMPLATE_DIR,
+      BERTH_AGENT_PORT: String(opts.port),
+      BERTH_AGENT_TOKEN: opts.token,
+      BERTH_AGENT_BRIDGE: opts.bridge,
+      BERTH_AGENT_BRIDGE_CIDR: opts.cidr,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+    detached: true,
+  });
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/v1/facts`, {
+        headers: { authorization: `Bearer ${opts.token}` },
+      });
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error('agent did not come up in 30 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    token: opts.token,
+    dataDir: opts.dataDir,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Stack {
+  api: FastifyInstance;
+  db: PrismaClient;
+  agent: Agent;
+  baseUrl: string;
+  dir: string;
+  /** Bearer token of the admin, for scripts-style calls. */
+  token: string;
+  call<T = unknown>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: T }>;
+  restartAgent(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real stack on this machine: agent process, API listening on a free port, a fresh SQLite file. */
+export async function startStack(name: string): Promise<Stack> {
+  const dir = await mkdtemp(path.join(tmpdir(), `berth-${name}-`));
+  const agentPort = await freePort();
+  const agentOpts = {
+    dataDir: path.join(dir, 'agent'),
+    port: agentPort,
+    token: `agent-token-${name}`,
+    // One bridge per test file keeps files' containers apart; names stay under 15 chars.
+    bridge: `bt-${name}`.slice(0, 15),
+    cidr: `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
+  };
+  let agent = await startAgent(agentOpts);
+  const config: ApiConfig = {
+    host: '127.0.0.1',
+    port: await freePort(),
+    databaseUrl: `file:${path.join(dir, 'berth.db')}`,
+    localAgent: { url: agent.url, token: agent.token },
+    initialAdminPassword: ADMIN_PASSWORD,
+    dataDir: dir,
+    secureCookies: false,
+    sessionHours: 1,
+  };
+  const db = await openDatabase(config.databaseUrl);
+  const { app } = await buildApi(config, db);
+  await app.listen({ host: config.host, port: config.port });
+  const baseUrl = `http://127.0.0.1:${config.port}`;
+
+  const raw = async <T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      headers: res.headers,
+    };
+  };
+  const login = await raw('POST', '/api/v1/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const created = await raw<{ token: string }>(
+    'POST',
+    '/api/v1/auth/tokens',
+    { name: 'tests' },
+    { cookie },
+  );
+  const token = created.body.token;
+
+  const stack: Stack = {
+    api: app,
+    db,
+    agent,
+    baseUrl,
+    dir,
+    token,
+    call: (method, url, body, headers) =>
+      raw(method, url, body, { authorization: `Bearer ${token}`, ...headers }),
+    async restartAgent() {
+      await agent.stop();
+      agent = await startAgent(agentOpts);
+      stack.agent = agent;
+    },
+    async close() {
+      const list = await stack.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/instances');
+      for (const i of list.body?.items ?? []) {
+        await stack.call('DELETE', `/api/v1/instances/${i.id}?force=true&sync=true`);
+      }
+      await app.close();
+      await db.$disconnect();
+      await agent.stop();
+      await rm(dir, { recursive: true, force: true });
+      // The agent leaves its bridge and NAT table up on purpose (containers outlive it); tests tidy up.
+      for (const args of [
+        ['ip', 'link', 'del', agentOpts.bridge],
+        ['nft', 'delete', 'table', 'ip', `berth_${agentOpts.bridge.replace(/-/g, '_')}`],
+      ]) {
+        try {
+          execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
+        } catch {
+          // already gone
+        }
+      }
+    },
+  };
+  return stack;
+}
+
+/** Waits for a task to end through the API's long-poll. */
+export async function waitTask(stack: Stack, id: string): Promise<Task> {
+  for (;;) {
+    const { body } = await stack.call<Task>('GET', `/api/v1/tasks/${id}?wait=true`);
+    if (body.status === 'succeeded' || body.status === 'failed') return body;
+  }
+}
+
+/** Collects the API's event stream in the background. */
+export function collectEvents(stack: Stack): {
+  events: ApiEvent[];
+  stop(): void;
+  waitFor(p: (e: ApiEvent) => boolean, ms?: number): Promise<ApiEvent>;
+} {
+  const events: ApiEvent[] = [];
+  const abort = new AbortController();
+  const listeners = new Set<() => void>();
+  void fetch(`${stack.baseUrl}/api/v1/events`, {
+    headers: { authorization: `Bearer ${stack.token}` },
+    signal: abort.signal,
+  })
+    .then((res) =>
+      readEventStream(res.body!, (data) => {
+        events.push(data as ApiEvent);
+        for (const l of listeners) l();
+      }),
+    )
+    .catch(() => undefined);
+  return {
+    events,
+    stop: () => abort.abort(),
+    waitFor: (p, ms = 20_000) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const found = events.find(p);
+          if (found) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(
+            new Error(`no matching event in ${ms} ms; saw ${events.map((e) => e.type).join(', ')}`),
+          );
+        }, ms);
+        listeners.add(check);
+        check();
+      }),
+  };
+}
