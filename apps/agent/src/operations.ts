@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '@berth/contracts';
 import { ErrorCode } from '@berth/contracts';
-import { AgentError } from './errors.js';
+import { HttpError } from '@berth/fastify-kit';
 import type { EventBus } from './events.js';
 
 export interface Progress {
@@ -52,7 +52,7 @@ export class Operations {
         (err: unknown) => {
           op.status = 'failed';
           op.error =
-            err instanceof AgentError
+            err instanceof HttpError
               ? { code: err.code, message: err.message }
               : {
                   code: ErrorCode.internal,

@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { ErrorCode } from '@berth/contracts';
-import { AgentError } from './errors.js';
+import { HttpError } from '@berth/fastify-kit';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -18,7 +18,7 @@ export interface RunResult {
 }
 
 /** A host command that failed; the message keeps the command's own words. */
-export class RunError extends AgentError {
+export class RunError extends HttpError {
   constructor(
     readonly cmd: string,
     readonly args: readonly string[],

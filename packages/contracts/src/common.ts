@@ -79,3 +79,11 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 /** A request body that may be left out entirely (curl -X POST with no data): it then counts as {}. */
 export const optionalBody = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => v ?? {}, schema);
+
+/** A true/false query-string flag (query values arrive as text). */
+export const queryFlag = (description: string) =>
+  z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .describe(description);

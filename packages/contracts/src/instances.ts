@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag } from './common.js';
+import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag, queryFlag } from './common.js';
 import { TemplateName } from './templates.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
@@ -124,10 +124,4 @@ export const ExecResult = z.object({
 });
 export type ExecResult = z.infer<typeof ExecResult>;
 
-export const DeleteOptions = z.object({
-  force: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true')
-    .describe('stop a running instance first'),
-});
+export const DeleteOptions = z.object({ force: queryFlag('stop a running instance first') });

@@ -3,3 +3,4 @@ export * from './sse.js';
 export * from './zod.js';
 export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 export * from './event-bus.js';
+export * from './http-error.js';

@@ -17,7 +17,7 @@ import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
 import { renderLxcConfig } from '../drivers/lxc/config.js';
 import { whyNot } from '../drivers/lxc/state.js';
-import { badRequest, conflict, notFound, wrongState } from '../errors.js';
+import { badRequest, conflict, notFound, wrongState } from '@berth/fastify-kit';
 import type { EventBus } from '../events.js';
 import { inSubnet, nextFreeAddress, parseCidr } from '../net/ipv4.js';
 import type { Operations, Progress } from '../operations.js';

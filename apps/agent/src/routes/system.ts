@@ -9,9 +9,8 @@ import {
   TemplateName,
   optionalBody,
 } from '@berth/contracts';
-import { openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
+import { notFound, openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { AgentConfig } from '../config.js';
-import { notFound } from '../errors.js';
 import type { EventBus } from '../events.js';
 import { hostFacts } from '../facts.js';
 import type { Operations } from '../operations.js';

@@ -2,7 +2,7 @@ import { mkdtemp, open, readFile, rmdir, stat, truncate } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ErrorCode } from '@berth/contracts';
-import { AgentError } from '../errors.js';
+import { HttpError } from '@berth/fastify-kit';
 import { exec, run } from '../run.js';
 
 export const MiB = 1024 * 1024;
@@ -62,7 +62,7 @@ export async function growImage(file: string, sizeBytes: number): Promise<void> 
   const devices = await loopDevicesOf(file);
   if (devices.length > 0) {
     if (!(await canResizeOnline())) {
-      throw new AgentError(
+      throw new HttpError(
         409,
         ErrorCode.unsupported,
         'this host cannot grow a disk while it is in use (the agent lacks CAP_SYS_RESOURCE); stop the container first',

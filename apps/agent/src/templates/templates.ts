@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Template, TemplateName } from '@berth/contracts';
-import { conflict } from '../errors.js';
+import { conflict } from '@berth/fastify-kit';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
 import { buildBusyboxRootfs } from './rootfs-busybox.js';

@@ -13,8 +13,7 @@ import {
   type TemplateName,
   type UpdateInstance,
 } from '@berth/contracts';
-import { readEventStream } from '@berth/fastify-kit';
-import { ApiError } from '../errors.js';
+import { HttpError, readEventStream } from '@berth/fastify-kit';
 
 /** Typed HTTP client for one host agent; agent errors keep their status and code. */
 export class AgentClient {
@@ -41,7 +40,7 @@ export class AgentClient {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new ApiError(
+      throw new HttpError(
         502,
         ErrorCode.agentUnreachable,
         `host agent at ${this.url} is unreachable: ${(err as Error).message}`,
@@ -53,7 +52,7 @@ export class AgentClient {
       const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
       // The agent's 401 means the API holds a wrong token: that is our fault, not the caller's.
       const status = response.status === 401 ? 502 : response.status;
-      throw new ApiError(
+      throw new HttpError(
         status,
         error?.code ?? ErrorCode.hostError,
         error?.message ?? `agent answered ${response.status}`,

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiToken, CreateApiToken, CreatedApiToken, LoginRequest, Me } from '@berth/contracts';
-import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { ApiError, notFound, unauthorized } from '../errors.js';
+import { forbidden, notFound, unauthorized, type ZodTypeProvider } from '@berth/fastify-kit';
 import { SESSION_COOKIE, requireRole } from '../auth/plugin.js';
 import type { Auth } from '../auth/auth.service.js';
 import type { ApiConfig } from '../config.js';
@@ -90,8 +89,7 @@ export async function authRoutes(
     { schema: { tags: ['auth'], body: CreateApiToken, response: { 201: CreatedApiToken } } },
     async (req, reply) => {
       const p = requireRole(req, 'viewer');
-      if (p.via === 'token')
-        throw new ApiError(403, 'forbidden', 'API tokens are created from a logged-in session');
+      if (p.via === 'token') throw forbidden('API tokens are created from a logged-in session');
       const { row, secret } = await auth.createToken(p.id, req.body.name, req.body.expiresInDays);
       req.auditNote = {
         action: 'token.create',

@@ -10,6 +10,7 @@ import {
   Template,
   TemplateName,
   optionalBody,
+  queryFlag,
 } from '@berth/contracts';
 import { openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { Hosts } from '../agents/hosts.js';
@@ -113,19 +114,14 @@ export async function systemRoutes(app: FastifyInstance, { hosts, tasks, audit, 
         tags: ['tasks'],
         params: z.object({ id: z.string().min(1).max(64) }),
         querystring: z.object({
-          wait: z
-            .enum(['true', 'false'])
-            .default('false')
-            .describe('long-poll until the task ends (at most 60 s)'),
+          wait: queryFlag('long-poll until the task ends (at most 60 s)'),
         }),
         response: { 200: Task },
       },
     },
     async (req) => {
       requireRole(req, 'viewer');
-      return req.query.wait === 'true'
-        ? tasks.wait(req.params.id, 60_000)
-        : tasks.get(req.params.id);
+      return req.query.wait ? tasks.wait(req.params.id, 60_000) : tasks.get(req.params.id);
     },
   );
 
@@ -149,7 +145,7 @@ export async function systemRoutes(app: FastifyInstance, { hosts, tasks, audit, 
     {
       schema: {
         tags: ['events'],
-        description: `Server-sent events; each data line is one of: ${Object.keys(ApiEvent.def).length ? 'instance.state, instance.updated, instance.deleted, task, host.status' : ''}`,
+        description: `Server-sent events; each data line is a JSON event of type ${ApiEvent.options.map((o) => o.shape.type.value).join(', ')}`,
       },
     },
     (req, reply) => {

@@ -1,14 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { queryFlag } from '@berth/contracts';
 import type { Task } from '@berth/contracts';
 import type { Tasks } from '../tasks/tasks.service.js';
 
 export const SyncQuery = z.object({
-  sync: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true')
-    .describe('wait for the task to finish and answer 200 with it'),
+  sync: queryFlag('wait for the task to finish and answer 200 with it'),
 });
 
 const SYNC_LIMIT_MS = 15 * 60_000;

@@ -1,6 +1,6 @@
 import type { PrismaClient, Task as TaskRow } from '@berth/db';
 import type { Operation, Task } from '@berth/contracts';
-import { notFound } from '../errors.js';
+import { notFound } from '@berth/fastify-kit';
 import type { ApiEvents } from '../events.js';
 import type { Hosts } from '../agents/hosts.js';
 import type { Audit } from '../audit/audit.service.js';
