@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CreateContainer, Ipv4Cidr, ResourceName } from './index.js';
+import { CreateInstance, CreateVm, IsoName, Ipv4Cidr, ResourceName } from './index.js';
 
 test('names that could smuggle shell syntax or options are invalid', () => {
   for (const bad of [
@@ -28,10 +28,37 @@ test('CIDR addresses are checked octet by octet', () => {
   }
 });
 
-test('create fills defaults and rejects unknown templates', () => {
-  const parsed = CreateContainer.parse({ template: 'busybox', name: 'x1' });
+test('a create without kind is a container, with defaults filled', () => {
+  const parsed = CreateInstance.parse({ template: 'busybox', name: 'x1' });
   assert.equal(parsed.kind, 'ct');
-  assert.equal(parsed.diskSizeMiB, 512);
+  assert.equal(parsed.kind === 'ct' && parsed.diskSizeMiB, 512);
   assert.deepEqual(parsed.tags, []);
-  assert.equal(CreateContainer.safeParse({ template: 'windows', name: 'x1' }).success, false);
+  assert.equal(CreateInstance.safeParse({ template: 'windows', name: 'x1' }).success, false);
+  assert.equal(
+    CreateInstance.safeParse({ kind: 'vm', template: 'busybox', name: 'x1' }).success,
+    false,
+  );
+});
+
+test('VM creates bound memory and never take a path for a disk or an ISO', () => {
+  assert.equal(CreateVm.parse({ kind: 'vm', name: 'v1' }).memoryMiB, 256);
+  for (const memoryMiB of [0, -1, 16, 2 * 1024 * 1024, 1.5]) {
+    assert.equal(
+      CreateVm.safeParse({ kind: 'vm', name: 'v1', memoryMiB }).success,
+      false,
+      String(memoryMiB),
+    );
+  }
+  assert.equal(
+    CreateVm.safeParse({ kind: 'vm', name: 'v1', disks: [{ path: '/etc/shadow' }] }).success,
+    false,
+  );
+  assert.equal(
+    CreateVm.safeParse({ kind: 'vm', name: 'v1', disks: [{ template: '../../etc' }] }).success,
+    false,
+  );
+  for (const bad of ['../x.iso', '/etc/x.iso', 'a..b.iso', 'x.img', '.iso', 'a b.iso']) {
+    assert.equal(IsoName.safeParse(bad).success, false, bad);
+  }
+  assert.equal(IsoName.safeParse('debian-12.1_amd64.iso').success, true);
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag, queryFlag } from './common.js';
-import { TemplateName } from './templates.js';
+import { CtTemplateName, VmTemplateName } from './templates.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
 export const InstanceState = z.enum([
@@ -9,6 +9,8 @@ export const InstanceState = z.enum([
   'running',
   'stopping',
   'frozen',
+  'paused',
+  'suspended',
   'unknown',
 ]);
 export type InstanceState = z.infer<typeof InstanceState>;
@@ -44,6 +46,24 @@ export const Instance = z.object({
   description: z.string(),
   tags: z.array(z.string()),
   createdAt: z.iso.datetime(),
+  vm: z
+    .object({
+      vcpus: z.number().int(),
+      memoryMiB: z.number().int(),
+      disks: z.array(
+        z.object({
+          name: z.string(),
+          sizeBytes: z.number().int(),
+          template: z.string().nullable(),
+        }),
+      ),
+      cdrom: z.string().nullable(),
+      boot: z.array(z.string()),
+      accel: z.enum(['kvm', 'tcg']),
+      guestAgent: z.boolean().describe('the guest agent answered lately'),
+    })
+    .nullable()
+    .describe('VM hardware; null for containers'),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -53,8 +73,8 @@ export const Description = z.string().max(4096);
 export const Tags = z.array(Tag).max(32);
 
 export const CreateContainer = z.object({
-  kind: z.literal('ct').default('ct'),
-  template: TemplateName,
+  kind: z.literal('ct'),
+  template: CtTemplateName,
   ctid: CtId.optional().describe('next free one when omitted'),
   name: ResourceName,
   hostname: Hostname.optional().describe('defaults to the name'),
@@ -77,17 +97,96 @@ export const CreateContainer = z.object({
 export type CreateContainer = z.infer<typeof CreateContainer>;
 export type CreateContainerInput = z.input<typeof CreateContainer>;
 
+/** A file in the host's ISO store; never a path. */
+export const IsoName = z
+  .string()
+  .max(120)
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9._-]*\.iso$/,
+    'an ISO file name like debian.iso: letters, digits, . _ - and ending in .iso',
+  )
+  .refine((s) => !s.includes('..'), 'ISO names cannot contain ".."');
+
+export const Iso = z.object({
+  name: z.string(),
+  sizeBytes: z.number().int(),
+  sha256: z.string(),
+  uploadedAt: z.iso.datetime(),
+});
+export type Iso = z.infer<typeof Iso>;
+
+export const MAX_VM_MEMORY_MIB = 1024 * 1024;
+export const VmDisk = z.union([
+  z.object({ sizeMiB: DiskSizeMiB.describe('a new empty qcow2 disk') }).strict(),
+  z
+    .object({
+      template: VmTemplateName.describe('start from this template disk'),
+      clone: z.enum(['linked', 'copy']).default('linked'),
+      sizeMiB: DiskSizeMiB.optional().describe('grow the clone to this size'),
+    })
+    .strict(),
+]);
+export type VmDisk = z.infer<typeof VmDisk>;
+
+export const CreateVm = z
+  .object({
+    kind: z.literal('vm'),
+    name: ResourceName,
+    vcpus: z.number().int().min(1).max(64).default(1),
+    memoryMiB: z
+      .number()
+      .int()
+      .min(32, 'memory must be at least 32 MiB')
+      .max(MAX_VM_MEMORY_MIB, 'memory must be at most 1 TiB')
+      .default(256),
+    disks: z.array(VmDisk).max(8).default([]),
+    cdrom: IsoName.nullable().default(null),
+    boot: z
+      .array(z.enum(['disk', 'cdrom', 'network']))
+      .min(1)
+      .max(3)
+      .default(['disk', 'cdrom']),
+    nics: z
+      .array(z.object({ network: z.literal('default').default('default') }).strict())
+      .max(8)
+      .default([{ network: 'default' }]),
+    onboot: z.boolean().default(false),
+    description: Description.default(''),
+    tags: Tags.default([]),
+  })
+  .strict();
+export type CreateVm = z.infer<typeof CreateVm>;
+
+/** Either kind; a body without "kind" is a container, as before VMs existed. */
+export const CreateInstance = z.preprocess(
+  (v) => (v && typeof v === 'object' && !('kind' in v) ? { ...v, kind: 'ct' } : v),
+  z.discriminatedUnion('kind', [CreateContainer, CreateVm]),
+);
+export type CreateInstance = z.infer<typeof CreateInstance>;
+
 export const UpdateInstance = z
   .object({
     description: Description.optional(),
     tags: Tags.optional(),
     onboot: z.boolean().optional(),
-    diskSizeMiB: DiskSizeMiB.optional().describe('grow only'),
+    diskSizeMiB: DiskSizeMiB.optional().describe('containers: grow the private area'),
+    cdrom: IsoName.nullable()
+      .optional()
+      .describe('VMs: insert an ISO from the store, or null to eject'),
   })
   .strict();
 export type UpdateInstance = z.infer<typeof UpdateInstance>;
 
-export const InstanceAction = z.enum(['start', 'stop', 'restart', 'suspend', 'resume']);
+export const InstanceAction = z.enum([
+  'start',
+  'stop',
+  'restart',
+  'suspend',
+  'resume',
+  'reset',
+  'pause',
+  'unpause',
+]);
 export type InstanceAction = z.infer<typeof InstanceAction>;
 
 export const ActionOptions = z
@@ -125,3 +224,8 @@ export const ExecResult = z.object({
 export type ExecResult = z.infer<typeof ExecResult>;
 
 export const DeleteOptions = z.object({ force: queryFlag('stop a running instance first') });
+
+/** Path parameter naming an instance: its UUID, or a container's CT ID. */
+export const InstanceRef = z.object({
+  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
+});

@@ -1,13 +1,19 @@
 import { z } from 'zod';
 
-export const TemplateName = z.enum(['busybox', 'debian-12']);
+/** OS templates for containers: root filesystem caches. */
+export const CtTemplateName = z.enum(['busybox', 'debian-12']);
+export type CtTemplateName = z.infer<typeof CtTemplateName>;
+/** VM templates: bootable disk images (and their ISO), built here from Debian's packages. */
+export const VmTemplateName = z.enum(['tiny-linux']);
+export type VmTemplateName = z.infer<typeof VmTemplateName>;
+export const TemplateName = z.enum([...CtTemplateName.options, ...VmTemplateName.options]);
 export type TemplateName = z.infer<typeof TemplateName>;
 
 export const Template = z.object({
   name: TemplateName,
   description: z.string(),
-  kind: z.literal('ct'),
-  cached: z.boolean().describe('a root filesystem tarball is ready to create containers from'),
+  kind: z.enum(['ct', 'vm']),
+  cached: z.boolean().describe('ready to create instances from'),
   building: z.boolean(),
   sizeBytes: z.number().int().nullable(),
   builtAt: z.iso.datetime().nullable(),

@@ -32,6 +32,9 @@ export function errorBody(
  */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
+    // An error answered before a streamed body was read (an upload refused up front) leaves
+    // the rest of that body on the connection: close it, or the next request behind it hangs.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (hasZodFastifySchemaValidationErrors(err)) {
       const issues = err.validation.map((v) => ({
         path:
