@@ -4,10 +4,17 @@ import { ErrorCode } from '@berth/contracts';
 import { errorBody, installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { AgentConfig } from './config.js';
 import { EventBus } from './events.js';
+import path from 'node:path';
 import { Containers } from './instances/containers.js';
+import { Instances } from './instances/instances.js';
+import { Vms } from './instances/vms.js';
+import { Accelerator } from './drivers/qemu/accel.js';
+import { startDhcp } from './net/dhcp.js';
+import { IsoStore } from './storage/isos.js';
+import { VmTemplates } from './templates/vm-templates.js';
 import { ensureBridge } from './net/bridge.js';
 import { Operations } from './operations.js';
-import { instanceRoutes } from './routes/instances.js';
+import { instanceRoutes, mediaRoutes } from './routes/instances.js';
 import { systemRoutes } from './routes/system.js';
 import { Templates } from './templates/templates.js';
 
@@ -44,14 +51,25 @@ export async function buildAgent(
   await ensureBridge(config.bridge, config.bridgeCidr, log);
   const events = new EventBus();
   const operations = new Operations(events);
+  await startDhcp(config.bridge, config.bridgeCidr, config.dataDir, log);
+  const info = (msg: string) => app.log.info(msg);
   const templates = new Templates(config.templateDir);
-  const containers = new Containers(config, templates, operations, events, (msg) =>
-    app.log.info(msg),
+  const isos = new IsoStore(path.join(config.dataDir, 'isos'), config.maxIsoBytes);
+  const vmTemplates = new VmTemplates(config.templateDir, isos);
+  const accel = new Accelerator(
+    path.join(config.dataDir, 'accel.json'),
+    process.env.BERTH_AGENT_ACCEL,
   );
+  await accel.load();
+  const containers = new Containers(config, templates, operations, events, info);
+  const vms = new Vms(config, accel, vmTemplates, isos, operations, events, info);
   await containers.init();
-  app.addHook('onClose', async () => containers.close());
+  await vms.init();
+  const instances = new Instances(containers, vms);
+  app.addHook('onClose', async () => instances.close());
 
-  await app.register(systemRoutes, { config, templates, operations, events });
-  await app.register(instanceRoutes, { containers });
+  await app.register(systemRoutes, { config, accel, templates, vmTemplates, operations, events });
+  await app.register(instanceRoutes, { instances });
+  await app.register(mediaRoutes, { instances, isos });
   return app;
 }

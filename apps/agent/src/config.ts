@@ -13,6 +13,7 @@ export interface AgentConfig {
   bridge: string;
   /** The host's address on the bridge with its prefix; containers get addresses from this subnet. */
   bridgeCidr: string;
+  maxIsoBytes: number;
 }
 
 export const lxcPath = (c: AgentConfig) => path.join(c.dataDir, 'lxc');
@@ -32,6 +33,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     token: env.BERTH_AGENT_TOKEN ?? readOrCreateToken(path.join(dataDir, 'agent.token')),
     bridge,
     bridgeCidr,
+    maxIsoBytes: Number(env.BERTH_AGENT_MAX_ISO_BYTES ?? 16 * 1024 ** 3),
   };
 }
 

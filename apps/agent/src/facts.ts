@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, open, readFile, statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import type { HostFacts } from '@berth/contracts';
 import type { AgentConfig } from './config.js';
@@ -8,29 +7,16 @@ import { exec } from './run.js';
 
 export const AGENT_VERSION = '0.1.0';
 
-/** KVM only when /dev/kvm can really be opened read-write; a device node alone proves nothing. */
-async function kvmUsable(): Promise<boolean> {
-  try {
-    await access('/dev/kvm', constants.R_OK | constants.W_OK);
-    const handle = await open('/dev/kvm', 'r+');
-    await handle.close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function memAvailable(): Promise<number> {
   const text = await readFile('/proc/meminfo', 'utf8');
   const kb = /MemAvailable:\s+(\d+)/.exec(text)?.[1];
   return kb ? Number(kb) * 1024 : os.freemem();
 }
 
-export async function hostFacts(config: AgentConfig): Promise<HostFacts> {
-  const [lxcVersion, qemu, kvm, memoryAvailableBytes, disk] = await Promise.all([
+export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Promise<HostFacts> {
+  const [lxcVersion, qemu, memoryAvailableBytes, disk] = await Promise.all([
     Lxc.version(),
     exec('qemu-system-x86_64', ['--version']),
-    kvmUsable(),
     memAvailable(),
     statfs(config.dataDir),
   ]);
@@ -45,7 +31,7 @@ export async function hostFacts(config: AgentConfig): Promise<HostFacts> {
     loadAverage: os.loadavg(),
     lxcVersion,
     qemuVersion: qemu.code === 0 ? (/version ([\d.]+)/.exec(qemu.stdout)?.[1] ?? null) : null,
-    virtualization: kvm ? 'kvm' : 'tcg',
+    virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
   };

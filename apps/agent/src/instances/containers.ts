@@ -19,7 +19,7 @@ import { renderLxcConfig } from '../drivers/lxc/config.js';
 import { whyNot } from '../drivers/lxc/state.js';
 import { badRequest, conflict, notFound, wrongState } from '@berth/fastify-kit';
 import type { EventBus } from '../events.js';
-import { inSubnet, nextFreeAddress, parseCidr } from '../net/ipv4.js';
+import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
 import type { Operations, Progress } from '../operations.js';
 import {
   MiB,
@@ -29,6 +29,7 @@ import {
   withMountedImage,
 } from '../storage/disk-image.js';
 import type { Templates } from '../templates/templates.js';
+import { BusyGuard } from './busy.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
 import { ContainerStore } from './store.js';
@@ -40,8 +41,7 @@ export class Containers {
   readonly lxc: Lxc;
   private readonly store: ContainerStore;
   private readonly monitor: LxcMonitor;
-  /** Instance id → kind of the operation running on it. */
-  private readonly busy = new Map<string, string>();
+  private readonly busy: BusyGuard;
   /** Names, CT IDs and addresses claimed by creates still in progress. */
   private readonly pending = {
     names: new Set<string>(),
@@ -53,10 +53,11 @@ export class Containers {
   constructor(
     private readonly config: AgentConfig,
     private readonly templates: Templates,
-    private readonly ops: Operations,
+    ops: Operations,
     private readonly events: EventBus,
     private readonly log: (msg: string) => void,
   ) {
+    this.busy = new BusyGuard(ops);
     this.lxc = new Lxc(lxcPath(config));
     this.store = new ContainerStore(lxcPath(config));
     this.monitor = new LxcMonitor(
@@ -109,13 +110,14 @@ export class Containers {
     return record;
   }
 
-  async create(input: CreateContainer): Promise<Operation> {
+  names(): string[] {
+    return [...this.store.all().map((r) => r.name), ...this.pending.names];
+  }
+
+  async create(input: CreateContainer, nameTaken: (name: string) => boolean): Promise<Operation> {
     const records = this.store.all();
     const name = input.name;
-    if (
-      records.some((r) => r.name.toLowerCase() === name.toLowerCase()) ||
-      this.pending.names.has(name.toLowerCase())
-    ) {
+    if (nameTaken(name)) {
       throw conflict(`an instance named ${name} exists already`);
     }
     const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
@@ -136,6 +138,11 @@ export class Containers {
         );
       }
       if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`);
+      if (ipToInt(ip) >= dhcpRange(bridge.subnet).first) {
+        throw badRequest(
+          `ipv4 ${ip} is in the range DHCP hands out to VMs; pick one below ${intToIp(dhcpRange(bridge.subnet).first)}`,
+        );
+      }
       ipv4 = input.ipv4;
     } else {
       const ip = nextFreeAddress(bridge.subnet, usedIps);
@@ -168,7 +175,7 @@ export class Containers {
     this.pending.names.add(name.toLowerCase());
     this.pending.ctids.add(ctid);
     this.pending.ips.add(ip);
-    return this.startOperation(record.id, 'instance.create', async (progress) => {
+    return this.busy.start(record.id, 'instance.create', async (progress) => {
       try {
         return await this.build(record, input.rootPassword, progress);
       } finally {
@@ -181,7 +188,7 @@ export class Containers {
 
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
     const record = this.resolve(id);
-    return this.startOperation(record.id, `instance.${action}`, async (progress) => {
+    return this.busy.start(record.id, `instance.${action}`, async (progress) => {
       const { state } = await this.lxc.info(record.ctid);
       const reason = whyNot(action, state);
       if (reason) throw wrongState(reason);
@@ -212,7 +219,7 @@ export class Containers {
   /** Checks the current state synchronously so a wrong-state request is a 409, not a failed task. */
   async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
     const record = this.resolve(id);
-    this.assertIdle(record.id);
+    this.busy.assertIdle(record.id);
     const { state } = await this.lxc.info(record.ctid);
     const reason = action === 'delete' && force ? null : whyNot(action, state);
     if (reason) throw wrongState(reason);
@@ -220,7 +227,7 @@ export class Containers {
 
   async update(id: string, patch: UpdateInstance): Promise<Instance> {
     const record = this.resolve(id);
-    this.assertIdle(record.id);
+    this.busy.assertIdle(record.id);
     const next: ContainerRecord = {
       ...record,
       description: patch.description ?? record.description,
@@ -234,12 +241,9 @@ export class Containers {
           `disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`,
         );
       }
-      this.busy.set(record.id, 'instance.resize');
-      try {
-        await growImage(this.imageOf(record), bytes);
-      } finally {
-        this.busy.delete(record.id);
-      }
+      await this.busy.hold(record.id, 'instance.resize', () =>
+        growImage(this.imageOf(record), bytes),
+      );
       next.diskSizeBytes = bytes;
     }
     await this.store.save(next);
@@ -268,7 +272,7 @@ export class Containers {
 
   delete(id: string, force: boolean): Operation {
     const record = this.resolve(id);
-    return this.startOperation(record.id, 'instance.delete', async (progress) => {
+    return this.busy.start(record.id, 'instance.delete', async (progress) => {
       const { state } = await this.lxc.info(record.ctid);
       if (state !== 'stopped') {
         if (!force) throw wrongState(whyNot('delete', state) as string);
@@ -339,27 +343,6 @@ export class Containers {
     await this.lxc.stop(record.ctid, opts.timeoutSeconds, opts.force);
   }
 
-  private startOperation(
-    id: string,
-    kind: string,
-    work: (progress: Progress) => Promise<unknown>,
-  ): Operation {
-    this.assertIdle(id);
-    this.busy.set(id, kind);
-    return this.ops.start(kind, id, async (progress) => {
-      try {
-        return await work(progress);
-      } finally {
-        this.busy.delete(id);
-      }
-    });
-  }
-
-  private assertIdle(id: string): void {
-    const running = this.busy.get(id);
-    if (running) throw conflict(`${running} is in progress on this instance`);
-  }
-
   private async toInstance(record: ContainerRecord): Promise<Instance> {
     const info = await this.lxc.info(record.ctid);
     const uptime =
@@ -383,6 +366,7 @@ export class Containers {
       description: record.description,
       tags: record.tags,
       createdAt: record.createdAt,
+      vm: null,
     };
   }
 

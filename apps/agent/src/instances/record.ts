@@ -1,4 +1,4 @@
-import type { TemplateName } from '@berth/contracts';
+import type { CtTemplateName } from '@berth/contracts';
 
 /** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
 export interface ContainerRecord {
@@ -6,7 +6,7 @@ export interface ContainerRecord {
   ctid: number;
   name: string;
   hostname: string;
-  template: TemplateName;
+  template: CtTemplateName;
   /** address/prefix on the bridge */
   ipv4: string;
   gateway: string;

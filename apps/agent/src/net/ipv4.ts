@@ -27,13 +27,23 @@ export function inSubnet(ip: string, subnet: Subnet): boolean {
   return n > subnet.network && n < subnet.broadcast;
 }
 
-/** The lowest free host address, skipping the first few (the gateway lives there). */
+/**
+ * The top quarter of the subnet is handed out by DHCP (VMs); static addresses
+ * (containers) come from below it, so the two never collide.
+ */
+export function dhcpRange(subnet: Subnet): { first: number; last: number } {
+  const size = subnet.broadcast - subnet.network + 1;
+  return { first: subnet.broadcast - Math.floor(size / 4) + 1, last: subnet.broadcast - 1 };
+}
+
+/** The lowest free static address, skipping the first few (the gateway lives there). */
 export function nextFreeAddress(
   subnet: Subnet,
   used: ReadonlySet<string>,
   skip = 10,
 ): string | null {
-  for (let n = subnet.network + skip; n < subnet.broadcast; n++) {
+  const end = dhcpRange(subnet).first;
+  for (let n = subnet.network + skip; n < end; n++) {
     const ip = intToIp(n);
     if (!used.has(ip)) return ip;
   }

@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   ActionOptions,
-  CreateContainer,
+  CreateInstance,
+  InstanceRef,
+  Iso,
+  IsoName,
   DeleteOptions,
   ExecRequest,
   ExecResult,
@@ -13,39 +16,39 @@ import {
   UpdateInstance,
   optionalBody,
 } from '@berth/contracts';
-import type { ZodTypeProvider } from '@berth/fastify-kit';
-import type { Containers } from '../instances/containers.js';
+import { badRequest, conflict, type ZodTypeProvider } from '@berth/fastify-kit';
+import type { Readable } from 'node:stream';
+import type { Instances } from '../instances/instances.js';
+import type { IsoStore } from '../storage/isos.js';
 
-const IdParams = z.object({
-  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
-});
+const IdParams = InstanceRef;
 
 export async function instanceRoutes(
   app: FastifyInstance,
-  { containers }: { containers: Containers },
+  { instances }: { instances: Instances },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/instances', { schema: { response: { 200: InstanceList } } }, async () => ({
-    items: await containers.list(),
+    items: await instances.list(),
   }));
 
   r.get(
     '/v1/instances/:id',
     { schema: { params: IdParams, response: { 200: Instance } } },
-    async (req) => containers.get(req.params.id),
+    async (req) => instances.get(req.params.id),
   );
 
   r.post(
     '/v1/instances',
-    { schema: { body: CreateContainer, response: { 202: OperationAccepted } } },
-    async (req, reply) => reply.status(202).send({ operation: await containers.create(req.body) }),
+    { schema: { body: CreateInstance, response: { 202: OperationAccepted } } },
+    async (req, reply) => reply.status(202).send({ operation: await instances.create(req.body) }),
   );
 
   r.patch(
     '/v1/instances/:id',
     { schema: { params: IdParams, body: UpdateInstance, response: { 200: Instance } } },
-    async (req) => containers.update(req.params.id, req.body),
+    async (req) => instances.update(req.params.id, req.body),
   );
 
   r.post(
@@ -58,17 +61,17 @@ export async function instanceRoutes(
       },
     },
     async (req, reply) => {
-      await containers.precheck(req.params.id, req.params.action);
+      await instances.precheck(req.params.id, req.params.action);
       return reply
         .status(202)
-        .send({ operation: containers.action(req.params.id, req.params.action, req.body) });
+        .send({ operation: instances.action(req.params.id, req.params.action, req.body) });
     },
   );
 
   r.post(
     '/v1/instances/:id/exec',
     { schema: { params: IdParams, body: ExecRequest, response: { 200: ExecResult } } },
-    async (req) => containers.exec(req.params.id, req.body),
+    async (req) => instances.exec(req.params.id, req.body),
   );
 
   r.delete(
@@ -81,10 +84,63 @@ export async function instanceRoutes(
       },
     },
     async (req, reply) => {
-      await containers.precheck(req.params.id, 'delete', req.query.force);
+      await instances.precheck(req.params.id, 'delete', req.query.force);
       return reply
         .status(202)
-        .send({ operation: containers.delete(req.params.id, req.query.force) });
+        .send({ operation: instances.delete(req.params.id, req.query.force) });
+    },
+  );
+}
+
+/** Screens and the ISO store: binary bodies, so they sit apart from the JSON routes. */
+export async function mediaRoutes(
+  app: FastifyInstance,
+  { instances, isos }: { instances: Instances; isos: IsoStore },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get('/v1/instances/:id/screenshot', { schema: { params: IdParams } }, async (req, reply) =>
+    reply
+      .type('image/png')
+      .header('cache-control', 'no-store')
+      .send(await instances.screenshot(req.params.id)),
+  );
+
+  r.get(
+    '/v1/isos',
+    { schema: { response: { 200: z.object({ items: z.array(Iso) }) } } },
+    async () => ({
+      items: await isos.list(),
+    }),
+  );
+
+  // The body is streamed to disk as it arrives, never held in memory.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
+    done(null, payload),
+  );
+  r.put(
+    '/v1/isos/:name',
+    {
+      bodyLimit: Number.MAX_SAFE_INTEGER,
+      schema: { params: z.object({ name: IsoName }), response: { 201: Iso } },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
+        throw badRequest('send the ISO as the raw body with content-type application/octet-stream');
+      }
+      return reply.status(201).send(await isos.put(req.params.name, req.body as Readable));
+    },
+  );
+
+  r.delete(
+    '/v1/isos/:name',
+    { schema: { params: z.object({ name: IsoName }) } },
+    async (req, reply) => {
+      if (instances.vms.inUseIsos().includes(req.params.name)) {
+        throw conflict(`${req.params.name} is in a VM's CD drive; eject it first`);
+      }
+      await isos.remove(req.params.name);
+      return reply.status(204).send();
     },
   );
 }

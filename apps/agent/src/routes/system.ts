@@ -7,35 +7,43 @@ import {
   OperationAccepted,
   Template,
   TemplateName,
+  VmTemplateName,
+  type CtTemplateName,
   optionalBody,
 } from '@berth/contracts';
 import { notFound, openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { AgentConfig } from '../config.js';
+import type { Accelerator } from '../drivers/qemu/accel.js';
 import type { EventBus } from '../events.js';
 import { hostFacts } from '../facts.js';
 import type { Operations } from '../operations.js';
 import type { Templates } from '../templates/templates.js';
+import type { VmTemplates } from '../templates/vm-templates.js';
 
 interface Deps {
   config: AgentConfig;
+  accel: Accelerator;
   templates: Templates;
+  vmTemplates: VmTemplates;
   operations: Operations;
   events: EventBus;
 }
 
 export async function systemRoutes(
   app: FastifyInstance,
-  { config, templates, operations, events }: Deps,
+  { config, accel, templates, vmTemplates, operations, events }: Deps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/v1/facts', { schema: { response: { 200: HostFacts } } }, () => hostFacts(config));
+  r.get('/v1/facts', { schema: { response: { 200: HostFacts } } }, () =>
+    hostFacts(config, accel.current),
+  );
 
   r.get(
     '/v1/templates',
     { schema: { response: { 200: z.object({ items: z.array(Template) }) } } },
     async () => ({
-      items: await templates.list(),
+      items: [...(await templates.list()), ...(await vmTemplates.list())],
     }),
   );
 
@@ -49,10 +57,17 @@ export async function systemRoutes(
       },
     },
     async (req, reply) => {
-      templates.assertNotBuilding(req.params.name);
-      const operation = operations.start('template.build', req.params.name, (progress) =>
-        templates.ensure(req.params.name, (f, m) => progress(f * 100, m), req.body.rebuild),
-      );
+      const { name } = req.params;
+      const { rebuild } = req.body;
+      const vm = VmTemplateName.safeParse(name);
+      if (vm.success) vmTemplates.assertNotBuilding(vm.data);
+      else templates.assertNotBuilding(name as CtTemplateName);
+      const operation = operations.start('template.build', name, (progress) => {
+        const report = (f: number, m: string) => progress(f * 100, m);
+        return vm.success
+          ? vmTemplates.ensure(vm.data, report, rebuild)
+          : templates.ensure(name as CtTemplateName, report, rebuild);
+      });
       return reply.status(202).send({ operation });
     },
   );

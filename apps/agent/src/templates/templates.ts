@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Template, TemplateName } from '@berth/contracts';
+import type { CtTemplateName as TemplateName, Template } from '@berth/contracts';
 import { conflict } from '@berth/fastify-kit';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';

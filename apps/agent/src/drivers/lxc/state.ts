@@ -87,5 +87,9 @@ export function whyNot(
       return state === 'stopped'
         ? null
         : `the container is ${state}; stop it first or delete with force`;
+    case 'reset':
+    case 'pause':
+    case 'unpause':
+      return `${action} is for VMs; containers use suspend and resume`;
   }
 }

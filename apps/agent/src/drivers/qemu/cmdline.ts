@@ -1,0 +1,110 @@
+import path from 'node:path';
+import type { VmRecord } from '../../instances/vm-record.js';
+import { SUSPEND_SNAPSHOT } from '../../instances/vm-record.js';
+
+export interface VmPaths {
+  dir: string;
+  qmp: string;
+  vnc: string;
+  qga: string;
+  serial: string;
+  serialLog: string;
+  pidfile: string;
+}
+
+export function vmPaths(dir: string): VmPaths {
+  // Short names: unix socket paths are limited to 107 bytes.
+  return {
+    dir,
+    qmp: path.join(dir, 'qmp'),
+    vnc: path.join(dir, 'vnc'),
+    qga: path.join(dir, 'qga'),
+    serial: path.join(dir, 'serial'),
+    serialLog: path.join(dir, 'serial.log'),
+    pidfile: path.join(dir, 'qemu.pid'),
+  };
+}
+
+/**
+ * The qemu-system-x86_64 argument vector for a VM: daemonized, QMP and VNC on unix
+ * sockets only (VNC never listens on TCP), serial console on a socket with a log,
+ * the guest agent's virtio-serial channel, virtio disks and NICs on tap devices.
+ */
+export function qemuArgs(
+  vm: VmRecord,
+  p: VmPaths,
+  opts: { accel: 'kvm' | 'tcg'; isoDir: string },
+): string[] {
+  const args = [
+    '-name',
+    `${vm.name},process=berth-${vm.id.slice(0, 8)}`,
+    '-uuid',
+    vm.id,
+    '-machine',
+    `q35,accel=${opts.accel}`,
+    '-cpu',
+    opts.accel === 'kvm' ? 'host' : 'max',
+    '-smp',
+    String(vm.vcpus),
+    '-m',
+    String(vm.memoryMiB),
+    '-nodefaults',
+    '-no-user-config',
+    '-daemonize',
+    '-pidfile',
+    p.pidfile,
+    '-qmp',
+    `unix:${p.qmp},server=on,wait=off`,
+    '-display',
+    'none',
+    '-vga',
+    'std',
+    '-vnc',
+    `unix:${p.vnc}`,
+    '-chardev',
+    `socket,id=serial0,path=${p.serial},server=on,wait=off,logfile=${p.serialLog},logappend=on`,
+    '-serial',
+    'chardev:serial0',
+    '-chardev',
+    `socket,id=qga0,path=${p.qga},server=on,wait=off`,
+    '-device',
+    'virtio-serial-pci,id=vser0',
+    '-device',
+    'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
+    '-device',
+    'usb-ehci,id=usb',
+    '-device',
+    'usb-tablet,bus=usb.0',
+  ];
+  // bootindex (not -boot order) decides, because QEMU ignores -boot order for virtio devices.
+  const bootindex = (what: 'disk' | 'cdrom' | 'network') => {
+    const i = vm.boot.indexOf(what);
+    return i >= 0 ? `,bootindex=${i + 1}` : '';
+  };
+  vm.disks.forEach((disk, i) => {
+    args.push(
+      '-drive',
+      `file=${path.join(p.dir, disk.file)},if=none,id=disk${i},format=qcow2,cache=writeback,discard=unmap`,
+      '-device',
+      `virtio-blk-pci,drive=disk${i},id=vdisk${i}${i === 0 ? bootindex('disk') : ''}`,
+    );
+  });
+  // Always present, possibly empty, so an ISO can be inserted while the VM runs.
+  args.push(
+    '-drive',
+    `if=none,id=cd0,media=cdrom,readonly=on${vm.cdrom ? `,file=${path.join(opts.isoDir, vm.cdrom)},format=raw` : ''}`,
+    '-device',
+    `ide-cd,drive=cd0,id=cdrom0,bus=ide.0${bootindex('cdrom')}`,
+  );
+  vm.nics.forEach((nic, i) => {
+    args.push(
+      '-netdev',
+      `tap,id=net${i},ifname=${nic.tap},script=no,downscript=no`,
+      '-device',
+      `virtio-net-pci,netdev=net${i},mac=${nic.mac},id=nic${i}${i === 0 ? bootindex('network') : ''}`,
+    );
+  });
+  args.push('-boot', 'menu=off,strict=on');
+  if (vm.suspended) args.push('-loadvm', SUSPEND_SNAPSHOT);
+  return args;
+}

@@ -1,0 +1,113 @@
+import { randomInt } from 'node:crypto';
+import { JsonSocket } from './json-socket.js';
+
+export interface GuestExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+interface ExecStatus {
+  exited: boolean;
+  exitcode?: number;
+  signal?: number;
+  'out-data'?: string;
+  'err-data'?: string;
+}
+
+interface GuestInterface {
+  name: string;
+  'ip-addresses'?: Array<{ 'ip-address-type': string; 'ip-address': string; prefix: number }>;
+}
+
+/**
+ * The QEMU guest agent over its virtio-serial socket. Each use opens a fresh
+ * connection and syncs first, because a guest agent that restarted (or a reply
+ * left from a timed-out call) would otherwise pair answers with the wrong request.
+ */
+export class GuestAgent {
+  constructor(private readonly socketPath: string) {}
+
+  private async session<T>(
+    work: (conn: JsonSocket) => Promise<T>,
+    syncTimeoutMs: number,
+  ): Promise<T> {
+    const conn = await JsonSocket.connect(this.socketPath, () => false);
+    try {
+      const id = randomInt(1, 2 ** 31);
+      // Stale lines may precede our answer: guest-sync echoes the id, so skip until it matches.
+      for (let i = 0; i < 5; i++) {
+        const got = await conn.request<number>(
+          { execute: 'guest-sync', arguments: { id } },
+          syncTimeoutMs,
+        );
+        if (got === id) return await work(conn);
+      }
+      throw new Error('the guest agent never echoed our sync id');
+    } finally {
+      conn.close();
+    }
+  }
+
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    try {
+      await this.session(async () => undefined, timeoutMs);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  exec(
+    argv: readonly string[],
+    opts: { timeoutMs: number; input?: string },
+  ): Promise<GuestExecResult> {
+    return this.session(async (conn) => {
+      const { pid } = await conn.request<{ pid: number }>(
+        {
+          execute: 'guest-exec',
+          arguments: {
+            path: argv[0],
+            arg: argv.slice(1),
+            'capture-output': true,
+            ...(opts.input ? { 'input-data': Buffer.from(opts.input).toString('base64') } : {}),
+          },
+        },
+        10_000,
+      );
+      const deadline = Date.now() + opts.timeoutMs;
+      for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+        const status = await conn.request<ExecStatus>(
+          { execute: 'guest-exec-status', arguments: { pid } },
+          10_000,
+        );
+        if (status.exited) {
+          return {
+            exitCode: status.exitcode ?? (status.signal ? 128 + status.signal : 1),
+            stdout: Buffer.from(status['out-data'] ?? '', 'base64').toString('utf8'),
+            stderr: Buffer.from(status['err-data'] ?? '', 'base64').toString('utf8'),
+            timedOut: false,
+          };
+        }
+        if (Date.now() > deadline) return { exitCode: 124, stdout: '', stderr: '', timedOut: true };
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }, 3000);
+  }
+
+  /** IPv4 addresses of the guest's interfaces other than loopback. */
+  addresses(timeoutMs = 2000): Promise<string[]> {
+    return this.session(async (conn) => {
+      const ifaces = await conn.request<GuestInterface[]>(
+        { execute: 'guest-network-get-interfaces' },
+        timeoutMs,
+      );
+      return ifaces
+        .filter((i) => i.name !== 'lo')
+        .flatMap((i) => i['ip-addresses'] ?? [])
+        .filter((a) => a['ip-address-type'] === 'ipv4')
+        .map((a) => a['ip-address']);
+    }, timeoutMs);
+  }
+}

@@ -1,0 +1,85 @@
+import type {
+  ActionOptions,
+  CreateInstance,
+  ExecRequest,
+  ExecResult,
+  Instance,
+  InstanceAction,
+  Operation,
+  UpdateInstance,
+} from '@berth/contracts';
+import { badRequest } from '@berth/fastify-kit';
+import type { Containers } from './containers.js';
+import type { Vms } from './vms.js';
+
+const VM_ONLY: ReadonlySet<InstanceAction> = new Set(['reset', 'pause', 'unpause']);
+
+/** Containers and VMs behind one door: routes ask here and never care which kind an id is. */
+export class Instances {
+  constructor(
+    readonly containers: Containers,
+    readonly vms: Vms,
+  ) {}
+
+  /** Names are unique across both kinds, case-insensitively. */
+  private nameTaken = (name: string): boolean =>
+    [...this.containers.names(), ...this.vms.names()].some(
+      (n) => n.toLowerCase() === name.toLowerCase(),
+    );
+
+  async list(): Promise<Instance[]> {
+    const [cts, vms] = await Promise.all([this.containers.list(), this.vms.list()]);
+    return [...cts, ...vms];
+  }
+
+  get(id: string): Promise<Instance> {
+    return this.vms.has(id) ? this.vms.get(id) : this.containers.get(id);
+  }
+
+  create(input: CreateInstance): Promise<Operation> {
+    return input.kind === 'vm'
+      ? this.vms.create(input, this.nameTaken)
+      : this.containers.create(input, this.nameTaken);
+  }
+
+  async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
+    if (this.vms.has(id)) return this.vms.precheck(id, action, force);
+    if (action !== 'delete' && VM_ONLY.has(action)) {
+      throw badRequest(`${action} is for VMs; containers use suspend and resume`);
+    }
+    return this.containers.precheck(id, action, force);
+  }
+
+  action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
+    return this.vms.has(id)
+      ? this.vms.action(id, action, opts)
+      : this.containers.action(id, action, opts);
+  }
+
+  update(id: string, patch: UpdateInstance): Promise<Instance> {
+    if (this.vms.has(id)) return this.vms.update(id, patch);
+    if (patch.cdrom !== undefined) throw badRequest('cdrom is for VMs');
+    return this.containers.update(id, patch);
+  }
+
+  exec(id: string, req: ExecRequest): Promise<ExecResult> {
+    return this.vms.has(id) ? this.vms.exec(id, req) : this.containers.exec(id, req);
+  }
+
+  async screenshot(id: string): Promise<Buffer> {
+    if (!this.vms.has(id)) {
+      await this.containers.get(id);
+      throw badRequest('screenshots are of VM screens; containers have none');
+    }
+    return this.vms.screenshot(id);
+  }
+
+  delete(id: string, force: boolean): Operation {
+    return this.vms.has(id) ? this.vms.delete(id, force) : this.containers.delete(id, force);
+  }
+
+  close(): void {
+    this.containers.close();
+    this.vms.close();
+  }
+}

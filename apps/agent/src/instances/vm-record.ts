@@ -1,0 +1,20 @@
+/** What Berth keeps about a VM: its vm.json, the one config file per VM the agent owns. */
+export interface VmRecord {
+  id: string;
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  /** Disk files live in the VM's directory; template is the image a disk was cloned from. */
+  disks: Array<{ file: string; template: string | null }>;
+  cdrom: string | null;
+  boot: Array<'disk' | 'cdrom' | 'network'>;
+  nics: Array<{ network: 'default'; mac: string; tap: string }>;
+  onboot: boolean;
+  description: string;
+  tags: string[];
+  createdAt: string;
+  /** The machine state is saved in the first disk (savevm) and restored at the next start. */
+  suspended: boolean;
+}
+
+export const SUSPEND_SNAPSHOT = 'berth-suspend';

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { Iso } from '@berth/contracts';
+import { ErrorCode } from '@berth/contracts';
+import { HttpError, conflict, notFound } from '@berth/fastify-kit';
+
+const META = '.meta.json';
+
+/** The host's ISO store: a flat folder of .iso files (names validated by the contract), each with its checksum. */
+export class IsoStore {
+  constructor(
+    readonly dir: string,
+    private readonly maxBytes: number,
+  ) {}
+
+  path(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  async list(): Promise<Iso[]> {
+    await mkdir(this.dir, { recursive: true });
+    const names = (await readdir(this.dir)).filter((n) => n.endsWith('.iso') && !n.startsWith('.'));
+    return Promise.all(names.sort().map((n) => this.get(n)));
+  }
+
+  async get(name: string): Promise<Iso> {
+    try {
+      return JSON.parse(await readFile(this.path(`${name}${META}`), 'utf8')) as Iso;
+    } catch {
+      const s = await stat(this.path(name)).catch(() => null);
+      if (!s) throw notFound(`ISO ${name}`);
+      return { name, sizeBytes: s.size, sha256: '', uploadedAt: s.mtime.toISOString() };
+    }
+  }
+
+  async has(name: string): Promise<boolean> {
+    return (await stat(this.path(name)).catch(() => null)) !== null;
+  }
+
+  /** Streams an upload to a temporary file, hashing as it goes; only a complete upload appears. */
+  async put(name: string, body: Readable): Promise<Iso> {
+    await mkdir(this.dir, { recursive: true });
+    if (await this.has(name))
+      throw conflict(`an ISO named ${name} exists already; delete it first`);
+    const tmp = this.path(`.upload-${process.pid}-${Date.now()}-${name}`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const limit = this.maxBytes;
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > limit)
+          return done(
+            new HttpError(413, ErrorCode.validation, `ISO is larger than the ${limit} byte limit`),
+          );
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(body, meter, createWriteStream(tmp, { mode: 0o644 }));
+      if (size === 0) throw new HttpError(400, ErrorCode.validation, 'the upload was empty');
+      await rename(tmp, this.path(name));
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    const iso: Iso = {
+      name,
+      sizeBytes: size,
+      sha256: hash.digest('hex'),
+      uploadedAt: new Date().toISOString(),
+    };
+    await writeFile(this.path(`${name}${META}`), JSON.stringify(iso));
+    return iso;
+  }
+
+  /** Adds a file built on this host (the tiny-linux ISO) unless one by that name exists. */
+  async adopt(name: string, source: string): Promise<void> {
+    if (await this.has(name)) return;
+    await mkdir(this.dir, { recursive: true });
+    const tmp = this.path(`.adopt-${name}`);
+    await copyFile(source, tmp);
+    const data = await readFile(tmp);
+    const iso: Iso = {
+      name,
+      sizeBytes: data.length,
+      sha256: createHash('sha256').update(data).digest('hex'),
+      uploadedAt: new Date().toISOString(),
+    };
+    await rename(tmp, this.path(name));
+    await writeFile(this.path(`${name}${META}`), JSON.stringify(iso));
+  }
+
+  async remove(name: string): Promise<void> {
+    if (!(await this.has(name))) throw notFound(`ISO ${name}`);
+    await rm(this.path(name));
+    await rm(this.path(`${name}${META}`), { force: true });
+  }
+}
