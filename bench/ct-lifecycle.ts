@@ -9,21 +9,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Instance, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../apps/api/test/harness.js';
+import { median, timed } from './stats.js';
 
 const run = promisify(execFile);
 const rounds = Number(process.argv[2] ?? 7);
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-
-async function timed<T>(work: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const result = await work();
-  return [performance.now() - t0, result];
-}
 
 async function ok(stack: Stack, method: string, url: string, body?: unknown): Promise<Task> {
   const res = await stack.call<{ task: Task }>(method, url, body);

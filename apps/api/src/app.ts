@@ -15,6 +15,7 @@ import { ApiEvents } from './events.js';
 import { authRoutes } from './modules/auth.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
+import { mediaRoutes } from './modules/media.routes.js';
 import { systemRoutes } from './modules/system.routes.js';
 import { Tasks } from './tasks/tasks.service.js';
 
@@ -74,6 +75,7 @@ export async function buildApi(
   await app.register(authRoutes, { auth, config });
   await app.register(systemRoutes, { hosts, tasks, audit, events });
   await app.register(instanceRoutes, { instances, tasks });
+  await app.register(mediaRoutes, { hosts, instances });
 
   await hosts.init(config.localAgent);
   await tasks.reconcile();

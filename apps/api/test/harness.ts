@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +32,7 @@ export interface Agent {
   url: string;
   token: string;
   dataDir: string;
+  bridge: string;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -76,6 +77,7 @@ export async function startAgent(opts: {
     url,
     token: opts.token,
     dataDir: opts.dataDir,
+    bridge: opts.bridge,
     process: child,
     stop: () =>
       new Promise<void>((resolve) => {
@@ -188,6 +190,17 @@ export async function startStack(name: string): Promise<Stack> {
       await app.close();
       await db.$disconnect();
       await agent.stop();
+      // The agent's DHCP server for VMs outlives it by design; the tests' one goes with the test.
+      const dhcp = Number(
+        await readFile(path.join(agent.dataDir, 'dnsmasq.pid'), 'utf8').catch(() => '0'),
+      );
+      if (dhcp > 0) {
+        try {
+          process.kill(dhcp, 'SIGTERM');
+        } catch {
+          // already gone
+        }
+      }
       await rm(dir, { recursive: true, force: true });
       // The agent leaves its bridge and NAT table up on purpose (containers outlive it); tests tidy up.
       for (const args of [

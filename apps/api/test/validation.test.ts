@@ -87,7 +87,7 @@ describe('bad input gets a 4xx that says what is wrong, and changes nothing', ()
       400,
       /at least 8 characters/,
     );
-    await rejects({ kind: 'vm', template: 'busybox', name: 'vm1' }, 400, /kind/);
+    await rejects({ kind: 'lxd', template: 'busybox', name: 'x1' }, 400, /kind/);
   });
 
   test('malformed JSON is a 400 JSON error', async () => {

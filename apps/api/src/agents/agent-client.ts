@@ -2,7 +2,8 @@ import {
   AgentEvent,
   ErrorCode,
   type ActionOptions,
-  type CreateContainer,
+  type CreateInstance,
+  type Iso,
   type ExecRequest,
   type ExecResult,
   type HostFacts,
@@ -22,23 +23,25 @@ export class AgentClient {
     private readonly token: string,
   ) {}
 
-  private async call<T>(
+  /** One request to the agent; a non-2xx answer becomes an HttpError with the agent's code and words. */
+  private async send(
     method: string,
     path: string,
-    body?: unknown,
-    timeoutMs = 120_000,
-  ): Promise<T> {
+    init: { body?: BodyInit; contentType?: string; timeoutMs: number },
+  ): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.url), {
         method,
         headers: {
           authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(init.contentType ? { 'content-type': init.contentType } : {}),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
+        body: init.body,
+        signal: AbortSignal.timeout(init.timeoutMs),
+        // Streamed request bodies (ISO uploads) need half-duplex fetch.
+        ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}),
+      } as RequestInit);
     } catch (err) {
       throw new HttpError(
         502,
@@ -46,10 +49,14 @@ export class AgentClient {
         `host agent at ${this.url} is unreachable: ${(err as Error).message}`,
       );
     }
-    const text = await response.text();
-    const data = text ? (JSON.parse(text) as unknown) : undefined;
     if (!response.ok) {
-      const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const text = await response.text();
+      let error: { code?: string; message?: string } | undefined;
+      try {
+        error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+      } catch {
+        error = undefined;
+      }
       // The agent's 401 means the API holds a wrong token: that is our fault, not the caller's.
       const status = response.status === 401 ? 502 : response.status;
       throw new HttpError(
@@ -58,7 +65,44 @@ export class AgentClient {
         error?.message ?? `agent answered ${response.status}`,
       );
     }
-    return data as T;
+    return response;
+  }
+
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = 120_000,
+  ): Promise<T> {
+    const response = await this.send(method, path, {
+      body: body === undefined ? undefined : JSON.stringify(body),
+      contentType: body === undefined ? undefined : 'application/json',
+      timeoutMs,
+    });
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  async screenshot(id: string): Promise<Buffer> {
+    const response = await this.send('GET', `/v1/instances/${encodeURIComponent(id)}/screenshot`, {
+      timeoutMs: 30_000,
+    });
+    return Buffer.from(await response.arrayBuffer());
+  }
+  isos() {
+    return this.call<{ items: Iso[] }>('GET', '/v1/isos');
+  }
+  /** Relays an upload as it arrives; the agent hashes and stores it. */
+  async putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso> {
+    const response = await this.send('PUT', `/v1/isos/${encodeURIComponent(name)}`, {
+      body,
+      contentType: 'application/octet-stream',
+      timeoutMs: 6 * 3600_000,
+    });
+    return (await response.json()) as Iso;
+  }
+  async deleteIso(name: string): Promise<void> {
+    await this.send('DELETE', `/v1/isos/${encodeURIComponent(name)}`, { timeoutMs: 30_000 });
   }
 
   facts() {
@@ -76,7 +120,7 @@ export class AgentClient {
   getInstance(id: string) {
     return this.call<Instance>('GET', `/v1/instances/${encodeURIComponent(id)}`);
   }
-  createInstance(body: CreateContainer) {
+  createInstance(body: CreateInstance) {
     return this.call<{ operation: Operation }>('POST', '/v1/instances', body);
   }
   updateInstance(id: string, body: UpdateInstance) {

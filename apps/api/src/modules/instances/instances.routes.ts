@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   ActionOptions,
-  CreateContainer,
+  CreateInstance,
+  InstanceRef,
   DeleteOptions,
   ExecRequest,
   ExecResult,
@@ -19,9 +20,7 @@ import type { Tasks } from '../../tasks/tasks.service.js';
 import { SyncQuery, replyWithTask } from '../task-reply.js';
 import type { InstancesService } from './instances.service.js';
 
-const IdParams = z.object({
-  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
-});
+const IdParams = InstanceRef;
 const TaskReply = { 200: TaskAccepted, 202: TaskAccepted };
 
 export async function instanceRoutes(
@@ -51,11 +50,11 @@ export async function instanceRoutes(
       schema: {
         tags,
         description:
-          'Create a container. Answers 202 with the task (Location: /api/v1/tasks/{id}).',
-        querystring: SyncQuery,
-        body: CreateContainer.extend({
+          'Create a container (kind "ct", the default) or a VM (kind "vm"). Answers 202 with the task (Location: /api/v1/tasks/{id}).',
+        querystring: SyncQuery.extend({
           hostId: z.string().optional().describe('defaults to the local host'),
         }),
+        body: CreateInstance,
         response: TaskReply,
       },
     },
@@ -63,10 +62,10 @@ export async function instanceRoutes(
       req.auditNote = {
         action: 'instance.create',
         targetType: 'instance',
-        detail: { name: req.body.name, template: req.body.template },
+        detail: { kind: req.body.kind, name: req.body.name },
       };
       const p = requireRole(req, 'operator');
-      const task = await instances.create(p.id, req.body);
+      const task = await instances.create(p.id, req.body, req.query.hostId);
       req.auditNote.targetId = task.instanceId;
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },

@@ -1,6 +1,6 @@
 import type {
   ActionOptions,
-  CreateContainer,
+  CreateInstance,
   ExecRequest,
   ExecResult,
   Instance,
@@ -26,9 +26,8 @@ export class InstancesService {
     return this.hosts.findInstance(id);
   }
 
-  async create(userId: string, body: CreateContainer & { hostId?: string }): Promise<Task> {
-    const { hostId: wanted, ...spec } = body;
-    const hostId = wanted ?? this.hosts.defaultHostId();
+  async create(userId: string, spec: CreateInstance, wantedHost?: string): Promise<Task> {
+    const hostId = wantedHost ?? this.hosts.defaultHostId();
     const { operation } = await this.hosts.client(hostId).createInstance(spec);
     return this.tasks.track(
       { kind: 'instance.create', hostId, instanceId: operation.target, userId },
@@ -61,6 +60,11 @@ export class InstancesService {
   async exec(id: string, req: ExecRequest): Promise<ExecResult> {
     const instance = await this.hosts.findInstance(id);
     return this.hosts.client(instance.hostId).exec(instance.id, req);
+  }
+
+  async screenshot(id: string): Promise<Buffer> {
+    const instance = await this.hosts.findInstance(id);
+    return this.hosts.client(instance.hostId).screenshot(instance.id);
   }
 
   async delete(userId: string, id: string, force: boolean): Promise<Task> {

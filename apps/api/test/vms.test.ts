@@ -1,0 +1,270 @@
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { after, before, describe, test } from 'node:test';
+import type { Instance, Task } from '@berth/contracts';
+import { startStack, waitTask, type Stack } from './harness.js';
+
+type TaskReply = { task: Task };
+type ErrorReply = { error: { code: string; message: string } };
+type ExecReply = { exitCode: number; stdout: string; stderr: string };
+
+/** Under TCG a guest takes a while to boot; its agent answering is the sign it is up. */
+const GUEST_BOOT_MS = 240_000;
+
+async function act(stack: Stack, id: string, action: string, body?: unknown): Promise<Task> {
+  const res = await stack.call<TaskReply>(
+    'POST',
+    `/api/v1/instances/${id}/actions/${action}?sync=true`,
+    body,
+  );
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+  return res.body.task;
+}
+
+async function waitForGuest(stack: Stack, id: string): Promise<void> {
+  const deadline = Date.now() + GUEST_BOOT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    const res = await stack.call<ExecReply & ErrorReply>('POST', `/api/v1/instances/${id}/exec`, {
+      command: ['true'],
+    });
+    if (res.status === 200) return;
+    last = JSON.stringify(res.body);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error(`the guest agent never answered: ${last}`);
+}
+
+async function guest(stack: Stack, id: string, command: string[]): Promise<ExecReply> {
+  const res = await stack.call<ExecReply>('POST', `/api/v1/instances/${id}/exec`, { command });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  return res.body;
+}
+
+/** Width, height and whether the pixels vary, read straight from the PNG's IHDR and IDAT chunks. */
+function inspectPng(png: Buffer): { width: number; height: number; distinctBytes: number } {
+  assert.deepEqual(
+    [...png.subarray(0, 8)],
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],
+    'PNG signature',
+  );
+  const width = png.readUInt32BE(16);
+  const height = png.readUInt32BE(20);
+  const idat: Buffer[] = [];
+  for (let at = 8; at < png.length;) {
+    const len = png.readUInt32BE(at);
+    if (png.toString('ascii', at + 4, at + 8) === 'IDAT')
+      idat.push(png.subarray(at + 8, at + 8 + len));
+    at += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  return { width, height, distinctBytes: new Set(raw).size };
+}
+
+describe('VMs through the API, on real QEMU', () => {
+  let stack: Stack;
+  let vm: Instance;
+
+  before(async () => {
+    stack = await startStack('vm');
+    const build = await stack.call<TaskReply>(
+      'POST',
+      '/api/v1/templates/tiny-linux/build?sync=true',
+      { rebuild: false },
+    );
+    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
+  });
+  after(async () => stack?.close());
+
+  test('bad VM input is refused and makes nothing', async () => {
+    const cases: Array<[unknown, RegExp]> = [
+      [{ kind: 'vm', name: 'm0', memoryMiB: 0 }, /at least 32 MiB/],
+      [{ kind: 'vm', name: 'm1', memoryMiB: 1024 * 1024 }, /more than this host has/],
+      [{ kind: 'vm', name: 'm2', memoryMiB: 5 * 1024 * 1024 }, /at most 1 TiB/],
+      [{ kind: 'vm', name: 'd1', disks: [{ path: '/var/lib/other/disk.qcow2' }] }, /disks/],
+      [{ kind: 'vm', name: 'd2', disks: [{ template: '../../etc/shadow' }] }, /disks/],
+      [{ kind: 'vm', name: 'i1', cdrom: '../../etc/passwd.iso' }, /cdrom/],
+      [
+        { kind: 'vm', name: 'i2', cdrom: 'missing.iso', boot: ['cdrom'] },
+        /no ISO named missing\.iso/,
+      ],
+      [{ kind: 'vm', name: 'a b' }, /name/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await stack.call<ErrorReply>('POST', '/api/v1/instances?sync=true', body);
+      assert.equal(
+        res.status,
+        400,
+        `${JSON.stringify(body)} → ${res.status} ${JSON.stringify(res.body)}`,
+      );
+      assert.match(res.body.error.message, message);
+    }
+    const list = await stack.call<{ items: Instance[] }>('GET', '/api/v1/instances');
+    assert.equal(list.body.items.length, 0);
+  });
+
+  test('create from the tiny-linux template (linked clone) and boot it', async () => {
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      kind: 'vm',
+      name: 'tiny1',
+      memoryMiB: 256,
+      disks: [{ template: 'tiny-linux' }],
+      tags: ['test'],
+    });
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    vm = res.body.task.result as Instance;
+    assert.equal(vm.kind, 'vm');
+    assert.equal(vm.state, 'stopped');
+    assert.equal(vm.vm?.disks[0]?.template, 'tiny-linux');
+    await act(stack, vm.id, 'start');
+    await waitForGuest(stack, vm.id);
+  });
+
+  test('commands run in the guest through its agent, and its address is reported', async () => {
+    const uname = await guest(stack, vm.id, ['uname', '-r']);
+    assert.equal(uname.exitCode, 0);
+    assert.match(uname.stdout.trim(), /^\d+\.\d+\.\d+-\d+-amd64$/);
+    const failing = await guest(stack, vm.id, ['sh', '-c', 'echo no >&2; exit 4']);
+    assert.equal(failing.exitCode, 4);
+    assert.equal(failing.stderr, 'no\n');
+    const deadline = Date.now() + 60_000;
+    let seen: Instance | undefined;
+    while (Date.now() < deadline) {
+      seen = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
+      if (seen.ips.some((ip) => ip.startsWith('10.213.'))) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.ok(
+      seen?.ips.some((ip) => ip.startsWith('10.213.')),
+      `DHCP address on the bridge: ${seen?.ips}`,
+    );
+    assert.equal(seen?.vm?.guestAgent, true);
+  });
+
+  test('a screenshot is a real PNG of the screen, not one colour', async () => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/instances/${vm.id}/screenshot`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    const png = inspectPng(Buffer.from(await res.arrayBuffer()));
+    assert.ok(png.width >= 640 && png.height >= 400, `${png.width}x${png.height}`);
+    assert.ok(png.distinctBytes > 2, 'the screen shows something');
+  });
+
+  test('pause and unpause', async () => {
+    await act(stack, vm.id, 'pause');
+    assert.equal(
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
+      'paused',
+    );
+    const refused = await stack.call<ErrorReply>('POST', `/api/v1/instances/${vm.id}/exec`, {
+      command: ['true'],
+    });
+    assert.equal(refused.status, 409);
+    await act(stack, vm.id, 'unpause');
+    assert.equal(
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
+      'running',
+    );
+  });
+
+  test('suspend to disk and resume: the guest carries on where it was', async () => {
+    const before = Number(
+      (await guest(stack, vm.id, ['cat', '/proc/uptime'])).stdout.split(' ')[0],
+    );
+    await act(stack, vm.id, 'suspend');
+    const suspended = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
+    assert.equal(suspended.state, 'suspended');
+    const start = await stack.call<ErrorReply>('POST', `/api/v1/instances/${vm.id}/actions/start`);
+    assert.equal(start.status, 409, 'a suspended VM is resumed, not started afresh');
+    // The saved state survives an agent restart.
+    await stack.restartAgent();
+    await act(stack, vm.id, 'resume');
+    await waitForGuest(stack, vm.id);
+    const after = Number((await guest(stack, vm.id, ['cat', '/proc/uptime'])).stdout.split(' ')[0]);
+    assert.ok(after >= before, `uptime went on: ${before} → ${after}`);
+  });
+
+  test('ACPI stop, then delete removes its files', async () => {
+    const del = await stack.call<ErrorReply>('DELETE', `/api/v1/instances/${vm.id}`);
+    assert.equal(del.status, 409);
+    await act(stack, vm.id, 'stop', { timeoutSeconds: 60 });
+    assert.equal(
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
+      'stopped',
+    );
+    const gone = await stack.call<TaskReply>('DELETE', `/api/v1/instances/${vm.id}?sync=true`);
+    assert.equal(gone.body.task.status, 'succeeded');
+    assert.equal(existsSync(path.join(stack.agent.dataDir, 'vms', vm.id)), false);
+  });
+
+  test('boot from the ISO; two starts at once make one start', async () => {
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      kind: 'vm',
+      name: 'fromiso',
+      cdrom: 'tiny-linux.iso',
+      boot: ['cdrom'],
+    });
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    const isoVm = res.body.task.result as Instance;
+    const [a, b] = await Promise.all([
+      stack.call<TaskReply & ErrorReply>('POST', `/api/v1/instances/${isoVm.id}/actions/start`),
+      stack.call<TaskReply & ErrorReply>('POST', `/api/v1/instances/${isoVm.id}/actions/start`),
+    ]);
+    const accepted = [a, b].filter((r) => r.status === 202);
+    assert.equal(accepted.length, 1, `statuses ${a.status} ${b.status}`);
+    assert.equal([a, b].find((r) => r.status !== 202)?.status, 409);
+    assert.equal((await waitTask(stack, accepted[0]!.body.task.id)).status, 'succeeded');
+    await waitForGuest(stack, isoVm.id);
+    const mounts = await guest(stack, isoVm.id, ['uname', '-r']);
+    assert.equal(mounts.exitCode, 0);
+    // Eject and re-insert the ISO while it runs.
+    const ejected = await stack.call<Instance>('PATCH', `/api/v1/instances/${isoVm.id}`, {
+      cdrom: null,
+    });
+    assert.equal(ejected.status, 200, JSON.stringify(ejected.body));
+    assert.equal(ejected.body.vm?.cdrom, null);
+    const inserted = await stack.call<Instance>('PATCH', `/api/v1/instances/${isoVm.id}`, {
+      cdrom: 'tiny-linux.iso',
+    });
+    assert.equal(inserted.body.vm?.cdrom, 'tiny-linux.iso');
+    const forced = await stack.call<TaskReply>(
+      'DELETE',
+      `/api/v1/instances/${isoVm.id}?force=true&sync=true`,
+    );
+    assert.equal(forced.body.task.status, 'succeeded');
+  });
+
+  test('ISO upload is streamed, checksummed and its name validated', async () => {
+    const body = randomBytes(3 * 1024 * 1024);
+    const put = (name: string, data: Blob | string = new Blob([new Uint8Array(body)])) =>
+      fetch(`${stack.baseUrl}/api/v1/isos/${name}`, {
+        method: 'PUT',
+        headers: {
+          authorization: `Bearer ${stack.token}`,
+          'content-type': 'application/octet-stream',
+        },
+        body: data,
+      });
+    const res = await put('upload-test.iso');
+    assert.equal(res.status, 201);
+    const iso = (await res.json()) as { sha256: string; sizeBytes: number };
+    assert.equal(iso.sizeBytes, body.length);
+    assert.equal(iso.sha256, createHash('sha256').update(body).digest('hex'));
+    assert.equal((await put('upload-test.iso')).status, 409);
+    assert.equal((await put('..%2F..%2Fetc%2Fevil.iso')).status, 400);
+    assert.equal((await put('evil.sh')).status, 400);
+    assert.equal((await put('empty.iso', '')).status, 400);
+    const list = await stack.call<{ items: Array<{ name: string }> }>('GET', '/api/v1/isos');
+    assert.deepEqual(list.body.items.map((i) => i.name).sort(), [
+      'tiny-linux.iso',
+      'upload-test.iso',
+    ]);
+    assert.equal((await stack.call('DELETE', '/api/v1/isos/upload-test.iso')).status, 204);
+  });
+});
