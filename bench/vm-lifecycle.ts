@@ -103,7 +103,8 @@ async function main() {
         )
       )
         await new Promise((r) => setTimeout(r, 50));
-      await run('ip', ['link', 'del', 'dev', tap]);
+      // The agent sees the hand-run QEMU as its VM (same pidfile) and may have removed the tap already.
+      await run('ip', ['link', 'del', 'dev', tap]).catch(() => undefined);
     }
     const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
     const facts = await stack.call<{ items: Array<{ facts: { virtualization: string } }> }>(

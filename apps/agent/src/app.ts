@@ -6,6 +6,7 @@ import type { AgentConfig } from './config.js';
 import { EventBus } from './events.js';
 import path from 'node:path';
 import { Containers } from './instances/containers.js';
+import { hostBootedSinceLastRun } from './instances/host-boot.js';
 import { Instances } from './instances/instances.js';
 import { Vms } from './instances/vms.js';
 import { Accelerator } from './drivers/qemu/accel.js';
@@ -66,6 +67,7 @@ export async function buildAgent(
   await containers.init();
   await vms.init();
   const instances = new Instances(containers, vms);
+  if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log);
   app.addHook('onClose', async () => instances.close());
 
   await app.register(systemRoutes, { config, accel, templates, vmTemplates, operations, events });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
@@ -145,6 +146,19 @@ describe('VMs through the API, on real QEMU', () => {
     assert.equal(seen?.vm?.guestAgent, true);
   });
 
+  test('restarting the agent never stops a VM; the new agent re-attaches to it', async () => {
+    const pidfile = path.join(stack.agent.dataDir, 'vms', vm.id, 'qemu.pid');
+    const pid = (await readFile(pidfile, 'utf8')).trim();
+    await stack.restartAgent();
+    assert.equal((await readFile(pidfile, 'utf8')).trim(), pid);
+    assert.ok(existsSync(`/proc/${pid}`), 'the same QEMU process still runs');
+    assert.equal(
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
+      'running',
+    );
+    assert.equal((await guest(stack, vm.id, ['true'])).exitCode, 0);
+  });
+
   test('a screenshot is a real PNG of the screen, not one colour', async () => {
     const res = await fetch(`${stack.baseUrl}/api/v1/instances/${vm.id}/screenshot`, {
       headers: { authorization: `Bearer ${stack.token}` },
@@ -238,6 +252,28 @@ describe('VMs through the API, on real QEMU', () => {
       `/api/v1/instances/${isoVm.id}?force=true&sync=true`,
     );
     assert.equal(forced.body.task.status, 'succeeded');
+  });
+
+  test('a guest without a guest agent gets a clear error, not a hang', async () => {
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      kind: 'vm',
+      name: 'blank',
+      memoryMiB: 64,
+      disks: [{ sizeMiB: 32 }],
+    });
+    const blank = res.body.task.result as Instance;
+    await act(stack, blank.id, 'start');
+    const exec = await stack.call<ErrorReply>('POST', `/api/v1/instances/${blank.id}/exec`, {
+      command: ['true'],
+    });
+    assert.equal(exec.status, 409);
+    assert.equal(exec.body.error.code, 'guest_agent_unavailable');
+    assert.match(exec.body.error.message, /guest agent is not answering/);
+    const gone = await stack.call<TaskReply>(
+      'DELETE',
+      `/api/v1/instances/${blank.id}?force=true&sync=true`,
+    );
+    assert.equal(gone.body.task.status, 'succeeded');
   });
 
   test('ISO upload is streamed, checksummed and its name validated', async () => {

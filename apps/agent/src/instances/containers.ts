@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   ActionOptions,
@@ -76,17 +76,6 @@ export class Containers {
       this.lastState.set(record.id, (await this.lxc.info(record.ctid)).state);
     }
     this.monitor.start();
-    if (await this.hostBootedSinceLastRun()) {
-      for (const record of records.filter(
-        (r) => r.onboot && this.lastState.get(r.id) === 'stopped',
-      )) {
-        try {
-          this.action(record.id, 'start', { timeoutSeconds: 30, force: false });
-        } catch (err) {
-          this.log(`onboot start of CT ${record.ctid} failed: ${(err as Error).message}`);
-        }
-      }
-    }
     this.log(`rediscovered ${records.length} container(s)`);
   }
 
@@ -414,16 +403,5 @@ export class Containers {
         consoleLog: path.join(dir, 'console.log'),
       }),
     );
-  }
-
-  private async hostBootedSinceLastRun(): Promise<boolean> {
-    const file = path.join(this.config.dataDir, 'boot_id');
-    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
-    const previous = await readFile(file, 'utf8').then(
-      (s) => s.trim(),
-      () => null,
-    );
-    await writeFile(file, bootId);
-    return previous !== bootId;
   }
 }

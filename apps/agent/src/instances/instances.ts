@@ -78,6 +78,18 @@ export class Instances {
     return this.vms.has(id) ? this.vms.delete(id, force) : this.containers.delete(id, force);
   }
 
+  /** Starts every stopped instance marked onboot; failures are logged, not fatal. */
+  async startOnboot(log: (msg: string) => void): Promise<void> {
+    for (const instance of await this.list()) {
+      if (!instance.onboot || instance.state !== 'stopped') continue;
+      try {
+        this.action(instance.id, 'start', { timeoutSeconds: 30, force: false });
+      } catch (err) {
+        log(`onboot start of ${instance.name} failed: ${(err as Error).message}`);
+      }
+    }
+  }
+
   close(): void {
     this.containers.close();
     this.vms.close();

@@ -78,10 +78,16 @@ export class VmTemplates {
       const out = path.join(this.folder(name), version);
       await mkdir(path.dirname(out), { recursive: true });
       const built = await buildTinyLinux(out, progress);
-      await this.isos.adopt(`${name}.iso`, built.iso);
       const meta: Meta = { builtAt, sizeBytes: (await stat(built.disk)).size, version };
       await writeFile(path.join(this.folder(name), 'berth-template.json'), JSON.stringify(meta));
     });
+    // Also when the cache was already there: a template dir can be shared by several agents.
+    const meta = await this.meta(name);
+    if (meta)
+      await this.isos.adopt(
+        `${name}.iso`,
+        tinyLinuxPaths(path.join(this.folder(name), meta.version)).iso,
+      );
     return this.get(name);
   }
 
