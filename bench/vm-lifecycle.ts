@@ -8,21 +8,13 @@ import { execFile } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { Instance, Task } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import { GuestAgent } from '../apps/agent/src/drivers/qemu/guest-agent.js';
-import { startStack, type Stack } from '../apps/api/test/harness.js';
-import { median, timed } from './stats.js';
+import { startStack } from '../apps/api/test/harness.js';
+import { median, ok, timed } from './lib.js';
 
 const run = promisify(execFile);
 const rounds = Number(process.argv[2] ?? 3);
-
-async function ok(stack: Stack, method: string, url: string, body?: unknown): Promise<Task> {
-  const res = await stack.call<{ task: Task }>(method, url, body);
-  if (res.status !== 200 || res.body.task.status !== 'succeeded') {
-    throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
-  }
-  return res.body.task;
-}
 
 async function untilGuestAnswers(socket: string): Promise<void> {
   const agent = new GuestAgent(socket);

@@ -18,7 +18,8 @@ import {
 import { moduleClosure, parseModulesDep } from '../src/guest-images/modules.js';
 import { parseLdd } from '../src/guest-images/shared-libs.js';
 import { probeKvm, type Accel } from '../src/drivers/qemu/accel.js';
-import { run, runLines } from '../src/run.js';
+import { runLines } from '../src/run.js';
+import { linkedClone } from '../src/storage/qcow2.js';
 
 const IMAGE_DIR = process.env.BERTH_TEST_IMAGE_DIR ?? '/var/cache/berth-test/images';
 /** Boot-to-agent budget; TCG on a 2-core machine is the slow case it is sized for. */
@@ -510,17 +511,7 @@ describe('tiny Linux guest images boot under QEMU', { concurrency: false }, () =
       name: 'qcow2 disk (syslinux)',
       media: async (dir) => {
         const overlay = path.join(dir, 'overlay.qcow2');
-        await run('qemu-img', [
-          'create',
-          '-q',
-          '-f',
-          'qcow2',
-          '-b',
-          images.disk,
-          '-F',
-          'qcow2',
-          overlay,
-        ]);
+        await linkedClone(images.disk, overlay);
         return ['-drive', `file=${overlay},format=qcow2,if=virtio`, '-boot', 'order=c'];
       },
       shutdown: 'acpi',

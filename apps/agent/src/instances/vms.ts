@@ -26,6 +26,7 @@ import { ensureTap, removeTap } from '../net/tap.js';
 import type { Operations, Progress } from '../operations.js';
 import { run } from '../run.js';
 import type { IsoStore } from '../storage/isos.js';
+import { emptyDisk, fullCopy, growDisk, linkedClone, virtualSize } from '../storage/qcow2.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
 import { BusyGuard } from './busy.js';
 import { SUSPEND_SNAPSHOT, type VmRecord } from './vm-record.js';
@@ -166,26 +167,11 @@ export class Vms {
               progress(10 + f * 60, `template: ${m}`),
             );
             const base = (await this.templates.disk(disk.template)) as string;
-            if (disk.clone === 'linked') {
-              await run('qemu-img', [
-                'create',
-                '-q',
-                '-f',
-                'qcow2',
-                '-b',
-                base,
-                '-F',
-                'qcow2',
-                file,
-              ]);
-            } else {
-              await run('qemu-img', ['convert', '-O', 'qcow2', base, file], {
-                timeoutMs: 30 * 60_000,
-              });
-            }
-            if (disk.sizeMiB) await run('qemu-img', ['resize', '-q', file, `${disk.sizeMiB}M`]);
+            if (disk.clone === 'linked') await linkedClone(base, file);
+            else await fullCopy(base, file);
+            if (disk.sizeMiB) await growDisk(file, disk.sizeMiB);
           } else {
-            await run('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${disk.sizeMiB}M`]);
+            await emptyDisk(file, disk.sizeMiB);
           }
         }
         await this.save(record);
@@ -507,15 +493,7 @@ export class Vms {
     }
     const disks = await Promise.all(
       vm.disks.map(async (d) => {
-        const info = await run('qemu-img', [
-          'info',
-          '--output=json',
-          '-U',
-          path.join(p.dir, d.file),
-        ]).catch(() => null);
-        const size = info
-          ? (JSON.parse(info.stdout) as { 'virtual-size': number })['virtual-size']
-          : 0;
+        const size = await virtualSize(path.join(p.dir, d.file)).catch(() => 0);
         return { name: d.file, sizeBytes: size, template: d.template };
       }),
     );
