@@ -1,0 +1,5 @@
+import type { Host } from '@berth/contracts';
+import { http } from './http';
+
+export const fetchHosts = (signal?: AbortSignal) =>
+  http<{ items: Host[] }>('/hosts', { signal }).then((r) => r.items);

@@ -1,0 +1,388 @@
+'use client';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useMemo, useState } from 'react';
+import type { Instance } from '@berth/contracts';
+import { useInstanceAction, useInstances } from '@/queries/useInstances';
+import { useHosts } from '@/queries/useHosts';
+import { busyReason, canStart, canStop } from '@/lib/instanceActions';
+import { useActiveTaskByInstance } from '@/queries/useTasks';
+import { formatBytes, formatDuration } from '@/lib/format';
+import { BulkBar } from '@/components/instances/BulkBar';
+import { Button } from '@/components/ui/Button';
+import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
+import {
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  PageHeader,
+  errorText,
+} from '@/components/ui/States';
+import { toast } from '@/components/toast/toastStore';
+
+type SortKey = 'name' | 'ctid' | 'state' | 'kind' | 'createdAt';
+
+function sortBy(items: Instance[], key: SortKey, dir: 1 | -1): Instance[] {
+  const val = (i: Instance): string | number =>
+    key === 'ctid' ? (i.ctid ?? Number.MAX_SAFE_INTEGER) : i[key];
+  return [...items].sort((a, b) => {
+    const x = val(a);
+    const y = val(b);
+    return (x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name)) * dir;
+  });
+}
+
+function QuickAction({ instance, busy }: { instance: Instance; busy?: string | null }) {
+  const act = useInstanceAction();
+  const running = !canStop(instance);
+  const action = running ? 'stop' : 'start';
+  const label = running ? 'Stop' : 'Start';
+  return (
+    <Button
+      size="sm"
+      busy={act.isPending}
+      disabledReason={busy ?? (running ? null : canStart(instance))}
+      aria-label={`${label} ${instance.name}`}
+      onClick={() =>
+        act.mutate(
+          { id: instance.id, action },
+          {
+            onError: (e) =>
+              toast({
+                tone: 'error',
+                title: `Cannot ${action} ${instance.name}`,
+                body: errorText(e),
+              }),
+          },
+        )
+      }
+    >
+      {label}
+    </Button>
+  );
+}
+
+function Select({
+  id,
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  options: [string, string][];
+}) {
+  return (
+    <div>
+      <label htmlFor={id} className="sr-only">
+        {label}
+      </label>
+      <select id={id} className="input" value={value} onChange={(e) => onChange(e.target.value)}>
+        {options.map(([v, t]) => (
+          <option key={v} value={v}>
+            {t}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function InstancesView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const instances = useInstances();
+  const hosts = useHosts();
+  const active = useActiveTaskByInstance();
+  const filters = {
+    q: params.get('q') ?? '',
+    kind: params.get('kind') ?? '',
+    state: params.get('state') ?? '',
+    host: params.get('host') ?? '',
+    tag: params.get('tag') ?? '',
+  };
+  // The search box is local (typing must not wait for the router); the rest lives in the URL.
+  const [q, setQ] = useState(filters.q);
+  const [sort, setSort] = useState<SortKey>('name');
+  const [dir, setDir] = useState<1 | -1>(1);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+
+  const setFilter = (key: keyof typeof filters) => (v: string) => {
+    const p = new URLSearchParams(window.location.search);
+    if (v) p.set(key, v);
+    else p.delete(key);
+    const s = p.toString();
+    router.replace(`/instances/${s ? `?${s}` : ''}`, { scroll: false });
+  };
+
+  const all = instances.data;
+  const tags = useMemo(() => [...new Set(all?.flatMap((i) => i.tags))].sort(), [all]);
+  const hostName = new Map(hosts.data?.map((h) => [h.id, h.name]));
+  const { kind, state, host, tag } = filters;
+  const rows = useMemo(() => {
+    if (!all) return [];
+    const needle = q.trim().toLowerCase();
+    return sortBy(
+      all.filter(
+        (i) =>
+          (!kind || i.kind === kind) &&
+          (!state || i.state === state) &&
+          (!host || i.hostId === host) &&
+          (!tag || i.tags.includes(tag)) &&
+          (!needle ||
+            i.name.toLowerCase().includes(needle) ||
+            (i.ctid !== null && String(i.ctid).startsWith(needle))),
+      ),
+      sort,
+      dir,
+    );
+  }, [all, q, kind, state, host, tag, sort, dir]);
+
+  // Only rows that still exist and are shown count as selected.
+  const chosen = rows.filter((i) => selected.has(i.id));
+  const allChosen = rows.length > 0 && chosen.length === rows.length;
+  const toggle = (id: string) =>
+    setSelected((s) => {
+      const n = new Set(s);
+      if (n.has(id)) n.delete(id);
+      else n.add(id);
+      return n;
+    });
+
+  const header = (key: SortKey, label: string, className = '') => (
+    <th
+      scope="col"
+      className={className}
+      aria-sort={sort === key ? (dir === 1 ? 'ascending' : 'descending') : undefined}
+    >
+      <button
+        type="button"
+        className="inline-flex items-center gap-1 uppercase hover:text-fg"
+        onClick={() => {
+          if (sort === key) setDir((d) => (d === 1 ? -1 : 1));
+          else {
+            setSort(key);
+            setDir(1);
+          }
+        }}
+      >
+        {label}
+        <span aria-hidden>{sort === key ? (dir === 1 ? '▲' : '▼') : ''}</span>
+      </button>
+    </th>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title="Instances"
+        description="Virtual machines and containers on every host."
+        actions={
+          <>
+            <Link href="/instances/new/?kind=ct" className="btn-link">
+              New container
+            </Link>
+            <Link href="/instances/new/?kind=vm" className="btn-link-primary">
+              New VM
+            </Link>
+          </>
+        }
+      />
+
+      <div role="search" className="mb-4 grid grid-cols-2 gap-2 sm:grid-cols-3 lg:grid-cols-6">
+        <div className="col-span-2 sm:col-span-3 lg:col-span-2">
+          <label htmlFor="f-q" className="sr-only">
+            Search by name or CT ID
+          </label>
+          <input
+            id="f-q"
+            type="search"
+            className="input"
+            placeholder="Search name or CT ID"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+          />
+        </div>
+        <Select
+          id="f-kind"
+          label="Kind"
+          value={kind}
+          onChange={setFilter('kind')}
+          options={[
+            ['', 'All kinds'],
+            ['vm', 'VMs'],
+            ['ct', 'Containers'],
+          ]}
+        />
+        <Select
+          id="f-state"
+          label="State"
+          value={state}
+          onChange={setFilter('state')}
+          options={[
+            ['', 'All states'],
+            ...INSTANCE_STATES.map((s): [string, string] => [s, stateText(s)]),
+          ]}
+        />
+        <Select
+          id="f-host"
+          label="Host"
+          value={host}
+          onChange={setFilter('host')}
+          options={[
+            ['', 'All hosts'],
+            ...(hosts.data ?? []).map((h): [string, string] => [h.id, h.name]),
+          ]}
+        />
+        <Select
+          id="f-tag"
+          label="Tag"
+          value={tag}
+          onChange={setFilter('tag')}
+          options={[['', 'All tags'], ...tags.map((t): [string, string] => [t, t])]}
+        />
+      </div>
+
+      <BulkBar
+        selected={chosen.filter((i) => !active.has(i.id))}
+        busyCount={chosen.filter((i) => active.has(i.id)).length}
+        onDone={() => setSelected(new Set())}
+      />
+
+      {instances.isPending ? (
+        <LoadingState label="Loading instances…" />
+      ) : instances.isError ? (
+        <ErrorState error={instances.error} onRetry={() => void instances.refetch()} />
+      ) : instances.data.length === 0 ? (
+        <EmptyState title="No instances yet">
+          Create a{' '}
+          <Link className="link" href="/instances/new/?kind=ct">
+            container
+          </Link>{' '}
+          or a{' '}
+          <Link className="link" href="/instances/new/?kind=vm">
+            VM
+          </Link>
+          .
+        </EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState title="Nothing matches these filters" />
+      ) : (
+        <div
+          className="card overflow-x-auto"
+          role="region"
+          aria-label="Instances table"
+          tabIndex={0}
+        >
+          <table className="table-base">
+            <caption className="sr-only">Instances</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="w-8">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown instances"
+                    checked={allChosen}
+                    onChange={() =>
+                      setSelected(allChosen ? new Set() : new Set(rows.map((i) => i.id)))
+                    }
+                  />
+                </th>
+                {header('name', 'Name')}
+                {header('kind', 'Kind', 'hidden sm:table-cell')}
+                {header('ctid', 'CT ID', 'hidden sm:table-cell')}
+                {header('state', 'State')}
+                <th scope="col" className="hidden md:table-cell">
+                  IP
+                </th>
+                <th scope="col" className="hidden lg:table-cell">
+                  Resources
+                </th>
+                <th scope="col" className="hidden lg:table-cell">
+                  Host
+                </th>
+                <th scope="col" className="text-right">
+                  <span className="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((i) => (
+                <tr
+                  key={i.id}
+                  data-instance={i.name}
+                  className="hover:bg-slate-50 dark:hover:bg-slate-800/50"
+                >
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${i.name}`}
+                      checked={selected.has(i.id)}
+                      onChange={() => toggle(i.id)}
+                    />
+                  </td>
+                  <td className="max-w-[14rem]">
+                    <Link href={`/instances/view/?id=${i.id}`} className="link-plain font-medium">
+                      {i.name}
+                    </Link>
+                    <span className="ml-1 text-xs text-muted sm:hidden">
+                      {i.kind === 'vm' ? 'VM' : `CT ${i.ctid ?? ''}`}
+                    </span>
+                    {i.tags.length > 0 && (
+                      <div className="mt-0.5 flex flex-wrap gap-1">
+                        {i.tags.map((t) => (
+                          <span
+                            key={t}
+                            className="rounded bg-slate-100 px-1.5 text-xs text-muted dark:bg-slate-800"
+                          >
+                            {t}
+                          </span>
+                        ))}
+                      </div>
+                    )}
+                  </td>
+                  <td className="hidden sm:table-cell">
+                    <KindBadge kind={i.kind} />
+                  </td>
+                  <td className="hidden tabular-nums sm:table-cell">{i.ctid ?? '—'}</td>
+                  <td className="whitespace-nowrap">
+                    <StateBadge state={i.state} />
+                    {i.state === 'running' && i.uptimeSeconds != null && (
+                      <span className="ml-1 hidden text-xs text-muted xl:inline">
+                        {formatDuration(i.uptimeSeconds)}
+                      </span>
+                    )}
+                  </td>
+                  <td className="hidden font-mono text-xs md:table-cell">
+                    {i.ips.join(', ') || '—'}
+                  </td>
+                  <td className="hidden text-xs text-muted lg:table-cell">
+                    {i.vm ? `${i.vm.vcpus} vCPU · ${i.vm.memoryMiB} MiB · ` : ''}
+                    {formatBytes(i.diskSizeBytes)} disk
+                  </td>
+                  <td className="hidden text-xs text-muted lg:table-cell">
+                    {(i.hostId && hostName.get(i.hostId)) ?? i.hostId ?? '—'}
+                  </td>
+                  <td className="text-right">
+                    <QuickAction instance={i} busy={busyReason(active.get(i.id))} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export default function InstancesPage() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <InstancesView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,134 @@
+'use client';
+import Link from 'next/link';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { Suspense, useId, type KeyboardEvent } from 'react';
+import { isApiError } from '@/api/http';
+import { useInstance } from '@/queries/useInstances';
+import { useTasks } from '@/queries/useTasks';
+import { InstanceActions } from '@/components/instances/InstanceActions';
+import { InstanceConsole } from '@/components/instances/InstanceConsole';
+import { InstanceSummary } from '@/components/instances/InstanceSummary';
+import { TaskItem } from '@/components/tasks/TaskItem';
+import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
+import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
+
+const TABS = [
+  ['summary', 'Summary'],
+  ['console', 'Console'],
+  ['tasks', 'Tasks'],
+] as const;
+type Tab = (typeof TABS)[number][0];
+
+function InstanceTasks({ id }: { id: string }) {
+  const tasks = useTasks({ instanceId: id, limit: 50 });
+  if (tasks.isPending) return <LoadingState label="Loading tasks…" />;
+  if (tasks.isError) return <ErrorState error={tasks.error} onRetry={() => void tasks.refetch()} />;
+  if (tasks.data.length === 0) return <EmptyState title="No tasks for this instance yet" />;
+  return (
+    <ul className="card divide-y divide-line" aria-label="Tasks of this instance">
+      {tasks.data.map((t) => (
+        <TaskItem key={t.id} task={t} showInstance={false} />
+      ))}
+    </ul>
+  );
+}
+
+function InstanceView() {
+  const params = useSearchParams();
+  const router = useRouter();
+  const id = params.get('id');
+  const tab: Tab = TABS.find(([t]) => t === params.get('tab'))?.[0] ?? 'summary';
+  const q = useInstance(id);
+  const base = useId();
+
+  const go = (t: Tab) =>
+    router.replace(`/instances/view/?id=${id}${t === 'summary' ? '' : `&tab=${t}`}`, {
+      scroll: false,
+    });
+  const onKey = (e: KeyboardEvent) => {
+    const at = TABS.findIndex(([t]) => t === tab);
+    const next = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : null;
+    if (next === null) return;
+    const t = TABS[(next + TABS.length) % TABS.length]![0];
+    go(t);
+    document.getElementById(`${base}-tab-${t}`)?.focus();
+  };
+
+  if (!id) return <ErrorState title="No instance chosen" error="Open an instance from the list." />;
+  if (q.isPending) return <LoadingState label="Loading the instance…" />;
+  if (q.isError && !q.data) {
+    const gone = isApiError(q.error) && q.error.status === 404;
+    return (
+      <div className="space-y-3">
+        <ErrorState
+          title={
+            gone ? 'This instance does not exist (any more)' : 'The instance could not be loaded'
+          }
+          error={q.error}
+          onRetry={gone ? undefined : () => void q.refetch()}
+        />
+        <Link href="/instances/" className="link text-sm">
+          Back to instances
+        </Link>
+      </div>
+    );
+  }
+  const i = q.data;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" className="mb-2 text-sm text-muted">
+        <Link href="/instances/" className="hover:underline">
+          Instances
+        </Link>{' '}
+        / {i.name}
+      </nav>
+      <div className="mb-4 flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight break-all">{i.name}</h1>
+        <KindBadge kind={i.kind} />
+        <StateBadge state={i.state} />
+        {i.ctid !== null && <span className="text-sm text-muted">CT {i.ctid}</span>}
+      </div>
+      <div className="mb-5">
+        <InstanceActions instance={i} />
+      </div>
+
+      <div
+        role="tablist"
+        aria-label="Instance sections"
+        className="mb-4 flex gap-1 border-b border-line"
+        onKeyDown={onKey}
+      >
+        {TABS.map(([t, label]) => (
+          <button
+            key={t}
+            id={`${base}-tab-${t}`}
+            role="tab"
+            type="button"
+            aria-selected={tab === t}
+            aria-controls={`${base}-panel`}
+            tabIndex={tab === t ? 0 : -1}
+            onClick={() => go(t)}
+            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+              tab === t ? 'border-sky-600 text-fg' : 'border-transparent text-muted hover:text-fg'
+            }`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div id={`${base}-panel`} role="tabpanel" aria-labelledby={`${base}-tab-${tab}`}>
+        {tab === 'summary' && <InstanceSummary instance={i} />}
+        {tab === 'console' && <InstanceConsole instance={i} />}
+        {tab === 'tasks' && <InstanceTasks id={i.id} />}
+      </div>
+    </>
+  );
+}
+
+export default function InstancePage() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <InstanceView />
+    </Suspense>
+  );
+}

@@ -1,0 +1,217 @@
+'use client';
+import { useRef, useState, type FormEvent } from 'react';
+import type { Iso } from '@berth/contracts';
+import { useDeleteIso, useIsos, useUploadIso } from '@/queries/useIsos';
+import { formatBytes, formatDate } from '@/lib/format';
+import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import {
+  EmptyState,
+  ErrorState,
+  LoadingState,
+  PageHeader,
+  errorText,
+} from '@/components/ui/States';
+import { toast } from '@/components/toast/toastStore';
+
+/** Same rule as the contract's IsoName, to say so before the upload starts. */
+const ISO_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*\.iso$/;
+
+function UploadForm() {
+  const [file, setFile] = useState<File | null>(null);
+  const [name, setName] = useState('');
+  const [progress, setProgress] = useState<number | null>(null);
+  const abort = useRef<AbortController | null>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const upload = useUploadIso(setProgress);
+  const nameError =
+    name && (!ISO_NAME.test(name) || name.includes('..') || name.length > 120)
+      ? 'An ISO file name like debian.iso: letters, digits, . _ - and ending in .iso'
+      : null;
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!file || nameError) return;
+    abort.current = new AbortController();
+    setProgress(0);
+    upload.mutate(
+      { name, file, signal: abort.current.signal },
+      {
+        onSuccess: (iso) => {
+          toast({ tone: 'success', title: `Uploaded ${iso.name}`, body: `SHA-256 ${iso.sha256}` });
+          setFile(null);
+          setName('');
+          if (input.current) input.current.value = '';
+        },
+        onError: (err) =>
+          toast({ tone: 'error', title: `Upload of ${name} failed`, body: errorText(err) }),
+        onSettled: () => setProgress(null),
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={submit} className="card space-y-3 p-4" aria-labelledby="upload">
+      <h2 id="upload" className="font-semibold">
+        Upload an ISO
+      </h2>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div>
+          <label htmlFor="iso-file" className="label">
+            File
+          </label>
+          <input
+            ref={input}
+            id="iso-file"
+            type="file"
+            accept=".iso,application/x-iso9660-image"
+            className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-sm file:text-fg"
+            onChange={(e) => {
+              const f = e.target.files?.[0] ?? null;
+              setFile(f);
+              if (f) setName(f.name.endsWith('.iso') ? f.name : `${f.name}.iso`);
+            }}
+          />
+        </div>
+        <div>
+          <label htmlFor="iso-name" className="label">
+            Name in the store
+          </label>
+          <input
+            id="iso-name"
+            className="input"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? 'iso-name-err' : undefined}
+          />
+          {nameError && (
+            <p id="iso-name-err" className="field-error">
+              {nameError}
+            </p>
+          )}
+        </div>
+      </div>
+      {progress !== null && (
+        <div className="flex items-center gap-2">
+          <ProgressBar value={Math.round(progress * 100)} label="Upload progress" />
+          <span className="text-xs text-muted tabular-nums">{Math.round(progress * 100)}%</span>
+        </div>
+      )}
+      <div className="flex gap-2">
+        <Button
+          type="submit"
+          variant="primary"
+          busy={upload.isPending}
+          disabledReason={!file ? 'choose a file first' : nameError ? 'fix the name' : null}
+        >
+          Upload
+        </Button>
+        {upload.isPending && <Button onClick={() => abort.current?.abort()}>Cancel upload</Button>}
+      </div>
+    </form>
+  );
+}
+
+export default function IsosPage() {
+  const isos = useIsos();
+  const del = useDeleteIso();
+  const [confirm, setConfirm] = useState<Iso | null>(null);
+  return (
+    <>
+      <PageHeader
+        title="ISO store"
+        description="CD images that VMs can boot from or mount as their CD-ROM."
+      />
+      <div className="space-y-6">
+        <UploadForm />
+        {isos.isPending ? (
+          <LoadingState label="Loading ISOs…" />
+        ) : isos.isError ? (
+          <ErrorState error={isos.error} onRetry={() => void isos.refetch()} />
+        ) : isos.data.length === 0 ? (
+          <EmptyState title="The ISO store is empty">
+            Upload one above, or build the tiny-linux template, which adds its ISO here.
+          </EmptyState>
+        ) : (
+          <div
+            className="card overflow-x-auto"
+            role="region"
+            aria-label="ISO images table"
+            tabIndex={0}
+          >
+            <table className="table-base">
+              <caption className="sr-only">ISO images</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Size</th>
+                  <th scope="col" className="hidden md:table-cell">
+                    SHA-256
+                  </th>
+                  <th scope="col" className="hidden sm:table-cell">
+                    Uploaded
+                  </th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {isos.data.map((iso) => (
+                  <tr key={iso.name}>
+                    <td className="font-medium break-all">{iso.name}</td>
+                    <td className="whitespace-nowrap">{formatBytes(iso.sizeBytes)}</td>
+                    <td
+                      className="hidden max-w-[16rem] truncate font-mono text-xs md:table-cell"
+                      title={iso.sha256}
+                    >
+                      {iso.sha256}
+                    </td>
+                    <td className="hidden text-xs text-muted sm:table-cell">
+                      {formatDate(iso.uploadedAt)}
+                    </td>
+                    <td className="text-right">
+                      <Button
+                        size="sm"
+                        variant="danger"
+                        aria-label={`Delete ${iso.name}`}
+                        onClick={() => setConfirm(iso)}
+                      >
+                        Delete
+                      </Button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={`Delete ${confirm.name}?`}
+          confirmLabel="Delete"
+          danger
+          busy={del.isPending}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() =>
+            del.mutate(confirm.name, {
+              onSuccess: () => toast({ tone: 'success', title: `Deleted ${confirm.name}` }),
+              onError: (e) =>
+                toast({
+                  tone: 'error',
+                  title: `Cannot delete ${confirm.name}`,
+                  body: errorText(e),
+                }),
+              onSettled: () => setConfirm(null),
+            })
+          }
+        >
+          VMs that use it as their CD-ROM lose it at their next start.
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,213 @@
+'use client';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { Instance, UpdateInstance } from '@berth/contracts';
+import { isApiError } from '@/api/http';
+import { useUpdateInstance } from '@/queries/useInstances';
+import { useIsos } from '@/queries/useIsos';
+import { formatBytes, formatDate, formatDuration } from '@/lib/format';
+import { issuesByField } from '@/lib/formErrors';
+import { Button } from '@/components/ui/Button';
+import { Checkbox, Field } from '@/components/ui/Field';
+import { StateBadge } from '@/components/ui/StateBadge';
+import { errorText } from '@/components/ui/States';
+import { toast } from '@/components/toast/toastStore';
+
+function Row({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[8.5rem_1fr] gap-2 py-1.5 text-sm">
+      <dt className="text-muted">{label}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+/** State, configuration, addresses and uptime, beside the editable details. */
+export function InstanceSummary({ instance: i }: { instance: Instance }) {
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <section aria-labelledby="cfg" className="card p-4">
+        <h2 id="cfg" className="mb-2 font-semibold">
+          Configuration
+        </h2>
+        <dl className="divide-y divide-line/60">
+          <Row label="State">
+            <StateBadge state={i.state} />
+          </Row>
+          <Row label="Uptime">{i.state === 'running' ? formatDuration(i.uptimeSeconds) : '—'}</Row>
+          <Row label="Kind">{i.kind === 'vm' ? 'Virtual machine' : 'Container'}</Row>
+          {i.ctid !== null && <Row label="CT ID">{i.ctid}</Row>}
+          <Row label="Hostname">{i.hostname || '—'}</Row>
+          <Row label="IP addresses">
+            <span className="font-mono text-xs">{i.ips.join(', ') || '—'}</span>
+          </Row>
+          {i.dns.length > 0 && <Row label="DNS">{i.dns.join(', ')}</Row>}
+          <Row label="Template">{i.template ?? '—'}</Row>
+          <Row label="Disk">{formatBytes(i.diskSizeBytes)}</Row>
+          {i.vm && (
+            <>
+              <Row label="CPUs, memory">
+                {i.vm.vcpus} vCPU · {i.vm.memoryMiB} MiB
+              </Row>
+              <Row label="Disks">
+                {i.vm.disks
+                  .map(
+                    (d) =>
+                      `${d.name} ${formatBytes(d.sizeBytes)}${d.template ? ` (from ${d.template})` : ''}`,
+                  )
+                  .join(', ') || 'none'}
+              </Row>
+              <Row label="CD-ROM">{i.vm.cdrom ?? 'empty'}</Row>
+              <Row label="Boot order">{i.vm.boot.join(', ')}</Row>
+              <Row label="Acceleration">{i.vm.accel === 'kvm' ? 'KVM' : 'TCG (emulated)'}</Row>
+              <Row label="Guest agent">{i.vm.guestAgent ? 'answering' : 'not answering'}</Row>
+            </>
+          )}
+          <Row label="Start at boot">{i.onboot ? 'yes' : 'no'}</Row>
+          <Row label="Created">{formatDate(i.createdAt)}</Row>
+          <Row label="ID">
+            <span className="font-mono text-xs">{i.id}</span>
+          </Row>
+        </dl>
+      </section>
+      <DetailsForm instance={i} />
+    </div>
+  );
+}
+
+const formOf = (i: Instance) => ({
+  description: i.description,
+  tags: i.tags.join(', '),
+  onboot: i.onboot,
+  diskSizeMiB: String(mib(i.diskSizeBytes)),
+  cdrom: i.vm?.cdrom ?? '',
+});
+
+/** Description, tags, onboot, and per kind: grow the disk (CT) or change the CD (VM). */
+function DetailsForm({ instance: i }: { instance: Instance }) {
+  const update = useUpdateInstance(i.id);
+  const isos = useIsos();
+  const [f, setF] = useState(() => formOf(i));
+  const [dirty, setDirty] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  // A change from elsewhere (the event stream) shows up here unless the user is editing.
+  useEffect(() => {
+    if (!dirty) setF(formOf(i));
+  }, [i, dirty]);
+  const set = <K extends keyof ReturnType<typeof formOf>>(
+    k: K,
+    v: ReturnType<typeof formOf>[K],
+  ) => {
+    setDirty(true);
+    setF((o) => ({ ...o, [k]: v }));
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const body: UpdateInstance = {
+      description: f.description,
+      tags: f.tags.split(/[\s,]+/).filter(Boolean),
+      onboot: f.onboot,
+    };
+    if (i.kind === 'ct' && f.diskSizeMiB !== String(mib(i.diskSizeBytes)))
+      body.diskSizeMiB = Number(f.diskSizeMiB);
+    if (i.kind === 'vm' && (f.cdrom || null) !== (i.vm?.cdrom ?? null))
+      body.cdrom = f.cdrom || null;
+    update.mutate(body, {
+      onSuccess: () => {
+        setErrors({});
+        setDirty(false);
+        toast({ tone: 'success', title: `Saved ${i.name}` });
+      },
+      onError: (err) =>
+        setErrors(
+          isApiError(err) && err.issues.length
+            ? issuesByField(err.issues)
+            : { '(root)': errorText(err) },
+        ),
+    });
+  };
+
+  return (
+    <form onSubmit={submit} aria-labelledby="details" className="card space-y-4 p-4" noValidate>
+      <h2 id="details" className="font-semibold">
+        Details
+      </h2>
+      <Field label="Description" error={errors.description}>
+        {(a) => (
+          <textarea
+            {...a}
+            rows={3}
+            className="input"
+            value={f.description}
+            onChange={(e) => set('description', e.target.value)}
+          />
+        )}
+      </Field>
+      <Field label="Tags" hint="Separated by commas" error={errors.tags}>
+        {(a) => (
+          <input
+            {...a}
+            className="input"
+            value={f.tags}
+            onChange={(e) => set('tags', e.target.value)}
+          />
+        )}
+      </Field>
+      {i.kind === 'ct' && (
+        <Field label="Disk size (MiB)" hint="Disks can only grow" error={errors.diskSizeMiB}>
+          {(a) => (
+            <input
+              {...a}
+              type="number"
+              className="input"
+              value={f.diskSizeMiB}
+              onChange={(e) => set('diskSizeMiB', e.target.value)}
+            />
+          )}
+        </Field>
+      )}
+      {i.kind === 'vm' && (
+        <Field label="CD-ROM" hint="Insert or eject, also while running" error={errors.cdrom}>
+          {(a) => (
+            <select
+              {...a}
+              className="input"
+              value={f.cdrom}
+              onChange={(e) => set('cdrom', e.target.value)}
+            >
+              <option value="">Empty</option>
+              {isos.data?.map((iso) => (
+                <option key={iso.name} value={iso.name}>
+                  {iso.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      )}
+      <Checkbox label="Start at boot" checked={f.onboot} onChange={(v) => set('onboot', v)} />
+      {errors['(root)'] && (
+        <p role="alert" className="field-error">
+          {errors['(root)']}
+        </p>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" variant="primary" busy={update.isPending} disabled={!dirty}>
+          Save
+        </Button>
+        <Button
+          disabled={!dirty}
+          onClick={() => {
+            setDirty(false);
+            setErrors({});
+            setF(formOf(i));
+          }}
+        >
+          Discard changes
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+'use client';
+import { useEffect, useState } from 'react';
+
+type Theme = 'system' | 'light' | 'dark';
+const KEY = 'berth-theme';
+const order: Theme[] = ['system', 'light', 'dark'];
+const icon: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
+
+function apply(theme: Theme) {
+  const dark =
+    theme === 'dark' || (theme === 'system' && matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.classList.toggle('dark', dark);
+}
+
+/** Cycles system → light → dark; "system" follows prefers-color-scheme live. */
+export function ThemeToggle() {
+  const [theme, setTheme] = useState<Theme>('system');
+  useEffect(() => {
+    const saved = localStorage.getItem(KEY);
+    if (saved === 'light' || saved === 'dark') setTheme(saved);
+  }, []);
+  useEffect(() => {
+    apply(theme);
+    if (theme !== 'system') return;
+    const mq = matchMedia('(prefers-color-scheme: dark)');
+    const on = () => apply('system');
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, [theme]);
+  const next = order[(order.indexOf(theme) + 1) % order.length]!;
+  return (
+    <button
+      type="button"
+      onClick={() => {
+        setTheme(next);
+        if (next === 'system') localStorage.removeItem(KEY);
+        else localStorage.setItem(KEY, next);
+      }}
+      className="rounded-md border border-line px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+      aria-label={`Theme: ${theme}. Switch to ${next}`}
+      title={`Theme: ${theme} (switch to ${next})`}
+    >
+      <span aria-hidden>{icon[theme]}</span>
+    </button>
+  );
+}

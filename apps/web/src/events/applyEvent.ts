@@ -1,0 +1,120 @@
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import type { ApiEvent, Instance, Task } from '@berth/contracts';
+import type { TaskFilter } from '@/api/tasks';
+import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '@/queries/keys';
+import { isFinished } from './taskWatchers';
+
+const EVENT_TYPES = new Set<ApiEvent['type']>([
+  'instance.state',
+  'instance.updated',
+  'instance.deleted',
+  'task',
+  'host.status',
+]);
+
+/** A light shape check: the API built the event from the contract; we only guard against garbage. */
+export function parseEvent(data: string): ApiEvent | null {
+  try {
+    const v = JSON.parse(data) as { type?: ApiEvent['type'] };
+    return v && v.type && EVENT_TYPES.has(v.type) ? (v as ApiEvent) : null;
+  } catch {
+    return null;
+  }
+}
+
+const settled = (s: Instance['state']) => s !== 'starting' && s !== 'stopping';
+
+function patchInstance(qc: QueryClient, id: string, patch: (i: Instance) => Instance) {
+  qc.setQueryData<Instance[]>(instanceKeys.list(), (old) =>
+    old?.map((i) => (i.id === id ? patch(i) : i)),
+  );
+  qc.setQueryData<Instance>(instanceKeys.detail(id), (old) => (old ? patch(old) : old));
+}
+
+function upsertTask(list: Task[] | undefined, task: Task, filter: TaskFilter): Task[] | undefined {
+  if (!list) return list;
+  if (filter.instanceId && task.instanceId !== filter.instanceId) return list;
+  const at = list.findIndex((t) => t.id === task.id);
+  if (at >= 0) return list.map((t, i) => (i === at ? task : t));
+  const next = [task, ...list];
+  return filter.limit ? next.slice(0, filter.limit) : next;
+}
+
+/** Coalesces list refreshes: a bulk start of 20 instances asks for the list once. */
+const timers = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
+function scheduleListRefresh(qc: QueryClient) {
+  if (timers.has(qc)) return;
+  timers.set(
+    qc,
+    setTimeout(() => {
+      timers.delete(qc);
+      void qc.invalidateQueries({ queryKey: instanceKeys.list() });
+    }, 400),
+  );
+}
+
+/**
+ * Applies one server event to the react-query cache: direct writes where the event
+ * carries the data (state, instance, task), invalidation where it only says "changed".
+ */
+export function applyEvent(qc: QueryClient, event: ApiEvent): void {
+  switch (event.type) {
+    case 'instance.state': {
+      patchInstance(qc, event.instanceId, (i) => ({
+        ...i,
+        state: event.state,
+        uptimeSeconds: event.state === 'running' ? i.uptimeSeconds : null,
+      }));
+      // IPs and uptime change with the state but are not in the event: ask once it settles.
+      if (settled(event.state)) {
+        void qc.invalidateQueries({ queryKey: instanceKeys.detail(event.instanceId) });
+        scheduleListRefresh(qc);
+      }
+      break;
+    }
+    case 'instance.updated': {
+      const inst = event.instance;
+      qc.setQueryData<Instance[]>(instanceKeys.list(), (old) => {
+        if (!old) return old;
+        return old.some((i) => i.id === inst.id)
+          ? old.map((i) => (i.id === inst.id ? inst : i))
+          : [...old, inst];
+      });
+      qc.setQueryData(instanceKeys.detail(inst.id), inst);
+      break;
+    }
+    case 'instance.deleted': {
+      qc.setQueryData<Instance[]>(instanceKeys.list(), (old) =>
+        old?.filter((i) => i.id !== event.instanceId),
+      );
+      // An open instance page refetches and says the instance is gone.
+      void qc.invalidateQueries({ queryKey: instanceKeys.detail(event.instanceId) });
+      break;
+    }
+    case 'task': {
+      const task = event.task;
+      qc.setQueryData(taskKeys.detail(task.id), task);
+      for (const [key] of qc.getQueriesData<Task[]>({ queryKey: taskKeys.lists() })) {
+        const filter = ((key as QueryKey)[2] ?? {}) as TaskFilter;
+        qc.setQueryData<Task[]>(key, (old) => upsertTask(old, task, filter));
+      }
+      if (task.kind === 'template.build') {
+        // "building" flips at the start and at the end; the ISO of a VM template lands at the end.
+        if (isFinished(task) || task.progress === 0)
+          void qc.invalidateQueries({ queryKey: templateKeys.all });
+        if (task.status === 'succeeded') void qc.invalidateQueries({ queryKey: isoKeys.all });
+      }
+      if (
+        isFinished(task) &&
+        (task.kind === 'instance.create' || task.kind === 'instance.delete')
+      ) {
+        void qc.invalidateQueries({ queryKey: hostKeys.all });
+        scheduleListRefresh(qc);
+      }
+      break;
+    }
+    case 'host.status':
+      void qc.invalidateQueries({ queryKey: hostKeys.all });
+      break;
+  }
+}

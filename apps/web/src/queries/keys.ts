@@ -1,0 +1,41 @@
+import type { TaskFilter } from '@/api/tasks';
+
+/** Every query key, as factories, so keys nest by prefix (invalidate `all` to refresh a resource). */
+export const authKeys = {
+  me: ['auth', 'me'] as const,
+};
+
+export const hostKeys = {
+  all: ['hosts'] as const,
+  list: () => [...hostKeys.all, 'list'] as const,
+};
+
+export const instanceKeys = {
+  all: ['instances'] as const,
+  list: () => [...instanceKeys.all, 'list'] as const,
+  details: () => [...instanceKeys.all, 'detail'] as const,
+  detail: (id: string) => [...instanceKeys.details(), id] as const,
+};
+
+export const taskKeys = {
+  all: ['tasks'] as const,
+  lists: () => [...taskKeys.all, 'list'] as const,
+  list: (filter: TaskFilter = {}) => [...taskKeys.lists(), filter] as const,
+  details: () => [...taskKeys.all, 'detail'] as const,
+  detail: (id: string) => [...taskKeys.details(), id] as const,
+};
+
+export const templateKeys = {
+  all: ['templates'] as const,
+  list: () => [...templateKeys.all, 'list'] as const,
+};
+
+export const isoKeys = {
+  all: ['isos'] as const,
+  list: () => [...isoKeys.all, 'list'] as const,
+};
+
+export const auditKeys = {
+  all: ['audit'] as const,
+  list: (limit: number) => [...auditKeys.all, 'list', limit] as const,
+};

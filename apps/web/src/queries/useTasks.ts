@@ -1,0 +1,39 @@
+import { useMemo } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import type { Task } from '@berth/contracts';
+import { fetchTask, fetchTasks, type TaskFilter } from '@/api/tasks';
+import { taskKeys } from './keys';
+
+export function useTasks(filter: TaskFilter = {}) {
+  return useQuery({
+    queryKey: taskKeys.list(filter),
+    queryFn: ({ signal }) => fetchTasks(filter, signal),
+  });
+}
+
+export function useTask(id: string | null) {
+  return useQuery({
+    queryKey: taskKeys.detail(id ?? ''),
+    queryFn: ({ signal }) => fetchTask(id!, signal),
+    enabled: !!id,
+  });
+}
+
+/** The recent tasks, one shared query (kept current by the event stream). */
+export const RECENT_TASKS = { limit: 50 } as const;
+export const useRecentTasks = () => useTasks(RECENT_TASKS);
+
+/**
+ * Running tasks by instance id: an instance with work in progress refuses more (409), so
+ * its buttons say so instead.
+ */
+export function useActiveTaskByInstance(): Map<string, Task> {
+  const { data } = useRecentTasks();
+  return useMemo(() => {
+    const m = new Map<string, Task>();
+    for (const t of data ?? [])
+      if (t.instanceId && (t.status === 'running' || t.status === 'queued') && !m.has(t.instanceId))
+        m.set(t.instanceId, t);
+    return m;
+  }, [data]);
+}
