@@ -8,6 +8,7 @@ PNPM_VERSION=10.34.9
 DEBIAN_PACKAGES=(
   lxc debootstrap busybox-static e2fsprogs iproute2 nftables dnsmasq-base zstd openssl ca-certificates
   qemu-system-x86 qemu-utils syslinux syslinux-common isolinux xorriso mtools dosfstools fdisk
+  chromium
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Berth and runs every check and test: typecheck, lint, unit tests, and the
-# integration tests that drive real LXC containers through the real agent and API.
+# integration tests that drive real LXC containers and QEMU VMs through the real agent and API,
+# and the browser tests of the web UI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,7 +12,7 @@ echo "==> lint"
 pnpm lint
 
 echo "==> tests"
-mkdir -p test-results
+rm -rf test-results && mkdir -p test-results
 tap=test-results/tests.tap
 # Node 20's test runner takes file names, not globs: bash expands them.
 shopt -s globstar nullglob
@@ -23,8 +24,20 @@ node --import tsx --test --test-concurrency=1 \
   "${files[@]}"
 status=$?
 set -e
+
+echo "==> browser tests (Playwright in Debian's chromium, against the real stack)"
+set +e
+(cd e2e && pnpm exec playwright test)
+e2e_status=$?
+set -e
+
 pass=$(grep -E '^# pass ' "$tap" | awk '{print $3}')
 fail=$(grep -E '^# fail ' "$tap" | awk '{print $3}')
 skip=$(grep -E '^# skipped ' "$tap" | awk '{print $3}')
-echo "berth: ${pass:-0} passed, ${fail:-0} failed, ${skip:-0} skipped"
-exit $status
+# Playwright's JSON report: expected = passed, unexpected = failed.
+read -r e2e_pass e2e_fail e2e_skip < <(node -e '
+  const s = (() => { try { return require("./test-results/e2e.json").stats; } catch { return null; } })();
+  console.log(s ? `${s.expected + s.flaky} ${s.unexpected} ${s.skipped}` : "0 1 0");
+')
+echo "berth: $((${pass:-0} + e2e_pass)) passed, $((${fail:-0} + e2e_fail)) failed, $((${skip:-0} + e2e_skip)) skipped"
+[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ]

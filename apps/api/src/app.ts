@@ -1,5 +1,9 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
@@ -40,7 +44,12 @@ export async function buildApi(
     forceCloseConnections: true,
   });
   useZod(app);
-  installErrorHandler(app);
+  const webDir =
+    config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
+  // Unknown pages get the UI's own 404 page; API paths keep their JSON errors.
+  installErrorHandler(app, {
+    pageNotFound: webDir ? (_req, reply) => reply.status(404).sendFile('404.html') : undefined,
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -61,6 +70,25 @@ export async function buildApi(
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+
+  // Compressed answers (the web UI's JS most of all); event streams are hijacked and stay raw.
+  await app.register(compress, { global: true, threshold: 1024 });
+  if (webDir) {
+    await app.register(fastifyStatic, {
+      root: webDir,
+      prefix: '/',
+      redirect: true,
+      index: 'index.html',
+      // Hashed build assets never change; pages must be revalidated so a new build shows at once.
+      setHeaders: (res, file) =>
+        res.setHeader(
+          'cache-control',
+          file.includes(`${path.sep}_next${path.sep}static${path.sep}`)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        ),
+    });
+  }
 
   const events = new ApiEvents();
   const audit = new Audit(db);

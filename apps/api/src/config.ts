@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface ApiConfig {
   host: string;
@@ -13,6 +14,8 @@ export interface ApiConfig {
   /** Send the session cookie only over HTTPS. */
   secureCookies: boolean;
   sessionHours: number;
+  /** The web UI's static export, served from the same origin; null leaves the API alone. */
+  webDir: string | null;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -36,5 +39,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dataDir,
     secureCookies: env.BERTH_SECURE_COOKIES === '1',
     sessionHours: Number(env.BERTH_SESSION_HOURS ?? 12),
+    webDir: env.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
   };
 }

@@ -128,6 +128,7 @@ export async function startStack(name: string): Promise<Stack> {
     dataDir: dir,
     secureCookies: false,
     sessionHours: 1,
+    webDir: fileURLToPath(new URL('../../web/out/', import.meta.url)),
   };
   const db = await openDatabase(config.databaseUrl);
   const { app } = await buildApi(config, db);

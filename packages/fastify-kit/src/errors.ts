@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ErrorCode, type ErrorBody } from '@berth/contracts';
 
@@ -30,7 +30,13 @@ export function errorBody(
  * One error envelope for every 4xx/5xx: validation errors list each bad field, coded
  * errors keep their status, and anything unexpected is a 500 that is logged.
  */
-export function installErrorHandler(app: FastifyInstance): void {
+export function installErrorHandler(
+  app: FastifyInstance,
+  opts: {
+    /** Answers unknown paths outside /api (a web UI's own 404 page); API paths always get JSON. */
+    pageNotFound?: (request: FastifyRequest, reply: FastifyReply) => unknown;
+  } = {},
+): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
     // An error answered before a streamed body was read (an upload refused up front) leaves
     // the rest of that body on the connection: close it, or the next request behind it hangs.
@@ -64,8 +70,10 @@ export function installErrorHandler(app: FastifyInstance): void {
       .send(errorBody(ErrorCode.internal, 'internal error; see the server log'));
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url}`)),
+    opts.pageNotFound && !request.url.startsWith('/api')
+      ? opts.pageNotFound(request, reply)
+      : reply
+          .status(404)
+          .send(errorBody(ErrorCode.notFound, `no route ${request.method} ${request.url}`)),
   );
 }

@@ -59,7 +59,7 @@ export class Tasks {
         progress: op.progress,
         message: op.message,
         hostId: ctx.hostId,
-        instanceId: ctx.instanceId ?? op.target,
+        instanceId: ctx.instanceId,
         userId: ctx.userId,
         agentOperationId: op.id,
         startedAt: new Date(op.createdAt),

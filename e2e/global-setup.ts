@@ -1,0 +1,128 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitHttp(url: string, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what} did not come up`);
+}
+
+/** Starts the production processes (built agent and API, the API serving the built UI) on free ports. */
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'berth-e2e-'));
+  const agentPort = await freePort();
+  const apiPort = await freePort();
+  const bridge = 'bt-e2e';
+  const agent = spawn(process.execPath, [path.join(root, 'apps/agent/dist/main.js')], {
+    env: {
+      ...process.env,
+      BERTH_AGENT_DATA_DIR: path.join(dir, 'agent'),
+      BERTH_AGENT_TEMPLATE_DIR:
+        process.env.BERTH_TEST_TEMPLATE_DIR ?? '/var/cache/berth-test/templates',
+      BERTH_AGENT_PORT: String(agentPort),
+      BERTH_AGENT_TOKEN: 'e2e-agent-token',
+      BERTH_AGENT_BRIDGE: bridge,
+      BERTH_AGENT_BRIDGE_CIDR: '10.216.0.1/24',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitHttp(`http://127.0.0.1:${agentPort}/v1/facts`, agent, 'the agent');
+  const api = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
+    env: {
+      ...process.env,
+      BERTH_DATA_DIR: dir,
+      BERTH_API_HOST: '127.0.0.1',
+      BERTH_API_PORT: String(apiPort),
+      BERTH_LOCAL_AGENT_URL: `http://127.0.0.1:${agentPort}`,
+      BERTH_LOCAL_AGENT_TOKEN: 'e2e-agent-token',
+      BERTH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  try {
+    await waitHttp(`${baseUrl}/api/health`, api, 'the API');
+  } catch (err) {
+    agent.kill('SIGTERM');
+    throw err;
+  }
+  process.env.BERTH_E2E_URL = baseUrl;
+  process.env.BERTH_E2E_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
+
+  return async () => {
+    api.kill('SIGTERM');
+    agent.kill('SIGTERM');
+    await Promise.all(
+      [api, agent].map(
+        (c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r))),
+      ),
+    );
+    // Whatever a failed test left behind: containers, VMs, the DHCP server, the bridge.
+    const lxcpath = path.join(dir, 'agent', 'lxc');
+    const names = (() => {
+      try {
+        return execFileSync('lxc-ls', ['-P', lxcpath], { encoding: 'utf8' })
+          .split(/\s+/)
+          .filter(Boolean);
+      } catch {
+        return [];
+      }
+    })();
+    for (const name of names) {
+      try {
+        execFileSync('lxc-stop', ['-P', lxcpath, '-n', name, '-k'], { stdio: 'ignore' });
+      } catch {
+        // already stopped
+      }
+    }
+    const vmsDir = path.join(dir, 'agent', 'vms');
+    for (const vm of await readdir(vmsDir).catch(() => [])) {
+      const pid = Number(
+        await readFile(path.join(vmsDir, vm, 'qemu.pid'), 'utf8').catch(() => '0'),
+      );
+      if (pid > 0) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // not running
+        }
+      }
+    }
+    const dhcp = Number(
+      await readFile(path.join(dir, 'agent', 'dnsmasq.pid'), 'utf8').catch(() => '0'),
+    );
+    if (dhcp > 0) process.kill(dhcp, 'SIGTERM');
+    try {
+      execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+    await rm(dir, { recursive: true, force: true });
+  };
+}
