@@ -7,6 +7,7 @@ interface CodedError {
   status: number;
   code: string;
   message: string;
+  issues?: ErrorBody['error']['issues'];
 }
 
 function isCoded(err: unknown): err is CodedError {
@@ -57,7 +58,7 @@ export function installErrorHandler(
     }
     if (isCoded(err) && err.status >= 400 && err.status < 600) {
       if (err.status >= 500) request.log.error({ err }, err.message);
-      return reply.status(err.status).send(errorBody(err.code, err.message));
+      return reply.status(err.status).send(errorBody(err.code, err.message, err.issues));
     }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {

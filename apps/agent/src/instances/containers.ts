@@ -107,11 +107,11 @@ export class Containers {
     const records = this.store.all();
     const name = input.name;
     if (nameTaken(name)) {
-      throw conflict(`an instance named ${name} exists already`);
+      throw conflict(`an instance named ${name} exists already`, 'name');
     }
     const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
     const ctid = input.ctid ?? this.nextCtid(ctids);
-    if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`);
+    if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`, 'ctid');
     const bridge = parseCidr(this.config.bridgeCidr);
     const usedIps = new Set([
       bridge.ip,
@@ -124,12 +124,14 @@ export class Containers {
       if (subnet.prefix !== bridge.subnet.prefix || !inSubnet(ip, bridge.subnet)) {
         throw badRequest(
           `ipv4 ${input.ipv4} is not a host address in the default network ${this.config.bridgeCidr}`,
+          'ipv4',
         );
       }
-      if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`);
+      if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`, 'ipv4');
       if (ipToInt(ip) >= dhcpRange(bridge.subnet).first) {
         throw badRequest(
           `ipv4 ${ip} is in the range DHCP hands out to VMs; pick one below ${intToIp(dhcpRange(bridge.subnet).first)}`,
+          'ipv4',
         );
       }
       ipv4 = input.ipv4;
@@ -143,6 +145,7 @@ export class Containers {
     if (minDisk !== null && diskSizeBytes < minDisk) {
       throw badRequest(
         `template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
+        'diskSizeMiB',
       );
     }
     const record: ContainerRecord = {
@@ -228,6 +231,7 @@ export class Containers {
       if (bytes < record.diskSizeBytes) {
         throw badRequest(
           `disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`,
+          'diskSizeMiB',
         );
       }
       await this.busy.hold(record.id, 'instance.resize', () =>

@@ -121,16 +121,20 @@ export class Vms {
   }
 
   async create(input: CreateVm, nameTaken: (name: string) => boolean): Promise<Operation> {
-    if (nameTaken(input.name)) throw conflict(`an instance named ${input.name} exists already`);
+    if (nameTaken(input.name))
+      throw conflict(`an instance named ${input.name} exists already`, 'name');
     const hostMiB = Math.floor(totalmem() / MiB);
     if (input.memoryMiB > hostMiB) {
-      throw badRequest(`memoryMiB ${input.memoryMiB} is more than this host has (${hostMiB} MiB)`);
+      throw badRequest(
+        `memoryMiB ${input.memoryMiB} is more than this host has (${hostMiB} MiB)`,
+        'memoryMiB',
+      );
     }
     if (input.cdrom && !(await this.isos.has(input.cdrom))) {
-      throw badRequest(`there is no ISO named ${input.cdrom} in the ISO store`);
+      throw badRequest(`there is no ISO named ${input.cdrom} in the ISO store`, 'cdrom');
     }
     if (input.boot.includes('disk') && input.disks.length === 0 && !input.boot.includes('cdrom')) {
-      throw badRequest('the VM boots from disk but has no disk');
+      throw badRequest('the VM boots from disk but has no disk', 'disks');
     }
     const id = randomUUID();
     const record: VmRecord = {
@@ -364,7 +368,7 @@ export class Vms {
 
   private async changeCdrom(vm: VmRecord, iso: string | null): Promise<void> {
     if (iso && !(await this.isos.has(iso)))
-      throw badRequest(`there is no ISO named ${iso} in the ISO store`);
+      throw badRequest(`there is no ISO named ${iso} in the ISO store`, 'cdrom');
     const state = await this.state(vm);
     if (state !== 'running' && state !== 'paused') return;
     const qmp = await this.qmp(vm);

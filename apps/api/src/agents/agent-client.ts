@@ -1,6 +1,7 @@
 import {
   AgentEvent,
   ErrorCode,
+  type ErrorBody,
   type ActionOptions,
   type CreateInstance,
   type Iso,
@@ -51,9 +52,9 @@ export class AgentClient {
     }
     if (!response.ok) {
       const text = await response.text();
-      let error: { code?: string; message?: string } | undefined;
+      let error: Partial<ErrorBody['error']> | undefined;
       try {
-        error = (JSON.parse(text) as { error?: { code?: string; message?: string } }).error;
+        error = (JSON.parse(text) as Partial<ErrorBody>).error;
       } catch {
         error = undefined;
       }
@@ -63,6 +64,7 @@ export class AgentClient {
         status,
         error?.code ?? ErrorCode.hostError,
         error?.message ?? `agent answered ${response.status}`,
+        error?.issues,
       );
     }
     return response;
