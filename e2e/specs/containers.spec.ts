@@ -5,7 +5,10 @@ test('create a container in the wizard, see it run live, stop it, delete it', as
   page,
 }, testInfo) => {
   await login(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Instances', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Instances', exact: true })
+    .click();
   await page.getByRole('link', { name: 'New container' }).first().click();
   await expect(page.getByRole('form', { name: 'New container' })).toBeVisible();
   const name = uniqueName('e2e');
@@ -22,7 +25,10 @@ test('create a container in the wizard, see it run live, stop it, delete it', as
   await keepScreenshot(page, testInfo, 'instance-page');
   await expectAccessible(page);
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Instances', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Instances', exact: true })
+    .click();
   const row = page.getByRole('row').filter({ hasText: name });
   await expect(row.locator('[data-state="running"]')).toBeVisible();
   await keepScreenshot(page, testInfo, 'instances-list');
