@@ -16,7 +16,7 @@ import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
 import { renderLxcConfig } from '../drivers/lxc/config.js';
-import { whyNot } from '../drivers/lxc/state.js';
+import { whyNot, type LxcInfo } from '../drivers/lxc/state.js';
 import { badRequest, conflict, notFound, wrongState } from '@berth/fastify-kit';
 import type { EventBus } from '../events.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
@@ -84,7 +84,8 @@ export class Containers {
   }
 
   async list(): Promise<Instance[]> {
-    return Promise.all(this.store.all().map((r) => this.toInstance(r)));
+    const all = await this.lxc.infoAll();
+    return Promise.all(this.store.all().map((r) => this.toInstance(r, all.get(String(r.ctid)))));
   }
 
   async get(idOrCtid: string): Promise<Instance> {
@@ -336,8 +337,8 @@ export class Containers {
     await this.lxc.stop(record.ctid, opts.timeoutSeconds, opts.force);
   }
 
-  private async toInstance(record: ContainerRecord): Promise<Instance> {
-    const info = await this.lxc.info(record.ctid);
+  private async toInstance(record: ContainerRecord, known?: LxcInfo): Promise<Instance> {
+    const info = known ?? (await this.lxc.info(record.ctid));
     const uptime =
       info.pid && (info.state === 'running' || info.state === 'frozen')
         ? await this.lxc.uptimeSeconds(info.pid)

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { exec, run, type RunResult } from '../../run.js';
-import { parseLxcInfo, uptimeFromProc, type LxcInfo } from './state.js';
+import { parseLxcInfo, parseLxcLs, uptimeFromProc, type LxcInfo } from './state.js';
 
 /** The lxc-* tools for one lxcpath; a container's LXC name is its CT ID. */
 export class Lxc {
@@ -14,6 +14,12 @@ export class Lxc {
     const result = await exec('lxc-info', [...this.base(ctid), '-s', '-p', '-i']);
     if (result.code !== 0) return { state: 'unknown', pid: null, ips: [] };
     return parseLxcInfo(result.stdout);
+  }
+
+  /** Every container's state in one command: listing hundreds must not spawn hundreds of lxc-info. */
+  async infoAll(): Promise<Map<string, LxcInfo>> {
+    const result = await exec('lxc-ls', ['-P', this.lxcpath, '-f', '-F', 'NAME,STATE,PID,IPV4']);
+    return result.code === 0 ? parseLxcLs(result.stdout) : new Map();
   }
 
   async start(ctid: number): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseLxcInfo, parseMonitorLine, uptimeFromProc, whyNot } from './state.js';
+import { parseLxcInfo, parseLxcLs, parseMonitorLine, uptimeFromProc, whyNot } from './state.js';
 
 test('parses lxc-info output', () => {
   const info = parseLxcInfo(
@@ -40,4 +40,17 @@ test('says why an action cannot run', () => {
   assert.match(whyNot('delete', 'running')!, /force/);
   assert.equal(whyNot('resume', 'frozen'), null);
   assert.match(whyNot('suspend', 'stopped')!, /only a running/);
+});
+
+test('parses lxc-ls fancy output for every container at once', () => {
+  const all = parseLxcLs(
+    'NAME STATE   PID  IPV4 \n101  RUNNING 4242 10.210.0.10, 10.210.0.11 \n102  STOPPED -    -    \n',
+  );
+  assert.deepEqual(all.get('101'), {
+    state: 'running',
+    pid: 4242,
+    ips: ['10.210.0.10', '10.210.0.11'],
+  });
+  assert.deepEqual(all.get('102'), { state: 'stopped', pid: null, ips: [] });
+  assert.equal(all.size, 2);
 });

@@ -93,3 +93,19 @@ export function whyNot(
       return `${action} is for VMs; containers use suspend and resume`;
   }
 }
+
+/** Parses `lxc-ls -f -F NAME,STATE,PID,IPV4`: one line per container after the header. */
+export function parseLxcLs(text: string): Map<string, LxcInfo> {
+  const out = new Map<string, LxcInfo>();
+  for (const line of text.split('\n').slice(1)) {
+    const [name, state, pid, ...rest] = line.trim().split(/\s+/);
+    if (!name || !state) continue;
+    const ips = rest
+      .join(' ')
+      .split(',')
+      .map((ip) => ip.trim())
+      .filter((ip) => ip && ip !== '-');
+    out.set(name, { state: toInstanceState(state), pid: Number(pid) || null, ips });
+  }
+  return out;
+}

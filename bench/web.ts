@@ -1,0 +1,127 @@
+/**
+ * Web console speed with 500 instances: first contentful paint and time to interactive of
+ * the dashboard and the instances list in headless chromium, and the JS a first load sends.
+ * Beside it, in the same run, the API's own answer time for the same list.
+ *
+ *   node --import tsx bench/web.ts [instances] [rounds]
+ */
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import type { Operation } from '@berth/contracts';
+import { ADMIN_PASSWORD, startStack } from '../apps/api/test/harness.js';
+import { median, ok, timed } from './lib.js';
+
+const count = Number(process.argv[2] ?? 500);
+const rounds = Number(process.argv[3] ?? 5);
+
+const stack = await startStack('webbench');
+try {
+  await ok(stack, 'POST', '/api/v1/templates/busybox/build?sync=true', { rebuild: false });
+  // Straight to the agent, four at a time: the setup, not the thing measured.
+  const agent = (path: string, init: RequestInit = {}) =>
+    fetch(`${stack.agent.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${stack.agent.token}`, 'content-type': 'application/json' },
+    }).then((r) => r.json() as Promise<Record<string, unknown>>);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i += 4) {
+    await Promise.all(
+      Array.from({ length: Math.min(4, count - i) }, async (_, j) => {
+        const { operation } = (await agent('/v1/instances', {
+          method: 'POST',
+          body: JSON.stringify({
+            kind: 'ct',
+            template: 'busybox',
+            name: `web-${i + j}`,
+            diskSizeMiB: 16,
+          }),
+        })) as { operation: Operation };
+        const done = (await agent(`/v1/operations/${operation.id}?waitSeconds=120`)) as Operation;
+        if (done.status !== 'succeeded') throw new Error(JSON.stringify(done.error));
+      }),
+    );
+  }
+  console.log(`made ${count} containers in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+
+  const apiList: number[] = [];
+  for (let i = 0; i < rounds; i++)
+    apiList.push((await timed(() => stack.call('GET', '/api/v1/instances')))[0]);
+
+  const browser = await chromium.launch({
+    executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  const context = await browser.newContext({
+    baseURL: stack.baseUrl,
+    viewport: { width: 1280, height: 800 },
+  });
+  const login = await context.request.post('/api/v1/auth/login', {
+    data: { username: 'admin', password: ADMIN_PASSWORD },
+  });
+  if (!login.ok()) throw new Error(`login: ${login.status()}`);
+
+  const pages = [
+    { path: '/', ready: `text=${count}` },
+    { path: '/instances/', ready: `role=link[name="web-${count - 1}"]` },
+  ];
+  const results: Array<{ page: string; fcp: number; tti: number; scripts: string[] }> = [];
+  for (const { path, ready } of pages) {
+    const fcps: number[] = [];
+    const ttis: number[] = [];
+    let scripts: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const page = await context.newPage();
+      await page.goto(path, { waitUntil: 'load' });
+      await page.locator(ready).first().waitFor({ timeout: 60_000 });
+      // Interactive: the data is on screen and the main thread has gone idle.
+      const timing = await page.evaluate(
+        () =>
+          new Promise<{ fcp: number; tti: number; scripts: string[] }>((resolve) =>
+            requestIdleCallback(() =>
+              resolve({
+                fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+                tti: performance.now(),
+                scripts: performance
+                  .getEntriesByType('resource')
+                  .filter((e) => (e as PerformanceResourceTiming).initiatorType === 'script')
+                  .map((e) => e.name),
+              }),
+            ),
+          ),
+      );
+      fcps.push(timing.fcp);
+      ttis.push(timing.tti);
+      scripts = timing.scripts;
+      await page.close();
+    }
+    results.push({ page: path, fcp: median(fcps), tti: median(ttis), scripts });
+  }
+  await browser.close();
+
+  console.log(`\nweb: ${count} instances, medians of ${rounds} loads (ms)`);
+  console.log(
+    `  baseline: GET /api/v1/instances from node   ${median(apiList).toFixed(0).padStart(6)}`,
+  );
+  for (const r of results) {
+    let gzip = 0;
+    for (const url of r.scripts)
+      gzip += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
+    const kb = gzip / 1024;
+    console.log(
+      `  ${r.page.padEnd(12)} FCP ${r.fcp.toFixed(0).padStart(5)}  interactive ${r.tti.toFixed(0).padStart(5)}  JS ${kb.toFixed(0)} KB gzip (${r.scripts.length} files)` +
+        `  [targets: <1000, <1000, <300 KB: ${r.fcp < 1000 && r.tti < 1000 && kb < 300 ? 'met' : 'MISSED'}]`,
+    );
+    console.log(
+      `  ${''.padEnd(12)} interactive / API list alone: ${(r.tti / median(apiList)).toFixed(1)}x`,
+    );
+  }
+} finally {
+  await stack.close();
+}
