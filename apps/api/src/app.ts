@@ -106,7 +106,6 @@ export async function buildApi(
   await app.register(mediaRoutes, { hosts, instances });
 
   await hosts.init(config.localAgent);
-  await tasks.reconcile();
   app.addHook('onClose', async () => hosts.close());
   const firstAdmin = await auth.ensureFirstAdmin(config.initialAdminPassword);
   return { app, auth, firstAdmin };

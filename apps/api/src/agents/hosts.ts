@@ -19,6 +19,7 @@ interface Connection {
 export class Hosts {
   private readonly connections = new Map<string, Connection>();
   private onOperation: (hostId: string, op: Operation) => void = () => {};
+  private onConnect: (hostId: string) => void = () => {};
 
   constructor(
     private readonly db: PrismaClient,
@@ -28,6 +29,11 @@ export class Hosts {
 
   handleOperations(fn: (hostId: string, op: Operation) => void): void {
     this.onOperation = fn;
+  }
+
+  /** Called each time a host's event stream (re)opens: events sent while it was down are lost. */
+  handleConnect(fn: (hostId: string) => void): void {
+    this.onConnect = fn;
   }
 
   /** Registers the local agent as the first host, then connects to every host. */
@@ -137,6 +143,7 @@ export class Hosts {
           () => {
             backoffMs = 250;
             this.setOnline(c, true, null);
+            this.onConnect(c.row.id);
           },
         );
         this.setOnline(c, false, 'event stream ended');

@@ -1,6 +1,6 @@
 import type { PrismaClient, Task as TaskRow } from '@berth/db';
 import type { Operation, Task } from '@berth/contracts';
-import { notFound } from '@berth/fastify-kit';
+import { HttpError, notFound } from '@berth/fastify-kit';
 import type { ApiEvents } from '../events.js';
 import type { Hosts } from '../agents/hosts.js';
 import type { Audit } from '../audit/audit.service.js';
@@ -48,6 +48,7 @@ export class Tasks {
     private readonly audit: Audit,
   ) {
     hosts.handleOperations((hostId, op) => void this.onOperation(hostId, op));
+    hosts.handleConnect((hostId) => void this.reconcile(hostId));
   }
 
   /** Records the task for an operation the agent has just accepted, then catches up with it. */
@@ -110,23 +111,26 @@ export class Tasks {
     });
   }
 
-  /** After an API restart: tasks whose operation the agent no longer knows cannot finish. */
-  async reconcile(): Promise<void> {
-    const open = await this.db.task.findMany({ where: { status: { in: ['queued', 'running'] } } });
+  /**
+   * Catches up with operations whose events were missed (the API restarted, or the
+   * host's event stream was down): runs when a host's stream opens. A task whose
+   * operation the agent no longer knows cannot finish; an unreachable agent is asked again later.
+   */
+  async reconcile(hostId: string): Promise<void> {
+    const open = await this.db.task.findMany({
+      where: { hostId, status: { in: ['queued', 'running'] } },
+    });
     for (const row of open) {
-      let op: Operation | null = null;
+      if (!row.agentOperationId) continue;
       try {
-        if (row.hostId && row.agentOperationId)
-          op = await this.hosts.client(row.hostId).operation(row.agentOperationId);
-      } catch {
-        op = null;
-      }
-      if (op) await this.apply(row.id, op);
-      else
+        await this.apply(row.id, await this.hosts.client(hostId).operation(row.agentOperationId));
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status !== 404) continue;
         await this.finish(row.id, 'failed', {
           code: 'lost',
           message: 'the agent no longer knows this operation (it restarted while the task ran)',
         });
+      }
     }
   }
 
