@@ -107,7 +107,7 @@ export interface Stack {
 }
 
 /** The real stack on this machine: agent process, API listening on a free port, a fresh SQLite file. */
-export async function startStack(name: string): Promise<Stack> {
+export async function startStack(name: string, opts: { cidr?: string } = {}): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), `berth-${name}-`));
   const agentPort = await freePort();
   const agentOpts = {
@@ -116,7 +116,7 @@ export async function startStack(name: string): Promise<Stack> {
     token: `agent-token-${name}`,
     // One bridge per test file keeps files' containers apart; names stay under 15 chars.
     bridge: `bt-${name}`.slice(0, 15),
-    cidr: `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
+    cidr: opts.cidr ?? `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
   };
   let agent = await startAgent(agentOpts);
   const config: ApiConfig = {

@@ -105,6 +105,16 @@ export class Containers {
   }
 
   async create(input: CreateContainer, nameTaken: (name: string) => boolean): Promise<Operation> {
+    // The one await comes first: from here to the reservation below nothing may yield,
+    // or two concurrent creates could pick the same CT ID or address.
+    const diskSizeBytes = input.diskSizeMiB * MiB;
+    const minDisk = await this.templates.minDiskBytes(input.template);
+    if (minDisk !== null && diskSizeBytes < minDisk) {
+      throw badRequest(
+        `template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
+        'diskSizeMiB',
+      );
+    }
     const records = this.store.all();
     const name = input.name;
     if (nameTaken(name)) {
@@ -140,14 +150,6 @@ export class Containers {
       const ip = nextFreeAddress(bridge.subnet, usedIps);
       if (!ip) throw conflict(`no free address left in ${this.config.bridgeCidr}`);
       ipv4 = `${ip}/${bridge.subnet.prefix}`;
-    }
-    const diskSizeBytes = input.diskSizeMiB * MiB;
-    const minDisk = await this.templates.minDiskBytes(input.template);
-    if (minDisk !== null && diskSizeBytes < minDisk) {
-      throw badRequest(
-        `template ${input.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
-        'diskSizeMiB',
-      );
     }
     const record: ContainerRecord = {
       id: randomUUID(),

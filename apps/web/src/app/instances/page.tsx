@@ -32,30 +32,27 @@ function sortBy(items: Instance[], key: SortKey, dir: 1 | -1): Instance[] {
   });
 }
 
-function QuickAction({ instance, busy }: { instance: Instance; busy?: string | null }) {
-  const act = useInstanceAction();
+/** One row's start/stop button; the list owns the single mutation all rows share. */
+function QuickAction({
+  instance,
+  busy,
+  pending,
+  onAct,
+}: {
+  instance: Instance;
+  busy?: string | null;
+  pending: boolean;
+  onAct: (instance: Instance, action: 'start' | 'stop') => void;
+}) {
   const running = !canStop(instance);
-  const action = running ? 'stop' : 'start';
   const label = running ? 'Stop' : 'Start';
   return (
     <Button
       size="sm"
-      busy={act.isPending}
+      busy={pending}
       disabledReason={busy ?? (running ? null : canStart(instance))}
       aria-label={`${label} ${instance.name}`}
-      onClick={() =>
-        act.mutate(
-          { id: instance.id, action },
-          {
-            onError: (e) =>
-              toast({
-                tone: 'error',
-                title: `Cannot ${action} ${instance.name}`,
-                body: errorText(e),
-              }),
-          },
-        )
-      }
+      onClick={() => onAct(instance, running ? 'stop' : 'start')}
     >
       {label}
     </Button>
@@ -97,6 +94,16 @@ function InstancesView() {
   const instances = useInstances();
   const hosts = useHosts();
   const active = useActiveTaskByInstance();
+  // One mutation for every row's quick button: 500 rows must not mean 500 mutation observers.
+  const act = useInstanceAction();
+  const quickAct = (instance: Instance, action: 'start' | 'stop') =>
+    act.mutate(
+      { id: instance.id, action },
+      {
+        onError: (e) =>
+          toast({ tone: 'error', title: `Cannot ${action} ${instance.name}`, body: errorText(e) }),
+      },
+    );
   const filters = {
     q: params.get('q') ?? '',
     kind: params.get('kind') ?? '',
@@ -367,7 +374,12 @@ function InstancesView() {
                     {(i.hostId && hostName.get(i.hostId)) ?? i.hostId ?? '—'}
                   </td>
                   <td className="text-right">
-                    <QuickAction instance={i} busy={busyReason(active.get(i.id))} />
+                    <QuickAction
+                      instance={i}
+                      busy={busyReason(active.get(i.id))}
+                      pending={act.isPending && act.variables?.id === i.id}
+                      onAct={quickAct}
+                    />
                   </td>
                 </tr>
               ))}
