@@ -74,11 +74,18 @@ try {
     { path: '/', ready: `text=${count}` },
     { path: '/instances/', ready: `role=link[name="web-${count - 1}"]` },
   ];
-  const results: Array<{ page: string; fcp: number; tti: number; scripts: string[] }> = [];
+  const results: Array<{
+    page: string;
+    fcp: number;
+    tti: number;
+    api: string[];
+    scripts: string[];
+  }> = [];
   for (const { path, ready } of pages) {
     const fcps: number[] = [];
     const ttis: number[] = [];
     let scripts: string[] = [];
+    let api: string[] = [];
     for (let i = 0; i < rounds; i++) {
       const page = await context.newPage();
       await page.goto(path, { waitUntil: 'load' });
@@ -86,11 +93,18 @@ try {
       // Interactive: the data is on screen and the main thread has gone idle.
       const timing = await page.evaluate(
         () =>
-          new Promise<{ fcp: number; tti: number; scripts: string[] }>((resolve) =>
+          new Promise<{ fcp: number; tti: number; api: string[]; scripts: string[] }>((resolve) =>
             requestIdleCallback(() =>
               resolve({
                 fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
                 tti: performance.now(),
+                api: performance
+                  .getEntriesByType('resource')
+                  .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+                  .map((e) => {
+                    const r = e as PerformanceResourceTiming;
+                    return `${new URL(r.name).pathname} ${r.startTime.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
+                  }),
                 scripts: performance
                   .getEntriesByType('resource')
                   .filter((e) => (e as PerformanceResourceTiming).initiatorType === 'script')
@@ -102,9 +116,10 @@ try {
       fcps.push(timing.fcp);
       ttis.push(timing.tti);
       scripts = timing.scripts;
+      api = timing.api;
       await page.close();
     }
-    results.push({ page: path, fcp: median(fcps), tti: median(ttis), scripts });
+    results.push({ page: path, fcp: median(fcps), tti: median(ttis), api, scripts });
   }
   await browser.close();
 
@@ -123,6 +138,9 @@ try {
     );
     console.log(
       `  ${''.padEnd(12)} interactive / API list alone: ${(r.tti / median(apiList)).toFixed(1)}x`,
+    );
+    console.log(
+      `  ${''.padEnd(12)} API calls of the last load (ms from navigation): ${r.api.join(', ')}`,
     );
   }
 } finally {

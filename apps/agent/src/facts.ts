@@ -13,10 +13,24 @@ async function memAvailable(): Promise<number> {
   return kb ? Number(kb) * 1024 : os.freemem();
 }
 
+/**
+ * Tool versions, asked once per agent process: starting qemu-system-x86_64 just to print
+ * its version costs a few hundred milliseconds, too much for every dashboard load.
+ */
+let versions: Promise<{ lxc: string | null; qemu: string | null }> | undefined;
+function toolVersions() {
+  versions ??= Promise.all([Lxc.version(), exec('qemu-system-x86_64', ['--version'])]).then(
+    ([lxc, qemu]) => ({
+      lxc,
+      qemu: qemu.code === 0 ? (/version ([\d.]+)/.exec(qemu.stdout)?.[1] ?? null) : null,
+    }),
+  );
+  return versions;
+}
+
 export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Promise<HostFacts> {
-  const [lxcVersion, qemu, memoryAvailableBytes, disk] = await Promise.all([
-    Lxc.version(),
-    exec('qemu-system-x86_64', ['--version']),
+  const [tools, memoryAvailableBytes, disk] = await Promise.all([
+    toolVersions(),
     memAvailable(),
     statfs(config.dataDir),
   ]);
@@ -29,8 +43,8 @@ export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Prom
     diskBytes: disk.blocks * disk.bsize,
     diskAvailableBytes: disk.bavail * disk.bsize,
     loadAverage: os.loadavg(),
-    lxcVersion,
-    qemuVersion: qemu.code === 0 ? (/version ([\d.]+)/.exec(qemu.stdout)?.[1] ?? null) : null,
+    lxcVersion: tools.lxc,
+    qemuVersion: tools.qemu,
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
