@@ -33,12 +33,13 @@ test('create a VM from the tiny-linux template and see its screen', async ({ pag
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0, { timeout: 60_000 });
 });
 
-test('tasks, templates and ISO pages load and pass axe', async ({ page }, testInfo) => {
+test('tasks, templates, ISO and audit pages load and pass axe', async ({ page }, testInfo) => {
   await login(page);
   for (const [path, heading] of [
     ['/tasks/', /tasks/i],
     ['/templates/', /templates/i],
     ['/isos/', /iso/i],
+    ['/audit/', /audit/i],
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
