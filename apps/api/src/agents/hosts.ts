@@ -111,13 +111,23 @@ export class Hosts {
     return lists.flat();
   }
 
-  /** Finds an instance by UUID or CT ID on any host. */
+  /**
+   * Finds an instance by UUID or CT ID: each host is asked for that one instance, so
+   * acting on one instance never lists every instance of every host.
+   */
   async findInstance(idOrCtid: string): Promise<Instance & { hostId: string }> {
-    const match = (await this.instances()).find((i) =>
-      /^\d+$/.test(idOrCtid) ? i.ctid === Number(idOrCtid) : i.id === idOrCtid,
+    const found = await Promise.all(
+      [...this.connections.values()].map(async (c) => {
+        try {
+          return { ...(await c.client.getInstance(idOrCtid)), hostId: c.row.id };
+        } catch {
+          return null;
+        }
+      }),
     );
-    if (!match || !match.hostId) throw notFound(`instance ${idOrCtid}`);
-    return match as Instance & { hostId: string };
+    const match = found.find((i) => i !== null);
+    if (!match) throw notFound(`instance ${idOrCtid}`);
+    return match;
   }
 
   private connect(row: HostRow): void {
