@@ -30,6 +30,7 @@ import {
 } from '../storage/disk-image.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
+import { StateNotes } from './state-notes.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
 import { ContainerStore } from './store.js';
@@ -48,7 +49,7 @@ export class Containers {
     ctids: new Set<number>(),
     ips: new Set<string>(),
   };
-  private readonly lastState = new Map<string, InstanceState>();
+  private readonly states: StateNotes;
 
   constructor(
     private readonly config: AgentConfig,
@@ -58,6 +59,7 @@ export class Containers {
     private readonly log: (msg: string) => void,
   ) {
     this.busy = new BusyGuard(ops);
+    this.states = new StateNotes(events);
     this.lxc = new Lxc(lxcPath(config));
     this.store = new ContainerStore(lxcPath(config));
     this.monitor = new LxcMonitor(
@@ -73,7 +75,7 @@ export class Containers {
     const records = await this.store.load();
     for (const record of records) {
       await this.writeLxcConfig(record);
-      this.lastState.set(record.id, (await this.lxc.info(record.ctid)).state);
+      this.states.set(record.id, (await this.lxc.info(record.ctid)).state);
     }
     this.monitor.start();
     this.log(`rediscovered ${records.length} container(s)`);
@@ -280,7 +282,7 @@ export class Containers {
       await detachImage(this.imageOf(record));
       await rm(this.imageOf(record), { force: true });
       await this.store.remove(record);
-      this.lastState.delete(record.id);
+      this.states.forget(record.id);
       this.events.publish({
         type: 'instance.deleted',
         instanceId: record.id,
@@ -317,7 +319,7 @@ export class Containers {
       await this.writeLxcConfig(record);
       // Saving the record is the commit point: before it, nothing of this container is visible.
       await this.store.save(record);
-      this.lastState.set(record.id, 'stopped');
+      this.states.set(record.id, 'stopped');
       const instance = await this.toInstance(record);
       this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
       return instance;
@@ -368,24 +370,13 @@ export class Containers {
 
   private async publishState(record: ContainerRecord): Promise<Instance> {
     const instance = await this.toInstance(record);
-    this.noteState(record.id, instance.state);
+    this.states.note(record.id, instance.state);
     return instance;
   }
 
   private onMonitor(ctid: number, state: InstanceState): void {
     const record = this.store.all().find((r) => r.ctid === ctid);
-    if (record) this.noteState(record.id, state);
-  }
-
-  private noteState(id: string, state: InstanceState): void {
-    if (this.lastState.get(id) === state) return;
-    this.lastState.set(id, state);
-    this.events.publish({
-      type: 'instance.state',
-      instanceId: id,
-      state,
-      at: new Date().toISOString(),
-    });
+    if (record) this.states.note(record.id, state);
   }
 
   private nextCtid(used: ReadonlySet<number>): number {

@@ -29,6 +29,7 @@ import type { IsoStore } from '../storage/isos.js';
 import { emptyDisk, fullCopy, growDisk, linkedClone, virtualSize } from '../storage/qcow2.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
 import { BusyGuard } from './busy.js';
+import { StateNotes } from './state-notes.js';
 import { SUSPEND_SNAPSHOT, type VmRecord } from './vm-record.js';
 
 const MiB = 1024 * 1024;
@@ -50,7 +51,7 @@ export class Vms {
     { ips: string[]; answered: boolean; at: number; pending?: boolean }
   >();
   private readonly busy: BusyGuard;
-  private readonly lastState = new Map<string, InstanceState>();
+  private readonly states: StateNotes;
   private readonly root: string;
 
   constructor(
@@ -63,6 +64,7 @@ export class Vms {
     private readonly log: (msg: string) => void,
   ) {
     this.busy = new BusyGuard(ops);
+    this.states = new StateNotes(events);
     this.root = path.join(config.dataDir, 'vms');
   }
 
@@ -80,7 +82,7 @@ export class Vms {
     }
     for (const vm of this.records.values()) {
       const state = await this.state(vm);
-      this.lastState.set(vm.id, state);
+      this.states.set(vm.id, state);
       if (state === 'stopped' || state === 'suspended') await this.releaseTaps(vm);
     }
     this.log(`rediscovered ${this.records.size} VM(s)`);
@@ -183,7 +185,7 @@ export class Vms {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
-      this.lastState.set(id, 'stopped');
+      this.states.set(id, 'stopped');
       const instance = await this.toInstance(record);
       this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
       return instance;
@@ -230,7 +232,7 @@ export class Vms {
           break;
       }
       const instance = await this.toInstance(vm);
-      this.noteState(vm.id, instance.state);
+      this.states.note(vm.id, instance.state);
       return instance;
     });
   }
@@ -295,7 +297,7 @@ export class Vms {
       this.qmps.delete(vm.id);
       await rm(this.paths(vm).dir, { recursive: true, force: true });
       this.records.delete(vm.id);
-      this.lastState.delete(vm.id);
+      this.states.forget(vm.id);
       this.events.publish({
         type: 'instance.deleted',
         instanceId: vm.id,
@@ -412,14 +414,14 @@ export class Vms {
     const vm = this.records.get(id);
     if (!vm) return;
     if (['STOP', 'RESUME', 'SHUTDOWN', 'RESET'].includes(event.event)) {
-      void this.state(vm).then((s) => this.noteState(id, s));
+      void this.state(vm).then((s) => this.states.note(id, s));
     }
     if (event.event === 'SHUTDOWN') {
       // A guest that powers itself off: QEMU exits; tidy its taps once it has.
       void this.waitExit(vm, 15_000).then(async (gone) => {
         if (!gone) return;
         await this.releaseTaps(vm);
-        this.noteState(id, await this.state(vm));
+        this.states.note(id, await this.state(vm));
       });
     }
   }
@@ -434,17 +436,6 @@ export class Vms {
     } catch {
       return 'unknown';
     }
-  }
-
-  private noteState(id: string, state: InstanceState): void {
-    if (this.lastState.get(id) === state) return;
-    this.lastState.set(id, state);
-    this.events.publish({
-      type: 'instance.state',
-      instanceId: id,
-      state,
-      at: new Date().toISOString(),
-    });
   }
 
   private refreshGuestInfo(vm: VmRecord): void {
