@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,23 +9,13 @@ import { readEventStream } from '@berth/fastify-kit';
 import { buildApi } from '../src/app.js';
 import type { ApiConfig } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
+import { freePort } from './free-port.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../../agent/dist/main.js', import.meta.url));
 export const ADMIN_PASSWORD = 'test-admin-password';
 
 /** Template caches survive between runs so debian-12 is built once per machine, not per test file. */
 const TEMPLATE_DIR = process.env.BERTH_TEST_TEMPLATE_DIR ?? '/var/cache/berth-test/templates';
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export interface Agent {
   url: string;
