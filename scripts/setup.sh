@@ -9,6 +9,8 @@ DEBIAN_PACKAGES=(
   lxc debootstrap busybox-static e2fsprogs iproute2 nftables dnsmasq-base zstd openssl ca-certificates
   qemu-system-x86 qemu-utils syslinux syslinux-common isolinux xorriso mtools dosfstools fdisk
   chromium
+  # node-pty (container shells) is a native addon built at install time.
+  make g++ python3
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -38,9 +40,19 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
 fi
 
 export NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+# Native addons build against the running Node's own headers: node-gyp would otherwise
+# download them, and this machine cannot reach nodejs.org.
+node_prefix="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir="$node_prefix"
+fi
 say "installing Node dependencies"
 pnpm install --frozen-lockfile --reporter=append-only | grep -v '^Progress' || true
 test -d node_modules/.pnpm || { echo "pnpm install failed" >&2; exit 1; }
+(cd apps/agent && node -e "require('node-pty')") || {
+  echo "node-pty did not build; it needs make, g++, python3 and Node's headers" >&2
+  exit 1
+}
 
 say "building"
 pnpm exec turbo run build --output-logs=errors-only

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
 import { ErrorCode } from '@berth/contracts';
 import { errorBody, installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { AgentConfig } from './config.js';
@@ -15,6 +16,8 @@ import { IsoStore } from './storage/isos.js';
 import { VmTemplates } from './templates/vm-templates.js';
 import { ensureBridge } from './net/bridge.js';
 import { Operations } from './operations.js';
+import { Shells } from './consoles/shells.js';
+import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
 import { systemRoutes } from './routes/system.js';
 import { Templates } from './templates/templates.js';
@@ -68,10 +71,16 @@ export async function buildAgent(
   await vms.init();
   const instances = new Instances(containers, vms);
   if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log);
-  app.addHook('onClose', async () => instances.close());
+  const shells = new Shells(instances.containers.lxc, config.shellIdleMs, info);
+  app.addHook('onClose', async () => {
+    instances.close();
+    await shells.close();
+  });
 
   await app.register(systemRoutes, { config, accel, templates, vmTemplates, operations, events });
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(consoleRoutes, { instances, shells });
   return app;
 }

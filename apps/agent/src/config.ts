@@ -14,6 +14,8 @@ export interface AgentConfig {
   /** The host's address on the bridge with its prefix; containers get addresses from this subnet. */
   bridgeCidr: string;
   maxIsoBytes: number;
+  /** How long a shell with nobody attached waits for someone to re-attach before it is ended. */
+  shellIdleMs: number;
 }
 
 export const lxcPath = (c: AgentConfig) => path.join(c.dataDir, 'lxc');
@@ -34,6 +36,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     bridge,
     bridgeCidr,
     maxIsoBytes: Number(env.BERTH_AGENT_MAX_ISO_BYTES ?? 16 * 1024 ** 3),
+    shellIdleMs: Number(env.BERTH_AGENT_SHELL_IDLE_SECONDS ?? 300) * 1000,
   };
 }
 

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -16,7 +17,10 @@ import { Auth } from './auth/auth.service.js';
 import { authPlugin } from './auth/plugin.js';
 import type { ApiConfig } from './config.js';
 import { ApiEvents } from './events.js';
+import { ShareLinks } from './consoles/share-links.service.js';
+import { ConsoleTickets } from './consoles/tickets.service.js';
 import { authRoutes } from './modules/auth.routes.js';
+import { consoleRoutes } from './modules/consoles.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { mediaRoutes } from './modules/media.routes.js';
@@ -104,6 +108,15 @@ export async function buildApi(
   await app.register(systemRoutes, { hosts, tasks, audit, events });
   await app.register(instanceRoutes, { instances, tasks });
   await app.register(mediaRoutes, { hosts, instances });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(consoleRoutes, {
+    hosts,
+    auth,
+    audit,
+    tickets: new ConsoleTickets(db),
+    shareLinks: new ShareLinks(db),
+    allowedOrigins: config.allowedOrigins,
+  });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

@@ -16,6 +16,8 @@ export interface ApiConfig {
   sessionHours: number;
   /** The web UI's static export, served from the same origin; null leaves the API alone. */
   webDir: string | null;
+  /** Other origins whose pages may open consoles (embedding tools); the API's own always may. */
+  allowedOrigins: string[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     dataDir,
     secureCookies: env.BERTH_SECURE_COOKIES === '1',
     sessionHours: Number(env.BERTH_SESSION_HOURS ?? 12),
+    allowedOrigins: (env.BERTH_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     webDir: env.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
   };
 }

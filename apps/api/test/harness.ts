@@ -33,6 +33,7 @@ export async function startAgent(opts: {
   token: string;
   bridge: string;
   cidr: string;
+  env?: Record<string, string>;
 }): Promise<Agent> {
   const child = spawn(process.execPath, [AGENT_MAIN], {
     env: {
@@ -43,6 +44,7 @@ export async function startAgent(opts: {
       BERTH_AGENT_TOKEN: opts.token,
       BERTH_AGENT_BRIDGE: opts.bridge,
       BERTH_AGENT_BRIDGE_CIDR: opts.cidr,
+      ...opts.env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
@@ -96,7 +98,10 @@ export interface Stack {
 }
 
 /** The real stack on this machine: agent process, API listening on a free port, a fresh SQLite file. */
-export async function startStack(name: string, opts: { cidr?: string } = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  opts: { cidr?: string; agentEnv?: Record<string, string> } = {},
+): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), `berth-${name}-`));
   const agentPort = await freePort();
   const agentOpts = {
@@ -106,6 +111,7 @@ export async function startStack(name: string, opts: { cidr?: string } = {}): Pr
     // One bridge per test file keeps files' containers apart; names stay under 15 chars.
     bridge: `bt-${name}`.slice(0, 15),
     cidr: opts.cidr ?? `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
+    env: opts.agentEnv,
   };
   let agent = await startAgent(agentOpts);
   const config: ApiConfig = {
@@ -118,6 +124,7 @@ export async function startStack(name: string, opts: { cidr?: string } = {}): Pr
     secureCookies: false,
     sessionHours: 1,
     webDir: fileURLToPath(new URL('../../web/out/', import.meta.url)),
+    allowedOrigins: [],
   };
   const db = await openDatabase(config.databaseUrl);
   const { app } = await buildApi(config, db);

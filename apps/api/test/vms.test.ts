@@ -5,7 +5,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, Task } from '@berth/contracts';
+import type { ConsoleTicket, Instance, Task } from '@berth/contracts';
+import { connect, until, type Opened } from './console-client.js';
 import { startStack, waitTask, type Stack } from './harness.js';
 
 type TaskReply = { task: Task };
@@ -64,6 +65,20 @@ function inspectPng(png: Buffer): { width: number; height: number; distinctBytes
   }
   const raw = inflateSync(Buffer.concat(idat));
   return { width, height, distinctBytes: new Set(raw).size };
+}
+
+/** The client half of an RFB 3.8 handshake with no authentication; returns the screen size. */
+async function rfbHandshake(vnc: Opened): Promise<{ width: number; height: number }> {
+  const { bytes } = vnc;
+  await until('the RFB version', () => vnc.text().startsWith('RFB 003.008'));
+  vnc.ws.send(Buffer.from('RFB 003.008\n'));
+  await until('the security types', () => bytes().length >= 12 + 2);
+  vnc.ws.send(Buffer.from([1]));
+  await until('the security result', () => bytes().length >= 12 + 2 + 4);
+  vnc.ws.send(Buffer.from([1]));
+  await until('the server init', () => bytes().length >= 12 + 2 + 4 + 4);
+  const init = bytes().subarray(12 + 2 + 4);
+  return { width: init.readUInt16BE(0), height: init.readUInt16BE(2) };
 }
 
 describe('VMs through the API, on real QEMU', () => {
@@ -168,6 +183,42 @@ describe('VMs through the API, on real QEMU', () => {
     const png = inspectPng(Buffer.from(await res.arrayBuffer()));
     assert.ok(png.width >= 640 && png.height >= 400, `${png.width}x${png.height}`);
     assert.ok(png.distinctBytes > 2, 'the screen shows something');
+  });
+
+  test('VNC and serial consoles relay through the API with a ticket; view-only still sees the screen', async () => {
+    for (const viewOnly of [false, true]) {
+      const t = await stack.call<ConsoleTicket>(
+        'POST',
+        `/api/v1/instances/${vm.id}/console-tickets`,
+        { kind: 'vnc', viewOnly },
+      );
+      assert.equal(t.status, 201, JSON.stringify(t.body));
+      const vnc = await connect(stack, t.body.path);
+      const server = await rfbHandshake(vnc);
+      assert.ok(server.width >= 640 && server.height >= 400, `${server.width}x${server.height}`);
+      vnc.ws.close();
+    }
+
+    const serial = await stack.call<ConsoleTicket>(
+      'POST',
+      `/api/v1/instances/${vm.id}/console-tickets`,
+      { kind: 'serial' },
+    );
+    const tty = await connect(stack, serial.body.path);
+    // The log's tail is replayed first, so the prompt that came before is there already.
+    await until('the serial login prompt', () => /login:/.test(tty.text()), 30_000);
+    tty.ws.send(Buffer.from('root\n'));
+    await new Promise((r) => setTimeout(r, 1500));
+    tty.ws.send(Buffer.from('echo serial-$((3+4))\n'));
+    await until('the serial echo', () => tty.text().includes('serial-7'), 30_000);
+    tty.ws.close();
+
+    const onContainer = await stack.call<ErrorReply>(
+      'POST',
+      `/api/v1/instances/${vm.id}/console-tickets`,
+      { kind: 'shell', shellId: '00000000-0000-4000-8000-000000000000' },
+    );
+    assert.equal(onContainer.status, 400);
   });
 
   test('pause and unpause', async () => {

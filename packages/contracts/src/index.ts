@@ -6,3 +6,4 @@ export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';
 export * from './auth.js';
+export * from './consoles.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag, queryFlag } from './common.js';
 import { CtTemplateName, VmTemplateName } from './templates.js';
+import { ShellSettings } from './consoles.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
 export const InstanceState = z.enum([
@@ -64,6 +65,7 @@ export const Instance = z.object({
     })
     .nullable()
     .describe('VM hardware; null for containers'),
+  shell: ShellSettings.nullable().describe("containers: the console shell's program and user"),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -173,6 +175,10 @@ export const UpdateInstance = z
     cdrom: IsoName.nullable()
       .optional()
       .describe('VMs: insert an ISO from the store, or null to eject'),
+    shell: ShellSettings.partial()
+      .strict()
+      .optional()
+      .describe('containers: the console shell; null fields go back to the default'),
   })
   .strict();
 export type UpdateInstance = z.infer<typeof UpdateInstance>;

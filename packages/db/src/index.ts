@@ -15,9 +15,11 @@ export { Prisma } from '../generated/sqlite/client.js';
 export type {
   ApiToken,
   AuditEvent,
+  ConsoleTicket,
   Host,
   PrismaClient,
   Session,
+  ShareLink,
   Task,
   User,
 } from '../generated/sqlite/client.js';

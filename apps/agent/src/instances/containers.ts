@@ -10,6 +10,7 @@ import type {
   InstanceAction,
   InstanceState,
   Operation,
+  ShellSettings,
   UpdateInstance,
 } from '@berth/contracts';
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
@@ -36,6 +37,9 @@ import type { ContainerRecord } from './record.js';
 import { ContainerStore } from './store.js';
 
 const FIRST_CTID = 101;
+
+const shellOf = (record: ContainerRecord): ShellSettings =>
+  record.shell ?? { program: null, user: null };
 
 /** Container lifecycle: validation up front, long work as operations, one operation per container at a time. */
 export class Containers {
@@ -230,6 +234,7 @@ export class Containers {
       description: patch.description ?? record.description,
       tags: patch.tags ?? record.tags,
       onboot: patch.onboot ?? record.onboot,
+      shell: { ...shellOf(record), ...patch.shell },
     };
     if (patch.diskSizeMiB !== undefined) {
       const bytes = patch.diskSizeMiB * MiB;
@@ -249,6 +254,16 @@ export class Containers {
     const instance = await this.toInstance(next);
     this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
     return instance;
+  }
+
+  /** A running container's record and init pid, for opening a console in it. */
+  async running(id: string): Promise<{ record: ContainerRecord; pid: number }> {
+    const record = this.resolve(id);
+    const { state, pid } = await this.lxc.info(record.ctid);
+    const reason = whyNot('exec', state);
+    if (reason) throw wrongState(reason);
+    if (!pid) throw wrongState('the container has no init process yet');
+    return { record, pid };
   }
 
   async exec(id: string, req: ExecRequest): Promise<ExecResult> {
@@ -365,6 +380,7 @@ export class Containers {
       tags: record.tags,
       createdAt: record.createdAt,
       vm: null,
+      shell: shellOf(record),
     };
   }
 

@@ -74,6 +74,21 @@ export class Instances {
     return this.vms.screenshot(id);
   }
 
+  async consoleSockets(id: string): Promise<{ vnc: string; serial: string; serialLog: string }> {
+    if (!this.vms.has(id)) {
+      await this.containers.get(id);
+      throw badRequest('containers have no screen or serial port; open a shell instead');
+    }
+    return this.vms.consoleSockets(id);
+  }
+
+  runningContainer(id: string) {
+    if (this.vms.has(id)) {
+      throw badRequest('shells are for containers; a VM has its screen and serial console');
+    }
+    return this.containers.running(id);
+  }
+
   delete(id: string, force: boolean): Operation {
     return this.vms.has(id) ? this.vms.delete(id, force) : this.containers.delete(id, force);
   }

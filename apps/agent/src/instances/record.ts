@@ -1,4 +1,4 @@
-import type { CtTemplateName } from '@berth/contracts';
+import type { CtTemplateName, ShellSettings } from '@berth/contracts';
 
 /** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
 export interface ContainerRecord {
@@ -16,4 +16,6 @@ export interface ContainerRecord {
   description: string;
   tags: string[];
   createdAt: string;
+  /** The console shell; absent in records from before consoles. */
+  shell?: ShellSettings;
 }

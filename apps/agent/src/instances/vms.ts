@@ -241,6 +241,11 @@ export class Vms {
     const vm = this.resolve(id);
     if (patch.diskSizeMiB !== undefined)
       throw badRequest('diskSizeMiB is for containers; VM disks are resized per disk');
+    if (patch.shell !== undefined)
+      throw badRequest(
+        'shell settings are for containers; a VM has its screen and serial console',
+        'shell',
+      );
     this.busy.assertIdle(vm.id);
     if (patch.cdrom !== undefined) await this.changeCdrom(vm, patch.cdrom);
     await this.save(vm, {
@@ -267,6 +272,15 @@ export class Vms {
       );
     }
     return agent.exec(req.command, { timeoutMs: req.timeoutSeconds * 1000, input: req.stdin });
+  }
+
+  /** The VNC and serial sockets of a VM whose QEMU is up (running or paused). */
+  async consoleSockets(id: string): Promise<{ vnc: string; serial: string; serialLog: string }> {
+    const vm = this.resolve(id);
+    const reason = vmWhyNot('screenshot', await this.state(vm));
+    if (reason) throw wrongState(reason);
+    const { vnc, serial, serialLog } = this.paths(vm);
+    return { vnc, serial, serialLog };
   }
 
   async screenshot(id: string): Promise<Buffer> {
@@ -518,6 +532,7 @@ export class Vms {
         accel: this.accel.current,
         guestAgent: this.guestInfo.get(vm.id)?.answered ?? false,
       },
+      shell: null,
     };
   }
 }

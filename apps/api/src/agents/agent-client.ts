@@ -12,10 +12,13 @@ import {
   type InstanceAction,
   type Operation,
   type Template,
+  type CreateShell,
+  type ShellSession,
   type TemplateName,
   type UpdateInstance,
 } from '@berth/contracts';
 import { HttpError, readEventStream } from '@berth/fastify-kit';
+import { WebSocket } from 'ws';
 
 /** Typed HTTP client for one host agent; agent errors keep their status and code. */
 export class AgentClient {
@@ -151,6 +154,46 @@ export class AgentClient {
   }
   operation(id: string) {
     return this.call<Operation>('GET', `/v1/operations/${id}`);
+  }
+
+  listShells(instanceId: string, ownerId?: string) {
+    const query = ownerId ? `?ownerId=${encodeURIComponent(ownerId)}` : '';
+    return this.call<{ items: ShellSession[] }>(
+      'GET',
+      `/v1/instances/${encodeURIComponent(instanceId)}/shells${query}`,
+    );
+  }
+  openShell(
+    instanceId: string,
+    body: CreateShell & { ownerId: string | null; login: string | null },
+  ) {
+    return this.call<ShellSession>(
+      'POST',
+      `/v1/instances/${encodeURIComponent(instanceId)}/shells`,
+      body,
+      30_000,
+    );
+  }
+  async endShell(instanceId: string, shellId: string): Promise<void> {
+    await this.send(
+      'DELETE',
+      `/v1/instances/${encodeURIComponent(instanceId)}/shells/${encodeURIComponent(shellId)}`,
+      { timeoutMs: 30_000 },
+    );
+  }
+  endShellsOf(login: string) {
+    return this.call<{ ended: number }>('POST', '/v1/shells/end', { login }, 30_000);
+  }
+
+  /** A WebSocket to one of the agent's console endpoints (VNC, serial, a shell's attach). */
+  consoleSocket(path: string): WebSocket {
+    const url = new URL(path, this.url);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    return new WebSocket(url, {
+      headers: { authorization: `Bearer ${this.token}` },
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024 * 1024,
+    });
   }
 
   /** Follows the agent's event stream until the signal aborts or the stream breaks. */

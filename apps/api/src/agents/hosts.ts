@@ -66,6 +66,11 @@ export class Hosts {
   }
 
   /** The host to use when a request names none: the local one, else the first. */
+  /** Every host's agent client, for requests that go to all of them. */
+  clients(): AgentClient[] {
+    return [...this.connections.values()].map((c) => c.client);
+  }
+
   defaultHostId(): string {
     const all = [...this.connections.values()];
     const chosen = all.find((c) => c.row.isLocal) ?? all[0];

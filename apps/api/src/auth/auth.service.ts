@@ -1,19 +1,26 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { ApiToken as ApiTokenRow, PrismaClient, User } from '@berth/db';
 import type { Me, Role } from '@berth/contracts';
+import { newSecret, sha256 } from './secrets.js';
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const newSecret = () => randomBytes(32).toString('base64url');
 // A fixed hash to verify against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: string | undefined;
 
 export interface Principal extends Me {
   tokenName?: string;
+  /** The login session or API token this request came with; consoles end with it. */
+  sessionId?: string;
+  tokenId?: string;
 }
+
+/** Told when a login session or API token ends (logout, expiry, deletion). */
+export type CredentialEnded = (ended: { sessionId?: string; tokenId?: string }) => void;
 
 /** Passwords (argon2id), sessions and API tokens; only hashes of secrets are stored. */
 export class Auth {
+  private readonly endListeners: CredentialEnded[] = [];
+
   constructor(
     private readonly db: PrismaClient,
     private readonly sessionHours: number,
@@ -50,8 +57,39 @@ export class Auth {
     return { secret, expiresAt };
   }
 
+  onCredentialEnded(listener: CredentialEnded): void {
+    this.endListeners.push(listener);
+  }
+
+  private ended(which: { sessionId?: string; tokenId?: string }): void {
+    for (const listener of this.endListeners) listener(which);
+  }
+
   async endSession(secret: string): Promise<void> {
-    await this.db.session.deleteMany({ where: { tokenHash: sha256(secret) } });
+    const session = await this.db.session.findUnique({ where: { tokenHash: sha256(secret) } });
+    if (!session) return;
+    await this.db.session.deleteMany({ where: { id: session.id } });
+    this.ended({ sessionId: session.id });
+  }
+
+  async username(userId: string): Promise<string | null> {
+    return (await this.db.user.findUnique({ where: { id: userId } }))?.username ?? null;
+  }
+
+  /** Whether a login session or API token is still good: consoles outlive requests, so they ask. */
+  async stillValid(which: { sessionId?: string; tokenId?: string }): Promise<boolean> {
+    const now = new Date();
+    if (which.sessionId) {
+      return (
+        (await this.db.session.count({ where: { id: which.sessionId, expiresAt: { gt: now } } })) >
+        0
+      );
+    }
+    if (which.tokenId) {
+      const token = await this.db.apiToken.findUnique({ where: { id: which.tokenId } });
+      return !!token && (!token.expiresAt || token.expiresAt > now);
+    }
+    return true;
   }
 
   async fromSession(secret: string): Promise<Principal | null> {
@@ -62,6 +100,7 @@ export class Auth {
     if (!session) return null;
     if (session.expiresAt < new Date()) {
       await this.db.session.delete({ where: { id: session.id } }).catch(() => undefined);
+      this.ended({ sessionId: session.id });
       return null;
     }
     return {
@@ -69,6 +108,7 @@ export class Auth {
       username: session.user.username,
       role: session.user.role as Role,
       via: 'session',
+      sessionId: session.id,
     };
   }
 
@@ -98,6 +138,7 @@ export class Auth {
       role: token.user.role as Role,
       via: 'token',
       tokenName: token.name,
+      tokenId: token.id,
     };
   }
 
@@ -107,6 +148,7 @@ export class Auth {
 
   async deleteToken(userId: string, id: string): Promise<boolean> {
     const { count } = await this.db.apiToken.deleteMany({ where: { id, userId } });
+    if (count > 0) this.ended({ tokenId: id });
     return count > 0;
   }
 }

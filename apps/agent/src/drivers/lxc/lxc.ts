@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { exec, run, type RunResult } from '../../run.js';
 import { parseLxcInfo, parseLxcLs, uptimeFromProc, type LxcInfo } from './state.js';
 
+export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** The lxc-* tools for one lxcpath; a container's LXC name is its CT ID. */
 export class Lxc {
   constructor(readonly lxcpath: string) {}
@@ -54,20 +56,33 @@ export class Lxc {
     argv: readonly string[],
     opts: { timeoutMs: number; input?: string },
   ): Promise<RunResult> {
-    return exec(
-      'lxc-attach',
-      [
-        ...this.base(ctid),
-        '--clear-env',
-        '--set-var',
-        'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        '--set-var',
-        'HOME=/root',
-        '--',
-        ...argv,
-      ],
-      { timeoutMs: opts.timeoutMs, input: opts.input ?? '' },
-    );
+    return exec('lxc-attach', this.attachArgs(ctid, argv), {
+      timeoutMs: opts.timeoutMs,
+      input: opts.input ?? '',
+    });
+  }
+
+  /** lxc-attach's arguments for running argv in the container with a clean environment. */
+  attachArgs(
+    ctid: number,
+    argv: readonly string[],
+    as: { uid: number; gid: number; env: Record<string, string> } = {
+      uid: 0,
+      gid: 0,
+      env: { PATH: DEFAULT_PATH, HOME: '/root' },
+    },
+  ): string[] {
+    return [
+      ...this.base(ctid),
+      '--clear-env',
+      ...Object.entries(as.env).flatMap(([k, v]) => ['--set-var', `${k}=${v}`]),
+      '--uid',
+      String(as.uid),
+      '--gid',
+      String(as.gid),
+      '--',
+      ...argv,
+    ];
   }
 
   async uptimeSeconds(pid: number): Promise<number | null> {

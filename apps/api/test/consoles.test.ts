@@ -1,0 +1,333 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import type {
+  AuditEvent,
+  ConsoleTicket,
+  CreatedShareLink,
+  Instance,
+  SharedConsole,
+  ShellSession,
+  Task,
+} from '@berth/contracts';
+import { connect, refusal, until } from './console-client.js';
+import { ADMIN_PASSWORD, startStack, type Stack } from './harness.js';
+
+type ErrorReply = { error: { code: string; message: string } };
+
+/** Seconds a detached shell waits for a re-attach in this file's agent. */
+const IDLE_SECONDS = 3;
+
+const attachCount = (ctid: number) => {
+  try {
+    return execFileSync('pgrep', ['-f', `lxc-attach .* -n ${ctid} --clear-env`], {
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n').length;
+  } catch {
+    return 0;
+  }
+};
+
+describe('consoles through the API: shells, tickets and share links', () => {
+  let stack: Stack;
+  let ct: Instance;
+  let other: Instance;
+
+  async function createStarted(template: string, name: string): Promise<Instance> {
+    const res = await stack.call<{ task: Task }>('POST', '/api/v1/instances?sync=true', {
+      template,
+      name,
+    });
+    assert.equal(res.body.task?.status, 'succeeded', JSON.stringify(res.body));
+    const instance = res.body.task.result as Instance;
+    const start = await stack.call<{ task: Task }>(
+      'POST',
+      `/api/v1/instances/${instance.id}/actions/start?sync=true`,
+    );
+    assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body));
+    return instance;
+  }
+
+  async function openShell(instance: Instance, headers: Record<string, string> = {}) {
+    const res = await stack.call<ShellSession>(
+      'POST',
+      `/api/v1/instances/${instance.id}/shells`,
+      { cols: 100, rows: 30 },
+      headers,
+    );
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body;
+  }
+
+  async function ticket(
+    instance: Instance,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ) {
+    const res = await stack.call<ConsoleTicket>(
+      'POST',
+      `/api/v1/instances/${instance.id}/console-tickets`,
+      body,
+      headers,
+    );
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    return res.body;
+  }
+
+  async function audit(action: string): Promise<AuditEvent[]> {
+    const res = await stack.call<{ items: AuditEvent[] }>('GET', '/api/v1/audit?limit=500');
+    return res.body.items.filter((e) => e.action === action);
+  }
+
+  before(async () => {
+    stack = await startStack('consoles', {
+      agentEnv: { BERTH_AGENT_SHELL_IDLE_SECONDS: String(IDLE_SECONDS) },
+    });
+    ct = await createStarted('debian-12', `shell-${process.pid}`);
+    other = await createStarted('busybox', `other-${process.pid}`);
+  });
+  after(async () => stack?.close());
+
+  test('a shell runs bash where the image has it and sh where not, as root', async () => {
+    const deb = await openShell(ct);
+    assert.equal(deb.program, '/bin/bash');
+    assert.equal(deb.user, 'root');
+    const bb = await openShell(other);
+    assert.equal(bb.program, '/bin/sh');
+    for (const [i, s] of [
+      [ct, deb],
+      [other, bb],
+    ] as const) {
+      const res = await stack.call('DELETE', `/api/v1/instances/${i.id}/shells/${s.id}`);
+      assert.equal(res.status, 204);
+    }
+  });
+
+  test('shell settings choose the program and user, and bad ones are refused', async () => {
+    const bad = await stack.call<ErrorReply>('PATCH', `/api/v1/instances/${ct.id}`, {
+      shell: { program: 'bash; rm -rf /' },
+    });
+    assert.equal(bad.status, 400);
+    const set = await stack.call<Instance>('PATCH', `/api/v1/instances/${ct.id}`, {
+      shell: { program: '/bin/sh', user: 'nobody' },
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.shell, { program: '/bin/sh', user: 'nobody' });
+    const shell = await openShell(ct);
+    assert.equal(shell.program, '/bin/sh');
+    assert.equal(shell.user, 'nobody');
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+    const missing = await stack.call<Instance>('PATCH', `/api/v1/instances/${ct.id}`, {
+      shell: { user: 'no-such-user' },
+    });
+    assert.equal(missing.status, 200);
+    const refused = await stack.call<ErrorReply>('POST', `/api/v1/instances/${ct.id}/shells`, {});
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.error.message, /no user no-such-user/);
+    await stack.call('PATCH', `/api/v1/instances/${ct.id}`, {
+      shell: { program: null, user: null },
+    });
+  });
+
+  test('a shell echoes, resizes, and keeps its session and scrollback across a re-attach', async () => {
+    const shell = await openShell(ct);
+    const first = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    const a = await connect(stack, first.path);
+    await until('the attached message', () => a.controls.length > 0);
+    assert.deepEqual((a.controls[0] as { type: string }).type, 'attached');
+    const n = Math.floor(Math.random() * 100_000);
+    a.ws.send(Buffer.from(`echo berth-$((${n}+1))\n`));
+    await until('the echo', () => a.text().includes(`berth-${n + 1}`));
+    a.ws.send(JSON.stringify({ type: 'resize', cols: 123, rows: 45 }));
+    a.ws.send(Buffer.from('stty size\n'));
+    await until('the new size', () => a.text().includes('45 123'));
+    a.ws.close();
+    await a.closed;
+
+    const again = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    const b = await connect(stack, again.path);
+    await until('the scrollback', () => b.text().includes(`berth-${n + 1}`));
+    b.ws.send(Buffer.from('echo $$-still-here\n'));
+    await until('the same shell', () => /\d+-still-here/.test(b.text()));
+    b.ws.close();
+    await b.closed;
+    assert.ok(attachCount(ct.ctid as number) >= 1, 'the shell waits for a re-attach');
+
+    // Nobody re-attaches: the agent ends it, and no lxc-attach is left behind.
+    await until('the idle shell to end', () => attachCount(ct.ctid as number) === 0, 15_000);
+    const list = await stack.call<{ items: ShellSession[] }>(
+      'GET',
+      `/api/v1/instances/${ct.id}/shells`,
+    );
+    assert.equal(
+      list.body.items.some((s) => s.id === shell.id),
+      false,
+    );
+  });
+
+  test('several shells at once are separate ptys', async () => {
+    const [s1, s2] = [await openShell(ct), await openShell(ct)];
+    const w1 = await connect(stack, (await ticket(ct, { kind: 'shell', shellId: s1.id })).path);
+    const w2 = await connect(stack, (await ticket(ct, { kind: 'shell', shellId: s2.id })).path);
+    w1.ws.send(Buffer.from('tty\n'));
+    w2.ws.send(Buffer.from('tty\n'));
+    const t1 = await until('tty 1', () => /\/dev\/pts\/(\d+)/.exec(w1.text())?.[1]);
+    const t2 = await until('tty 2', () => /\/dev\/pts\/(\d+)/.exec(w2.text())?.[1]);
+    assert.notEqual(t1, t2);
+    w1.ws.send(Buffer.from('exit\n'));
+    const end = await w1.closed;
+    assert.equal(end.code, 1000);
+    assert.deepEqual(w1.controls.at(-1), { type: 'exit', exitCode: 0 });
+    w2.ws.close();
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${s2.id}`);
+  });
+
+  test('tickets: missing, reused, expired, for another instance or kind, or a foreign origin are refused and audited', async () => {
+    const shell = await openShell(ct);
+    const base = `/api/v1/instances/${ct.id}/console/shell`;
+    const noTicket = await refusal(connect(stack, base));
+    assert.equal(noTicket.status, 401);
+    assert.match(noTicket.message, /needs a ticket/);
+
+    const t = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    const used = await connect(stack, t.path);
+    used.ws.close();
+    const reused = await refusal(connect(stack, t.path));
+    assert.equal(reused.status, 401);
+    assert.match(reused.message, /used already/);
+
+    const stale = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    await stack.db.consoleTicket.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await refusal(connect(stack, stale.path));
+    assert.equal(expired.status, 401);
+    assert.match(expired.message, /expired/);
+
+    const elsewhere = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    const wrongInstance = await refusal(connect(stack, elsewhere.path.replace(ct.id, other.id)));
+    assert.equal(wrongInstance.status, 403);
+    assert.match(wrongInstance.message, /another instance/);
+
+    const foreign = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    const fromElsewhere = await refusal(connect(stack, foreign.path, 'http://evil.example'));
+    assert.equal(fromElsewhere.status, 403);
+    assert.match(fromElsewhere.message, /cannot be opened from http:\/\/evil.example/);
+    // The refused ticket was never spent: from the right origin it still works once.
+    (await connect(stack, foreign.path)).ws.close();
+
+    const unknown = await refusal(connect(stack, `${base}?ticket=made-up`));
+    assert.equal(unknown.status, 401);
+
+    const wrongKind = await stack.call<ErrorReply>(
+      'POST',
+      `/api/v1/instances/${ct.id}/console-tickets`,
+      { kind: 'vnc' },
+    );
+    assert.equal(wrongKind.status, 400);
+    const noShellId = await stack.call<ErrorReply>(
+      'POST',
+      `/api/v1/instances/${ct.id}/console-tickets`,
+      { kind: 'shell' },
+    );
+    assert.equal(noShellId.status, 400);
+
+    const refused = await audit('console.refused');
+    assert.ok(refused.length >= 6, `refusals audited: ${refused.length}`);
+    assert.ok(refused.every((e) => e.outcome === 'denied'));
+    const opened = await audit('console.open');
+    const closed = await until('close audit rows', async () =>
+      (await audit('console.close')).length >= 2 ? audit('console.close') : null,
+    );
+    assert.ok(opened.length >= 2);
+    assert.equal((closed[0]?.detail as { kind: string }).kind, 'shell');
+    assert.match(opened[0]?.actor ?? '', /admin/);
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+  });
+
+  test("logging out ends that login's consoles and shells", async () => {
+    const login = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    const asSession = { authorization: '', cookie };
+    const shell = await openShell(ct, asSession);
+    const t = await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession);
+    const open = await connect(stack, t.path);
+    const spare = await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession);
+    await fetch(`${stack.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    const closed = await open.closed;
+    assert.equal(closed.code, 4401);
+    const late = await refusal(connect(stack, spare.path));
+    assert.equal(late.status, 401);
+    await until('the shell to end', () => attachCount(ct.ctid as number) === 0);
+  });
+
+  test('share links: view-only cannot type, interactive can, revoking ends them; all audited', async () => {
+    const shell = await openShell(ct);
+    const operator = await connect(
+      stack,
+      (await ticket(ct, { kind: 'shell', shellId: shell.id })).path,
+    );
+    const make = async (mode: string) => {
+      const res = await stack.call<CreatedShareLink>(
+        'POST',
+        `/api/v1/instances/${ct.id}/share-links`,
+        { kind: 'shell', shellId: shell.id, mode, expiresInMinutes: 5 },
+      );
+      assert.equal(res.status, 201, JSON.stringify(res.body));
+      assert.equal(res.body.url, `/share/#${res.body.token}`);
+      return res.body;
+    };
+    const redeem = async (token: string) =>
+      fetch(`${stack.baseUrl}/api/v1/share/redeem`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token }),
+      });
+
+    const view = await make('view');
+    const viewGrant = (await (await redeem(view.token)).json()) as SharedConsole;
+    assert.equal(viewGrant.viewOnly, true);
+    assert.equal(viewGrant.instance.name, ct.name);
+    const watcher = await connect(stack, viewGrant.path);
+    watcher.ws.send(Buffer.from('touch /tmp/viewer-was-here\n'));
+    operator.ws.send(Buffer.from('echo operator-typed\n'));
+    await until('the watcher to see the operator', () => watcher.text().includes('operator-typed'));
+    const check = await stack.call<{ exitCode: number }>(
+      'POST',
+      `/api/v1/instances/${ct.id}/exec`,
+      { command: ['test', '-e', '/tmp/viewer-was-here'] },
+    );
+    assert.equal(check.body.exitCode, 1, 'view-only input must not reach the shell');
+
+    const interactive = await make('interactive');
+    const helperGrant = (await (await redeem(interactive.token)).json()) as SharedConsole;
+    const helper = await connect(stack, helperGrant.path);
+    helper.ws.send(Buffer.from('echo helper-$((2+3))\n'));
+    await until('the helper to type', () => operator.text().includes('helper-5'));
+
+    const links = await stack.call<{ items: Array<{ id: string; uses: number }> }>(
+      'GET',
+      `/api/v1/instances/${ct.id}/share-links`,
+    );
+    assert.equal(links.body.items.find((l) => l.id === view.id)?.uses, 1);
+
+    const revoke = await stack.call('DELETE', `/api/v1/share-links/${view.id}`);
+    assert.equal(revoke.status, 204);
+    assert.equal((await watcher.closed).code, 4401);
+    const gone = await redeem(view.token);
+    assert.equal(gone.status, 410);
+    assert.equal((await redeem('not-a-link')).status, 401);
+
+    const uses = await audit('share.use');
+    assert.equal(uses.length, 4);
+    assert.equal(uses.filter((u) => u.outcome === 'success').length, 2);
+    const opens = await audit('console.open');
+    assert.ok(opens.some((e) => /share link/.test(e.actor)));
+    for (const ws of [helper.ws, operator.ws]) ws.close();
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+  });
+});
