@@ -38,6 +38,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       BERTH_AGENT_TOKEN: 'e2e-agent-token',
       BERTH_AGENT_BRIDGE: bridge,
       BERTH_AGENT_BRIDGE_CIDR: '10.216.0.1/24',
+      // Short, so a test can see a closed tab's shell ended; a reload re-attaches well within it.
+      BERTH_AGENT_SHELL_IDLE_SECONDS: '8',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
