@@ -266,7 +266,6 @@ export async function consoleRoutes(
           tags: ['consoles'],
           description:
             'The console WebSocket: open it with ?ticket=<one-time ticket>. vnc is raw RFB; serial raw bytes; shell has binary terminal bytes and JSON text control frames. A refusal after opening closes with 4000 + an HTTP status.',
-          hide: true,
         },
       },
       (client: WebSocket, req) => {
