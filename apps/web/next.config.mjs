@@ -18,6 +18,12 @@ export default function config(phase) {
     eslint: { ignoreDuringBuilds: true },
     // The workspace root's lockfile is the right one; say so to silence the guess.
     outputFileTracingRoot: new URL('../..', import.meta.url).pathname,
+    webpack(config) {
+      // noVNC awaits at its top level. Every browser Next supports has async functions;
+      // webpack only needs to be told so.
+      config.output.environment = { ...config.output.environment, asyncFunction: true };
+      return config;
+    },
   };
   if (!dev) return { ...base, output: 'export' };
   const api = process.env.BERTH_API_URL ?? 'http://127.0.0.1:8080';

@@ -13,11 +13,11 @@ test('create a VM from the tiny-linux template and see its screen', async ({ pag
   await expect(page.locator('[data-state="running"]').first()).toBeVisible({ timeout: 120_000 });
 
   await page.getByRole('tab', { name: 'Console' }).click();
-  const screen = page.getByRole('img', { name: `Screen of ${name}` });
+  const screen = page.getByRole('application', { name: `Screen of ${name}` }).locator('canvas');
   await expect(screen).toBeVisible({ timeout: 60_000 });
-  // A real frame: the PNG decoded to the VM's display size.
+  // A real frame: noVNC sized its canvas to the VM's display.
   await expect
-    .poll(() => screen.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 30_000 })
+    .poll(() => screen.evaluate((c: HTMLCanvasElement) => c.width), { timeout: 30_000 })
     .toBeGreaterThanOrEqual(640);
   await keepScreenshot(page, testInfo, 'vm-console');
   await expectAccessible(page);

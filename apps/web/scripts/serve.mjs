@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /* global process, console, URL */
 // Serves the static export (out/) and proxies /api to a running Berth API, streaming
-// (server-sent events and uploads pass straight through). For local checks of the built UI:
+// (server-sent events, uploads and console WebSockets pass straight through). For local checks
+// of the built UI:
 //   BERTH_API_URL=http://127.0.0.1:8080 PORT=3000 node scripts/serve.mjs
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -72,9 +73,51 @@ async function file(req, res) {
   createReadStream(p).pipe(res);
 }
 
+const head = (res) => {
+  const lines = [`HTTP/1.1 ${res.statusCode} ${res.statusMessage}`];
+  for (let i = 0; i < res.rawHeaders.length; i += 2)
+    lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+};
+
+/** Console WebSockets: the upgrade goes to the API, then bytes flow both ways untouched. */
+function proxyUpgrade(req, socket, firstBytes) {
+  const upstream = http.request({
+    host: api.hostname,
+    port: api.port || 80,
+    method: req.method,
+    path: req.url,
+    // The API opens consoles only for its own origin; this proxy stands in for it.
+    headers: {
+      ...req.headers,
+      host: api.host,
+      ...(req.headers.origin ? { origin: api.origin } : {}),
+    },
+  });
+  upstream.on('upgrade', (res, upSocket, upFirst) => {
+    socket.write(head(res));
+    if (upFirst.length) socket.write(upFirst);
+    if (firstBytes.length) upSocket.write(firstBytes);
+    upSocket.pipe(socket).pipe(upSocket);
+    upSocket.on('error', () => socket.destroy());
+    socket.on('error', () => upSocket.destroy());
+  });
+  // The API refused the upgrade: pass its answer on.
+  upstream.on('response', (res) => {
+    socket.write(head(res));
+    res.pipe(socket);
+  });
+  upstream.on('error', () => socket.destroy());
+  upstream.end();
+}
+
 http
   .createServer((req, res) => {
     if (req.url?.startsWith('/api/')) proxy(req, res);
     else void file(req, res);
+  })
+  .on('upgrade', (req, socket, firstBytes) => {
+    if (req.url?.startsWith('/api/')) proxyUpgrade(req, socket, firstBytes);
+    else socket.destroy();
   })
   .listen(port, host, () => console.log(`berth web: http://${host}:${port}/ (API ${api.origin})`));

@@ -5,6 +5,7 @@ import type { Me, Task } from '@berth/contracts';
 import { fetchTask } from '@/api/tasks';
 import { API } from '@/api/http';
 import { authKeys, instanceKeys, taskKeys } from '@/queries/keys';
+import { backoffDelay } from '@/lib/backoff';
 import { taskTitle } from '@/lib/format';
 import { toast } from '@/components/toast/toastStore';
 import { applyEvent, parseEvent } from './applyEvent';
@@ -14,8 +15,6 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 const StatusContext = createContext<StreamStatus>('connecting');
 export const useStreamStatus = () => useContext(StatusContext);
 
-const MIN_BACKOFF_MS = 1_000;
-const MAX_BACKOFF_MS = 30_000;
 /** Only while the stream is down: a slow refetch so pages do not go stale. */
 const FALLBACK_REFETCH_MS = 15_000;
 
@@ -90,8 +89,7 @@ export function EventStream({ me, children }: { me: Me; children: ReactNode }) {
         startFallback();
         // A 401 also closes the stream: the session check decides whether to go to /login/.
         void qc.invalidateQueries({ queryKey: authKeys.me });
-        const delay = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** attempt++);
-        retry = setTimeout(connect, delay * (0.8 + Math.random() * 0.4));
+        retry = setTimeout(connect, backoffDelay(attempt++));
       };
     };
 

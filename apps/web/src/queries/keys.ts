@@ -17,6 +17,17 @@ export const instanceKeys = {
   detail: (id: string) => [...instanceKeys.details(), id] as const,
 };
 
+/** The caller's own shell sessions in one container. */
+export const shellKeys = {
+  all: ['shells'] as const,
+  list: (instanceId: string) => [...shellKeys.all, 'list', instanceId] as const,
+};
+
+export const shareLinkKeys = {
+  all: ['share-links'] as const,
+  list: (instanceId: string) => [...shareLinkKeys.all, 'list', instanceId] as const,
+};
+
 export const taskKeys = {
   all: ['tasks'] as const,
   lists: () => [...taskKeys.all, 'list'] as const,

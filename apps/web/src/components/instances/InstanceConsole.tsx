@@ -1,58 +1,61 @@
 'use client';
-import { useState } from 'react';
+import type { ReactNode } from 'react';
 import type { Instance } from '@berth/contracts';
-import { instanceScreenshotUrl } from '@/api/instances';
-import { canScreenshot } from '@/lib/instanceActions';
-import { Button } from '@/components/ui/Button';
+import { useMe } from '@/queries/useAuth';
+import { stateText } from '@/components/ui/StateBadge';
+import { ContainerShells } from '@/components/console/ContainerShells';
+import { VmConsole, type VmView } from '@/components/console/VmConsole';
 
-/** The interactive console comes later; a VM shows its latest screen, refreshable. */
-export function InstanceConsole({ instance }: { instance: Instance }) {
-  const [nonce, setNonce] = useState(() => Date.now());
-  const [status, setStatus] = useState<'loading' | 'ok' | 'failed'>('loading');
-  const why = canScreenshot(instance);
+const whyNot: Partial<Record<Instance['state'], string>> = {
+  stopped: 'Start it to use its console.',
+  paused: 'Its screen is frozen and takes no input: unpause it to use the console.',
+  suspended: 'It is suspended to disk: resume it to use the console.',
+  frozen: 'Resume it to use its console.',
+  starting: 'The console opens once it is running.',
+  stopping: 'It is shutting down.',
+};
+
+function NoConsole({ title, children }: { title: string; children?: ReactNode }) {
   return (
-    <div className="space-y-4">
-      <p className="rounded-lg border border-line bg-surface p-4 text-sm">
-        The interactive console ({instance.kind === 'vm' ? 'the VM’s screen' : 'a shell'} in the
-        browser) comes in a later release.
-      </p>
-      {instance.kind === 'vm' && (
-        <section aria-labelledby="shot" className="card p-4">
-          <div className="mb-3 flex items-center justify-between gap-2">
-            <h2 id="shot" className="font-semibold">
-              Screenshot
-            </h2>
-            <Button
-              size="sm"
-              disabledReason={why}
-              busy={!why && status === 'loading'}
-              onClick={() => {
-                setStatus('loading');
-                setNonce(Date.now());
-              }}
-            >
-              Refresh screenshot
-            </Button>
-          </div>
-          {why ? (
-            <p className="text-sm text-muted">No screenshot: {why}.</p>
-          ) : status === 'failed' ? (
-            <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-              The screenshot could not be taken.
-            </p>
-          ) : (
-            // A plain <img>: the export has no image optimizer, and this PNG changes on every refresh.
-            <img
-              key={nonce}
-              src={instanceScreenshotUrl(instance.id, nonce)}
-              alt={`Screen of ${instance.name}`}
-              className="max-w-full rounded border border-line bg-black"
-              onLoad={() => setStatus('ok')}
-              onError={() => setStatus('failed')}
-            />
-          )}
-        </section>
-      )}
+    <div className="rounded-lg border border-line bg-surface p-8 text-center">
+      <p className="font-medium">{title}</p>
+      {children && <p className="mt-1 text-sm text-muted">{children}</p>}
     </div>
+  );
+}
+
+/**
+ * The Console tab: a VM's screen or serial port, a container's shells; for anything not
+ * running, why there is no console. `popout` fills a window of its own.
+ */
+export function InstanceConsole({
+  instance,
+  popout,
+  view,
+}: {
+  instance: Instance;
+  popout?: boolean;
+  view?: VmView;
+}) {
+  const frameClass = popout ? 'min-h-0 flex-1' : 'h-[min(75vh,56rem)] min-h-80';
+  const me = useMe().data;
+  if (instance.state !== 'running') {
+    return (
+      <NoConsole title={`${instance.name} is ${stateText(instance.state)}: no console.`}>
+        {whyNot[instance.state]}
+      </NoConsole>
+    );
+  }
+  if (instance.kind === 'ct' && me?.role === 'viewer') {
+    return (
+      <NoConsole title="Shells are for operators">
+        A shell can change the container; your role lets you look, not change.
+      </NoConsole>
+    );
+  }
+  return instance.kind === 'vm' ? (
+    <VmConsole instance={instance} initialView={view} frameClass={frameClass} popout={popout} />
+  ) : (
+    <ContainerShells instance={instance} frameClass={frameClass} popout={popout} />
   );
 }

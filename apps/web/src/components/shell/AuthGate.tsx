@@ -6,9 +6,16 @@ import { EventStream } from '@/events/EventStream';
 import { ErrorState, LoadingState } from '@/components/ui/States';
 import { AppShell } from './AppShell';
 
-const isPublicPath = (p: string) => p === '/login' || p === '/login/';
+const is = (p: string, page: string) => p === page || p === `${page}/`;
+/** Pages without a login: the login itself, and the share-link page. */
+const isPublicPath = (p: string) => is(p, '/login') || is(p, '/share');
+/** Pages for a logged-in user that fill a window of their own: no navigation around them. */
+const isBarePath = (p: string) => is(p, '/instances/console');
 
-/** The login page alone; every other page only for a logged-in user, inside the shell and the event stream. */
+/**
+ * Public pages alone; every other page only for a logged-in user, inside the event stream
+ * and (unless bare) the app's shell.
+ */
 export function AuthGate({ children }: { children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
@@ -37,7 +44,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
   if (!me.data) return <LoadingState label="Checking your session…" />;
   return (
     <EventStream me={me.data}>
-      <AppShell me={me.data}>{children}</AppShell>
+      {isBarePath(pathname) ? (
+        <main className="h-dvh">{children}</main>
+      ) : (
+        <AppShell me={me.data}>{children}</AppShell>
+      )}
     </EventStream>
   );
 }

@@ -1,0 +1,254 @@
+'use client';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Instance, TerminalSize } from '@berth/contracts';
+import { isApiError } from '@/api/http';
+import { createConsoleTicket } from '@/api/consoles';
+import { useCreateShell, useEndShell, useShells } from '@/queries/useConsoles';
+import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ErrorState, LoadingState, errorText } from '@/components/ui/States';
+import { toast } from '@/components/toast/toastStore';
+import { ShareButton } from './ShareDialog';
+import { TerminalConsole } from './TerminalConsole';
+import { PopOutButton } from './PopOutButton';
+
+/** A shell open in this browser tab, numbered in the order it was opened. */
+interface OpenShell {
+  id: string;
+  n: number;
+}
+
+/**
+ * The shells open in this browser tab, per container, survive a reload in sessionStorage
+ * (per tab, unlike localStorage): a reload re-attaches to them instead of starting afresh.
+ */
+const storageKey = (instanceId: string) => `berth-shells:${instanceId}`;
+
+function readOpen(instanceId: string): OpenShell[] {
+  try {
+    const v: unknown = JSON.parse(sessionStorage.getItem(storageKey(instanceId)) ?? '[]');
+    return Array.isArray(v)
+      ? v.filter(
+          (s): s is OpenShell =>
+            typeof s === 'object' && typeof s?.id === 'string' && typeof s?.n === 'number',
+        )
+      : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeOpen(instanceId: string, shells: OpenShell[]) {
+  sessionStorage.setItem(storageKey(instanceId), JSON.stringify(shells));
+}
+
+/** Shells in a running container, as tabs: new, switch, end; each one reconnects on its own. */
+export function ContainerShells({
+  instance,
+  frameClass,
+  popout,
+}: {
+  instance: Instance;
+  frameClass: string;
+  /** In the pop-out window already: no second pop-out button. */
+  popout?: boolean;
+}) {
+  const live = useShells(instance.id);
+  const create = useCreateShell(instance.id);
+  const end = useEndShell(instance.id);
+  const [open, setOpen] = useState<OpenShell[] | null>(null);
+  const [active, setActive] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<OpenShell | null>(null);
+  const size = useRef<TerminalSize>({ cols: 80, rows: 24 });
+  const started = useRef(false);
+
+  const update = useCallback(
+    (f: (o: OpenShell[]) => OpenShell[]) =>
+      setOpen((o) => {
+        const next = f(o ?? []);
+        writeOpen(instance.id, next);
+        return next;
+      }),
+    [instance.id],
+  );
+
+  const newShell = useCallback(() => {
+    create.mutate(size.current, {
+      onSuccess: (s) => {
+        update((o) => [...o, { id: s.id, n: Math.max(0, ...o.map((x) => x.n)) + 1 }]);
+        setActive(s.id);
+      },
+      onError: (e) => toast({ tone: 'error', title: 'Cannot open a shell', body: errorText(e) }),
+    });
+  }, [create, update]);
+
+  // Once the server has said which sessions still exist: re-attach to this tab's, or open one.
+  useEffect(() => {
+    if (started.current || !live.data) return;
+    started.current = true;
+    const alive = new Set(live.data.map((s) => s.id));
+    const kept = readOpen(instance.id).filter((s) => alive.has(s.id));
+    writeOpen(instance.id, kept);
+    setOpen(kept);
+    setActive(kept[0]?.id ?? null);
+    if (kept.length === 0) newShell();
+  }, [live.data, instance.id, newShell]);
+
+  const close = (s: OpenShell) => {
+    const rest = (open ?? []).filter((x) => x.id !== s.id);
+    update(() => rest);
+    if (active === s.id) setActive(rest[rest.length - 1]?.id ?? null);
+  };
+
+  if (live.isError && !open)
+    return (
+      <ErrorState
+        title="The shells could not be listed"
+        error={live.error}
+        onRetry={() => void live.refetch()}
+      />
+    );
+  if (!open) return <LoadingState label="Opening a shell…" />;
+
+  return (
+    <div className={`flex min-h-0 flex-col gap-2 ${popout ? 'flex-1' : ''}`}>
+      <div className="flex flex-wrap items-center gap-1">
+        <ul aria-label="Shells" className="flex flex-wrap gap-1">
+          {open.map((s) => (
+            <li
+              key={s.id}
+              className={`flex items-center rounded-md border text-sm ${
+                s.id === active
+                  ? 'border-sky-600 bg-sky-50 text-sky-900 dark:bg-sky-900/40 dark:text-sky-100'
+                  : 'border-line bg-surface text-muted hover:text-fg'
+              }`}
+            >
+              <button
+                type="button"
+                aria-current={s.id === active ? 'true' : undefined}
+                onClick={() => setActive(s.id)}
+                className="py-1 pr-1 pl-3 font-medium"
+              >
+                Shell {s.n}
+              </button>
+              <button
+                type="button"
+                aria-label={`End Shell ${s.n}`}
+                title={`End Shell ${s.n}`}
+                onClick={() => setConfirm(s)}
+                className="rounded px-2 py-1 leading-none hover:text-red-700 dark:hover:text-red-300"
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        <Button size="sm" variant="ghost" busy={create.isPending} onClick={newShell}>
+          + New shell
+        </Button>
+      </div>
+
+      {open.length === 0 && !create.isPending && (
+        <div className="grid place-items-center rounded-lg border border-dashed border-line p-10 text-center text-sm">
+          <p className="mb-3 text-muted">No shell is open in this tab.</p>
+          <Button variant="primary" onClick={newShell}>
+            Open a shell
+          </Button>
+        </div>
+      )}
+      {open.map((s) => (
+        <ShellPane
+          key={s.id}
+          instance={instance}
+          shell={s}
+          active={s.id === active}
+          frameClass={frameClass}
+          popout={popout}
+          onSize={(v) => (size.current = v)}
+          onNew={newShell}
+          onClose={() => close(s)}
+        />
+      ))}
+
+      {confirm && (
+        <ConfirmDialog
+          title={`End Shell ${confirm.n}?`}
+          confirmLabel="End shell"
+          danger
+          busy={end.isPending}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() =>
+            end.mutate(confirm.id, {
+              onSettled: () => setConfirm(null),
+              onSuccess: () => close(confirm),
+              onError: (e) => {
+                // Already gone is as good as ended.
+                if (isApiError(e) && e.status === 404) close(confirm);
+                else toast({ tone: 'error', title: 'Cannot end the shell', body: errorText(e) });
+              },
+            })
+          }
+        >
+          The shell and every program started in it are ended.
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+function ShellPane({
+  instance,
+  shell,
+  active,
+  frameClass,
+  popout,
+  onSize,
+  onNew,
+  onClose,
+}: {
+  instance: Instance;
+  shell: OpenShell;
+  active: boolean;
+  frameClass: string;
+  popout?: boolean;
+  onSize: (size: TerminalSize) => void;
+  onNew: () => void;
+  onClose: () => void;
+}) {
+  const getTicket = useCallback(
+    () => createConsoleTicket(instance.id, { kind: 'shell', shellId: shell.id }),
+    [instance.id, shell.id],
+  );
+  return (
+    <div className={active ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}>
+      <TerminalConsole
+        kind="shell"
+        label={`Shell ${shell.n} of ${instance.name}`}
+        getTicket={getTicket}
+        active={active}
+        onSize={active ? onSize : undefined}
+        className={frameClass}
+        controls={
+          <>
+            <ShareButton
+              instanceId={instance.id}
+              instanceName={instance.name}
+              target={{ kind: 'shell', shellId: shell.id, label: `Shell ${shell.n}` }}
+            />
+            {!popout && <PopOutButton instanceId={instance.id} />}
+          </>
+        }
+        exitActions={
+          <div className="flex justify-center gap-2">
+            <Button size="sm" variant="primary" onClick={onNew}>
+              New shell
+            </Button>
+            <Button size="sm" onClick={onClose}>
+              Close tab
+            </Button>
+          </div>
+        }
+      />
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+'use client';
+import { useCallback, useState } from 'react';
+import type { Instance } from '@berth/contracts';
+import { createConsoleTicket } from '@/api/consoles';
+import { useMe } from '@/queries/useAuth';
+import { PopOutButton } from './PopOutButton';
+import { ShareButton } from './ShareDialog';
+import { TerminalConsole } from './TerminalConsole';
+import { VncConsole } from './VncConsole';
+
+export type VmView = 'screen' | 'serial';
+
+/** A running VM's consoles: its screen (noVNC) or its serial port (xterm), one at a time. */
+export function VmConsole({
+  instance,
+  initialView = 'screen',
+  frameClass,
+  popout,
+}: {
+  instance: Instance;
+  initialView?: VmView;
+  frameClass: string;
+  /** In the pop-out window already: no second pop-out button. */
+  popout?: boolean;
+}) {
+  const [view, setView] = useState<VmView>(initialView);
+  // A viewer may watch, not type (the API gives viewers view-only tickets only).
+  const viewOnly = useMe().data?.role === 'viewer';
+  const screenTicket = useCallback(
+    () => createConsoleTicket(instance.id, { kind: 'vnc', viewOnly }),
+    [instance.id, viewOnly],
+  );
+  const serialTicket = useCallback(
+    () => createConsoleTicket(instance.id, { kind: 'serial', viewOnly }),
+    [instance.id, viewOnly],
+  );
+  const controls = (
+    <>
+      {!viewOnly && (
+        <ShareButton
+          instanceId={instance.id}
+          instanceName={instance.name}
+          target={
+            view === 'screen'
+              ? { kind: 'vnc', label: 'the screen' }
+              : { kind: 'serial', label: 'the serial console' }
+          }
+        />
+      )}
+      {!popout && <PopOutButton instanceId={instance.id} view={view} />}
+    </>
+  );
+
+  return (
+    <div className={`flex min-h-0 flex-col gap-2 ${popout ? 'flex-1' : ''}`}>
+      <div
+        role="group"
+        aria-label="Console view"
+        className="inline-flex self-start rounded-md border border-line p-0.5"
+      >
+        {(
+          [
+            ['screen', 'Screen'],
+            ['serial', 'Serial'],
+          ] as const
+        ).map(([v, text]) => (
+          <button
+            key={v}
+            type="button"
+            aria-pressed={view === v}
+            onClick={() => setView(v)}
+            className={`rounded px-3 py-1 text-sm font-medium ${
+              view === v
+                ? 'bg-sky-700 text-white'
+                : 'text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800'
+            }`}
+          >
+            {text}
+          </button>
+        ))}
+      </div>
+      {view === 'screen' ? (
+        <VncConsole
+          getTicket={screenTicket}
+          label={`Screen of ${instance.name}`}
+          viewOnly={viewOnly}
+          controls={controls}
+          className={frameClass}
+        />
+      ) : (
+        <TerminalConsole
+          kind="serial"
+          getTicket={serialTicket}
+          label={`Serial console of ${instance.name}`}
+          readOnly={viewOnly}
+          controls={controls}
+          className={frameClass}
+        />
+      )}
+    </div>
+  );
+}
