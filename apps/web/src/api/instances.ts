@@ -1,11 +1,13 @@
 import type {
   CreateInstance,
+  ExecRequest,
   ExecResult,
   Instance,
   InstanceAction,
   TaskAccepted,
   UpdateInstance,
 } from '@berth/contracts';
+import type { z } from 'zod';
 import { http, url } from './http';
 
 const path = (id: string) => `/instances/${encodeURIComponent(id)}`;
@@ -31,8 +33,8 @@ export const stopInstance = (id: string, force = false) => actOnInstance(id, 'st
 export const deleteInstance = (id: string, force: boolean) =>
   http<TaskAccepted>(path(id), { method: 'DELETE', query: { force } });
 
-export const execInInstance = (id: string, command: string[]) =>
-  http<ExecResult>(`${path(id)}/exec`, { method: 'POST', body: { command } });
+export const execInInstance = (id: string, body: z.input<typeof ExecRequest>) =>
+  http<ExecResult>(`${path(id)}/exec`, { method: 'POST', body });
 
 /** An image URL; `nonce` busts the browser cache so "refresh" takes a new one. */
 export const instanceScreenshotUrl = (id: string, nonce: number) =>

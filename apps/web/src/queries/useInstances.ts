@@ -93,5 +93,7 @@ export function useDeleteInstance(cb?: TaskCallbacks) {
 }
 
 export function useExec(id: string) {
-  return useMutation({ mutationFn: (command: string[]) => execInInstance(id, command) });
+  return useMutation({
+    mutationFn: (body: Parameters<typeof execInInstance>[1]) => execInInstance(id, body),
+  });
 }

@@ -11,6 +11,8 @@ import { Checkbox, Field } from '@/components/ui/Field';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { errorText } from '@/components/ui/States';
 import { toast } from '@/components/toast/toastStore';
+import { RunCommand } from './RunCommand';
+import { ShellSettingsForm } from './ShellSettingsForm';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -71,7 +73,11 @@ export function InstanceSummary({ instance: i }: { instance: Instance }) {
           </Row>
         </dl>
       </section>
-      <DetailsForm instance={i} />
+      <div className="space-y-4">
+        <DetailsForm instance={i} />
+        {i.kind === 'ct' && <ShellSettingsForm instance={i} />}
+      </div>
+      <RunCommand instance={i} />
     </div>
   );
 }

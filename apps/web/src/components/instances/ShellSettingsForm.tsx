@@ -1,0 +1,112 @@
+'use client';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Instance } from '@berth/contracts';
+import { isApiError } from '@/api/http';
+import { useUpdateInstance } from '@/queries/useInstances';
+import { issuesByField } from '@/lib/formErrors';
+import { Button } from '@/components/ui/Button';
+import { Field } from '@/components/ui/Field';
+import { errorText } from '@/components/ui/States';
+import { toast } from '@/components/toast/toastStore';
+
+const formOf = (i: Instance) => ({ program: i.shell?.program ?? '', user: i.shell?.user ?? '' });
+
+/** A container's console shell: which program, as which user; empty means the default. */
+export function ShellSettingsForm({ instance: i }: { instance: Instance }) {
+  const update = useUpdateInstance(i.id);
+  const [f, setF] = useState(() => formOf(i));
+  const [dirty, setDirty] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  useEffect(() => {
+    if (!dirty) setF(formOf(i));
+  }, [i, dirty]);
+  const set = (k: keyof typeof f, v: string) => {
+    setDirty(true);
+    setF((o) => ({ ...o, [k]: v }));
+  };
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    // The API checks the fields (the contract's schema is not worth its weight on this page).
+    const shell = { program: f.program.trim() || null, user: f.user.trim() || null };
+    update.mutate(
+      { shell },
+      {
+        onSuccess: () => {
+          setErrors({});
+          setDirty(false);
+          toast({ tone: 'success', title: `Saved the shell of ${i.name}` });
+        },
+        onError: (err) =>
+          setErrors(
+            // The API's paths start at the body ("shell.program"): keep the last part.
+            isApiError(err) && err.issues.length
+              ? issuesByField(err.issues.map((x) => ({ ...x, path: x.path.split('.').pop()! })))
+              : { '(root)': errorText(err) },
+          ),
+      },
+    );
+  };
+
+  return (
+    <form onSubmit={submit} aria-labelledby="shell-cfg" className="card space-y-4 p-4" noValidate>
+      <div>
+        <h2 id="shell-cfg" className="font-semibold">
+          Console shell
+        </h2>
+        <p className="mt-1 text-sm text-muted">
+          What the Console tab starts. Empty fields use the default: bash when the container has it,
+          else sh, as root. New shells use the change; open ones keep theirs.
+        </p>
+      </div>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <Field label="Program" hint="An absolute path, like /bin/zsh" error={errors.program}>
+          {(a) => (
+            <input
+              {...a}
+              className="input font-mono"
+              placeholder="default"
+              autoComplete="off"
+              spellCheck={false}
+              value={f.program}
+              onChange={(e) => set('program', e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="User" hint="From the container’s /etc/passwd" error={errors.user}>
+          {(a) => (
+            <input
+              {...a}
+              className="input font-mono"
+              placeholder="root"
+              autoComplete="off"
+              spellCheck={false}
+              value={f.user}
+              onChange={(e) => set('user', e.target.value)}
+            />
+          )}
+        </Field>
+      </div>
+      {errors['(root)'] && (
+        <p role="alert" className="field-error">
+          {errors['(root)']}
+        </p>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Button type="submit" variant="primary" busy={update.isPending} disabled={!dirty}>
+          Save shell
+        </Button>
+        <Button
+          disabled={!dirty}
+          onClick={() => {
+            setDirty(false);
+            setErrors({});
+            setF(formOf(i));
+          }}
+        >
+          Discard changes
+        </Button>
+      </div>
+    </form>
+  );
+}
