@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type {
   AuditEvent,
@@ -18,9 +19,11 @@ type ErrorReply = { error: { code: string; message: string } };
 /** Seconds a detached shell waits for a re-attach in this file's agent. */
 const IDLE_SECONDS = 3;
 
-const attachCount = (ctid: number) => {
+/** lxc-attach processes of this stack's agent for one container (other stacks may share CT IDs). */
+const attachCount = (stack: Stack, ctid: number) => {
+  const lxcpath = path.join(stack.agent.dataDir, 'lxc');
   try {
-    return execFileSync('pgrep', ['-f', `lxc-attach .* -n ${ctid} --clear-env`], {
+    return execFileSync('pgrep', ['-f', `lxc-attach -P ${lxcpath} -n ${ctid} `], {
       encoding: 'utf8',
     })
       .trim()
@@ -153,10 +156,10 @@ describe('consoles through the API: shells, tickets and share links', () => {
     await until('the same shell', () => /\d+-still-here/.test(b.text()));
     b.ws.close();
     await b.closed;
-    assert.ok(attachCount(ct.ctid as number) >= 1, 'the shell waits for a re-attach');
+    assert.ok(attachCount(stack, ct.ctid as number) >= 1, 'the shell waits for a re-attach');
 
     // Nobody re-attaches: the agent ends it, and no lxc-attach is left behind.
-    await until('the idle shell to end', () => attachCount(ct.ctid as number) === 0, 15_000);
+    await until('the idle shell to end', () => attachCount(stack, ct.ctid as number) === 0, 15_000);
     const list = await stack.call<{ items: ShellSession[] }>(
       'GET',
       `/api/v1/instances/${ct.id}/shells`,
@@ -262,7 +265,7 @@ describe('consoles through the API: shells, tickets and share links', () => {
     assert.equal(closed.code, 4401);
     const late = await refusal(connect(stack, spare.path));
     assert.equal(late.status, 401);
-    await until('the shell to end', () => attachCount(ct.ctid as number) === 0);
+    await until('the shell to end', () => attachCount(stack, ct.ctid as number) === 0);
   });
 
   test('share links: view-only cannot type, interactive can, revoking ends them; all audited', async () => {

@@ -39,9 +39,6 @@ const ShellParams = InstanceRef.extend({ shellId: z.uuid() });
 const loginOf = (p: { sessionId?: string | null; tokenId?: string | null }) =>
   p.sessionId ? `session:${p.sessionId}` : p.tokenId ? `token:${p.tokenId}` : null;
 
-const wsPath = (instanceId: string, kind: ConsoleKind, ticket: string) =>
-  `/api/v1/instances/${instanceId}/console/${kind}?ticket=${encodeURIComponent(ticket)}`;
-
 function agentPath(grant: ConsoleGrant): string {
   const id = encodeURIComponent(grant.instanceId);
   return grant.kind === 'shell'
@@ -99,6 +96,18 @@ export async function consoleRoutes(
       client.endShellsOf(login).catch((err: Error) => app.log.warn(err.message));
     }
   });
+
+  async function issue(grant: ConsoleGrant): Promise<ConsoleTicket> {
+    const { ticket, expiresAt } = await tickets.issue(grant);
+    const { instanceId, kind, viewOnly } = grant;
+    return {
+      ticket,
+      expiresAt: expiresAt.toISOString(),
+      path: `/api/v1/instances/${instanceId}/console/${kind}?ticket=${encodeURIComponent(ticket)}`,
+      kind,
+      viewOnly,
+    };
+  }
 
   /** Only the shell's owner (or an admin) may attach to it, end it or share it. */
   async function ownedShell(p: Principal, instance: Instance & { hostId: string }, id: string) {
@@ -196,7 +205,7 @@ export async function consoleRoutes(
       const instance = await hosts.findInstance(req.params.id);
       checkKind(instance, kind);
       if (shellId) await ownedShell(p, instance, shellId);
-      const { ticket, expiresAt } = await tickets.issue({
+      const issued = await issue({
         userId: p.id,
         sessionId: p.sessionId ?? null,
         tokenId: p.tokenId ?? null,
@@ -207,13 +216,7 @@ export async function consoleRoutes(
         shellId: shellId ?? null,
         viewOnly,
       });
-      return reply.status(201).send({
-        ticket,
-        expiresAt: expiresAt.toISOString(),
-        path: wsPath(instance.id, kind, ticket),
-        kind,
-        viewOnly,
-      });
+      return reply.status(201).send(issued);
     },
   );
 
@@ -401,7 +404,7 @@ export async function consoleRoutes(
       req.auditNote.detail = { instanceId: instance.id, kind: link.kind, mode: link.mode };
       const kind = link.kind as ConsoleKind;
       const viewOnly = link.mode === 'view';
-      const { ticket, expiresAt } = await tickets.issue({
+      const issued = await issue({
         userId: null,
         sessionId: null,
         tokenId: null,
@@ -413,11 +416,7 @@ export async function consoleRoutes(
         viewOnly,
       });
       return reply.status(201).send({
-        ticket,
-        expiresAt: expiresAt.toISOString(),
-        path: wsPath(instance.id, kind, ticket),
-        kind,
-        viewOnly,
+        ...issued,
         instance: { id: instance.id, name: instance.name, kind: instance.kind },
         linkExpiresAt: link.expiresAt.toISOString(),
       });
