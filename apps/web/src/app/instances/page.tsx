@@ -9,6 +9,7 @@ import { busyReason, canStart, canStop } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { BulkBar } from '@/components/instances/BulkBar';
+import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
 import { Button } from '@/components/ui/Button';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
 import {
@@ -331,25 +332,33 @@ function InstancesView() {
                       onChange={() => toggle(i.id)}
                     />
                   </td>
-                  <td className="max-w-[14rem]">
-                    <Link href={`/instances/view/?id=${i.id}`} className="link-plain font-medium">
-                      {i.name}
-                    </Link>
-                    <span className="ml-1 text-xs text-muted sm:hidden">
-                      {i.kind === 'vm' ? 'VM' : `CT ${i.ctid ?? ''}`}
-                    </span>
-                    {i.tags.length > 0 && (
-                      <div className="mt-0.5 flex flex-wrap gap-1">
-                        {i.tags.map((t) => (
-                          <span
-                            key={t}
-                            className="rounded bg-slate-100 px-1.5 text-xs text-muted dark:bg-slate-800"
-                          >
-                            {t}
-                          </span>
-                        ))}
+                  <td className="max-w-[18rem]">
+                    <div className="flex items-center gap-2">
+                      {i.kind === 'vm' && i.state === 'running' && <ScreenThumbnail instance={i} />}
+                      <div className="min-w-0">
+                        <Link
+                          href={`/instances/view/?id=${i.id}`}
+                          className="link-plain font-medium"
+                        >
+                          {i.name}
+                        </Link>
+                        <span className="ml-1 text-xs text-muted sm:hidden">
+                          {i.kind === 'vm' ? 'VM' : `CT ${i.ctid ?? ''}`}
+                        </span>
+                        {i.tags.length > 0 && (
+                          <div className="mt-0.5 flex flex-wrap gap-1">
+                            {i.tags.map((t) => (
+                              <span
+                                key={t}
+                                className="rounded bg-slate-100 px-1.5 text-xs text-muted dark:bg-slate-800"
+                              >
+                                {t}
+                              </span>
+                            ))}
+                          </div>
+                        )}
                       </div>
-                    )}
+                    </div>
                   </td>
                   <td className="hidden sm:table-cell">
                     <KindBadge kind={i.kind} />
