@@ -40,6 +40,8 @@ export function useShareLinks(instanceId: string) {
   return useQuery({
     queryKey: shareLinkKeys.list(instanceId),
     queryFn: ({ signal }) => fetchShareLinks(instanceId, signal),
+    // Uses and last-used change with every visit to a link: fresh each time the list shows.
+    staleTime: 0,
   });
 }
 

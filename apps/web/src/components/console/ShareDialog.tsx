@@ -203,7 +203,7 @@ function LinkList({ instanceId }: { instanceId: string }) {
   const now = Date.now();
 
   return (
-    <section aria-labelledby="share-links" className="border-t border-line pt-4">
+    <section className="border-t border-line pt-4">
       <h3 id="share-links" className="mb-2 font-semibold">
         Links to this instance
       </h3>
@@ -214,7 +214,12 @@ function LinkList({ instanceId }: { instanceId: string }) {
       ) : links.data.length === 0 ? (
         <p className="text-sm text-muted">No links yet.</p>
       ) : (
-        <div className="max-h-64 overflow-auto" role="region" aria-label="Share links" tabIndex={0}>
+        <div
+          className="max-h-64 overflow-auto"
+          role="region"
+          aria-labelledby="share-links"
+          tabIndex={0}
+        >
           <table className="table-base">
             <thead>
               <tr>

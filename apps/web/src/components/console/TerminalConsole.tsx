@@ -151,7 +151,11 @@ export function TerminalConsole({
           onSocket: (sock) => {
             ws = sock;
             sock.addEventListener('open', () => {
-              if (kind === 'serial') t.focus();
+              // The serial port's recent output comes first on every connect: no doubles.
+              if (kind === 'serial') {
+                t.reset();
+                if (!readOnly) t.focus();
+              }
               sendSize();
             });
             sock.addEventListener('message', (e: MessageEvent<ArrayBuffer | string>) => {

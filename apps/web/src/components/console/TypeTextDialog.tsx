@@ -81,7 +81,7 @@ export function TypeTextDialog({
           )}
         </Field>
         <Field
-          label="Text"
+          label="Text to type"
           error={
             plan.untypable.length
               ? `The ${layout.label} layout cannot type ${plan.untypable.length === 1 ? 'this character' : 'these characters'}: ${plan.untypable.map(showChar).join(' ')}. They will be left out.`

@@ -37,7 +37,8 @@ export function InstanceConsole({
   popout?: boolean;
   view?: VmView;
 }) {
-  const frameClass = popout ? 'min-h-0 flex-1' : 'h-[min(75vh,56rem)] min-h-80';
+  // Tall on a desktop; on a phone no taller than a 4:3 screen at its width plus the toolbar.
+  const frameClass = popout ? 'min-h-0 flex-1' : 'h-[min(75vh,56rem,calc(75vw+9rem))] min-h-80';
   const me = useMe().data;
   if (instance.state !== 'running') {
     return (

@@ -14,6 +14,8 @@ function Output({ label, text }: { label: string; text: string }) {
     <div>
       <h4 className="mb-1 text-xs font-semibold tracking-wide text-muted uppercase">{label}</h4>
       <pre
+        // Scrollable, so focusable; a region, so its name is read out.
+        role="region"
         tabIndex={0}
         aria-label={label}
         className="max-h-72 overflow-auto rounded-md border border-line bg-slate-50 p-2 font-mono text-xs whitespace-pre-wrap dark:bg-slate-900"
