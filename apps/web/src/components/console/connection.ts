@@ -33,6 +33,7 @@ const refused = (code: number) => code >= 4400 && code < 4500;
 function closeReason(e: CloseEvent): string {
   if (e.reason) return e.reason;
   if (e.code === 1000) return 'the console was closed';
+  if (e.code === 1001 || e.code === 1005) return 'the server closed the connection';
   if (e.code === 1006) return 'the connection was lost';
   return `the connection closed (code ${e.code})`;
 }
