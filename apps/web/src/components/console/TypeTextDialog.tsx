@@ -84,7 +84,7 @@ export function TypeTextDialog({
           label="Text to type"
           error={
             plan.untypable.length
-              ? `The ${layout.label} layout cannot type ${plan.untypable.length === 1 ? 'this character' : 'these characters'}: ${plan.untypable.map(showChar).join(' ')}. They will be left out.`
+              ? `The ${layout.label} layout cannot type ${plan.untypable.length === 1 ? 'this character' : 'these characters'}: ${plan.untypable.map(showChar).join(' ')}. ${plan.untypable.length === 1 ? 'It' : 'They'} will be left out.`
               : undefined
           }
         >
