@@ -1,8 +1,6 @@
 import { WebSocket } from 'ws';
 import type { Stack } from './harness.js';
 
-type ErrorReply = { error: { code: string; message: string } };
-
 export interface Opened {
   ws: WebSocket;
   /** Terminal output so far (binary frames). */
@@ -12,7 +10,7 @@ export interface Opened {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a console WebSocket; resolves once open, or rejects with the HTTP refusal. */
+/** Opens a console WebSocket; resolves once open. */
 export function connect(
   stack: Stack,
   path: string,
@@ -39,28 +37,23 @@ export function connect(
         closed,
       }),
     );
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () =>
-        reject(Object.assign(new Error(body), { status: res.statusCode, body: JSON.parse(body) })),
-      );
-    });
     ws.once('error', reject);
   });
 }
 
+/** Opens a console that must be refused: it closes at once with 44xx and a reason, sending nothing. */
 export async function refusal(
   promise: Promise<Opened>,
-): Promise<{ status: number; message: string }> {
-  try {
-    const opened = await promise;
-    opened.ws.close();
-  } catch (err) {
-    const e = err as { status: number; body: ErrorReply };
-    return { status: e.status, message: e.body.error.message };
+): Promise<{ code: number; message: string }> {
+  const opened = await promise;
+  const { code, reason } = await opened.closed;
+  if (code < 4400 || code > 4499) {
+    throw new Error(`the console should have been refused, but closed with ${code} ${reason}`);
   }
-  throw new Error('the WebSocket opened, but it should have been refused');
+  if (opened.bytes().length > 0 || opened.controls.length > 0) {
+    throw new Error('a refused console sent data');
+  }
+  return { code, message: reason };
 }
 
 /** Polls until `fn` gives something truthy, and returns it. */

@@ -191,36 +191,36 @@ describe('consoles through the API: shells, tickets and share links', () => {
     const shell = await openShell(ct);
     const base = `/api/v1/instances/${ct.id}/console/shell`;
     const noTicket = await refusal(connect(stack, base));
-    assert.equal(noTicket.status, 401);
+    assert.equal(noTicket.code, 4401);
     assert.match(noTicket.message, /needs a ticket/);
 
     const t = await ticket(ct, { kind: 'shell', shellId: shell.id });
     const used = await connect(stack, t.path);
     used.ws.close();
     const reused = await refusal(connect(stack, t.path));
-    assert.equal(reused.status, 401);
+    assert.equal(reused.code, 4401);
     assert.match(reused.message, /used already/);
 
     const stale = await ticket(ct, { kind: 'shell', shellId: shell.id });
     await stack.db.consoleTicket.updateMany({ data: { expiresAt: new Date(Date.now() - 1000) } });
     const expired = await refusal(connect(stack, stale.path));
-    assert.equal(expired.status, 401);
+    assert.equal(expired.code, 4401);
     assert.match(expired.message, /expired/);
 
     const elsewhere = await ticket(ct, { kind: 'shell', shellId: shell.id });
     const wrongInstance = await refusal(connect(stack, elsewhere.path.replace(ct.id, other.id)));
-    assert.equal(wrongInstance.status, 403);
+    assert.equal(wrongInstance.code, 4403);
     assert.match(wrongInstance.message, /another instance/);
 
     const foreign = await ticket(ct, { kind: 'shell', shellId: shell.id });
     const fromElsewhere = await refusal(connect(stack, foreign.path, 'http://evil.example'));
-    assert.equal(fromElsewhere.status, 403);
+    assert.equal(fromElsewhere.code, 4403);
     assert.match(fromElsewhere.message, /cannot be opened from http:\/\/evil.example/);
     // The refused ticket was never spent: from the right origin it still works once.
     (await connect(stack, foreign.path)).ws.close();
 
     const unknown = await refusal(connect(stack, `${base}?ticket=made-up`));
-    assert.equal(unknown.status, 401);
+    assert.equal(unknown.code, 4401);
 
     const wrongKind = await stack.call<ErrorReply>(
       'POST',
@@ -264,7 +264,7 @@ describe('consoles through the API: shells, tickets and share links', () => {
     const closed = await open.closed;
     assert.equal(closed.code, 4401);
     const late = await refusal(connect(stack, spare.path));
-    assert.equal(late.status, 401);
+    assert.equal(late.code, 4401);
     await until('the shell to end', () => attachCount(stack, ct.ctid as number) === 0);
   });
 

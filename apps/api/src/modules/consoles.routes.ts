@@ -220,8 +220,12 @@ export async function consoleRoutes(
     },
   );
 
-  // The ticket is checked before the upgrade, so a refusal is a plain 401/403 JSON answer.
-  const grants = new WeakMap<FastifyRequest, { grant: ConsoleGrant; actor: Actor }>();
+  // The ticket is checked before the handler; a refusal still upgrades and then closes with
+  // 4401/4403 and its reason, because a browser cannot read a refused upgrade's answer.
+  const checked = new WeakMap<
+    FastifyRequest,
+    { grant: ConsoleGrant; actor: Actor } | { refused: unknown }
+  >();
   app.register(async (scoped) => {
     scoped.addHook('preValidation', async (req) => {
       const params = z
@@ -253,10 +257,10 @@ export async function consoleRoutes(
         if (!holds)
           throw unauthorized('the login, token or share link behind this ticket has ended');
         const actor = await grantActor(grant, req);
-        grants.set(req, { grant, actor });
+        checked.set(req, { grant, actor });
       } catch (err) {
         await refuse((err as Error).message, isRefusal(err) ? 'denied' : 'failure');
-        throw err;
+        checked.set(req, { refused: err });
       }
     });
 
@@ -268,13 +272,13 @@ export async function consoleRoutes(
         schema: {
           tags: ['consoles'],
           description:
-            'The console WebSocket: open it with ?ticket=<one-time ticket>. vnc is raw RFB; serial raw bytes; shell has binary terminal bytes and JSON text control frames. A refusal after opening closes with 4000 + an HTTP status.',
+            'The console WebSocket: open it with ?ticket=<one-time ticket>. vnc is raw RFB; serial raw bytes; shell has binary terminal bytes and JSON text control frames. A refusal (no, used or expired ticket: 4401; another instance or kind, foreign Origin: 4403; the instance stopped: 4409) closes the socket with that code and the reason.',
         },
       },
       (client: WebSocket, req) => {
-        const held = grants.get(req);
-        if (!held) {
-          closeWithError(client, forbidden('no console grant'));
+        const held = checked.get(req) ?? { refused: forbidden('no console grant') };
+        if ('refused' in held) {
+          closeWithError(client, held.refused);
           return;
         }
         const { grant, actor } = held;
