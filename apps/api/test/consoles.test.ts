@@ -170,6 +170,25 @@ describe('consoles through the API: shells, tickets and share links', () => {
     );
   });
 
+  test('Ctrl+C interrupts the foreground program, and full-screen programs get a terminal', async () => {
+    const shell = await openShell(ct);
+    const t = await connect(stack, (await ticket(ct, { kind: 'shell', shellId: shell.id })).path);
+    t.ws.send(Buffer.from('sleep 300; echo not-interrupted\n'));
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = Date.now();
+    t.ws.send(Buffer.from('\x03'));
+    t.ws.send(Buffer.from('echo interrupted-$((6*7))\n'));
+    await until('the prompt after ^C', () => t.text().includes('interrupted-42'), 5000);
+    assert.ok(Date.now() - sent < 5000);
+    assert.ok(!t.text().includes('\r\nnot-interrupted'));
+    // top draws with the terminal's size and clears the screen: it needs the pty and TERM.
+    t.ws.send(Buffer.from('top\n'));
+    await until('top to draw', () => t.text().includes('\x1b[H') && /load average/.test(t.text()));
+    t.ws.send(Buffer.from('q'));
+    t.ws.close();
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+  });
+
   test('several shells at once are separate ptys', async () => {
     const [s1, s2] = [await openShell(ct), await openShell(ct)];
     const w1 = await connect(stack, (await ticket(ct, { kind: 'shell', shellId: s1.id })).path);
