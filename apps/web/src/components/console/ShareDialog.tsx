@@ -1,10 +1,9 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import type { ConsoleKind, CreatedShareLink, ShareLink } from '@berth/contracts';
-import { isApiError } from '@/api/http';
 import { useCreateShareLink, useRevokeShareLink, useShareLinks } from '@/queries/useConsoles';
 import { formatDate, formatRelative } from '@/lib/format';
-import { issuesByField } from '@/lib/formErrors';
+import { saveErrors } from '@/lib/formErrors';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Field } from '@/components/ui/Field';
@@ -76,12 +75,7 @@ export function ShareDialog({
           setErrors({});
           setCreated(link);
         },
-        onError: (err) =>
-          setErrors(
-            isApiError(err) && err.issues.length
-              ? issuesByField(err.issues)
-              : { '(root)': errorText(err) },
-          ),
+        onError: (err) => setErrors(saveErrors(err)),
       },
     );
   };

@@ -1,15 +1,13 @@
 'use client';
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Instance, UpdateInstance } from '@berth/contracts';
-import { isApiError } from '@/api/http';
 import { useUpdateInstance } from '@/queries/useInstances';
 import { useIsos } from '@/queries/useIsos';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
-import { issuesByField } from '@/lib/formErrors';
-import { Button } from '@/components/ui/Button';
+import { saveErrors } from '@/lib/formErrors';
+import { FormActions } from '@/components/ui/FormActions';
 import { Checkbox, Field } from '@/components/ui/Field';
 import { StateBadge } from '@/components/ui/StateBadge';
-import { errorText } from '@/components/ui/States';
 import { toast } from '@/components/toast/toastStore';
 import { RunCommand } from './RunCommand';
 import { ShellSettingsForm } from './ShellSettingsForm';
@@ -126,12 +124,7 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
         setDirty(false);
         toast({ tone: 'success', title: `Saved ${i.name}` });
       },
-      onError: (err) =>
-        setErrors(
-          isApiError(err) && err.issues.length
-            ? issuesByField(err.issues)
-            : { '(root)': errorText(err) },
-        ),
+      onError: (err) => setErrors(saveErrors(err)),
     });
   };
 
@@ -194,26 +187,17 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
         </Field>
       )}
       <Checkbox label="Start at boot" checked={f.onboot} onChange={(v) => set('onboot', v)} />
-      {errors['(root)'] && (
-        <p role="alert" className="field-error">
-          {errors['(root)']}
-        </p>
-      )}
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" variant="primary" busy={update.isPending} disabled={!dirty}>
-          Save
-        </Button>
-        <Button
-          disabled={!dirty}
-          onClick={() => {
-            setDirty(false);
-            setErrors({});
-            setF(formOf(i));
-          }}
-        >
-          Discard changes
-        </Button>
-      </div>
+      <FormActions
+        rootError={errors['(root)']}
+        busy={update.isPending}
+        dirty={dirty}
+
+        onDiscard={() => {
+          setDirty(false);
+          setErrors({});
+          setF(formOf(i));
+        }}
+      />
     </form>
   );
 }

@@ -1,12 +1,10 @@
 'use client';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { Instance } from '@berth/contracts';
-import { isApiError } from '@/api/http';
 import { useUpdateInstance } from '@/queries/useInstances';
-import { issuesByField } from '@/lib/formErrors';
-import { Button } from '@/components/ui/Button';
+import { saveErrors } from '@/lib/formErrors';
+import { FormActions } from '@/components/ui/FormActions';
 import { Field } from '@/components/ui/Field';
-import { errorText } from '@/components/ui/States';
 import { toast } from '@/components/toast/toastStore';
 
 const formOf = (i: Instance) => ({ program: i.shell?.program ?? '', user: i.shell?.user ?? '' });
@@ -37,13 +35,8 @@ export function ShellSettingsForm({ instance: i }: { instance: Instance }) {
           setDirty(false);
           toast({ tone: 'success', title: `Saved the shell of ${i.name}` });
         },
-        onError: (err) =>
-          setErrors(
-            // The API's paths start at the body ("shell.program"): keep the last part.
-            isApiError(err) && err.issues.length
-              ? issuesByField(err.issues.map((x) => ({ ...x, path: x.path.split('.').pop()! })))
-              : { '(root)': errorText(err) },
-          ),
+        // The API's paths start at the body ("shell.program"): keep the last part.
+        onError: (err) => setErrors(saveErrors(err, (path) => path.split('.').pop() ?? path)),
       },
     );
   };
@@ -87,26 +80,17 @@ export function ShellSettingsForm({ instance: i }: { instance: Instance }) {
           )}
         </Field>
       </div>
-      {errors['(root)'] && (
-        <p role="alert" className="field-error">
-          {errors['(root)']}
-        </p>
-      )}
-      <div className="flex flex-wrap gap-2">
-        <Button type="submit" variant="primary" busy={update.isPending} disabled={!dirty}>
-          Save shell
-        </Button>
-        <Button
-          disabled={!dirty}
-          onClick={() => {
-            setDirty(false);
-            setErrors({});
-            setF(formOf(i));
-          }}
-        >
-          Discard changes
-        </Button>
-      </div>
+      <FormActions
+        rootError={errors['(root)']}
+        busy={update.isPending}
+        dirty={dirty}
+        saveLabel="Save shell"
+        onDiscard={() => {
+          setDirty(false);
+          setErrors({});
+          setF(formOf(i));
+        }}
+      />
     </form>
   );
 }
