@@ -267,14 +267,40 @@ describe('consoles through the API: shells, tickets and share links', () => {
     await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
   });
 
-  test("logging out ends that login's consoles and shells", async () => {
+  /** A fresh browser-style login: the headers that make stack.call use its cookie. */
+  async function loginSession() {
     const login = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    const asSession = { authorization: '', cookie };
+    return { authorization: '', cookie };
+  }
+
+  test('a session that expires ends its consoles and shells within the sweep', async () => {
+    const asSession = await loginSession();
+    const shell = await openShell(ct, asSession);
+    const open = await connect(
+      stack,
+      (await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession)).path,
+    );
+    const sessions = await stack.db.session.findMany({ orderBy: { createdAt: 'desc' }, take: 1 });
+    await stack.db.session.update({
+      where: { id: sessions[0]!.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const closed = await Promise.race([
+      open.closed,
+      new Promise<null>((r) => setTimeout(() => r(null), 25_000)),
+    ]);
+    assert.equal(closed?.code, 4401, 'closed by the sweep');
+    await until('the shell to end', () => attachCount(stack, ct.ctid as number) === 0);
+  });
+
+  test("logging out ends that login's consoles and shells", async () => {
+    const asSession = await loginSession();
+    const cookie = asSession.cookie;
     const shell = await openShell(ct, asSession);
     const t = await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession);
     const open = await connect(stack, t.path);

@@ -16,11 +16,14 @@ export class OpenConsoles {
   private readonly open = new Set<OpenConsole>();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(stillValid: (grant: ConsoleGrant) => Promise<boolean>) {
+  constructor(
+    stillValid: (grant: ConsoleGrant) => Promise<boolean>,
+    onInvalid: (grant: ConsoleGrant) => void,
+  ) {
     this.timer = setInterval(() => {
       for (const c of this.open) {
         void stillValid(c.grant).then(
-          (ok) => ok || c.end(),
+          (ok) => ok || onInvalid(c.grant),
           () => undefined,
         );
       }

@@ -79,12 +79,8 @@ export async function consoleRoutes(
 ) {
   const { hosts, auth, audit, tickets, shareLinks } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const open = new OpenConsoles((g) =>
-    g.shareLinkId ? shareLinks.stillValid(g.shareLinkId) : auth.stillValid(toCredential(g)),
-  );
-  app.addHook('onClose', async () => open.close());
-
-  auth.onCredentialEnded((ended) => {
+  /** A login or token is over: its consoles close and the shells it opened end. */
+  const credentialEnded = (ended: { sessionId?: string; tokenId?: string }) => {
     open.endWhere(
       (g) =>
         (!!ended.sessionId && g.sessionId === ended.sessionId) ||
@@ -95,7 +91,18 @@ export async function consoleRoutes(
     for (const client of hosts.clients()) {
       client.endShellsOf(login).catch((err: Error) => app.log.warn(err.message));
     }
-  });
+  };
+  // Sessions also just expire, with no request to notice it: open consoles check on a timer.
+  const open: OpenConsoles = new OpenConsoles(
+    (g) =>
+      g.shareLinkId ? shareLinks.stillValid(g.shareLinkId) : auth.stillValid(toCredential(g)),
+    (g) =>
+      g.shareLinkId
+        ? open.endWhere((o) => o.shareLinkId === g.shareLinkId)
+        : credentialEnded(toCredential(g)),
+  );
+  app.addHook('onClose', async () => open.close());
+  auth.onCredentialEnded(credentialEnded);
 
   async function issue(grant: ConsoleGrant): Promise<ConsoleTicket> {
     const { ticket, expiresAt } = await tickets.issue(grant);
