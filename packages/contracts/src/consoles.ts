@@ -36,8 +36,8 @@ export const ShellSettings = z.object({
 });
 export type ShellSettings = z.infer<typeof ShellSettings>;
 
-export const CreateShell = TerminalSize.partial()
-  .extend({
+export const CreateShell = z
+  .object({
     cols: TerminalSize.shape.cols.default(80),
     rows: TerminalSize.shape.rows.default(24),
   })
@@ -72,6 +72,14 @@ export const ShellServerMessage = z.discriminatedUnion('type', [
 ]);
 export type ShellServerMessage = z.infer<typeof ShellServerMessage>;
 
+/** A shell console names its session; the screen and serial port have none. */
+const shellIdMatchesKind = (t: { kind: ConsoleKind; shellId?: string }) =>
+  (t.kind === 'shell') === (t.shellId !== undefined);
+const shellIdRule = {
+  message: 'kind "shell" needs a shellId, and only it takes one',
+  path: ['shellId'],
+};
+
 export const CreateConsoleTicket = z
   .object({
     kind: ConsoleKind,
@@ -79,10 +87,7 @@ export const CreateConsoleTicket = z
     viewOnly: z.boolean().default(false),
   })
   .strict()
-  .refine((t) => (t.kind === 'shell') === (t.shellId !== undefined), {
-    message: 'kind "shell" needs a shellId, and only it takes one',
-    path: ['shellId'],
-  });
+  .refine(shellIdMatchesKind, shellIdRule);
 export type CreateConsoleTicket = z.infer<typeof CreateConsoleTicket>;
 
 export const ConsoleTicket = z.object({
@@ -111,10 +116,7 @@ export const CreateShareLink = z
       .default(60),
   })
   .strict()
-  .refine((t) => (t.kind === 'shell') === (t.shellId !== undefined), {
-    message: 'kind "shell" needs a shellId, and only it takes one',
-    path: ['shellId'],
-  });
+  .refine(shellIdMatchesKind, shellIdRule);
 export type CreateShareLink = z.infer<typeof CreateShareLink>;
 
 export const ShareLink = z.object({

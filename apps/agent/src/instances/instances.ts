@@ -10,7 +10,7 @@ import type {
 } from '@berth/contracts';
 import { badRequest } from '@berth/fastify-kit';
 import type { Containers } from './containers.js';
-import type { Vms } from './vms.js';
+import type { ConsoleSockets, Vms } from './vms.js';
 
 const VM_ONLY: ReadonlySet<InstanceAction> = new Set(['reset', 'pause', 'unpause']);
 
@@ -74,7 +74,7 @@ export class Instances {
     return this.vms.screenshot(id);
   }
 
-  async consoleSockets(id: string): Promise<{ vnc: string; serial: string; serialLog: string }> {
+  async consoleSockets(id: string): Promise<ConsoleSockets> {
     if (!this.vms.has(id)) {
       await this.containers.get(id);
       throw badRequest('containers have no screen or serial port; open a shell instead');

@@ -42,6 +42,14 @@ function macFor(id: string, index: number): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** VMs: one daemonized QEMU each, driven over QMP; the agent re-attaches after a restart. */
+/** Where a running VM's screen and serial port are, and which VM that is (an id may be its name). */
+export interface ConsoleSockets {
+  vmId: string;
+  vnc: string;
+  serial: string;
+  serialLog: string;
+}
+
 export class Vms {
   private readonly records = new Map<string, VmRecord>();
   private readonly qmps = new Map<string, Qmp>();
@@ -275,12 +283,12 @@ export class Vms {
   }
 
   /** The VNC and serial sockets of a VM whose QEMU is up (running or paused). */
-  async consoleSockets(id: string): Promise<{ vnc: string; serial: string; serialLog: string }> {
+  async consoleSockets(id: string): Promise<ConsoleSockets> {
     const vm = this.resolve(id);
     const reason = vmWhyNot('screenshot', await this.state(vm));
     if (reason) throw wrongState(reason);
     const { vnc, serial, serialLog } = this.paths(vm);
-    return { vnc, serial, serialLog };
+    return { vmId: vm.id, vnc, serial, serialLog };
   }
 
   async screenshot(id: string): Promise<Buffer> {

@@ -40,8 +40,8 @@ export async function consoleRoutes(
   r.get('/v1/instances/:id/console/serial', { websocket: true }, async (ws, req) => {
     const { id } = InstanceRef.parse(req.params);
     try {
-      const { id: vmId } = await instances.get(id);
-      await serial.attach(vmId, await instances.consoleSockets(vmId), ws);
+      const sockets = await instances.consoleSockets(id);
+      await serial.attach(sockets.vmId, sockets, ws);
     } catch (err) {
       closeWithError(ws, err);
     }

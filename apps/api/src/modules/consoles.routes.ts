@@ -13,6 +13,7 @@ import {
   ShareLink,
   SharedConsole,
   ShellSession,
+  optionalBody,
 } from '@berth/contracts';
 import {
   badRequest,
@@ -92,14 +93,14 @@ export async function consoleRoutes(
       client.endShellsOf(login).catch((err: Error) => app.log.warn(err.message));
     }
   };
+  /** Whether the login, token or share link a console was opened with still holds. */
+  const grantHolds = (g: ConsoleGrant) =>
+    g.shareLinkId ? shareLinks.stillValid(g.shareLinkId) : auth.stillValid(toCredential(g));
   // Sessions also just expire, with no request to notice it: open consoles check on a timer.
-  const open: OpenConsoles = new OpenConsoles(
-    (g) =>
-      g.shareLinkId ? shareLinks.stillValid(g.shareLinkId) : auth.stillValid(toCredential(g)),
-    (g) =>
-      g.shareLinkId
-        ? open.endWhere((o) => o.shareLinkId === g.shareLinkId)
-        : credentialEnded(toCredential(g)),
+  const open: OpenConsoles = new OpenConsoles(grantHolds, (g) =>
+    g.shareLinkId
+      ? open.endWhere((o) => o.shareLinkId === g.shareLinkId)
+      : credentialEnded(toCredential(g)),
   );
   app.addHook('onClose', async () => open.close());
   auth.onCredentialEnded(credentialEnded);
@@ -116,10 +117,13 @@ export async function consoleRoutes(
     };
   }
 
+  /** A user sees and uses the shells they opened; an admin, everyone's. */
+  const shellsOf = (p: Principal, instance: Instance & { hostId: string }) =>
+    hosts.client(instance.hostId).listShells(instance.id, p.role === 'admin' ? undefined : p.id);
+
   /** Only the shell's owner (or an admin) may attach to it, end it or share it. */
   async function ownedShell(p: Principal, instance: Instance & { hostId: string }, id: string) {
-    const client = hosts.client(instance.hostId);
-    const { items } = await client.listShells(instance.id, p.role === 'admin' ? undefined : p.id);
+    const { items } = await shellsOf(p, instance);
     const shell = items.find((s) => s.id === id);
     if (!shell) throw notFound(`shell session ${id} (it may have ended)`);
     return shell;
@@ -139,9 +143,7 @@ export async function consoleRoutes(
       const p = requireRole(req, 'operator');
       const instance = await hosts.findInstance(req.params.id);
       if (instance.kind !== 'ct') return { items: [] };
-      return hosts
-        .client(instance.hostId)
-        .listShells(instance.id, p.role === 'admin' ? undefined : p.id);
+      return shellsOf(p, instance);
     },
   );
 
@@ -153,7 +155,7 @@ export async function consoleRoutes(
         description:
           'Opens a shell (a pty running lxc-attach) in a running container. Attach with a console ticket of kind "shell". Nobody attached for a few minutes ends it.',
         params: InstanceRef,
-        body: CreateShell.optional().default({ cols: 80, rows: 24 }),
+        body: optionalBody(CreateShell),
         response: { 201: ShellSession },
       },
     },
@@ -239,14 +241,6 @@ export async function consoleRoutes(
         .object({ id: InstanceRef.shape.id, kind: ConsoleKind })
         .safeParse(req.params);
       const ticket = z.object({ ticket: z.string().max(200).optional() }).safeParse(req.query);
-      const refuse = async (message: string, outcome: 'denied' | 'failure' = 'denied') =>
-        audit.record(actorOf(req), {
-          action: 'console.refused',
-          targetType: 'instance',
-          targetId: params.success ? params.data.id : null,
-          outcome,
-          detail: { kind: params.success ? params.data.kind : null, reason: message },
-        });
       try {
         if (!params.success) throw badRequest('the console kind is vnc, serial or shell');
         if (!ticket.success) throw badRequest('the ticket is too long');
@@ -258,15 +252,21 @@ export async function consoleRoutes(
           instanceId: instance.id,
           kind: params.data.kind,
         });
-        const holds = grant.shareLinkId
-          ? await shareLinks.stillValid(grant.shareLinkId)
-          : await auth.stillValid(toCredential(grant));
-        if (!holds)
+        if (!(await grantHolds(grant)))
           throw unauthorized('the login, token or share link behind this ticket has ended');
         const actor = await grantActor(grant, req);
         checked.set(req, { grant, actor });
       } catch (err) {
-        await refuse((err as Error).message, isRefusal(err) ? 'denied' : 'failure');
+        await audit.record(actorOf(req), {
+          action: 'console.refused',
+          targetType: 'instance',
+          targetId: params.success ? params.data.id : null,
+          outcome: isRefusal(err) ? 'denied' : 'failure',
+          detail: {
+            kind: params.success ? params.data.kind : null,
+            reason: (err as Error).message,
+          },
+        });
         checked.set(req, { refused: err });
       }
     });
