@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Operation } from '@berth/contracts';
-import { ErrorCode } from '@berth/contracts';
-import { HttpError } from '@berth/fastify-kit';
+import { ErrorCode, AppError } from '@berth/contracts';
 import type { EventBus } from './events.js';
 
 export interface Progress {
@@ -52,7 +51,7 @@ export class Operations {
         (err: unknown) => {
           op.status = 'failed';
           op.error =
-            err instanceof HttpError
+            err instanceof AppError
               ? { code: err.code, message: err.message }
               : {
                   code: ErrorCode.internal,

@@ -1,6 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { ErrorCode } from '@berth/contracts';
-import { HttpError } from '@berth/fastify-kit';
+import { ErrorCode, AppError } from '@berth/contracts';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -18,7 +17,7 @@ export interface RunResult {
 }
 
 /** A host command that failed; the message keeps the command's own words. */
-export class RunError extends HttpError {
+export class RunError extends AppError {
   constructor(
     readonly cmd: string,
     readonly args: readonly string[],
@@ -27,7 +26,7 @@ export class RunError extends HttpError {
     const why = result.timedOut
       ? 'timed out'
       : `exited ${result.code}: ${(result.stderr || result.stdout).trim().slice(-600)}`;
-    super(500, ErrorCode.hostError, `${cmd} ${why}`);
+    super(ErrorCode.hostError, `${cmd} ${why}`);
     this.name = 'RunError';
   }
 }

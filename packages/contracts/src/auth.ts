@@ -3,10 +3,12 @@ import { z } from 'zod';
 export const Role = z.enum(['admin', 'operator', 'viewer']);
 export type Role = z.infer<typeof Role>;
 
-export const LoginRequest = z.object({
-  username: z.string().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
+export const LoginRequest = z
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(256),
+  })
+  .strict();
 
 export const Me = z.object({
   id: z.string(),
@@ -16,14 +18,16 @@ export const Me = z.object({
 });
 export type Me = z.infer<typeof Me>;
 
-export const CreateApiToken = z.object({
-  name: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'use letters, digits and _ . -'),
-  expiresInDays: z.number().int().min(1).max(3650).optional(),
-});
+export const CreateApiToken = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(64)
+      .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'use letters, digits and _ . -'),
+    expiresInDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
 
 export const ApiToken = z.object({
   id: z.string(),

@@ -72,9 +72,17 @@ export const ErrorCode = {
   unsupported: 'unsupported',
   hostError: 'host_error',
   agentUnreachable: 'agent_unreachable',
+  /** The agent refused the API's own token: the API is misconfigured, not the caller. */
+  agentRefused: 'agent_refused',
+  guestAgentUnavailable: 'guest_agent_unavailable',
+  gone: 'gone',
+  tooLarge: 'too_large',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+const ERROR_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+  typeof code === 'string' && ERROR_CODES.has(code);
 
 /** A request body that may be left out entirely (curl -X POST with no data): it then counts as {}. */
 export const optionalBody = <T extends z.ZodType>(schema: T) =>
@@ -87,3 +95,6 @@ export const queryFlag = (description: string) =>
     .default('false')
     .transform((v) => v === 'true')
     .describe(description);
+
+/** Every list answer: `{ items: [...] }`, so a list can later gain paging fields beside them. */
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -44,6 +44,26 @@ export const CreateShell = z
   .strict();
 export type CreateShell = z.infer<typeof CreateShell>;
 
+/** The API asks the agent for a shell on behalf of a user and a login (agent-only). */
+export const CreateAgentShell = CreateShell.extend({
+  ownerId: z.string().max(64).nullable().default(null),
+  login: z
+    .string()
+    .max(128)
+    .nullable()
+    .default(null)
+    .describe('the session or token it belongs to'),
+}).strict();
+export type CreateAgentShell = z.infer<typeof CreateAgentShell>;
+
+/** Ends every shell a login opened (agent-only; sent on logout or token deletion). */
+export const EndLoginShells = z.object({ login: z.string().min(1).max(128) }).strict();
+export type EndLoginShells = z.infer<typeof EndLoginShells>;
+export const EndedShells = z.object({ ended: z.number().int() });
+
+/** A share link's page trades the link's token for a console ticket. */
+export const RedeemShareLink = z.object({ token: z.string().min(1).max(200) }).strict();
+
 export const ShellSession = z.object({
   id: z.uuid(),
   instanceId: z.uuid(),

@@ -1,4 +1,6 @@
 export * from './common.js';
+export * from './errors.js';
+export * from './actions.js';
 export * from './templates.js';
 export * from './operations.js';
 export * from './instances.js';

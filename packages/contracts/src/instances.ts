@@ -4,6 +4,7 @@ import { CtTemplateName, VmTemplateName } from './templates.js';
 import { ShellSettings } from './consoles.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
+export type InstanceKind = z.infer<typeof InstanceKind>;
 export const InstanceState = z.enum([
   'stopped',
   'starting',
@@ -74,28 +75,30 @@ export const InstanceList = z.object({ items: z.array(Instance) });
 export const Description = z.string().max(4096);
 export const Tags = z.array(Tag).max(32);
 
-export const CreateContainer = z.object({
-  kind: z.literal('ct'),
-  template: CtTemplateName,
-  ctid: CtId.optional().describe('next free one when omitted'),
-  name: ResourceName,
-  hostname: Hostname.optional().describe('defaults to the name'),
-  rootPassword: z
-    .string()
-    .min(8, 'root password must have at least 8 characters')
-    .max(128)
-    .refine((s) => !/[\n\r:]/.test(s), 'root password cannot contain newlines or colons')
-    .optional(),
-  ipv4: Ipv4Cidr.optional().describe(
-    'address/prefix on the default network; next free one when omitted',
-  ),
-  gateway: Ipv4.optional(),
-  dns: z.array(Ipv4).max(3).default([]),
-  onboot: z.boolean().default(false),
-  diskSizeMiB: DiskSizeMiB.default(512),
-  description: Description.default(''),
-  tags: Tags.default([]),
-});
+export const CreateContainer = z
+  .object({
+    kind: z.literal('ct'),
+    template: CtTemplateName,
+    ctid: CtId.optional().describe('next free one when omitted'),
+    name: ResourceName,
+    hostname: Hostname.optional().describe('defaults to the name'),
+    rootPassword: z
+      .string()
+      .min(8, 'root password must have at least 8 characters')
+      .max(128)
+      .refine((s) => !/[\n\r:]/.test(s), 'root password cannot contain newlines or colons')
+      .optional(),
+    ipv4: Ipv4Cidr.optional().describe(
+      'address/prefix on the default network; next free one when omitted',
+    ),
+    gateway: Ipv4.optional(),
+    dns: z.array(Ipv4).max(3).default([]),
+    onboot: z.boolean().default(false),
+    diskSizeMiB: DiskSizeMiB.default(512),
+    description: Description.default(''),
+    tags: Tags.default([]),
+  })
+  .strict();
 export type CreateContainer = z.infer<typeof CreateContainer>;
 export type CreateContainerInput = z.input<typeof CreateContainer>;
 

@@ -19,3 +19,6 @@ export type Operation = z.infer<typeof Operation>;
 
 export const OperationAccepted = z.object({ operation: Operation });
 export type OperationAccepted = z.infer<typeof OperationAccepted>;
+
+/** How long work reports how far it is: a percentage (0-100) and what it is doing now. */
+export type Progress = (progress: number, message: string) => void;

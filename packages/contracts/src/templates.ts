@@ -19,3 +19,8 @@ export const Template = z.object({
   builtAt: z.iso.datetime().nullable(),
 });
 export type Template = z.infer<typeof Template>;
+
+export const BuildTemplate = z
+  .object({ rebuild: z.boolean().default(true).describe('build again even when cached') })
+  .strict();
+export type BuildTemplate = z.infer<typeof BuildTemplate>;

@@ -1,23 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { ErrorCode, type ErrorBody } from '@berth/contracts';
-
-/** Anything thrown with a status and a code is answered as-is (AgentError, ApiError). */
-interface CodedError {
-  status: number;
-  code: string;
-  message: string;
-  issues?: ErrorBody['error']['issues'];
-}
-
-function isCoded(err: unknown): err is CodedError {
-  return (
-    typeof err === 'object' &&
-    err !== null &&
-    typeof (err as CodedError).status === 'number' &&
-    typeof (err as CodedError).code === 'string'
-  );
-}
+import { AppError, ErrorCode, type ErrorBody } from '@berth/contracts';
+import { statusOf } from './http-error.js';
 
 export function errorBody(
   code: string,
@@ -43,22 +27,30 @@ export function installErrorHandler(
     // the rest of that body on the connection: close it, or the next request behind it hangs.
     if (!request.raw.complete) reply.header('connection', 'close');
     if (hasZodFastifySchemaValidationErrors(err)) {
-      const issues = err.validation.map((v) => ({
-        path:
-          `${(v as { instancePath?: string }).instancePath ?? ''}`
-            .replace(/^\//, '')
-            .replace(/\//g, '.') || '(root)',
-        message: v.message ?? 'invalid',
-      }));
+      const issues = err.validation.flatMap((v) => {
+        const at = `${(v as { instancePath?: string }).instancePath ?? ''}`
+          .replace(/^\//, '')
+          .replace(/\//g, '.');
+        // A strict schema names the fields it does not know; each gets its own issue.
+        const unknown = (v.params as { keys?: unknown } | undefined)?.keys;
+        if (Array.isArray(unknown) && v.schemaPath?.endsWith('/unrecognized_keys')) {
+          return unknown.map((key) => ({
+            path: at ? `${at}.${String(key)}` : String(key),
+            message: `unknown field "${String(key)}"`,
+          }));
+        }
+        return [{ path: at || '(root)', message: v.message ?? 'invalid' }];
+      });
       const where = (err as { validationContext?: string }).validationContext ?? 'request';
       const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
       return reply
         .status(400)
         .send(errorBody(ErrorCode.validation, `invalid ${where}: ${summary}`, issues));
     }
-    if (isCoded(err) && err.status >= 400 && err.status < 600) {
-      if (err.status >= 500) request.log.error({ err }, err.message);
-      return reply.status(err.status).send(errorBody(err.code, err.message, err.issues));
+    if (err instanceof AppError) {
+      const status = statusOf(err);
+      if (status >= 500) request.log.error({ err }, err.message);
+      return reply.status(status).send(errorBody(err.code, err.message, err.issues));
     }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {

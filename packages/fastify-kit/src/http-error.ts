@@ -1,28 +1,28 @@
-import { ErrorCode } from '@berth/contracts';
+import { AppError, ErrorCode } from '@berth/contracts';
 
-/** An error that carries the HTTP status and code the caller should see. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** The request fields this error is about, so a form can show it beside them. */
-    readonly issues?: Array<{ path: string; message: string }>,
-  ) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+/**
+ * The one place an error code becomes an HTTP status. Domain code throws AppError with a
+ * code and never learns about HTTP; a code missing here is a server error.
+ */
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.validation]: 400,
+  [ErrorCode.unauthorized]: 401,
+  [ErrorCode.forbidden]: 403,
+  [ErrorCode.notFound]: 404,
+  [ErrorCode.conflict]: 409,
+  [ErrorCode.wrongState]: 409,
+  [ErrorCode.unsupported]: 409,
+  [ErrorCode.guestAgentUnavailable]: 409,
+  [ErrorCode.gone]: 410,
+  [ErrorCode.tooLarge]: 413,
+  [ErrorCode.hostError]: 500,
+  [ErrorCode.internal]: 500,
+  [ErrorCode.agentUnreachable]: 502,
+  [ErrorCode.agentRefused]: 502,
+};
 
-export const notFound = (what: string) =>
-  new HttpError(404, ErrorCode.notFound, `${what} not found`);
-const about = (message: string, field?: string) => (field ? [{ path: field, message }] : undefined);
+export const statusOfCode = (code: string): number => STATUS[code as ErrorCode] ?? 500;
 
-export const conflict = (message: string, field?: string) =>
-  new HttpError(409, ErrorCode.conflict, message, about(message, field));
-export const wrongState = (message: string) => new HttpError(409, ErrorCode.wrongState, message);
-export const badRequest = (message: string, field?: string) =>
-  new HttpError(400, ErrorCode.validation, message, about(message, field));
-export const unauthorized = (message = 'log in or send an API token') =>
-  new HttpError(401, ErrorCode.unauthorized, message);
-export const forbidden = (message: string) => new HttpError(403, ErrorCode.forbidden, message);
+/** The HTTP status an error is answered with: its code's, or 500 for anything unexpected. */
+export const statusOf = (err: unknown): number =>
+  err instanceof AppError ? statusOfCode(err.code) : 500;

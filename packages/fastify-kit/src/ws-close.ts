@@ -1,8 +1,7 @@
-import { HttpError } from './http-error.js';
+import { statusOf } from './http-error.js';
 
 /** WebSocket close codes for refusals: 4000 + the HTTP status the same error would get (4404, 4409…). */
-export const closeCodeOf = (err: unknown): number =>
-  4000 + (err instanceof HttpError ? err.status : 500);
+export const closeCodeOf = (err: unknown): number => 4000 + statusOf(err);
 
 /** A close reason must fit in 123 bytes of UTF-8. */
 export function closeReason(message: string): string {

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { ShellSettings } from '@berth/contracts';
-import { badRequest } from '@berth/fastify-kit';
+import { badRequest } from '@berth/contracts';
 import { DEFAULT_PATH } from '../drivers/lxc/lxc.js';
 
 export interface ShellTarget {

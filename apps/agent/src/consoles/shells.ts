@@ -6,8 +6,8 @@ import {
   type ShellServerMessage,
   type ShellSession,
   type TerminalSize,
+  notFound,
 } from '@berth/contracts';
-import { notFound } from '@berth/fastify-kit';
 import type { Lxc } from '../drivers/lxc/lxc.js';
 import { descendants } from './process-tree.js';
 import { Scrollback } from './scrollback.js';

@@ -1,8 +1,7 @@
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { ErrorCode } from '@berth/contracts';
-import { HttpError } from '@berth/fastify-kit';
+import { ErrorCode, AppError } from '@berth/contracts';
 
 /** The same search path run.ts hands to every child. */
 const SEARCH_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'.split(':');
@@ -56,8 +55,7 @@ export async function assertHostTools(): Promise<void> {
     await access(file, constants.R_OK).catch(() => missing.add(pkg));
   }
   if (missing.size > 0) {
-    throw new HttpError(
-      409,
+    throw new AppError(
       ErrorCode.unsupported,
       `building guest images needs these Debian packages on the host: ${[...missing].sort().join(' ')}`,
     );

@@ -1,5 +1,5 @@
 import type { Operation } from '@berth/contracts';
-import { conflict } from '@berth/fastify-kit';
+import { conflict } from '@berth/contracts';
 import type { Operations, Progress } from '../operations.js';
 
 /** One operation per instance at a time: a second request gets a clear 409, not a race. */

@@ -18,7 +18,7 @@ import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
 import { renderLxcConfig } from '../drivers/lxc/config.js';
 import { whyNot, type LxcInfo } from '../drivers/lxc/state.js';
-import { badRequest, conflict, notFound, wrongState } from '@berth/fastify-kit';
+import { badRequest, conflict, notFound, wrongState } from '@berth/contracts';
 import type { EventBus } from '../events.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
 import type { Operations, Progress } from '../operations.js';

@@ -8,7 +8,7 @@ import type {
   Operation,
   UpdateInstance,
 } from '@berth/contracts';
-import { badRequest } from '@berth/fastify-kit';
+import { badRequest } from '@berth/contracts';
 import type { Containers } from './containers.js';
 import type { ConsoleSockets, Vms } from './vms.js';
 

@@ -13,7 +13,7 @@ import type {
   Operation,
   UpdateInstance,
 } from '@berth/contracts';
-import { HttpError, badRequest, conflict, notFound, wrongState } from '@berth/fastify-kit';
+import { badRequest, conflict, notFound, wrongState, AppError, ErrorCode } from '@berth/contracts';
 import type { AgentConfig } from '../config.js';
 import type { Accelerator } from '../drivers/qemu/accel.js';
 import { qemuArgs, vmPaths, type VmPaths } from '../drivers/qemu/cmdline.js';
@@ -273,9 +273,8 @@ export class Vms {
     if (reason) throw wrongState(reason);
     const agent = new GuestAgent(this.paths(vm).qga);
     if (!(await agent.ping(3000))) {
-      throw new HttpError(
-        409,
-        'guest_agent_unavailable',
+      throw new AppError(
+        ErrorCode.guestAgentUnavailable,
         'the guest agent is not answering: is qemu-guest-agent installed and running in the guest?',
       );
     }

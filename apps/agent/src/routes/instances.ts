@@ -15,8 +15,10 @@ import {
   OperationAccepted,
   UpdateInstance,
   optionalBody,
+  badRequest,
+  conflict,
 } from '@berth/contracts';
-import { badRequest, conflict, type ZodTypeProvider } from '@berth/fastify-kit';
+import { type ZodTypeProvider } from '@berth/fastify-kit';
 import type { Readable } from 'node:stream';
 import type { Instances } from '../instances/instances.js';
 import type { IsoStore } from '../storage/isos.js';

@@ -10,8 +10,9 @@ import {
   VmTemplateName,
   type CtTemplateName,
   optionalBody,
+  notFound,
 } from '@berth/contracts';
-import { notFound, openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
+import { openEventStream, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { AgentConfig } from '../config.js';
 import type { Accelerator } from '../drivers/qemu/accel.js';
 import type { EventBus } from '../events.js';

@@ -1,8 +1,7 @@
 import { mkdtemp, open, readFile, rmdir, stat, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ErrorCode } from '@berth/contracts';
-import { HttpError } from '@berth/fastify-kit';
+import { ErrorCode, AppError } from '@berth/contracts';
 import { exec, run } from '../run.js';
 
 export const MiB = 1024 * 1024;
@@ -62,8 +61,7 @@ export async function growImage(file: string, sizeBytes: number): Promise<void> 
   const devices = await loopDevicesOf(file);
   if (devices.length > 0) {
     if (!(await canResizeOnline())) {
-      throw new HttpError(
-        409,
+      throw new AppError(
         ErrorCode.unsupported,
         'this host cannot grow a disk while it is in use (the agent lacks CAP_SYS_RESOURCE); stop the container first',
       );

@@ -6,8 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Iso } from '@berth/contracts';
-import { ErrorCode } from '@berth/contracts';
-import { HttpError, conflict, notFound } from '@berth/fastify-kit';
+import { ErrorCode, conflict, notFound, AppError } from '@berth/contracts';
 
 const META = '.meta.json';
 
@@ -56,7 +55,7 @@ export class IsoStore {
         size += chunk.length;
         if (size > limit)
           return done(
-            new HttpError(413, ErrorCode.validation, `ISO is larger than the ${limit} byte limit`),
+            new AppError(ErrorCode.tooLarge, `ISO is larger than the ${limit} byte limit`),
           );
         hash.update(chunk);
         done(null, chunk);
@@ -64,7 +63,7 @@ export class IsoStore {
     });
     try {
       await pipeline(body, meter, createWriteStream(tmp, { mode: 0o644 }));
-      if (size === 0) throw new HttpError(400, ErrorCode.validation, 'the upload was empty');
+      if (size === 0) throw new AppError(ErrorCode.validation, 'the upload was empty');
       await rename(tmp, this.path(name));
     } catch (err) {
       await rm(tmp, { force: true });

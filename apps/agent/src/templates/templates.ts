@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CtTemplateName as TemplateName, Template } from '@berth/contracts';
-import { conflict } from '@berth/fastify-kit';
+import { conflict } from '@berth/contracts';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
 import { buildBusyboxRootfs } from './rootfs-busybox.js';

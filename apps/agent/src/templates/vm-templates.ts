@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Template, VmTemplateName } from '@berth/contracts';
-import { conflict } from '@berth/fastify-kit';
+import { conflict } from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
 import { KeyedLock } from '../locks.js';
 import type { IsoStore } from '../storage/isos.js';

@@ -16,8 +16,10 @@ import {
   type ShellSession,
   type TemplateName,
   type UpdateInstance,
+  AppError,
+  isErrorCode,
 } from '@berth/contracts';
-import { HttpError, readEventStream } from '@berth/fastify-kit';
+import { readEventStream } from '@berth/fastify-kit';
 import { WebSocket } from 'ws';
 
 /** Typed HTTP client for one host agent; agent errors keep their status and code. */
@@ -27,7 +29,7 @@ export class AgentClient {
     private readonly token: string,
   ) {}
 
-  /** One request to the agent; a non-2xx answer becomes an HttpError with the agent's code and words. */
+  /** One request to the agent; a non-2xx answer becomes an AppError with the agent's code and words. */
   private async send(
     method: string,
     path: string,
@@ -47,8 +49,7 @@ export class AgentClient {
         ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
     } catch (err) {
-      throw new HttpError(
-        502,
+      throw new AppError(
         ErrorCode.agentUnreachable,
         `host agent at ${this.url} is unreachable: ${(err as Error).message}`,
       );
@@ -62,10 +63,9 @@ export class AgentClient {
         error = undefined;
       }
       // The agent's 401 means the API holds a wrong token: that is our fault, not the caller's.
-      const status = response.status === 401 ? 502 : response.status;
-      throw new HttpError(
-        status,
-        error?.code ?? ErrorCode.hostError,
+      const code = response.status === 401 ? ErrorCode.agentRefused : error?.code;
+      throw new AppError(
+        isErrorCode(code) ? code : ErrorCode.hostError,
         error?.message ?? `agent answered ${response.status}`,
         error?.issues,
       );

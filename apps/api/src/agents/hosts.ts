@@ -1,6 +1,6 @@
 import type { PrismaClient, Host as HostRow } from '@berth/db';
 import type { AgentEvent, Host, HostFacts, Instance, Operation } from '@berth/contracts';
-import { notFound } from '@berth/fastify-kit';
+import { notFound } from '@berth/contracts';
 import type { ApiEvents } from '../events.js';
 import { AgentClient } from './agent-client.js';
 

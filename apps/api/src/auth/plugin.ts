@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '@berth/contracts';
-import { forbidden, unauthorized } from '@berth/fastify-kit';
+import { forbidden, unauthorized } from '@berth/contracts';
 import type { Actor } from '../audit/audit.service.js';
 import type { Auth, Principal } from './auth.service.js';
 

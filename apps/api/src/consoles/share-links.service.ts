@@ -1,6 +1,6 @@
 import type { PrismaClient, ShareLink as ShareLinkRow } from '@berth/db';
 import type { ConsoleKind, CreateShareLink, CreatedShareLink, ShareLink } from '@berth/contracts';
-import { HttpError, notFound, unauthorized } from '@berth/fastify-kit';
+import { notFound, unauthorized, gone } from '@berth/contracts';
 import { newSecret, sha256 } from '../auth/secrets.js';
 
 const toShareLink = (row: ShareLinkRow): ShareLink => ({
@@ -70,8 +70,8 @@ export class ShareLinks {
   async use(token: string): Promise<ShareLinkRow> {
     const row = await this.db.shareLink.findUnique({ where: { tokenHash: sha256(token) } });
     if (!row) throw unauthorized('this share link is not known');
-    if (row.revokedAt) throw new HttpError(410, 'gone', 'this share link was revoked');
-    if (row.expiresAt < new Date()) throw new HttpError(410, 'gone', 'this share link expired');
+    if (row.revokedAt) throw gone('this share link was revoked');
+    if (row.expiresAt < new Date()) throw gone('this share link expired');
     return this.db.shareLink.update({
       where: { id: row.id },
       data: { uses: { increment: 1 }, lastUsedAt: new Date() },

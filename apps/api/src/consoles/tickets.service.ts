@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@berth/db';
 import type { ConsoleKind } from '@berth/contracts';
-import { HttpError, forbidden, unauthorized } from '@berth/fastify-kit';
+import { forbidden, unauthorized, AppError, ErrorCode } from '@berth/contracts';
 import { newSecret, sha256 } from '../auth/secrets.js';
 
 /** Long enough to open a WebSocket after asking; short enough that a leaked ticket is stale. */
@@ -75,5 +75,6 @@ export class ConsoleTickets {
   }
 }
 
-export const isRefusal = (err: unknown): err is HttpError =>
-  err instanceof HttpError && (err.status === 401 || err.status === 403);
+export const isRefusal = (err: unknown): err is AppError =>
+  err instanceof AppError &&
+  (err.code === ErrorCode.unauthorized || err.code === ErrorCode.forbidden);

@@ -1,7 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApiToken, CreateApiToken, CreatedApiToken, LoginRequest, Me } from '@berth/contracts';
-import { forbidden, notFound, unauthorized, type ZodTypeProvider } from '@berth/fastify-kit';
+import {
+  ApiToken,
+  CreateApiToken,
+  CreatedApiToken,
+  LoginRequest,
+  Me,
+  forbidden,
+  notFound,
+  unauthorized,
+} from '@berth/contracts';
+import { type ZodTypeProvider } from '@berth/fastify-kit';
 import { SESSION_COOKIE, requireRole } from '../auth/plugin.js';
 import type { Auth } from '../auth/auth.service.js';
 import type { ApiConfig } from '../config.js';

@@ -14,15 +14,12 @@ import {
   SharedConsole,
   ShellSession,
   optionalBody,
-} from '@berth/contracts';
-import {
   badRequest,
-  closeWithError,
   forbidden,
   notFound,
   unauthorized,
-  type ZodTypeProvider,
-} from '@berth/fastify-kit';
+} from '@berth/contracts';
+import { closeWithError, type ZodTypeProvider } from '@berth/fastify-kit';
 import type { Hosts } from '../agents/hosts.js';
 import type { Actor, Audit } from '../audit/audit.service.js';
 import type { Auth, Principal } from '../auth/auth.service.js';

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InstanceRef, Iso, IsoName } from '@berth/contracts';
-import { badRequest, conflict, type ZodTypeProvider } from '@berth/fastify-kit';
+import { InstanceRef, Iso, IsoName, badRequest, conflict } from '@berth/contracts';
+import { type ZodTypeProvider } from '@berth/fastify-kit';
 import type { Hosts } from '../agents/hosts.js';
 import { requireRole } from '../auth/plugin.js';
 import type { InstancesService } from './instances/instances.service.js';

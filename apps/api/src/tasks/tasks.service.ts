@@ -1,6 +1,6 @@
 import type { PrismaClient, Task as TaskRow } from '@berth/db';
 import type { Operation, Task } from '@berth/contracts';
-import { HttpError, notFound } from '@berth/fastify-kit';
+import { notFound, AppError, ErrorCode } from '@berth/contracts';
 import type { ApiEvents } from '../events.js';
 import type { Hosts } from '../agents/hosts.js';
 import type { Audit } from '../audit/audit.service.js';
@@ -125,7 +125,7 @@ export class Tasks {
       try {
         await this.apply(row.id, await this.hosts.client(hostId).operation(row.agentOperationId));
       } catch (err) {
-        if (!(err instanceof HttpError) || err.status !== 404) continue;
+        if (!(err instanceof AppError) || err.code !== ErrorCode.notFound) continue;
         await this.finish(row.id, 'failed', {
           code: 'lost',
           message: 'the agent no longer knows this operation (it restarted while the task ran)',
