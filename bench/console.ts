@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import type { ConsoleTicket, Instance, ShellSession } from '@berth/contracts';
-import { startStack, type Stack } from '../apps/api/test/harness.js';
+import { startStack, type Stack } from '@berth/api/harness';
 import { median, ok } from './lib.js';
 
 const keystrokes = Number(process.argv[2] ?? 300);

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Instance } from '@berth/contracts';
-import { startStack } from '../apps/api/test/harness.js';
+import { startStack } from '@berth/api/harness';
 import { median, ok, timed } from './lib.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 import type { Task } from '@berth/contracts';
-import type { Stack } from '../apps/api/test/harness.js';
+import type { Stack } from '@berth/api/harness';
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);

@@ -9,8 +9,8 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Instance } from '@berth/contracts';
-import { GuestAgent } from '../apps/agent/src/drivers/qemu/guest-agent.js';
-import { startStack } from '../apps/api/test/harness.js';
+import { GuestAgent } from '@berth/agent/guest-agent';
+import { startStack } from '@berth/api/harness';
 import { median, ok, timed } from './lib.js';
 
 const run = promisify(execFile);

@@ -8,7 +8,7 @@
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import type { Operation } from '@berth/contracts';
-import { ADMIN_PASSWORD, startStack } from '../apps/api/test/harness.js';
+import { ADMIN_PASSWORD, startStack } from '@berth/api/harness';
 import { median, ok, timed } from './lib.js';
 
 const count = Number(process.argv[2] ?? 500);
