@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useMemo, useState } from 'react';
-import type { Instance } from '@berth/contracts';
+import { whyNot, type Instance } from '@berth/contracts';
 import { useInstanceAction, useInstances } from '@/queries/useInstances';
 import { useHosts } from '@/queries/useHosts';
-import { busyReason, canStart, canStop } from '@/lib/instanceActions';
+import { busyReason } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { BulkBar } from '@/components/instances/BulkBar';
@@ -45,13 +45,14 @@ function QuickAction({
   pending: boolean;
   onAct: (instance: Instance, action: 'start' | 'stop') => void;
 }) {
-  const running = !canStop(instance);
+  // Suspended containers and paused VMs count as running: stopping is what they can do.
+  const running = whyNot(instance.kind, 'stop', instance.state) === null;
   const label = running ? 'Stop' : 'Start';
   return (
     <Button
       size="sm"
       busy={pending}
-      disabledReason={busy ?? (running ? null : canStart(instance))}
+      disabledReason={busy ?? (running ? null : whyNot(instance.kind, 'start', instance.state))}
       aria-label={`${label} ${instance.name}`}
       onClick={() => onAct(instance, running ? 'stop' : 'start')}
     >
@@ -334,7 +335,9 @@ function InstancesView() {
                   </td>
                   <td className="max-w-[18rem]">
                     <div className="flex items-center gap-2">
-                      {i.kind === 'vm' && i.state === 'running' && <ScreenThumbnail instance={i} />}
+                      {whyNot(i.kind, 'screenshot', i.state) === null && (
+                        <ScreenThumbnail instance={i} />
+                      )}
                       <div className="min-w-0">
                         <Link
                           href={`/instances/view/?id=${i.id}`}

@@ -1,12 +1,13 @@
 'use client';
 import { useState } from 'react';
-import type { Instance } from '@berth/contracts';
+import { whyNot, type Instance, type InstanceVerb } from '@berth/contracts';
 import { useBulkInstanceAction, type BulkAction } from '@/queries/useInstances';
-import { canStart, canStop, deleteNeedsForce } from '@/lib/instanceActions';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { errorText } from '@/components/ui/States';
 import { toast } from '@/components/toast/toastStore';
+
+const can = (verb: InstanceVerb) => (i: Instance) => whyNot(i.kind, verb, i.state) === null;
 
 /** Start, stop or delete every selected instance at once (Promise.allSettled), then say how it went. */
 export function BulkBar({
@@ -23,9 +24,9 @@ export function BulkBar({
   const bulk = useBulkInstanceAction();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [force, setForce] = useState(false);
-  const startable = selected.filter((i) => !canStart(i));
-  const stoppable = selected.filter((i) => !canStop(i));
-  const needForce = selected.some(deleteNeedsForce);
+  const startable = selected.filter(can('start'));
+  const stoppable = selected.filter(can('stop'));
+  const needForce = !selected.every(can('delete'));
 
   const run = async (targets: Instance[], action: BulkAction, verb: string) => {
     if (targets.length === 0) return;
@@ -87,7 +88,7 @@ export function BulkBar({
           danger
           onCancel={() => setConfirmDelete(false)}
           onConfirm={() => {
-            const targets = force ? selected : selected.filter((i) => !deleteNeedsForce(i));
+            const targets = force ? selected : selected.filter(can('delete'));
             setConfirmDelete(false);
             void run(targets, { delete: { force } }, 'Deleted');
           }}

@@ -1,15 +1,9 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import type { Instance, InstanceAction } from '@berth/contracts';
+import { actionsFor, whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useDeleteInstance, useInstanceAction } from '@/queries/useInstances';
-import {
-  actionLabel,
-  actionsFor,
-  busyReason,
-  canAction,
-  deleteNeedsForce,
-} from '@/lib/instanceActions';
+import { actionLabel, busyReason } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -24,7 +18,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
   const [pending, setPending] = useState<InstanceAction | null>(null);
   const [confirm, setConfirm] = useState<'delete' | 'reset' | null>(null);
   const [force, setForce] = useState(false);
-  const needsForce = deleteNeedsForce(instance);
+  const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
 
   const run = (action: InstanceAction) => {
@@ -46,7 +40,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
           key={a}
           size="sm"
           variant={a === 'start' ? 'primary' : 'secondary'}
-          disabledReason={busy ?? canAction[a](instance)}
+          disabledReason={busy ?? whyNot(instance.kind, a, instance.state)}
           busy={pending === a}
           onClick={() => (a === 'reset' ? setConfirm('reset') : run(a))}
         >

@@ -1,14 +1,14 @@
 'use client';
 import type { ReactNode } from 'react';
-import type { Instance } from '@berth/contracts';
+import { whyNot, type Instance } from '@berth/contracts';
 import { useMe } from '@/queries/useAuth';
 import { stateText } from '@/components/ui/StateBadge';
 import { ContainerShells } from '@/components/console/ContainerShells';
 import { VmConsole, type VmView } from '@/components/console/VmConsole';
 
-const whyNot: Partial<Record<Instance['state'], string>> = {
+/** What to do about a state without a console (the contracts' table decides which those are). */
+const remedy: Partial<Record<Instance['state'], string>> = {
   stopped: 'Start it to use its console.',
-  paused: 'Its screen is frozen and takes no input: unpause it to use the console.',
   suspended: 'It is suspended to disk: resume it to use the console.',
   frozen: 'Resume it to use its console.',
   starting: 'The console opens once it is running.',
@@ -40,10 +40,10 @@ export function InstanceConsole({
   // Tall on a desktop; on a phone no taller than a 4:3 screen at its width plus the toolbar.
   const frameClass = popout ? 'min-h-0 flex-1' : 'h-[min(75vh,56rem,calc(75vw+9rem))] min-h-80';
   const me = useMe().data;
-  if (instance.state !== 'running') {
+  if (whyNot(instance.kind, 'console', instance.state) !== null) {
     return (
       <NoConsole title={`${instance.name} is ${stateText(instance.state)}: no console.`}>
-        {whyNot[instance.state]}
+        {remedy[instance.state]}
       </NoConsole>
     );
   }

@@ -1,6 +1,6 @@
 'use client';
 import { useState, type FormEvent } from 'react';
-import type { ExecResult, Instance } from '@berth/contracts';
+import { whyNot, type ExecResult, type Instance } from '@berth/contracts';
 import { isApiError } from '@/api/http';
 import { useExec } from '@/queries/useInstances';
 import { splitArgv } from '@/lib/argv';
@@ -64,10 +64,7 @@ export function RunCommand({ instance }: { instance: Instance }) {
   const [stdin, setStdin] = useState('');
   const [error, setError] = useState<string | null>(null);
 
-  const notRunning =
-    instance.state === 'running'
-      ? null
-      : `the ${instance.kind === 'vm' ? 'VM' : 'container'} is not running`;
+  const cannotRun = whyNot(instance.kind, 'exec', instance.state);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -134,7 +131,7 @@ export function RunCommand({ instance }: { instance: Instance }) {
               />
             )}
           </Field>
-          <Button type="submit" variant="primary" busy={exec.isPending} disabledReason={notRunning}>
+          <Button type="submit" variant="primary" busy={exec.isPending} disabledReason={cannotRun}>
             Run
           </Button>
         </div>
