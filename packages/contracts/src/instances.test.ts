@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CreateInstance, CreateVm, IsoName, Ipv4Cidr, ResourceName } from './index.js';
+import {
+  BuildTemplate,
+  CreateAgentShell,
+  CreateApiToken,
+  CreateInstance,
+  CreateVm,
+  IsoName,
+  Ipv4Cidr,
+  LoginRequest,
+  ResourceName,
+  UpdateInstance,
+} from './index.js';
 
 test('names that could smuggle shell syntax or options are invalid', () => {
   for (const bad of [
@@ -61,4 +72,23 @@ test('VM creates bound memory and never take a path for a disk or an ISO', () =>
     assert.equal(IsoName.safeParse(bad).success, false, bad);
   }
   assert.equal(IsoName.safeParse('debian-12.1_amd64.iso').success, true);
+});
+
+test('request bodies are strict: an unknown field is refused and named, not dropped', () => {
+  const ct = CreateInstance.safeParse({ template: 'busybox', name: 'web1', memoryMiB: 64 });
+  assert.equal(ct.success, false);
+  const issue = ct.error?.issues[0];
+  assert.equal(issue?.code, 'unrecognized_keys');
+  assert.deepEqual((issue as { keys?: string[] }).keys, ['memoryMiB']);
+  for (const [schema, body] of [
+    [CreateVm, { kind: 'vm', name: 'vm1', ctid: 101 }],
+    [UpdateInstance, { description: 'x', colour: 'red' }],
+    [LoginRequest, { username: 'a', password: 'b', remember: true }],
+    [CreateApiToken, { name: 'ci', scope: 'all' }],
+    [CreateAgentShell, { cols: 80, rows: 24, shell: '/bin/zsh' }],
+    [BuildTemplate, { rebuild: true, force: true }],
+  ] as const) {
+    assert.equal(schema.safeParse(body).success, false, JSON.stringify(body));
+  }
+  assert.equal(CreateInstance.safeParse({ template: 'busybox', name: 'web1' }).success, true);
 });
