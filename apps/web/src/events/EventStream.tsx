@@ -7,7 +7,7 @@ import { API } from '@/api/http';
 import { authKeys, instanceKeys, taskKeys } from '@/queries/keys';
 import { backoffDelay } from '@/lib/backoff';
 import { taskTitle } from '@/lib/format';
-import { toast } from '@/components/toast/toastStore';
+import { toast } from '@/lib/toast';
 import { applyEvent, parseEvent } from './applyEvent';
 import { isFinished, taskWatchers } from './taskWatchers';
 

@@ -1,5 +1,5 @@
 import { isApiError } from '@/api/http';
-import { errorText } from '@/components/ui/States';
+import { errorText } from './errorText';
 
 /** A field name for an issue path: "disks.0.sizeMiB" → "disks", ["dns", 1] → "dns". */
 export const fieldOf = (path: string | readonly PropertyKey[]) =>

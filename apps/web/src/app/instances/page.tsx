@@ -12,14 +12,9 @@ import { BulkBar } from '@/components/instances/BulkBar';
 import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
 import { Button } from '@/components/ui/Button';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
-import {
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  PageHeader,
-  errorText,
-} from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 type SortKey = 'name' | 'ctid' | 'state' | 'kind' | 'createdAt';
 

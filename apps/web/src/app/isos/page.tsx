@@ -6,14 +6,9 @@ import { formatBytes, formatDate } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ProgressBar } from '@/components/ui/ProgressBar';
-import {
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  PageHeader,
-  errorText,
-} from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 /** Same rule as the contract's IsoName, to say so before the upload starts. */
 const ISO_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*\.iso$/;

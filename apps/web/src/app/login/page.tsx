@@ -3,7 +3,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useLogin, useMe } from '@/queries/useAuth';
 import { Button } from '@/components/ui/Button';
-import { errorText } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
 import { ThemeToggle } from '@/components/shell/ThemeToggle';
 
 /** Only same-site paths: ?next= must not send the user elsewhere. */

@@ -6,14 +6,9 @@ import { formatBytes, formatRelative } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { KindBadge } from '@/components/ui/StateBadge';
-import {
-  EmptyState,
-  ErrorState,
-  LoadingState,
-  PageHeader,
-  errorText,
-} from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 export default function TemplatesPage() {
   const templates = useTemplates();

@@ -8,8 +8,9 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
-import { ErrorState, LoadingState, errorText } from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { ErrorState, LoadingState } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 /** What a link opens: one console of the instance. */
 export interface ShareTarget {

@@ -2,7 +2,7 @@ import type { ConsoleTicket } from '@berth/contracts';
 import { isApiError } from '@/api/http';
 import { openConsoleSocket } from '@/api/consoles';
 import { backoffDelay } from '@/lib/backoff';
-import { errorText } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
 
 export type ConsoleStatus =
   | { state: 'connecting' }

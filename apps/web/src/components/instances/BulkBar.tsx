@@ -4,8 +4,8 @@ import { whyNot, type Instance, type InstanceVerb } from '@berth/contracts';
 import { useBulkInstanceAction, type BulkAction } from '@/queries/useInstances';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
-import { errorText } from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 const can = (verb: InstanceVerb) => (i: Instance) => whyNot(i.kind, verb, i.state) === null;
 

@@ -7,8 +7,8 @@ import { actionLabel, busyReason } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
-import { errorText } from '@/components/ui/States';
-import { toast } from '@/components/toast/toastStore';
+import { errorText } from '@/lib/errorText';
+import { toast } from '@/lib/toast';
 
 /** Every action the instance's kind offers; a disabled one says why (tooltip and description). */
 export function InstanceActions({ instance }: { instance: Instance }) {

@@ -8,7 +8,7 @@ import { saveErrors } from '@/lib/formErrors';
 import { FormActions } from '@/components/ui/FormActions';
 import { Checkbox, Field } from '@/components/ui/Field';
 import { StateBadge } from '@/components/ui/StateBadge';
-import { toast } from '@/components/toast/toastStore';
+import { toast } from '@/lib/toast';
 import { RunCommand } from './RunCommand';
 import { ShellSettingsForm } from './ShellSettingsForm';
 

@@ -6,7 +6,7 @@ import { useExec } from '@/queries/useInstances';
 import { splitArgv } from '@/lib/argv';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
-import { errorText } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
 
 function Output({ label, text }: { label: string; text: string }) {
   if (!text) return null;

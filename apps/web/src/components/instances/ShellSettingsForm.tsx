@@ -5,7 +5,7 @@ import { useUpdateInstance } from '@/queries/useInstances';
 import { saveErrors } from '@/lib/formErrors';
 import { FormActions } from '@/components/ui/FormActions';
 import { Field } from '@/components/ui/Field';
-import { toast } from '@/components/toast/toastStore';
+import { toast } from '@/lib/toast';
 
 const formOf = (i: Instance) => ({ program: i.shell?.program ?? '', user: i.shell?.user ?? '' });
 

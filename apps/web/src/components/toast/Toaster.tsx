@@ -1,6 +1,6 @@
 'use client';
 import { useSyncExternalStore } from 'react';
-import { toastStore } from './toastStore';
+import { toastStore } from '@/lib/toast';
 
 const tones = {
   success: 'border-emerald-600 dark:border-emerald-500',

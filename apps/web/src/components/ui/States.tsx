@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { isApiError } from '@/api/http';
+import { errorText } from '@/lib/errorText';
 import { Button, Spinner } from './Button';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
@@ -8,12 +8,6 @@ export function LoadingState({ label = 'Loading…' }: { label?: string }) {
       <Spinner /> {label}
     </div>
   );
-}
-
-export function errorText(error: unknown): string {
-  if (isApiError(error)) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
 
 export function ErrorState({

@@ -12,7 +12,8 @@ import { issuesByField } from '@/lib/formErrors';
 import { Button } from '@/components/ui/Button';
 import { Checkbox, Field } from '@/components/ui/Field';
 import { ProgressBar } from '@/components/ui/ProgressBar';
-import { ErrorState, LoadingState, PageHeader, errorText } from '@/components/ui/States';
+import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { errorText } from '@/lib/errorText';
 
 /** Text → number for the schema: empty means "leave it out"; junk stays NaN so zod says why. */
 const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
