@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Stops the Berth services started by start.sh. Containers and VMs keep running.
+# Stops Berth's services: `stop.sh` both, `stop.sh api` or `stop.sh agent` one of them.
+# Containers and VMs keep running either way.
 set -uo pipefail
-RUN_DIR=${BERTH_RUN_DIR:-/run/berth}
-for name in api agent; do
-  pidfile="$RUN_DIR/$name.pid"
-  [ -f "$pidfile" ] || continue
-  pid=$(cat "$pidfile")
-  if kill "$pid" 2>/dev/null; then
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    [ "${1:-}" = "--quiet" ] || echo "stopped $name ($pid)"
-  fi
-  rm -f "$pidfile"
+source "$(dirname "$0")/services.sh"
+quiet=
+args=()
+for arg in "$@"; do
+  if [ "$arg" = "--quiet" ]; then quiet=1; else args+=("$arg"); fi
 done
+services=$(services_from_args "${args[0]:-all}") || exit 2
+# The API first: it is the agent's client.
+for name in $(echo "$services" | tr ' ' '\n' | tac); do stop_service "$name" "$quiet"; done

@@ -16,7 +16,7 @@ rm -rf test-results && mkdir -p test-results
 tap=test-results/tests.tap
 # Node 20's test runner takes file names, not globs: bash expands them.
 shopt -s globstar nullglob
-files=(packages/*/src/**/*.test.ts apps/*/src/**/*.test.ts apps/*/test/**/*.test.ts)
+files=(packages/*/src/**/*.test.ts apps/*/src/**/*.test.ts apps/*/test/**/*.test.ts scripts/*.test.mjs)
 set +e
 node --import tsx --test --test-concurrency=1 \
   --test-reporter=spec --test-reporter-destination=stdout \
