@@ -1,25 +1,25 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import type { ApiEvent, Instance, Task } from '@berth/contracts';
+import { ApiEvent, type Instance, type Task } from '@berth/contracts';
 import type { TaskFilter } from '@/api/tasks';
 import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '@/queries/keys';
 import { isFinished } from './taskWatchers';
 
-const EVENT_TYPES = new Set<ApiEvent['type']>([
-  'instance.state',
-  'instance.updated',
-  'instance.deleted',
-  'task',
-  'host.status',
-]);
-
-/** A light shape check: the API built the event from the contract; we only guard against garbage. */
+/**
+ * One message of the stream, checked against the contract. A malformed one is logged and
+ * dropped: writing it into the cache would break every page that reads the instance.
+ */
 export function parseEvent(data: string): ApiEvent | null {
+  let json: unknown;
   try {
-    const v = JSON.parse(data) as { type?: ApiEvent['type'] };
-    return v && v.type && EVENT_TYPES.has(v.type) ? (v as ApiEvent) : null;
+    json = JSON.parse(data);
   } catch {
+    console.warn('event stream: not JSON, ignored', data);
     return null;
   }
+  const parsed = ApiEvent.safeParse(json);
+  if (parsed.success) return parsed.data;
+  console.warn('event stream: malformed event, ignored', parsed.error.issues, json);
+  return null;
 }
 
 const settled = (s: Instance['state']) => s !== 'starting' && s !== 'stopping';
