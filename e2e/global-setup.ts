@@ -109,10 +109,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       await readFile(path.join(dir, 'agent', 'dnsmasq.pid'), 'utf8').catch(() => '0'),
     );
     if (dhcp > 0) process.kill(dhcp, 'SIGTERM');
-    try {
-      execFileSync('ip', ['link', 'del', bridge], { stdio: 'ignore' });
-    } catch {
-      // already gone
+    // The agent leaves its bridge and NAT table up on purpose (instances outlive it); the suite's go with it.
+    for (const [cmd, ...args] of [
+      ['ip', 'link', 'del', bridge],
+      ['nft', 'delete', 'table', 'ip', `berth_${bridge.replace(/-/g, '_')}`],
+    ] as const) {
+      try {
+        execFileSync(cmd, args, { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
     }
     await rm(dir, { recursive: true, force: true });
   };

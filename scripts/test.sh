@@ -39,5 +39,11 @@ read -r e2e_pass e2e_fail e2e_skip < <(node -e '
   const s = (() => { try { return require("./test-results/e2e.json").stats; } catch { return null; } })();
   console.log(s ? `${s.expected + s.flaky} ${s.unexpected} ${s.skipped}` : "0 1 0");
 ')
+echo "==> leftovers (tests must leave the host as they found it)"
+set +e
+bash scripts/check-leftovers.sh
+leftover_status=$?
+set -e
+
 echo "berth: $((${pass:-0} + e2e_pass)) passed, $((${fail:-0} + e2e_fail)) failed, $((${skip:-0} + e2e_skip)) skipped"
-[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$leftover_status" -eq 0 ]
