@@ -10,22 +10,36 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { PrismaClient } from '@berth/db';
 import { installErrorHandler, useZod } from '@berth/fastify-kit';
-import { Hosts } from './agents/hosts.js';
-import { auditPlugin } from './audit/audit-hook.js';
-import { Audit } from './audit/audit.service.js';
-import { Auth } from './auth/auth.service.js';
-import { authPlugin } from './auth/plugin.js';
 import type { ApiConfig } from './config.js';
-import { ApiEvents } from './events.js';
-import { ShareLinks } from './consoles/share-links.service.js';
-import { ConsoleTickets } from './consoles/tickets.service.js';
-import { authRoutes } from './modules/auth.routes.js';
-import { consoleRoutes } from './modules/consoles.routes.js';
-import { InstancesService } from './modules/instances/instances.service.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { Audit } from './modules/audit/audit.service.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { Auth } from './modules/auth/auth.service.js';
+import { consoleSocketRoutes } from './modules/consoles/console-socket.routes.js';
+import { consoleRoutes } from './modules/consoles/consoles.routes.js';
+import { ConsolesService } from './modules/consoles/consoles.service.js';
+import { ShareLinks } from './modules/consoles/share-links.js';
+import { Shells } from './modules/consoles/shells.js';
+import { ConsoleTickets } from './modules/consoles/tickets.js';
+import { eventRoutes } from './modules/events/events.routes.js';
+import { ApiEvents } from './modules/events/events.service.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import type { ConnectAgent } from './modules/hosts/agent-api.js';
+import { AgentClient } from './modules/hosts/agent-client.js';
+import { hostRoutes } from './modules/hosts/hosts.routes.js';
+import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
-import { mediaRoutes } from './modules/media.routes.js';
-import { systemRoutes } from './modules/system.routes.js';
-import { Tasks } from './tasks/tasks.service.js';
+import { InstancesService } from './modules/instances/instances.service.js';
+import { isoRoutes } from './modules/isos/isos.routes.js';
+import { IsosService } from './modules/isos/isos.service.js';
+import { taskRoutes } from './modules/tasks/tasks.routes.js';
+import { Tasks } from './modules/tasks/tasks.service.js';
+import { templateRoutes } from './modules/templates/templates.routes.js';
+import { TemplatesService } from './modules/templates/templates.service.js';
+import { auditPlugin } from './plugins/audit.js';
+import { authPlugin } from './plugins/auth.js';
+
+const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
 export interface Api {
   app: FastifyInstance;
@@ -38,7 +52,11 @@ export interface Api {
 export async function buildApi(
   config: ApiConfig,
   db: PrismaClient,
-  opts: { logger?: boolean } = {},
+  opts: {
+    logger?: boolean;
+    /** How to reach a host's agent; tests hand in a fake. */
+    connectAgent?: ConnectAgent;
+  } = {},
 ): Promise<Api> {
   // forceCloseConnections: open event streams must not hold up a shutdown.
   const app = Fastify({
@@ -97,26 +115,41 @@ export async function buildApi(
   const events = new ApiEvents();
   const audit = new Audit(db);
   const auth = new Auth(db, config.sessionHours);
-  const hosts = new Hosts(db, events, (msg) => app.log.warn(msg));
+  const hosts = new Hosts(
+    db,
+    events,
+    app.log.child({ component: 'hosts' }),
+    opts.connectAgent ?? connectOverHttp,
+  );
   const tasks = new Tasks(db, hosts, events, audit);
   const instances = new InstancesService(hosts, tasks);
-
-  await app.register(cookie);
-  await app.register(authPlugin, { auth });
-  await app.register(auditPlugin, { audit, db });
-  await app.register(authRoutes, { auth, config });
-  await app.register(systemRoutes, { hosts, tasks, audit, events });
-  await app.register(instanceRoutes, { instances, tasks });
-  await app.register(mediaRoutes, { hosts, instances });
-  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
-  await app.register(consoleRoutes, {
+  const shells = new Shells(hosts, app.log.child({ component: 'shells' }));
+  const consoles = new ConsolesService({
     hosts,
     auth,
     audit,
+    shells,
     tickets: new ConsoleTickets(db),
     shareLinks: new ShareLinks(db),
     allowedOrigins: config.allowedOrigins,
   });
+  app.addHook('onClose', async () => consoles.close());
+
+  await app.register(cookie);
+  await app.register(authPlugin, { auth });
+  await app.register(auditPlugin, { audit, db });
+  await app.register(healthRoutes);
+  await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
+  await app.register(hostRoutes, { hosts });
+  await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
+  await app.register(taskRoutes, { tasks });
+  await app.register(auditRoutes, { audit });
+  await app.register(eventRoutes, { events });
+  await app.register(instanceRoutes, { instances, tasks });
+  await app.register(isoRoutes, { isos: new IsosService(hosts) });
+  await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
+  await app.register(consoleRoutes, { consoles, shells });
+  await app.register(consoleSocketRoutes, { consoles });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

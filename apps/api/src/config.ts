@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 
 export interface ApiConfig {
   host: string;
@@ -20,28 +21,79 @@ export interface ApiConfig {
   allowedOrigins: string[];
 }
 
+// An empty variable counts as unset, the way shells and unit files usually leave them.
+const text = () =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s === '' ? undefined : s));
+const url = (what: string) =>
+  text().refine((s) => s === undefined || URL.canParse(s), `must be a URL (${what})`);
+const numberIn = (min: number, max: number, integer: boolean) =>
+  text().pipe(
+    (integer ? z.coerce.number<string>().int() : z.coerce.number<string>())
+      .min(min)
+      .max(max)
+      .optional(),
+  );
+const flag = text().refine((s) => s === undefined || s === '0' || s === '1', 'must be 0 or 1');
+const origins = text().refine(
+  (s) =>
+    (s ?? '')
+      .split(',')
+      .filter(Boolean)
+      .every((o) => URL.canParse(o)),
+  'must be a comma-separated list of origins like https://tools.example.com',
+);
+
+const Env = z.object({
+  BERTH_DATA_DIR: text(),
+  BERTH_API_HOST: text(),
+  BERTH_API_PORT: numberIn(0, 65535, true),
+  BERTH_DATABASE_URL: text().refine(
+    (s) => s === undefined || /^(file:|postgres(ql)?:\/\/)/.test(s),
+    'must start with file: or postgresql://',
+  ),
+  BERTH_LOCAL_AGENT_URL: url('the local agent, like http://127.0.0.1:8091'),
+  BERTH_LOCAL_AGENT_TOKEN: text(),
+  BERTH_LOCAL_AGENT_TOKEN_FILE: text(),
+  BERTH_ADMIN_PASSWORD: text(),
+  BERTH_SECURE_COOKIES: flag,
+  BERTH_SESSION_HOURS: numberIn(0.01, 24 * 365, false),
+  BERTH_ALLOWED_ORIGINS: origins,
+  BERTH_WEB_DIR: text(),
+});
+
+/** Reads the API's settings from BERTH_* variables; a bad value stops the start with its name. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const dataDir = path.resolve(env.BERTH_DATA_DIR ?? '/var/lib/berth');
-  const agentUrl = env.BERTH_LOCAL_AGENT_URL ?? 'http://127.0.0.1:8091';
-  const tokenFile = env.BERTH_LOCAL_AGENT_TOKEN_FILE ?? path.join(dataDir, 'agent', 'agent.token');
-  let token = env.BERTH_LOCAL_AGENT_TOKEN;
-  if (!token) {
-    try {
-      token = readFileSync(tokenFile, 'utf8').trim();
-    } catch {
-      token = undefined;
-    }
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
   }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.BERTH_DATA_DIR ?? '/var/lib/berth');
+  const tokenFile = e.BERTH_LOCAL_AGENT_TOKEN_FILE ?? path.join(dataDir, 'agent', 'agent.token');
+  const token = e.BERTH_LOCAL_AGENT_TOKEN ?? readToken(tokenFile);
   return {
-    host: env.BERTH_API_HOST ?? '0.0.0.0',
-    port: Number(env.BERTH_API_PORT ?? 8080),
-    databaseUrl: env.BERTH_DATABASE_URL ?? `file:${path.join(dataDir, 'berth.db')}`,
-    localAgent: token ? { url: agentUrl, token } : null,
-    initialAdminPassword: env.BERTH_ADMIN_PASSWORD,
+    host: e.BERTH_API_HOST ?? '0.0.0.0',
+    port: e.BERTH_API_PORT ?? 8080,
+    databaseUrl: e.BERTH_DATABASE_URL ?? `file:${path.join(dataDir, 'berth.db')}`,
+    localAgent: token ? { url: e.BERTH_LOCAL_AGENT_URL ?? 'http://127.0.0.1:8091', token } : null,
+    initialAdminPassword: e.BERTH_ADMIN_PASSWORD,
     dataDir,
-    secureCookies: env.BERTH_SECURE_COOKIES === '1',
-    sessionHours: Number(env.BERTH_SESSION_HOURS ?? 12),
-    allowedOrigins: (env.BERTH_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
-    webDir: env.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
+    secureCookies: e.BERTH_SECURE_COOKIES === '1',
+    sessionHours: e.BERTH_SESSION_HOURS ?? 12,
+    allowedOrigins: (e.BERTH_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+    webDir: e.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
   };
+}
+
+/** The agent writes its token on first start; an API started before it has no local host yet. */
+function readToken(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,16 +1,8 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '@berth/db';
-import { actorOf } from '../auth/plugin.js';
-import type { Audit } from './audit.service.js';
-
-export interface AuditNote {
-  action: string;
-  targetType: string;
-  targetId?: string | null;
-  taskId?: string | null;
-  detail?: Record<string, unknown>;
-}
+import { actorOf } from './auth.js';
+import type { Audit, AuditNote } from '../modules/audit/audit.service.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -2,8 +2,8 @@ import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Role } from '@berth/contracts';
 import { forbidden, unauthorized } from '@berth/contracts';
-import type { Actor } from '../audit/audit.service.js';
-import type { Auth, Principal } from './auth.service.js';
+import type { Actor } from '../modules/audit/audit.service.js';
+import type { Auth, Principal } from '../modules/auth/auth.service.js';
 
 export const SESSION_COOKIE = 'berth_session';
 

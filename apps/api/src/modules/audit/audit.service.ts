@@ -16,6 +16,15 @@ export interface AuditEntry {
   taskId?: string | null;
 }
 
+/** What a request did, for its audit row: set by its handler, filled in by services as they learn more. */
+export interface AuditNote {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  taskId?: string | null;
+  detail?: Record<string, unknown>;
+}
+
 /** The audit log: who did what to which target, when, and how it ended. */
 export class Audit {
   constructor(private readonly db: PrismaClient) {}

@@ -6,32 +6,15 @@ import {
   CreatedApiToken,
   LoginRequest,
   Me,
-  forbidden,
-  notFound,
-  unauthorized,
+  listOf,
 } from '@berth/contracts';
-import { type ZodTypeProvider } from '@berth/fastify-kit';
-import { SESSION_COOKIE, requireRole } from '../auth/plugin.js';
-import type { Auth } from '../auth/auth.service.js';
-import type { ApiConfig } from '../config.js';
-
-const tokenView = (t: {
-  id: string;
-  name: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  lastUsedAt: Date | null;
-}) => ({
-  id: t.id,
-  name: t.name,
-  createdAt: t.createdAt.toISOString(),
-  expiresAt: t.expiresAt?.toISOString() ?? null,
-  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-});
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { SESSION_COOKIE, requireRole } from '../../plugins/auth.js';
+import type { Auth } from './auth.service.js';
 
 export async function authRoutes(
   app: FastifyInstance,
-  { auth, config }: { auth: Auth; config: ApiConfig },
+  { auth, secureCookies }: { auth: Auth; secureCookies: boolean },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -43,23 +26,19 @@ export async function authRoutes(
     },
     async (req, reply) => {
       req.auditNote = { action: 'auth.login', targetType: 'user', targetId: req.body.username };
-      const user = await auth.checkPassword(req.body.username, req.body.password);
-      if (!user) throw unauthorized('wrong username or password');
-      const session = await auth.createSession(user.id);
-      reply.setCookie(SESSION_COOKIE, session.secret, {
+      const { principal, secret, expiresAt } = await auth.login(
+        req.body.username,
+        req.body.password,
+      );
+      reply.setCookie(SESSION_COOKIE, secret, {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
-        secure: config.secureCookies,
-        expires: session.expiresAt,
+        secure: secureCookies,
+        expires: expiresAt,
       });
-      req.principal = {
-        id: user.id,
-        username: user.username,
-        role: user.role as Me['role'],
-        via: 'session',
-      };
-      return req.principal;
+      req.principal = principal;
+      return principal;
     },
   );
 
@@ -86,10 +65,10 @@ export async function authRoutes(
 
   r.get(
     '/api/v1/auth/tokens',
-    { schema: { tags: ['auth'], response: { 200: z.object({ items: z.array(ApiToken) }) } } },
+    { schema: { tags: ['auth'], response: { 200: listOf(ApiToken) } } },
     async (req) => {
       const p = requireRole(req, 'viewer');
-      return { items: (await auth.listTokens(p.id)).map(tokenView) };
+      return { items: await auth.listTokens(p.id) };
     },
   );
 
@@ -98,15 +77,14 @@ export async function authRoutes(
     { schema: { tags: ['auth'], body: CreateApiToken, response: { 201: CreatedApiToken } } },
     async (req, reply) => {
       const p = requireRole(req, 'viewer');
-      if (p.via === 'token') throw forbidden('API tokens are created from a logged-in session');
-      const { row, secret } = await auth.createToken(p.id, req.body.name, req.body.expiresInDays);
+      const created = await auth.createToken(p, req.body.name, req.body.expiresInDays);
       req.auditNote = {
         action: 'token.create',
         targetType: 'token',
-        targetId: row.id,
-        detail: { name: row.name },
+        targetId: created.id,
+        detail: { name: created.name },
       };
-      return reply.status(201).send({ ...tokenView(row), token: secret });
+      return reply.status(201).send(created);
     },
   );
 
@@ -116,7 +94,7 @@ export async function authRoutes(
     async (req, reply) => {
       const p = requireRole(req, 'viewer');
       req.auditNote = { action: 'token.delete', targetType: 'token', targetId: req.params.id };
-      if (!(await auth.deleteToken(p.id, req.params.id))) throw notFound(`token ${req.params.id}`);
+      await auth.deleteToken(p.id, req.params.id);
       return reply.status(204).send();
     },
   );

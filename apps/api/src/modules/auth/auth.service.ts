@@ -1,8 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { ApiToken as ApiTokenRow, PrismaClient, User } from '@berth/db';
+import type { z } from 'zod';
+import type { ApiToken as ApiTokenShape, CreatedApiToken as CreatedShape } from '@berth/contracts';
 import type { Me, Role } from '@berth/contracts';
+import { forbidden, notFound, unauthorized } from '@berth/contracts';
+
+type ApiToken = z.infer<typeof ApiTokenShape>;
+type CreatedApiToken = z.infer<typeof CreatedShape>;
 import { newSecret, sha256 } from './secrets.js';
+
+const tokenView = (t: ApiTokenRow): ApiToken => ({
+  id: t.id,
+  name: t.name,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+});
 
 // A fixed hash to verify against when the user does not exist, so timing does not reveal usernames.
 let dummyHash: string | undefined;
@@ -46,6 +60,23 @@ export class Auth {
       return null;
     }
     return (await verify(user.passwordHash, password)) ? user : null;
+  }
+
+  /** Checks a password and opens a session for it. */
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ principal: Principal; secret: string; expiresAt: Date }> {
+    const user = await this.checkPassword(username, password);
+    if (!user) throw unauthorized('wrong username or password');
+    const session = await this.createSession(user.id);
+    const principal: Principal = {
+      id: user.id,
+      username: user.username,
+      role: user.role as Role,
+      via: 'session',
+    };
+    return { principal, ...session };
   }
 
   async createSession(userId: string): Promise<{ secret: string; expiresAt: Date }> {
@@ -112,17 +143,19 @@ export class Auth {
     };
   }
 
-  async createToken(userId: string, name: string, expiresInDays?: number) {
+  /** A new API token for the caller; tokens are made from a login, never from another token. */
+  async createToken(by: Principal, name: string, expiresInDays?: number): Promise<CreatedApiToken> {
+    if (by.via === 'token') throw forbidden('API tokens are created from a logged-in session');
     const secret = `berth_${newSecret()}`;
     const row = await this.db.apiToken.create({
       data: {
         name,
         tokenHash: sha256(secret),
-        userId,
+        userId: by.id,
         expiresAt: expiresInDays ? new Date(Date.now() + expiresInDays * 86400_000) : null,
       },
     });
-    return { row, secret };
+    return { ...tokenView(row), token: secret };
   }
 
   async fromToken(secret: string): Promise<Principal | null> {
@@ -142,13 +175,18 @@ export class Auth {
     };
   }
 
-  listTokens(userId: string): Promise<ApiTokenRow[]> {
-    return this.db.apiToken.findMany({ where: { userId }, orderBy: { createdAt: 'desc' } });
+  async listTokens(userId: string): Promise<ApiToken[]> {
+    const rows = await this.db.apiToken.findMany({
+      where: { userId },
+      orderBy: { createdAt: 'desc' },
+    });
+    return rows.map(tokenView);
   }
 
-  async deleteToken(userId: string, id: string): Promise<boolean> {
+  /** Deletes one of the user's own tokens; the consoles it opened close with it. */
+  async deleteToken(userId: string, id: string): Promise<void> {
     const { count } = await this.db.apiToken.deleteMany({ where: { id, userId } });
-    if (count > 0) this.ended({ tokenId: id });
-    return count > 0;
+    if (count === 0) throw notFound(`token ${id}`);
+    this.ended({ tokenId: id });
   }
 }

@@ -1,4 +1,4 @@
-import type { ConsoleGrant } from './tickets.service.js';
+import type { ConsoleGrant } from './tickets.js';
 
 interface OpenConsole {
   grant: ConsoleGrant;

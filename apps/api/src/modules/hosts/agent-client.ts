@@ -1,29 +1,42 @@
+import { z } from 'zod';
 import {
   AgentEvent,
+  AppError,
+  EndedShells,
   ErrorCode,
-  type ErrorBody,
+  ExecResult,
+  HostFacts,
+  Instance,
+  Iso,
+  Operation,
+  OperationAccepted,
+  ShellSession,
+  Template,
+  isErrorCode,
+  listOf,
   type ActionOptions,
+  type CreateAgentShell,
   type CreateInstance,
-  type Iso,
+  type ErrorBody,
   type ExecRequest,
-  type ExecResult,
-  type HostFacts,
-  type Instance,
   type InstanceAction,
-  type Operation,
-  type Template,
-  type CreateShell,
-  type ShellSession,
   type TemplateName,
   type UpdateInstance,
-  AppError,
-  isErrorCode,
 } from '@berth/contracts';
 import { readEventStream } from '@berth/fastify-kit';
 import { WebSocket } from 'ws';
+import type { AgentApi } from './agent-api.js';
 
-/** Typed HTTP client for one host agent; agent errors keep their status and code. */
-export class AgentClient {
+const InstanceList = listOf(Instance);
+const IsoList = listOf(Iso);
+const TemplateList = listOf(Template);
+const ShellList = listOf(ShellSession);
+
+/**
+ * HTTP client for one host agent. Agent errors keep their code; answers are checked against
+ * the contracts, so an agent of another version fails loudly here instead of deep in a handler.
+ */
+export class AgentClient implements AgentApi {
   constructor(
     readonly url: string,
     private readonly token: string,
@@ -73,19 +86,44 @@ export class AgentClient {
     return response;
   }
 
-  private async call<T>(
+  private async call<S extends z.ZodType>(
+    schema: S,
     method: string,
     path: string,
     body?: unknown,
     timeoutMs = 120_000,
-  ): Promise<T> {
+  ): Promise<z.infer<S>> {
     const response = await this.send(method, path, {
       body: body === undefined ? undefined : JSON.stringify(body),
       contentType: body === undefined ? undefined : 'application/json',
       timeoutMs,
     });
-    const text = await response.text();
-    return (text ? JSON.parse(text) : undefined) as T;
+    return this.parse(schema, `${method} ${path}`, await response.text());
+  }
+
+  /** An answer that is not JSON or not the contract's shape is the agent's fault: a host error. */
+  private parse<S extends z.ZodType>(schema: S, what: string, text: string): z.infer<S> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AppError(
+        ErrorCode.hostError,
+        `host agent at ${this.url} answered ${what} with something that is not JSON`,
+      );
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const where = parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ');
+      throw new AppError(
+        ErrorCode.hostError,
+        `host agent at ${this.url} answered ${what} with an unexpected shape (${where}); is it another version?`,
+      );
+    }
+    return parsed.data;
   }
 
   async screenshot(id: string): Promise<Buffer> {
@@ -95,7 +133,7 @@ export class AgentClient {
     return Buffer.from(await response.arrayBuffer());
   }
   isos() {
-    return this.call<{ items: Iso[] }>('GET', '/v1/isos');
+    return this.call(IsoList, 'GET', '/v1/isos');
   }
   /** Relays an upload as it arrives; the agent hashes and stores it. */
   async putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso> {
@@ -104,42 +142,44 @@ export class AgentClient {
       contentType: 'application/octet-stream',
       timeoutMs: 6 * 3600_000,
     });
-    return (await response.json()) as Iso;
+    return this.parse(Iso, `PUT /v1/isos/${name}`, await response.text());
   }
   async deleteIso(name: string): Promise<void> {
     await this.send('DELETE', `/v1/isos/${encodeURIComponent(name)}`, { timeoutMs: 30_000 });
   }
 
   facts() {
-    return this.call<HostFacts>('GET', '/v1/facts', undefined, 10_000);
+    return this.call(HostFacts, 'GET', '/v1/facts', undefined, 10_000);
   }
   templates() {
-    return this.call<{ items: Template[] }>('GET', '/v1/templates');
+    return this.call(TemplateList, 'GET', '/v1/templates');
   }
   buildTemplate(name: TemplateName, rebuild: boolean) {
-    return this.call<{ operation: Operation }>('POST', `/v1/templates/${name}/build`, { rebuild });
+    return this.call(OperationAccepted, 'POST', `/v1/templates/${name}/build`, { rebuild });
   }
   listInstances() {
-    return this.call<{ items: Instance[] }>('GET', '/v1/instances');
+    return this.call(InstanceList, 'GET', '/v1/instances');
   }
   getInstance(id: string) {
-    return this.call<Instance>('GET', `/v1/instances/${encodeURIComponent(id)}`);
+    return this.call(Instance, 'GET', `/v1/instances/${encodeURIComponent(id)}`);
   }
   createInstance(body: CreateInstance) {
-    return this.call<{ operation: Operation }>('POST', '/v1/instances', body);
+    return this.call(OperationAccepted, 'POST', '/v1/instances', body);
   }
   updateInstance(id: string, body: UpdateInstance) {
-    return this.call<Instance>('PATCH', `/v1/instances/${encodeURIComponent(id)}`, body, 600_000);
+    return this.call(Instance, 'PATCH', `/v1/instances/${encodeURIComponent(id)}`, body, 600_000);
   }
   action(id: string, action: InstanceAction, body: ActionOptions) {
-    return this.call<{ operation: Operation }>(
+    return this.call(
+      OperationAccepted,
       'POST',
       `/v1/instances/${encodeURIComponent(id)}/actions/${action}`,
       body,
     );
   }
   exec(id: string, body: ExecRequest) {
-    return this.call<ExecResult>(
+    return this.call(
+      ExecResult,
       'POST',
       `/v1/instances/${encodeURIComponent(id)}/exec`,
       body,
@@ -147,27 +187,27 @@ export class AgentClient {
     );
   }
   deleteInstance(id: string, force: boolean) {
-    return this.call<{ operation: Operation }>(
+    return this.call(
+      OperationAccepted,
       'DELETE',
       `/v1/instances/${encodeURIComponent(id)}?force=${force}`,
     );
   }
   operation(id: string) {
-    return this.call<Operation>('GET', `/v1/operations/${id}`);
+    return this.call(Operation, 'GET', `/v1/operations/${id}`);
   }
 
   listShells(instanceId: string, ownerId?: string) {
     const query = ownerId ? `?ownerId=${encodeURIComponent(ownerId)}` : '';
-    return this.call<{ items: ShellSession[] }>(
+    return this.call(
+      ShellList,
       'GET',
       `/v1/instances/${encodeURIComponent(instanceId)}/shells${query}`,
     );
   }
-  openShell(
-    instanceId: string,
-    body: CreateShell & { ownerId: string | null; login: string | null },
-  ) {
-    return this.call<ShellSession>(
+  openShell(instanceId: string, body: CreateAgentShell) {
+    return this.call(
+      ShellSession,
       'POST',
       `/v1/instances/${encodeURIComponent(instanceId)}/shells`,
       body,
@@ -182,10 +222,9 @@ export class AgentClient {
     );
   }
   endShellsOf(login: string) {
-    return this.call<{ ended: number }>('POST', '/v1/shells/end', { login }, 30_000);
+    return this.call(EndedShells, 'POST', '/v1/shells/end', { login }, 30_000);
   }
 
-  /** A WebSocket to one of the agent's console endpoints (VNC, serial, a shell's attach). */
   consoleSocket(path: string): WebSocket {
     const url = new URL(path, this.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -196,7 +235,6 @@ export class AgentClient {
     });
   }
 
-  /** Follows the agent's event stream until the signal aborts or the stream breaks. */
   async streamEvents(
     onEvent: (event: AgentEvent) => void,
     signal: AbortSignal,

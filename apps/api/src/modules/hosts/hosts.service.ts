@@ -1,12 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient, Host as HostRow } from '@berth/db';
 import type { AgentEvent, Host, HostFacts, Instance, Operation } from '@berth/contracts';
-import { notFound } from '@berth/contracts';
-import type { ApiEvents } from '../events.js';
-import { AgentClient } from './agent-client.js';
+import { ErrorCode, isAppError, notFound } from '@berth/contracts';
+import type { ApiEvents } from '../events/events.service.js';
+import type { AgentApi, ConnectAgent } from './agent-api.js';
+import { InstanceIndex } from './instance-index.js';
+
+export type Located = Instance & { hostId: string };
 
 interface Connection {
   row: HostRow;
-  client: AgentClient;
+  client: AgentApi;
   online: boolean;
   error: string | null;
   abort: AbortController;
@@ -18,13 +22,15 @@ interface Connection {
  */
 export class Hosts {
   private readonly connections = new Map<string, Connection>();
+  private readonly index = new InstanceIndex();
   private onOperation: (hostId: string, op: Operation) => void = () => {};
   private onConnect: (hostId: string) => void = () => {};
 
   constructor(
     private readonly db: PrismaClient,
     private readonly events: ApiEvents,
-    private readonly log: (msg: string) => void,
+    private readonly log: FastifyBaseLogger,
+    private readonly connectAgent: ConnectAgent,
   ) {}
 
   handleOperations(fn: (hostId: string, op: Operation) => void): void {
@@ -59,16 +65,26 @@ export class Hosts {
     for (const c of this.connections.values()) c.abort.abort();
   }
 
-  client(hostId: string): AgentClient {
+  client(hostId: string): AgentApi {
     const c = this.connections.get(hostId);
     if (!c) throw notFound(`host ${hostId}`);
     return c.client;
   }
 
-  /** The host to use when a request names none: the local one, else the first. */
   /** Every host's agent client, for requests that go to all of them. */
-  clients(): AgentClient[] {
+  clients(): AgentApi[] {
     return [...this.connections.values()].map((c) => c.client);
+  }
+
+  /** The host a request names, or when it names none the local one, else the first. */
+  pick(hostId?: string): { hostId: string; client: AgentApi } {
+    const id = hostId ?? this.defaultHostId();
+    return { hostId: id, client: this.client(id) };
+  }
+
+  /** Notes where a new instance lives before its first event arrives. */
+  placed(hostId: string, instanceId: string): void {
+    this.index.remember(hostId, { id: instanceId, ctid: null });
   }
 
   defaultHostId(): string {
@@ -107,6 +123,7 @@ export class Hosts {
       [...this.connections.values()].map(async (c) => {
         try {
           const { items } = await c.client.listInstances();
+          for (const i of items) this.index.remember(c.row.id, i);
           return items.map((i) => ({ ...i, hostId: c.row.id }));
         } catch {
           return [];
@@ -117,28 +134,41 @@ export class Hosts {
   }
 
   /**
-   * Finds an instance by UUID or CT ID: each host is asked for that one instance, so
-   * acting on one instance never lists every instance of every host.
+   * Finds an instance by UUID or CT ID: the host that last held it is asked first, and only
+   * when it does not know the instance (or none is remembered) is every host asked.
    */
-  async findInstance(idOrCtid: string): Promise<Instance & { hostId: string }> {
+  async findInstance(idOrCtid: string): Promise<Located> {
+    const known = this.index.hostOf(idOrCtid);
+    const c = known ? this.connections.get(known) : undefined;
+    if (c) {
+      const found = await this.askOne(c, idOrCtid);
+      if (found) return found;
+    }
     const found = await Promise.all(
-      [...this.connections.values()].map(async (c) => {
-        try {
-          return { ...(await c.client.getInstance(idOrCtid)), hostId: c.row.id };
-        } catch {
-          return null;
-        }
-      }),
+      [...this.connections.values()].filter((o) => o !== c).map((o) => this.askOne(o, idOrCtid)),
     );
     const match = found.find((i) => i !== null);
     if (!match) throw notFound(`instance ${idOrCtid}`);
     return match;
   }
 
+  /** One host's answer for one instance; a host that cannot answer counts as not holding it. */
+  private async askOne(c: Connection, idOrCtid: string): Promise<Located | null> {
+    try {
+      const instance = await c.client.getInstance(idOrCtid);
+      this.index.remember(c.row.id, instance);
+      return { ...instance, hostId: c.row.id };
+    } catch (err) {
+      if (isAppError(err) && err.code === ErrorCode.notFound) this.index.forget(idOrCtid);
+      else this.log.debug({ host: c.row.name, err }, 'instance lookup failed');
+      return null;
+    }
+  }
+
   private connect(row: HostRow): void {
     const connection: Connection = {
       row,
-      client: new AgentClient(row.url, row.agentToken),
+      client: this.connectAgent(row),
       online: false,
       error: null,
       abort: new AbortController(),
@@ -175,7 +205,8 @@ export class Hosts {
     c.error = error;
     if (c.online === online) return;
     c.online = online;
-    if (!online) this.log(`host ${c.row.name} went offline: ${error}`);
+    if (online) this.log.info({ host: c.row.name }, 'host online');
+    else this.log.warn({ host: c.row.name, error }, 'host went offline');
     this.events.publish({
       type: 'host.status',
       hostId: c.row.id,
@@ -194,9 +225,11 @@ export class Hosts {
         this.events.publish({ ...event, hostId });
         break;
       case 'instance.updated':
+        this.index.remember(hostId, event.instance);
         this.events.publish({ ...event, hostId, instance: { ...event.instance, hostId } });
         break;
       case 'instance.deleted':
+        this.index.forget(event.instanceId);
         this.events.publish({ ...event, hostId });
         break;
     }

@@ -15,9 +15,9 @@ import {
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../auth/plugin.js';
-import type { Tasks } from '../../tasks/tasks.service.js';
-import { SyncQuery, replyWithTask } from '../task-reply.js';
+import { requireRole } from '../../plugins/auth.js';
+import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
+import type { Tasks } from '../tasks/tasks.service.js';
 import type { InstancesService } from './instances.service.js';
 
 const IdParams = InstanceRef;
@@ -41,6 +41,16 @@ export async function instanceRoutes(
     async (req) => {
       requireRole(req, 'viewer');
       return instances.get(req.params.id);
+    },
+  );
+
+  r.get(
+    '/api/v1/instances/:id/screenshot',
+    { schema: { tags, description: "PNG of a VM's screen", params: IdParams } },
+    async (req, reply) => {
+      requireRole(req, 'viewer');
+      const png = await instances.screenshot(req.params.id);
+      return reply.type('image/png').header('cache-control', 'no-store').send(png);
     },
   );
 

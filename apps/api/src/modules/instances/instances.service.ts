@@ -8,8 +8,8 @@ import type {
   Task,
   UpdateInstance,
 } from '@berth/contracts';
-import type { Hosts } from '../../agents/hosts.js';
-import type { Tasks } from '../../tasks/tasks.service.js';
+import type { Hosts } from '../hosts/hosts.service.js';
+import type { Tasks } from '../tasks/tasks.service.js';
 
 /** Instance work on the right host's agent, each mutation tracked as a task. */
 export class InstancesService {
@@ -27,8 +27,9 @@ export class InstancesService {
   }
 
   async create(userId: string, spec: CreateInstance, wantedHost?: string): Promise<Task> {
-    const hostId = wantedHost ?? this.hosts.defaultHostId();
-    const { operation } = await this.hosts.client(hostId).createInstance(spec);
+    const { hostId, client } = this.hosts.pick(wantedHost);
+    const { operation } = await client.createInstance(spec);
+    if (operation.target) this.hosts.placed(hostId, operation.target);
     return this.tasks.track(
       { kind: 'instance.create', hostId, instanceId: operation.target, userId },
       operation,

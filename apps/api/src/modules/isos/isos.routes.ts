@@ -1,45 +1,26 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { InstanceRef, Iso, IsoName, badRequest, conflict } from '@berth/contracts';
-import { type ZodTypeProvider } from '@berth/fastify-kit';
-import type { Hosts } from '../agents/hosts.js';
-import { requireRole } from '../auth/plugin.js';
-import type { InstancesService } from './instances/instances.service.js';
+import { Iso, IsoName, badRequest, listOf } from '@berth/contracts';
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { requireRole } from '../../plugins/auth.js';
+import type { IsosService } from './isos.service.js';
 
 const HostQuery = z.object({
   hostId: z.string().optional().describe('defaults to the local host'),
 });
+const NameParams = z.object({ name: IsoName });
 
-/** VM screenshots and the ISO store: binary bodies, relayed without buffering uploads. */
-export async function mediaRoutes(
-  app: FastifyInstance,
-  { hosts, instances }: { hosts: Hosts; instances: InstancesService },
-) {
+/** The ISO store: uploads are raw bodies, streamed on to the agent. */
+export async function isoRoutes(app: FastifyInstance, { isos }: { isos: IsosService }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
-    '/api/v1/instances/:id/screenshot',
-    { schema: { tags: ['instances'], description: "PNG of a VM's screen", params: InstanceRef } },
-    async (req, reply) => {
-      requireRole(req, 'viewer');
-      const png = await instances.screenshot(req.params.id);
-      return reply.type('image/png').header('cache-control', 'no-store').send(png);
-    },
-  );
-
-  r.get(
     '/api/v1/isos',
-    {
-      schema: {
-        tags: ['isos'],
-        querystring: HostQuery,
-        response: { 200: z.object({ items: z.array(Iso) }) },
-      },
-    },
+    { schema: { tags: ['isos'], querystring: HostQuery, response: { 200: listOf(Iso) } } },
     async (req) => {
       requireRole(req, 'viewer');
-      return hosts.client(req.query.hostId ?? hosts.defaultHostId()).isos();
+      return isos.list(req.query.hostId);
     },
   );
 
@@ -54,7 +35,7 @@ export async function mediaRoutes(
         tags: ['isos'],
         description:
           'Upload an ISO as the raw body (content-type: application/octet-stream); answers with its SHA-256.',
-        params: z.object({ name: IsoName }),
+        params: NameParams,
         querystring: HostQuery,
         response: { 201: Iso },
       },
@@ -65,15 +46,8 @@ export async function mediaRoutes(
       if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
         throw badRequest('send the ISO as the raw body with content-type application/octet-stream');
       }
-      const client = hosts.client(req.query.hostId ?? hosts.defaultHostId());
-      // Asked first: an agent that refuses mid-stream can only drop the connection, which reads as unreachable.
-      if ((await client.isos()).items.some((i) => i.name === req.params.name)) {
-        throw conflict(`an ISO named ${req.params.name} exists already; delete it first`);
-      }
-      const iso = await client.putIso(
-        req.params.name,
-        Readable.toWeb(req.body as Readable) as ReadableStream<Uint8Array>,
-      );
+      const body = Readable.toWeb(req.body as Readable) as ReadableStream<Uint8Array>;
+      const iso = await isos.upload(req.params.name, body, req.query.hostId);
       req.auditNote.detail = { sizeBytes: iso.sizeBytes, sha256: iso.sha256 };
       return reply.status(201).send(iso);
     },
@@ -81,11 +55,11 @@ export async function mediaRoutes(
 
   r.delete(
     '/api/v1/isos/:name',
-    { schema: { tags: ['isos'], params: z.object({ name: IsoName }), querystring: HostQuery } },
+    { schema: { tags: ['isos'], params: NameParams, querystring: HostQuery } },
     async (req, reply) => {
       req.auditNote = { action: 'iso.delete', targetType: 'iso', targetId: req.params.name };
       requireRole(req, 'operator');
-      await hosts.client(req.query.hostId ?? hosts.defaultHostId()).deleteIso(req.params.name);
+      await isos.delete(req.params.name, req.query.hostId);
       return reply.status(204).send();
     },
   );

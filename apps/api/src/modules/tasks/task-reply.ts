@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { queryFlag } from '@berth/contracts';
 import type { Task } from '@berth/contracts';
-import type { Tasks } from '../tasks/tasks.service.js';
+import type { Tasks } from './tasks.service.js';
 
 export const SyncQuery = z.object({
   sync: queryFlag('wait for the task to finish and answer 200 with it'),

@@ -1,9 +1,15 @@
 import type { PrismaClient, Task as TaskRow } from '@berth/db';
 import type { Operation, Task } from '@berth/contracts';
 import { notFound, AppError, ErrorCode } from '@berth/contracts';
-import type { ApiEvents } from '../events.js';
-import type { Hosts } from '../agents/hosts.js';
+import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
+
+/** What tasks need of the hosts: their operations as they change, and asking an agent about one. */
+export interface OperationSource {
+  handleOperations(fn: (hostId: string, op: Operation) => void): void;
+  handleConnect(fn: (hostId: string) => void): void;
+  client(hostId: string): { operation(id: string): Promise<Operation> };
+}
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -43,9 +49,9 @@ export class Tasks {
 
   constructor(
     private readonly db: PrismaClient,
-    private readonly hosts: Hosts,
-    private readonly events: ApiEvents,
-    private readonly audit: Audit,
+    private readonly hosts: OperationSource,
+    private readonly events: Pick<ApiEvents, 'publish'>,
+    private readonly audit: Pick<Audit, 'settleTask'>,
   ) {
     hosts.handleOperations((hostId, op) => void this.onOperation(hostId, op));
     hosts.handleConnect((hostId) => void this.reconcile(hostId));

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadConfig } from './config.js';
+
+const base = { BERTH_DATA_DIR: '/nonexistent/berth', BERTH_LOCAL_AGENT_TOKEN: 't' };
+
+test('defaults fill what is unset; empty values count as unset', () => {
+  const c = loadConfig({ ...base, BERTH_API_PORT: '', BERTH_SECURE_COOKIES: '' });
+  assert.equal(c.port, 8080);
+  assert.equal(c.sessionHours, 12);
+  assert.equal(c.secureCookies, false);
+  assert.equal(c.databaseUrl, 'file:/nonexistent/berth/berth.db');
+  assert.deepEqual(c.localAgent, { url: 'http://127.0.0.1:8091', token: 't' });
+});
+
+test('values are read and typed', () => {
+  const c = loadConfig({
+    ...base,
+    BERTH_API_PORT: '9000',
+    BERTH_SESSION_HOURS: '2',
+    BERTH_SECURE_COOKIES: '1',
+    BERTH_ALLOWED_ORIGINS: 'https://a.example,https://b.example',
+  });
+  assert.equal(c.port, 9000);
+  assert.equal(c.sessionHours, 2);
+  assert.equal(c.secureCookies, true);
+  assert.deepEqual(c.allowedOrigins, ['https://a.example', 'https://b.example']);
+});
+
+test('a bad value stops the start and names every variable at fault', () => {
+  assert.throws(
+    () =>
+      loadConfig({
+        ...base,
+        BERTH_API_PORT: 'eighty',
+        BERTH_SESSION_HOURS: '0',
+        BERTH_SECURE_COOKIES: 'yes',
+        BERTH_LOCAL_AGENT_URL: 'not a url',
+      }),
+    (err: Error) =>
+      [
+        'BERTH_API_PORT',
+        'BERTH_SESSION_HOURS',
+        'BERTH_SECURE_COOKIES',
+        'BERTH_LOCAL_AGENT_URL',
+      ].every((name) => err.message.includes(name)),
+  );
+});

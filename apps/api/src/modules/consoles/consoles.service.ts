@@ -1,0 +1,251 @@
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import {
+  ConsoleKind,
+  InstanceRef,
+  badRequest,
+  forbidden,
+  unauthorized,
+  type ConsoleTicket,
+  type CreateConsoleTicket,
+  type CreateShareLink,
+  type CreatedShareLink,
+  type ShareLink,
+  type SharedConsole,
+} from '@berth/contracts';
+import type { Actor, Audit, AuditNote } from '../audit/audit.service.js';
+import type { Auth, Principal } from '../auth/auth.service.js';
+import type { Hosts } from '../hosts/hosts.service.js';
+import { agentPath, checkKind, viewOnlyFilter } from './console-kinds.js';
+import { OpenConsoles } from './open-consoles.js';
+import { originAllowed } from './origin.js';
+import { relayWebSockets } from './relay.js';
+import type { ShareLinks } from './share-links.js';
+import { loginOf, type Shells } from './shells.js';
+import { type ConsoleGrant, type ConsoleTickets, isRefusal } from './tickets.js';
+
+const SocketParams = z.object({ id: InstanceRef.shape.id, kind: ConsoleKind });
+const SocketQuery = z.object({ ticket: z.string().max(200).optional() });
+
+/** A console WebSocket as it arrives: nothing in it is checked yet. */
+export interface ConsoleKnock {
+  params: unknown;
+  query: unknown;
+  origin: string | undefined;
+  host: string | undefined;
+  /** Who knocked, as far as the request shows (for refusals). */
+  requester: Actor;
+}
+
+export type Admission = { grant: ConsoleGrant; actor: Actor } | { refused: unknown };
+
+type Credential = { sessionId?: string; tokenId?: string };
+const credentialOf = (g: ConsoleGrant): Credential => ({
+  sessionId: g.sessionId ?? undefined,
+  tokenId: g.tokenId ?? undefined,
+});
+
+/**
+ * Consoles: one-time tickets, share links, and relaying a ticket-holder to the agent's
+ * console. Every console open, close and refusal is audited; a console ends with the login,
+ * token or share link it was opened with.
+ */
+export class ConsolesService {
+  private readonly open: OpenConsoles;
+
+  constructor(
+    private readonly deps: {
+      hosts: Hosts;
+      auth: Auth;
+      audit: Audit;
+      shells: Shells;
+      tickets: ConsoleTickets;
+      shareLinks: ShareLinks;
+      allowedOrigins: readonly string[];
+    },
+  ) {
+    // Sessions also just expire, with no request to notice it: open consoles check on a timer.
+    this.open = new OpenConsoles(
+      (g) => this.grantHolds(g),
+      (g) =>
+        g.shareLinkId
+          ? this.open.endWhere((o) => o.shareLinkId === g.shareLinkId)
+          : this.credentialEnded(credentialOf(g)),
+    );
+    deps.auth.onCredentialEnded((ended) => this.credentialEnded(ended));
+  }
+
+  close(): void {
+    this.open.close();
+  }
+
+  /** A login or token is over: its consoles close and the shells it opened end. */
+  private credentialEnded(ended: Credential): void {
+    this.open.endWhere(
+      (g) =>
+        (!!ended.sessionId && g.sessionId === ended.sessionId) ||
+        (!!ended.tokenId && g.tokenId === ended.tokenId),
+    );
+    const login = loginOf(ended);
+    if (login) this.deps.shells.endAllOf(login);
+  }
+
+  /** Whether the login, token or share link a console was opened with still holds. */
+  private grantHolds(g: ConsoleGrant): Promise<boolean> {
+    return g.shareLinkId
+      ? this.deps.shareLinks.stillValid(g.shareLinkId)
+      : this.deps.auth.stillValid(credentialOf(g));
+  }
+
+  private async issue(grant: ConsoleGrant): Promise<ConsoleTicket> {
+    const { ticket, expiresAt } = await this.deps.tickets.issue(grant);
+    const { instanceId, kind, viewOnly } = grant;
+    return {
+      ticket,
+      expiresAt: expiresAt.toISOString(),
+      path: `/api/v1/instances/${instanceId}/console/${kind}?ticket=${encodeURIComponent(ticket)}`,
+      kind,
+      viewOnly,
+    };
+  }
+
+  async issueTicket(p: Principal, id: string, wanted: CreateConsoleTicket): Promise<ConsoleTicket> {
+    const instance = await this.deps.hosts.findInstance(id);
+    checkKind(instance, wanted.kind);
+    if (wanted.shellId) await this.deps.shells.owned(p, instance, wanted.shellId);
+    return this.issue({
+      userId: p.id,
+      sessionId: p.sessionId ?? null,
+      tokenId: p.tokenId ?? null,
+      shareLinkId: null,
+      hostId: instance.hostId,
+      instanceId: instance.id,
+      kind: wanted.kind,
+      shellId: wanted.shellId ?? null,
+      viewOnly: wanted.viewOnly,
+    });
+  }
+
+  /**
+   * Checks a console WebSocket before it is accepted: its origin, its one-time ticket and
+   * what stands behind the ticket. A refusal is audited and handed back, not thrown, because
+   * it is told to the browser over the socket.
+   */
+  async admit(knock: ConsoleKnock): Promise<Admission> {
+    const params = SocketParams.safeParse(knock.params);
+    const query = SocketQuery.safeParse(knock.query);
+    try {
+      if (!params.success) throw badRequest('the console kind is vnc, serial or shell');
+      if (!query.success) throw badRequest('the ticket is too long');
+      if (!originAllowed(knock.origin, knock.host, this.deps.allowedOrigins)) {
+        throw forbidden(`consoles cannot be opened from ${knock.origin}`);
+      }
+      const instance = await this.deps.hosts.findInstance(params.data.id);
+      const grant = await this.deps.tickets.redeem(query.data.ticket, {
+        instanceId: instance.id,
+        kind: params.data.kind,
+      });
+      if (!(await this.grantHolds(grant)))
+        throw unauthorized('the login, token or share link behind this ticket has ended');
+      return { grant, actor: await this.actorOf(grant, knock.requester.ip) };
+    } catch (err) {
+      await this.deps.audit.record(knock.requester, {
+        action: 'console.refused',
+        targetType: 'instance',
+        targetId: params.success ? params.data.id : null,
+        outcome: isRefusal(err) ? 'denied' : 'failure',
+        detail: { kind: params.success ? params.data.kind : null, reason: (err as Error).message },
+      });
+      return { refused: err };
+    }
+  }
+
+  /** Who a console is used by, for its audit rows: the ticket's user, or the share link. */
+  private async actorOf(grant: ConsoleGrant, ip: string | null): Promise<Actor> {
+    if (grant.shareLinkId) {
+      const link = await this.deps.shareLinks.get(grant.shareLinkId);
+      return { userId: null, name: `share link ${link.id.slice(0, 8)} (by ${link.createdBy})`, ip };
+    }
+    const name = grant.userId ? await this.deps.auth.username(grant.userId) : null;
+    return { userId: grant.userId, name: name ?? 'unknown', ip };
+  }
+
+  /** Relays an admitted browser socket to the agent's console until either side closes. */
+  relay(client: WebSocket, { grant, actor }: { grant: ConsoleGrant; actor: Actor }): void {
+    const started = Date.now();
+    const agent = this.deps.hosts.client(grant.hostId).consoleSocket(agentPath(grant));
+    const target = { targetType: 'instance', targetId: grant.instanceId };
+    const detail = {
+      kind: grant.kind,
+      viewOnly: grant.viewOnly,
+      ...(grant.shellId ? { shellId: grant.shellId } : {}),
+      ...(grant.shareLinkId ? { shareLinkId: grant.shareLinkId } : {}),
+    };
+    const { audit } = this.deps;
+    void audit.record(actor, { action: 'console.open', outcome: 'success', ...target, detail });
+    let forget = (): void => undefined;
+    const end = relayWebSockets(client, agent, {
+      filter: grant.viewOnly ? viewOnlyFilter(grant.kind) : undefined,
+      onClose: (stats) => {
+        forget();
+        void audit.record(actor, {
+          action: 'console.close',
+          outcome: 'success',
+          ...target,
+          detail: { ...detail, seconds: Math.round((Date.now() - started) / 1000), ...stats },
+        });
+      },
+    });
+    forget = this.open.add(grant, end);
+  }
+
+  async listShareLinks(id: string): Promise<ShareLink[]> {
+    const instance = await this.deps.hosts.findInstance(id);
+    return this.deps.shareLinks.list(instance.id);
+  }
+
+  async createShareLink(
+    p: Principal,
+    id: string,
+    input: CreateShareLink,
+    note: AuditNote,
+  ): Promise<CreatedShareLink> {
+    const instance = await this.deps.hosts.findInstance(id);
+    checkKind(instance, input.kind);
+    if (input.shellId) await this.deps.shells.owned(p, instance, input.shellId);
+    const link = await this.deps.shareLinks.create(p, instance, input);
+    note.detail = { ...note.detail, shareLinkId: link.id };
+    return link;
+  }
+
+  /** Revokes a link and closes every console opened through it. */
+  async revokeShareLink(linkId: string, note: AuditNote): Promise<void> {
+    const link = await this.deps.shareLinks.revoke(linkId);
+    note.detail = { instanceId: link.instanceId };
+    this.open.endWhere((g) => g.shareLinkId === link.id);
+  }
+
+  /** Trades a share link's token for a one-time ticket; every use is counted and audited. */
+  async redeemShareLink(token: string, note: AuditNote): Promise<SharedConsole> {
+    const link = await this.deps.shareLinks.use(token);
+    note.targetId = link.id;
+    const instance = await this.deps.hosts.findInstance(link.instanceId);
+    note.detail = { instanceId: instance.id, kind: link.kind, mode: link.mode };
+    const issued = await this.issue({
+      userId: null,
+      sessionId: null,
+      tokenId: null,
+      shareLinkId: link.id,
+      hostId: instance.hostId,
+      instanceId: instance.id,
+      kind: link.kind as ConsoleKind,
+      shellId: link.shellId,
+      viewOnly: link.mode === 'view',
+    });
+    return {
+      ...issued,
+      instance: { id: instance.id, name: instance.name, kind: instance.kind },
+      linkExpiresAt: link.expiresAt.toISOString(),
+    };
+  }
+}

@@ -1,0 +1,58 @@
+import type {
+  ActionOptions,
+  AgentEvent,
+  CreateAgentShell,
+  CreateInstance,
+  ExecRequest,
+  ExecResult,
+  HostFacts,
+  Instance,
+  InstanceAction,
+  Iso,
+  Operation,
+  ShellSession,
+  Template,
+  TemplateName,
+  UpdateInstance,
+} from '@berth/contracts';
+import type { WebSocket } from 'ws';
+
+type Accepted = Promise<{ operation: Operation }>;
+
+/**
+ * What the API asks of one host agent. AgentClient speaks it over HTTP; tests put a fake in
+ * its place to check the API's own rules without a host. Failures are AppErrors.
+ */
+export interface AgentApi {
+  readonly url: string;
+  facts(): Promise<HostFacts>;
+  templates(): Promise<{ items: Template[] }>;
+  buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
+  isos(): Promise<{ items: Iso[] }>;
+  putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso>;
+  deleteIso(name: string): Promise<void>;
+  listInstances(): Promise<{ items: Instance[] }>;
+  getInstance(id: string): Promise<Instance>;
+  createInstance(body: CreateInstance): Accepted;
+  updateInstance(id: string, body: UpdateInstance): Promise<Instance>;
+  action(id: string, action: InstanceAction, body: ActionOptions): Accepted;
+  exec(id: string, body: ExecRequest): Promise<ExecResult>;
+  deleteInstance(id: string, force: boolean): Accepted;
+  screenshot(id: string): Promise<Buffer>;
+  operation(id: string): Promise<Operation>;
+  listShells(instanceId: string, ownerId?: string): Promise<{ items: ShellSession[] }>;
+  openShell(instanceId: string, body: CreateAgentShell): Promise<ShellSession>;
+  endShell(instanceId: string, shellId: string): Promise<void>;
+  endShellsOf(login: string): Promise<{ ended: number }>;
+  /** A WebSocket to one of the agent's console endpoints (VNC, serial, a shell's attach). */
+  consoleSocket(path: string): WebSocket;
+  /** Follows the agent's event stream until the signal aborts or the stream breaks. */
+  streamEvents(
+    onEvent: (event: AgentEvent) => void,
+    signal: AbortSignal,
+    onOpen: () => void,
+  ): Promise<void>;
+}
+
+/** Makes the client for a registered host. */
+export type ConnectAgent = (host: { url: string; agentToken: string }) => AgentApi;
