@@ -1,0 +1,78 @@
+'use client';
+import { useTemplates } from '@/queries/useTemplates';
+import type { CreateForm } from '@/lib/createForm';
+import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
+import { Section } from './Section';
+
+/** A container's own fields in the General section. */
+export function ContainerBasics({ form }: { form: FormBinding<CreateForm> }) {
+  const templates = useTemplates();
+  const ctTemplates = templates.data?.filter((t) => t.kind === 'ct') ?? [];
+  return (
+    <>
+      <SelectField
+        form={form}
+        name="template"
+        label="Template"
+        hint={templates.isPending ? 'Loading templates…' : 'Built on first use when not cached'}
+      >
+        {(ctTemplates.length ? ctTemplates : [{ name: 'busybox', cached: true }]).map((t) => (
+          <option key={t.name} value={t.name}>
+            {t.name}
+            {t.cached ? '' : ' (built on first use)'}
+          </option>
+        ))}
+      </SelectField>
+      <InputField
+        form={form}
+        name="ctid"
+        label="CT ID"
+        hint="Empty for the next free one"
+        inputMode="numeric"
+        placeholder="auto"
+      />
+      <InputField
+        form={form}
+        name="hostname"
+        label="Hostname"
+        hint="Defaults to the name"
+        autoComplete="off"
+      />
+      <InputField
+        form={form}
+        name="rootPassword"
+        label="Root password"
+        hint="Optional; at least 8 characters"
+        type="password"
+        autoComplete="new-password"
+      />
+    </>
+  );
+}
+
+/** A container's network and storage. */
+export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
+  return (
+    <>
+      <Section title="Network">
+        <InputField
+          form={form}
+          name="ipv4"
+          label="IPv4 address"
+          hint="address/prefix like 10.210.0.50/24; empty for the next free one"
+          placeholder="auto"
+        />
+        <InputField form={form} name="gateway" label="Gateway" hint="Optional" />
+        <InputField
+          form={form}
+          name="dns"
+          label="DNS servers"
+          hint="Up to 3, separated by commas"
+        />
+      </Section>
+      <Section title="Storage">
+        <InputField form={form} name="diskSizeMiB" label="Disk size (MiB)" type="number" min={16} />
+      </Section>
+    </>
+  );
+}

@@ -1,0 +1,91 @@
+import type { InstanceKind } from '@berth/contracts';
+
+/*
+ * The create wizard's form: what its inputs hold (text, as typed) and the request body made
+ * from it. The contracts' schemas then decide what is valid, so the form repeats no rule.
+ */
+
+/** Text → number for the schema: empty means "leave it out"; junk stays NaN so zod says why. */
+const num = (s: string) => (s.trim() === '' ? undefined : Number(s));
+const opt = (s: string) => (s.trim() === '' ? undefined : s.trim());
+const list = (s: string) => s.split(/[\s,]+/).filter(Boolean);
+
+export const BOOT_ORDERS = {
+  'disk,cdrom': 'Disk, then CD-ROM',
+  'cdrom,disk': 'CD-ROM, then disk',
+  disk: 'Disk only',
+  cdrom: 'CD-ROM only',
+  'network,disk': 'Network (PXE), then disk',
+} as const;
+
+export const initialForm = {
+  hostId: '',
+  name: '',
+  description: '',
+  tags: '',
+  onboot: false,
+  // container
+  template: 'busybox',
+  ctid: '',
+  hostname: '',
+  rootPassword: '',
+  ipv4: '',
+  gateway: '',
+  dns: '',
+  diskSizeMiB: '512',
+  // vm
+  vcpus: '1',
+  memoryMiB: '256',
+  diskSource: 'template' as 'template' | 'empty' | 'none',
+  vmTemplate: 'tiny-linux',
+  clone: 'linked' as 'linked' | 'copy',
+  vmDiskMiB: '',
+  cdrom: '',
+  boot: 'disk,cdrom' as keyof typeof BOOT_ORDERS,
+  network: true,
+};
+export type CreateForm = typeof initialForm;
+
+/** The request body before validation: the API's own zod schemas decide what is valid. */
+export function toBody(kind: InstanceKind, f: CreateForm) {
+  const common = {
+    kind,
+    name: f.name.trim(),
+    onboot: f.onboot,
+    description: f.description,
+    tags: list(f.tags),
+  };
+  if (kind === 'ct')
+    return {
+      ...common,
+      template: f.template,
+      ctid: num(f.ctid),
+      hostname: opt(f.hostname),
+      rootPassword: f.rootPassword === '' ? undefined : f.rootPassword,
+      ipv4: opt(f.ipv4),
+      gateway: opt(f.gateway),
+      dns: list(f.dns),
+      diskSizeMiB: num(f.diskSizeMiB),
+    };
+  const size = num(f.vmDiskMiB);
+  return {
+    ...common,
+    vcpus: num(f.vcpus),
+    memoryMiB: num(f.memoryMiB),
+    disks:
+      f.diskSource === 'none'
+        ? []
+        : f.diskSource === 'empty'
+          ? [{ sizeMiB: size }]
+          : [
+              {
+                template: f.vmTemplate,
+                clone: f.clone,
+                ...(size !== undefined ? { sizeMiB: size } : {}),
+              },
+            ],
+    cdrom: f.cdrom || null,
+    boot: f.boot.split(','),
+    nics: f.network ? [{ network: 'default' }] : [],
+  };
+}
