@@ -6,7 +6,8 @@ import { formatBytes, formatDate } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ProgressBar } from '@/components/ui/ProgressBar';
-import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { DataTable, type Column } from '@/components/ui/DataTable';
+import { EmptyState, PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
 import { toast } from '@/lib/toast';
 
@@ -109,6 +110,46 @@ function UploadForm() {
   );
 }
 
+const columns = (onDelete: (iso: Iso) => void): Column<Iso>[] => [
+  { id: 'name', header: 'Name', cell: (iso) => iso.name, cellClassName: 'font-medium break-all' },
+  {
+    id: 'size',
+    header: 'Size',
+    cell: (iso) => formatBytes(iso.sizeBytes),
+    cellClassName: 'whitespace-nowrap',
+  },
+  {
+    id: 'sha256',
+    header: 'SHA-256',
+    cell: (iso) => iso.sha256,
+    className: 'hidden md:table-cell',
+    cellClassName: 'max-w-[16rem] truncate font-mono text-xs',
+    title: (iso) => iso.sha256,
+  },
+  {
+    id: 'uploaded',
+    header: 'Uploaded',
+    cell: (iso) => formatDate(iso.uploadedAt),
+    className: 'hidden sm:table-cell',
+    cellClassName: 'text-xs text-muted',
+  },
+  {
+    id: 'actions',
+    header: <span className="sr-only">Actions</span>,
+    cell: (iso) => (
+      <Button
+        size="sm"
+        variant="danger"
+        aria-label={`Delete ${iso.name}`}
+        onClick={() => onDelete(iso)}
+      >
+        Delete
+      </Button>
+    ),
+    cellClassName: 'text-right',
+  },
+];
+
 export default function IsosPage() {
   const isos = useIsos();
   const del = useDeleteIso();
@@ -121,68 +162,18 @@ export default function IsosPage() {
       />
       <div className="space-y-6">
         <UploadForm />
-        {isos.isPending ? (
-          <LoadingState label="Loading ISOs…" />
-        ) : isos.isError ? (
-          <ErrorState error={isos.error} onRetry={() => void isos.refetch()} />
-        ) : isos.data.length === 0 ? (
-          <EmptyState title="The ISO store is empty">
-            Upload one above, or build the tiny-linux template, which adds its ISO here.
-          </EmptyState>
-        ) : (
-          <div
-            className="card overflow-x-auto"
-            role="region"
-            aria-label="ISO images table"
-            tabIndex={0}
-          >
-            <table className="table-base">
-              <caption className="sr-only">ISO images</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Size</th>
-                  <th scope="col" className="hidden md:table-cell">
-                    SHA-256
-                  </th>
-                  <th scope="col" className="hidden sm:table-cell">
-                    Uploaded
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {isos.data.map((iso) => (
-                  <tr key={iso.name}>
-                    <td className="font-medium break-all">{iso.name}</td>
-                    <td className="whitespace-nowrap">{formatBytes(iso.sizeBytes)}</td>
-                    <td
-                      className="hidden max-w-[16rem] truncate font-mono text-xs md:table-cell"
-                      title={iso.sha256}
-                    >
-                      {iso.sha256}
-                    </td>
-                    <td className="hidden text-xs text-muted sm:table-cell">
-                      {formatDate(iso.uploadedAt)}
-                    </td>
-                    <td className="text-right">
-                      <Button
-                        size="sm"
-                        variant="danger"
-                        aria-label={`Delete ${iso.name}`}
-                        onClick={() => setConfirm(iso)}
-                      >
-                        Delete
-                      </Button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          query={isos}
+          columns={columns(setConfirm)}
+          rowKey={(iso) => iso.name}
+          caption="ISO images"
+          loadingLabel="Loading ISOs…"
+          empty={
+            <EmptyState title="The ISO store is empty">
+              Upload one above, or build the tiny-linux template, which adds its ISO here.
+            </EmptyState>
+          }
+        />
       </div>
       {confirm && (
         <ConfirmDialog

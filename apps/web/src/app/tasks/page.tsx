@@ -1,9 +1,11 @@
 'use client';
 import { useState } from 'react';
+import type { Task } from '@berth/contracts';
 import { useInstances } from '@/queries/useInstances';
 import { useTasks } from '@/queries/useTasks';
 import { TaskItem } from '@/components/tasks/TaskItem';
-import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+import { QueryView } from '@/components/ui/DataTable';
+import { PageHeader } from '@/components/ui/States';
 
 const FILTERS = [
   ['all', 'All'],
@@ -13,19 +15,18 @@ const FILTERS = [
 ] as const;
 type Filter = (typeof FILTERS)[number][0];
 
+const shows = (filter: Filter) => (t: Task) =>
+  filter === 'all'
+    ? true
+    : filter === 'active'
+      ? t.status === 'running' || t.status === 'queued'
+      : t.status === filter;
+
 export default function TasksPage() {
   const tasks = useTasks({ limit: 200 });
   const instances = useInstances();
   const [filter, setFilter] = useState<Filter>('all');
   const names = new Map(instances.data?.map((i) => [i.id, i.name]));
-  const shown =
-    tasks.data?.filter((t) =>
-      filter === 'all'
-        ? true
-        : filter === 'active'
-          ? t.status === 'running' || t.status === 'queued'
-          : t.status === filter,
-    ) ?? [];
 
   return (
     <>
@@ -50,23 +51,24 @@ export default function TasksPage() {
           </button>
         ))}
       </div>
-      {tasks.isPending ? (
-        <LoadingState label="Loading tasks…" />
-      ) : tasks.isError ? (
-        <ErrorState error={tasks.error} onRetry={() => void tasks.refetch()} />
-      ) : shown.length === 0 ? (
-        <EmptyState title={filter === 'all' ? 'No tasks yet' : 'No tasks like that'} />
-      ) : (
-        <ul className="card divide-y divide-line" aria-label="Tasks">
-          {shown.map((t) => (
-            <TaskItem
-              key={t.id}
-              task={t}
-              instanceName={t.instanceId ? names.get(t.instanceId) : undefined}
-            />
-          ))}
-        </ul>
-      )}
+      <QueryView
+        query={tasks}
+        select={(all) => all.filter(shows(filter))}
+        loadingLabel="Loading tasks…"
+        empty={filter === 'all' ? 'No tasks yet' : 'No tasks like that'}
+      >
+        {(shown) => (
+          <ul className="card divide-y divide-line" aria-label="Tasks">
+            {shown.map((t) => (
+              <TaskItem
+                key={t.id}
+                task={t}
+                instanceName={t.instanceId ? names.get(t.instanceId) : undefined}
+              />
+            ))}
+          </ul>
+        )}
+      </QueryView>
     </>
   );
 }
