@@ -9,3 +9,4 @@ export * from './tasks.js';
 export * from './events.js';
 export * from './auth.js';
 export * from './consoles.js';
+export * from './agent.js';

@@ -1,15 +1,21 @@
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
-import { CreateShell, InstanceRef, ShellSession } from '@berth/contracts';
+import {
+  AgentShellFilter,
+  AgentShellRef,
+  CreateAgentShell,
+  EndLoginShells,
+  EndedShells,
+  InstanceRef,
+  ShellSession,
+  listOf,
+} from '@berth/contracts';
 import { closeWithError, type ZodTypeProvider } from '@berth/fastify-kit';
 import { SerialHub } from '../consoles/serial-hub.js';
 import { resolveShell } from '../consoles/shell-target.js';
 import type { Shells } from '../consoles/shells.js';
 import { relaySocket } from '../consoles/socket-relay.js';
 import type { Instances } from '../instances/instances.js';
-
-const ShellParams = InstanceRef.extend({ shellId: z.uuid() });
 
 /**
  * Consoles as WebSockets for the API to relay: a VM's VNC and serial sockets, and shells in
@@ -52,8 +58,8 @@ export async function consoleRoutes(
     {
       schema: {
         params: InstanceRef,
-        querystring: z.object({ ownerId: z.string().optional() }),
-        response: { 200: z.object({ items: z.array(ShellSession) }) },
+        querystring: AgentShellFilter,
+        response: { 200: listOf(ShellSession) },
       },
     },
     async (req) => {
@@ -67,10 +73,7 @@ export async function consoleRoutes(
     {
       schema: {
         params: InstanceRef,
-        body: CreateShell.extend({
-          ownerId: z.string().max(64).nullable().default(null),
-          login: z.string().max(128).nullable().default(null),
-        }),
+        body: CreateAgentShell,
         response: { 201: ShellSession },
       },
     },
@@ -91,7 +94,7 @@ export async function consoleRoutes(
 
   r.delete(
     '/v1/instances/:id/shells/:shellId',
-    { schema: { params: ShellParams } },
+    { schema: { params: AgentShellRef } },
     async (req, reply) => {
       const { id } = await instances.get(req.params.id);
       await shells.end(id, req.params.shellId);
@@ -104,8 +107,8 @@ export async function consoleRoutes(
     {
       schema: {
         description: "Ends every shell one login opened (the API calls it on the user's logout).",
-        body: z.object({ login: z.string().min(1).max(128) }),
-        response: { 200: z.object({ ended: z.number().int() }) },
+        body: EndLoginShells,
+        response: { 200: EndedShells },
       },
     },
     async (req) => ({ ended: await shells.endWhere({ login: req.body.login }) }),
@@ -113,7 +116,7 @@ export async function consoleRoutes(
 
   r.get('/v1/instances/:id/shells/:shellId/attach', { websocket: true }, (ws, req) => {
     try {
-      const { id, shellId } = ShellParams.parse(req.params);
+      const { id, shellId } = AgentShellRef.parse(req.params);
       shells.attach(id, shellId, ws);
     } catch (err) {
       closeWithError(ws, err);

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
   ActionOptions,
+  AgentIsoRef,
   CreateInstance,
   InstanceRef,
   Iso,
-  IsoName,
   DeleteOptions,
   ExecRequest,
   ExecResult,
@@ -14,6 +13,7 @@ import {
   InstanceList,
   OperationAccepted,
   UpdateInstance,
+  listOf,
   optionalBody,
   badRequest,
   conflict,
@@ -108,13 +108,9 @@ export async function mediaRoutes(
       .send(await instances.screenshot(req.params.id)),
   );
 
-  r.get(
-    '/v1/isos',
-    { schema: { response: { 200: z.object({ items: z.array(Iso) }) } } },
-    async () => ({
-      items: await isos.list(),
-    }),
-  );
+  r.get('/v1/isos', { schema: { response: { 200: listOf(Iso) } } }, async () => ({
+    items: await isos.list(),
+  }));
 
   // The body is streamed to disk as it arrives, never held in memory.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
@@ -124,7 +120,7 @@ export async function mediaRoutes(
     '/v1/isos/:name',
     {
       bodyLimit: Number.MAX_SAFE_INTEGER,
-      schema: { params: z.object({ name: IsoName }), response: { 201: Iso } },
+      schema: { params: AgentIsoRef, response: { 201: Iso } },
     },
     async (req, reply) => {
       if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
@@ -134,15 +130,11 @@ export async function mediaRoutes(
     },
   );
 
-  r.delete(
-    '/v1/isos/:name',
-    { schema: { params: z.object({ name: IsoName }) } },
-    async (req, reply) => {
-      if (instances.vms.inUseIsos().includes(req.params.name)) {
-        throw conflict(`${req.params.name} is in a VM's CD drive; eject it first`);
-      }
-      await isos.remove(req.params.name);
-      return reply.status(204).send();
-    },
-  );
+  r.delete('/v1/isos/:name', { schema: { params: AgentIsoRef } }, async (req, reply) => {
+    if (instances.vms.inUseIsos().includes(req.params.name)) {
+      throw conflict(`${req.params.name} is in a VM's CD drive; eject it first`);
+    }
+    await isos.remove(req.params.name);
+    return reply.status(204).send();
+  });
 }

@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import {
   AgentEvent,
+  AgentOperationRef,
+  AgentOperationWait,
+  AgentTemplateRef,
+  BuildTemplate,
   HostFacts,
   Operation,
   OperationAccepted,
   Template,
-  TemplateName,
   VmTemplateName,
   type CtTemplateName,
+  listOf,
   optionalBody,
   notFound,
 } from '@berth/contracts';
@@ -40,20 +43,16 @@ export async function systemRoutes(
     hostFacts(config, accel.current),
   );
 
-  r.get(
-    '/v1/templates',
-    { schema: { response: { 200: z.object({ items: z.array(Template) }) } } },
-    async () => ({
-      items: [...(await templates.list()), ...(await vmTemplates.list())],
-    }),
-  );
+  r.get('/v1/templates', { schema: { response: { 200: listOf(Template) } } }, async () => ({
+    items: [...(await templates.list()), ...(await vmTemplates.list())],
+  }));
 
   r.post(
     '/v1/templates/:name/build',
     {
       schema: {
-        params: z.object({ name: TemplateName }),
-        body: optionalBody(z.object({ rebuild: z.boolean().default(true) })),
+        params: AgentTemplateRef,
+        body: optionalBody(BuildTemplate),
         response: { 202: OperationAccepted },
       },
     },
@@ -73,20 +72,16 @@ export async function systemRoutes(
     },
   );
 
-  r.get(
-    '/v1/operations',
-    { schema: { response: { 200: z.object({ items: z.array(Operation) }) } } },
-    () => ({
-      items: operations.list(),
-    }),
-  );
+  r.get('/v1/operations', { schema: { response: { 200: listOf(Operation) } } }, () => ({
+    items: operations.list(),
+  }));
 
   r.get(
     '/v1/operations/:id',
     {
       schema: {
-        params: z.object({ id: z.uuid() }),
-        querystring: z.object({ waitSeconds: z.coerce.number().int().min(0).max(600).default(0) }),
+        params: AgentOperationRef,
+        querystring: AgentOperationWait,
         response: { 200: Operation },
       },
     },

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { InstanceRef, IsoName } from './instances.js';
+import { TemplateName } from './templates.js';
+
+/**
+ * Shapes only the agent's HTTP interface uses (the API is its one client); shapes the API
+ * also serves to browsers live with their resource.
+ */
+
+export const AgentTemplateRef = z.object({ name: TemplateName });
+
+export const AgentIsoRef = z.object({ name: IsoName });
+
+export const AgentOperationRef = z.object({ id: z.uuid() });
+
+export const AgentOperationWait = z.object({
+  waitSeconds: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600)
+    .default(0)
+    .describe('answer when the operation ends, or after this long with its current state'),
+});
+
+export const AgentShellRef = InstanceRef.extend({ shellId: z.uuid() });
+
+export const AgentShellFilter = z.object({
+  ownerId: z.string().optional().describe('only the shells this user opened'),
+});
