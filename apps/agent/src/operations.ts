@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation } from '@berth/contracts';
+import type { Operation, Progress } from '@berth/contracts';
 import { ErrorCode, AppError } from '@berth/contracts';
 import type { EventBus } from './events.js';
-
-export interface Progress {
-  (progress: number, message: string): void;
-}
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
 

@@ -1,9 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
+import { statFields } from '../host/proc.js';
 
-/** Parent pid from /proc/<pid>/stat; the command name may hold spaces and parentheses. */
+/** Parent pid from /proc/<pid>/stat. */
 export function parentOf(stat: string): number {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2);
-  return Number(rest.split(' ')[1]);
+  return Number(statFields(stat)[1]);
 }
 
 /** Every live descendant of `root` (host pids, including those inside a container's pid namespace). */

@@ -1,6 +1,6 @@
-import type { Operation } from '@berth/contracts';
+import type { Operation, Progress } from '@berth/contracts';
 import { conflict } from '@berth/contracts';
-import type { Operations, Progress } from '../operations.js';
+import type { Operations } from '../operations.js';
 
 /** One operation per instance at a time: a second request gets a clear 409, not a race. */
 export class BusyGuard {

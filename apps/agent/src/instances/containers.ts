@@ -9,19 +9,23 @@ import type {
   Instance,
   InstanceAction,
   InstanceState,
+  InstanceVerb,
   Operation,
+  Progress,
   ShellSettings,
   UpdateInstance,
 } from '@berth/contracts';
+import { badRequest, conflict, notFound, whyNot, wrongState } from '@berth/contracts';
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
 import { renderLxcConfig } from '../drivers/lxc/config.js';
-import { whyNot, type LxcInfo } from '../drivers/lxc/state.js';
-import { badRequest, conflict, notFound, wrongState } from '@berth/contracts';
+import type { LxcInfo } from '../drivers/lxc/state.js';
 import type { EventBus } from '../events.js';
+import { processUptime } from '../host/proc.js';
+import type { Log } from '../log.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
-import type { Operations, Progress } from '../operations.js';
+import type { Operations } from '../operations.js';
 import {
   MiB,
   createImage,
@@ -34,7 +38,7 @@ import { BusyGuard } from './busy.js';
 import { StateNotes } from './state-notes.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
-import { ContainerStore } from './store.js';
+import { RecordStore } from './record-store.js';
 
 const FIRST_CTID = 101;
 
@@ -44,7 +48,7 @@ const shellOf = (record: ContainerRecord): ShellSettings =>
 /** Container lifecycle: validation up front, long work as operations, one operation per container at a time. */
 export class Containers {
   readonly lxc: Lxc;
-  private readonly store: ContainerStore;
+  private readonly store: RecordStore<ContainerRecord>;
   private readonly monitor: LxcMonitor;
   private readonly busy: BusyGuard;
   /** Names, CT IDs and addresses claimed by creates still in progress. */
@@ -60,17 +64,20 @@ export class Containers {
     private readonly templates: Templates,
     ops: Operations,
     private readonly events: EventBus,
-    private readonly log: (msg: string) => void,
+    private readonly log: Log,
   ) {
     this.busy = new BusyGuard(ops);
     this.states = new StateNotes(events);
     this.lxc = new Lxc(lxcPath(config));
-    this.store = new ContainerStore(lxcPath(config));
-    this.monitor = new LxcMonitor(
-      lxcPath(config),
-      (ctid, state) => this.onMonitor(ctid, state),
-      log,
-    );
+    // LXC's own lxcpath: the record sits beside LXC's config in the directory named for the CT ID.
+    this.store = new RecordStore({
+      root: lxcPath(config),
+      file: 'berth.json',
+      dirName: (record) => String(record.ctid),
+      isRecordDir: (entry) => /^\d+$/.test(entry),
+      order: (a, b) => a.ctid - b.ctid,
+    });
+    this.monitor = new LxcMonitor(lxcPath(config), (ctid, state) => this.onMonitor(ctid, state));
   }
 
   /** Rediscovers containers left by an earlier agent; starts onboot ones after a host boot. */
@@ -82,11 +89,11 @@ export class Containers {
       this.states.set(record.id, (await this.lxc.info(record.ctid)).state);
     }
     this.monitor.start();
-    this.log(`rediscovered ${records.length} container(s)`);
+    this.log.info({ count: records.length }, 'rediscovered containers');
   }
 
-  close(): void {
-    this.monitor.stop();
+  async close(): Promise<void> {
+    await this.monitor.stop();
   }
 
   async list(): Promise<Instance[]> {
@@ -190,9 +197,7 @@ export class Containers {
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
     const record = this.resolve(id);
     return this.busy.start(record.id, `instance.${action}`, async (progress) => {
-      const { state } = await this.lxc.info(record.ctid);
-      const reason = whyNot(action, state);
-      if (reason) throw wrongState(reason);
+      const { state } = await this.assertCan(record, action);
       switch (action) {
         case 'start':
           progress(10, 'starting');
@@ -221,9 +226,7 @@ export class Containers {
   async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
     const record = this.resolve(id);
     this.busy.assertIdle(record.id);
-    const { state } = await this.lxc.info(record.ctid);
-    const reason = action === 'delete' && force ? null : whyNot(action, state);
-    if (reason) throw wrongState(reason);
+    if (!(action === 'delete' && force)) await this.assertCan(record, action);
   }
 
   async update(id: string, patch: UpdateInstance): Promise<Instance> {
@@ -259,18 +262,14 @@ export class Containers {
   /** A running container's record and init pid, for opening a console in it. */
   async running(id: string): Promise<{ record: ContainerRecord; pid: number }> {
     const record = this.resolve(id);
-    const { state, pid } = await this.lxc.info(record.ctid);
-    const reason = whyNot('exec', state);
-    if (reason) throw wrongState(reason);
+    const { pid } = await this.assertCan(record, 'console');
     if (!pid) throw wrongState('the container has no init process yet');
     return { record, pid };
   }
 
   async exec(id: string, req: ExecRequest): Promise<ExecResult> {
     const record = this.resolve(id);
-    const { state } = await this.lxc.info(record.ctid);
-    const reason = whyNot('exec', state);
-    if (reason) throw wrongState(reason);
+    await this.assertCan(record, 'exec');
     const result = await this.lxc.attach(record.ctid, req.command, {
       timeoutMs: req.timeoutSeconds * 1000,
       input: req.stdin,
@@ -287,8 +286,9 @@ export class Containers {
     const record = this.resolve(id);
     return this.busy.start(record.id, 'instance.delete', async (progress) => {
       const { state } = await this.lxc.info(record.ctid);
-      if (state !== 'stopped') {
-        if (!force) throw wrongState(whyNot('delete', state) as string);
+      const reason = whyNot('ct', 'delete', state);
+      if (reason) {
+        if (!force) throw wrongState(reason);
         progress(10, 'stopping');
         if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
         await this.lxc.stop(record.ctid, 0, true);
@@ -305,6 +305,14 @@ export class Containers {
       });
       return { id: record.id };
     });
+  }
+
+  /** The container's current LXC state, when the verb may run from it. */
+  private async assertCan(record: ContainerRecord, verb: InstanceVerb): Promise<LxcInfo> {
+    const info = await this.lxc.info(record.ctid);
+    const reason = whyNot('ct', verb, info.state);
+    if (reason) throw wrongState(reason);
+    return info;
   }
 
   private async build(
@@ -340,7 +348,7 @@ export class Containers {
       return instance;
     } catch (err) {
       if (imageMade) await rm(image, { force: true });
-      await rm(this.store.dirOf(record.ctid), { recursive: true, force: true });
+      await rm(this.store.dirOf(record), { recursive: true, force: true });
       throw err;
     }
   }
@@ -360,7 +368,7 @@ export class Containers {
     const info = known ?? (await this.lxc.info(record.ctid));
     const uptime =
       info.pid && (info.state === 'running' || info.state === 'frozen')
-        ? await this.lxc.uptimeSeconds(info.pid)
+        ? await processUptime(info.pid)
         : null;
     return {
       id: record.id,
@@ -406,7 +414,7 @@ export class Containers {
   }
 
   private async writeLxcConfig(record: ContainerRecord): Promise<void> {
-    const dir = this.store.dirOf(record.ctid);
+    const dir = this.store.dirOf(record);
     await mkdir(dir, { recursive: true });
     await writeFile(
       path.join(dir, 'config'),

@@ -8,11 +8,10 @@ import type {
   Operation,
   UpdateInstance,
 } from '@berth/contracts';
-import { badRequest } from '@berth/contracts';
+import { badRequest, notOffered } from '@berth/contracts';
+import type { Log } from '../log.js';
 import type { Containers } from './containers.js';
 import type { ConsoleSockets, Vms } from './vms.js';
-
-const VM_ONLY: ReadonlySet<InstanceAction> = new Set(['reset', 'pause', 'unpause']);
 
 /** Containers and VMs behind one door: routes ask here and never care which kind an id is. */
 export class Instances {
@@ -44,9 +43,9 @@ export class Instances {
 
   async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
     if (this.vms.has(id)) return this.vms.precheck(id, action, force);
-    if (action !== 'delete' && VM_ONLY.has(action)) {
-      throw badRequest(`${action} is for VMs; containers use suspend and resume`);
-    }
+    // A verb containers do not have is a malformed request, whatever the container's state.
+    const missing = notOffered('ct', action);
+    if (missing) throw badRequest(missing);
     return this.containers.precheck(id, action, force);
   }
 
@@ -69,7 +68,7 @@ export class Instances {
   async screenshot(id: string): Promise<Buffer> {
     if (!this.vms.has(id)) {
       await this.containers.get(id);
-      throw badRequest('screenshots are of VM screens; containers have none');
+      throw badRequest(notOffered('ct', 'screenshot') as string);
     }
     return this.vms.screenshot(id);
   }
@@ -94,19 +93,19 @@ export class Instances {
   }
 
   /** Starts every stopped instance marked onboot; failures are logged, not fatal. */
-  async startOnboot(log: (msg: string) => void): Promise<void> {
+  async startOnboot(log: Log): Promise<void> {
     for (const instance of await this.list()) {
       if (!instance.onboot || instance.state !== 'stopped') continue;
       try {
         this.action(instance.id, 'start', { timeoutSeconds: 30, force: false });
       } catch (err) {
-        log(`onboot start of ${instance.name} failed: ${(err as Error).message}`);
+        log.warn({ instance: instance.name, err: (err as Error).message }, 'onboot start failed');
       }
     }
   }
 
-  close(): void {
-    this.containers.close();
+  async close(): Promise<void> {
     this.vms.close();
+    await this.containers.close();
   }
 }

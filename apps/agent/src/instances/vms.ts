@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import path from 'node:path';
 import type {
@@ -10,26 +10,36 @@ import type {
   Instance,
   InstanceAction,
   InstanceState,
+  InstanceVerb,
   Operation,
+  Progress,
   UpdateInstance,
 } from '@berth/contracts';
-import { badRequest, conflict, notFound, wrongState, AppError, ErrorCode } from '@berth/contracts';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  whyNot,
+  wrongState,
+  AppError,
+  ErrorCode,
+} from '@berth/contracts';
 import type { AgentConfig } from '../config.js';
 import type { Accelerator } from '../drivers/qemu/accel.js';
-import { qemuArgs, vmPaths, type VmPaths } from '../drivers/qemu/cmdline.js';
-import { GuestAgent } from '../drivers/qemu/guest-agent.js';
-import { Qmp, type QmpEvent } from '../drivers/qemu/qmp.js';
-import { uptimeFromProc } from '../drivers/lxc/state.js';
-import { fromQmpStatus, vmWhyNot } from '../drivers/qemu/state.js';
+import { Qemu, type QemuVm } from '../drivers/qemu/qemu.js';
+import type { QmpEvent } from '../drivers/qemu/qmp.js';
 import type { EventBus } from '../events.js';
+import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
-import type { Operations, Progress } from '../operations.js';
-import { run } from '../run.js';
+import type { Operations } from '../operations.js';
 import type { IsoStore } from '../storage/isos.js';
-import { emptyDisk, fullCopy, growDisk, linkedClone, virtualSize } from '../storage/qcow2.js';
+import { virtualSize } from '../storage/qcow2.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
 import { BusyGuard } from './busy.js';
+import { GuestInfo } from './guest-info.js';
+import { RecordStore } from './record-store.js';
 import { StateNotes } from './state-notes.js';
+import { prepareDisks } from './vm-disks.js';
 import { SUSPEND_SNAPSHOT, type VmRecord } from './vm-record.js';
 
 const MiB = 1024 * 1024;
@@ -39,9 +49,6 @@ function macFor(id: string, index: number): string {
   return ['52', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** VMs: one daemonized QEMU each, driven over QMP; the agent re-attaches after a restart. */
 /** Where a running VM's screen and serial port are, and which VM that is (an id may be its name). */
 export interface ConsoleSockets {
   vmId: string;
@@ -50,17 +57,13 @@ export interface ConsoleSockets {
   serialLog: string;
 }
 
+/** VMs: records, rules and taps here; QEMU itself is the driver's. The agent re-attaches after a restart. */
 export class Vms {
-  private readonly records = new Map<string, VmRecord>();
-  private readonly qmps = new Map<string, Qmp>();
-  /** What the guest agent last said; refreshed in the background so listing never waits on a guest. */
-  private readonly guestInfo = new Map<
-    string,
-    { ips: string[]; answered: boolean; at: number; pending?: boolean }
-  >();
+  private readonly store: RecordStore<VmRecord>;
+  private readonly qemu: Qemu;
+  private readonly guests = new GuestInfo();
   private readonly busy: BusyGuard;
   private readonly states: StateNotes;
-  private readonly root: string;
 
   constructor(
     private readonly config: AgentConfig,
@@ -69,51 +72,46 @@ export class Vms {
     private readonly isos: IsoStore,
     ops: Operations,
     private readonly events: EventBus,
-    private readonly log: (msg: string) => void,
+    private readonly log: Log,
   ) {
     this.busy = new BusyGuard(ops);
     this.states = new StateNotes(events);
-    this.root = path.join(config.dataDir, 'vms');
+    this.store = new RecordStore({
+      root: path.join(config.dataDir, 'vms'),
+      file: 'vm.json',
+      dirName: (vm) => vm.id,
+    });
+    this.qemu = new Qemu((id, event) => this.onQmpEvent(id, event));
   }
 
   async init(): Promise<void> {
-    await mkdir(this.root, { recursive: true });
-    for (const entry of await readdir(this.root)) {
-      try {
-        const record = JSON.parse(
-          await readFile(path.join(this.root, entry, 'vm.json'), 'utf8'),
-        ) as VmRecord;
-        this.records.set(record.id, record);
-      } catch {
-        // a create that was rolled back, or not ours
-      }
-    }
-    for (const vm of this.records.values()) {
+    const records = await this.store.load();
+    for (const vm of records) {
       const state = await this.state(vm);
       this.states.set(vm.id, state);
       if (state === 'stopped' || state === 'suspended') await this.releaseTaps(vm);
     }
-    this.log(`rediscovered ${this.records.size} VM(s)`);
+    this.log.info({ count: records.length }, 'rediscovered VMs');
   }
 
   close(): void {
-    for (const q of this.qmps.values()) q.close();
+    this.qemu.close();
   }
 
   has(id: string): boolean {
-    return this.records.has(id);
+    return this.store.has(id);
   }
 
   names(): string[] {
-    return [...this.records.values()].map((r) => r.name);
+    return this.store.all().map((r) => r.name);
   }
 
   inUseIsos(): string[] {
-    return [...this.records.values()].flatMap((r) => (r.cdrom ? [r.cdrom] : []));
+    return this.store.all().flatMap((r) => (r.cdrom ? [r.cdrom] : []));
   }
 
   async list(): Promise<Instance[]> {
-    return Promise.all([...this.records.values()].map((r) => this.toInstance(r)));
+    return Promise.all(this.store.all().map((r) => this.toInstance(r)));
   }
 
   async get(id: string): Promise<Instance> {
@@ -121,13 +119,13 @@ export class Vms {
   }
 
   private resolve(id: string): VmRecord {
-    const vm = this.records.get(id);
+    const vm = this.store.get(id);
     if (!vm) throw notFound(`instance ${id}`);
     return vm;
   }
 
-  private paths(vm: VmRecord): VmPaths {
-    return vmPaths(path.join(this.root, vm.id));
+  private target(vm: VmRecord): QemuVm {
+    return { id: vm.id, dir: this.store.dirOf(vm) };
   }
 
   async create(input: CreateVm, nameTaken: (name: string) => boolean): Promise<Operation> {
@@ -170,25 +168,11 @@ export class Vms {
       suspended: false,
     };
     return this.busy.start(id, 'instance.create', async (progress) => {
-      const dir = path.join(this.root, id);
+      const dir = this.store.dirOf(record);
       try {
-        await mkdir(dir, { recursive: true });
-        for (const [i, disk] of input.disks.entries()) {
-          const file = path.join(dir, `disk${i}.qcow2`);
-          progress(10 + (i * 80) / input.disks.length, `preparing disk ${i}`);
-          if ('template' in disk) {
-            await this.templates.ensure(disk.template, (f, m) =>
-              progress(10 + f * 60, `template: ${m}`),
-            );
-            const base = (await this.templates.disk(disk.template)) as string;
-            if (disk.clone === 'linked') await linkedClone(base, file);
-            else await fullCopy(base, file);
-            if (disk.sizeMiB) await growDisk(file, disk.sizeMiB);
-          } else {
-            await emptyDisk(file, disk.sizeMiB);
-          }
-        }
-        await this.save(record);
+        await prepareDisks(dir, input.disks, this.templates, progress);
+        // Saving the record is the commit point: before it, nothing of this VM is visible.
+        await this.store.save(record);
       } catch (err) {
         await rm(dir, { recursive: true, force: true });
         throw err;
@@ -203,15 +187,14 @@ export class Vms {
   async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
     const vm = this.resolve(id);
     this.busy.assertIdle(vm.id);
-    const reason = action === 'delete' && force ? null : vmWhyNot(action, await this.state(vm));
-    if (reason) throw wrongState(reason);
+    if (!(action === 'delete' && force)) await this.assertCan(vm, action);
   }
 
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
     const vm = this.resolve(id);
+    const t = this.target(vm);
     return this.busy.start(vm.id, `instance.${action}`, async (progress) => {
-      const reason = vmWhyNot(action, await this.state(vm));
-      if (reason) throw wrongState(reason);
+      await this.assertCan(vm, action);
       switch (action) {
         case 'start':
         case 'resume':
@@ -227,13 +210,13 @@ export class Vms {
           await this.boot(vm);
           break;
         case 'reset':
-          await (await this.qmp(vm)).execute('system_reset');
+          await this.qemu.reset(t);
           break;
         case 'pause':
-          await (await this.qmp(vm)).execute('stop');
+          await this.qemu.pause(t);
           break;
         case 'unpause':
-          await (await this.qmp(vm)).execute('cont');
+          await this.qemu.unpause(t);
           break;
         case 'suspend':
           await this.suspendToDisk(vm, progress);
@@ -269,9 +252,8 @@ export class Vms {
 
   async exec(id: string, req: ExecRequest): Promise<ExecResult> {
     const vm = this.resolve(id);
-    const reason = vmWhyNot('exec', await this.state(vm));
-    if (reason) throw wrongState(reason);
-    const agent = new GuestAgent(this.paths(vm).qga);
+    await this.assertCan(vm, 'exec');
+    const agent = this.qemu.guestAgent(this.target(vm));
     if (!(await agent.ping(3000))) {
       throw new AppError(
         ErrorCode.guestAgentUnavailable,
@@ -284,40 +266,31 @@ export class Vms {
   /** The VNC and serial sockets of a VM whose QEMU is up (running or paused). */
   async consoleSockets(id: string): Promise<ConsoleSockets> {
     const vm = this.resolve(id);
-    const reason = vmWhyNot('screenshot', await this.state(vm));
-    if (reason) throw wrongState(reason);
-    const { vnc, serial, serialLog } = this.paths(vm);
+    await this.assertCan(vm, 'console');
+    const { vnc, serial, serialLog } = this.qemu.paths(this.target(vm));
     return { vmId: vm.id, vnc, serial, serialLog };
   }
 
   async screenshot(id: string): Promise<Buffer> {
     const vm = this.resolve(id);
-    const reason = vmWhyNot('screenshot', await this.state(vm));
-    if (reason) throw wrongState(reason);
-    const file = path.join(this.paths(vm).dir, `screen-${randomUUID()}.png`);
-    try {
-      await (await this.qmp(vm)).execute('screendump', { filename: file, format: 'png' });
-      return await readFile(file);
-    } finally {
-      await rm(file, { force: true });
-    }
+    await this.assertCan(vm, 'screenshot');
+    return this.qemu.screendump(this.target(vm));
   }
 
   delete(id: string, force: boolean): Operation {
     const vm = this.resolve(id);
     return this.busy.start(vm.id, 'instance.delete', async (progress) => {
       const state = await this.state(vm);
-      if (state !== 'stopped' && state !== 'suspended') {
-        if (!force) throw wrongState(vmWhyNot('delete', state) as string);
+      const reason = whyNot('vm', 'delete', state);
+      if (reason) {
+        if (!force) throw wrongState(reason);
         progress(10, 'powering off');
         await this.powerOff(vm);
       }
       progress(50, 'removing disks');
       await this.releaseTaps(vm);
-      this.qmps.get(vm.id)?.close();
-      this.qmps.delete(vm.id);
-      await rm(this.paths(vm).dir, { recursive: true, force: true });
-      this.records.delete(vm.id);
+      this.qemu.forget(this.target(vm));
+      await this.store.remove(vm);
       this.states.forget(vm.id);
       this.events.publish({
         type: 'instance.deleted',
@@ -328,27 +301,31 @@ export class Vms {
     });
   }
 
+  private async assertCan(vm: VmRecord, verb: InstanceVerb): Promise<void> {
+    const reason = whyNot('vm', verb, await this.state(vm));
+    if (reason) throw wrongState(reason);
+  }
+
   private async boot(vm: VmRecord): Promise<void> {
-    const p = this.paths(vm);
     if (vm.cdrom && !(await this.isos.has(vm.cdrom))) {
       throw badRequest(`the VM's ISO ${vm.cdrom} is no longer in the ISO store; eject it first`);
     }
-    for (const socket of [p.qmp, p.vnc, p.qga, p.serial]) await rm(socket, { force: true });
     for (const nic of vm.nics) await ensureTap(nic.tap, this.config.bridge);
     try {
       // KVM is trusted only once a kernel has booted under it on this host.
       const accel = await this.accel.settle(await this.templates.kernel('tiny-linux'));
-      await run('qemu-system-x86_64', qemuArgs(vm, p, { accel, isoDir: this.isos.dir }), {
-        timeoutMs: 120_000,
-      });
+      await this.qemu.launch(
+        this.target(vm),
+        { ...vm, restore: vm.suspended ? SUSPEND_SNAPSHOT : null },
+        { accel, isoDir: this.isos.dir },
+      );
     } catch (err) {
       await this.releaseTaps(vm);
       throw err;
     }
-    const qmp = await this.qmp(vm);
     if (vm.suspended) {
       // The state is back in memory: drop the snapshot so the disk does not keep growing.
-      await qmp.hmp(`delvm ${SUSPEND_SNAPSHOT}`);
+      await this.qemu.deleteSnapshot(this.target(vm), SUSPEND_SNAPSHOT);
       await this.save(vm, { suspended: false });
     }
   }
@@ -359,30 +336,21 @@ export class Vms {
       return this.powerOff(vm);
     }
     progress(10, `ACPI shutdown (powered off after ${opts.timeoutSeconds}s)`);
-    const qmp = await this.qmp(vm);
-    if ((await this.state(vm)) === 'paused') await qmp.execute('cont');
-    await qmp.execute('system_powerdown');
-    if (await this.waitExit(vm, opts.timeoutSeconds * 1000)) return this.releaseTaps(vm);
+    if (await this.qemu.powerdown(this.target(vm), opts.timeoutSeconds * 1000)) {
+      return this.releaseTaps(vm);
+    }
     progress(80, 'the guest did not shut down in time: powering off');
     await this.powerOff(vm);
   }
 
   private async powerOff(vm: VmRecord): Promise<void> {
-    try {
-      await (await this.qmp(vm)).execute('quit', undefined, 5000);
-    } catch {
-      const pid = await this.pid(vm);
-      if (pid) process.kill(pid, 'SIGKILL');
-    }
-    if (!(await this.waitExit(vm, 15_000))) throw new Error('QEMU did not exit');
+    await this.qemu.powerOff(this.target(vm));
     await this.releaseTaps(vm);
   }
 
   private async suspendToDisk(vm: VmRecord, progress: Progress): Promise<void> {
-    const qmp = await this.qmp(vm);
     progress(10, 'saving memory and device state to disk');
-    const out = await qmp.hmp(`savevm ${SUSPEND_SNAPSHOT}`);
-    if (/error/i.test(out)) throw new Error(`savevm failed: ${out.trim()}`);
+    await this.qemu.saveSnapshot(this.target(vm), SUSPEND_SNAPSHOT);
     // Recorded before QEMU quits: if the agent dies in between, the next start still restores.
     await this.save(vm, { suspended: true });
     progress(80, 'stopping QEMU');
@@ -394,52 +362,18 @@ export class Vms {
       throw badRequest(`there is no ISO named ${iso} in the ISO store`, 'cdrom');
     const state = await this.state(vm);
     if (state !== 'running' && state !== 'paused') return;
-    const qmp = await this.qmp(vm);
-    if (iso) {
-      await qmp.execute('blockdev-change-medium', {
-        id: 'cdrom0',
-        filename: this.isos.path(iso),
-        format: 'raw',
-      });
-    } else {
-      await qmp.execute('eject', { id: 'cdrom0', force: true });
-    }
-  }
-
-  private async pid(vm: VmRecord): Promise<number | null> {
-    const pid = Number(await readFile(this.paths(vm).pidfile, 'utf8').catch(() => '0'));
-    if (!pid) return null;
-    // The pid must still be this VM's QEMU, not a reused number.
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    return cmdline.includes(vm.id) ? pid : null;
-  }
-
-  private async waitExit(vm: VmRecord, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (!(await this.pid(vm))) return true;
-      await sleep(100);
-    }
-    return false;
-  }
-
-  private async qmp(vm: VmRecord): Promise<Qmp> {
-    const existing = this.qmps.get(vm.id);
-    if (existing && !existing.isClosed) return existing;
-    const qmp = await Qmp.connect(this.paths(vm).qmp, (e) => this.onQmpEvent(vm.id, e));
-    this.qmps.set(vm.id, qmp);
-    return qmp;
+    await this.qemu.changeMedium(this.target(vm), iso ? this.isos.path(iso) : null);
   }
 
   private onQmpEvent(id: string, event: QmpEvent): void {
-    const vm = this.records.get(id);
+    const vm = this.store.get(id);
     if (!vm) return;
     if (['STOP', 'RESUME', 'SHUTDOWN', 'RESET'].includes(event.event)) {
       void this.state(vm).then((s) => this.states.note(id, s));
     }
     if (event.event === 'SHUTDOWN') {
       // A guest that powers itself off: QEMU exits; tidy its taps once it has.
-      void this.waitExit(vm, 15_000).then(async (gone) => {
+      void this.qemu.waitExit(this.target(vm), 15_000).then(async (gone) => {
         if (!gone) return;
         await this.releaseTaps(vm);
         this.states.note(id, await this.state(vm));
@@ -448,68 +382,34 @@ export class Vms {
   }
 
   private async state(vm: VmRecord): Promise<InstanceState> {
-    if (!(await this.pid(vm))) return vm.suspended ? 'suspended' : 'stopped';
-    try {
-      const { status } = await (
-        await this.qmp(vm)
-      ).execute<{ status: string }>('query-status', undefined, 5000);
-      return fromQmpStatus(status);
-    } catch {
-      return 'unknown';
-    }
-  }
-
-  private refreshGuestInfo(vm: VmRecord): void {
-    const known = this.guestInfo.get(vm.id);
-    if (known?.pending || (known && Date.now() - known.at < 3000)) return;
-    this.guestInfo.set(vm.id, {
-      ips: known?.ips ?? [],
-      answered: known?.answered ?? false,
-      at: known?.at ?? 0,
-      pending: true,
-    });
-    new GuestAgent(this.paths(vm).qga)
-      .addresses(1500)
-      .then(
-        (ips) => ({ ips, answered: true }),
-        () => ({ ips: known?.ips ?? [], answered: false }),
-      )
-      .then((info) => this.guestInfo.set(vm.id, { ...info, at: Date.now() }));
+    const state = await this.qemu.state(this.target(vm));
+    return state === 'stopped' && vm.suspended ? 'suspended' : state;
   }
 
   private async releaseTaps(vm: VmRecord): Promise<void> {
     for (const nic of vm.nics) await removeTap(nic.tap);
   }
 
-  /** Applies changes to the one in-memory record (operations hold it) and writes vm.json atomically. */
+  /** Applies changes to the one in-memory record (operations hold it) and writes it. */
   private async save(vm: VmRecord, changes: Partial<VmRecord> = {}): Promise<void> {
     Object.assign(vm, changes);
-    const dir = this.paths(vm).dir;
-    await mkdir(dir, { recursive: true });
-    const tmp = path.join(dir, '.vm.json.tmp');
-    await writeFile(tmp, JSON.stringify(vm, null, 2));
-    await rename(tmp, path.join(dir, 'vm.json'));
-    this.records.set(vm.id, vm);
+    await this.store.save(vm);
   }
 
   private async toInstance(vm: VmRecord): Promise<Instance> {
+    const t = this.target(vm);
     const state = await this.state(vm);
-    const p = this.paths(vm);
     let uptimeSeconds: number | null = null;
     if (state === 'running' || state === 'paused') {
-      const pid = await this.pid(vm);
-      const [stat, uptime] = await Promise.all([
-        readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ''),
-        readFile('/proc/uptime', 'utf8'),
-      ]);
-      uptimeSeconds = stat ? uptimeFromProc(stat, uptime) : null;
-      if (state === 'running') this.refreshGuestInfo(vm);
+      uptimeSeconds = await this.qemu.uptime(t);
+      if (state === 'running')
+        this.guests.refresh(vm.id, () => this.qemu.guestAgent(t).addresses(1500));
     } else {
-      this.guestInfo.delete(vm.id);
+      this.guests.forget(vm.id);
     }
     const disks = await Promise.all(
       vm.disks.map(async (d) => {
-        const size = await virtualSize(path.join(p.dir, d.file)).catch(() => 0);
+        const size = await virtualSize(path.join(t.dir, d.file)).catch(() => 0);
         return { name: d.file, sizeBytes: size, template: d.template };
       }),
     );
@@ -522,7 +422,7 @@ export class Vms {
       hostId: null,
       state,
       template: vm.disks.find((d) => d.template)?.template ?? null,
-      ips: this.guestInfo.get(vm.id)?.ips ?? [],
+      ips: this.guests.ips(vm.id),
       dns: [],
       uptimeSeconds,
       onboot: vm.onboot,
@@ -537,7 +437,7 @@ export class Vms {
         cdrom: vm.cdrom,
         boot: vm.boot,
         accel: this.accel.current,
-        guestAgent: this.guestInfo.get(vm.id)?.answered ?? false,
+        guestAgent: this.guests.answered(vm.id),
       },
       shell: null,
     };

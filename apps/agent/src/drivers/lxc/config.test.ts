@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { macFor, renderLxcConfig } from './config.js';
-import type { ContainerRecord } from '../../instances/record.js';
+import { macFor, renderLxcConfig, type LxcContainer } from './config.js';
 
-const record: ContainerRecord = {
+const record: LxcContainer = {
   id: '3f1d5a8e-2b7c-4e1a-9f0d-1c2b3a4d5e6f',
-  ctid: 101,
-  name: 'web',
   hostname: 'web.example.test',
-  template: 'busybox',
   ipv4: '10.210.0.10/24',
   gateway: '10.210.0.1',
-  dns: [],
   onboot: true,
-  diskSizeBytes: 512 * 1024 * 1024,
-  description: '',
-  tags: [],
-  createdAt: '2026-01-01T00:00:00.000Z',
 };
 
 test('renders the LXC config from the record', () => {

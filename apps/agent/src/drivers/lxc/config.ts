@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
-import type { ContainerRecord } from '../../instances/record.js';
 import { intToIp, parseCidr } from '../../net/ipv4.js';
+
+/** What LXC's config needs to know of a container. */
+export interface LxcContainer {
+  /** Seeds the container's MAC, so it must not change over the container's life. */
+  id: string;
+  hostname: string;
+  /** address/prefix on the bridge */
+  ipv4: string;
+  gateway: string;
+  /** Whether LXC's own autostart may start it. */
+  onboot: boolean;
+}
 
 export interface RenderOptions {
   image: string;
@@ -15,8 +26,8 @@ export function macFor(id: string): string {
   return ['02', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
-/** LXC's config file for a container, derived entirely from its record. */
-export function renderLxcConfig(record: ContainerRecord, opts: RenderOptions): string {
+/** LXC's config file for a container, derived entirely from what Berth knows of it. */
+export function renderLxcConfig(record: LxcContainer, opts: RenderOptions): string {
   const { subnet } = parseCidr(record.ipv4);
   return [
     '# Written by the Berth agent from berth.json; edits here are overwritten.',

@@ -1,4 +1,4 @@
-import type { InstanceAction, InstanceState } from '@berth/contracts';
+import type { InstanceState } from '@berth/contracts';
 
 const LXC_STATES: Record<string, InstanceState> = {
   STOPPED: 'stopped',
@@ -41,57 +41,6 @@ export function parseLxcInfo(text: string): LxcInfo {
 export function parseMonitorLine(line: string): { name: string; state: InstanceState } | null {
   const m = /^'([^']+)' changed state to \[([A-Z]+)\]/.exec(line.trim());
   return m ? { name: m[1] as string, state: toInstanceState(m[2] as string) } : null;
-}
-
-/** Seconds since the container's init started, from /proc/<pid>/stat and /proc/uptime. */
-export function uptimeFromProc(
-  statText: string,
-  uptimeText: string,
-  ticksPerSecond = 100,
-): number | null {
-  // The command name (field 2) may hold spaces and parentheses; fields after the last ')' are fixed.
-  const rest = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
-  const startTicks = Number(rest[19]);
-  const uptime = Number(uptimeText.split(' ')[0]);
-  if (!Number.isFinite(startTicks) || !Number.isFinite(uptime)) return null;
-  return Math.max(0, Math.floor(uptime - startTicks / ticksPerSecond));
-}
-
-/** Why an action cannot run in this state, or null when it can. */
-export function whyNot(
-  action: InstanceAction | 'exec' | 'delete',
-  state: InstanceState,
-): string | null {
-  switch (action) {
-    case 'start':
-      if (state === 'running') return 'the container is already running';
-      if (state === 'frozen') return 'the container is suspended; resume it instead';
-      return state === 'stopped' ? null : `the container is ${state}`;
-    case 'stop':
-    case 'restart':
-    case 'exec':
-      if (state === 'running') return null;
-      if (state === 'frozen' && action === 'stop') return null;
-      return state === 'frozen'
-        ? 'the container is suspended; resume it first'
-        : `the container is ${state}, not running`;
-    case 'suspend':
-      return state === 'running'
-        ? null
-        : `only a running container can be suspended (it is ${state})`;
-    case 'resume':
-      return state === 'frozen'
-        ? null
-        : `only a suspended container can be resumed (it is ${state})`;
-    case 'delete':
-      return state === 'stopped'
-        ? null
-        : `the container is ${state}; stop it first or delete with force`;
-    case 'reset':
-    case 'pause':
-    case 'unpause':
-      return `${action} is for VMs; containers use suspend and resume`;
-  }
 }
 
 /** Parses `lxc-ls -f -F NAME,STATE,PID,IPV4`: one line per container after the header. */

@@ -1,6 +1,20 @@
 import path from 'node:path';
-import type { VmRecord } from '../../instances/vm-record.js';
-import { SUSPEND_SNAPSHOT } from '../../instances/vm-record.js';
+
+/** What QEMU is started with; files are relative to the VM's directory. */
+export interface QemuMachine {
+  /** Also found in QEMU's command line, which is how a pid is known to be this VM's. */
+  id: string;
+  name: string;
+  vcpus: number;
+  memoryMiB: number;
+  disks: ReadonlyArray<{ file: string }>;
+  /** An ISO's file name in the ISO directory, or null for an empty drive. */
+  cdrom: string | null;
+  boot: ReadonlyArray<'disk' | 'cdrom' | 'network'>;
+  nics: ReadonlyArray<{ mac: string; tap: string }>;
+  /** An internal snapshot to restore the machine state from, or null for a cold boot. */
+  restore: string | null;
+}
 
 export interface VmPaths {
   dir: string;
@@ -31,7 +45,7 @@ export function vmPaths(dir: string): VmPaths {
  * the guest agent's virtio-serial channel, virtio disks and NICs on tap devices.
  */
 export function qemuArgs(
-  vm: VmRecord,
+  vm: QemuMachine,
   p: VmPaths,
   opts: { accel: 'kvm' | 'tcg'; isoDir: string },
 ): string[] {
@@ -105,6 +119,6 @@ export function qemuArgs(
     );
   });
   args.push('-boot', 'menu=off,strict=on');
-  if (vm.suspended) args.push('-loadvm', SUSPEND_SNAPSHOT);
+  if (vm.restore) args.push('-loadvm', vm.restore);
   return args;
 }

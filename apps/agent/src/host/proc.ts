@@ -1,0 +1,45 @@
+import { readFile } from 'node:fs/promises';
+
+/**
+ * The fields of /proc/<pid>/stat from the state (field 3) on. The command name (field 2)
+ * may hold spaces and parentheses, so fields are counted from its last ')'.
+ */
+export function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Seconds since a process started, from its /proc/<pid>/stat and /proc/uptime. */
+export function uptimeFromProc(
+  statText: string,
+  uptimeText: string,
+  ticksPerSecond = 100,
+): number | null {
+  const startTicks = Number(statFields(statText)[19]);
+  const uptime = Number(uptimeText.split(' ')[0]);
+  if (!Number.isFinite(startTicks) || !Number.isFinite(uptime)) return null;
+  return Math.max(0, Math.floor(uptime - startTicks / ticksPerSecond));
+}
+
+/** How long a live process has run, or null once it is gone. */
+export async function processUptime(pid: number): Promise<number | null> {
+  try {
+    const [stat, uptime] = await Promise.all([
+      readFile(`/proc/${pid}/stat`, 'utf8'),
+      readFile('/proc/uptime', 'utf8'),
+    ]);
+    return uptimeFromProc(stat, uptime);
+  } catch {
+    return null;
+  }
+}
+
+/** A process's NUL-separated command line, or '' once it is gone. */
+export function cmdlineOf(pid: number): Promise<string> {
+  return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+}
+
+/** The pid in a pidfile, or null when there is none. */
+export async function readPidfile(file: string): Promise<number | null> {
+  const pid = Number(await readFile(file, 'utf8').catch(() => '0'));
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
