@@ -10,6 +10,7 @@ import { Containers } from './instances/containers.js';
 import { hostBootedSinceLastRun } from './instances/host-boot.js';
 import { Instances } from './instances/instances.js';
 import { Vms } from './instances/vms.js';
+import { logHostCommandsTo } from './run.js';
 import { Accelerator } from './drivers/qemu/accel.js';
 import { startDhcp } from './net/dhcp.js';
 import { IsoStore } from './storage/isos.js';
@@ -35,7 +36,7 @@ export async function buildAgent(
 ): Promise<FastifyInstance> {
   // forceCloseConnections: open event streams must not hold up a shutdown.
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: opts.logger ? { level: config.logLevel } : false,
     bodyLimit: 2 * 1024 * 1024,
     forceCloseConnections: true,
   });
@@ -51,30 +52,26 @@ export async function buildAgent(
     }
   });
 
-  const log = (msg: string) => app.log.warn(msg);
-  await ensureBridge(config.bridge, config.bridgeCidr, log);
+  const log = (component: string) => app.log.child({ component });
+  logHostCommandsTo(log('run'));
+  await ensureBridge(config.bridge, config.bridgeCidr, log('bridge'));
   const events = new EventBus();
   const operations = new Operations(events);
-  await startDhcp(config.bridge, config.bridgeCidr, config.dataDir, log);
-  const info = (msg: string) => app.log.info(msg);
-  const templates = new Templates(config.templateDir);
+  const dhcp = await startDhcp(config.bridge, config.bridgeCidr, config.dataDir);
+  const templates = new Templates(config.templateDir, config.debianMirror);
   const isos = new IsoStore(path.join(config.dataDir, 'isos'), config.maxIsoBytes);
   const vmTemplates = new VmTemplates(config.templateDir, isos);
-  const accel = new Accelerator(
-    path.join(config.dataDir, 'accel.json'),
-    process.env.BERTH_AGENT_ACCEL,
-  );
+  const accel = new Accelerator(path.join(config.dataDir, 'accel.json'), config.accel);
   await accel.load();
-  const containers = new Containers(config, templates, operations, events, info);
-  const vms = new Vms(config, accel, vmTemplates, isos, operations, events, info);
+  const containers = new Containers(config, templates, operations, events, log('containers'));
+  const vms = new Vms(config, accel, vmTemplates, isos, operations, events, log('vms'));
   await containers.init();
   await vms.init();
   const instances = new Instances(containers, vms);
-  if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log);
-  const shells = new Shells(instances.containers.lxc, config.shellIdleMs, info);
+  if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log('onboot'));
+  const shells = new Shells(instances.containers.lxc, config.shellIdleMs, log('shells'));
   app.addHook('onClose', async () => {
-    instances.close();
-    await shells.close();
+    await Promise.all([instances.close(), shells.close(), dhcp.stop()]);
   });
 
   await app.register(systemRoutes, { config, accel, templates, vmTemplates, operations, events });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { ResourceName, Ipv4Cidr } from '@berth/contracts';
 
 export interface AgentConfig {
@@ -16,27 +17,66 @@ export interface AgentConfig {
   maxIsoBytes: number;
   /** How long a shell with nobody attached waits for someone to re-attach before it is ended. */
   shellIdleMs: number;
+  /** The accelerator VMs get; 'auto' lets the agent find out whether KVM works. */
+  accel: 'kvm' | 'tcg' | 'auto';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** Where debootstrap fetches Debian from when a debian-12 template is built. */
+  debianMirror: string;
 }
 
 export const lxcPath = (c: AgentConfig) => path.join(c.dataDir, 'lxc');
 export const imageDir = (c: AgentConfig) => path.join(c.dataDir, 'images');
 
+const whole = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+
+/** Every variable the agent reads, with its default; an empty value counts as unset. */
+const Env = z.object({
+  BERTH_AGENT_DATA_DIR: z.string().default('/var/lib/berth/agent'),
+  BERTH_AGENT_TEMPLATE_DIR: z.string().optional(),
+  BERTH_AGENT_HOST: z.string().default('127.0.0.1'),
+  BERTH_AGENT_PORT: whole(1, 65535).default(8091),
+  BERTH_AGENT_TOKEN: z.string().optional(),
+  // An interface name: at most 15 bytes.
+  BERTH_AGENT_BRIDGE: ResourceName.max(15).default('berth0'),
+  BERTH_AGENT_BRIDGE_CIDR: Ipv4Cidr.default('10.210.0.1/24'),
+  BERTH_AGENT_MAX_ISO_BYTES: whole(1).default(16 * 1024 ** 3),
+  BERTH_AGENT_SHELL_IDLE_SECONDS: z.coerce.number().positive().default(300),
+  BERTH_AGENT_ACCEL: z.enum(['kvm', 'tcg', 'auto']).default('auto'),
+  BERTH_AGENT_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+    .default('info'),
+  BERTH_DEBIAN_MIRROR: z.url().default('http://deb.debian.org/debian'),
+});
+
 /** Reads BERTH_AGENT_* variables; the token is generated once and kept in the data dir. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
-  const dataDir = path.resolve(env.BERTH_AGENT_DATA_DIR ?? '/var/lib/berth/agent');
+  const present = Object.fromEntries(
+    Object.keys(Env.shape).flatMap((key) => (env[key] ? [[key, env[key]]] : [])),
+  );
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (i) => `  ${i.path.join('.')}=${JSON.stringify(present[String(i.path[0])])}: ${i.message}`,
+    );
+    throw new Error(`the agent's environment is not valid:\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.BERTH_AGENT_DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const bridge = ResourceName.max(15).parse(env.BERTH_AGENT_BRIDGE ?? 'berth0');
-  const bridgeCidr = Ipv4Cidr.parse(env.BERTH_AGENT_BRIDGE_CIDR ?? '10.210.0.1/24');
   return {
     dataDir,
-    templateDir: path.resolve(env.BERTH_AGENT_TEMPLATE_DIR ?? path.join(dataDir, 'templates')),
-    host: env.BERTH_AGENT_HOST ?? '127.0.0.1',
-    port: Number(env.BERTH_AGENT_PORT ?? 8091),
-    token: env.BERTH_AGENT_TOKEN ?? readOrCreateToken(path.join(dataDir, 'agent.token')),
-    bridge,
-    bridgeCidr,
-    maxIsoBytes: Number(env.BERTH_AGENT_MAX_ISO_BYTES ?? 16 * 1024 ** 3),
-    shellIdleMs: Number(env.BERTH_AGENT_SHELL_IDLE_SECONDS ?? 300) * 1000,
+    templateDir: path.resolve(e.BERTH_AGENT_TEMPLATE_DIR ?? path.join(dataDir, 'templates')),
+    host: e.BERTH_AGENT_HOST,
+    port: e.BERTH_AGENT_PORT,
+    token: e.BERTH_AGENT_TOKEN ?? readOrCreateToken(path.join(dataDir, 'agent.token')),
+    bridge: e.BERTH_AGENT_BRIDGE,
+    bridgeCidr: e.BERTH_AGENT_BRIDGE_CIDR,
+    maxIsoBytes: e.BERTH_AGENT_MAX_ISO_BYTES,
+    shellIdleMs: e.BERTH_AGENT_SHELL_IDLE_SECONDS * 1000,
+    accel: e.BERTH_AGENT_ACCEL,
+    logLevel: e.BERTH_AGENT_LOG_LEVEL,
+    debianMirror: e.BERTH_DEBIAN_MIRROR,
   };
 }
 

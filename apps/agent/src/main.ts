@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 import { buildAgent } from './app.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type AgentConfig } from './config.js';
 
-const config = loadConfig();
+let config: AgentConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  // A bad setting is the operator's to fix: say which, without a stack trace.
+  console.error((err as Error).message);
+  process.exit(2);
+}
 const app = await buildAgent(config, { logger: true });
 await app.listen({ host: config.host, port: config.port });
 

@@ -1,12 +1,25 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { spawn as spawnPty, type IPty } from 'node-pty';
 import { ErrorCode, AppError } from '@berth/contracts';
+import { silentLog, type Log } from './log.js';
+
+/** The PATH every host command runs with: the agent's own environment is never passed on. */
+export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const HOST_ENV = { PATH: HOST_PATH, LANG: 'C.UTF-8' };
+
+let log: Log = silentLog;
+
+/** Where every host command is logged (at debug); set once when the agent is built. */
+export function logHostCommandsTo(logger: Log): void {
+  log = logger;
+}
 
 export interface RunOptions {
   timeoutMs?: number;
   input?: string;
   /** Exit codes that are answers, not failures (e.g. grep's 1). */
   okCodes?: number[];
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunResult {
@@ -31,6 +44,10 @@ export class RunError extends AppError {
   }
 }
 
+function logged(cmd: string, args: readonly string[], started: number, code: number | null): void {
+  log.debug({ cmd, args, code, ms: Date.now() - started }, `ran ${cmd}`);
+}
+
 /**
  * The agent's one door to host commands: an argument array (never a shell string),
  * a timeout, and a typed error carrying stderr.
@@ -40,6 +57,7 @@ export function exec(
   args: readonly string[],
   opts: RunOptions = {},
 ): Promise<RunResult> {
+  const started = Date.now();
   return new Promise((resolve) => {
     const child = execFile(
       cmd,
@@ -47,10 +65,7 @@ export function exec(
       {
         timeout: opts.timeoutMs ?? 60_000,
         maxBuffer: 64 * 1024 * 1024,
-        env: opts.env ?? {
-          PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-          LANG: 'C.UTF-8',
-        },
+        env: HOST_ENV,
         encoding: 'utf8',
       },
       (err, stdout, stderr) => {
@@ -58,6 +73,7 @@ export function exec(
           (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
         const timedOut = Boolean(e?.killed);
         const code = e ? (typeof e.code === 'number' ? e.code : timedOut ? 124 : 127) : 0;
+        logged(cmd, args, started, code);
         resolve({
           stdout,
           stderr: e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr,
@@ -90,14 +106,9 @@ export function runLines(
   onLine: (line: string) => void,
   opts: { timeoutMs?: number } = {},
 ): Promise<void> {
+  const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, {
-      env: {
-        PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        LANG: 'C.UTF-8',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(cmd, args, { env: HOST_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30 * 60_000);
     const feed = (chunk: Buffer) => {
@@ -110,6 +121,7 @@ export function runLines(
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      logged(cmd, args, started, code);
       if (code === 0) resolve();
       else
         reject(
@@ -122,4 +134,105 @@ export function runLines(
         );
     });
   });
+}
+
+export interface FollowOptions {
+  /** Each line the helper writes to stdout. */
+  onLine?: (line: string) => void;
+  /** Each time a process is started (the first and every restart), with its pid. */
+  onStart?: (pid: number) => void;
+}
+
+export interface Followed {
+  /** Stops the helper for good; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+const FIRST_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 30_000;
+/** A helper that lived this long was healthy: its next death starts the backoff over. */
+const HEALTHY_MS = 10_000;
+
+/**
+ * A long-lived helper (lxc-monitor, dnsmasq) under supervision: restarted with capped backoff
+ * whenever it dies, until stop(). Its stderr lines are logged, since nobody else reads them.
+ */
+export function follow(cmd: string, args: readonly string[], opts: FollowOptions = {}): Followed {
+  let child: ChildProcess | null = null;
+  let stopped = false;
+  let backoffMs = FIRST_BACKOFF_MS;
+  let timer: NodeJS.Timeout | null = null;
+
+  const start = () => {
+    timer = null;
+    if (stopped) return;
+    const started = Date.now();
+    const current = spawn(cmd, args, { env: HOST_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = current;
+    let gone = false;
+    const onGone = (code: number | null, why?: string) => {
+      if (gone) return;
+      gone = true;
+      if (child === current) child = null;
+      const ms = Date.now() - started;
+      if (stopped) {
+        log.debug({ cmd, args, code, ms }, `${cmd} stopped`);
+        return;
+      }
+      if (ms >= HEALTHY_MS) backoffMs = FIRST_BACKOFF_MS;
+      log.warn({ cmd, args, code, ms, why, retryMs: backoffMs }, `${cmd} ended; restarting it`);
+      timer = setTimeout(start, backoffMs);
+      timer.unref();
+      backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    };
+    current.on('error', (err) => onGone(null, err.message));
+    current.on('close', (code) => onGone(code));
+    if (current.pid) {
+      log.debug({ cmd, args, pid: current.pid }, `following ${cmd}`);
+      opts.onStart?.(current.pid);
+    }
+    createInterface({ input: current.stdout! }).on('line', (line) => opts.onLine?.(line));
+    createInterface({ input: current.stderr! }).on('line', (line) => log.warn({ cmd }, line));
+  };
+
+  start();
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      const last = child;
+      if (!last || last.exitCode !== null || last.signalCode !== null) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const killer = setTimeout(() => last.kill('SIGKILL'), 5000);
+        last.once('close', () => {
+          clearTimeout(killer);
+          resolve();
+        });
+        last.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+/**
+ * A host command on a pseudo-terminal (interactive shells): node-pty instead of child_process,
+ * with the same environment and logging as every other host command.
+ */
+export function openPty(
+  cmd: string,
+  args: readonly string[],
+  size: { cols: number; rows: number },
+): IPty {
+  const started = Date.now();
+  const pty = spawnPty(cmd, [...args], {
+    name: 'xterm-256color',
+    cols: size.cols,
+    rows: size.rows,
+    cwd: '/',
+    env: HOST_ENV,
+    encoding: null,
+  });
+  log.debug({ cmd, args, pid: pty.pid }, `opened ${cmd} on a pty`);
+  pty.onExit(({ exitCode }) => logged(cmd, args, started, exitCode));
+  return pty;
 }

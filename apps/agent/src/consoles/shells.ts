@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawn, type IPty } from 'node-pty';
+import type { IPty } from 'node-pty';
 import type { WebSocket } from 'ws';
 import {
   ShellClientMessage,
@@ -9,6 +9,8 @@ import {
   notFound,
 } from '@berth/contracts';
 import type { Lxc } from '../drivers/lxc/lxc.js';
+import type { Log } from '../log.js';
+import { openPty } from '../run.js';
 import { descendants } from './process-tree.js';
 import { Scrollback } from './scrollback.js';
 import type { ShellTarget } from './shell-target.js';
@@ -48,7 +50,7 @@ export class Shells {
   constructor(
     private readonly lxc: Lxc,
     private readonly idleMs: number,
-    private readonly log: (msg: string) => void,
+    private readonly log: Log,
   ) {}
 
   open(
@@ -57,10 +59,10 @@ export class Shells {
     size: TerminalSize,
     owner: ShellOwner,
   ): ShellSession {
-    const pty = spawn(
+    const pty = openPty(
       'lxc-attach',
       this.lxc.attachArgs(instance.ctid, [target.program, '-l'], target),
-      { name: 'xterm-256color', cols: size.cols, rows: size.rows, cwd: '/', encoding: null },
+      size,
     );
     const session: Session = {
       info: {
@@ -197,7 +199,10 @@ export class Shells {
 
   private armIdleTimer(session: Session): void {
     session.idleTimer = setTimeout(() => {
-      this.log(`shell ${session.info.id} had nobody attached for ${this.idleMs} ms; ending it`);
+      this.log.info(
+        { shellId: session.info.id, idleMs: this.idleMs },
+        'nobody re-attached to the shell in time; ending it',
+      );
       void this.kill(session);
     }, this.idleMs);
     session.idleTimer.unref();

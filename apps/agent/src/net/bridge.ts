@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import type { Log } from '../log.js';
 import { exec, run } from '../run.js';
 import { parseCidr, intToIp } from './ipv4.js';
 
@@ -6,11 +7,7 @@ import { parseCidr, intToIp } from './ipv4.js';
  * The default network: a Linux bridge with the host's address on it and NAT for
  * its subnet, so containers get an address and a way out. Idempotent.
  */
-export async function ensureBridge(
-  name: string,
-  cidr: string,
-  log: (msg: string) => void,
-): Promise<void> {
+export async function ensureBridge(name: string, cidr: string, log: Log): Promise<void> {
   const exists = (await exec('ip', ['link', 'show', 'dev', name])).code === 0;
   if (!exists) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', name]);
@@ -27,6 +24,6 @@ export async function ensureBridge(
       input: `table ip ${table} {\n  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n    ip saddr ${source} ip daddr != ${source} masquerade\n  }\n}\n`,
     });
   } catch (err) {
-    log(`NAT for ${name} is not set up: ${(err as Error).message}`);
+    log.warn({ bridge: name, err: (err as Error).message }, 'NAT for the bridge is not set up');
   }
 }

@@ -1,26 +1,21 @@
-import { spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { cmdlineOf, readPidfile } from '../host/proc.js';
+import { follow, type Followed } from '../run.js';
 import { dhcpRange, intToIp, parseCidr } from './ipv4.js';
 
-async function isDnsmasq(pid: number): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.startsWith('dnsmasq');
-}
+const isDnsmasq = async (pid: number) => (await cmdlineOf(pid)).startsWith('dnsmasq');
 
 /**
  * DHCP for VMs on the bridge (containers get static addresses from LXC). One dnsmasq
- * per bridge, replaced at each agent start so its settings follow the agent's.
+ * per bridge, replaced at each agent start so its settings follow the agent's, and
+ * restarted by the runner if it dies.
  */
-export async function startDhcp(
-  bridge: string,
-  cidr: string,
-  stateDir: string,
-  log: (m: string) => void,
-): Promise<void> {
+export async function startDhcp(bridge: string, cidr: string, stateDir: string): Promise<Followed> {
   const pidfile = path.join(stateDir, 'dnsmasq.pid');
-  const old = Number(await readFile(pidfile, 'utf8').catch(() => '0'));
-  if (old > 0 && (await isDnsmasq(old))) {
+  // One left by an agent that did not stop cleanly.
+  const old = await readPidfile(pidfile);
+  if (old && (await isDnsmasq(old))) {
     process.kill(old, 'SIGTERM');
     // The new one cannot bind the DHCP port until the old one is gone.
     for (let i = 0; i < 50 && (await isDnsmasq(old)); i++)
@@ -29,7 +24,7 @@ export async function startDhcp(
   const { ip, subnet } = parseCidr(cidr);
   const range = dhcpRange(subnet);
   const mask = intToIp(2 ** 32 - 2 ** (32 - subnet.prefix));
-  const child = spawn(
+  return follow(
     'dnsmasq',
     [
       '--keep-in-foreground',
@@ -43,9 +38,6 @@ export async function startDhcp(
       `--dhcp-leasefile=${path.join(stateDir, 'dnsmasq.leases')}`,
       '--dhcp-authoritative',
     ],
-    { detached: true, stdio: 'ignore' },
+    { onStart: (pid) => void writeFile(pidfile, String(pid)) },
   );
-  child.on('error', (err) => log(`DHCP for ${bridge} is not running: ${err.message}`));
-  child.unref();
-  if (child.pid) await writeFile(pidfile, String(child.pid));
 }

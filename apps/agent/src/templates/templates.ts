@@ -14,10 +14,8 @@ interface TemplateDefinition {
   description: string;
   /** Signal that makes this init shut down cleanly (lxc.signal.halt). */
   haltSignal: string;
-  build(root: string, progress: Progress): Promise<void>;
+  build(root: string, progress: Progress, debianMirror: string): Promise<void>;
 }
-
-const DEBIAN_MIRROR = process.env.BERTH_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
 
 const DEFINITIONS: Record<TemplateName, TemplateDefinition> = {
   busybox: {
@@ -30,7 +28,7 @@ const DEFINITIONS: Record<TemplateName, TemplateDefinition> = {
     name: 'debian-12',
     description: 'Debian 12 (bookworm) minimal, with systemd',
     haltSignal: 'SIGRTMIN+3',
-    build: (root, progress) => buildDebianRootfs(root, DEBIAN_MIRROR, progress),
+    build: (root, progress, mirror) => buildDebianRootfs(root, mirror, progress),
   },
 };
 
@@ -45,7 +43,10 @@ interface CacheMeta {
 export class Templates {
   private readonly lock = new KeyedLock();
 
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly debianMirror: string,
+  ) {}
 
   definition(name: TemplateName): TemplateDefinition {
     return DEFINITIONS[name];
@@ -86,7 +87,11 @@ export class Templates {
         const root = path.join(work, 'rootfs');
         await mkdir(root);
         progress(0.02, 'building root filesystem');
-        await DEFINITIONS[name].build(root, (f, m) => progress(0.02 + f * 0.8, m));
+        await DEFINITIONS[name].build(
+          root,
+          (f, m) => progress(0.02 + f * 0.8, m),
+          this.debianMirror,
+        );
         const du = await run('du', ['-s', '-B1', '-x', root]);
         const unpackedBytes = Number(du.stdout.split('\t')[0]);
         progress(0.85, 'packing the template cache');

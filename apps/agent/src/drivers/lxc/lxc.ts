@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
-import { exec, run, type RunResult } from '../../run.js';
-import { parseLxcInfo, parseLxcLs, uptimeFromProc, type LxcInfo } from './state.js';
+import { HOST_PATH, exec, run, type RunResult } from '../../run.js';
+import { parseLxcInfo, parseLxcLs, type LxcInfo } from './state.js';
 
-export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+/** A container's default PATH: the same standard directories as the host's. */
+export const DEFAULT_PATH = HOST_PATH;
 
 /** The lxc-* tools for one lxcpath; a container's LXC name is its CT ID. */
 export class Lxc {
@@ -83,18 +83,6 @@ export class Lxc {
       '--',
       ...argv,
     ];
-  }
-
-  async uptimeSeconds(pid: number): Promise<number | null> {
-    try {
-      const [stat, uptime] = await Promise.all([
-        readFile(`/proc/${pid}/stat`, 'utf8'),
-        readFile('/proc/uptime', 'utf8'),
-      ]);
-      return uptimeFromProc(stat, uptime);
-    } catch {
-      return null;
-    }
   }
 
   static async version(): Promise<string | null> {

@@ -42,7 +42,7 @@ export async function probeKvm(kernel: string, scratchDir: string): Promise<bool
 }
 
 /**
- * Which accelerator VMs get: BERTH_AGENT_ACCEL when set, else KVM once a real kernel
+ * Which accelerator VMs get: the one forced by configuration, else KVM once a real kernel
  * has booted under it, else TCG. The verdict is kept on disk, so the probe runs once per host.
  */
 export class Accelerator {
@@ -50,11 +50,11 @@ export class Accelerator {
 
   constructor(
     private readonly stateFile: string,
-    private readonly forced: string | undefined,
+    private readonly forced: Accel | 'auto',
   ) {}
 
   async load(): Promise<void> {
-    if (this.forced === 'kvm' || this.forced === 'tcg') {
+    if (this.forced !== 'auto') {
       this.verdict = { accel: this.forced, reason: 'set by BERTH_AGENT_ACCEL' };
       return;
     }
