@@ -24,7 +24,7 @@ import type { LxcInfo } from '../drivers/lxc/state.js';
 import type { EventBus } from '../events.js';
 import { processUptime } from '../host/proc.js';
 import type { Log } from '../log.js';
-import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
+import { parseCidr } from '../net/ipv4.js';
 import type { Operations } from '../operations.js';
 import {
   MiB,
@@ -35,6 +35,7 @@ import {
 } from '../storage/disk-image.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
+import { containerAddress } from './container-address.js';
 import { StateNotes } from './state-notes.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
@@ -136,34 +137,10 @@ export class Containers {
     const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
     const ctid = input.ctid ?? this.nextCtid(ctids);
     if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`, 'ctid');
-    const bridge = parseCidr(this.config.bridgeCidr);
-    const usedIps = new Set([
-      bridge.ip,
+    const ipv4 = containerAddress(input.ipv4, this.config.bridgeCidr, [
       ...records.map((r) => r.ipv4.split('/')[0] as string),
       ...this.pending.ips,
     ]);
-    let ipv4: string;
-    if (input.ipv4) {
-      const { ip, subnet } = parseCidr(input.ipv4);
-      if (subnet.prefix !== bridge.subnet.prefix || !inSubnet(ip, bridge.subnet)) {
-        throw badRequest(
-          `ipv4 ${input.ipv4} is not a host address in the default network ${this.config.bridgeCidr}`,
-          'ipv4',
-        );
-      }
-      if (usedIps.has(ip)) throw conflict(`address ${ip} is in use`, 'ipv4');
-      if (ipToInt(ip) >= dhcpRange(bridge.subnet).first) {
-        throw badRequest(
-          `ipv4 ${ip} is in the range DHCP hands out to VMs; pick one below ${intToIp(dhcpRange(bridge.subnet).first)}`,
-          'ipv4',
-        );
-      }
-      ipv4 = input.ipv4;
-    } else {
-      const ip = nextFreeAddress(bridge.subnet, usedIps);
-      if (!ip) throw conflict(`no free address left in ${this.config.bridgeCidr}`);
-      ipv4 = `${ip}/${bridge.subnet.prefix}`;
-    }
     const record: ContainerRecord = {
       id: randomUUID(),
       ctid,
@@ -171,7 +148,7 @@ export class Containers {
       hostname: input.hostname ?? name,
       template: input.template,
       ipv4,
-      gateway: input.gateway ?? bridge.ip,
+      gateway: input.gateway ?? parseCidr(this.config.bridgeCidr).ip,
       dns: input.dns,
       onboot: input.onboot,
       diskSizeBytes,
