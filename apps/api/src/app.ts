@@ -37,12 +37,21 @@ import { Tasks } from './modules/tasks/tasks.service.js';
 import { templateRoutes } from './modules/templates/templates.routes.js';
 import { TemplatesService } from './modules/templates/templates.service.js';
 import { auditPlugin } from './plugins/audit.js';
-import { authPlugin } from './plugins/auth.js';
+import { authPlugin, isPublic } from './plugins/auth.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
+/** One registered route, as the auth hook sees it. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
 export interface Api {
   app: FastifyInstance;
+  /** Every route in registration order (HEAD twins of GET routes left out). */
+  routes: RouteEntry[];
   auth: Auth;
   /** Set when this start created the first admin. */
   firstAdmin: { username: string; password: string } | null;
@@ -66,6 +75,13 @@ export async function buildApi(
     forceCloseConnections: true,
   });
   useZod(app);
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, public: isPublic(route.url, route.config) });
+    }
+  });
   const webDir =
     config.webDir && existsSync(path.join(config.webDir, 'index.html')) ? config.webDir : null;
   // Unknown pages get the UI's own 404 page; API paths keep their JSON errors.
@@ -154,5 +170,5 @@ export async function buildApi(
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());
   const firstAdmin = await auth.ensureFirstAdmin(config.initialAdminPassword);
-  return { app, auth, firstAdmin };
+  return { app, routes, auth, firstAdmin };
 }

@@ -17,6 +17,10 @@ declare module 'fastify' {
   }
 }
 
+/** Whether a path is reachable without logging in: marked public, the API docs, or not the API. */
+export const isPublic = (url: string, config: { public?: boolean } | undefined): boolean =>
+  config?.public === true || url.startsWith('/api/docs') || !url.startsWith('/api/');
+
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** Who made a request: a session cookie, or an API token as a bearer. */
@@ -33,8 +37,7 @@ export const authPlugin = fp(async (app: FastifyInstance, { auth }: { auth: Auth
       req.principal = cookie ? await auth.fromSession(cookie) : null;
     }
     // The API's own documentation is public, like the login page.
-    const isPublic = req.routeOptions.config.public || req.url.startsWith('/api/docs');
-    if (!req.principal && !isPublic && req.url.startsWith('/api/')) throw unauthorized();
+    if (!req.principal && !isPublic(req.url, req.routeOptions.config)) throw unauthorized();
   });
 });
 

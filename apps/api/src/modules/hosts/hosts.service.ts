@@ -159,8 +159,10 @@ export class Hosts {
       this.index.remember(c.row.id, instance);
       return { ...instance, hostId: c.row.id };
     } catch (err) {
-      if (isAppError(err) && err.code === ErrorCode.notFound) this.index.forget(idOrCtid);
-      else this.log.debug({ host: c.row.name, err }, 'instance lookup failed');
+      // Only this host's own entry is stale: another host may just have claimed the instance.
+      if (isAppError(err) && err.code === ErrorCode.notFound) {
+        if (this.index.hostOf(idOrCtid) === c.row.id) this.index.forget(idOrCtid);
+      } else this.log.debug({ host: c.row.name, err }, 'instance lookup failed');
       return null;
     }
   }

@@ -1,0 +1,135 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, test } from 'node:test';
+import type { PrismaClient } from '@berth/db';
+import { AppError, ErrorCode, type ApiEvent, type Operation, type Task } from '@berth/contracts';
+import { openTestDatabase } from '../../../test/test-db.js';
+import { Tasks, type OperationSource } from './tasks.service.js';
+
+const op = (over: Partial<Operation> = {}): Operation => ({
+  id: randomUUID(),
+  kind: 'instance.start',
+  target: null,
+  status: 'running',
+  progress: 0,
+  message: null,
+  result: null,
+  error: null,
+  createdAt: new Date().toISOString(),
+  finishedAt: null,
+  ...over,
+});
+
+/** One host whose agent knows the operations in `known` and reports changes through `emit`. */
+function fakeHost() {
+  const known = new Map<string, Operation>();
+  let emit: (hostId: string, op: Operation) => void = () => undefined;
+  let connected: (hostId: string) => void = () => undefined;
+  const source: OperationSource = {
+    handleOperations: (fn) => (emit = fn),
+    handleConnect: (fn) => (connected = fn),
+    client: () => ({
+      operation: async (id) => {
+        const found = known.get(id);
+        if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);
+        return found;
+      },
+    }),
+  };
+  return { source, known, emit: (o: Operation) => emit('h1', o), connected: () => connected('h1') };
+}
+
+let db: PrismaClient;
+let closeDb: () => Promise<void>;
+let host: ReturnType<typeof fakeHost>;
+let published: ApiEvent[];
+let settled: Array<[string, string, string | undefined]>;
+let tasks: Tasks;
+const ctx = { kind: 'instance.start', hostId: 'h1', instanceId: null, userId: null };
+
+beforeEach(async () => {
+  ({ db, close: closeDb } = await openTestDatabase());
+  host = fakeHost();
+  published = [];
+  settled = [];
+  tasks = new Tasks(
+    db,
+    host.source,
+    { publish: (e) => published.push(e) },
+    { settleTask: async (id, outcome, error) => void settled.push([id, outcome, error]) },
+  );
+});
+afterEach(() => closeDb());
+
+const taskEvents = () =>
+  published.flatMap((e) => (e.type === 'task' ? [[e.task.status, e.task.progress] as const] : []));
+
+test('a tracked operation catches up with what the agent did before the row existed', async () => {
+  const accepted = op();
+  host.known.set(accepted.id, { ...accepted, progress: 40, message: 'unpacking' });
+  const task = await tasks.track(ctx, accepted);
+  assert.equal(task.status, 'running');
+  assert.equal(task.progress, 40);
+  assert.equal(task.message, 'unpacking');
+});
+
+test('progress never runs backwards, and the end is applied once and settles the audit row', async () => {
+  const accepted = op();
+  const task = await tasks.track(ctx, accepted);
+  const waited = tasks.wait(task.id, 5000);
+  host.emit({ ...accepted, progress: 60, message: 'copying' });
+  host.emit({ ...accepted, progress: 30, message: 'copying' });
+  host.emit({ ...accepted, status: 'succeeded', progress: 100, result: { ok: true } });
+  host.emit({ ...accepted, status: 'failed', error: { code: 'late', message: 'too late' } });
+  const done: Task = await waited;
+  assert.equal(done.status, 'succeeded');
+  assert.deepEqual(done.result, { ok: true });
+  const events = taskEvents();
+  const progress = events.map(([, p]) => p);
+  assert.deepEqual(
+    progress,
+    [...progress].sort((x, y) => x - y),
+    `in order: ${progress}`,
+  );
+  assert.ok(!progress.includes(30));
+  assert.deepEqual(events.at(-1), ['succeeded', 100]);
+  assert.equal(events.filter(([s]) => s !== 'running').length, 1, 'finished once');
+  assert.deepEqual(settled, [[task.id, 'success', undefined]]);
+});
+
+test('a failed operation fails its task with the agent’s error', async () => {
+  const accepted = op();
+  const task = await tasks.track(ctx, accepted);
+  host.emit({ ...accepted, status: 'failed', error: { code: 'host_error', message: 'no disk' } });
+  const done = await tasks.wait(task.id, 5000);
+  assert.equal(done.status, 'failed');
+  assert.deepEqual(done.error, { code: 'host_error', message: 'no disk' });
+  assert.deepEqual(settled, [[task.id, 'failure', 'no disk']]);
+});
+
+test('wait answers with the running task when the time is up', async () => {
+  const task = await tasks.track(ctx, op());
+  const waited = await tasks.wait(task.id, 20);
+  assert.equal(waited.status, 'running');
+});
+
+test('on reconnect, missed ends are caught up and operations the agent forgot are lost', async () => {
+  const finished = op();
+  const forgotten = op();
+  host.known.set(finished.id, finished);
+  host.known.set(forgotten.id, forgotten);
+  const a = await tasks.track(ctx, finished);
+  const b = await tasks.track(ctx, forgotten);
+  // The stream was down: the end of one was never sent, the agent restarted and forgot the other.
+  host.known.set(finished.id, { ...finished, status: 'succeeded', progress: 100 });
+  host.known.delete(forgotten.id);
+  await tasks.reconcile('h1');
+  assert.equal((await tasks.get(a.id)).status, 'succeeded');
+  const lost = await tasks.get(b.id);
+  assert.equal(lost.status, 'failed');
+  assert.equal(lost.error?.code, 'lost');
+});
+
+test('an unknown task is a not_found AppError', async () => {
+  await assert.rejects(tasks.get('nope'), (err: AppError) => err.code === ErrorCode.notFound);
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ErrorBody, Role } from '@berth/contracts';
+import { buildTestApi, type TestApi } from './build-test-api.js';
+
+const UUID = '11111111-1111-4111-8111-111111111111';
+
+/**
+ * Every route the API registers, with whether it answers without a login. A new route must be
+ * added here, which makes whoever adds it decide that on purpose.
+ */
+const ROUTES = [
+  'GET /api/docs public',
+  'GET /api/docs/json public',
+  'GET /api/docs/yaml public',
+  'GET /api/docs/static/index.html public',
+  'GET /api/docs/static/swagger-initializer.js public',
+  'GET /api/docs/static/* public',
+  'GET /api/health public',
+  'POST /api/v1/auth/login public',
+  'POST /api/v1/auth/logout public',
+  'GET /api/v1/auth/me',
+  'GET /api/v1/auth/tokens',
+  'POST /api/v1/auth/tokens',
+  'DELETE /api/v1/auth/tokens/:id',
+  'GET /api/v1/hosts',
+  'GET /api/v1/templates',
+  'POST /api/v1/templates/:name/build',
+  'GET /api/v1/tasks',
+  'GET /api/v1/tasks/:id',
+  'GET /api/v1/audit',
+  'GET /api/v1/events',
+  'GET /api/v1/instances',
+  'GET /api/v1/instances/:id',
+  'GET /api/v1/instances/:id/screenshot',
+  'POST /api/v1/instances',
+  'PATCH /api/v1/instances/:id',
+  'POST /api/v1/instances/:id/actions/:action',
+  'POST /api/v1/instances/:id/exec',
+  'DELETE /api/v1/instances/:id',
+  'GET /api/v1/isos',
+  'PUT /api/v1/isos/:name',
+  'DELETE /api/v1/isos/:name',
+  'GET /api/v1/instances/:id/shells',
+  'POST /api/v1/instances/:id/shells',
+  'DELETE /api/v1/instances/:id/shells/:shellId',
+  'POST /api/v1/instances/:id/console-tickets',
+  'GET /api/v1/instances/:id/share-links',
+  'POST /api/v1/instances/:id/share-links',
+  'DELETE /api/v1/share-links/:linkId',
+  'POST /api/v1/share/redeem public',
+  'GET /api/v1/instances/:id/console/:kind public',
+];
+
+/** A concrete path for a route pattern, with ids the schemas accept. */
+const PARAMS: Record<string, string> = {
+  id: UUID,
+  shellId: UUID,
+  linkId: UUID,
+  name: 'busybox',
+  action: 'start',
+  kind: 'vnc',
+};
+const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
+
+describe('authorization: who may call which route', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await buildTestApi();
+  });
+  after(() => t.close());
+
+  test('the route table: every route with its method and whether it is public', () => {
+    const seen = t.routes.map((r) => `${r.method} ${r.url}${r.public ? ' public' : ''}`);
+    assert.deepEqual([...seen].sort(), [...ROUTES].sort());
+  });
+
+  test('without a login every route that is not public answers 401 and never reaches an agent', async () => {
+    const guarded = t.routes.filter((r) => !r.public);
+    assert.ok(guarded.length > 25);
+    for (const route of guarded) {
+      for (const headers of [{}, { authorization: 'Bearer berth_unknown' }]) {
+        const res = await t.inject({
+          method: route.method as 'GET',
+          url: concrete(route.url),
+          headers,
+        });
+        assert.equal(res.statusCode, 401, `${route.method} ${route.url}: ${res.body}`);
+        assert.equal(res.json<ErrorBody>().error.code, 'unauthorized');
+      }
+    }
+    assert.deepEqual(t.agent.calls, []);
+  });
+
+  test('roles: viewers read, operators change, admins read the audit log', async () => {
+    const cases: Array<[Role, 'GET' | 'POST' | 'DELETE', string, number]> = [
+      ['viewer', 'GET', '/api/v1/instances', 200],
+      ['viewer', 'POST', `/api/v1/instances/${UUID}/actions/start`, 403],
+      ['viewer', 'DELETE', `/api/v1/instances/${UUID}`, 403],
+      ['viewer', 'POST', '/api/v1/templates/busybox/build', 403],
+      ['viewer', 'GET', `/api/v1/instances/${UUID}/shells`, 403],
+      ['operator', 'GET', '/api/v1/audit', 403],
+      ['admin', 'GET', '/api/v1/audit', 200],
+    ];
+    for (const [role, method, url, status] of cases) {
+      const res = await t.inject({ method, url, headers: await t.as(role) });
+      assert.equal(res.statusCode, status, `${role} ${method} ${url}: ${res.body}`);
+    }
+  });
+
+  test('an API token cannot mint another token', async () => {
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/auth/tokens',
+      payload: { name: 'more' },
+      headers: await t.as('admin'),
+    });
+    assert.equal(res.statusCode, 403);
+  });
+});

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  ErrorCode,
+  type AgentEvent,
+  type HostFacts,
+  type Instance,
+  type InstanceAction,
+  type Operation,
+  type ShellSession,
+} from '@berth/contracts';
+import type { WebSocket } from 'ws';
+import type { AgentApi } from '../../src/modules/hosts/agent-api.js';
+
+const now = () => new Date().toISOString();
+
+export function fakeInstance(over: Partial<Instance> = {}): Instance {
+  return {
+    id: randomUUID(),
+    kind: 'ct',
+    ctid: 100,
+    name: 'box',
+    hostname: 'box',
+    hostId: null,
+    state: 'stopped',
+    template: 'busybox',
+    ips: [],
+    dns: [],
+    uptimeSeconds: null,
+    onboot: false,
+    diskSizeBytes: 0,
+    description: '',
+    tags: [],
+    createdAt: now(),
+    vm: null,
+    shell: null,
+    ...over,
+  };
+}
+
+export function fakeOperation(over: Partial<Operation> = {}): Operation {
+  return {
+    id: randomUUID(),
+    kind: 'instance.start',
+    target: null,
+    status: 'running',
+    progress: 0,
+    message: null,
+    result: null,
+    error: null,
+    createdAt: now(),
+    finishedAt: null,
+    ...over,
+  };
+}
+
+const facts: HostFacts = {
+  hostname: 'fake',
+  kernel: '6.1.0',
+  cpus: 2,
+  memoryBytes: 2 ** 31,
+  memoryAvailableBytes: 2 ** 30,
+  diskBytes: 2 ** 34,
+  diskAvailableBytes: 2 ** 33,
+  loadAverage: [0, 0, 0],
+  lxcVersion: '5.0.2',
+  qemuVersion: null,
+  virtualization: 'tcg',
+  agentVersion: 'fake',
+  network: { bridge: 'fakebr0', cidr: '10.99.0.1/24' },
+};
+
+const notFoundError = (what: string) => new AppError(ErrorCode.notFound, `${what} not found`);
+
+/**
+ * An agent in memory: it holds instances, accepts work as running operations, and fails a
+ * method on demand with the AppError a real agent's answer would become.
+ */
+export class FakeAgent implements AgentApi {
+  readonly instances = new Map<string, Instance>();
+  readonly shells: ShellSession[] = [];
+  /** Every call, as "method arg", for checking that the agent was (not) asked. */
+  readonly calls: string[] = [];
+  readonly operations = new Map<string, Operation>();
+  private readonly failures = new Map<string, AppError | Error>();
+  private emit: (event: AgentEvent) => void = () => undefined;
+
+  constructor(readonly url = 'http://fake-agent') {}
+
+  add(over: Partial<Instance> = {}): Instance {
+    const instance = fakeInstance(over);
+    this.instances.set(instance.id, instance);
+    return instance;
+  }
+
+  /** The next call of `method` throws `err`. */
+  failNext(method: keyof AgentApi, err: AppError | Error): void {
+    this.failures.set(method, err);
+  }
+
+  /** Sends an event down the API's open event stream. */
+  send(event: AgentEvent): void {
+    this.emit(event);
+  }
+
+  private call(method: keyof AgentApi, arg = ''): void {
+    this.calls.push(`${method} ${arg}`.trim());
+    const err = this.failures.get(method);
+    if (err) {
+      this.failures.delete(method);
+      throw err;
+    }
+  }
+
+  private find(idOrCtid: string): Instance {
+    const found = [...this.instances.values()].find(
+      (i) => i.id === idOrCtid || String(i.ctid) === idOrCtid,
+    );
+    if (!found) throw notFoundError(idOrCtid);
+    return found;
+  }
+
+  private accepted(kind: string, target: string | null) {
+    const operation = fakeOperation({ kind, target });
+    this.operations.set(operation.id, operation);
+    return { operation };
+  }
+
+  async facts() {
+    this.call('facts');
+    return facts;
+  }
+  async templates() {
+    this.call('templates');
+    return { items: [] };
+  }
+  async buildTemplate(name: string) {
+    this.call('buildTemplate', name);
+    return this.accepted('template.build', name);
+  }
+  async isos() {
+    this.call('isos');
+    return { items: [] };
+  }
+  async putIso(name: string): Promise<never> {
+    this.call('putIso', name);
+    throw new Error('not faked');
+  }
+  async deleteIso(name: string) {
+    this.call('deleteIso', name);
+  }
+  async listInstances() {
+    this.call('listInstances');
+    return { items: [...this.instances.values()] };
+  }
+  async getInstance(id: string) {
+    this.call('getInstance', id);
+    return this.find(id);
+  }
+  async createInstance() {
+    this.call('createInstance');
+    return this.accepted('instance.create', randomUUID());
+  }
+  async updateInstance(id: string) {
+    this.call('updateInstance', id);
+    return this.find(id);
+  }
+  async action(id: string, action: InstanceAction) {
+    this.call('action', `${id} ${action}`);
+    return this.accepted(`instance.${action}`, this.find(id).id);
+  }
+  async exec(id: string) {
+    this.call('exec', id);
+    return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
+  }
+  async deleteInstance(id: string) {
+    this.call('deleteInstance', id);
+    return this.accepted('instance.delete', this.find(id).id);
+  }
+  async screenshot(id: string) {
+    this.call('screenshot', id);
+    return Buffer.alloc(0);
+  }
+  async operation(id: string): Promise<Operation> {
+    this.call('operation', id);
+    const op = this.operations.get(id);
+    if (!op) throw notFoundError(`operation ${id}`);
+    return op;
+  }
+  async listShells(instanceId: string) {
+    this.call('listShells', instanceId);
+    return { items: this.shells.filter((s) => s.instanceId === instanceId) };
+  }
+  async openShell(instanceId: string): Promise<never> {
+    this.call('openShell', instanceId);
+    throw new Error('not faked');
+  }
+  async endShell(instanceId: string, shellId: string) {
+    this.call('endShell', `${instanceId} ${shellId}`);
+  }
+  async endShellsOf(login: string) {
+    this.call('endShellsOf', login);
+    return { ended: 0 };
+  }
+  consoleSocket(path: string): WebSocket {
+    this.call('consoleSocket', path);
+    throw new Error('not faked');
+  }
+  streamEvents(
+    onEvent: (event: AgentEvent) => void,
+    signal: AbortSignal,
+    onOpen: () => void,
+  ): Promise<void> {
+    this.emit = onEvent;
+    onOpen();
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve()));
+  }
+}
