@@ -1,6 +1,8 @@
 import { WebSocket } from 'ws';
 import type { Stack } from './harness.js';
 
+export { until } from './wait.js';
+
 export interface Opened {
   ws: WebSocket;
   /** Terminal output so far (binary frames). */
@@ -54,19 +56,4 @@ export async function refusal(
     throw new Error('a refused console sent data');
   }
   return { code, message: reason };
-}
-
-/** Polls until `fn` gives something truthy, and returns it. */
-export async function until<T>(
-  what: string,
-  fn: () => T | Promise<T>,
-  ms = 15_000,
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value) return value as NonNullable<T>;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }

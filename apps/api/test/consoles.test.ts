@@ -64,6 +64,17 @@ describe('consoles through the API: shells, tickets and share links', () => {
     return res.body;
   }
 
+  /** Whether a process with exactly this command line runs in the container (read from /proc). */
+  async function runs(instance: Instance, cmdline: string): Promise<boolean> {
+    const script = `for p in /proc/[0-9]*; do [ "$(tr '\\0' ' ' < $p/cmdline 2>/dev/null)" = "$1 " ] && exit 0; done; exit 1`;
+    const res = await stack.call<{ exitCode: number }>(
+      'POST',
+      `/api/v1/instances/${instance.id}/exec`,
+      { command: ['sh', '-c', script, 'sh', cmdline] },
+    );
+    return res.body.exitCode === 0;
+  }
+
   async function ticket(
     instance: Instance,
     body: Record<string, unknown>,
@@ -174,7 +185,7 @@ describe('consoles through the API: shells, tickets and share links', () => {
     const shell = await openShell(ct);
     const t = await connect(stack, (await ticket(ct, { kind: 'shell', shellId: shell.id })).path);
     t.ws.send(Buffer.from('sleep 300; echo not-interrupted\n'));
-    await new Promise((r) => setTimeout(r, 500));
+    await until('sleep to be the foreground program', () => runs(ct, 'sleep 300'));
     const sent = Date.now();
     t.ws.send(Buffer.from('\x03'));
     t.ws.send(Buffer.from('echo interrupted-$((6*7))\n'));

@@ -10,6 +10,7 @@ import { buildApi } from '../src/app.js';
 import type { ApiConfig } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
 import { freePort } from './free-port.js';
+import { until } from './wait.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../../agent/dist/main.js', import.meta.url));
 export const ADMIN_PASSWORD = 'test-admin-password';
@@ -50,20 +51,17 @@ export async function startAgent(opts: {
     detached: true,
   });
   const url = `http://127.0.0.1:${opts.port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
-    try {
+  await until(
+    'the agent to come up',
+    async () => {
+      if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
       const res = await fetch(`${url}/v1/facts`, {
         headers: { authorization: `Bearer ${opts.token}` },
-      });
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error('agent did not come up in 30 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      }).catch(() => null);
+      return res?.ok;
+    },
+    30_000,
+  );
   return {
     url,
     token: opts.token,

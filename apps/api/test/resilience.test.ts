@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from './harness.js';
+import { until } from './wait.js';
 
 type TaskReply = { task: Task };
 
@@ -95,13 +96,14 @@ describe('resilience: agent restarts and concurrent requests', () => {
     );
     assert.equal(start.body.task.status, 'succeeded');
     await stack.call('POST', `/api/v1/instances/${ct.id}/exec`, { command: ['poweroff'] });
-    const deadline = Date.now() + 20_000;
-    let state = '';
-    while (Date.now() < deadline) {
-      state = (await stack.call<Instance>('GET', `/api/v1/instances/${ct.id}`)).body.state;
-      if (state === 'stopped') break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    assert.equal(state, 'stopped');
+    const state = () =>
+      stack.call<Instance>('GET', `/api/v1/instances/${ct.id}`).then((r) => r.body.state);
+    await until(
+      'the container to be seen as stopped',
+      async () => (await state()) === 'stopped',
+      20_000,
+      200,
+    );
+    assert.equal(await state(), 'stopped');
   });
 });

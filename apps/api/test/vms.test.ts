@@ -28,17 +28,21 @@ async function act(stack: Stack, id: string, action: string, body?: unknown): Pr
 }
 
 async function waitForGuest(stack: Stack, id: string): Promise<void> {
-  const deadline = Date.now() + GUEST_BOOT_MS;
   let last = '';
-  while (Date.now() < deadline) {
-    const res = await stack.call<ExecReply & ErrorReply>('POST', `/api/v1/instances/${id}/exec`, {
-      command: ['true'],
-    });
-    if (res.status === 200) return;
-    last = JSON.stringify(res.body);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error(`the guest agent never answered: ${last}`);
+  await until(
+    'the guest agent to answer',
+    async () => {
+      const res = await stack.call<ExecReply & ErrorReply>('POST', `/api/v1/instances/${id}/exec`, {
+        command: ['true'],
+      });
+      last = JSON.stringify(res.body);
+      return res.status === 200;
+    },
+    GUEST_BOOT_MS,
+    1000,
+  ).catch((err: Error) => {
+    throw new Error(`the guest agent never answered: ${last}`, { cause: err });
+  });
 }
 
 async function guest(stack: Stack, id: string, command: string[]): Promise<ExecReply> {
@@ -147,13 +151,16 @@ describe('VMs through the API, on real QEMU', () => {
     const failing = await guest(stack, vm.id, ['sh', '-c', 'echo no >&2; exit 4']);
     assert.equal(failing.exitCode, 4);
     assert.equal(failing.stderr, 'no\n');
-    const deadline = Date.now() + 60_000;
     let seen: Instance | undefined;
-    while (Date.now() < deadline) {
-      seen = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
-      if (seen.ips.some((ip) => ip.startsWith('10.213.'))) break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await until(
+      'a DHCP address on the bridge',
+      async () => {
+        seen = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
+        return seen.ips.some((ip) => ip.startsWith('10.213.'));
+      },
+      60_000,
+      1000,
+    ).catch(() => undefined);
     assert.ok(
       seen?.ips.some((ip) => ip.startsWith('10.213.')),
       `DHCP address on the bridge: ${seen?.ips}`,
@@ -207,8 +214,14 @@ describe('VMs through the API, on real QEMU', () => {
     const tty = await connect(stack, serial.body.path);
     // The log's tail is replayed first, so the prompt that came before is there already.
     await until('the serial login prompt', () => /login:/.test(tty.text()), 30_000);
+    const beforeLogin = tty.text().length;
     tty.ws.send(Buffer.from('root\n'));
-    await new Promise((r) => setTimeout(r, 1500));
+    // root has no password in the test image: the next thing is the shell's prompt.
+    await until(
+      'the shell prompt after login',
+      () => /# /.test(tty.text().slice(beforeLogin)),
+      30_000,
+    );
     tty.ws.send(Buffer.from('echo serial-$((3+4))\n'));
     await until('the serial echo', () => tty.text().includes('serial-7'), 30_000);
     tty.ws.close();
