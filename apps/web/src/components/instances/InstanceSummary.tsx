@@ -2,14 +2,15 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Instance, UpdateInstance } from '@berth/contracts';
 import { useUpdateInstance } from '@/queries/useInstances';
-import { useIsos } from '@/queries/useIsos';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
 import { FormActions } from '@/components/ui/FormActions';
-import { Checkbox, Field } from '@/components/ui/Field';
+import { Checkbox } from '@/components/ui/Field';
+import { InputField, SelectField, TextAreaField } from '@/components/ui/BoundField';
 import { StateBadge } from '@/components/ui/StateBadge';
 import { toast } from '@/lib/toast';
 import { RunCommand } from './RunCommand';
+import { IsoOptions } from './IsoOptions';
 import { ShellSettingsForm } from './ShellSettingsForm';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
@@ -91,7 +92,6 @@ const formOf = (i: Instance) => ({
 /** Description, tags, onboot, and per kind: grow the disk (CT) or change the CD (VM). */
 function DetailsForm({ instance: i }: { instance: Instance }) {
   const update = useUpdateInstance(i.id);
-  const isos = useIsos();
   const [f, setF] = useState(() => formOf(i));
   const [dirty, setDirty] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -106,6 +106,8 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
     setDirty(true);
     setF((o) => ({ ...o, [k]: v }));
   };
+
+  const form = { values: f, set, errors };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -133,58 +135,26 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
       <h2 id="details" className="font-semibold">
         Details
       </h2>
-      <Field label="Description" error={errors.description}>
-        {(a) => (
-          <textarea
-            {...a}
-            rows={3}
-            className="input"
-            value={f.description}
-            onChange={(e) => set('description', e.target.value)}
-          />
-        )}
-      </Field>
-      <Field label="Tags" hint="Separated by commas" error={errors.tags}>
-        {(a) => (
-          <input
-            {...a}
-            className="input"
-            value={f.tags}
-            onChange={(e) => set('tags', e.target.value)}
-          />
-        )}
-      </Field>
+      <TextAreaField form={form} name="description" label="Description" rows={3} />
+      <InputField form={form} name="tags" label="Tags" hint="Separated by commas" />
       {i.kind === 'ct' && (
-        <Field label="Disk size (MiB)" hint="Disks can only grow" error={errors.diskSizeMiB}>
-          {(a) => (
-            <input
-              {...a}
-              type="number"
-              className="input"
-              value={f.diskSizeMiB}
-              onChange={(e) => set('diskSizeMiB', e.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          form={form}
+          name="diskSizeMiB"
+          label="Disk size (MiB)"
+          hint="Disks can only grow"
+          type="number"
+        />
       )}
       {i.kind === 'vm' && (
-        <Field label="CD-ROM" hint="Insert or eject, also while running" error={errors.cdrom}>
-          {(a) => (
-            <select
-              {...a}
-              className="input"
-              value={f.cdrom}
-              onChange={(e) => set('cdrom', e.target.value)}
-            >
-              <option value="">Empty</option>
-              {isos.data?.map((iso) => (
-                <option key={iso.name} value={iso.name}>
-                  {iso.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          form={form}
+          name="cdrom"
+          label="CD-ROM"
+          hint="Insert or eject, also while running"
+        >
+          <IsoOptions none="Empty" />
+        </SelectField>
       )}
       <Checkbox label="Start at boot" checked={f.onboot} onChange={(v) => set('onboot', v)} />
       <FormActions

@@ -4,7 +4,7 @@ import type { Instance } from '@berth/contracts';
 import { useUpdateInstance } from '@/queries/useInstances';
 import { saveErrors } from '@/lib/formErrors';
 import { FormActions } from '@/components/ui/FormActions';
-import { Field } from '@/components/ui/Field';
+import { InputField } from '@/components/ui/BoundField';
 import { toast } from '@/lib/toast';
 
 const formOf = (i: Instance) => ({ program: i.shell?.program ?? '', user: i.shell?.user ?? '' });
@@ -22,6 +22,7 @@ export function ShellSettingsForm({ instance: i }: { instance: Instance }) {
     setDirty(true);
     setF((o) => ({ ...o, [k]: v }));
   };
+  const form = { values: f, set, errors };
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -53,32 +54,26 @@ export function ShellSettingsForm({ instance: i }: { instance: Instance }) {
         </p>
       </div>
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Program" hint="An absolute path, like /bin/zsh" error={errors.program}>
-          {(a) => (
-            <input
-              {...a}
-              className="input font-mono"
-              placeholder="default"
-              autoComplete="off"
-              spellCheck={false}
-              value={f.program}
-              onChange={(e) => set('program', e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="User" hint="From the container’s /etc/passwd" error={errors.user}>
-          {(a) => (
-            <input
-              {...a}
-              className="input font-mono"
-              placeholder="root"
-              autoComplete="off"
-              spellCheck={false}
-              value={f.user}
-              onChange={(e) => set('user', e.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          form={form}
+          name="program"
+          label="Program"
+          hint="An absolute path, like /bin/zsh"
+          controlClassName="font-mono"
+          placeholder="default"
+          autoComplete="off"
+          spellCheck={false}
+        />
+        <InputField
+          form={form}
+          name="user"
+          label="User"
+          hint="From the container’s /etc/passwd"
+          controlClassName="font-mono"
+          placeholder="root"
+          autoComplete="off"
+          spellCheck={false}
+        />
       </div>
       <FormActions
         rootError={errors['(root)']}

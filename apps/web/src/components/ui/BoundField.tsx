@@ -36,27 +36,31 @@ interface BoundProps<F, K extends TextKey<F>> {
   hint?: ReactNode;
   /** The error to show when the schema calls the field otherwise (`disks` for a disk size); null for none. */
   errorKey?: string | null;
+  /** On the wrapper, for its place in a grid or row. */
   className?: string;
+  /** Added to the control's own `input` class. */
+  controlClassName?: string;
 }
 
-/** The Field around a bound control: label, hint and the form's error for it, wired by id. */
-function BoundField<F, K extends TextKey<F>>({
-  form,
-  name,
-  label,
-  hint,
-  errorKey = name,
-  className,
+type Bound = {
+  id: string;
+  'aria-describedby'?: string;
+  'aria-invalid'?: boolean;
+  className: string;
+  value: string;
+  onChange: (e: { target: { value: string } }) => void;
+};
+
+/**
+ * The Field around a bound control: label, hint and the form's error for it, wired by id.
+ * `control` gets the control's own props (those of the native element, `rest`) and the bound ones.
+ */
+function BoundField<F, K extends TextKey<F>, R>({
+  props: { form, name, label, hint, errorKey = name, className, controlClassName, ...rest },
   control,
-}: BoundProps<F, K> & {
-  control: (bound: {
-    id: string;
-    'aria-describedby'?: string;
-    'aria-invalid'?: boolean;
-    className: string;
-    value: string;
-    onChange: (e: { target: { value: string } }) => void;
-  }) => ReactNode;
+}: {
+  props: BoundProps<F, K> & R;
+  control: (rest: Omit<R, keyof BoundProps<F, K>>, bound: Bound) => ReactNode;
 }) {
   return (
     <Field
@@ -66,9 +70,9 @@ function BoundField<F, K extends TextKey<F>>({
       className={className}
     >
       {(a) =>
-        control({
+        control(rest as Omit<R, keyof BoundProps<F, K>>, {
           ...a,
-          className: 'input',
+          className: controlClassName ? `input ${controlClassName}` : 'input',
           value: form.values[name] as string,
           // Selects offer only the field's own values, so the text is one of them.
           onChange: (e) => form.set(name, e.target.value as F[K]),
@@ -78,64 +82,19 @@ function BoundField<F, K extends TextKey<F>>({
   );
 }
 
-type Native<E> = Omit<E, 'name' | 'value' | 'onChange' | 'form' | 'className' | 'children'>;
+type Native<E> = Omit<E, 'name' | 'value' | 'onChange' | 'form' | 'className'>;
 
-export function InputField<F, K extends TextKey<F>>({
-  form,
-  name,
-  label,
-  hint,
-  errorKey,
-  className,
-  ...input
-}: BoundProps<F, K> & Native<InputHTMLAttributes<HTMLInputElement>>) {
-  return (
-    <BoundField
-      {...{ form, name, label, hint, errorKey, className }}
-      control={(bound) => <input {...input} {...bound} />}
-    />
-  );
-}
+export const InputField = <F, K extends TextKey<F>>(
+  props: BoundProps<F, K> & Native<InputHTMLAttributes<HTMLInputElement>>,
+) => <BoundField props={props} control={(input, bound) => <input {...input} {...bound} />} />;
 
-export function SelectField<F, K extends TextKey<F>>({
-  form,
-  name,
-  label,
-  hint,
-  errorKey,
-  className,
-  children,
-  ...select
-}: BoundProps<F, K> &
-  Native<SelectHTMLAttributes<HTMLSelectElement>> & {
-    /** The <option>s. */
-    children: ReactNode;
-  }) {
-  return (
-    <BoundField
-      {...{ form, name, label, hint, errorKey, className }}
-      control={(bound) => (
-        <select {...select} {...bound}>
-          {children}
-        </select>
-      )}
-    />
-  );
-}
+/** Its children are the <option>s. */
+export const SelectField = <F, K extends TextKey<F>>(
+  props: BoundProps<F, K> & Native<SelectHTMLAttributes<HTMLSelectElement>>,
+) => <BoundField props={props} control={(select, bound) => <select {...select} {...bound} />} />;
 
-export function TextAreaField<F, K extends TextKey<F>>({
-  form,
-  name,
-  label,
-  hint,
-  errorKey,
-  className,
-  ...textarea
-}: BoundProps<F, K> & Native<TextareaHTMLAttributes<HTMLTextAreaElement>>) {
-  return (
-    <BoundField
-      {...{ form, name, label, hint, errorKey, className }}
-      control={(bound) => <textarea {...textarea} {...bound} />}
-    />
-  );
-}
+export const TextAreaField = <F, K extends TextKey<F>>(
+  props: BoundProps<F, K> & Native<TextareaHTMLAttributes<HTMLTextAreaElement>>,
+) => (
+  <BoundField props={props} control={(textarea, bound) => <textarea {...textarea} {...bound} />} />
+);

@@ -4,6 +4,7 @@ import { useTemplates } from '@/queries/useTemplates';
 import { BOOT_ORDERS, type CreateForm } from '@/lib/createForm';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
 import { Checkbox } from '@/components/ui/Field';
+import { IsoOptions } from '../IsoOptions';
 import { Section } from './Section';
 
 /** A VM's own fields in the General section. */
@@ -87,12 +88,7 @@ export function VmSections({ form }: { form: FormBinding<CreateForm> }) {
           label="CD-ROM (ISO)"
           hint={isos.data?.length === 0 ? 'The ISO store is empty' : undefined}
         >
-          <option value="">None</option>
-          {isos.data?.map((i) => (
-            <option key={i.name} value={i.name}>
-              {i.name}
-            </option>
-          ))}
+          <IsoOptions none="None" />
         </SelectField>
         <SelectField form={form} name="boot" label="Boot order">
           {Object.entries(BOOT_ORDERS).map(([v, t]) => (
