@@ -6,6 +6,8 @@ import { useInstances } from '@/queries/useInstances';
 import { useRecentTasks } from '@/queries/useTasks';
 import { HostCard } from '@/components/dashboard/HostCard';
 import { TaskItem } from '@/components/tasks/TaskItem';
+import { TaskList } from '@/components/tasks/TaskList';
+import { QueryView } from '@/components/ui/DataTable';
 import { INSTANCE_STATES, stateText } from '@/components/ui/StateBadge';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 
@@ -115,23 +117,14 @@ export default function DashboardPage() {
               All tasks
             </Link>
           </div>
-          {tasks.isPending ? (
-            <LoadingState label="Loading tasks…" />
-          ) : tasks.isError ? (
-            <ErrorState error={tasks.error} onRetry={() => void tasks.refetch()} />
-          ) : tasks.data.length === 0 ? (
-            <EmptyState title="No tasks yet" />
-          ) : (
-            <ul className="card divide-y divide-line">
-              {tasks.data.slice(0, 8).map((t) => (
-                <TaskItem
-                  key={t.id}
-                  task={t}
-                  instanceName={t.instanceId ? names.get(t.instanceId) : undefined}
-                />
-              ))}
-            </ul>
-          )}
+          <QueryView
+            query={tasks}
+            select={(all) => all.slice(0, 8)}
+            loadingLabel="Loading tasks…"
+            empty="No tasks yet"
+          >
+            {(recent) => <TaskList tasks={recent} names={names} />}
+          </QueryView>
         </section>
       </div>
     </>

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import type { Task } from '@berth/contracts';
 import { useInstances } from '@/queries/useInstances';
 import { useTasks } from '@/queries/useTasks';
-import { TaskItem } from '@/components/tasks/TaskItem';
+import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
 import { PageHeader } from '@/components/ui/States';
 
@@ -57,17 +57,7 @@ export default function TasksPage() {
         loadingLabel="Loading tasks…"
         empty={filter === 'all' ? 'No tasks yet' : 'No tasks like that'}
       >
-        {(shown) => (
-          <ul className="card divide-y divide-line" aria-label="Tasks">
-            {shown.map((t) => (
-              <TaskItem
-                key={t.id}
-                task={t}
-                instanceName={t.instanceId ? names.get(t.instanceId) : undefined}
-              />
-            ))}
-          </ul>
-        )}
+        {(shown) => <TaskList tasks={shown} names={names} label="Tasks" />}
       </QueryView>
     </>
   );

@@ -8,9 +8,10 @@ import { useTasks } from '@/queries/useTasks';
 import { InstanceActions } from '@/components/instances/InstanceActions';
 import { InstanceConsole } from '@/components/instances/InstanceConsole';
 import { InstanceSummary } from '@/components/instances/InstanceSummary';
-import { TaskItem } from '@/components/tasks/TaskItem';
+import { TaskList } from '@/components/tasks/TaskList';
+import { QueryView } from '@/components/ui/DataTable';
 import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
+import { ErrorState, LoadingState } from '@/components/ui/States';
 
 const TABS = [
   ['summary', 'Summary'],
@@ -21,15 +22,10 @@ type Tab = (typeof TABS)[number][0];
 
 function InstanceTasks({ id }: { id: string }) {
   const tasks = useTasks({ instanceId: id, limit: 50 });
-  if (tasks.isPending) return <LoadingState label="Loading tasks…" />;
-  if (tasks.isError) return <ErrorState error={tasks.error} onRetry={() => void tasks.refetch()} />;
-  if (tasks.data.length === 0) return <EmptyState title="No tasks for this instance yet" />;
   return (
-    <ul className="card divide-y divide-line" aria-label="Tasks of this instance">
-      {tasks.data.map((t) => (
-        <TaskItem key={t.id} task={t} showInstance={false} />
-      ))}
-    </ul>
+    <QueryView query={tasks} loadingLabel="Loading tasks…" empty="No tasks for this instance yet">
+      {(rows) => <TaskList tasks={rows} label="Tasks of this instance" showInstance={false} />}
+    </QueryView>
   );
 }
 
