@@ -43,6 +43,8 @@ test('tasks, templates, ISO and audit pages load and pass axe', async ({ page },
   ] as const) {
     await page.goto(path);
     await expect(page.getByRole('heading', { name: heading }).first()).toBeVisible();
+    // The screenshot and the axe check are of the loaded list, not of its spinner.
+    await expect(page.getByRole('status').filter({ hasText: 'Loading' })).toHaveCount(0);
     await keepScreenshot(page, testInfo, path.replace(/\//g, '') || 'root');
     await expectAccessible(page);
   }
