@@ -28,6 +28,12 @@ export interface Principal extends Me {
   tokenId?: string;
 }
 
+const principalOf = (
+  user: User,
+  via: Me['via'],
+  extra: Pick<Principal, 'sessionId' | 'tokenId' | 'tokenName'> = {},
+): Principal => ({ id: user.id, username: user.username, role: user.role as Role, via, ...extra });
+
 /** Told when a login session or API token ends (logout, expiry, deletion). */
 export type CredentialEnded = (ended: { sessionId?: string; tokenId?: string }) => void;
 
@@ -70,12 +76,7 @@ export class Auth {
     const user = await this.checkPassword(username, password);
     if (!user) throw unauthorized('wrong username or password');
     const session = await this.createSession(user.id);
-    const principal: Principal = {
-      id: user.id,
-      username: user.username,
-      role: user.role as Role,
-      via: 'session',
-    };
+    const principal = principalOf(user, 'session');
     return { principal, ...session };
   }
 
@@ -134,13 +135,7 @@ export class Auth {
       this.ended({ sessionId: session.id });
       return null;
     }
-    return {
-      id: session.user.id,
-      username: session.user.username,
-      role: session.user.role as Role,
-      via: 'session',
-      sessionId: session.id,
-    };
+    return principalOf(session.user, 'session', { sessionId: session.id });
   }
 
   /** A new API token for the caller; tokens are made from a login, never from another token. */
@@ -165,14 +160,7 @@ export class Auth {
     });
     if (!token || (token.expiresAt && token.expiresAt < new Date())) return null;
     await this.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
-    return {
-      id: token.user.id,
-      username: token.user.username,
-      role: token.user.role as Role,
-      via: 'token',
-      tokenName: token.name,
-      tokenId: token.id,
-    };
+    return principalOf(token.user, 'token', { tokenName: token.name, tokenId: token.id });
   }
 
   async listTokens(userId: string): Promise<ApiToken[]> {

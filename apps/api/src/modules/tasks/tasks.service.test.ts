@@ -1,24 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { PrismaClient } from '@berth/db';
 import { AppError, ErrorCode, type ApiEvent, type Operation, type Task } from '@berth/contracts';
+import { fakeOperation } from '../../../test/inject/fake-agent.js';
 import { openTestDatabase } from '../../../test/test-db.js';
 import { Tasks, type OperationSource } from './tasks.service.js';
 
-const op = (over: Partial<Operation> = {}): Operation => ({
-  id: randomUUID(),
-  kind: 'instance.start',
-  target: null,
-  status: 'running',
-  progress: 0,
-  message: null,
-  result: null,
-  error: null,
-  createdAt: new Date().toISOString(),
-  finishedAt: null,
-  ...over,
-});
+const op = fakeOperation;
 
 /** One host whose agent knows the operations in `known` and reports changes through `emit`. */
 function fakeHost() {
