@@ -87,7 +87,7 @@ export class Hosts {
     this.index.remember(hostId, { id: instanceId, ctid: null });
   }
 
-  defaultHostId(): string {
+  private defaultHostId(): string {
     const all = [...this.connections.values()];
     const chosen = all.find((c) => c.row.isLocal) ?? all[0];
     if (!chosen) throw notFound('a host (none is registered)');
