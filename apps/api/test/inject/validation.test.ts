@@ -69,6 +69,8 @@ describe('strict bodies and bad ids are 400s that name the field, before any age
         'password',
       ],
       ['/api/v1/share/redeem', { token: 'abc', who: 'me' }, 'who'],
+      [`/api/v1/instances/${ct}/exec`, { command: ['true'], shell: true }, 'shell'],
+      ['/api/v1/instances', { kind: 'vm', name: 'vm1', template: 'tiny-linux', cpus: 2 }, 'cpus'],
       ['/api/v1/templates/busybox/build', { rebuild: true, force: true }, 'force'],
     ];
     for (const [url, body, field, method] of cases) {
