@@ -108,7 +108,13 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const dhcp = Number(
       await readFile(path.join(dir, 'agent', 'dnsmasq.pid'), 'utf8').catch(() => '0'),
     );
-    if (dhcp > 0) process.kill(dhcp, 'SIGTERM');
+    if (dhcp > 0) {
+      try {
+        process.kill(dhcp, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
     // The agent leaves its bridge and NAT table up on purpose (instances outlive it); the suite's go with it.
     for (const [cmd, ...args] of [
       ['ip', 'link', 'del', bridge],
