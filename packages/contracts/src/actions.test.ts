@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { actionsFor, notOffered, offers, whyNot } from './actions.js';
-import { InstanceState } from './instances.js';
+import { InstanceAction, InstanceState } from './instances.js';
 
 test('containers offer the lifecycle without the VM-only verbs, VMs offer all eight', () => {
   assert.deepEqual(actionsFor('ct'), ['start', 'stop', 'restart', 'suspend', 'resume']);
-  assert.deepEqual(actionsFor('vm'), [
-    'start',
-    'stop',
-    'restart',
-    'suspend',
-    'resume',
-    'pause',
-    'unpause',
-    'reset',
-  ]);
+  assert.deepEqual([...actionsFor('vm')].sort(), [...InstanceAction.options].sort());
+  assert.equal(actionsFor('vm').at(-1), 'reset', 'the blunt one comes last');
   assert.equal(offers('ct', 'screenshot'), false);
   assert.match(notOffered('ct', 'pause') ?? '', /for VMs/);
   assert.equal(notOffered('vm', 'pause'), null);

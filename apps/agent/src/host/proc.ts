@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 
 /**
  * The fields of /proc/<pid>/stat from the state (field 3) on. The command name (field 2)
@@ -42,4 +42,22 @@ export function cmdlineOf(pid: number): Promise<string> {
 export async function readPidfile(file: string): Promise<number | null> {
   const pid = Number(await readFile(file, 'utf8').catch(() => '0'));
   return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Ends (SIGTERM) every process whose argument list matches; returns how many were signalled. */
+export async function endProcesses(matches: (argv: string[]) => boolean): Promise<number> {
+  let ended = 0;
+  for (const entry of await readdir('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const argv = (await cmdlineOf(pid)).split('\0').filter(Boolean);
+    if (argv.length === 0 || !matches(argv)) continue;
+    try {
+      process.kill(pid, 'SIGTERM');
+      ended++;
+    } catch {
+      // gone in between
+    }
+  }
+  return ended;
 }

@@ -64,7 +64,7 @@ export class Containers {
     private readonly config: AgentConfig,
     private readonly templates: Templates,
     ops: Operations,
-    private readonly events: EventBus,
+    events: EventBus,
     private readonly log: Log,
   ) {
     this.busy = new BusyGuard(ops);
@@ -89,7 +89,7 @@ export class Containers {
       await this.writeLxcConfig(record);
       this.states.set(record.id, (await this.lxc.info(record.ctid)).state);
     }
-    this.monitor.start();
+    await this.monitor.start();
     this.log.info({ count: records.length }, 'rediscovered containers');
   }
 
@@ -232,7 +232,7 @@ export class Containers {
     await this.store.save(next);
     await this.writeLxcConfig(next);
     const instance = await this.toInstance(next);
-    this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+    this.states.updated(instance);
     return instance;
   }
 
@@ -274,12 +274,7 @@ export class Containers {
       await detachImage(this.imageOf(record));
       await rm(this.imageOf(record), { force: true });
       await this.store.remove(record);
-      this.states.forget(record.id);
-      this.events.publish({
-        type: 'instance.deleted',
-        instanceId: record.id,
-        at: new Date().toISOString(),
-      });
+      this.states.deleted(record.id);
       return { id: record.id };
     });
   }
@@ -319,9 +314,8 @@ export class Containers {
       await this.writeLxcConfig(record);
       // Saving the record is the commit point: before it, nothing of this container is visible.
       await this.store.save(record);
-      this.states.set(record.id, 'stopped');
       const instance = await this.toInstance(record);
-      this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+      this.states.updated(instance);
       return instance;
     } catch (err) {
       if (imageMade) await rm(image, { force: true });

@@ -1,7 +1,11 @@
-import type { InstanceState } from '@berth/contracts';
+import type { Instance, InstanceState } from '@berth/contracts';
 import type { EventBus } from '../events.js';
 
-/** The last state seen per instance; a change, and only a change, becomes an instance.state event. */
+/**
+ * What the event stream hears about instances: the last state seen per instance (a change,
+ * and only a change, becomes an instance.state event), whole records when they change, and
+ * deletions.
+ */
 export class StateNotes {
   private readonly last = new Map<string, InstanceState>();
 
@@ -23,7 +27,14 @@ export class StateNotes {
     });
   }
 
-  forget(id: string): void {
+  /** A created or edited instance: its record goes out whole. */
+  updated(instance: Instance): void {
+    this.last.set(instance.id, instance.state);
+    this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+  }
+
+  deleted(id: string): void {
     this.last.delete(id);
+    this.events.publish({ type: 'instance.deleted', instanceId: id, at: new Date().toISOString() });
   }
 }

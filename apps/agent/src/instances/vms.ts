@@ -71,7 +71,7 @@ export class Vms {
     private readonly templates: VmTemplates,
     private readonly isos: IsoStore,
     ops: Operations,
-    private readonly events: EventBus,
+    events: EventBus,
     private readonly log: Log,
   ) {
     this.busy = new BusyGuard(ops);
@@ -177,9 +177,8 @@ export class Vms {
         await rm(dir, { recursive: true, force: true });
         throw err;
       }
-      this.states.set(id, 'stopped');
       const instance = await this.toInstance(record);
-      this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+      this.states.updated(instance);
       return instance;
     });
   }
@@ -246,7 +245,7 @@ export class Vms {
       cdrom: patch.cdrom === undefined ? vm.cdrom : patch.cdrom,
     });
     const instance = await this.toInstance(vm);
-    this.events.publish({ type: 'instance.updated', instance, at: new Date().toISOString() });
+    this.states.updated(instance);
     return instance;
   }
 
@@ -291,12 +290,7 @@ export class Vms {
       await this.releaseTaps(vm);
       this.qemu.forget(this.target(vm));
       await this.store.remove(vm);
-      this.states.forget(vm.id);
-      this.events.publish({
-        type: 'instance.deleted',
-        instanceId: vm.id,
-        at: new Date().toISOString(),
-      });
+      this.states.deleted(vm.id);
       return { id: vm.id };
     });
   }

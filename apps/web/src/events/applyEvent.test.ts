@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { QueryClient, type QueryKey } from '@tanstack/react-query';
 import type { ApiEvent, Instance, Task } from '@berth/contracts';
-import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '@/queries/keys';
+import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
 import { applyEvent, parseEvent } from './applyEvent';
 import { aTask, anInstance } from './testFixtures';
 

@@ -1,7 +1,8 @@
 import type { QueryClient, QueryKey } from '@tanstack/react-query';
 import { ApiEvent, type Instance, type Task } from '@berth/contracts';
-import type { TaskFilter } from '@/api/tasks';
-import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '@/queries/keys';
+// Relative, not '@/': its unit test runs under tsx from the repo root, which knows no web alias.
+import type { TaskFilter } from '../api/tasks';
+import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
 import { isFinished } from './taskWatchers';
 
 /**
