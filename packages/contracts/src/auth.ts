@@ -36,10 +36,12 @@ export const ApiToken = z.object({
   expiresAt: z.iso.datetime().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),
 });
+export type ApiToken = z.infer<typeof ApiToken>;
 
 export const CreatedApiToken = ApiToken.extend({
   token: z.string().describe('shown once; send as "Authorization: Bearer <token>"'),
 });
+export type CreatedApiToken = z.infer<typeof CreatedApiToken>;
 
 export const AuditEvent = z.object({
   id: z.string(),

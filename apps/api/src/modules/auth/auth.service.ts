@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { ApiToken as ApiTokenRow, PrismaClient, User } from '@berth/db';
-import type { z } from 'zod';
-import type { ApiToken as ApiTokenShape, CreatedApiToken as CreatedShape } from '@berth/contracts';
-import type { Me, Role } from '@berth/contracts';
+import type { ApiToken, CreatedApiToken, Me, Role } from '@berth/contracts';
 import { forbidden, notFound, unauthorized } from '@berth/contracts';
-
-type ApiToken = z.infer<typeof ApiTokenShape>;
-type CreatedApiToken = z.infer<typeof CreatedShape>;
 import { newSecret, sha256 } from './secrets.js';
 
 const tokenView = (t: ApiTokenRow): ApiToken => ({
