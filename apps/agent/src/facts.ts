@@ -48,5 +48,6 @@ export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Prom
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
+    leftovers: [],
   };
 }

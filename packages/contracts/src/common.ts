@@ -77,6 +77,10 @@ export const ErrorCode = {
   guestAgentUnavailable: 'guest_agent_unavailable',
   gone: 'gone',
   tooLarge: 'too_large',
+  /** Not enough free space for the work asked: the message gives the numbers and the place. */
+  insufficientSpace: 'insufficient_space',
+  /** A dependency (the database, a disk that filled up mid-write) cannot serve right now. */
+  unavailable: 'unavailable',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -37,3 +37,4 @@ export const unauthorized = (message = 'log in or send an API token') =>
 export const forbidden = (message: string) => new AppError(ErrorCode.forbidden, message);
 export const unsupported = (message: string) => new AppError(ErrorCode.unsupported, message);
 export const gone = (message: string) => new AppError(ErrorCode.gone, message);
+export const unavailable = (message: string) => new AppError(ErrorCode.unavailable, message);

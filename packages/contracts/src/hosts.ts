@@ -1,5 +1,20 @@
 import { z } from 'zod';
 
+/**
+ * Something of Berth's found on a host that belongs to no known instance or operation: the
+ * remains of work a crash interrupted. The agent moves it aside (never reuses it) and lists it
+ * here until an operator deletes it.
+ */
+export const Leftover = z.object({
+  id: z.string().regex(/^[a-zA-Z0-9._-]{1,128}$/),
+  kind: z.enum(['container-image', 'container-dir', 'vm-dir', 'template-build', 'mount', 'other']),
+  description: z.string().describe('what it was, in words: "disk image of CT 101"'),
+  path: z.string().describe('where it now lies (under the quarantine folder)'),
+  sizeBytes: z.number().int(),
+  foundAt: z.iso.datetime(),
+});
+export type Leftover = z.infer<typeof Leftover>;
+
 export const HostFacts = z.object({
   hostname: z.string(),
   kernel: z.string(),
@@ -16,6 +31,9 @@ export const HostFacts = z.object({
     .describe('how VMs run: KVM when /dev/kvm works, TCG otherwise'),
   agentVersion: z.string(),
   network: z.object({ bridge: z.string(), cidr: z.string() }),
+  leftovers: z
+    .array(Leftover)
+    .describe('needs attention: remains of interrupted work, moved aside, to delete by hand'),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

@@ -52,6 +52,8 @@ test('domain errors get their status from their code alone', async () => {
     [wrongState('the VM is running'), 409, ErrorCode.wrongState],
     [new AppError(ErrorCode.agentUnreachable, 'down'), 502, ErrorCode.agentUnreachable],
     [new AppError(ErrorCode.tooLarge, 'big'), 413, ErrorCode.tooLarge],
+    [new AppError(ErrorCode.insufficientSpace, 'needs 220 MB'), 507, ErrorCode.insufficientSpace],
+    [new AppError(ErrorCode.unavailable, 'database'), 503, ErrorCode.unavailable],
     [new Error('boom'), 500, ErrorCode.internal],
   ];
   for (const [err, status, code] of cases) {

@@ -19,6 +19,8 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.internal]: 500,
   [ErrorCode.agentUnreachable]: 502,
   [ErrorCode.agentRefused]: 502,
+  [ErrorCode.unavailable]: 503,
+  [ErrorCode.insufficientSpace]: 507,
 };
 
 export const statusOfCode = (code: string): number => STATUS[code as ErrorCode] ?? 500;

@@ -68,6 +68,7 @@ const facts: HostFacts = {
   virtualization: 'tcg',
   agentVersion: 'fake',
   network: { bridge: 'fakebr0', cidr: '10.99.0.1/24' },
+  leftovers: [],
 };
 
 const notFoundError = (what: string) => new AppError(ErrorCode.notFound, `${what} not found`);
