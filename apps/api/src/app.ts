@@ -11,6 +11,7 @@ import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { PrismaClient } from '@berth/db';
 import { installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { ApiConfig } from './config.js';
+import { withUnavailableErrors } from './database/unavailable.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { Audit } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
@@ -60,7 +61,7 @@ export interface Api {
 /** Builds the API (without listening): plugins, then services, then routes. */
 export async function buildApi(
   config: ApiConfig,
-  db: PrismaClient,
+  rawDb: PrismaClient,
   opts: {
     logger?: boolean;
     /** How to reach a host's agent; tests hand in a fake. */
@@ -75,6 +76,7 @@ export async function buildApi(
     forceCloseConnections: true,
   });
   useZod(app);
+  const db = withUnavailableErrors(rawDb);
   const routes: RouteEntry[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
@@ -137,7 +139,8 @@ export async function buildApi(
     app.log.child({ component: 'hosts' }),
     opts.connectAgent ?? connectOverHttp,
   );
-  const tasks = new Tasks(db, hosts, events, audit);
+  const tasks = new Tasks(db, hosts, events, audit, app.log.child({ component: 'tasks' }));
+  app.addHook('onClose', async () => tasks.close());
   const instances = new InstancesService(hosts, tasks);
   const shells = new Shells(hosts, app.log.child({ component: 'shells' }));
   const consoles = new ConsolesService({
@@ -148,6 +151,7 @@ export async function buildApi(
     tickets: new ConsoleTickets(db),
     shareLinks: new ShareLinks(db),
     allowedOrigins: config.allowedOrigins,
+    log: app.log.child({ component: 'consoles' }),
   });
   app.addHook('onClose', async () => consoles.close());
 

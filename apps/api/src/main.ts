@@ -3,11 +3,15 @@ import path from 'node:path';
 import { openDatabase } from '@berth/db';
 import { buildApi } from './app.js';
 import { loadConfig } from './config.js';
+import { logUnhandledRejections } from './unhandled.js';
 
 const config = loadConfig();
 mkdirSync(config.dataDir, { recursive: true });
 const db = await openDatabase(config.databaseUrl);
 const { app, firstAdmin } = await buildApi(config, db, { logger: true });
+
+logUnhandledRejections(app.log);
+
 await app.listen({ host: config.host, port: config.port });
 
 if (firstAdmin) {

@@ -40,13 +40,21 @@ export const auditPlugin = fp(
           error = undefined;
         }
       }
-      await audit.record(actorOf(req), {
+      const entry = {
         action: note?.action ?? `${req.method} ${req.routeOptions.url ?? req.url}`,
         targetType: note?.targetType ?? 'api',
         targetId: note?.targetId ?? params.id ?? null,
         outcome,
         taskId: note?.taskId ?? null,
         detail: { status, ...(note?.detail ?? {}), ...(error ? { error } : {}) },
+      };
+      // The call has already happened (or failed); an unwritable database must not turn its answer
+      // into a different error. The entry goes to the log instead, so the trail is not lost.
+      await audit.record(actorOf(req), entry).catch((err: unknown) => {
+        req.log.error(
+          { err, audit: { actor: actorOf(req).name, ...entry } },
+          'audit row not written',
+        );
       });
       return payload;
     });

@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { ApiToken as ApiTokenRow, PrismaClient, User } from '@berth/db';
 import type { ApiToken, CreatedApiToken, Me, Role } from '@berth/contracts';
 import { forbidden, notFound, unauthorized } from '@berth/contracts';
+import { isUnavailable } from '../../database/unavailable.js';
 import { newSecret, sha256 } from './secrets.js';
 
 const tokenView = (t: ApiTokenRow): ApiToken => ({
@@ -154,7 +155,12 @@ export class Auth {
       include: { user: true },
     });
     if (!token || (token.expiresAt && token.expiresAt < new Date())) return null;
-    await this.db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: new Date() } });
+    // A bookkeeping write: reads must keep working while the database cannot write.
+    await this.db.apiToken
+      .update({ where: { id: token.id }, data: { lastUsedAt: new Date() } })
+      .catch((err: unknown) => {
+        if (!isUnavailable(err)) throw err;
+      });
     return principalOf(token.user, 'token', { tokenName: token.name, tokenId: token.id });
   }
 

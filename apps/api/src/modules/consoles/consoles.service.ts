@@ -13,7 +13,8 @@ import {
   type ShareLink,
   type SharedConsole,
 } from '@berth/contracts';
-import type { Actor, Audit, AuditNote } from '../audit/audit.service.js';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Actor, Audit, AuditEntry, AuditNote } from '../audit/audit.service.js';
 import type { Auth, Principal } from '../auth/auth.service.js';
 import type { Hosts } from '../hosts/hosts.service.js';
 import { agentPath, checkKind, viewOnlyFilter } from './console-kinds.js';
@@ -62,6 +63,7 @@ export class ConsolesService {
       tickets: ConsoleTickets;
       shareLinks: ShareLinks;
       allowedOrigins: readonly string[];
+      log: Pick<FastifyBaseLogger, 'error'>;
     },
   ) {
     // Sessions also just expire, with no request to notice it: open consoles check on a timer.
@@ -149,7 +151,7 @@ export class ConsolesService {
         throw unauthorized('the login, token or share link behind this ticket has ended');
       return { grant, actor: await this.actorOf(grant, knock.requester.ip) };
     } catch (err) {
-      await this.deps.audit.record(knock.requester, {
+      await this.audited(knock.requester, {
         action: 'console.refused',
         targetType: 'instance',
         targetId: params.success ? params.data.id : null,
@@ -170,6 +172,13 @@ export class ConsolesService {
     return { userId: grant.userId, name: name ?? 'unknown', ip };
   }
 
+  /** Consoles open and close with no request to fail: an audit row the database refuses goes to the log. */
+  private audited(actor: Actor, entry: AuditEntry): Promise<void> {
+    return this.deps.audit.record(actor, entry).catch((err: unknown) => {
+      this.deps.log.error({ err, audit: { actor: actor.name, ...entry } }, 'audit row not written');
+    });
+  }
+
   /** Relays an admitted browser socket to the agent's console until either side closes. */
   relay(client: WebSocket, { grant, actor }: { grant: ConsoleGrant; actor: Actor }): void {
     const started = Date.now();
@@ -181,14 +190,13 @@ export class ConsolesService {
       ...(grant.shellId ? { shellId: grant.shellId } : {}),
       ...(grant.shareLinkId ? { shareLinkId: grant.shareLinkId } : {}),
     };
-    const { audit } = this.deps;
-    void audit.record(actor, { action: 'console.open', outcome: 'success', ...target, detail });
+    void this.audited(actor, { action: 'console.open', outcome: 'success', ...target, detail });
     let forget = (): void => undefined;
     const end = relayWebSockets(client, agent, {
       filter: grant.viewOnly ? viewOnlyFilter(grant.kind) : undefined,
       onClose: (stats) => {
         forget();
-        void audit.record(actor, {
+        void this.audited(actor, {
           action: 'console.close',
           outcome: 'success',
           ...target,

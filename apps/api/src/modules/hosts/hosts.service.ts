@@ -4,6 +4,7 @@ import type { AgentEvent, Host, HostFacts, Instance, Operation } from '@berth/co
 import { ErrorCode, isAppError, notFound } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { AgentApi, ConnectAgent } from './agent-api.js';
+import { isUnavailable } from '../../database/unavailable.js';
 import { InstanceIndex } from './instance-index.js';
 
 export type Located = Instance & { hostId: string };
@@ -47,10 +48,16 @@ export class Hosts {
     if (localAgent) {
       const existing = await this.db.host.findFirst({ where: { isLocal: true } });
       if (existing) {
-        await this.db.host.update({
-          where: { id: existing.id },
-          data: { url: localAgent.url, agentToken: localAgent.token },
-        });
+        // A start while the database cannot write still serves reads, with the agent it knew.
+        await this.db.host
+          .update({
+            where: { id: existing.id },
+            data: { url: localAgent.url, agentToken: localAgent.token },
+          })
+          .catch((err: unknown) => {
+            if (!isUnavailable(err)) throw err;
+            this.log.warn({ err }, 'local agent address not saved');
+          });
       } else {
         await this.db.host.create({
           data: { name: 'local', url: localAgent.url, agentToken: localAgent.token, isLocal: true },

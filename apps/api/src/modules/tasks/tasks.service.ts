@@ -1,8 +1,16 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient, Task as TaskRow } from '@berth/db';
 import type { Operation, Task } from '@berth/contracts';
 import { notFound, AppError, ErrorCode } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
+import { isUnavailable } from '../../database/unavailable.js';
+
+/** How long to wait before catching up again with a host whose task updates could not be saved. */
+const RETRY_MS = 2_000;
+
+type Log = Pick<FastifyBaseLogger, 'warn' | 'error'>;
+const silent: Log = { warn: () => undefined, error: () => undefined };
 
 /** What tasks need of the hosts: their operations as they change, and asking an agent about one. */
 export interface OperationSource {
@@ -46,15 +54,47 @@ export class Tasks {
   private readonly waiters = new Map<string, Array<(task: Task) => void>>();
   /** Updates for one task are applied in order, so progress never runs backwards. */
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly retries = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly db: PrismaClient,
     private readonly hosts: OperationSource,
     private readonly events: Pick<ApiEvents, 'publish'>,
     private readonly audit: Pick<Audit, 'settleTask'>,
+    private readonly log: Log = silent,
   ) {
-    hosts.handleOperations((hostId, op) => void this.onOperation(hostId, op));
-    hosts.handleConnect((hostId) => void this.reconcile(hostId));
+    // Agent events arrive with nobody to answer to: a failed write must not become an unhandled
+    // rejection, and an update lost to an unwritable database is caught up on later.
+    hosts.handleOperations(
+      (hostId, op) => void this.onOperation(hostId, op).catch((err) => this.failed(hostId, err)),
+    );
+    hosts.handleConnect(
+      (hostId) => void this.reconcile(hostId).catch((err) => this.failed(hostId, err)),
+    );
+  }
+
+  close(): void {
+    for (const timer of this.retries.values()) clearTimeout(timer);
+    this.retries.clear();
+  }
+
+  /** A background update failed: when the database could not write, catch up with the host later. */
+  private failed(hostId: string, err: unknown): void {
+    if (!isUnavailable(err)) {
+      this.log.error({ err, hostId }, 'task update failed');
+      return;
+    }
+    this.log.warn(
+      { err, hostId },
+      'task update not saved; catching up when the database can write',
+    );
+    if (this.retries.has(hostId)) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(hostId);
+      void this.reconcile(hostId).catch((again) => this.failed(hostId, again));
+    }, RETRY_MS);
+    timer.unref();
+    this.retries.set(hostId, timer);
   }
 
   /** Records the task for an operation the agent has just accepted, then catches up with it. */
@@ -101,7 +141,7 @@ export class Tasks {
   async wait(id: string, timeoutMs: number): Promise<Task> {
     const task = await this.get(id);
     if (finished(task.status)) return task;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const done = (t: Task) => {
         clearTimeout(timer);
         resolve(t);
@@ -111,7 +151,7 @@ export class Tasks {
           id,
           (this.waiters.get(id) ?? []).filter((w) => w !== done),
         );
-        void this.get(id).then(resolve);
+        void this.get(id).then(resolve, reject);
       }, timeoutMs);
       this.waiters.set(id, [...(this.waiters.get(id) ?? []), done]);
     });
@@ -126,11 +166,13 @@ export class Tasks {
     const open = await this.db.task.findMany({
       where: { hostId, status: { in: ['queued', 'running'] } },
     });
+    let unsaved: unknown = null;
     for (const row of open) {
       if (!row.agentOperationId) continue;
       try {
         await this.apply(row.id, await this.hosts.client(hostId).operation(row.agentOperationId));
       } catch (err) {
+        if (isUnavailable(err)) unsaved = err;
         if (!(err instanceof AppError) || err.code !== ErrorCode.notFound) continue;
         await this.finish(row.id, 'failed', {
           code: 'lost',
@@ -138,6 +180,8 @@ export class Tasks {
         });
       }
     }
+    // The other tasks were still caught up; the caller retries the ones that could not be saved.
+    if (unsaved) throw unsaved;
   }
 
   private async onOperation(_hostId: string, op: Operation): Promise<void> {
@@ -186,11 +230,10 @@ export class Tasks {
         finishedAt: new Date(),
       },
     });
-    await this.audit.settleTask(
-      taskId,
-      status === 'succeeded' ? 'success' : 'failure',
-      error?.message,
-    );
+    // The task row is what callers wait on; an audit row left at its first outcome is the lesser loss.
+    await this.audit
+      .settleTask(taskId, status === 'succeeded' ? 'success' : 'failure', error?.message)
+      .catch((err: unknown) => this.log.warn({ err, taskId }, 'audit row of a task not settled'));
     const task = toTask(updated);
     this.events.publish({ type: 'task', task, at: new Date().toISOString() });
     for (const resolve of this.waiters.get(taskId) ?? []) resolve(task);
