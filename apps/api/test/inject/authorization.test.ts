@@ -24,6 +24,8 @@ const ROUTES = [
   'POST /api/v1/auth/tokens',
   'DELETE /api/v1/auth/tokens/:id',
   'GET /api/v1/hosts',
+  'GET /api/v1/hosts/:hostId/leftovers',
+  'DELETE /api/v1/hosts/:hostId/leftovers/:id',
   'GET /api/v1/templates',
   'POST /api/v1/templates/:name/build',
   'GET /api/v1/tasks',
@@ -60,6 +62,7 @@ const PARAMS: Record<string, string> = {
   name: 'busybox',
   action: 'start',
   kind: 'vnc',
+  hostId: 'some-host',
 };
 const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
 
@@ -100,6 +103,8 @@ describe('authorization: who may call which route', () => {
       ['viewer', 'POST', '/api/v1/templates/busybox/build', 403],
       ['viewer', 'GET', `/api/v1/instances/${UUID}/shells`, 403],
       ['operator', 'GET', '/api/v1/audit', 403],
+      ['operator', 'GET', '/api/v1/hosts/x/leftovers', 403],
+      ['operator', 'DELETE', '/api/v1/hosts/x/leftovers/y', 403],
       ['admin', 'GET', '/api/v1/audit', 200],
     ];
     for (const [role, method, url, status] of cases) {

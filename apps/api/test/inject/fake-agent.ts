@@ -6,6 +6,7 @@ import {
   type HostFacts,
   type Instance,
   type InstanceAction,
+  type Leftover,
   type Operation,
   type ShellSession,
 } from '@berth/contracts';
@@ -83,6 +84,8 @@ export class FakeAgent implements AgentApi {
   /** Every call, as "method arg", for checking that the agent was (not) asked. */
   readonly calls: string[] = [];
   readonly operations = new Map<string, Operation>();
+  /** What the agent moved aside; tests put leftovers here. */
+  readonly quarantined: Leftover[] = [];
   private readonly failures = new Map<string, AppError | Error>();
   private emit: (event: AgentEvent) => void = () => undefined;
 
@@ -138,6 +141,16 @@ export class FakeAgent implements AgentApi {
   async buildTemplate(name: string) {
     this.call('buildTemplate', name);
     return this.accepted('template.build', name);
+  }
+  async leftovers() {
+    this.call('leftovers');
+    return { items: [...this.quarantined] };
+  }
+  async deleteLeftover(id: string) {
+    this.call('deleteLeftover', id);
+    const at = this.quarantined.findIndex((l) => l.id === id);
+    if (at < 0) throw notFoundError(`leftover ${id}`);
+    this.quarantined.splice(at, 1);
   }
   async isos() {
     this.call('isos');

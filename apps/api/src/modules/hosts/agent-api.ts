@@ -9,6 +9,7 @@ import type {
   Instance,
   InstanceAction,
   Iso,
+  Leftover,
   Operation,
   ShellSession,
   Template,
@@ -31,6 +32,9 @@ export interface AgentApi {
   isos(): Promise<{ items: Iso[] }>;
   putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso>;
   deleteIso(name: string): Promise<void>;
+  /** Remains of interrupted work the agent moved aside instead of reusing. */
+  leftovers(): Promise<{ items: Leftover[] }>;
+  deleteLeftover(id: string): Promise<void>;
   listInstances(): Promise<{ items: Instance[] }>;
   getInstance(id: string): Promise<Instance>;
   createInstance(body: CreateInstance): Accepted;

@@ -8,6 +8,7 @@ import {
   HostFacts,
   Instance,
   Iso,
+  Leftover,
   Operation,
   OperationAccepted,
   ShellSession,
@@ -29,6 +30,7 @@ import type { AgentApi } from './agent-api.js';
 
 const InstanceList = listOf(Instance);
 const IsoList = listOf(Iso);
+const LeftoverList = listOf(Leftover);
 const TemplateList = listOf(Template);
 const ShellList = listOf(ShellSession);
 
@@ -146,6 +148,13 @@ export class AgentClient implements AgentApi {
   }
   async deleteIso(name: string): Promise<void> {
     await this.send('DELETE', `/v1/isos/${encodeURIComponent(name)}`, { timeoutMs: 30_000 });
+  }
+
+  leftovers() {
+    return this.call(LeftoverList, 'GET', '/v1/leftovers');
+  }
+  async deleteLeftover(id: string): Promise<void> {
+    await this.send('DELETE', `/v1/leftovers/${encodeURIComponent(id)}`, { timeoutMs: 120_000 });
   }
 
   facts() {

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient, Host as HostRow } from '@berth/db';
-import type { AgentEvent, Host, HostFacts, Instance, Operation } from '@berth/contracts';
+import type { AgentEvent, Host, HostFacts, Instance, Leftover, Operation } from '@berth/contracts';
 import { ErrorCode, isAppError, notFound } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { AgentApi, ConnectAgent } from './agent-api.js';
@@ -122,6 +122,15 @@ export class Hosts {
         } satisfies Host;
       }),
     );
+  }
+
+  /** What the host's agent moved aside after interrupted work, for someone to look at. */
+  leftovers(hostId: string): Promise<{ items: Leftover[] }> {
+    return this.client(hostId).leftovers();
+  }
+
+  deleteLeftover(hostId: string, id: string): Promise<void> {
+    return this.client(hostId).deleteLeftover(id);
   }
 
   /** Instances of every online host, each tagged with its host id. */
