@@ -11,12 +11,17 @@ import { hostBootedSinceLastRun } from './instances/host-boot.js';
 import { Instances } from './instances/instances.js';
 import { Vms } from './instances/vms.js';
 import { logHostCommandsTo } from './run.js';
+import { imageDir, lxcPath } from './config.js';
 import { Accelerator } from './drivers/qemu/accel.js';
 import { startDhcp } from './net/dhcp.js';
 import { IsoStore } from './storage/isos.js';
 import { VmTemplates } from './templates/vm-templates.js';
 import { ensureBridge } from './net/bridge.js';
+import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
+import { Quarantine } from './recovery/quarantine.js';
+import { reconcileHost } from './recovery/reconcile.js';
+import { replayJournal } from './recovery/replay.js';
 import { Shells } from './consoles/shells.js';
 import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
@@ -56,7 +61,24 @@ export async function buildAgent(
   logHostCommandsTo(log('run'));
   await ensureBridge(config.bridge, config.bridgeCidr, log('bridge'));
   const events = new EventBus();
-  const operations = new Operations(events);
+  // Before anything is served: half-done work of a killed agent is rolled back or finished.
+  const journal = new Journal(path.join(config.dataDir, 'journal'), config.failpoint);
+  const operations = new Operations(events, journal);
+  for (const op of await replayJournal(journal, log('recovery'))) operations.restore(op);
+  const quarantine = new Quarantine(path.join(config.dataDir, 'quarantine'));
+  const reconciling = Date.now();
+  await reconcileHost(
+    {
+      lxcpath: lxcPath(config),
+      imageDir: imageDir(config),
+      vmsDir: path.join(config.dataDir, 'vms'),
+      templateDir: config.templateDir,
+      isoDir: path.join(config.dataDir, 'isos'),
+    },
+    quarantine,
+    log('recovery'),
+  );
+  log('recovery').info({ ms: Date.now() - reconciling }, 'reconciled the host');
   const dhcp = await startDhcp(config.bridge, config.bridgeCidr, config.dataDir);
   const templates = new Templates(config.templateDir, config.debianMirror);
   const isos = new IsoStore(path.join(config.dataDir, 'isos'), config.maxIsoBytes);
@@ -71,10 +93,20 @@ export async function buildAgent(
   if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log('onboot'));
   const shells = new Shells(instances.containers.lxc, config.shellIdleMs, log('shells'));
   app.addHook('onClose', async () => {
-    await Promise.all([instances.close(), shells.close(), dhcp.stop()]);
+    // VMs outlive the agent and keep renewing their leases: their DHCP server stays with them.
+    const keepDhcp = await vms.anyRunning().catch(() => true);
+    await Promise.all([instances.close(), shells.close(), keepDhcp ? undefined : dhcp.stop()]);
   });
 
-  await app.register(systemRoutes, { config, accel, templates, vmTemplates, operations, events });
+  await app.register(systemRoutes, {
+    config,
+    accel,
+    templates,
+    vmTemplates,
+    operations,
+    events,
+    quarantine,
+  });
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });

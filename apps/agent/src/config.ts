@@ -22,6 +22,11 @@ export interface AgentConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
   /** Where debootstrap fetches Debian from when a debian-12 template is built. */
   debianMirror: string;
+  /**
+   * Test-only: a journal step name (ct.create.unpack, …) at which the agent kills itself
+   * with SIGKILL, so fault drills can stop it at an exact point. Never set in production.
+   */
+  failpoint: string | null;
 }
 
 export const lxcPath = (c: AgentConfig) => path.join(c.dataDir, 'lxc');
@@ -47,6 +52,10 @@ const Env = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
     .default('info'),
   BERTH_DEBIAN_MIRROR: z.url().default('http://deb.debian.org/debian'),
+  BERTH_AGENT_FAILPOINT: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/)
+    .optional(),
 });
 
 /** Reads BERTH_AGENT_* variables; the token is generated once and kept in the data dir. */
@@ -77,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     accel: e.BERTH_AGENT_ACCEL,
     logLevel: e.BERTH_AGENT_LOG_LEVEL,
     debianMirror: e.BERTH_DEBIAN_MIRROR,
+    failpoint: e.BERTH_AGENT_FAILPOINT ?? null,
   };
 }
 

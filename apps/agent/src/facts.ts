@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { HostFacts } from '@berth/contracts';
 import type { AgentConfig } from './config.js';
 import { Lxc } from './drivers/lxc/lxc.js';
+import type { Quarantine } from './recovery/quarantine.js';
 import { exec } from './run.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -28,11 +29,16 @@ function toolVersions() {
   return versions;
 }
 
-export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Promise<HostFacts> {
-  const [tools, memoryAvailableBytes, disk] = await Promise.all([
+export async function hostFacts(
+  config: AgentConfig,
+  accel: 'kvm' | 'tcg',
+  quarantine: Quarantine,
+): Promise<HostFacts> {
+  const [tools, memoryAvailableBytes, disk, leftovers] = await Promise.all([
     toolVersions(),
     memAvailable(),
     statfs(config.dataDir),
+    quarantine.list(),
   ]);
   return {
     hostname: os.hostname(),
@@ -48,6 +54,6 @@ export async function hostFacts(config: AgentConfig, accel: 'kvm' | 'tcg'): Prom
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
-    leftovers: [],
+    leftovers,
   };
 }

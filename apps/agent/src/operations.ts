@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Operation, Progress } from '@berth/contracts';
 import { ErrorCode, AppError } from '@berth/contracts';
 import type { EventBus } from './events.js';
+import type { Intent } from './journal/intent.js';
+import type { Journal, Step } from './journal/journal.js';
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
 
@@ -10,12 +12,20 @@ export class Operations {
   private readonly ops = new Map<string, Operation>();
   private readonly done = new Map<string, Promise<Operation>>();
 
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly journal: Journal | null = null,
+  ) {}
 
+  /**
+   * Runs work as an operation. With an intent, the journal records it before the work
+   * starts and forgets it when the work ends, so a kill in between is found at the next start.
+   */
   start(
     kind: string,
     target: string | null,
-    work: (progress: Progress) => Promise<unknown>,
+    work: (progress: Progress, step: Step) => Promise<unknown>,
+    intent?: Intent,
   ): Operation {
     const op: Operation = {
       id: randomUUID(),
@@ -36,8 +46,14 @@ export class Operations {
       op.message = message;
       this.emit(op);
     };
+    const journal = intent ? this.journal : null;
+    const step: Step = (name, changes) =>
+      journal ? journal.step(op.id, name, changes) : Promise.resolve();
     const finished = Promise.resolve()
-      .then(() => work(progress))
+      .then(async () => {
+        if (journal && intent) await journal.begin(op, intent);
+        return work(progress, step);
+      })
       .then(
         (result) => {
           op.status = 'succeeded';
@@ -55,7 +71,9 @@ export class Operations {
                 };
         },
       )
-      .then(() => {
+      .then(async () => {
+        // A journal that cannot be tidied (a full disk) is replayed at the next start: harmless.
+        await journal?.end(op.id).catch(() => undefined);
         op.finishedAt = new Date().toISOString();
         this.emit(op);
         setTimeout(() => {
@@ -66,6 +84,13 @@ export class Operations {
       });
     this.done.set(op.id, finished);
     return { ...op };
+  }
+
+  /** Makes an operation interrupted by an earlier agent answerable again, with its failed answer. */
+  restore(op: Operation): void {
+    if (this.ops.has(op.id)) return;
+    this.ops.set(op.id, { ...op });
+    setTimeout(() => this.ops.delete(op.id), KEEP_FINISHED_MS).unref();
   }
 
   get(id: string): Operation | undefined {

@@ -24,7 +24,11 @@ export interface Agent {
   dataDir: string;
   bridge: string;
   process: ChildProcess;
+  /** Resolves when the process has ended, however (a failpoint ends it with SIGKILL). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stop(): Promise<void>;
+  /** kill -9: the agent gets no chance to tidy anything. */
+  kill(): Promise<void>;
 }
 
 /** Starts the real agent as its own process, the way production runs it. */
@@ -50,6 +54,9 @@ export async function startAgent(opts: {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
   });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${opts.port}`;
   await until(
     'the agent to come up',
@@ -68,12 +75,15 @@ export async function startAgent(opts: {
     dataDir: opts.dataDir,
     bridge: opts.bridge,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    exited,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
@@ -91,19 +101,28 @@ export interface Stack {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: T }>;
-  restartAgent(): Promise<void>;
+  /**
+   * Stops the agent (kill -9 with kill: true; nothing when it already died) and starts a new
+   * one on the same data dir and port; env replaces the extra environment given at start.
+   */
+  restartAgent(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<void>;
   close(): Promise<void>;
 }
 
 /** The real stack on this machine: agent process, API listening on a free port, a fresh SQLite file. */
 export async function startStack(
   name: string,
-  opts: { cidr?: string; agentEnv?: Record<string, string> } = {},
+  opts: {
+    cidr?: string;
+    agentEnv?: Record<string, string>;
+    /** The agent's data dir, when the test prepared one (a small filesystem, say). */
+    agentDataDir?: string;
+  } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), `berth-${name}-`));
   const agentPort = await freePort();
   const agentOpts = {
-    dataDir: path.join(dir, 'agent'),
+    dataDir: opts.agentDataDir ?? path.join(dir, 'agent'),
     port: agentPort,
     token: `agent-token-${name}`,
     // One bridge per test file keeps files' containers apart; names stay under 15 chars.
@@ -172,8 +191,10 @@ export async function startStack(
     token,
     call: (method, url, body, headers) =>
       raw(method, url, body, { authorization: `Bearer ${token}`, ...headers }),
-    async restartAgent() {
-      await agent.stop();
+    async restartAgent(restart = {}) {
+      if (restart.kill) await agent.kill();
+      else await agent.stop();
+      if (restart.env) agentOpts.env = restart.env;
       agent = await startAgent(agentOpts);
       stack.agent = agent;
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InstanceRef, IsoName } from './instances.js';
+import { Leftover } from './hosts.js';
 import { TemplateName } from './templates.js';
 
 /**
@@ -10,6 +11,8 @@ import { TemplateName } from './templates.js';
 export const AgentTemplateRef = z.object({ name: TemplateName });
 
 export const AgentIsoRef = z.object({ name: IsoName });
+
+export const AgentLeftoverRef = z.object({ id: Leftover.shape.id });
 
 export const AgentOperationRef = z.object({ id: z.uuid() });
 

@@ -4,7 +4,6 @@ import {
   mkdir,
   mkdtemp,
   readdir,
-  readFile,
   rename,
   rm,
   rmdir,
@@ -12,6 +11,7 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import path from 'node:path';
+import { processAlive } from '../host/proc.js';
 import { KERNEL_ARGS } from './boot-config.js';
 import { fetchPackage } from './debian-packages.js';
 import { buildDiskImage } from './disk-image.js';
@@ -51,22 +51,11 @@ const FILE_NAMES: Record<keyof GuestImagePaths, string> = {
 
 const BUILD_PREFIX = '.build-';
 
-async function alive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed builder stays signalable as a zombie until its parent reaps it.
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return !/^\d+ \(.*\) Z /.test(stat);
-}
-
 /** Work dirs of builds whose process died (the 400 MB unpacked kernel must not pile up). */
 async function removeAbandonedBuilds(outDir: string): Promise<void> {
   for (const name of await readdir(outDir)) {
     const pid = Number(/^\.build-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !(await alive(pid))) {
+    if (pid && pid !== process.pid && !(await processAlive(pid))) {
       await rm(path.join(outDir, name), { recursive: true, force: true });
     }
   }

@@ -61,3 +61,14 @@ export async function endProcesses(matches: (argv: string[]) => boolean): Promis
   }
   return ended;
 }
+
+/** Whether a process runs: a killed one stays signalable as a zombie until its parent reaps it. */
+export async function processAlive(pid: number): Promise<boolean> {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return !/^\d+ \(.*\) Z /.test(stat);
+}

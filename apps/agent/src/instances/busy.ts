@@ -1,5 +1,7 @@
 import type { Operation, Progress } from '@berth/contracts';
 import { conflict } from '@berth/contracts';
+import type { Intent } from '../journal/intent.js';
+import type { Step } from '../journal/journal.js';
 import type { Operations } from '../operations.js';
 
 /** One operation per instance at a time: a second request gets a clear 409, not a race. */
@@ -14,16 +16,26 @@ export class BusyGuard {
     if (running) throw conflict(`${running} is in progress on this instance`);
   }
 
-  start(id: string, kind: string, work: (progress: Progress) => Promise<unknown>): Operation {
+  start(
+    id: string,
+    kind: string,
+    work: (progress: Progress, step: Step) => Promise<unknown>,
+    intent: Intent = { type: 'instance.action', instance: id },
+  ): Operation {
     this.assertIdle(id);
     this.busy.set(id, kind);
-    return this.ops.start(kind, id, async (progress) => {
-      try {
-        return await work(progress);
-      } finally {
-        this.busy.delete(id);
-      }
-    });
+    return this.ops.start(
+      kind,
+      id,
+      async (progress, step) => {
+        try {
+          return await work(progress, step);
+        } finally {
+          this.busy.delete(id);
+        }
+      },
+      intent,
+    );
   }
 
   /** Short synchronous work (a resize) that must not overlap an operation. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
@@ -33,6 +34,8 @@ import {
   growImage,
   withMountedImage,
 } from '../storage/disk-image.js';
+import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
+import type { Step } from '../journal/journal.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
 import { containerAddress } from './container-address.js';
@@ -85,9 +88,12 @@ export class Containers {
   async init(): Promise<void> {
     await mkdir(imageDir(this.config), { recursive: true });
     const records = await this.store.load();
+    // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
+    const all = await this.lxc.infoAll();
     for (const record of records) {
       await this.writeLxcConfig(record);
-      this.states.set(record.id, (await this.lxc.info(record.ctid)).state);
+      const known = all.get(String(record.ctid)) ?? (await this.lxc.info(record.ctid));
+      this.states.set(record.id, known.state);
     }
     await this.monitor.start();
     this.log.info({ count: records.length }, 'rediscovered containers');
@@ -137,6 +143,12 @@ export class Containers {
     const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
     const ctid = input.ctid ?? this.nextCtid(ctids);
     if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`, 'ctid');
+    if (this.hasRemains(ctid)) {
+      throw conflict(
+        `CT ID ${ctid} still has files on disk (${this.imageOfCtid(ctid)} or its LXC folder)`,
+        'ctid',
+      );
+    }
     const ipv4 = containerAddress(input.ipv4, this.config.bridgeCidr, [
       ...records.map((r) => r.ipv4.split('/')[0] as string),
       ...this.pending.ips,
@@ -160,15 +172,41 @@ export class Containers {
     this.pending.names.add(name.toLowerCase());
     this.pending.ctids.add(ctid);
     this.pending.ips.add(ip);
-    return this.busy.start(record.id, 'instance.create', async (progress) => {
-      try {
-        return await this.build(record, input.rootPassword, progress);
-      } finally {
-        this.pending.names.delete(name.toLowerCase());
-        this.pending.ctids.delete(ctid);
-        this.pending.ips.delete(ip);
-      }
-    });
+    try {
+      await this.assertRoomFor(record.template);
+    } catch (err) {
+      this.release(record);
+      throw err;
+    }
+    return this.busy.start(
+      record.id,
+      'instance.create',
+      async (progress, step) => {
+        try {
+          return await this.build(record, input.rootPassword, progress, step);
+        } finally {
+          this.release(record);
+        }
+      },
+      {
+        type: 'ct.create',
+        ctid,
+        image: this.imageOf(record),
+        lxcDir: this.store.dirOf(record),
+      },
+    );
+  }
+
+  private release(record: ContainerRecord): void {
+    this.pending.names.delete(record.name.toLowerCase());
+    this.pending.ctids.delete(record.ctid);
+    this.pending.ips.delete(record.ipv4.split('/')[0] as string);
+  }
+
+  /** The image is sparse: what it takes on disk is about the template's unpacked tree. */
+  private async assertRoomFor(template: ContainerRecord['template']): Promise<void> {
+    const needed = await this.templates.minDiskBytes(template);
+    if (needed !== null) await assertFreeSpace(this.config.dataDir, needed, `template ${template}`);
   }
 
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
@@ -261,22 +299,34 @@ export class Containers {
 
   delete(id: string, force: boolean): Operation {
     const record = this.resolve(id);
-    return this.busy.start(record.id, 'instance.delete', async (progress) => {
-      const { state } = await this.lxc.info(record.ctid);
-      const reason = whyNot('ct', 'delete', state);
-      if (reason) {
-        if (!force) throw wrongState(reason);
-        progress(10, 'stopping');
-        if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
-        await this.lxc.stop(record.ctid, 0, true);
-      }
-      progress(50, 'removing the private area');
-      await detachImage(this.imageOf(record));
-      await rm(this.imageOf(record), { force: true });
-      await this.store.remove(record);
-      this.states.deleted(record.id);
-      return { id: record.id };
-    });
+    const intent = {
+      type: 'ct.delete' as const,
+      ctid: record.ctid,
+      image: this.imageOf(record),
+      lxcDir: this.store.dirOf(record),
+      lxcpath: lxcPath(this.config),
+    };
+    return this.busy.start(
+      record.id,
+      'instance.delete',
+      async (progress) => {
+        const { state } = await this.lxc.info(record.ctid);
+        const reason = whyNot('ct', 'delete', state);
+        if (reason) {
+          if (!force) throw wrongState(reason);
+          progress(10, 'stopping');
+          if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
+          await this.lxc.stop(record.ctid, 0, true);
+        }
+        progress(50, 'removing the private area');
+        await detachImage(this.imageOf(record));
+        await rm(this.imageOf(record), { force: true });
+        await this.store.remove(record);
+        this.states.deleted(record.id);
+        return { id: record.id };
+      },
+      intent,
+    );
   }
 
   /** The container's current LXC state, when the verb may run from it. */
@@ -291,9 +341,11 @@ export class Containers {
     record: ContainerRecord,
     rootPassword: string | undefined,
     progress: Progress,
+    step: Step,
   ): Promise<Instance> {
     const image = this.imageOf(record);
     let imageMade = false;
+    let writing = image;
     try {
       await this.templates.ensure(record.template, (f, m) => progress(f * 30, `template: ${m}`));
       const minDisk = await this.templates.minDiskBytes(record.template);
@@ -302,25 +354,33 @@ export class Containers {
           `template ${record.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
         );
       }
+      await this.assertRoomFor(record.template);
       progress(31, 'allocating the private area');
-      await createImage(image, record.diskSizeBytes);
+      await step('ct.create.image');
       imageMade = true;
+      await createImage(image, record.diskSizeBytes);
       progress(35, 'unpacking the template');
       await withMountedImage(image, async (root) => {
+        await step('ct.create.unpack', { mountDir: root });
         await this.templates.extract(record.template, root, (f, m) => progress(35 + f * 55, m));
         await customizeRootfs(root, { hostname: record.hostname, dns: record.dns, rootPassword });
       });
       progress(95, 'writing the configuration');
+      writing = this.store.dirOf(record);
       await this.writeLxcConfig(record);
+      await step('ct.create.config');
       // Saving the record is the commit point: before it, nothing of this container is visible.
       await this.store.save(record);
       const instance = await this.toInstance(record);
       this.states.updated(instance);
       return instance;
     } catch (err) {
-      if (imageMade) await rm(image, { force: true });
+      if (imageMade) {
+        await detachImage(image);
+        await rm(image, { force: true });
+      }
       await rm(this.store.dirOf(record), { recursive: true, force: true });
-      throw err;
+      throw explainNoSpace(err, writing);
     }
   }
 
@@ -374,14 +434,27 @@ export class Containers {
     if (record) this.states.note(record.id, state);
   }
 
+  /** Skips CT IDs something of which is still on disk: reusing one would trip over it (EEXIST). */
   private nextCtid(used: ReadonlySet<number>): number {
     let ctid = FIRST_CTID;
-    while (used.has(ctid)) ctid++;
+    while (used.has(ctid) || this.hasRemains(ctid)) ctid++;
     return ctid;
   }
 
+  // Synchronous on purpose: the CT ID is picked without yielding (see create).
+  private hasRemains(ctid: number): boolean {
+    return (
+      existsSync(this.imageOfCtid(ctid)) ||
+      existsSync(path.join(lxcPath(this.config), String(ctid)))
+    );
+  }
+
   private imageOf(record: ContainerRecord): string {
-    return path.join(imageDir(this.config), `${record.ctid}.img`);
+    return this.imageOfCtid(record.ctid);
+  }
+
+  private imageOfCtid(ctid: number): string {
+    return path.join(imageDir(this.config), `${ctid}.img`);
   }
 
   private async writeLxcConfig(record: ContainerRecord): Promise<void> {

@@ -32,6 +32,7 @@ import type { EventBus } from '../events.js';
 import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
 import type { Operations } from '../operations.js';
+import { explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
 import { virtualSize } from '../storage/qcow2.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
@@ -96,6 +97,12 @@ export class Vms {
 
   close(): void {
     this.qemu.close();
+  }
+
+  /** Whether any VM's QEMU runs: from pidfiles and /proc, no QMP round trip. */
+  async anyRunning(): Promise<boolean> {
+    const pids = await Promise.all(this.store.all().map((vm) => this.qemu.pid(this.target(vm))));
+    return pids.some((pid) => pid !== null);
   }
 
   has(id: string): boolean {
@@ -167,20 +174,27 @@ export class Vms {
       createdAt: new Date().toISOString(),
       suspended: false,
     };
-    return this.busy.start(id, 'instance.create', async (progress) => {
-      const dir = this.store.dirOf(record);
-      try {
-        await prepareDisks(dir, input.disks, this.templates, progress);
-        // Saving the record is the commit point: before it, nothing of this VM is visible.
-        await this.store.save(record);
-      } catch (err) {
-        await rm(dir, { recursive: true, force: true });
-        throw err;
-      }
-      const instance = await this.toInstance(record);
-      this.states.updated(instance);
-      return instance;
-    });
+    const dir = this.store.dirOf(record);
+    return this.busy.start(
+      id,
+      'instance.create',
+      async (progress, step) => {
+        try {
+          await step('vm.create.disks');
+          await prepareDisks(dir, input.disks, this.templates, progress);
+          await step('vm.create.record');
+          // Saving the record is the commit point: before it, nothing of this VM is visible.
+          await this.store.save(record);
+        } catch (err) {
+          await rm(dir, { recursive: true, force: true });
+          throw explainNoSpace(err, dir);
+        }
+        const instance = await this.toInstance(record);
+        this.states.updated(instance);
+        return instance;
+      },
+      { type: 'vm.create', vmId: id, dir },
+    );
   }
 
   async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
@@ -278,21 +292,32 @@ export class Vms {
 
   delete(id: string, force: boolean): Operation {
     const vm = this.resolve(id);
-    return this.busy.start(vm.id, 'instance.delete', async (progress) => {
-      const state = await this.state(vm);
-      const reason = whyNot('vm', 'delete', state);
-      if (reason) {
-        if (!force) throw wrongState(reason);
-        progress(10, 'powering off');
-        await this.powerOff(vm);
-      }
-      progress(50, 'removing disks');
-      await this.releaseTaps(vm);
-      this.qemu.forget(this.target(vm));
-      await this.store.remove(vm);
-      this.states.deleted(vm.id);
-      return { id: vm.id };
-    });
+    const intent = {
+      type: 'vm.delete' as const,
+      vmId: vm.id,
+      dir: this.store.dirOf(vm),
+      taps: vm.nics.map((n) => n.tap),
+    };
+    return this.busy.start(
+      vm.id,
+      'instance.delete',
+      async (progress) => {
+        const state = await this.state(vm);
+        const reason = whyNot('vm', 'delete', state);
+        if (reason) {
+          if (!force) throw wrongState(reason);
+          progress(10, 'powering off');
+          await this.powerOff(vm);
+        }
+        progress(50, 'removing disks');
+        await this.releaseTaps(vm);
+        this.qemu.forget(this.target(vm));
+        await this.store.remove(vm);
+        this.states.deleted(vm.id);
+        return { id: vm.id };
+      },
+      intent,
+    );
   }
 
   private async assertCan(vm: VmRecord, verb: InstanceVerb): Promise<void> {
@@ -363,15 +388,22 @@ export class Vms {
     const vm = this.store.get(id);
     if (!vm) return;
     if (['STOP', 'RESUME', 'SHUTDOWN', 'RESET'].includes(event.event)) {
-      void this.state(vm).then((s) => this.states.note(id, s));
+      void this.state(vm)
+        .then((s) => this.states.note(id, s))
+        .catch((err: Error) => this.log.warn({ vm: id, err: err.message }, 'state unknown'));
     }
     if (event.event === 'SHUTDOWN') {
       // A guest that powers itself off: QEMU exits; tidy its taps once it has.
-      void this.qemu.waitExit(this.target(vm), 15_000).then(async (gone) => {
-        if (!gone) return;
-        await this.releaseTaps(vm);
-        this.states.note(id, await this.state(vm));
-      });
+      void this.qemu
+        .waitExit(this.target(vm), 15_000)
+        .then(async (gone) => {
+          if (!gone) return;
+          await this.releaseTaps(vm);
+          this.states.note(id, await this.state(vm));
+        })
+        .catch((err: Error) =>
+          this.log.warn({ vm: id, err: err.message }, 'tidying after a guest power-off failed'),
+        );
     }
   }
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import {
   AgentEvent,
+  AgentLeftoverRef,
+  Leftover,
   AgentOperationRef,
   AgentOperationWait,
   AgentTemplateRef,
@@ -21,6 +23,7 @@ import type { Accelerator } from '../drivers/qemu/accel.js';
 import type { EventBus } from '../events.js';
 import { hostFacts } from '../facts.js';
 import type { Operations } from '../operations.js';
+import type { Quarantine } from '../recovery/quarantine.js';
 import type { Templates } from '../templates/templates.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
 
@@ -31,17 +34,27 @@ interface Deps {
   vmTemplates: VmTemplates;
   operations: Operations;
   events: EventBus;
+  quarantine: Quarantine;
 }
 
 export async function systemRoutes(
   app: FastifyInstance,
-  { config, accel, templates, vmTemplates, operations, events }: Deps,
+  { config, accel, templates, vmTemplates, operations, events, quarantine }: Deps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/facts', { schema: { response: { 200: HostFacts } } }, () =>
-    hostFacts(config, accel.current),
+    hostFacts(config, accel.current, quarantine),
   );
+
+  r.get('/v1/leftovers', { schema: { response: { 200: listOf(Leftover) } } }, async () => ({
+    items: await quarantine.list(),
+  }));
+
+  r.delete('/v1/leftovers/:id', { schema: { params: AgentLeftoverRef } }, async (req, reply) => {
+    await quarantine.remove(req.params.id);
+    return reply.status(204).send();
+  });
 
   r.get('/v1/templates', { schema: { response: { 200: listOf(Template) } } }, async () => ({
     items: [...(await templates.list()), ...(await vmTemplates.list())],
@@ -62,12 +75,17 @@ export async function systemRoutes(
       const vm = VmTemplateName.safeParse(name);
       if (vm.success) vmTemplates.assertNotBuilding(vm.data);
       else templates.assertNotBuilding(name as CtTemplateName);
-      const operation = operations.start('template.build', name, (progress) => {
-        const report = (f: number, m: string) => progress(f * 100, m);
-        return vm.success
-          ? vmTemplates.ensure(vm.data, report, rebuild)
-          : templates.ensure(name as CtTemplateName, report, rebuild);
-      });
+      const operation = operations.start(
+        'template.build',
+        name,
+        (progress) => {
+          const report = (f: number, m: string) => progress(f * 100, m);
+          return vm.success
+            ? vmTemplates.ensure(vm.data, report, rebuild)
+            : templates.ensure(name as CtTemplateName, report, rebuild);
+        },
+        { type: 'template.build', template: name },
+      );
       return reply.status(202).send({ operation });
     },
   );

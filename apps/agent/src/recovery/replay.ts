@@ -1,0 +1,108 @@
+import { access, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { Operation } from '@berth/contracts';
+import { ErrorCode } from '@berth/contracts';
+import { vmPaths } from '../drivers/qemu/cmdline.js';
+import { cmdlineOf, processAlive, readPidfile } from '../host/proc.js';
+import type { Intent, JournalEntry } from '../journal/intent.js';
+import type { Journal } from '../journal/journal.js';
+import type { Log } from '../log.js';
+import { removeTap } from '../net/tap.js';
+import { exec } from '../run.js';
+import { releaseImage } from './loop-mounts.js';
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
+async function killQemu(vmId: string, dir: string): Promise<void> {
+  const pid = await readPidfile(vmPaths(dir).pidfile);
+  if (!pid || !(await cmdlineOf(pid)).includes(vmId)) return;
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 50 && (await processAlive(pid)); i++) await sleep(100);
+}
+
+/** Undoes or finishes what the intent says, and tells in words what it did. Idempotent. */
+async function settleIntent(intent: Intent): Promise<string> {
+  switch (intent.type) {
+    case 'ct.create': {
+      if (await exists(path.join(intent.lxcDir, 'berth.json'))) {
+        return `the container (CT ${intent.ctid}) had been saved and is kept`;
+      }
+      await releaseImage(intent.image, undefined, intent.mountDir);
+      await rm(intent.image, { force: true });
+      await rm(intent.lxcDir, { recursive: true, force: true });
+      return `rolled back: removed the disk image, mount and LXC folder of CT ${intent.ctid}`;
+    }
+    case 'ct.delete': {
+      if (await exists(path.join(intent.lxcDir, 'config'))) {
+        await exec('lxc-stop', ['-P', intent.lxcpath, '-n', String(intent.ctid), '-k']);
+      }
+      await releaseImage(intent.image);
+      await rm(intent.image, { force: true });
+      await rm(intent.lxcDir, { recursive: true, force: true });
+      return `the delete of CT ${intent.ctid} was finished`;
+    }
+    case 'vm.create': {
+      if (await exists(path.join(intent.dir, 'vm.json'))) {
+        return 'the VM had been saved and is kept';
+      }
+      await rm(intent.dir, { recursive: true, force: true });
+      return 'rolled back: removed the VM folder and its disks';
+    }
+    case 'vm.delete': {
+      await killQemu(intent.vmId, intent.dir);
+      for (const tap of intent.taps) await removeTap(tap);
+      await rm(intent.dir, { recursive: true, force: true });
+      return 'the delete of the VM was finished';
+    }
+    case 'instance.action':
+      return 'the instance is left as the host has it now';
+    case 'template.build':
+      return `the build of ${intent.template} was abandoned and its work folder removed`;
+  }
+}
+
+/**
+ * Runs at start, before anything is served: every operation an earlier agent journaled but
+ * never finished is rolled back or finished, and stays answerable as a failed operation.
+ */
+export async function replayJournal(journal: Journal, log: Log): Promise<Operation[]> {
+  const answers = await journal.interrupted();
+  for (const entry of await journal.leftBehind()) {
+    const answer = await settleEntry(entry, log);
+    await journal.settle(entry, answer);
+    answers.push(answer);
+  }
+  return answers;
+}
+
+async function settleEntry(entry: JournalEntry, log: Log): Promise<Operation> {
+  const at = entry.steps.at(-1);
+  let outcome: string;
+  try {
+    outcome = await settleIntent(entry.intent);
+  } catch (err) {
+    outcome = `settling it failed: ${(err as Error).message}`;
+  }
+  log.warn({ operation: entry.id, kind: entry.kind, step: at, outcome }, 'interrupted operation');
+  return {
+    id: entry.id,
+    kind: entry.kind,
+    target: entry.target,
+    status: 'failed',
+    progress: 0,
+    message: null,
+    error: {
+      code: ErrorCode.hostError,
+      message: `interrupted by an agent restart${at ? ` at ${at}` : ''}; ${outcome}`,
+    },
+    createdAt: entry.createdAt,
+    finishedAt: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { HostFacts, Instance, Task } from '@berth/contracts';
+import { startStack, waitTask, type Stack } from '../harness.js';
+import { agentLeftovers, listDir, loopDevicesUnder, mountsUnder } from './drill-checks.js';
+
+type TaskReply = { task: Task };
+
+/**
+ * kill -9 of the agent at each step of a create, made exact by the agent's test-only
+ * failpoint (BERTH_AGENT_FAILPOINT): the agent SIGKILLs itself once its journal records
+ * that step. A new agent on the same data dir must leave nothing behind, answer the task
+ * with what happened, and create the same CT ID again.
+ */
+describe('fault drill: the agent killed in the middle of a create', () => {
+  let stack: Stack;
+  const images = () => path.join(stack.agent.dataDir, 'images');
+  const lxc = () => path.join(stack.agent.dataDir, 'lxc');
+
+  before(async () => {
+    stack = await startStack('fd-kill');
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  /** Starts a create under a failpoint, waits for the agent to kill itself, starts a clean one. */
+  async function interruptedCreate(failpoint: string, body: object): Promise<Task> {
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: failpoint } });
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances', body);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const { signal } = await stack.agent.exited;
+    assert.equal(signal, 'SIGKILL', `the agent should have stopped itself at ${failpoint}`);
+    await stack.restartAgent({ env: {} });
+    return waitTask(stack, res.body.task.id);
+  }
+
+  function assertNothingOnHost(): void {
+    assert.deepEqual(loopDevicesUnder(stack.agent.dataDir), [], 'loop devices');
+    assert.deepEqual(mountsUnder(path.join(tmpdir(), 'berth-mnt-')), [], 'work mounts');
+    assert.deepEqual(listDir(images()), [], 'images');
+    assert.deepEqual(
+      listDir(lxc()).filter((e) => /^\d+$/.test(e)),
+      [],
+      'LXC folders',
+    );
+  }
+
+  for (const failpoint of ['ct.create.image', 'ct.create.unpack', 'ct.create.config']) {
+    test(`container create killed at ${failpoint}: rolled back, CT ID reusable`, async () => {
+      const body = { template: 'busybox', name: 'drill', ctid: 150, diskSizeMiB: 64 };
+      const task = await interruptedCreate(failpoint, body);
+      assert.equal(task.status, 'failed');
+      assert.match(
+        task.error?.message ?? '',
+        new RegExp(
+          `interrupted by an agent restart at ${failpoint.replace(/\./g, '\\.')}; rolled back`,
+        ),
+      );
+      assertNothingOnHost();
+      assert.deepEqual(await agentLeftovers(stack), []);
+      const list = await stack.call<{ items: Instance[] }>('GET', '/api/v1/instances');
+      assert.deepEqual(list.body.items, []);
+
+      const again = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', body);
+      assert.equal(again.body.task.status, 'succeeded', JSON.stringify(again.body.task.error));
+      const ct = again.body.task.result as Instance;
+      assert.equal(ct.ctid, 150);
+      const del = await stack.call<TaskReply>(
+        'DELETE',
+        `/api/v1/instances/${ct.id}?force=true&sync=true`,
+      );
+      assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+      assertNothingOnHost();
+    });
+  }
+
+  for (const failpoint of ['vm.create.disks', 'vm.create.record']) {
+    test(`VM create killed at ${failpoint}: rolled back`, async () => {
+      const body = {
+        kind: 'vm',
+        name: 'drillvm',
+        memoryMiB: 128,
+        disks: [{ template: 'tiny-linux' }],
+      };
+      const task = await interruptedCreate(failpoint, body);
+      assert.equal(task.status, 'failed');
+      assert.match(
+        task.error?.message ?? '',
+        /interrupted by an agent restart at vm\.create\.\w+; rolled back/,
+      );
+      assert.deepEqual(listDir(path.join(stack.agent.dataDir, 'vms')), []);
+      assert.deepEqual(await agentLeftovers(stack), []);
+
+      const again = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', body);
+      assert.equal(again.body.task.status, 'succeeded', JSON.stringify(again.body.task.error));
+      const vm = again.body.task.result as Instance;
+      const del = await stack.call<TaskReply>('DELETE', `/api/v1/instances/${vm.id}?sync=true`);
+      assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+    });
+  }
+
+  test('remains nobody owns are quarantined at start, listed, deletable, never reused', async () => {
+    // What an older agent killed mid-create left: an image and an LXC folder, no record.
+    mkdirSync(images(), { recursive: true });
+    writeFileSync(path.join(images(), '101.img'), 'half-made');
+    mkdirSync(path.join(lxc(), '102'), { recursive: true });
+    writeFileSync(path.join(lxc(), '102', 'config'), 'lxc.uts.name = 102\n');
+    await stack.restartAgent({ kill: true });
+
+    assertNothingOnHost();
+    const leftovers = await agentLeftovers(stack);
+    assert.deepEqual(leftovers.map((l) => l.kind).sort(), ['container-dir', 'container-image']);
+    const facts = await fetch(`${stack.agent.url}/v1/facts`, {
+      headers: { authorization: `Bearer ${stack.agent.token}` },
+    }).then((r) => r.json() as Promise<HostFacts>);
+    assert.equal(facts.leftovers.length, 2);
+
+    const ct = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      template: 'busybox',
+      name: 'after-leftovers',
+      diskSizeMiB: 64,
+    });
+    assert.equal(ct.body.task.status, 'succeeded', JSON.stringify(ct.body.task.error));
+    assert.equal((ct.body.task.result as Instance).ctid, 101);
+    await stack.call(
+      'DELETE',
+      `/api/v1/instances/${(ct.body.task.result as Instance).id}?force=true&sync=true`,
+    );
+
+    for (const l of leftovers) {
+      const res = await fetch(`${stack.agent.url}/v1/leftovers/${l.id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${stack.agent.token}` },
+      });
+      assert.equal(res.status, 204);
+    }
+    assert.deepEqual(await agentLeftovers(stack), []);
+    assert.deepEqual(listDir(path.join(stack.agent.dataDir, 'quarantine')), []);
+  });
+});

@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Leftover } from '@berth/contracts';
+import type { Stack } from '../harness.js';
+
+/** Loop devices whose backing file lies under dir (read from sysfs, as the agent does). */
+export function loopDevicesUnder(dir: string): string[] {
+  return readdirSync('/sys/block')
+    .filter((e) => e.startsWith('loop'))
+    .filter((e) => {
+      try {
+        return readFileSync(`/sys/block/${e}/loop/backing_file`, 'utf8').startsWith(dir);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** Mount points under prefix, from this process's mount table. */
+export function mountsUnder(prefix: string): string[] {
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' ')[1] ?? '')
+    .filter((p) => p.startsWith(prefix));
+}
+
+export const listDir = (dir: string): string[] => {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
+/** The agent's quarantine list, straight from the agent. */
+export async function agentLeftovers(stack: Stack): Promise<Leftover[]> {
+  const res = await fetch(`${stack.agent.url}/v1/leftovers`, {
+    headers: { authorization: `Bearer ${stack.agent.token}` },
+  });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { items: Leftover[] }).items;
+}
