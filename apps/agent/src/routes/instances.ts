@@ -126,7 +126,11 @@ export async function mediaRoutes(
       if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
         throw badRequest('send the ISO as the raw body with content-type application/octet-stream');
       }
-      return reply.status(201).send(await isos.put(req.params.name, req.body as Readable));
+      const length = Number(req.headers['content-length']);
+      const expected = Number.isSafeInteger(length) && length > 0 ? length : null;
+      return reply
+        .status(201)
+        .send(await isos.put(req.params.name, req.body as Readable, expected));
     },
   );
 

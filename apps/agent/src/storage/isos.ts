@@ -7,8 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Iso } from '@berth/contracts';
 import { ErrorCode, conflict, notFound, AppError } from '@berth/contracts';
+import { assertFreeSpace, explainNoSpace } from './free-space.js';
 
 const META = '.meta.json';
+/** Uploads in progress are written as `.upload-<pid>-…`: the pid tells whose they are. */
+export const UPLOAD_PREFIX = '.upload-';
 
 /** The host's ISO store: a flat folder of .iso files (names validated by the contract), each with its checksum. */
 export class IsoStore {
@@ -41,12 +44,18 @@ export class IsoStore {
     return (await stat(this.path(name)).catch(() => null)) !== null;
   }
 
-  /** Streams an upload to a temporary file, hashing as it goes; only a complete upload appears. */
-  async put(name: string, body: Readable): Promise<Iso> {
+  /**
+   * Streams an upload to a temporary file, hashing as it goes; only a complete upload appears.
+   * A declared size (content-length) is checked against the free space before the first byte.
+   */
+  async put(name: string, body: Readable, expectedBytes: number | null = null): Promise<Iso> {
     await mkdir(this.dir, { recursive: true });
     if (await this.has(name))
       throw conflict(`an ISO named ${name} exists already; delete it first`);
-    const tmp = this.path(`.upload-${process.pid}-${Date.now()}-${name}`);
+    if (expectedBytes !== null && expectedBytes > this.maxBytes)
+      throw new AppError(ErrorCode.tooLarge, `ISO is larger than the ${this.maxBytes} byte limit`);
+    if (expectedBytes !== null) await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
+    const tmp = this.path(`${UPLOAD_PREFIX}${process.pid}-${Date.now()}-${name}`);
     const hash = createHash('sha256');
     let size = 0;
     const limit = this.maxBytes;
@@ -67,7 +76,7 @@ export class IsoStore {
       await rename(tmp, this.path(name));
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err;
+      throw explainNoSpace(err, tmp);
     }
     const iso: Iso = {
       name,

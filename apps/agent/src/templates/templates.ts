@@ -4,6 +4,7 @@ import type { CtTemplateName as TemplateName, Template } from '@berth/contracts'
 import { conflict } from '@berth/contracts';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
+import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import { buildBusyboxRootfs } from './rootfs-busybox.js';
 import { buildDebianRootfs } from './rootfs-debian.js';
 
@@ -14,6 +15,8 @@ interface TemplateDefinition {
   description: string;
   /** Signal that makes this init shut down cleanly (lxc.signal.halt). */
   haltSignal: string;
+  /** Room a build takes at its peak: the tree, its tarball, and the tools' downloads. */
+  buildBytes: number;
   build(root: string, progress: Progress, debianMirror: string): Promise<void>;
 }
 
@@ -22,15 +25,20 @@ const DEFINITIONS: Record<TemplateName, TemplateDefinition> = {
     name: 'busybox',
     description: 'BusyBox: a tiny shell-only system, for tests and utility containers',
     haltSignal: 'SIGUSR2',
+    buildBytes: 16 * 1024 * 1024,
     build: (root) => buildBusyboxRootfs(root),
   },
   'debian-12': {
     name: 'debian-12',
     description: 'Debian 12 (bookworm) minimal, with systemd',
     haltSignal: 'SIGRTMIN+3',
+    buildBytes: 700 * 1024 * 1024,
     build: (root, progress, mirror) => buildDebianRootfs(root, mirror, progress),
   },
 };
+
+/** Build folders are named `.build-<template>-<pid>-<random>`. */
+export const BUILD_PREFIX = '.build-';
 
 interface CacheMeta {
   builtAt: string;
@@ -82,7 +90,9 @@ export class Templates {
     await this.lock.with(name, async () => {
       if (!rebuild && (await this.meta(name))) return;
       await mkdir(this.dir, { recursive: true });
-      const work = await mkdtemp(path.join(this.dir, `.build-${name}-`));
+      await assertFreeSpace(this.dir, DEFINITIONS[name].buildBytes, `building template ${name}`);
+      // The pid in the name tells a later agent whether the build's owner is still alive.
+      const work = await mkdtemp(path.join(this.dir, `${BUILD_PREFIX}${name}-${process.pid}-`));
       try {
         const root = path.join(work, 'rootfs');
         await mkdir(root);
@@ -104,6 +114,8 @@ export class Templates {
         await rename(out, this.tarball(name));
         const meta: CacheMeta = { builtAt: new Date().toISOString(), sizeBytes, unpackedBytes };
         await writeFile(this.metaFile(name), JSON.stringify(meta));
+      } catch (err) {
+        throw explainNoSpace(err, work);
       } finally {
         await rm(work, { recursive: true, force: true });
       }

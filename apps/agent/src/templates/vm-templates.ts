@@ -4,9 +4,13 @@ import type { Template, VmTemplateName } from '@berth/contracts';
 import { conflict } from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
 import { KeyedLock } from '../locks.js';
+import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
 
 type Progress = (fraction: number, message: string) => void;
+
+/** Room a tiny-linux build takes at its peak: the unpacked kernel package, the disk, the ISO. */
+const BUILD_BYTES = 480 * 1024 * 1024;
 
 interface Meta {
   builtAt: string;
@@ -77,7 +81,10 @@ export class VmTemplates {
       const version = builtAt.replace(/[^0-9]/g, '');
       const out = path.join(this.folder(name), version);
       await mkdir(path.dirname(out), { recursive: true });
-      const built = await buildTinyLinux(out, progress);
+      await assertFreeSpace(this.dir, BUILD_BYTES, `building template ${name}`);
+      const built = await buildTinyLinux(out, progress).catch((err: unknown) => {
+        throw explainNoSpace(err, out);
+      });
       const meta: Meta = { builtAt, sizeBytes: (await stat(built.disk)).size, version };
       await writeFile(path.join(this.folder(name), 'berth-template.json'), JSON.stringify(meta));
     });
