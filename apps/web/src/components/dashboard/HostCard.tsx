@@ -1,6 +1,7 @@
 import type { Host } from '@berth/contracts';
 import { formatBytes } from '@/lib/format';
 import { UsageBar } from '@/components/ui/ProgressBar';
+import { NeedsAttention } from './NeedsAttention';
 
 function Meter({
   label,
@@ -94,6 +95,7 @@ export function HostCard({ host }: { host: Host }) {
               {f.network.bridge} {f.network.cidr}
             </dd>
           </dl>
+          <NeedsAttention hostId={host.id} leftovers={f.leftovers} />
         </div>
       ) : (
         <p className="mt-3 text-sm text-muted">No facts from this host yet.</p>
