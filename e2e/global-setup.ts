@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,29 +44,47 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitHttp(`http://127.0.0.1:${agentPort}/v1/facts`, agent, 'the agent');
-  const api = spawn(process.execPath, [path.join(root, 'apps/api/dist/main.js')], {
-    env: {
-      ...process.env,
-      BERTH_DATA_DIR: dir,
-      BERTH_API_HOST: '127.0.0.1',
-      BERTH_API_PORT: String(apiPort),
-      BERTH_LOCAL_AGENT_URL: `http://127.0.0.1:${agentPort}`,
-      BERTH_LOCAL_AGENT_TOKEN: 'e2e-agent-token',
-      BERTH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+  // The API runs the way start.sh runs it where systemd is not the init: under the supervisor,
+  // which restarts it when it dies. Specs find its pid files in BERTH_E2E_RUN_DIR.
+  const runDir = path.join(dir, 'run');
+  await mkdir(runDir);
+  const apiLog = path.join(dir, 'api.log');
+  const api = spawn(
+    process.execPath,
+    [
+      path.join(root, 'scripts/supervise.mjs'),
+      ...['--name', 'api', '--run-dir', runDir, '--log', apiLog, '--'],
+      process.execPath,
+      path.join(root, 'apps/api/dist/main.js'),
+    ],
+    {
+      env: {
+        ...process.env,
+        BERTH_DATA_DIR: dir,
+        BERTH_API_HOST: '127.0.0.1',
+        BERTH_API_PORT: String(apiPort),
+        BERTH_LOCAL_AGENT_URL: `http://127.0.0.1:${agentPort}`,
+        BERTH_LOCAL_AGENT_TOKEN: 'e2e-agent-token',
+        BERTH_ADMIN_PASSWORD: E2E_ADMIN_PASSWORD,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const baseUrl = `http://127.0.0.1:${apiPort}`;
   try {
     await waitHttp(`${baseUrl}/api/health`, api, 'the API');
   } catch (err) {
+    api.kill('SIGTERM');
     agent.kill('SIGTERM');
-    throw err;
+    const log = await readFile(apiLog, 'utf8').catch(() => '');
+    throw new Error(`${(err as Error).message}; the API's log ends:\n${log.slice(-3000)}`);
   }
   process.env.BERTH_E2E_URL = baseUrl;
+  process.env.BERTH_E2E_RUN_DIR = runDir;
   process.env.BERTH_E2E_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
 
   return async () => {
+    // SIGTERM to the supervisor stops it and the API it keeps running, whichever API that is now.
     api.kill('SIGTERM');
     agent.kill('SIGTERM');
     await Promise.all(

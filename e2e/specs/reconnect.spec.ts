@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { keepScreenshot, login, uniqueName } from '../helpers/session.js';
+
+const runDir = () => {
+  const dir = process.env.BERTH_E2E_RUN_DIR;
+  if (!dir)
+    throw new Error(
+      'BERTH_E2E_RUN_DIR is unset: the global setup starts the API under the supervisor',
+    );
+  return dir;
+};
+const apiChildPid = () => Number(readFileSync(path.join(runDir(), 'api.child.pid'), 'utf8').trim());
+
+test('the API killed -9 comes back under the supervisor, and the open page goes live again by itself', async ({
+  page,
+}, testInfo) => {
+  await login(page);
+  await page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'Instances', exact: true })
+    .click();
+  // The top bar's live indicator (its screen-reader twin is hidden at this width).
+  const indicator = page
+    .getByRole('banner')
+    .getByText(/^(Live|Connecting…|Reconnecting…)$/)
+    .first();
+  await expect(indicator).toHaveText('Live');
+
+  const before = apiChildPid();
+  process.kill(before, 'SIGKILL');
+  const killedAt = Date.now();
+  await expect(indicator).toHaveText('Reconnecting…');
+
+  // A new API process, answering, within 5 s of the kill.
+  await expect
+    .poll(
+      async () => {
+        const pid = apiChildPid();
+        if (pid === before) return 'not restarted';
+        const res = await page.request.get('/api/health').catch(() => null);
+        return res?.ok() ? 'answering' : 'starting';
+      },
+      { timeout: 5_000, intervals: [100] },
+    )
+    .toBe('answering');
+  testInfo.annotations.push({ type: 'api back after', description: `${Date.now() - killedAt} ms` });
+
+  // No reload: the page's own event stream reconnects (same session, stored in the database).
+  await expect(indicator).toHaveText('Live', { timeout: 30_000 });
+  await keepScreenshot(page, testInfo, 'live-again');
+
+  // A change made after the restart arrives through the reconnected stream.
+  const name = uniqueName('e2e-back');
+  const created = await page.request.post('/api/v1/instances?sync=true', {
+    data: { template: 'busybox', name },
+  });
+  expect(created.status(), await created.text()).toBe(200);
+  const id = ((await created.json()) as { task: { instanceId: string } }).task.instanceId;
+  try {
+    await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible();
+  } finally {
+    await page.request.delete(`/api/v1/instances/${id}?force=true&sync=true`);
+  }
+  await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0);
+});
