@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { PrismaClient } from '@berth/db';
-import { AppError, ErrorCode, type ApiEvent, type Operation, type Task } from '@berth/contracts';
+import {
+  AppError,
+  ErrorCode,
+  unavailable,
+  type ApiEvent,
+  type Operation,
+  type Task,
+} from '@berth/contracts';
 import { fakeOperation } from '../../../test/inject/fake-agent.js';
 import { openTestDatabase } from '../../../test/test-db.js';
+import { until } from '../../../test/wait.js';
 import { Tasks, type OperationSource } from './tasks.service.js';
 
 const op = fakeOperation;
@@ -120,4 +128,53 @@ test('on reconnect, missed ends are caught up and operations the agent forgot ar
 
 test('an unknown task is a not_found AppError', async () => {
   await assert.rejects(tasks.get('nope'), (err: AppError) => err.code === ErrorCode.notFound);
+});
+
+test('an end the database could not save is saved once it can write again, with no unhandled rejection', async () => {
+  let full = false;
+  // The task table refuses updates the way the guarded client does on a full disk.
+  const flaky = new Proxy(db, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key !== 'task') return value;
+      return new Proxy(value as object, {
+        get(table, method, r) {
+          const fn = Reflect.get(table, method, r) as (...a: unknown[]) => unknown;
+          if (method !== 'update') return fn;
+          return (...args: unknown[]) =>
+            full
+              ? Promise.reject(
+                  unavailable('the database cannot be written: disk full (SQLITE_FULL)'),
+                )
+              : fn.apply(table, args);
+        },
+      });
+    },
+  });
+  const warnings: string[] = [];
+  tasks = new Tasks(
+    flaky,
+    host.source,
+    { publish: (e) => published.push(e) },
+    { settleTask: async () => undefined },
+    { warn: (_o: unknown, msg?: string) => void warnings.push(msg ?? ''), error: () => undefined },
+  );
+  const accepted = op();
+  host.known.set(accepted.id, accepted);
+  const task = await tasks.track(ctx, accepted);
+  full = true;
+  const done = { ...accepted, status: 'succeeded' as const, progress: 100 };
+  host.known.set(accepted.id, done);
+  host.emit(done);
+  await until('the failed save to be noticed', () => warnings.length > 0, 2_000, 20);
+  assert.equal((await tasks.get(task.id)).status, 'running');
+
+  full = false;
+  await until(
+    'the task to be caught up',
+    async () => (await tasks.get(task.id)).status === 'succeeded',
+    10_000,
+    100,
+  );
+  tasks.close();
 });
