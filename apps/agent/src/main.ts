@@ -10,10 +10,25 @@ try {
   console.error((err as Error).message);
   process.exit(2);
 }
+
+// The agent holds other processes' state (operations, shells, helpers): one stray promise
+// or a full disk in a background write must cost a log line, not the whole agent.
+let report = (what: string, err: unknown) => console.error(what, err);
+process.on('unhandledRejection', (err) => report('unhandled rejection; still serving', err));
+process.on('uncaughtException', (err) => report('uncaught exception; still serving', err));
+
 const app = await buildAgent(config, { logger: true });
+report = (what, err) => app.log.error({ err }, what);
 await app.listen({ host: config.host, port: config.port });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   // Containers keep running: LXC's own monitor owns them, not this process.
-  process.once(signal, () => void app.close().then(() => process.exit(0)));
+  process.once(
+    signal,
+    () =>
+      void app
+        .close()
+        .catch((err: unknown) => report('closing the agent failed', err))
+        .then(() => process.exit(0)),
+  );
 }

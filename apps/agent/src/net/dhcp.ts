@@ -1,43 +1,89 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cmdlineOf, readPidfile } from '../host/proc.js';
+import { cmdlineOf, processAlive, readPidfile } from '../host/proc.js';
 import { follow, type Followed } from '../run.js';
 import { dhcpRange, intToIp, parseCidr } from './ipv4.js';
 
-const isDnsmasq = async (pid: number) => (await cmdlineOf(pid)).startsWith('dnsmasq');
+const argvOf = async (pid: number) => (await cmdlineOf(pid)).split('\0').filter(Boolean);
+const isDnsmasq = async (pid: number) => path.basename((await argvOf(pid))[0] ?? '') === 'dnsmasq';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * DHCP for VMs on the bridge (containers get static addresses from LXC). One dnsmasq
- * per bridge, replaced at each agent start so its settings follow the agent's, and
- * restarted by the runner if it dies.
- */
-export async function startDhcp(bridge: string, cidr: string, stateDir: string): Promise<Followed> {
-  const pidfile = path.join(stateDir, 'dnsmasq.pid');
-  // One left by an agent that did not stop cleanly.
-  const old = await readPidfile(pidfile);
-  if (old && (await isDnsmasq(old))) {
-    process.kill(old, 'SIGTERM');
-    // The new one cannot bind the DHCP port until the old one is gone.
-    for (let i = 0; i < 50 && (await isDnsmasq(old)); i++)
-      await new Promise((r) => setTimeout(r, 50));
-  }
+/** How often an adopted dnsmasq (not our child, so no exit event) is checked for life. */
+const ADOPTED_CHECK_MS = 5000;
+
+export interface Dhcp {
+  /** Ends dnsmasq; when VMs still run, the agent leaves it serving them instead. */
+  stop(): Promise<void>;
+}
+
+function dnsmasqArgs(bridge: string, cidr: string, stateDir: string): string[] {
   const { ip, subnet } = parseCidr(cidr);
   const range = dhcpRange(subnet);
   const mask = intToIp(2 ** 32 - 2 ** (32 - subnet.prefix));
-  return follow(
-    'dnsmasq',
-    [
-      '--keep-in-foreground',
-      '--conf-file=/dev/null',
-      '--bind-interfaces',
-      `--interface=${bridge}`,
-      '--except-interface=lo',
-      '--port=0',
-      `--dhcp-range=${intToIp(range.first)},${intToIp(range.last)},${mask},1h`,
-      `--dhcp-option=option:router,${ip}`,
-      `--dhcp-leasefile=${path.join(stateDir, 'dnsmasq.leases')}`,
-      '--dhcp-authoritative',
-    ],
-    { onStart: (pid) => void writeFile(pidfile, String(pid)) },
-  );
+  return [
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--bind-interfaces',
+    `--interface=${bridge}`,
+    '--except-interface=lo',
+    '--port=0',
+    `--dhcp-range=${intToIp(range.first)},${intToIp(range.last)},${mask},1h`,
+    `--dhcp-option=option:router,${ip}`,
+    `--dhcp-leasefile=${path.join(stateDir, 'dnsmasq.leases')}`,
+    '--dhcp-authoritative',
+  ];
+}
+
+async function endProcess(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  // A new one cannot bind the DHCP port until the old one is gone.
+  for (let i = 0; i < 50 && (await processAlive(pid)); i++) await sleep(50);
+}
+
+/**
+ * DHCP for VMs on the bridge (containers get static addresses from LXC). One dnsmasq per
+ * bridge, restarted by the runner if it dies. A dnsmasq left by an earlier agent is adopted
+ * when its pidfile and command line match what this agent would run (VMs keep their leases
+ * without a gap), and ended otherwise, so its settings follow the agent's.
+ */
+export async function startDhcp(bridge: string, cidr: string, stateDir: string): Promise<Dhcp> {
+  const pidfile = path.join(stateDir, 'dnsmasq.pid');
+  const args = dnsmasqArgs(bridge, cidr, stateDir);
+  const spawnOwn = (): Followed =>
+    follow('dnsmasq', args, {
+      onStart: (pid) => void writeFile(pidfile, String(pid)).catch(() => undefined),
+    });
+
+  const old = await readPidfile(pidfile);
+  if (old && (await isDnsmasq(old))) {
+    const argv = await argvOf(old);
+    if (argv.slice(1).join('\0') !== args.join('\0')) await endProcess(old);
+    else return adopt(old, spawnOwn);
+  }
+  const own = spawnOwn();
+  return { stop: () => own.stop() };
+}
+
+/** Watches an earlier agent's dnsmasq; if it dies, this agent starts (and follows) its own. */
+function adopt(pid: number, spawnOwn: () => Followed): Dhcp {
+  let own: Followed | null = null;
+  const watch = setInterval(() => {
+    void processAlive(pid).then((alive) => {
+      if (alive || own) return;
+      clearInterval(watch);
+      own = spawnOwn();
+    });
+  }, ADOPTED_CHECK_MS);
+  watch.unref();
+  return {
+    async stop() {
+      clearInterval(watch);
+      if (own) await own.stop();
+      else await endProcess(pid);
+    },
+  };
 }

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Instance, Task } from '@berth/contracts';
+import { startStack, type Stack } from '../harness.js';
+import { until } from '../wait.js';
+
+type TaskReply = { task: Task };
+
+/** Pids of dnsmasq processes serving this bridge. */
+function dnsmasqOn(bridge: string): number[] {
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((pid) => {
+      try {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return path.basename(argv[0] ?? '') === 'dnsmasq' && argv.includes(`--interface=${bridge}`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const pidfile = (stack: Stack) =>
+  Number(readFileSync(path.join(stack.agent.dataDir, 'dnsmasq.pid'), 'utf8'));
+
+/**
+ * The agent's helpers across restarts: a killed agent's dnsmasq is adopted by the next one
+ * (one per bridge, never two), and an agent stopping cleanly ends it unless a VM still
+ * needs its leases.
+ */
+describe('fault drill: the agent’s helpers across restarts', () => {
+  let stack: Stack;
+
+  before(async () => {
+    stack = await startStack('fd-help');
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  test('after kill -9 the new agent adopts the running dnsmasq', async () => {
+    const first = await until('dnsmasq to run', () => dnsmasqOn(stack.agent.bridge)[0]);
+    await stack.restartAgent({ kill: true });
+    assert.deepEqual(dnsmasqOn(stack.agent.bridge), [first]);
+    assert.equal(pidfile(stack), first);
+  });
+
+  test('a clean stop with no VM running ends dnsmasq; the next agent starts its own', async () => {
+    const before = dnsmasqOn(stack.agent.bridge);
+    await stack.agent.stop();
+    await until('dnsmasq to end', () => dnsmasqOn(stack.agent.bridge).length === 0, 10_000);
+    await stack.restartAgent();
+    const now = await until('a new dnsmasq', () => dnsmasqOn(stack.agent.bridge)[0]);
+    assert.ok(!before.includes(now));
+  });
+
+  test('a clean stop while a VM runs leaves dnsmasq serving it', async () => {
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      kind: 'vm',
+      name: 'leaseholder',
+      memoryMiB: 128,
+      disks: [{ template: 'tiny-linux' }],
+    });
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    const vm = res.body.task.result as Instance;
+    const start = await stack.call<TaskReply>(
+      'POST',
+      `/api/v1/instances/${vm.id}/actions/start?sync=true`,
+    );
+    assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
+    const serving = dnsmasqOn(stack.agent.bridge);
+    await stack.restartAgent();
+    assert.deepEqual(dnsmasqOn(stack.agent.bridge), serving);
+    const del = await stack.call<TaskReply>(
+      'DELETE',
+      `/api/v1/instances/${vm.id}?force=true&sync=true`,
+    );
+    assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+  });
+});
