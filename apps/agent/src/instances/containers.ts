@@ -380,7 +380,7 @@ export class Containers {
         await rm(image, { force: true });
       }
       await rm(this.store.dirOf(record), { recursive: true, force: true });
-      throw explainNoSpace(err, writing);
+      throw await explainNoSpace(err, writing);
     }
   }
 

@@ -187,7 +187,7 @@ export class Vms {
           await this.store.save(record);
         } catch (err) {
           await rm(dir, { recursive: true, force: true });
-          throw explainNoSpace(err, dir);
+          throw await explainNoSpace(err, dir);
         }
         const instance = await this.toInstance(record);
         this.states.updated(instance);

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Operation } from '@berth/contracts';
+import { explainNoSpace } from '../storage/free-space.js';
 import { writeFileAtomic } from './atomic-file.js';
 import type { Intent, JournalEntry } from './intent.js';
 
@@ -37,7 +38,12 @@ export class Journal {
   async begin(op: Pick<Operation, 'id' | 'kind' | 'target' | 'createdAt'>, intent: Intent) {
     const entry: JournalEntry = { ...op, intent, steps: [] };
     this.entries.set(op.id, entry);
-    await this.write(entry);
+    try {
+      await this.write(entry);
+    } catch (err) {
+      this.entries.delete(op.id);
+      throw await explainNoSpace(err, this.file(op.id));
+    }
   }
 
   async step(id: string, name: string, changes: Record<string, unknown> = {}): Promise<void> {

@@ -22,9 +22,9 @@ test('work that does not fit is refused with the numbers and the place', async (
   }
 });
 
-test('a disk that filled mid-way is named as ENOSPC with the path', () => {
+test('a disk that filled mid-way is named as ENOSPC with the path', async () => {
   const fromNode = Object.assign(new Error("ENOENT: mkdir '/x'"), { code: 'ENOSPC' });
-  const explained = explainNoSpace(fromNode, '/data/lxc/102') as AppError;
+  const explained = (await explainNoSpace(fromNode, '/data/lxc/102')) as AppError;
   assert.equal(explained.code, ErrorCode.insufficientSpace);
   assert.match(explained.message, /ENOSPC.*\/data\/lxc\/102/);
 
@@ -34,8 +34,11 @@ test('a disk that filled mid-way is named as ENOSPC with the path', () => {
     code: 2,
     timedOut: false,
   });
-  assert.equal((explainNoSpace(fromTar, '/img') as AppError).code, ErrorCode.insufficientSpace);
+  assert.equal(
+    ((await explainNoSpace(fromTar, '/img')) as AppError).code,
+    ErrorCode.insufficientSpace,
+  );
 
   const other = new Error('something else');
-  assert.equal(explainNoSpace(other, '/img'), other);
+  assert.equal(await explainNoSpace(other, '/img'), other);
 });

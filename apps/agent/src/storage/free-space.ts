@@ -42,11 +42,15 @@ export function isNoSpace(err: unknown): boolean {
 
 /**
  * Turns a full disk met mid-way into an answer naming ENOSPC and where, instead of whatever
- * step happened to notice first; other errors pass through untouched.
+ * step happened to notice first. Node's recursive mkdir reports a parent it could not make
+ * as ENOENT, so an ENOENT on a disk that is out of space counts too; other errors pass.
  */
-export function explainNoSpace(err: unknown, where: string): unknown {
-  if (!isNoSpace(err) || (err instanceof AppError && err.code === ErrorCode.insufficientSpace))
-    return err;
+export async function explainNoSpace(err: unknown, where: string): Promise<unknown> {
+  if (err instanceof AppError && err.code === ErrorCode.insufficientSpace) return err;
+  const enoent = (err as NodeJS.ErrnoException | null)?.code === 'ENOENT';
+  const full =
+    isNoSpace(err) || (enoent && (await freeBytes(where).catch(() => 1)) < RESERVE_BYTES);
+  if (!full) return err;
   const detail = err instanceof Error ? `: ${err.message.slice(0, 300)}` : '';
   return new AppError(
     ErrorCode.insufficientSpace,

@@ -76,7 +76,7 @@ export class IsoStore {
       await rename(tmp, this.path(name));
     } catch (err) {
       await rm(tmp, { force: true });
-      throw explainNoSpace(err, tmp);
+      throw await explainNoSpace(err, tmp);
     }
     const iso: Iso = {
       name,

@@ -115,7 +115,7 @@ export class Templates {
         const meta: CacheMeta = { builtAt: new Date().toISOString(), sizeBytes, unpackedBytes };
         await writeFile(this.metaFile(name), JSON.stringify(meta));
       } catch (err) {
-        throw explainNoSpace(err, work);
+        throw await explainNoSpace(err, work);
       } finally {
         await rm(work, { recursive: true, force: true });
       }

@@ -82,8 +82,8 @@ export class VmTemplates {
       const out = path.join(this.folder(name), version);
       await mkdir(path.dirname(out), { recursive: true });
       await assertFreeSpace(this.dir, BUILD_BYTES, `building template ${name}`);
-      const built = await buildTinyLinux(out, progress).catch((err: unknown) => {
-        throw explainNoSpace(err, out);
+      const built = await buildTinyLinux(out, progress).catch(async (err: unknown) => {
+        throw await explainNoSpace(err, out);
       });
       const meta: Meta = { builtAt, sizeBytes: (await stat(built.disk)).size, version };
       await writeFile(path.join(this.folder(name), 'berth-template.json'), JSON.stringify(meta));

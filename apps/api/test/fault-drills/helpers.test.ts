@@ -41,6 +41,23 @@ describe('fault drill: the agent’s helpers across restarts', () => {
     await stack?.close();
   });
 
+  test('an unhandled rejection and an uncaught exception do not end the agent', async () => {
+    // Preloaded into the agent's process: both fire once it serves.
+    const misbehave =
+      'data:text/javascript,setTimeout(()=>Promise.reject(Error(1)),300);setTimeout(()=>{throw(Error(2))},400)';
+    await stack.restartAgent({ env: { NODE_OPTIONS: `--import=${misbehave}` } });
+    try {
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(stack.agent.process.exitCode, null);
+      const facts = await fetch(`${stack.agent.url}/v1/facts`, {
+        headers: { authorization: `Bearer ${stack.agent.token}` },
+      });
+      assert.equal(facts.status, 200);
+    } finally {
+      await stack.restartAgent({ env: {} });
+    }
+  });
+
   test('after kill -9 the new agent adopts the running dnsmasq', async () => {
     const first = await until('dnsmasq to run', () => dnsmasqOn(stack.agent.bridge)[0]);
     await stack.restartAgent({ kill: true });
