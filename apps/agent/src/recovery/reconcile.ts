@@ -1,4 +1,4 @@
-import { access, readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Leftover } from '@berth/contracts';
@@ -10,6 +10,7 @@ import { UPLOAD_PREFIX } from '../storage/isos.js';
 import { BUILD_PREFIX } from '../templates/templates.js';
 import { loopBackings, mountsOf, releaseImage } from './loop-mounts.js';
 import type { Quarantine } from './quarantine.js';
+import { exists } from './replay.js';
 
 export interface HostLayout {
   lxcpath: string;
@@ -19,11 +20,6 @@ export interface HostLayout {
   isoDir: string;
 }
 
-const has = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  );
 const list = (dir: string) => readdir(dir).catch(() => [] as string[]);
 
 /** The owner's pid in a build folder's name (`.build-busybox-123-Ab12Cd`, `.build-123-Ab12Cd`). */
@@ -45,7 +41,7 @@ export async function reconcileHost(layout: HostLayout, quarantine: Quarantine, 
   for (const entry of await list(layout.lxcpath)) {
     if (!/^\d+$/.test(entry)) continue;
     const dir = path.join(layout.lxcpath, entry);
-    if (await has(path.join(dir, 'berth.json'))) knownCtids.add(entry);
+    if (await exists(path.join(dir, 'berth.json'))) knownCtids.add(entry);
     else await keep('container-dir', `LXC folder of CT ${entry}, without a record`, dir);
   }
   for (const entry of await list(layout.imageDir)) {
@@ -59,7 +55,7 @@ export async function reconcileHost(layout: HostLayout, quarantine: Quarantine, 
 
   for (const entry of await list(layout.vmsDir)) {
     const dir = path.join(layout.vmsDir, entry);
-    if (!(await has(path.join(dir, 'vm.json')))) {
+    if (!(await exists(path.join(dir, 'vm.json')))) {
       await keep('vm-dir', `folder of VM ${entry}, without a record`, dir);
       continue;
     }

@@ -11,7 +11,7 @@ import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
 import { releaseImage } from './loop-mounts.js';
 
-const exists = (p: string) =>
+export const exists = (p: string) =>
   access(p).then(
     () => true,
     () => false,
