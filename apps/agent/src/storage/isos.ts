@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { Iso } from '@berth/contracts';
 import { ErrorCode, conflict, notFound, AppError } from '@berth/contracts';
@@ -52,9 +52,21 @@ export class IsoStore {
     await mkdir(this.dir, { recursive: true });
     if (await this.has(name))
       throw conflict(`an ISO named ${name} exists already; delete it first`);
-    if (expectedBytes !== null && expectedBytes > this.maxBytes)
-      throw new AppError(ErrorCode.tooLarge, `ISO is larger than the ${this.maxBytes} byte limit`);
-    if (expectedBytes !== null) await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
+    if (expectedBytes !== null) {
+      try {
+        if (expectedBytes > this.maxBytes)
+          throw new AppError(
+            ErrorCode.tooLarge,
+            `ISO is larger than the ${this.maxBytes} byte limit`,
+          );
+        await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
+      } catch (err) {
+        // Read (and drop) the rest of the body first: a connection closed under a client still
+        // sending makes it see a reset instead of this answer (the API proxies uploads).
+        await finished(body.resume()).catch(() => undefined);
+        throw err;
+      }
+    }
     const tmp = this.path(`${UPLOAD_PREFIX}${process.pid}-${Date.now()}-${name}`);
     const hash = createHash('sha256');
     let size = 0;
