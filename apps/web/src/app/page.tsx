@@ -42,7 +42,8 @@ export default function DashboardPage() {
   const failedTasks = tasks.data?.filter((t) => t.status === 'failed').slice(0, 5) ?? [];
   const unknown = instances.data?.filter((i) => i.state === 'unknown') ?? [];
   const offline = hosts.data?.filter((h) => h.status !== 'online') ?? [];
-  const problems = failedTasks.length + unknown.length + offline.length;
+  const withLeftovers = hosts.data?.filter((h) => (h.facts?.leftovers.length ?? 0) > 0) ?? [];
+  const problems = failedTasks.length + unknown.length + offline.length + withLeftovers.length;
 
   return (
     <>
@@ -88,6 +89,12 @@ export default function DashboardPage() {
               {offline.map((h) => (
                 <li key={h.id} className="px-4 py-3 text-sm">
                   Host <strong>{h.name}</strong> is offline{h.error ? `: ${h.error}` : ''}
+                </li>
+              ))}
+              {withLeftovers.map((h) => (
+                <li key={`leftovers-${h.id}`} className="px-4 py-3 text-sm">
+                  Host <strong>{h.name}</strong> holds {h.facts?.leftovers.length} leftover
+                  {h.facts?.leftovers.length === 1 ? '' : 's'} of interrupted work (see its card)
                 </li>
               ))}
               {unknown.map((i) => (

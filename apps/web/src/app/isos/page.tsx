@@ -4,7 +4,7 @@ import type { Iso } from '@berth/contracts';
 import { useDeleteIso, useIsos, useUploadIso } from '@/queries/useIsos';
 import { formatBytes, formatDate } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmDelete } from '@/components/ui/ConfirmDelete';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, PageHeader } from '@/components/ui/States';
@@ -176,27 +176,14 @@ export default function IsosPage() {
         />
       </div>
       {confirm && (
-        <ConfirmDialog
-          title={`Delete ${confirm.name}?`}
-          confirmLabel="Delete"
-          danger
+        <ConfirmDelete
+          what={confirm.name}
           busy={del.isPending}
-          onCancel={() => setConfirm(null)}
-          onConfirm={() =>
-            del.mutate(confirm.name, {
-              onSuccess: () => toast({ tone: 'success', title: `Deleted ${confirm.name}` }),
-              onError: (e) =>
-                toast({
-                  tone: 'error',
-                  title: `Cannot delete ${confirm.name}`,
-                  body: errorText(e),
-                }),
-              onSettled: () => setConfirm(null),
-            })
-          }
+          remove={(callbacks) => del.mutate(confirm.name, callbacks)}
+          onClose={() => setConfirm(null)}
         >
           VMs that use it as their CD-ROM lose it at their next start.
-        </ConfirmDialog>
+        </ConfirmDelete>
       )}
     </>
   );

@@ -95,7 +95,7 @@ export function HostCard({ host }: { host: Host }) {
               {f.network.bridge} {f.network.cidr}
             </dd>
           </dl>
-          <NeedsAttention hostId={host.id} leftovers={f.leftovers} />
+          <NeedsAttention hostId={host.id} hostName={host.name} leftovers={f.leftovers} />
         </div>
       ) : (
         <p className="mt-3 text-sm text-muted">No facts from this host yet.</p>

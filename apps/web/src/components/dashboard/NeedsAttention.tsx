@@ -2,18 +2,24 @@
 import { useState } from 'react';
 import type { Leftover } from '@berth/contracts';
 import { formatBytes, formatDate, formatRelative } from '@/lib/format';
-import { errorText } from '@/lib/errorText';
-import { toast } from '@/lib/toast';
 import { useMe } from '@/queries/useAuth';
 import { useDeleteLeftover } from '@/queries/useHosts';
 import { Button } from '@/components/ui/Button';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmDelete } from '@/components/ui/ConfirmDelete';
 
 /**
  * What the host's agent moved aside after interrupted work (a half-made disk image, a build
  * directory): never reused, so someone has to look and delete it. Shows nothing when all is clean.
  */
-export function NeedsAttention({ hostId, leftovers }: { hostId: string; leftovers: Leftover[] }) {
+export function NeedsAttention({
+  hostId,
+  hostName,
+  leftovers,
+}: {
+  hostId: string;
+  hostName: string;
+  leftovers: Leftover[];
+}) {
   const me = useMe();
   const del = useDeleteLeftover();
   const [confirm, setConfirm] = useState<Leftover | null>(null);
@@ -21,12 +27,11 @@ export function NeedsAttention({ hostId, leftovers }: { hostId: string; leftover
   const isAdmin = me.data?.role === 'admin';
   return (
     <section
-      aria-labelledby={`attention-${hostId}`}
+      // Named for its host: the dashboard has a "Needs attention" section of its own.
+      aria-label={`Needs attention on ${hostName}`}
       className="mt-4 rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-700 dark:bg-amber-950/40"
     >
-      <h4 id={`attention-${hostId}`} className="text-sm font-semibold">
-        Needs attention
-      </h4>
+      <h4 className="text-sm font-semibold">Needs attention</h4>
       <p className="mt-1 text-xs text-muted">
         Remains of interrupted work, moved aside so nothing reuses them.
       </p>
@@ -58,32 +63,15 @@ export function NeedsAttention({ hostId, leftovers }: { hostId: string; leftover
         ))}
       </ul>
       {confirm && (
-        <ConfirmDialog
-          title={`Delete ${confirm.description}?`}
-          confirmLabel="Delete"
-          danger
+        <ConfirmDelete
+          what={confirm.description}
           busy={del.isPending}
-          onCancel={() => setConfirm(null)}
-          onConfirm={() =>
-            del.mutate(
-              { hostId, id: confirm.id },
-              {
-                onSuccess: () =>
-                  toast({ tone: 'success', title: `Deleted ${confirm.description}` }),
-                onError: (e) =>
-                  toast({
-                    tone: 'error',
-                    title: `Cannot delete ${confirm.description}`,
-                    body: errorText(e),
-                  }),
-                onSettled: () => setConfirm(null),
-              },
-            )
-          }
+          remove={(callbacks) => del.mutate({ hostId, id: confirm.id }, callbacks)}
+          onClose={() => setConfirm(null)}
         >
           {formatBytes(confirm.sizeBytes)} at <span className="font-mono">{confirm.path}</span> is
           removed from the host for good.
-        </ConfirmDialog>
+        </ConfirmDelete>
       )}
     </section>
   );
