@@ -21,7 +21,7 @@ import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
 import { Quarantine } from './recovery/quarantine.js';
 import { reconcileHost } from './recovery/reconcile.js';
-import { replayJournal } from './recovery/replay.js';
+import { replayJournal, withStateNow } from './recovery/replay.js';
 import { Shells } from './consoles/shells.js';
 import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
@@ -64,7 +64,7 @@ export async function buildAgent(
   // Before anything is served: half-done work of a killed agent is rolled back or finished.
   const journal = new Journal(path.join(config.dataDir, 'journal'), config.failpoint);
   const operations = new Operations(events, journal);
-  for (const op of await replayJournal(journal, log('recovery'))) operations.restore(op);
+  const interrupted = await replayJournal(journal, log('recovery'));
   const quarantine = new Quarantine(path.join(config.dataDir, 'quarantine'));
   const reconciling = Date.now();
   await reconcileHost(
@@ -90,6 +90,10 @@ export async function buildAgent(
   await containers.init();
   await vms.init();
   const instances = new Instances(containers, vms);
+  for (const op of interrupted) {
+    const now = op.target ? await instances.get(op.target).catch(() => null) : null;
+    operations.restore(withStateNow(op, now?.state ?? null));
+  }
   if (await hostBootedSinceLastRun(config.dataDir)) await instances.startOnboot(log('onboot'));
   const shells = new Shells(instances.containers.lxc, config.shellIdleMs, log('shells'));
   app.addHook('onClose', async () => {

@@ -211,8 +211,9 @@ export class Containers {
 
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
     const record = this.resolve(id);
-    return this.busy.start(record.id, `instance.${action}`, async (progress) => {
+    return this.busy.start(record.id, `instance.${action}`, async (progress, step) => {
       const { state } = await this.assertCan(record, action);
+      await step(`ct.${action}`);
       switch (action) {
         case 'start':
           progress(10, 'starting');

@@ -27,6 +27,18 @@ async function killQemu(vmId: string, dir: string): Promise<void> {
   for (let i = 0; i < 50 && (await processAlive(pid)); i++) await sleep(100);
 }
 
+const LEFT_AS_IS = 'the instance is left as the host has it now';
+
+/**
+ * Names the state an interrupted action settled to, once the instances are known again
+ * (after the replay, which must run before them).
+ */
+export function withStateNow(op: Operation, state: string | null): Operation {
+  if (!op.error || state === null || !op.error.message.endsWith(LEFT_AS_IS)) return op;
+  const message = `${op.error.message.slice(0, -LEFT_AS_IS.length)}the instance is ${state}, as the host has it now`;
+  return { ...op, error: { ...op.error, message } };
+}
+
 /** Undoes or finishes what the intent says, and tells in words what it did. Idempotent. */
 async function settleIntent(intent: Intent): Promise<string> {
   switch (intent.type) {
@@ -62,7 +74,7 @@ async function settleIntent(intent: Intent): Promise<string> {
       return 'the delete of the VM was finished';
     }
     case 'instance.action':
-      return 'the instance is left as the host has it now';
+      return LEFT_AS_IS;
     case 'template.build':
       return `the build of ${intent.template} was abandoned and its work folder removed`;
   }

@@ -103,6 +103,38 @@ describe('fault drill: the agent killed in the middle of a create', () => {
     });
   }
 
+  test('a stop killed half-way settles to what the host says', async () => {
+    const made = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      template: 'busybox',
+      name: 'settler',
+      diskSizeMiB: 64,
+    });
+    assert.equal(made.body.task.status, 'succeeded', JSON.stringify(made.body.task.error));
+    const ct = made.body.task.result as Instance;
+    const started = await stack.call<TaskReply>(
+      'POST',
+      `/api/v1/instances/${ct.id}/actions/start?sync=true`,
+    );
+    assert.equal(started.body.task.status, 'succeeded');
+
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'ct.stop' } });
+    const stop = await stack.call<TaskReply>('POST', `/api/v1/instances/${ct.id}/actions/stop`);
+    assert.equal((await stack.agent.exited).signal, 'SIGKILL');
+    await stack.restartAgent({ env: {} });
+    const task = await waitTask(stack, stop.body.task.id);
+    assert.equal(task.status, 'failed');
+    assert.match(
+      task.error?.message ?? '',
+      /interrupted by an agent restart at ct\.stop; the instance is running, as the host has it now/,
+    );
+    const del = await stack.call<TaskReply>(
+      'DELETE',
+      `/api/v1/instances/${ct.id}?force=true&sync=true`,
+    );
+    assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+    assertNothingOnHost();
+  });
+
   test('remains nobody owns are quarantined at start, listed, deletable, never reused', async () => {
     // What an older agent killed mid-create left: an image and an LXC folder, no record.
     mkdirSync(images(), { recursive: true });
