@@ -28,11 +28,13 @@ export class InstancesService {
 
   async create(userId: string, spec: CreateInstance, wantedHost?: string): Promise<Task> {
     const { hostId, client } = this.hosts.pick(wantedHost);
-    const { operation } = await client.createInstance(spec);
-    if (operation.target) this.hosts.placed(hostId, operation.target);
     return this.tasks.track(
-      { kind: 'instance.create', hostId, instanceId: operation.target, userId },
-      operation,
+      { kind: 'instance.create', hostId, instanceId: null, userId },
+      async () => {
+        const { operation } = await client.createInstance(spec);
+        if (operation.target) this.hosts.placed(hostId, operation.target);
+        return { operation, instanceId: operation.target };
+      },
     );
   }
 
@@ -49,12 +51,9 @@ export class InstancesService {
     opts: ActionOptions,
   ): Promise<Task> {
     const instance = await this.hosts.findInstance(id);
-    const { operation } = await this.hosts
-      .client(instance.hostId)
-      .action(instance.id, action, opts);
     return this.tasks.track(
       { kind: `instance.${action}`, hostId: instance.hostId, instanceId: instance.id, userId },
-      operation,
+      () => this.hosts.client(instance.hostId).action(instance.id, action, opts),
     );
   }
 
@@ -70,12 +69,9 @@ export class InstancesService {
 
   async delete(userId: string, id: string, force: boolean): Promise<Task> {
     const instance = await this.hosts.findInstance(id);
-    const { operation } = await this.hosts
-      .client(instance.hostId)
-      .deleteInstance(instance.id, force);
     return this.tasks.track(
       { kind: 'instance.delete', hostId: instance.hostId, instanceId: instance.id, userId },
-      operation,
+      () => this.hosts.client(instance.hostId).deleteInstance(instance.id, force),
     );
   }
 }

@@ -57,13 +57,35 @@ beforeEach(async () => {
 });
 afterEach(() => closeDb());
 
+/** The database with one write of the task table failing, while `full()`, the way the guarded client does on a full disk. */
+function refusingWrites(real: PrismaClient, method: 'create' | 'update', full: () => boolean) {
+  return new Proxy(real, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver) as unknown;
+      if (key !== 'task') return value;
+      return new Proxy(value as object, {
+        get(table, name, r) {
+          const fn = Reflect.get(table, name, r) as (...a: unknown[]) => unknown;
+          if (name !== method) return fn;
+          return (...args: unknown[]) =>
+            full()
+              ? Promise.reject(
+                  unavailable('the database cannot be written: disk full (SQLITE_FULL)'),
+                )
+              : fn.apply(table, args);
+        },
+      });
+    },
+  });
+}
+
 const taskEvents = () =>
   published.flatMap((e) => (e.type === 'task' ? [[e.task.status, e.task.progress] as const] : []));
 
 test('a tracked operation catches up with what the agent did before the row existed', async () => {
   const accepted = op();
   host.known.set(accepted.id, { ...accepted, progress: 40, message: 'unpacking' });
-  const task = await tasks.track(ctx, accepted);
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
   assert.equal(task.status, 'running');
   assert.equal(task.progress, 40);
   assert.equal(task.message, 'unpacking');
@@ -71,7 +93,7 @@ test('a tracked operation catches up with what the agent did before the row exis
 
 test('progress never runs backwards, and the end is applied once and settles the audit row', async () => {
   const accepted = op();
-  const task = await tasks.track(ctx, accepted);
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
   const waited = tasks.wait(task.id, 5000);
   host.emit({ ...accepted, progress: 60, message: 'copying' });
   host.emit({ ...accepted, progress: 30, message: 'copying' });
@@ -95,7 +117,7 @@ test('progress never runs backwards, and the end is applied once and settles the
 
 test('a failed operation fails its task with the agent’s error', async () => {
   const accepted = op();
-  const task = await tasks.track(ctx, accepted);
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
   host.emit({ ...accepted, status: 'failed', error: { code: 'host_error', message: 'no disk' } });
   const done = await tasks.wait(task.id, 5000);
   assert.equal(done.status, 'failed');
@@ -104,7 +126,7 @@ test('a failed operation fails its task with the agent’s error', async () => {
 });
 
 test('wait answers with the running task when the time is up', async () => {
-  const task = await tasks.track(ctx, op());
+  const task = await tasks.track(ctx, async () => ({ operation: op() }));
   const waited = await tasks.wait(task.id, 20);
   assert.equal(waited.status, 'running');
 });
@@ -114,8 +136,8 @@ test('on reconnect, missed ends are caught up and operations the agent forgot ar
   const forgotten = op();
   host.known.set(finished.id, finished);
   host.known.set(forgotten.id, forgotten);
-  const a = await tasks.track(ctx, finished);
-  const b = await tasks.track(ctx, forgotten);
+  const a = await tasks.track(ctx, async () => ({ operation: finished }));
+  const b = await tasks.track(ctx, async () => ({ operation: forgotten }));
   // The stream was down: the end of one was never sent, the agent restarted and forgot the other.
   host.known.set(finished.id, { ...finished, status: 'succeeded', progress: 100 });
   host.known.delete(forgotten.id);
@@ -132,25 +154,7 @@ test('an unknown task is a not_found AppError', async () => {
 
 test('an end the database could not save is saved once it can write again, with no unhandled rejection', async () => {
   let full = false;
-  // The task table refuses updates the way the guarded client does on a full disk.
-  const flaky = new Proxy(db, {
-    get(target, key, receiver) {
-      const value = Reflect.get(target, key, receiver) as unknown;
-      if (key !== 'task') return value;
-      return new Proxy(value as object, {
-        get(table, method, r) {
-          const fn = Reflect.get(table, method, r) as (...a: unknown[]) => unknown;
-          if (method !== 'update') return fn;
-          return (...args: unknown[]) =>
-            full
-              ? Promise.reject(
-                  unavailable('the database cannot be written: disk full (SQLITE_FULL)'),
-                )
-              : fn.apply(table, args);
-        },
-      });
-    },
-  });
+  const flaky = refusingWrites(db, 'update', () => full);
   const warnings: string[] = [];
   tasks = new Tasks(
     flaky,
@@ -161,7 +165,7 @@ test('an end the database could not save is saved once it can write again, with 
   );
   const accepted = op();
   host.known.set(accepted.id, accepted);
-  const task = await tasks.track(ctx, accepted);
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
   full = true;
   const done = { ...accepted, status: 'succeeded' as const, progress: 100 };
   host.known.set(accepted.id, done);
@@ -177,4 +181,33 @@ test('an end the database could not save is saved once it can write again, with 
     100,
   );
   tasks.close();
+});
+
+test('a database that cannot write refuses the task before the agent is asked', async () => {
+  tasks = new Tasks(
+    refusingWrites(db, 'create', () => true),
+    host.source,
+    { publish: (e) => published.push(e) },
+    { settleTask: async () => undefined },
+  );
+  let asked = false;
+  await assert.rejects(
+    tasks.track(ctx, async () => {
+      asked = true;
+      return { operation: op() };
+    }),
+    (err: AppError) => err.code === ErrorCode.unavailable,
+  );
+  assert.equal(asked, false);
+});
+
+test('an agent that refuses the work leaves no task behind', async () => {
+  await assert.rejects(
+    tasks.track(ctx, async () => {
+      throw new AppError(ErrorCode.wrongState, 'it is running already');
+    }),
+    (err: AppError) => err.code === ErrorCode.wrongState,
+  );
+  assert.equal(await db.task.count(), 0);
+  assert.deepEqual(published, []);
 });

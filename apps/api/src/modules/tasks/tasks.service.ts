@@ -39,6 +39,18 @@ export function toTask(row: TaskRow): Task {
 
 const finished = (status: string) => status === 'succeeded' || status === 'failed';
 
+/** What an agent answers when it takes on work; `instanceId` when only the answer names it (a create). */
+export interface Accepted {
+  operation: Operation;
+  instanceId?: string | null;
+}
+
+interface Link {
+  taskId: string;
+  hostId: string;
+  accepted: Accepted;
+}
+
 export interface TaskContext {
   kind: string;
   hostId: string;
@@ -55,6 +67,8 @@ export class Tasks {
   /** Updates for one task are applied in order, so progress never runs backwards. */
   private readonly chains = new Map<string, Promise<void>>();
   private readonly retries = new Map<string, NodeJS.Timeout>();
+  /** Tasks whose operation the agent accepted but whose row could not yet say so. */
+  private readonly unlinked = new Map<string, Link>();
 
   constructor(
     private readonly db: PrismaClient,
@@ -97,21 +111,39 @@ export class Tasks {
     this.retries.set(hostId, timer);
   }
 
-  /** Records the task for an operation the agent has just accepted, then catches up with it. */
-  async track(ctx: TaskContext, op: Operation): Promise<Task> {
-    const row = await this.db.task.create({
+  /**
+   * Runs `start` (which asks an agent to begin work) as a task. The row is written first, so an
+   * unwritable database refuses the call (503) before the host is touched; an agent that refuses
+   * leaves no task behind. Then catches up with the operation.
+   */
+  async track(ctx: TaskContext, start: () => Promise<Accepted>): Promise<Task> {
+    const queued = await this.db.task.create({
       data: {
         kind: ctx.kind,
-        status: 'running',
-        progress: op.progress,
-        message: op.message,
+        status: 'queued',
         hostId: ctx.hostId,
         instanceId: ctx.instanceId,
         userId: ctx.userId,
-        agentOperationId: op.id,
-        startedAt: new Date(op.createdAt),
       },
     });
+    let accepted: Accepted;
+    try {
+      accepted = await start();
+    } catch (err) {
+      await this.db.task.delete({ where: { id: queued.id } }).catch(() => undefined);
+      throw err;
+    }
+    const { operation: op } = accepted;
+    const link = { taskId: queued.id, hostId: ctx.hostId, accepted };
+    let row: TaskRow;
+    try {
+      row = await this.linkOperation(link);
+    } catch (err) {
+      // The host is already at work: the link is kept and saved when the database can write.
+      this.unlinked.set(queued.id, link);
+      this.failed(ctx.hostId, err);
+      throw err;
+    }
     this.events.publish({ type: 'task', task: toTask(row), at: new Date().toISOString() });
     // Events for this operation may have arrived before the row existed.
     const latest = await this.hosts
@@ -120,6 +152,21 @@ export class Tasks {
       .catch(() => op);
     await this.apply(row.id, latest);
     return this.get(row.id);
+  }
+
+  private linkOperation({ taskId, accepted }: Link): Promise<TaskRow> {
+    const { operation: op, instanceId } = accepted;
+    return this.db.task.update({
+      where: { id: taskId },
+      data: {
+        status: 'running',
+        progress: op.progress,
+        message: op.message,
+        agentOperationId: op.id,
+        startedAt: new Date(op.createdAt),
+        ...(instanceId !== undefined ? { instanceId } : {}),
+      },
+    });
   }
 
   async get(id: string): Promise<Task> {
@@ -163,6 +210,11 @@ export class Tasks {
    * operation the agent no longer knows cannot finish; an unreachable agent is asked again later.
    */
   async reconcile(hostId: string): Promise<void> {
+    for (const link of this.unlinked.values()) {
+      if (link.hostId !== hostId) continue;
+      await this.linkOperation(link);
+      this.unlinked.delete(link.taskId);
+    }
     const open = await this.db.task.findMany({
       where: { hostId, status: { in: ['queued', 'running'] } },
     });

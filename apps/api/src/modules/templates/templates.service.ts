@@ -21,10 +21,8 @@ export class TemplatesService {
     opts: { rebuild: boolean; hostId?: string },
   ): Promise<Task> {
     const { hostId, client } = this.hosts.pick(opts.hostId);
-    const { operation } = await client.buildTemplate(name, opts.rebuild);
-    return this.tasks.track(
-      { kind: 'template.build', hostId, instanceId: null, userId },
-      operation,
+    return this.tasks.track({ kind: 'template.build', hostId, instanceId: null, userId }, () =>
+      client.buildTemplate(name, opts.rebuild),
     );
   }
 }
