@@ -89,6 +89,15 @@ describe('the API when its database cannot write', () => {
       );
       assert.match(body.error.message, /try again when it is writable/);
 
+      // Work for a host is refused before the host is asked (here no agent even listens: a 502
+      // would mean the API went to the agent first and would have left work it cannot record).
+      const create = await fetch(`${api.baseUrl}/api/v1/instances`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ template: 'busybox', name: 'never-made' }),
+      });
+      assert.equal(create.status, 503, await create.text());
+
       const listed = await read();
       assert.equal(listed.status, 200, 'reads still work');
       assert.ok(((await listed.json()) as { items: unknown[] }).items.length >= 2);
