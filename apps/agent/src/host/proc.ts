@@ -44,14 +44,22 @@ export async function readPidfile(file: string): Promise<number | null> {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-/** Ends (SIGTERM) every process whose argument list matches; returns how many were signalled. */
-export async function endProcesses(matches: (argv: string[]) => boolean): Promise<number> {
-  let ended = 0;
+/** Pids of the processes (other than this one) whose argument list matches. */
+export async function findProcesses(matches: (argv: string[]) => boolean): Promise<number[]> {
+  const found: number[] = [];
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
     const argv = (await cmdlineOf(pid)).split('\0').filter(Boolean);
-    if (argv.length === 0 || !matches(argv)) continue;
+    if (argv.length > 0 && matches(argv)) found.push(pid);
+  }
+  return found;
+}
+
+/** Ends (SIGTERM) every process whose argument list matches; returns how many were signalled. */
+export async function endProcesses(matches: (argv: string[]) => boolean): Promise<number> {
+  let ended = 0;
+  for (const pid of await findProcesses(matches)) {
     try {
       process.kill(pid, 'SIGTERM');
       ended++;

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cmdlineOf, processAlive, readPidfile } from '../host/proc.js';
+import { cmdlineOf, endProcesses, findProcesses, processAlive, readPidfile } from '../host/proc.js';
 import { follow, type Followed } from '../run.js';
 import { dhcpRange, intToIp, parseCidr } from './ipv4.js';
 
@@ -58,11 +58,19 @@ export async function startDhcp(bridge: string, cidr: string, stateDir: string):
       onStart: (pid) => void writeFile(pidfile, String(pid)).catch(() => undefined),
     });
 
+  const ours = args.join('\0');
+  // Another agent's (another data dir, older settings) on this bridge would hold the DHCP port.
+  const strangers = (argv: string[]) =>
+    path.basename(argv[0] ?? '') === 'dnsmasq' &&
+    argv.includes(`--interface=${bridge}`) &&
+    argv.slice(1).join('\0') !== ours;
+  if ((await endProcesses(strangers)) > 0) {
+    for (let i = 0; i < 50 && (await findProcesses(strangers)).length > 0; i++) await sleep(50);
+  }
   const old = await readPidfile(pidfile);
   if (old && (await isDnsmasq(old))) {
-    const argv = await argvOf(old);
-    if (argv.slice(1).join('\0') !== args.join('\0')) await endProcess(old);
-    else return adopt(old, spawnOwn);
+    if ((await argvOf(old)).slice(1).join('\0') === ours) return adopt(old, spawnOwn);
+    await endProcess(old);
   }
   const own = spawnOwn();
   return { stop: () => own.stop() };

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HostFacts, Instance, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { agentLeftovers, listDir, loopDevicesUnder, mountsUnder } from './drill-checks.js';
+import {
+  agentLeftovers,
+  createInstance,
+  deleteInstance,
+  listDir,
+  loopDevicesUnder,
+  mountsUnder,
+} from './drill-checks.js';
 
 type TaskReply = { task: Task };
 
@@ -65,15 +72,9 @@ describe('fault drill: the agent killed in the middle of a create', () => {
       const list = await stack.call<{ items: Instance[] }>('GET', '/api/v1/instances');
       assert.deepEqual(list.body.items, []);
 
-      const again = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', body);
-      assert.equal(again.body.task.status, 'succeeded', JSON.stringify(again.body.task.error));
-      const ct = again.body.task.result as Instance;
+      const ct = await createInstance(stack, body);
       assert.equal(ct.ctid, 150);
-      const del = await stack.call<TaskReply>(
-        'DELETE',
-        `/api/v1/instances/${ct.id}?force=true&sync=true`,
-      );
-      assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+      await deleteInstance(stack, ct.id);
       assertNothingOnHost();
     });
   }
@@ -95,22 +96,17 @@ describe('fault drill: the agent killed in the middle of a create', () => {
       assert.deepEqual(listDir(path.join(stack.agent.dataDir, 'vms')), []);
       assert.deepEqual(await agentLeftovers(stack), []);
 
-      const again = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', body);
-      assert.equal(again.body.task.status, 'succeeded', JSON.stringify(again.body.task.error));
-      const vm = again.body.task.result as Instance;
-      const del = await stack.call<TaskReply>('DELETE', `/api/v1/instances/${vm.id}?sync=true`);
-      assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+      const vm = await createInstance(stack, body);
+      await deleteInstance(stack, vm.id);
     });
   }
 
   test('a stop killed half-way settles to what the host says', async () => {
-    const made = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+    const ct = await createInstance(stack, {
       template: 'busybox',
       name: 'settler',
       diskSizeMiB: 64,
     });
-    assert.equal(made.body.task.status, 'succeeded', JSON.stringify(made.body.task.error));
-    const ct = made.body.task.result as Instance;
     const started = await stack.call<TaskReply>(
       'POST',
       `/api/v1/instances/${ct.id}/actions/start?sync=true`,
@@ -127,11 +123,7 @@ describe('fault drill: the agent killed in the middle of a create', () => {
       task.error?.message ?? '',
       /interrupted by an agent restart at ct\.stop; the instance is running, as the host has it now/,
     );
-    const del = await stack.call<TaskReply>(
-      'DELETE',
-      `/api/v1/instances/${ct.id}?force=true&sync=true`,
-    );
-    assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+    await deleteInstance(stack, ct.id);
     assertNothingOnHost();
   });
 
@@ -151,17 +143,13 @@ describe('fault drill: the agent killed in the middle of a create', () => {
     }).then((r) => r.json() as Promise<HostFacts>);
     assert.equal(facts.leftovers.length, 2);
 
-    const ct = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+    const ct = await createInstance(stack, {
       template: 'busybox',
       name: 'after-leftovers',
       diskSizeMiB: 64,
     });
-    assert.equal(ct.body.task.status, 'succeeded', JSON.stringify(ct.body.task.error));
-    assert.equal((ct.body.task.result as Instance).ctid, 101);
-    await stack.call(
-      'DELETE',
-      `/api/v1/instances/${(ct.body.task.result as Instance).id}?force=true&sync=true`,
-    );
+    assert.equal(ct.ctid, 101);
+    await deleteInstance(stack, ct.id);
 
     for (const l of leftovers) {
       const res = await fetch(`${stack.agent.url}/v1/leftovers/${l.id}`, {

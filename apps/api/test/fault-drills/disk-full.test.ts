@@ -4,10 +4,16 @@ import { mkdirSync, mkdtempSync, rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Instance, Task } from '@berth/contracts';
+import type { ErrorBody, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { until } from '../wait.js';
-import { agentLeftovers, listDir, loopDevicesUnder } from './drill-checks.js';
+import {
+  agentLeftovers,
+  createInstance,
+  deleteInstance,
+  listDir,
+  loopDevicesUnder,
+} from './drill-checks.js';
 
 type TaskReply = { task: Task };
 const MB = 1024 * 1024;
@@ -123,18 +129,12 @@ describe('fault drill: the data disk is full', () => {
   test('the agent is still serving, and a create succeeds once space is freed', async () => {
     assert.equal((await agentCall('GET', '/v1/facts')).status, 200);
     rmSync(filler, { force: true });
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+    const ct = await createInstance(stack, {
       template: 'busybox',
       name: 'roomy',
       diskSizeMiB: 64,
     });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    const ct = res.body.task.result as Instance;
-    const del = await stack.call<TaskReply>(
-      'DELETE',
-      `/api/v1/instances/${ct.id}?force=true&sync=true`,
-    );
-    assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+    await deleteInstance(stack, ct.id);
     assert.deepEqual(await agentLeftovers(stack), []);
   });
 });

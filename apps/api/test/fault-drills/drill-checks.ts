@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import type { Leftover } from '@berth/contracts';
+import type { Instance, Leftover, Task } from '@berth/contracts';
 import type { Stack } from '../harness.js';
 
 /** Loop devices whose backing file lies under dir (read from sysfs, as the agent does). */
@@ -39,4 +39,20 @@ export async function agentLeftovers(stack: Stack): Promise<Leftover[]> {
   });
   assert.equal(res.status, 200);
   return ((await res.json()) as { items: Leftover[] }).items;
+}
+
+/** Creates an instance through the API and waits for it; the test fails if the create does. */
+export async function createInstance(stack: Stack, body: object): Promise<Instance> {
+  const res = await stack.call<{ task: Task }>('POST', '/api/v1/instances?sync=true', body);
+  assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+  return res.body.task.result as Instance;
+}
+
+/** Deletes an instance through the API (forced) and waits for it. */
+export async function deleteInstance(stack: Stack, id: string): Promise<void> {
+  const res = await stack.call<{ task: Task }>(
+    'DELETE',
+    `/api/v1/instances/${id}?force=true&sync=true`,
+  );
+  assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
 }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, Task } from '@berth/contracts';
+import type { Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { until } from '../wait.js';
+import { createInstance, deleteInstance } from './drill-checks.js';
 
 type TaskReply = { task: Task };
 
@@ -74,15 +76,36 @@ describe('fault drill: the agent’s helpers across restarts', () => {
     assert.ok(!before.includes(now));
   });
 
+  test('a dnsmasq on the bridge that is not this agent’s is ended at start', async () => {
+    await stack.agent.stop();
+    await until('dnsmasq to end', () => dnsmasqOn(stack.agent.bridge).length === 0, 10_000);
+    const stranger = spawn(
+      'dnsmasq',
+      [
+        '--keep-in-foreground',
+        '--conf-file=/dev/null',
+        '--bind-interfaces',
+        `--interface=${stack.agent.bridge}`,
+        '--port=0',
+        `--dhcp-leasefile=${path.join(stack.dir, 'stranger.leases')}`,
+      ],
+      { stdio: 'ignore' },
+    );
+    const gone = new Promise((resolve) => stranger.once('exit', resolve));
+    await until('the stranger to run', () => dnsmasqOn(stack.agent.bridge).includes(stranger.pid!));
+    await stack.restartAgent();
+    await gone;
+    const now = await until('the agent’s dnsmasq', () => dnsmasqOn(stack.agent.bridge)[0]);
+    assert.equal(pidfile(stack), now);
+  });
+
   test('a clean stop while a VM runs leaves dnsmasq serving it', async () => {
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+    const vm = await createInstance(stack, {
       kind: 'vm',
       name: 'leaseholder',
       memoryMiB: 128,
       disks: [{ template: 'tiny-linux' }],
     });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    const vm = res.body.task.result as Instance;
     const start = await stack.call<TaskReply>(
       'POST',
       `/api/v1/instances/${vm.id}/actions/start?sync=true`,
@@ -91,10 +114,6 @@ describe('fault drill: the agent’s helpers across restarts', () => {
     const serving = dnsmasqOn(stack.agent.bridge);
     await stack.restartAgent();
     assert.deepEqual(dnsmasqOn(stack.agent.bridge), serving);
-    const del = await stack.call<TaskReply>(
-      'DELETE',
-      `/api/v1/instances/${vm.id}?force=true&sync=true`,
-    );
-    assert.equal(del.body.task.status, 'succeeded', JSON.stringify(del.body.task.error));
+    await deleteInstance(stack, vm.id);
   });
 });
