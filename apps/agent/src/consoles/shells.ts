@@ -203,7 +203,9 @@ export class Shells {
         { shellId: session.info.id, idleMs: this.idleMs },
         'nobody re-attached to the shell in time; ending it',
       );
-      void this.kill(session);
+      void this.kill(session).catch((err: Error) =>
+        this.log.warn({ shellId: session.info.id, err: err.message }, 'ending the shell failed'),
+      );
     }, this.idleMs);
     session.idleTimer.unref();
   }

@@ -32,7 +32,7 @@ import type { EventBus } from '../events.js';
 import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
 import type { Operations } from '../operations.js';
-import { explainNoSpace } from '../storage/free-space.js';
+import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
 import { virtualSize } from '../storage/qcow2.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
@@ -368,6 +368,8 @@ export class Vms {
   }
 
   private async suspendToDisk(vm: VmRecord, progress: Progress): Promise<void> {
+    // The snapshot lands in the VM's first disk: up to the whole of its memory.
+    await assertFreeSpace(this.store.dirOf(vm), vm.memoryMiB * MiB, 'saving the VM’s memory');
     progress(10, 'saving memory and device state to disk');
     await this.qemu.saveSnapshot(this.target(vm), SUSPEND_SNAPSHOT);
     // Recorded before QEMU quits: if the agent dies in between, the next start still restores.
