@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const agentPort = await freePort();
   const apiPort = await freePort();
   const bridge = 'bt-e2e';
+  // The services' logs outlive the run beside the screenshots, so a failure can be read after it.
+  const logDir = path.join(root, 'test-results', 'e2e-logs');
+  await mkdir(logDir, { recursive: true });
+  const agentLog = openSync(path.join(logDir, 'agent.log'), 'w');
   const agent = spawn(process.execPath, [path.join(root, 'apps/agent/dist/main.js')], {
     env: {
       ...process.env,
@@ -41,14 +46,14 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       // Short, so a test can see a closed tab's shell ended; a reload re-attaches well within it.
       BERTH_AGENT_SHELL_IDLE_SECONDS: '8',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', agentLog, agentLog],
   });
   await waitHttp(`http://127.0.0.1:${agentPort}/v1/facts`, agent, 'the agent');
   // The API runs the way start.sh runs it where systemd is not the init: under the supervisor,
   // which restarts it when it dies. Specs find its pid files in BERTH_E2E_RUN_DIR.
   const runDir = path.join(dir, 'run');
   await mkdir(runDir);
-  const apiLog = path.join(dir, 'api.log');
+  const apiLog = path.join(logDir, 'api.log');
   const api = spawn(
     process.execPath,
     [
