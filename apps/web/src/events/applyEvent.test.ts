@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { QueryClient, type QueryKey } from '@tanstack/react-query';
+import { QueryClient, QueryObserver, type QueryKey } from '@tanstack/react-query';
 import type { ApiEvent, Instance, Task } from '@berth/contracts';
 import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
 import { applyEvent, parseEvent } from './applyEvent';
@@ -159,3 +159,32 @@ test('host.status refreshes the hosts', (t) => {
   applyEvent(qc, { type: 'host.status', hostId: 'local', status: 'offline', at: AT });
   assert.equal(invalidated(qc, hostKeys.list()), true);
 });
+
+test('a task list answer read before the task ended does not land over its end', async (t) => {
+  const qc = new QueryClient();
+  t.after(() => qc.clear());
+  const running = aTask({ instanceId: web1.id, status: 'running' });
+  const done = { ...running, status: 'succeeded' as const, progress: 100 };
+  const key = taskKeys.list({ instanceId: web1.id });
+  // The server's answers: the first was read while the task ran and arrives late.
+  const answers: Array<(tasks: Task[]) => void> = [];
+  const observer = new QueryObserver<Task[]>(qc, {
+    queryKey: key,
+    queryFn: () => new Promise<Task[]>((resolve) => answers.push(resolve)),
+  });
+  const unsubscribe = observer.subscribe(() => {});
+  t.after(unsubscribe);
+  await until(() => answers.length === 1);
+
+  applyEvent(qc, { type: 'task', task: done, at: AT });
+  answers[0]!([running]);
+  await until(() => answers.length === 2);
+  answers[1]!([done]);
+  await until(() => qc.getQueryState(key)?.fetchStatus === 'idle');
+  assert.deepEqual(qc.getQueryData(key), [done]);
+});
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setImmediate(r));
+  assert.ok(check(), 'condition not met');
+}

@@ -41,6 +41,26 @@ function upsertTask(list: Task[] | undefined, task: Task, filter: TaskFilter): T
   return filter.limit ? next.slice(0, filter.limit) : next;
 }
 
+/**
+ * Writes an event into a cached query, unless that query is being fetched right now: its answer
+ * may have been read before the event happened and would land over it (a task seen running
+ * forever). Such a query is fetched again instead, dropping the answer in flight.
+ */
+function writeOrRefetch<T>(
+  qc: QueryClient,
+  key: QueryKey,
+  write: (old: T | undefined) => T | undefined,
+) {
+  if (qc.getQueryState(key)?.fetchStatus === 'fetching') {
+    // Cancelled first: a query that has no data yet would otherwise just wait for the old answer.
+    void qc
+      .cancelQueries({ queryKey: key, exact: true })
+      .then(() => qc.invalidateQueries({ queryKey: key, exact: true }));
+  } else {
+    qc.setQueryData<T>(key, write);
+  }
+}
+
 /** Coalesces list refreshes: a bulk start of 20 instances asks for the list once. */
 const timers = new WeakMap<QueryClient, ReturnType<typeof setTimeout>>();
 function scheduleListRefresh(qc: QueryClient) {
@@ -94,10 +114,10 @@ export function applyEvent(qc: QueryClient, event: ApiEvent): void {
     }
     case 'task': {
       const task = event.task;
-      qc.setQueryData(taskKeys.detail(task.id), task);
+      writeOrRefetch(qc, taskKeys.detail(task.id), () => task);
       for (const [key] of qc.getQueriesData<Task[]>({ queryKey: taskKeys.lists() })) {
         const filter = ((key as QueryKey)[2] ?? {}) as TaskFilter;
-        qc.setQueryData<Task[]>(key, (old) => upsertTask(old, task, filter));
+        writeOrRefetch<Task[]>(qc, key, (old) => upsertTask(old, task, filter));
       }
       if (task.kind === 'template.build') {
         // "building" flips at the start and at the end; the ISO of a VM template lands at the end.
