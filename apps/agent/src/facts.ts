@@ -54,6 +54,8 @@ export async function hostFacts(
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
+    // Containers run privileged and unconfined until the agent maps ids (issue "Security").
+    security: { userNamespaces: false, apparmor: false, seccomp: false },
     leftovers,
   };
 }

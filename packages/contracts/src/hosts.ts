@@ -31,6 +31,13 @@ export const HostFacts = z.object({
     .describe('how VMs run: KVM when /dev/kvm works, TCG otherwise'),
   agentVersion: z.string(),
   network: z.object({ bridge: z.string(), cidr: z.string() }),
+  security: z
+    .object({
+      userNamespaces: z.boolean().describe('the kernel can run unprivileged containers'),
+      apparmor: z.boolean().describe('AppArmor is enabled; containers get its profile when so'),
+      seccomp: z.boolean().describe("containers get LXC's default seccomp policy"),
+    })
+    .describe('what confines containers on this host'),
   leftovers: z
     .array(Leftover)
     .describe('needs attention: remains of interrupted work, moved aside, to delete by hand'),

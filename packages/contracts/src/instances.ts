@@ -67,6 +67,11 @@ export const Instance = z.object({
     .nullable()
     .describe('VM hardware; null for containers'),
   shell: ShellSettings.nullable().describe("containers: the console shell's program and user"),
+  privileged: z
+    .boolean()
+    .describe(
+      'containers without a user namespace: root inside is root on the host. Always false for VMs',
+    ),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -97,6 +102,12 @@ export const CreateContainer = z
     diskSizeMiB: DiskSizeMiB.default(512),
     description: Description.default(''),
     tags: Tags.default([]),
+    privileged: z
+      .boolean()
+      .default(false)
+      .describe(
+        'no user namespace: root inside is root on the host. Administrators only; unprivileged is the default',
+      ),
   })
   .strict();
 export type CreateContainer = z.infer<typeof CreateContainer>;

@@ -406,6 +406,8 @@ export class Containers {
       id: record.id,
       kind: 'ct',
       ctid: record.ctid,
+      // Every container is privileged until the agent maps ids (issue "Security").
+      privileged: true,
       name: record.name,
       hostname: record.hostname,
       hostId: null,

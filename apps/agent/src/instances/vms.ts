@@ -445,6 +445,7 @@ export class Vms {
       id: vm.id,
       kind: 'vm',
       ctid: null,
+      privileged: false,
       name: vm.name,
       hostname: vm.name,
       hostId: null,

@@ -20,6 +20,7 @@ export function fakeInstance(over: Partial<Instance> = {}): Instance {
     id: randomUUID(),
     kind: 'ct',
     ctid: 100,
+    privileged: false,
     name: 'box',
     hostname: 'box',
     hostId: null,
@@ -69,6 +70,7 @@ const facts: HostFacts = {
   virtualization: 'tcg',
   agentVersion: 'fake',
   network: { bridge: 'fakebr0', cidr: '10.99.0.1/24' },
+  security: { userNamespaces: true, apparmor: false, seccomp: true },
   leftovers: [],
 };
 

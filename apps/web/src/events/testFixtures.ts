@@ -22,6 +22,7 @@ export const anInstance = (over: Partial<Instance> = {}): Instance => ({
   id: '00000000-0000-4000-8000-000000000001',
   kind: 'ct',
   ctid: 100,
+  privileged: false,
   name: 'web1',
   hostname: 'web1',
   hostId: 'local',
