@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from './common.js';
 import { InstanceRef, IsoName } from './instances.js';
 import { Leftover } from './hosts.js';
 import { TemplateName } from './templates.js';
@@ -17,11 +18,7 @@ export const AgentLeftoverRef = z.object({ id: Leftover.shape.id });
 export const AgentOperationRef = z.object({ id: z.uuid() });
 
 export const AgentOperationWait = z.object({
-  waitSeconds: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(600)
+  waitSeconds: queryInt(0, 600)
     .default(0)
     .describe('answer when the operation ends, or after this long with its current state'),
 });

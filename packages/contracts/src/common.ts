@@ -27,21 +27,38 @@ export const Uuid = z.uuid();
 
 export const Ipv4 = z.ipv4();
 
-/** An IPv4 address with its prefix length, e.g. 10.0.3.5/24. */
+/** One octet in its only spelling: no leading zeros, which some tools read as octal. */
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+
+/**
+ * An IPv4 address with its prefix length, e.g. 10.0.3.5/24, in one spelling only: a second
+ * spelling of the same address slips past duplicate checks and lands in host configs that
+ * refuse it.
+ */
 export const Ipv4Cidr = z
   .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/, 'must look like 10.0.3.5/24')
-  .refine(
-    (s) => {
-      const [ip, prefix] = s.split('/') as [string, string];
-      return (
-        ip.split('.').every((octet) => Number(octet) <= 255) &&
-        Number(prefix) >= 8 &&
-        Number(prefix) <= 30
-      );
-    },
-    { message: 'octets must be 0-255 and the prefix 8-30' },
+  .regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/\d{1,2}$/, {
+    message: 'must look like 10.0.3.5/24',
+    abort: true,
+  })
+  .regex(
+    new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}/([89]|[12][0-9]|30)$`),
+    'octets must be 0-255 and the prefix 8-30, written without leading zeros',
   );
+
+/** Whole decimal numbers as text, written one way only: no sign, spaces, exponent or leading zeros. */
+export const CANONICAL_UINT = /^(0|[1-9][0-9]*)$/;
+
+/**
+ * A whole number in a query string (query values arrive as text). Only its canonical decimal
+ * spelling is read: `z.coerce` would also take " 5", "1e3", "0o5" and "0x5".
+ */
+export const queryInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(CANONICAL_UINT, 'must be a whole number in decimal, without leading zeros')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 export const Tag = z
   .string()

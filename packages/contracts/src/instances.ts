@@ -17,7 +17,8 @@ export const InstanceState = z.enum([
 ]);
 export type InstanceState = z.infer<typeof InstanceState>;
 
-export const CtId = z.coerce
+/** A JSON number only: text such as " 151", "1e3" or "0o235" is another spelling, not a CT ID. */
+export const CtId = z
   .number()
   .int()
   .min(100, 'CT IDs start at 100')
@@ -245,7 +246,15 @@ export type ExecResult = z.infer<typeof ExecResult>;
 
 export const DeleteOptions = z.object({ force: queryFlag('stop a running instance first') });
 
-/** Path parameter naming an instance: its UUID, or a container's CT ID. */
+/**
+ * Path parameter naming an instance: its UUID, or a container's CT ID as written in decimal
+ * without leading zeros, so that one instance has one name per kind (not "00000000101" too).
+ */
 export const InstanceRef = z.object({
-  id: z.string().regex(/^([0-9a-f-]{36}|\d+)$/, 'an instance UUID or CT ID'),
+  id: z
+    .string()
+    .regex(
+      /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[1-9][0-9]{0,8})$/,
+      'an instance UUID, or a CT ID without leading zeros',
+    ),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { queryInt } from '@berth/contracts';
 
 /** `?limit=` on list routes: how many of the newest rows to answer with. */
-export const Limit = z.coerce.number().int().min(1).max(1000).default(100);
+export const Limit = queryInt(1, 1000).default(100);
