@@ -62,3 +62,18 @@ test('numbers in query strings are read from canonical decimal text only', () =>
   assert.equal(AgentOperationWait.parse({ waitSeconds: '30' }).waitSeconds, 30);
   assert.equal(AgentOperationWait.safeParse({ waitSeconds: '3e1' }).success, false);
 });
+
+// Issue 11, finding 5: the agent hashes the root password with a tool reading text, where a
+// NUL empties or truncates it and a newline splits it.
+test('a root password with a control character is refused, saying why', () => {
+  for (const c of [0x00, 0x01, 0x09, 0x0a, 0x0d, 0x1b, 0x1f, 0x7f]) {
+    const rootPassword = `secret${String.fromCharCode(c)}word`;
+    const r = ct({ rootPassword });
+    assert.equal(r.success, false, `0x${c.toString(16)}`);
+    assert.match(r.error!.issues[0]!.message, /control characters/);
+    assert.deepEqual(r.error!.issues[0]!.path, ['rootPassword']);
+  }
+  assert.equal(ct({ rootPassword: '\u0000' + 'x'.repeat(8) }).success, false);
+  assert.equal(ct({ rootPassword: 'pässwörd with spaces ~!@#' }).success, true);
+  assert.match(ct({ rootPassword: 'pass:word' }).error!.issues[0]!.message, /colons/);
+});

@@ -92,7 +92,14 @@ export const CreateContainer = z
       .string()
       .min(8, 'root password must have at least 8 characters')
       .max(128)
-      .refine((s) => !/[\n\r:]/.test(s), 'root password cannot contain newlines or colons')
+      // The agent hands the password to a hashing tool as text: a NUL ends it early (or
+      // empties it) and a newline splits it, so such a password would not be the one typed.
+      // eslint-disable-next-line no-control-regex
+      .refine((s) => !/[\x00-\x1f\x7f]/.test(s), {
+        message:
+          'root password cannot contain control characters (NUL, tab, newlines and the like)',
+      })
+      .refine((s) => !s.includes(':'), 'root password cannot contain colons')
       .optional(),
     ipv4: Ipv4Cidr.optional().describe(
       'address/prefix on the default network; next free one when omitted',

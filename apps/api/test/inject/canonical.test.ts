@@ -53,3 +53,24 @@ describe('non-canonical numbers and addresses are 400s before any agent is asked
     assert.equal(ok.statusCode, 200, ok.body);
   });
 });
+
+// Issue 11, finding 5.
+test('a root password with NUL or another control character is a 400 that says why', async () => {
+  const t = await buildTestApi();
+  try {
+    for (const rootPassword of ['secret\u0000word', 'secret\nword', 'secret\u007fword']) {
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v1/instances',
+        payload: { template: 'busybox', name: 'c1', rootPassword },
+        headers: await t.as('admin'),
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      const issue = res.json<ErrorBody>().error.issues?.find((i) => i.path === 'rootPassword');
+      assert.match(issue?.message ?? '', /control characters/, res.body);
+      assert.deepEqual(t.agent.calls, []);
+    }
+  } finally {
+    await t.close();
+  }
+});
