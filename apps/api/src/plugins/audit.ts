@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import type { PrismaClient } from '@berth/db';
-import { actorOf } from './auth.js';
+import { actorOf, routeOf } from './auth.js';
 import type { Audit, AuditNote } from '../modules/audit/audit.service.js';
 
 declare module 'fastify' {
@@ -22,7 +22,8 @@ export const auditPlugin = fp(
   async (app: FastifyInstance, { audit, db }: { audit: Audit; db: PrismaClient }) => {
     app.decorateRequest('auditNote', null);
     app.addHook('onSend', async (req, reply, payload) => {
-      if (!MUTATING.has(req.method) || !req.url.startsWith('/api/')) return payload;
+      // The matched route decides, as for authentication: "/%61pi/…" is an API call too.
+      if (!MUTATING.has(req.method) || !routeOf(req).startsWith('/api/')) return payload;
       const status = reply.statusCode;
       const note = req.auditNote;
       const params = (req.params ?? {}) as Record<string, string>;
@@ -41,7 +42,7 @@ export const auditPlugin = fp(
         }
       }
       const entry = {
-        action: note?.action ?? `${req.method} ${req.routeOptions.url ?? req.url}`,
+        action: note?.action ?? `${req.method} ${routeOf(req)}`,
         targetType: note?.targetType ?? 'api',
         targetId: note?.targetId ?? params.id ?? null,
         outcome,

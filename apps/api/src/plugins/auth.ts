@@ -17,15 +17,25 @@ declare module 'fastify' {
   }
 }
 
-/** Whether a path is reachable without logging in: marked public, the API docs, or not the API. */
-export const isPublic = (url: string, config: { public?: boolean } | undefined): boolean =>
-  config?.public === true || url.startsWith('/api/docs') || !url.startsWith('/api/');
+/**
+ * Whether a route answers without a login: marked public, the API docs, or not an API route
+ * (the web UI's files). Given the route's own pattern, not the request's raw URL: the router
+ * decodes the path, so "/%61pi/v1/instances" reaches an /api route though its text does not
+ * start with "/api/".
+ */
+export const isPublic = (route: string, config: { public?: boolean } | undefined): boolean =>
+  config?.public === true || route.startsWith('/api/docs') || !route.startsWith('/api/');
+
+/** The pattern of the route a request matched; the raw URL only when none did (a 404 follows). */
+export const routeOf = (req: FastifyRequest): string => req.routeOptions.url ?? req.url;
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
 /** Who made a request: a session cookie, or an API token as a bearer. */
 export const authPlugin = fp(async (app: FastifyInstance, { auth }: { auth: Auth }) => {
   app.decorateRequest('principal', null);
+  // onRequest runs before the body is parsed and validated: a caller without a login learns
+  // nothing about a route's shapes, and a bad body from them is a 401, not a 400.
   app.addHook('onRequest', async (req) => {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) {
@@ -36,8 +46,7 @@ export const authPlugin = fp(async (app: FastifyInstance, { auth }: { auth: Auth
       const cookie = req.cookies[SESSION_COOKIE];
       req.principal = cookie ? await auth.fromSession(cookie) : null;
     }
-    // The API's own documentation is public, like the login page.
-    if (!req.principal && !isPublic(req.url, req.routeOptions.config)) throw unauthorized();
+    if (!req.principal && !isPublic(routeOf(req), req.routeOptions.config)) throw unauthorized();
   });
 });
 
