@@ -16,6 +16,7 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { Audit } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { Auth } from './modules/auth/auth.service.js';
+import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { consoleSocketRoutes } from './modules/consoles/console-socket.routes.js';
 import { consoleRoutes } from './modules/consoles/consoles.routes.js';
 import { ConsolesService } from './modules/consoles/consoles.service.js';
@@ -159,7 +160,12 @@ export async function buildApi(
   await app.register(authPlugin, { auth });
   await app.register(auditPlugin, { audit, db });
   await app.register(healthRoutes);
-  await app.register(authRoutes, { auth, secureCookies: config.secureCookies });
+  await app.register(authRoutes, {
+    auth,
+    audit,
+    throttle: new LoginThrottle(config.loginLimits),
+    secureCookies: config.secureCookies,
+  });
   await app.register(hostRoutes, { hosts });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
   await app.register(taskRoutes, { tasks });

@@ -46,3 +46,35 @@ test('a bad value stops the start and names every variable at fault', () => {
       ].every((name) => err.message.includes(name)),
   );
 });
+
+test('login throttling limits have defaults and can be set, within bounds', () => {
+  assert.deepEqual(loadConfig(base).loginLimits, {
+    accountFailures: 5,
+    addressFailures: 20,
+    firstDelaySeconds: 5,
+    maxDelaySeconds: 900,
+    forgetMinutes: 60,
+  });
+  const c = loadConfig({
+    ...base,
+    BERTH_LOGIN_ACCOUNT_FAILURES: '3',
+    BERTH_LOGIN_ADDRESS_FAILURES: '50',
+    BERTH_LOGIN_FIRST_DELAY_SECONDS: '2',
+    BERTH_LOGIN_MAX_DELAY_SECONDS: '60',
+    BERTH_LOGIN_FORGET_MINUTES: '10',
+  });
+  assert.deepEqual(c.loginLimits, {
+    accountFailures: 3,
+    addressFailures: 50,
+    firstDelaySeconds: 2,
+    maxDelaySeconds: 60,
+    forgetMinutes: 10,
+  });
+  assert.throws(
+    () =>
+      loadConfig({ ...base, BERTH_LOGIN_ACCOUNT_FAILURES: '0', BERTH_LOGIN_FORGET_MINUTES: 'x' }),
+    (err: Error) =>
+      err.message.includes('BERTH_LOGIN_ACCOUNT_FAILURES') &&
+      err.message.includes('BERTH_LOGIN_FORGET_MINUTES'),
+  );
+});

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './modules/auth/login-throttle.js';
 
 export interface ApiConfig {
   host: string;
@@ -19,6 +20,8 @@ export interface ApiConfig {
   webDir: string | null;
   /** Other origins whose pages may open consoles (embedding tools); the API's own always may. */
   allowedOrigins: string[];
+  /** Failed-login throttling; the defaults when left out. */
+  loginLimits?: LoginLimits;
 }
 
 // An empty variable counts as unset, the way shells and unit files usually leave them.
@@ -62,6 +65,11 @@ const Env = z.object({
   BERTH_SESSION_HOURS: numberIn(0.01, 24 * 365, false),
   BERTH_ALLOWED_ORIGINS: origins,
   BERTH_WEB_DIR: text(),
+  BERTH_LOGIN_ACCOUNT_FAILURES: numberIn(1, 1000, true),
+  BERTH_LOGIN_ADDRESS_FAILURES: numberIn(1, 100_000, true),
+  BERTH_LOGIN_FIRST_DELAY_SECONDS: numberIn(1, 3600, true),
+  BERTH_LOGIN_MAX_DELAY_SECONDS: numberIn(1, 7 * 86400, true),
+  BERTH_LOGIN_FORGET_MINUTES: numberIn(1, 7 * 24 * 60, true),
 });
 
 /** Reads the API's settings from BERTH_* variables; a bad value stops the start with its name. */
@@ -86,6 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     sessionHours: e.BERTH_SESSION_HOURS ?? 12,
     allowedOrigins: (e.BERTH_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
     webDir: e.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
+    loginLimits: {
+      accountFailures: e.BERTH_LOGIN_ACCOUNT_FAILURES ?? DEFAULT_LOGIN_LIMITS.accountFailures,
+      addressFailures: e.BERTH_LOGIN_ADDRESS_FAILURES ?? DEFAULT_LOGIN_LIMITS.addressFailures,
+      firstDelaySeconds:
+        e.BERTH_LOGIN_FIRST_DELAY_SECONDS ?? DEFAULT_LOGIN_LIMITS.firstDelaySeconds,
+      maxDelaySeconds: e.BERTH_LOGIN_MAX_DELAY_SECONDS ?? DEFAULT_LOGIN_LIMITS.maxDelaySeconds,
+      forgetMinutes: e.BERTH_LOGIN_FORGET_MINUTES ?? DEFAULT_LOGIN_LIMITS.forgetMinutes,
+    },
   };
 }
 

@@ -94,6 +94,8 @@ export const ErrorCode = {
   guestAgentUnavailable: 'guest_agent_unavailable',
   gone: 'gone',
   tooLarge: 'too_large',
+  /** Too many attempts (failed logins, refused console tickets): wait, then try again. */
+  rateLimited: 'rate_limited',
   /** Not enough free space for the work asked: the message gives the numbers and the place. */
   insufficientSpace: 'insufficient_space',
   /** A dependency (the database, a disk that filled up mid-write) cannot serve right now. */

@@ -38,3 +38,16 @@ export const forbidden = (message: string) => new AppError(ErrorCode.forbidden, 
 export const unsupported = (message: string) => new AppError(ErrorCode.unsupported, message);
 export const gone = (message: string) => new AppError(ErrorCode.gone, message);
 export const unavailable = (message: string) => new AppError(ErrorCode.unavailable, message);
+
+/** Too many attempts: the transport tells the caller when to come back (HTTP's Retry-After). */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(ErrorCode.rateLimited, message);
+    this.name = 'RateLimitedError';
+  }
+}
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new RateLimitedError(message, Math.max(1, Math.ceil(retryAfterSeconds)));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Fastify from 'fastify';
 import { z } from 'zod';
-import { AppError, ErrorCode, conflict, notFound, wrongState } from '@berth/contracts';
+import { AppError, ErrorCode, conflict, notFound, rateLimited, wrongState } from '@berth/contracts';
 import { installErrorHandler } from './errors.js';
 import { closeCodeOf } from './ws-close.js';
 import { useZod } from './zod.js';
@@ -74,4 +74,15 @@ test('a refused WebSocket closes with 4000 + the status its error would get', ()
   assert.equal(closeCodeOf(notFound('x')), 4404);
   assert.equal(closeCodeOf(new AppError(ErrorCode.unauthorized, 'no')), 4401);
   assert.equal(closeCodeOf(new Error('x')), 4500);
+});
+
+test('a rate-limited refusal is a 429 that says when to come back', async () => {
+  const app = await appThrowing(rateLimited('too many failed logins; try again in 8 s', 7.2));
+  const res = await app.inject({ method: 'GET', url: '/fail' });
+  assert.equal(res.statusCode, 429);
+  assert.equal(res.headers['retry-after'], '8');
+  assert.equal(res.json().error.code, ErrorCode.rateLimited);
+  assert.equal(res.json().error.message, 'too many failed logins; try again in 8 s');
+  assert.equal(closeCodeOf(rateLimited('x', 1)), 4429);
+  await app.close();
 });

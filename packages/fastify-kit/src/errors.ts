@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { AppError, ErrorCode, type ErrorBody } from '@berth/contracts';
+import { AppError, ErrorCode, RateLimitedError, type ErrorBody } from '@berth/contracts';
 import { statusOf } from './http-error.js';
 
 export function errorBody(
@@ -50,6 +50,8 @@ export function installErrorHandler(
     if (err instanceof AppError) {
       const status = statusOf(err);
       if (status >= 500) request.log.error({ err }, err.message);
+      if (err instanceof RateLimitedError)
+        reply.header('retry-after', String(err.retryAfterSeconds));
       return reply.status(status).send(errorBody(err.code, err.message, err.issues));
     }
     const status = (err as FastifyError).statusCode;

@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.guestAgentUnavailable]: 409,
   [ErrorCode.gone]: 410,
   [ErrorCode.tooLarge]: 413,
+  [ErrorCode.rateLimited]: 429,
   [ErrorCode.hostError]: 500,
   [ErrorCode.internal]: 500,
   [ErrorCode.agentUnreachable]: 502,

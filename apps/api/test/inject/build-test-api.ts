@@ -23,7 +23,9 @@ export interface TestApi {
 }
 
 /** The API on a throwaway database with fake agents: no network, no host, no root. */
-export async function buildTestApi(opts: { extraHosts?: string[] } = {}): Promise<TestApi> {
+export async function buildTestApi(
+  opts: { extraHosts?: string[]; config?: Partial<ApiConfig> } = {},
+): Promise<TestApi> {
   const { db, close } = await openTestDatabase();
   for (const url of opts.extraHosts ?? []) {
     await db.host.create({ data: { name: new URL(url).hostname, url, agentToken: 'fake' } });
@@ -40,6 +42,7 @@ export async function buildTestApi(opts: { extraHosts?: string[] } = {}): Promis
     sessionHours: 1,
     webDir: null,
     allowedOrigins: [],
+    ...opts.config,
   };
   const { app, routes, auth } = await buildApi(config, db, {
     connectAgent: (host) => {

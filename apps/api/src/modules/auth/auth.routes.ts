@@ -4,17 +4,26 @@ import {
   ApiToken,
   CreateApiToken,
   CreatedApiToken,
+  ErrorCode,
   LoginRequest,
+  isAppError,
   Me,
   listOf,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { SESSION_COOKIE, requireRole } from '../../plugins/auth.js';
+import { SESSION_COOKIE, actorOf, requireRole } from '../../plugins/auth.js';
+import type { Audit } from '../audit/audit.service.js';
 import type { Auth } from './auth.service.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 export async function authRoutes(
   app: FastifyInstance,
-  { auth, secureCookies }: { auth: Auth; secureCookies: boolean },
+  {
+    auth,
+    audit,
+    throttle,
+    secureCookies,
+  }: { auth: Auth; audit: Audit; throttle: LoginThrottle; secureCookies: boolean },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -25,11 +34,33 @@ export async function authRoutes(
       schema: { tags: ['auth'], body: LoginRequest, response: { 200: Me } },
     },
     async (req, reply) => {
-      req.auditNote = { action: 'auth.login', targetType: 'user', targetId: req.body.username };
-      const { principal, secret, expiresAt } = await auth.login(
-        req.body.username,
-        req.body.password,
-      );
+      const { username, password } = req.body;
+      req.auditNote = { action: 'auth.login', targetType: 'user', targetId: username };
+      // Checked before the password: a locked caller learns nothing, not even a right guess.
+      const attempt = throttle.begin(username, req.ip);
+      const { principal, secret, expiresAt } = await auth
+        .login(username, password)
+        .catch(async (err: unknown) => {
+          if (!isAppError(err) || err.code !== ErrorCode.unauthorized) {
+            attempt.abandoned();
+            throw err;
+          }
+          for (const lock of attempt.failed()) {
+            const entry = {
+              action: 'auth.lockout',
+              targetType: lock.scope === 'account' ? 'user' : 'address',
+              targetId: lock.key,
+              outcome: 'denied' as const,
+              detail: { failures: lock.failures, lockedSeconds: lock.seconds },
+            };
+            // The refusal stands even when the database cannot take the row: log it instead.
+            await audit.record(actorOf(req), entry).catch((e: unknown) => {
+              req.log.error({ err: e, audit: entry }, 'audit row not written');
+            });
+          }
+          throw err;
+        });
+      attempt.succeeded();
       reply.setCookie(SESSION_COOKIE, secret, {
         path: '/',
         httpOnly: true,
