@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { HostFacts } from '@berth/contracts';
 import type { AgentConfig } from './config.js';
 import { Lxc } from './drivers/lxc/lxc.js';
+import { hostSecurity } from './host/security.js';
 import type { Quarantine } from './recovery/quarantine.js';
 import { exec } from './run.js';
 
@@ -34,11 +35,12 @@ export async function hostFacts(
   accel: 'kvm' | 'tcg',
   quarantine: Quarantine,
 ): Promise<HostFacts> {
-  const [tools, memoryAvailableBytes, disk, leftovers] = await Promise.all([
+  const [tools, memoryAvailableBytes, disk, leftovers, security] = await Promise.all([
     toolVersions(),
     memAvailable(),
     statfs(config.dataDir),
     quarantine.list(),
+    hostSecurity(),
   ]);
   return {
     hostname: os.hostname(),
@@ -54,8 +56,7 @@ export async function hostFacts(
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
-    // Containers run privileged and unconfined until the agent maps ids (issue "Security").
-    security: { userNamespaces: false, apparmor: false, seccomp: false },
+    security,
     leftovers,
   };
 }
