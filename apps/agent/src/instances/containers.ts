@@ -21,9 +21,12 @@ import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
 import { renderLxcConfig } from '../drivers/lxc/config.js';
+import { ensureSubordinateRanges, pickIdRange } from '../drivers/lxc/idmap.js';
+import { letContainersTraverse } from '../drivers/lxc/lxcpath-access.js';
 import type { LxcInfo } from '../drivers/lxc/state.js';
 import type { EventBus } from '../events.js';
 import { processUptime } from '../host/proc.js';
+import { hostSecurity } from '../host/security.js';
 import type { Log } from '../log.js';
 import { parseCidr } from '../net/ipv4.js';
 import type { Operations } from '../operations.js';
@@ -32,9 +35,11 @@ import {
   createImage,
   detachImage,
   growImage,
+  waitDetached,
   withMountedImage,
 } from '../storage/disk-image.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
+import { shiftOwnership, type IdRange } from '../storage/id-shift.js';
 import type { Step } from '../journal/journal.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
@@ -60,7 +65,10 @@ export class Containers {
     names: new Set<string>(),
     ctids: new Set<number>(),
     ips: new Set<string>(),
+    idmaps: new Set<IdRange>(),
   };
+  /** Subordinate ranges other users own on this host: never given to a container. */
+  private foreignIds: IdRange[] = [];
   private readonly states: StateNotes;
 
   constructor(
@@ -86,7 +94,11 @@ export class Containers {
 
   /** Rediscovers containers left by an earlier agent; starts onboot ones after a host boot. */
   async init(): Promise<void> {
-    await mkdir(imageDir(this.config), { recursive: true });
+    // Owner-only: the data dir above becomes passable by others (see letContainersTraverse).
+    await mkdir(imageDir(this.config), { recursive: true, mode: 0o700 });
+    await mkdir(lxcPath(this.config), { recursive: true });
+    await letContainersTraverse(lxcPath(this.config));
+    this.foreignIds = await ensureSubordinateRanges();
     const records = await this.store.load();
     // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
     const all = await this.lxc.infoAll();
@@ -153,6 +165,7 @@ export class Containers {
       ...records.map((r) => r.ipv4.split('/')[0] as string),
       ...this.pending.ips,
     ]);
+    const idmap = input.privileged ? undefined : this.nextIdRange(records);
     const record: ContainerRecord = {
       id: randomUUID(),
       ctid,
@@ -167,11 +180,13 @@ export class Containers {
       description: input.description,
       tags: input.tags,
       createdAt: new Date().toISOString(),
+      ...(idmap && { idmap }),
     };
     const ip = ipv4.split('/')[0] as string;
     this.pending.names.add(name.toLowerCase());
     this.pending.ctids.add(ctid);
     this.pending.ips.add(ip);
+    if (idmap) this.pending.idmaps.add(idmap);
     try {
       await this.assertRoomFor(record.template);
     } catch (err) {
@@ -201,6 +216,16 @@ export class Containers {
     this.pending.names.delete(record.name.toLowerCase());
     this.pending.ctids.delete(record.ctid);
     this.pending.ips.delete(record.ipv4.split('/')[0] as string);
+    if (record.idmap) this.pending.idmaps.delete(record.idmap);
+  }
+
+  private nextIdRange(records: readonly ContainerRecord[]): IdRange {
+    const taken = [...records.flatMap((r) => (r.idmap ? [r.idmap] : [])), ...this.pending.idmaps];
+    const range = pickIdRange(taken, this.foreignIds);
+    if (!range) {
+      throw conflict('every id range for unprivileged containers is in use on this host');
+    }
+    return range;
   }
 
   /** The image is sparse: what it takes on disk is about the template's unpacked tree. */
@@ -263,9 +288,13 @@ export class Containers {
           'diskSizeMiB',
         );
       }
-      await this.busy.hold(record.id, 'instance.resize', () =>
-        growImage(this.imageOf(record), bytes),
-      );
+      await this.busy.hold(record.id, 'instance.resize', async () => {
+        // A container that stopped by itself may still hold its image for a moment.
+        if ((await this.lxc.info(record.ctid)).state === 'stopped') {
+          await waitDetached(this.imageOf(record));
+        }
+        await growImage(this.imageOf(record), bytes);
+      });
       next.diskSizeBytes = bytes;
     }
     await this.store.save(next);
@@ -365,6 +394,10 @@ export class Containers {
         await step('ct.create.unpack', { mountDir: root });
         await this.templates.extract(record.template, root, (f, m) => progress(35 + f * 55, m));
         await customizeRootfs(root, { hostname: record.hostname, dns: record.dns, rootPassword });
+        if (record.idmap) {
+          await step('ct.create.shift', { mountDir: root });
+          await shiftOwnership(root, record.idmap);
+        }
       });
       progress(95, 'writing the configuration');
       writing = this.store.dirOf(record);
@@ -394,6 +427,8 @@ export class Containers {
     if (state === 'frozen') await this.lxc.unfreeze(record.ctid);
     progress(10, opts.force ? 'killing' : `shutting down (killed after ${opts.timeoutSeconds}s)`);
     await this.lxc.stop(record.ctid, opts.timeoutSeconds, opts.force);
+    // Stopped means the disk is free again, for a grow right after, say.
+    await waitDetached(this.imageOf(record));
   }
 
   private async toInstance(record: ContainerRecord, known?: LxcInfo): Promise<Instance> {
@@ -406,8 +441,7 @@ export class Containers {
       id: record.id,
       kind: 'ct',
       ctid: record.ctid,
-      // Every container is privileged until the agent maps ids (issue "Security").
-      privileged: true,
+      privileged: record.idmap === undefined,
       name: record.name,
       hostname: record.hostname,
       hostId: null,
@@ -470,6 +504,7 @@ export class Containers {
         bridge: this.config.bridge,
         haltSignal: this.templates.definition(record.template).haltSignal,
         consoleLog: path.join(dir, 'console.log'),
+        apparmor: (await hostSecurity()).apparmor,
       }),
     );
   }

@@ -1,4 +1,5 @@
 import type { CtTemplateName, ShellSettings } from '@berth/contracts';
+import type { IdRange } from '../storage/id-shift.js';
 
 /** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
 export interface ContainerRecord {
@@ -18,4 +19,9 @@ export interface ContainerRecord {
   createdAt: string;
   /** The console shell; absent in records from before consoles. */
   shell?: ShellSettings;
+  /**
+   * The host ids (users and groups alike) the container's 0…count-1 are; its files are owned by
+   * them. Absent means privileged: asked for, or a record from before user namespaces.
+   */
+  idmap?: IdRange;
 }

@@ -45,6 +45,18 @@ export async function loopDevicesOf(file: string): Promise<string[]> {
     .filter(Boolean);
 }
 
+/**
+ * Waits (bounded) for the loop devices of a stopped container's image to go. The kernel frees
+ * them when the container's last mount goes, which for a container in a user namespace can be
+ * a moment after lxc-stop returns; an image still attached then looks in use to a disk grow.
+ */
+export async function waitDetached(file: string, timeoutMs = 5000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while ((await loopDevicesOf(file).catch(() => [])).length > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** ext4's online resize ioctl needs CAP_SYS_RESOURCE, which some sandboxes drop even for root. */
 export async function canResizeOnline(): Promise<boolean> {
   const status = await readFile('/proc/self/status', 'utf8');

@@ -16,6 +16,7 @@ test('renders the LXC config from the record', () => {
     bridge: 'berth0',
     haltSignal: 'SIGUSR2',
     consoleLog: '/d/101/console.log',
+    apparmor: false,
   });
   assert.match(text, /^lxc\.rootfs\.path = loop:\/d\/images\/101\.img$/m);
   assert.match(text, /^lxc\.uts\.name = web\.example\.test$/m);
@@ -23,6 +24,40 @@ test('renders the LXC config from the record', () => {
   assert.match(text, /^lxc\.net\.0\.ipv4\.gateway = 10\.210\.0\.1$/m);
   assert.match(text, /^lxc\.start\.auto = 1$/m);
   assert.match(text, /^lxc\.signal\.halt = SIGUSR2$/m);
+});
+
+const opts = {
+  image: '/d/images/101.img',
+  bridge: 'berth0',
+  haltSignal: 'SIGUSR2',
+  consoleLog: '/d/101/console.log',
+  apparmor: false,
+};
+const unprivileged = { ...record, idmap: { hostBase: 165536, count: 65536 } };
+
+test("an unprivileged container maps its ids and keeps LXC's default confinement", () => {
+  const text = renderLxcConfig(unprivileged, opts);
+  assert.match(text, /^lxc\.idmap = u 0 165536 65536$/m);
+  assert.match(text, /^lxc\.idmap = g 0 165536 65536$/m);
+  assert.match(text, /^lxc\.include = \/usr\/share\/lxc\/config\/common\.conf$/m);
+  assert.match(text, /^lxc\.seccomp\.profile = \/usr\/share\/lxc\/config\/common\.seccomp$/m);
+  // Emptying the capability drops or the device allowlist would undo common.conf.
+  assert.doesNotMatch(text, /userns\.conf|^lxc\.cap\.(drop|keep) *=|devices\.(allow|deny)/m);
+  assert.doesNotMatch(text, /apparmor/);
+});
+
+test('AppArmor confines an unprivileged container only where the host has it', () => {
+  const text = renderLxcConfig(unprivileged, { ...opts, apparmor: true });
+  assert.match(text, /^lxc\.apparmor\.profile = generated$/m);
+  assert.match(text, /^lxc\.apparmor\.allow_nesting = 0$/m);
+});
+
+test('a privileged container has no id map and stays unconfined, as before', () => {
+  for (const apparmor of [false, true]) {
+    const text = renderLxcConfig(record, { ...opts, apparmor });
+    assert.doesNotMatch(text, /lxc\.idmap/);
+    assert.match(text, /^lxc\.apparmor\.profile = unconfined$/m);
+  }
 });
 
 test('MAC addresses are stable and locally administered', () => {

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { intToIp, parseCidr } from '../../net/ipv4.js';
+import { SECCOMP_POLICY } from '../../host/security.js';
+import type { IdRange } from '../../storage/id-shift.js';
+import { idmapLines } from './idmap.js';
 
 /** What LXC's config needs to know of a container. */
 export interface LxcContainer {
@@ -11,6 +14,8 @@ export interface LxcContainer {
   gateway: string;
   /** Whether LXC's own autostart may start it. */
   onboot: boolean;
+  /** The host ids the container's run as; absent for a privileged container. */
+  idmap?: IdRange;
 }
 
 export interface RenderOptions {
@@ -18,12 +23,34 @@ export interface RenderOptions {
   bridge: string;
   haltSignal: string;
   consoleLog: string;
+  /** Whether the host enforces AppArmor profiles. */
+  apparmor: boolean;
 }
 
 /** A stable locally-administered MAC, so a container keeps its MAC across restarts. */
 export function macFor(id: string): string {
   const bytes = createHash('sha256').update(id).digest().subarray(0, 5);
   return ['02', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/**
+ * What keeps root in the container from being root on the host. Unprivileged containers take
+ * common.conf as it is (its capability drops, device allowlist and mount modes) but not
+ * userns.conf: that one empties the device allowlist because an unprivileged *user* cannot set
+ * it, while the agent, as root, can, and it keeps device nodes found on the image unusable.
+ */
+function confinement(record: LxcContainer, opts: RenderOptions): string[] {
+  // Stated here too, so the policy holds even if a packaged common.conf stops naming it.
+  const seccomp = `lxc.seccomp.profile = ${SECCOMP_POLICY}`;
+  if (!record.idmap) return [seccomp, 'lxc.apparmor.profile = unconfined'];
+  return [
+    ...idmapLines(record.idmap),
+    seccomp,
+    // LXC generates a profile per container; asking for one without AppArmor fails the start.
+    ...(opts.apparmor
+      ? ['lxc.apparmor.profile = generated', 'lxc.apparmor.allow_nesting = 0']
+      : []),
+  ];
 }
 
 /** LXC's config file for a container, derived entirely from what Berth knows of it. */
@@ -34,7 +61,7 @@ export function renderLxcConfig(record: LxcContainer, opts: RenderOptions): stri
     'lxc.include = /usr/share/lxc/config/common.conf',
     `lxc.uts.name = ${record.hostname}`,
     `lxc.rootfs.path = loop:${opts.image}`,
-    'lxc.apparmor.profile = unconfined',
+    ...confinement(record, opts),
     'lxc.autodev = 1',
     'lxc.tty.max = 2',
     'lxc.pty.max = 256',
