@@ -1,4 +1,4 @@
-import { chmod, lchown, lstat, readdir } from 'node:fs/promises';
+import { chmodSync, lchownSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { exec, run } from '../run.js';
 
@@ -32,27 +32,14 @@ export function parseGetcap(text: string): { file: string; caps: string }[] {
 
 const SPECIAL_BITS = 0o6000;
 
-async function shiftEntry(file: string, range: IdRange): Promise<void> {
-  const st = await lstat(file);
+function shiftEntry(file: string, range: IdRange): void {
+  const st = lstatSync(file);
   const uid = shiftedId(st.uid, range);
   const gid = shiftedId(st.gid, range);
   if (uid === null && gid === null) return;
-  await lchown(file, uid ?? st.uid, gid ?? st.gid);
+  lchownSync(file, uid ?? st.uid, gid ?? st.gid);
   // chown clears setuid and setgid even for root; symlinks have no mode of their own.
-  if (!st.isSymbolicLink() && st.mode & SPECIAL_BITS) await chmod(file, st.mode & 0o7777);
-}
-
-async function walk(dir: string, range: IdRange): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  // One directory's entries at a time in parallel keeps the thread pool busy without
-  // holding thousands of open requests for a big tree.
-  await Promise.all(
-    entries.map(async (entry) => {
-      const file = path.join(dir, entry.name);
-      await shiftEntry(file, range);
-      if (entry.isDirectory()) await walk(file, range);
-    }),
-  );
+  if (!st.isSymbolicLink() && st.mode & SPECIAL_BITS) chmodSync(file, st.mode & 0o7777);
 }
 
 /**
@@ -65,8 +52,19 @@ export async function shiftOwnership(root: string, range: IdRange): Promise<void
   // One getcap over the tree is far cheaper than an xattr read per file from here.
   const found = await exec('getcap', ['-n', '-r', root], { timeoutMs: 120_000 });
   const capped = parseGetcap(found.stdout);
-  await shiftEntry(root, range);
-  await walk(root, range);
+  shiftEntry(root, range);
+  const folders = [root];
+  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+    // Synchronous calls are six times faster here than promises through the thread pool
+    // (debian-12: 70 ms against 420); one folder at a time, yielding between folders, keeps
+    // the agent answering meanwhile.
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      shiftEntry(file, range);
+      if (entry.isDirectory()) folders.push(file);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   for (const { file, caps } of capped) {
     await run('setcap', ['-n', String(range.hostBase), caps, file]);
   }

@@ -53,6 +53,19 @@ const agentCall = async <T>(stack: Stack, method: string, url: string, body?: un
   return { status: res.status, body: (await res.json()) as T };
 };
 
+/** Starts an agent operation and waits for it to succeed; its result. */
+const agentOperation = async (stack: Stack, url: string, body: unknown) => {
+  const started = await agentCall<{ operation: Operation }>(stack, 'POST', url, body);
+  assert.equal(started.status, 202, JSON.stringify(started.body));
+  const done = await agentCall<Operation>(
+    stack,
+    'GET',
+    `/v1/operations/${started.body.operation.id}?waitSeconds=120`,
+  );
+  assert.equal(done.body.status, 'succeeded', JSON.stringify(done.body.error));
+  return done.body.result;
+};
+
 describe('containers are unprivileged unless asked otherwise', () => {
   let stack: Stack;
   let ct: Instance;
@@ -118,34 +131,14 @@ describe('containers are unprivileged unless asked otherwise', () => {
   });
 
   test('a container created privileged straight through the agent still works and says so', async () => {
-    const created = await agentCall<{ operation: Operation }>(stack, 'POST', '/v1/instances', {
+    const priv = (await agentOperation(stack, '/v1/instances', {
       template: 'busybox',
       name: `priv-${process.pid}`,
       diskSizeMiB: 64,
       privileged: true,
-    });
-    assert.equal(created.status, 202, JSON.stringify(created.body));
-    const done = await agentCall<Operation>(
-      stack,
-      'GET',
-      `/v1/operations/${created.body.operation.id}?waitSeconds=120`,
-    );
-    assert.equal(done.body.status, 'succeeded', JSON.stringify(done.body.error));
-    const priv = done.body.result as Instance;
+    })) as Instance;
     assert.equal(priv.privileged, true);
-    const started = await agentCall<{ operation: Operation }>(
-      stack,
-      'POST',
-      `/v1/instances/${priv.id}/actions/start`,
-      {},
-    );
-    assert.equal(started.status, 202, JSON.stringify(started.body));
-    const ran = await agentCall<Operation>(
-      stack,
-      'GET',
-      `/v1/operations/${started.body.operation.id}?waitSeconds=60`,
-    );
-    assert.equal(ran.body.status, 'succeeded', JSON.stringify(ran.body.error));
+    await agentOperation(stack, `/v1/instances/${priv.id}/actions/start`, {});
     assert.equal((await hostIds(initPid(stack, priv.ctid))).uid, 0);
     const answer = await agentCall<ExecReply>(stack, 'POST', `/v1/instances/${priv.id}/exec`, {
       command: ['id', '-u'],
