@@ -40,6 +40,7 @@ import { templateRoutes } from './modules/templates/templates.routes.js';
 import { TemplatesService } from './modules/templates/templates.service.js';
 import { auditPlugin } from './plugins/audit.js';
 import { authPlugin, isPublic } from './plugins/auth.js';
+import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
@@ -92,6 +93,7 @@ export async function buildApi(
     pageNotFound: webDir ? (_req, reply) => reply.status(404).sendFile('404.html') : undefined,
   });
 
+  await app.register(securityHeaders);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -121,13 +123,15 @@ export async function buildApi(
       redirect: true,
       index: 'index.html',
       // Hashed build assets never change; pages must be revalidated so a new build shows at once.
-      setHeaders: (res, file) =>
+      setHeaders: (res, file) => {
         res.setHeader(
           'cache-control',
           file.includes(`${path.sep}_next${path.sep}static${path.sep}`)
             ? 'public, max-age=31536000, immutable'
             : 'no-cache',
-        ),
+        );
+        if (file.endsWith('.html')) res.setHeader('content-security-policy', pagePolicy(file));
+      },
     });
   }
 
