@@ -157,6 +157,7 @@ export async function buildApi(
     shareLinks: new ShareLinks(db),
     allowedOrigins: config.allowedOrigins,
     log: app.log.child({ component: 'consoles' }),
+    refusalLimits: config.consoleRefusalLimits,
   });
   app.addHook('onClose', async () => consoles.close());
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './modules/auth/login-throttle.js';
+import type { RefusalLimits } from './modules/consoles/refusals.js';
 
 export interface ApiConfig {
   host: string;
@@ -22,6 +23,8 @@ export interface ApiConfig {
   allowedOrigins: string[];
   /** Failed-login throttling; the defaults when left out. */
   loginLimits?: LoginLimits;
+  /** Refused console attempts audited one by one per address before a 429; defaults when left out. */
+  consoleRefusalLimits?: RefusalLimits;
 }
 
 // An empty variable counts as unset, the way shells and unit files usually leave them.

@@ -16,6 +16,9 @@ export async function consoleSocketRoutes(
 ) {
   const admitted = new WeakMap<FastifyRequest, Admission>();
   app.addHook('preValidation', async (req) => {
+    // A plain HTTP 429 rather than a close code: the browser of someone knocking this often
+    // is not one that needs to be told why.
+    consoles.checkKnockRate(req.ip);
     admitted.set(
       req,
       await consoles.admit({

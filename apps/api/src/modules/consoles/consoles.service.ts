@@ -23,6 +23,7 @@ import { originAllowed } from './origin.js';
 import { relayWebSockets } from './relay.js';
 import type { ShareLinks } from './share-links.js';
 import { loginOf, type Shells } from './shells.js';
+import { ConsoleRefusals, type RefusalLimits } from './refusals.js';
 import { type ConsoleGrant, type ConsoleTickets, isRefusal } from './tickets.js';
 
 const SocketParams = z.object({ id: InstanceRef.shape.id, kind: ConsoleKind });
@@ -53,6 +54,7 @@ const credentialOf = (g: ConsoleGrant): Credential => ({
  */
 export class ConsolesService {
   private readonly open: OpenConsoles;
+  private readonly refusals: ConsoleRefusals;
 
   constructor(
     private readonly deps: {
@@ -64,8 +66,23 @@ export class ConsolesService {
       shareLinks: ShareLinks;
       allowedOrigins: readonly string[];
       log: Pick<FastifyBaseLogger, 'error'>;
+      refusalLimits?: RefusalLimits;
     },
   ) {
+    this.refusals = new ConsoleRefusals(
+      ({ address, count, windowSeconds }) =>
+        void this.audited(
+          { userId: null, name: 'anonymous', ip: address },
+          {
+            action: 'console.refused',
+            targetType: 'address',
+            targetId: address,
+            outcome: 'denied',
+            detail: { count, windowSeconds, reason: 'too many refused console attempts' },
+          },
+        ),
+      deps.refusalLimits,
+    );
     // Sessions also just expire, with no request to notice it: open consoles check on a timer.
     this.open = new OpenConsoles(
       (g) => this.grantHolds(g),
@@ -79,6 +96,12 @@ export class ConsolesService {
 
   close(): void {
     this.open.close();
+    this.refusals.flush();
+  }
+
+  /** Turns away, with a 429 and before its ticket is read, an address refused too often. */
+  checkKnockRate(address: string): void {
+    this.refusals.check(address);
   }
 
   /** A login or token is over: its consoles close and the shells it opened end. */
@@ -151,6 +174,7 @@ export class ConsolesService {
         throw unauthorized('the login, token or share link behind this ticket has ended');
       return { grant, actor: await this.actorOf(grant, knock.requester.ip) };
     } catch (err) {
+      if (knock.requester.ip) this.refusals.refused(knock.requester.ip);
       await this.audited(knock.requester, {
         action: 'console.refused',
         targetType: 'instance',
