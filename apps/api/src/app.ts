@@ -74,7 +74,7 @@ export async function buildApi(
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: config.trustedProxies?.length ? config.trustedProxies : false,
     forceCloseConnections: true,
   });
   useZod(app);

@@ -23,6 +23,11 @@ export interface ApiConfig {
   allowedOrigins: string[];
   /** Failed-login throttling; the defaults when left out. */
   loginLimits?: LoginLimits;
+  /**
+   * Addresses of reverse proxies whose X-Forwarded-For is believed. None by default: Berth
+   * answers browsers itself, and a believed header would let anyone dodge the per-address limits.
+   */
+  trustedProxies?: string[];
   /** Refused console attempts audited one by one per address before a 429; defaults when left out. */
   consoleRefusalLimits?: RefusalLimits;
 }
@@ -67,6 +72,14 @@ const Env = z.object({
   BERTH_SECURE_COOKIES: flag,
   BERTH_SESSION_HOURS: numberIn(0.01, 24 * 365, false),
   BERTH_ALLOWED_ORIGINS: origins,
+  BERTH_TRUSTED_PROXIES: text().refine(
+    (s) =>
+      (s ?? '')
+        .split(',')
+        .filter(Boolean)
+        .every((a) => /^[0-9a-fA-F.:/]+$/.test(a)),
+    'must be a comma-separated list of addresses or CIDRs, like 127.0.0.1,10.0.0.0/8',
+  ),
   BERTH_WEB_DIR: text(),
   BERTH_LOGIN_ACCOUNT_FAILURES: numberIn(1, 1000, true),
   BERTH_LOGIN_ADDRESS_FAILURES: numberIn(1, 100_000, true),
@@ -96,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     secureCookies: e.BERTH_SECURE_COOKIES === '1',
     sessionHours: e.BERTH_SESSION_HOURS ?? 12,
     allowedOrigins: (e.BERTH_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean),
+    trustedProxies: (e.BERTH_TRUSTED_PROXIES ?? '').split(',').filter(Boolean),
     webDir: e.BERTH_WEB_DIR ?? fileURLToPath(new URL('../../web/out/', import.meta.url)),
     loginLimits: {
       accountFailures: e.BERTH_LOGIN_ACCOUNT_FAILURES ?? DEFAULT_LOGIN_LIMITS.accountFailures,

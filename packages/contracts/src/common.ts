@@ -119,5 +119,9 @@ export const queryFlag = (description: string) =>
     .transform((v) => v === 'true')
     .describe(description);
 
+/** Text for a tool's stdin or a config line: a NUL ends it early, a newline splits it. */
+// eslint-disable-next-line no-control-regex
+export const hasControlCharacters = (s: string): boolean => /[\x00-\x1f\x7f]/.test(s);
+
 /** Every list answer: `{ items: [...] }`, so a list can later gain paging fields beside them. */
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { Hostname, Ipv4, Ipv4Cidr, ResourceName, Tag, queryFlag } from './common.js';
+import {
+  hasControlCharacters,
+  Hostname,
+  Ipv4,
+  Ipv4Cidr,
+  ResourceName,
+  Tag,
+  queryFlag,
+} from './common.js';
 import { CtTemplateName, VmTemplateName } from './templates.js';
 import { ShellSettings } from './consoles.js';
 
@@ -94,8 +102,7 @@ export const CreateContainer = z
       .max(128)
       // The agent hands the password to a hashing tool as text: a NUL ends it early (or
       // empties it) and a newline splits it, so such a password would not be the one typed.
-      // eslint-disable-next-line no-control-regex
-      .refine((s) => !/[\x00-\x1f\x7f]/.test(s), {
+      .refine((s) => !hasControlCharacters(s), {
         message:
           'root password cannot contain control characters (NUL, tab, newlines and the like)',
       })

@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { run } from '../run.js';
+import { badRequest, hasControlCharacters } from '@berth/contracts';
 
 export interface Customization {
   hostname: string;
@@ -10,8 +11,16 @@ export interface Customization {
 
 /** SHA-512 crypt through openssl, the password on stdin so it never shows in a process list. */
 export async function hashPassword(password: string): Promise<string> {
+  // The agent may be called directly with its token, past the API's contract: a NUL or a newline
+  // would make openssl hash a shorter password, or nothing at all.
+  if (hasControlCharacters(password) || password.length === 0) {
+    throw badRequest('root password cannot be empty or contain control characters', 'rootPassword');
+  }
   const { stdout } = await run('openssl', ['passwd', '-6', '-stdin'], { input: `${password}\n` });
-  return stdout.trim();
+  const hash = stdout.trim();
+  // Never write an empty or foreign hash: an empty one would mean "no password".
+  if (!/^\$6\$[^:\s]+\$[^:\s]+$/.test(hash)) throw new Error('openssl passwd gave no SHA-512 hash');
+  return hash;
 }
 
 /** Replaces root's hash in a shadow file's text. */

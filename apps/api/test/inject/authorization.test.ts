@@ -113,6 +113,34 @@ describe('authorization: who may call which route', () => {
     }
   });
 
+  test('only an Administrator may create a privileged container', async () => {
+    const body = { template: 'busybox', name: 'rootish', privileged: true };
+    const callsBefore = t.agent.calls.length;
+    const refused = await t.inject({
+      method: 'POST',
+      url: '/api/v1/instances',
+      payload: body,
+      headers: await t.as('operator'),
+    });
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.match(refused.json<ErrorBody>().error.message, /admin/);
+    assert.equal(t.agent.calls.length, callsBefore, 'the agent was not asked');
+    const unprivileged = await t.inject({
+      method: 'POST',
+      url: '/api/v1/instances',
+      payload: { ...body, privileged: false },
+      headers: await t.as('operator'),
+    });
+    assert.equal(unprivileged.statusCode, 202, unprivileged.body);
+    const byAdmin = await t.inject({
+      method: 'POST',
+      url: '/api/v1/instances',
+      payload: { ...body, name: 'rootish2' },
+      headers: await t.as('admin'),
+    });
+    assert.equal(byAdmin.statusCode, 202, byAdmin.body);
+  });
+
   test('an API token cannot mint another token', async () => {
     const res = await t.inject({
       method: 'POST',

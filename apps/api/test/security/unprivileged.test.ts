@@ -29,7 +29,8 @@ const hostIds = async (pid: number) => {
 };
 
 /** The container's init pid on the host, as LXC reports it. */
-const initPid = (stack: Stack, ctid: number) => {
+const initPid = (stack: Stack, ctid: number | null) => {
+  if (ctid === null) throw new Error('a container always has a CT ID');
   const out = execFileSync('lxc-info', [
     '-P',
     `${stack.agent.dataDir}/lxc`,

@@ -74,7 +74,11 @@ export async function instanceRoutes(
         targetType: 'instance',
         detail: { kind: req.body.kind, name: req.body.name },
       };
-      const p = requireRole(req, 'operator');
+      // Root in a privileged container is root on the host: only an Administrator may ask for one.
+      const p = requireRole(
+        req,
+        req.body.kind === 'ct' && req.body.privileged ? 'admin' : 'operator',
+      );
       const task = await instances.create(p.id, req.body, req.query.hostId);
       req.auditNote.targetId = task.instanceId;
       return replyWithTask(req, reply, tasks, task, req.query.sync);
