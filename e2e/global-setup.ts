@@ -127,6 +127,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
           // not running
         }
       }
+      // A VM's taps are persistent devices: they outlive QEMU and the bridge they were on.
+      const record = await readFile(path.join(vmsDir, vm, 'vm.json'), 'utf8').catch(() => '{}');
+      for (const nic of (JSON.parse(record) as { nics?: Array<{ tap: string }> }).nics ?? []) {
+        try {
+          execFileSync('ip', ['link', 'del', nic.tap], { stdio: 'ignore' });
+        } catch {
+          // already gone
+        }
+      }
     }
     const dhcp = Number(
       await readFile(path.join(dir, 'agent', 'dnsmasq.pid'), 'utf8').catch(() => '0'),

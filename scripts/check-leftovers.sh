@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when the test suites left anything of theirs on the host. Tests name what they make
-# after one prefix: bridges bt-*, nftables tables berth_bt_*, data under $TMPDIR/berth-*
+# after one prefix: bridges bt-*, nftables tables berth_bt_*, VM taps (vt*, once their bridge is
+# gone), data under $TMPDIR/berth-*
 # (images, mounts, loop devices, sockets), and processes (agents, QEMU, dnsmasq, lxc-monitor,
 # containers' LXC monitors) running from there.
 set -uo pipefail
@@ -13,6 +14,10 @@ report() {
 
 for link in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^bt-' || true); do
   report "network link $link"
+done
+# A VM's tap (vt…) on no bridge: its VM and its bridge are gone, it stayed.
+for tap in $(ip -o link show 2>/dev/null | grep -v ' master ' | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^vt' || true); do
+  report "tap $tap (on no bridge)"
 done
 for table in $(nft list tables 2>/dev/null | awk '{print $3}' | grep -E '^berth_bt_' || true); do
   report "nftables table $table"
