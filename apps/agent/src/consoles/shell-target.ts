@@ -1,8 +1,8 @@
-import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { ShellSettings } from '@berth/contracts';
 import { badRequest } from '@berth/contracts';
 import { DEFAULT_PATH } from '../drivers/lxc/lxc.js';
+import { pathExists } from '../host/files.js';
 
 export interface ShellTarget {
   program: string;
@@ -40,11 +40,7 @@ export async function resolveShell(
   readPasswd: () => Promise<string>,
 ): Promise<ShellTarget> {
   const root = `/proc/${initPid}/root`;
-  const exists = (p: string) =>
-    access(path.join(root, p)).then(
-      () => true,
-      () => false,
-    );
+  const exists = (p: string) => pathExists(path.join(root, p));
   let program = settings.program;
   if (program && !(await exists(program))) {
     throw badRequest(`the shell ${program} does not exist in this container`, 'shell.program');

@@ -38,6 +38,10 @@ export function cmdlineOf(pid: number): Promise<string> {
   return readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
 }
 
+/** A process's argument list, or [] once it is gone. */
+export const argvOf = async (pid: number): Promise<string[]> =>
+  (await cmdlineOf(pid)).split('\0').filter(Boolean);
+
 /** The pid in a pidfile, or null when there is none. */
 export async function readPidfile(file: string): Promise<number | null> {
   const pid = Number(await readFile(file, 'utf8').catch(() => '0'));
@@ -50,19 +54,19 @@ export async function findProcesses(matches: (argv: string[]) => boolean): Promi
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    const argv = (await cmdlineOf(pid)).split('\0').filter(Boolean);
+    const argv = await argvOf(pid);
     if (argv.length > 0 && matches(argv)) found.push(pid);
   }
   return found;
 }
 
-/** Ends (SIGTERM) every process whose argument list matches; returns how many were signalled. */
-export async function endProcesses(matches: (argv: string[]) => boolean): Promise<number> {
-  let ended = 0;
+/** Ends (SIGTERM) every process whose argument list matches; returns the pids signalled. */
+export async function endProcesses(matches: (argv: string[]) => boolean): Promise<number[]> {
+  const ended: number[] = [];
   for (const pid of await findProcesses(matches)) {
     try {
       process.kill(pid, 'SIGTERM');
-      ended++;
+      ended.push(pid);
     } catch {
       // gone in between
     }
@@ -79,4 +83,14 @@ export async function processAlive(pid: number): Promise<boolean> {
   }
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   return !/^\d+ \(.*\) Z /.test(stat);
+}
+
+/** Waits until none of the processes runs any more, checking every 50 ms, for at most `ms`. */
+export async function untilGone(pids: number[], ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (const pid of pids) {
+    while (Date.now() < deadline && (await processAlive(pid))) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }

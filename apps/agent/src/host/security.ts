@@ -1,5 +1,6 @@
-import { access, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { HostFacts } from '@berth/contracts';
+import { pathExists } from './files.js';
 
 export type HostSecurity = HostFacts['security'];
 
@@ -11,19 +12,14 @@ const readTrimmed = (file: string) =>
     (text) => text.trim(),
     () => null,
   );
-const exists = (file: string) =>
-  access(file).then(
-    () => true,
-    () => false,
-  );
 
 async function detect(): Promise<HostSecurity> {
   const [maxUserNs, apparmor, seccompActions, policy] = await Promise.all([
     readTrimmed('/proc/sys/user/max_user_namespaces'),
     readTrimmed('/sys/module/apparmor/parameters/enabled'),
     // Present only when the kernel can filter system calls, which LXC's policy needs.
-    exists('/proc/sys/kernel/seccomp/actions_avail'),
-    exists(SECCOMP_POLICY),
+    pathExists('/proc/sys/kernel/seccomp/actions_avail'),
+    pathExists(SECCOMP_POLICY),
   ]);
   return {
     userNamespaces: maxUserNs !== null && Number(maxUserNs) > 0,

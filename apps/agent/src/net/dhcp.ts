@@ -1,12 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { cmdlineOf, endProcesses, findProcesses, processAlive, readPidfile } from '../host/proc.js';
+import { argvOf, endProcesses, processAlive, readPidfile, untilGone } from '../host/proc.js';
 import { follow, type Followed } from '../run.js';
 import { dhcpRange, intToIp, parseCidr } from './ipv4.js';
 
-const argvOf = async (pid: number) => (await cmdlineOf(pid)).split('\0').filter(Boolean);
 const isDnsmasq = async (pid: number) => path.basename((await argvOf(pid))[0] ?? '') === 'dnsmasq';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How often an adopted dnsmasq (not our child, so no exit event) is checked for life. */
 const ADOPTED_CHECK_MS = 5000;
@@ -41,7 +39,7 @@ async function endProcess(pid: number): Promise<void> {
     return;
   }
   // A new one cannot bind the DHCP port until the old one is gone.
-  for (let i = 0; i < 50 && (await processAlive(pid)); i++) await sleep(50);
+  await untilGone([pid], 2500);
 }
 
 /**
@@ -64,9 +62,7 @@ export async function startDhcp(bridge: string, cidr: string, stateDir: string):
     path.basename(argv[0] ?? '') === 'dnsmasq' &&
     argv.includes(`--interface=${bridge}`) &&
     argv.slice(1).join('\0') !== ours;
-  if ((await endProcesses(strangers)) > 0) {
-    for (let i = 0; i < 50 && (await findProcesses(strangers)).length > 0; i++) await sleep(50);
-  }
+  await untilGone(await endProcesses(strangers), 2500);
   const old = await readPidfile(pidfile);
   if (old && (await isDnsmasq(old))) {
     if ((await argvOf(old)).slice(1).join('\0') === ours) return adopt(old, spawnOwn);

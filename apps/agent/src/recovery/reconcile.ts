@@ -10,7 +10,7 @@ import { UPLOAD_PREFIX } from '../storage/isos.js';
 import { BUILD_PREFIX } from '../templates/templates.js';
 import { loopBackings, mountsOf, releaseImage } from './loop-mounts.js';
 import type { Quarantine } from './quarantine.js';
-import { exists } from './replay.js';
+import { pathExists } from '../host/files.js';
 
 export interface HostLayout {
   lxcpath: string;
@@ -41,7 +41,7 @@ export async function reconcileHost(layout: HostLayout, quarantine: Quarantine, 
   for (const entry of await list(layout.lxcpath)) {
     if (!/^\d+$/.test(entry)) continue;
     const dir = path.join(layout.lxcpath, entry);
-    if (await exists(path.join(dir, 'berth.json'))) knownCtids.add(entry);
+    if (await pathExists(path.join(dir, 'berth.json'))) knownCtids.add(entry);
     else await keep('container-dir', `LXC folder of CT ${entry}, without a record`, dir);
   }
   for (const entry of await list(layout.imageDir)) {
@@ -55,7 +55,7 @@ export async function reconcileHost(layout: HostLayout, quarantine: Quarantine, 
 
   for (const entry of await list(layout.vmsDir)) {
     const dir = path.join(layout.vmsDir, entry);
-    if (!(await exists(path.join(dir, 'vm.json')))) {
+    if (!(await pathExists(path.join(dir, 'vm.json')))) {
       await keep('vm-dir', `folder of VM ${entry}, without a record`, dir);
       continue;
     }

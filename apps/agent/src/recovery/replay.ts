@@ -1,9 +1,10 @@
-import { access, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Operation } from '@berth/contracts';
 import { ErrorCode } from '@berth/contracts';
 import { vmPaths } from '../drivers/qemu/cmdline.js';
-import { cmdlineOf, processAlive, readPidfile } from '../host/proc.js';
+import { pathExists } from '../host/files.js';
+import { cmdlineOf, readPidfile, untilGone } from '../host/proc.js';
 import type { Intent, JournalEntry } from '../journal/intent.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../log.js';
@@ -11,20 +12,12 @@ import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
 import { releaseImage } from './loop-mounts.js';
 
-export const exists = (p: string) =>
-  access(p).then(
-    () => true,
-    () => false,
-  );
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
 async function killQemu(vmId: string, dir: string): Promise<void> {
   const pid = await readPidfile(vmPaths(dir).pidfile);
   if (!pid || !(await cmdlineOf(pid)).includes(vmId)) return;
   process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 50 && (await processAlive(pid)); i++) await sleep(100);
+  await untilGone([pid]);
 }
 
 const LEFT_AS_IS = 'the instance is left as the host has it now';
@@ -43,7 +36,7 @@ export function withStateNow(op: Operation, state: string | null): Operation {
 async function settleIntent(intent: Intent): Promise<string> {
   switch (intent.type) {
     case 'ct.create': {
-      if (await exists(path.join(intent.lxcDir, 'berth.json'))) {
+      if (await pathExists(path.join(intent.lxcDir, 'berth.json'))) {
         return `the container (CT ${intent.ctid}) had been saved and is kept`;
       }
       await releaseImage(intent.image, undefined, intent.mountDir);
@@ -52,7 +45,7 @@ async function settleIntent(intent: Intent): Promise<string> {
       return `rolled back: removed the disk image, mount and LXC folder of CT ${intent.ctid}`;
     }
     case 'ct.delete': {
-      if (await exists(path.join(intent.lxcDir, 'config'))) {
+      if (await pathExists(path.join(intent.lxcDir, 'config'))) {
         await exec('lxc-stop', ['-P', intent.lxcpath, '-n', String(intent.ctid), '-k']);
       }
       await releaseImage(intent.image);
@@ -61,7 +54,7 @@ async function settleIntent(intent: Intent): Promise<string> {
       return `the delete of CT ${intent.ctid} was finished`;
     }
     case 'vm.create': {
-      if (await exists(path.join(intent.dir, 'vm.json'))) {
+      if (await pathExists(path.join(intent.dir, 'vm.json'))) {
         return 'the VM had been saved and is kept';
       }
       await rm(intent.dir, { recursive: true, force: true });
