@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -17,7 +17,11 @@ test('openDatabase migrates a fresh SQLite file once and returns a working clien
 
   const first = await openDatabase(url);
   const user = await first.user.create({
-    data: { username: 'alice', passwordHash: 'x', role: 'admin' },
+    data: {
+      username: 'alice',
+      passwordHash: 'x',
+      grants: { create: { role: 'admin', scope: 'all' } },
+    },
   });
   const task = await first.task.create({
     data: { kind: 'instance.create', status: 'queued', userId: user.id },
@@ -35,7 +39,10 @@ test('openDatabase migrates a fresh SQLite file once and returns a working clien
   try {
     const readUser = await second.user.findUniqueOrThrow({ where: { username: 'alice' } });
     assert.equal(readUser.id, user.id);
-    assert.equal(readUser.role, 'admin');
+    assert.equal(
+      (await second.grant.findFirstOrThrow({ where: { userId: user.id } })).role,
+      'admin',
+    );
     assert.ok(readUser.createdAt instanceof Date);
 
     const readTask = await second.task.findUniqueOrThrow({ where: { id: task.id } });
@@ -65,5 +72,50 @@ test('openDatabase migrates a fresh SQLite file once and returns a working clien
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
   } finally {
     db.close();
+  }
+});
+
+test('upgrading a database from before grants turns each role into a grant and keeps the audit order', async () => {
+  // The migrations as they stood before identity_audit_recording, applied to a fresh file.
+  const old = join(dir, 'old-migrations');
+  const all = migrationsDir('sqlite');
+  cpSync(join(all, 'migration_lock.toml'), join(old, 'migration_lock.toml'));
+  for (const name of ['20261125165011_init', '20261125192642_consoles'])
+    cpSync(join(all, name), join(old, name), { recursive: true });
+  const file = join(dir, 'upgrade.db');
+  await applyMigrations(`file:${file}`, old);
+  const raw = new Database(file);
+  raw
+    .prepare(
+      "INSERT INTO User (id, username, passwordHash, role) VALUES ('u1', 'vic', 'x', 'viewer'), ('u2', 'ada', 'x', 'admin')",
+    )
+    .run();
+  const insert = raw.prepare(
+    "INSERT INTO AuditEvent (id, at, actor, action, targetType, outcome) VALUES (?, ?, 'ada', ?, 'instance', 'success')",
+  );
+  insert.run('zz', 1000, 'first');
+  insert.run('aa', 2000, 'second');
+  raw.close();
+
+  const db = await openDatabase(`file:${file}`);
+  try {
+    const grants = await db.grant.findMany({ orderBy: { userId: 'asc' } });
+    assert.deepEqual(
+      grants.map((g) => [g.userId, g.role, g.scope, g.scopeValue]),
+      [
+        ['u1', 'auditor', 'all', ''],
+        ['u2', 'admin', 'all', ''],
+      ],
+    );
+    const rows = await db.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+    assert.deepEqual(
+      rows.map((r) => [r.seq, r.action, r.hash]),
+      [
+        [1, 'first', ''],
+        [2, 'second', ''],
+      ],
+    );
+  } finally {
+    await db.$disconnect();
   }
 });
