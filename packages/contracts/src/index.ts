@@ -10,3 +10,4 @@ export * from './events.js';
 export * from './auth.js';
 export * from './consoles.js';
 export * from './agent.js';
+export * from './permissions.js';
