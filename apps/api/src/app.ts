@@ -137,6 +137,7 @@ export async function buildApi(
 
   const events = new ApiEvents();
   const audit = new Audit(db);
+  await audit.start();
   const auth = new Auth(db, config.sessionHours);
   const hosts = new Hosts(
     db,
