@@ -45,9 +45,25 @@ test('delete needs a stopped instance (or a VM suspended to disk), else force', 
   );
 });
 
+test('only a stopped container can be made unprivileged; VMs never', () => {
+  assert.equal(whyNot('ct', 'unprivilege', 'stopped'), null);
+  assert.equal(
+    whyNot('ct', 'unprivilege', 'running'),
+    'the container is running; stop it before making it unprivileged',
+  );
+  assert.match(whyNot('vm', 'unprivilege', 'stopped') ?? '', /only containers/);
+});
+
 test('every verb has an answer for every state, and no message is empty', () => {
   for (const kind of ['ct', 'vm'] as const)
-    for (const verb of [...actionsFor('vm'), 'exec', 'console', 'screenshot', 'delete'] as const)
+    for (const verb of [
+      ...actionsFor('vm'),
+      'exec',
+      'console',
+      'screenshot',
+      'delete',
+      'unprivilege',
+    ] as const)
       for (const state of InstanceState.options) {
         const why = whyNot(kind, verb, state);
         assert.ok(why === null || why.length > 10, `${kind} ${verb} ${state}: ${why}`);

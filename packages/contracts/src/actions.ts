@@ -5,7 +5,13 @@ import type { InstanceAction, InstanceKind, InstanceState } from './instances.js
  * the API (which answers 409 before queueing a task) and the web (which says why a button
  * is disabled). A capability that adds a verb (snapshot, migrate, backup) adds its rows here.
  */
-export type InstanceVerb = InstanceAction | 'exec' | 'console' | 'screenshot' | 'delete';
+export type InstanceVerb =
+  | InstanceAction
+  | 'exec'
+  | 'console'
+  | 'screenshot'
+  | 'delete'
+  | 'unprivilege';
 
 interface Rule {
   /** The states the verb runs from. */
@@ -53,6 +59,11 @@ const RULES: Record<InstanceKind, Partial<Record<InstanceVerb, Rule>>> = {
       why: (s) => (s === 'frozen' ? `${CT} is suspended; resume it first` : notRunning(CT)(s)),
     },
     delete: { from: ['stopped'], why: deleteFirst(CT) },
+    // Its files change owner: nothing may be running from them meanwhile.
+    unprivilege: {
+      from: ['stopped'],
+      why: (s) => `${CT} is ${s}; stop it before making it unprivileged`,
+    },
   },
   vm: {
     start: {
@@ -99,7 +110,7 @@ const NOT_OFFERED: Record<InstanceKind, Partial<Record<InstanceVerb, string>>> =
     unpause: 'unpause is for VMs; containers use suspend and resume',
     screenshot: 'screenshots are of VM screens; containers have none',
   },
-  vm: {},
+  vm: { unprivilege: 'VMs have no user namespace to convert; only containers can be privileged' },
 };
 
 const ORDER: readonly InstanceAction[] = [

@@ -39,7 +39,7 @@ import {
   withMountedImage,
 } from '../storage/disk-image.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
-import { shiftOwnership, type IdRange } from '../storage/id-shift.js';
+import { hostFileCapabilities, shiftOwnership, type IdRange } from '../storage/id-shift.js';
 import type { Step } from '../journal/journal.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
@@ -263,8 +263,66 @@ export class Containers {
     });
   }
 
+  /**
+   * Gives a stopped privileged container its own id range: its files move to those ids and its
+   * LXC config gets the idmap and confinement of new containers. Saving the record is the commit
+   * point; a kill before it is finished by the next start (see the journal replay), since a
+   * half-shifted tree can be walked again but not told apart from the original.
+   */
+  unprivilege(id: string): Operation {
+    const record = this.resolve(id);
+    if (record.idmap) throw conflict(`CT ${record.ctid} is unprivileged already`);
+    const idmap = this.nextIdRange(this.store.all());
+    const image = this.imageOf(record);
+    this.pending.idmaps.add(idmap);
+    try {
+      return this.busy.start(
+        record.id,
+        'instance.unprivilege',
+        async (progress, step) => {
+          try {
+            await this.assertCan(record, 'unprivilege');
+            // Owners change in place: no data is written, so there is no free space to check.
+            progress(5, 'mounting the private area');
+            await waitDetached(image);
+            await withMountedImage(image, async (root) => {
+              const caps = await hostFileCapabilities(root);
+              await step('ct.unprivilege.shift', { mountDir: root, caps });
+              progress(10, `giving the files to host ids ${idmap.hostBase}…`);
+              await shiftOwnership(root, idmap, caps);
+            });
+            progress(90, 'writing the configuration');
+            await step('ct.unprivilege.config');
+            const next: ContainerRecord = { ...this.resolve(record.id), idmap };
+            await this.store.save(next);
+            await this.writeLxcConfig(next);
+            const instance = await this.toInstance(next);
+            this.states.updated(instance);
+            return instance;
+          } finally {
+            this.pending.idmaps.delete(idmap);
+          }
+        },
+        {
+          type: 'ct.unprivilege',
+          ctid: record.ctid,
+          image,
+          lxcDir: this.store.dirOf(record),
+          idmap,
+        },
+      );
+    } catch (err) {
+      this.pending.idmaps.delete(idmap);
+      throw err;
+    }
+  }
+
   /** Checks the current state synchronously so a wrong-state request is a 409, not a failed task. */
-  async precheck(id: string, action: InstanceAction | 'delete', force = false): Promise<void> {
+  async precheck(
+    id: string,
+    action: InstanceAction | 'delete' | 'unprivilege',
+    force = false,
+  ): Promise<void> {
     const record = this.resolve(id);
     this.busy.assertIdle(record.id);
     if (!(action === 'delete' && force)) await this.assertCan(record, action);

@@ -55,6 +55,13 @@ export class Instances {
       : this.containers.action(id, action, opts);
   }
 
+  /** Privileged containers only: VMs have no user namespace to convert. */
+  async unprivilege(id: string): Promise<Operation> {
+    if (this.vms.has(id)) throw badRequest(notOffered('vm', 'unprivilege') as string);
+    await this.containers.precheck(id, 'unprivilege');
+    return this.containers.unprivilege(id);
+  }
+
   update(id: string, patch: UpdateInstance): Promise<Instance> {
     if (this.vms.has(id)) return this.vms.update(id, patch);
     if (patch.cdrom !== undefined) throw badRequest('cdrom is for VMs');

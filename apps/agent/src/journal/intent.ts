@@ -1,3 +1,5 @@
+import type { FileCapability, IdRange } from '../storage/id-shift.js';
+
 /**
  * What an operation is about to do to the host, written before it does it, so a restarted
  * agent knows what to roll back (a create) or finish (a delete).
@@ -5,6 +7,16 @@
 export type Intent =
   | { type: 'ct.create'; ctid: number; image: string; lxcDir: string; mountDir?: string }
   | { type: 'ct.delete'; ctid: number; image: string; lxcDir: string; lxcpath: string }
+  | {
+      type: 'ct.unprivilege';
+      ctid: number;
+      image: string;
+      lxcDir: string;
+      idmap: IdRange;
+      mountDir?: string;
+      /** Listed before the walk starts: a resumed walk cannot find them on files it chowned. */
+      caps?: FileCapability[];
+    }
   | { type: 'vm.create'; vmId: string; dir: string }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
   | { type: 'instance.action'; instance: string }

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Operation } from '@berth/contracts';
 import { ErrorCode } from '@berth/contracts';
@@ -6,10 +6,13 @@ import { vmPaths } from '../drivers/qemu/cmdline.js';
 import { pathExists } from '../host/files.js';
 import { cmdlineOf, readPidfile, untilGone } from '../host/proc.js';
 import type { Intent, JournalEntry } from '../journal/intent.js';
+import { writeFileAtomic } from '../journal/atomic-file.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../log.js';
 import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
+import { withMountedImage } from '../storage/disk-image.js';
+import { shiftOwnership } from '../storage/id-shift.js';
 import { releaseImage } from './loop-mounts.js';
 
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
@@ -52,6 +55,20 @@ async function settleIntent(intent: Intent): Promise<string> {
       await rm(intent.image, { force: true });
       await rm(intent.lxcDir, { recursive: true, force: true });
       return `the delete of CT ${intent.ctid} was finished`;
+    }
+    case 'ct.unprivilege': {
+      await releaseImage(intent.image, undefined, intent.mountDir);
+      const recordFile = path.join(intent.lxcDir, 'berth.json');
+      const record = JSON.parse(await readFile(recordFile, 'utf8')) as Record<string, unknown>;
+      if (record.idmap) return `CT ${intent.ctid} had been made unprivileged and stays so`;
+      if (!intent.caps) return `nothing had been changed: CT ${intent.ctid} is still privileged`;
+      // The walk may have chowned part of the tree: undoing it is not possible (a shifted id is
+      // indistinguishable from one the container had), finishing it is, so the start finishes it.
+      await withMountedImage(intent.image, (root) =>
+        shiftOwnership(root, intent.idmap, intent.caps),
+      );
+      await writeFileAtomic(recordFile, JSON.stringify({ ...record, idmap: intent.idmap }, null, 2));
+      return `finished: the files of CT ${intent.ctid} now belong to host ids from ${intent.idmap.hostBase} and it is unprivileged`;
     }
     case 'vm.create': {
       if (await pathExists(path.join(intent.dir, 'vm.json'))) {

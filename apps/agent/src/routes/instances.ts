@@ -71,6 +71,13 @@ export async function instanceRoutes(
   );
 
   r.post(
+    '/v1/instances/:id/unprivilege',
+    { schema: { params: IdParams, response: { 202: OperationAccepted } } },
+    async (req, reply) =>
+      reply.status(202).send({ operation: await instances.unprivilege(req.params.id) }),
+  );
+
+  r.post(
     '/v1/instances/:id/exec',
     { schema: { params: IdParams, body: ExecRequest, response: { 200: ExecResult } } },
     async (req) => instances.exec(req.params.id, req.body),

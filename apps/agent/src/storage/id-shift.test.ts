@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { exec } from '../run.js';
-import { parseGetcap, shiftOwnership, shiftedId } from './id-shift.js';
+import { hostFileCapabilities, parseGetcap, shiftOwnership, shiftedId } from './id-shift.js';
 
 const range = { hostBase: 165536, count: 65536 };
 const asRoot = { skip: process.getuid?.() !== 0 ? 'needs root (chown)' : false };
@@ -65,6 +65,31 @@ test(
       await shiftOwnership(root, range);
       assert.deepEqual(await owner('etc/deep/er/su'), [165536, 165536, 0o6755]);
       assert.match((await exec('getcap', ['-n', path.join(root, 'ping')])).stdout, /rootid=165536/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'a walk resumed after a kill finishes the tree and restores the capabilities listed before it',
+  asRoot,
+  async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'berth-idshift-'));
+    try {
+      await writeFile(path.join(root, 'ping'), 'x');
+      await exec('setcap', ['cap_net_raw=ep', path.join(root, 'ping')]);
+      await writeFile(path.join(root, 'later'), 'x');
+      const listed = await hostFileCapabilities(root);
+      // The first walk got as far as ping: its chown dropped the capability, then the kill.
+      await chown(path.join(root, 'ping'), 165536, 165536);
+      assert.equal((await exec('getcap', ['-n', path.join(root, 'ping')])).stdout.trim(), '');
+
+      await shiftOwnership(root, range, listed);
+      assert.equal((await lstat(path.join(root, 'later'))).uid, 165536);
+      assert.equal((await lstat(path.join(root, 'ping'))).uid, 165536);
+      const caps = await exec('getcap', ['-n', path.join(root, 'ping')]);
+      assert.match(caps.stdout, /cap_net_raw=ep \[rootid=165536\]/);
     } finally {
       await rm(root, { recursive: true, force: true });
     }

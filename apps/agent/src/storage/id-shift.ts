@@ -17,8 +17,14 @@ export function shiftedId(id: number, range: IdRange): number | null {
   return id < range.count ? id + range.hostBase : null;
 }
 
+/** A file's capabilities as `getcap` prints them ("cap_net_raw=ep"). */
+export interface FileCapability {
+  file: string;
+  caps: string;
+}
+
 /** `getcap -r` lines ("path cap_net_raw=ep") as path and capability text. */
-export function parseGetcap(text: string): { file: string; caps: string }[] {
+export function parseGetcap(text: string): FileCapability[] {
   return (
     text
       .split('\n')
@@ -42,16 +48,29 @@ function shiftEntry(file: string, range: IdRange): void {
   if (!st.isSymbolicLink() && st.mode & SPECIAL_BITS) chmodSync(file, st.mode & 0o7777);
 }
 
-/**
- * Gives a freshly unpacked root filesystem to a user namespace: every file's owner and group
- * move up by the range's base. File capabilities do not survive chown and, written for the
- * host's root, would not be honoured in the namespace, so they are written again as
- * namespaced ones (rootid = the container's root on the host).
- */
-export async function shiftOwnership(root: string, range: IdRange): Promise<void> {
+/** The files under root with capabilities written for the host's root (not shifted yet). */
+export async function hostFileCapabilities(root: string): Promise<FileCapability[]> {
   // One getcap over the tree is far cheaper than an xattr read per file from here.
   const found = await exec('getcap', ['-n', '-r', root], { timeoutMs: 120_000 });
-  const capped = parseGetcap(found.stdout);
+  return parseGetcap(found.stdout);
+}
+
+/**
+ * Gives a root filesystem to a user namespace: every file's owner and group move up by the
+ * range's base. File capabilities do not survive chown and, written for the host's root,
+ * would not be honoured in the namespace, so they are written again as namespaced ones
+ * (rootid = the container's root on the host).
+ *
+ * A second walk over a tree shifted in part finishes it (shifted ids are past the range), but
+ * the capabilities of files chowned already are gone by then: a caller that must resume an
+ * interrupted walk keeps the list from before the first one and hands it in as `capped`.
+ */
+export async function shiftOwnership(
+  root: string,
+  range: IdRange,
+  capped?: readonly FileCapability[],
+): Promise<void> {
+  const toRewrite = capped ?? (await hostFileCapabilities(root));
   shiftEntry(root, range);
   const folders = [root];
   for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
@@ -65,7 +84,7 @@ export async function shiftOwnership(root: string, range: IdRange): Promise<void
     }
     await new Promise((resolve) => setImmediate(resolve));
   }
-  for (const { file, caps } of capped) {
+  for (const { file, caps } of toRewrite) {
     await run('setcap', ['-n', String(range.hostBase), caps, file]);
   }
 }
