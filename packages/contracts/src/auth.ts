@@ -43,16 +43,3 @@ export const CreatedApiToken = ApiToken.extend({
 });
 export type CreatedApiToken = z.infer<typeof CreatedApiToken>;
 
-export const AuditEvent = z.object({
-  id: z.string(),
-  at: z.iso.datetime(),
-  actor: z.string(),
-  action: z.string(),
-  targetType: z.string(),
-  targetId: z.string().nullable(),
-  outcome: z.enum(['success', 'failure', 'denied']),
-  detail: z.unknown().nullable(),
-  taskId: z.string().nullable(),
-  ip: z.string().nullable(),
-});
-export type AuditEvent = z.infer<typeof AuditEvent>;

@@ -8,6 +8,7 @@ export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';
 export * from './auth.js';
+export * from './audit.js';
 export * from './consoles.js';
 export * from './agent.js';
 export * from './permissions.js';

@@ -55,7 +55,8 @@ export class Audit {
     return run;
   }
 
-  record(actor: Actor, entry: AuditEntry): Promise<void> {
+  /** Appends one row; answers its id (a console recording points at its session's row). */
+  record(actor: Actor, entry: AuditEntry): Promise<string> {
     return this.serialized(async () => {
       const prev = await this.head();
       const row: ChainedRow = {
@@ -74,9 +75,11 @@ export class Audit {
         taskId: entry.taskId ?? null,
         ip: actor.ip,
       };
-      await this.db.auditEvent.create({
+      const created = await this.db.auditEvent.create({
         data: { ...row, prevHash: prev.hash, hash: hashRow(row, prev.hash) },
+        select: { id: true },
       });
+      return created.id;
     });
   }
 
