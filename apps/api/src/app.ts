@@ -32,6 +32,7 @@ import { hostRoutes } from './modules/hosts/hosts.routes.js';
 import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
+import { privilegedRoutes } from './modules/instances/privileged.routes.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
 import { taskRoutes } from './modules/tasks/tasks.routes.js';
@@ -178,6 +179,7 @@ export async function buildApi(
   await app.register(auditRoutes, { audit });
   await app.register(eventRoutes, { events });
   await app.register(instanceRoutes, { instances, tasks });
+  await app.register(privilegedRoutes, { instances, tasks });
   await app.register(isoRoutes, { isos: new IsosService(hosts) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });

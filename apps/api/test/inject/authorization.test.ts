@@ -40,6 +40,7 @@ const ROUTES = [
   'POST /api/v1/instances/:id/actions/:action',
   'POST /api/v1/instances/:id/exec',
   'DELETE /api/v1/instances/:id',
+  'POST /api/v1/instances/:id/unprivilege',
   'GET /api/v1/isos',
   'PUT /api/v1/isos/:name',
   'DELETE /api/v1/isos/:name',
@@ -105,6 +106,7 @@ describe('authorization: who may call which route', () => {
       ['operator', 'GET', '/api/v1/audit', 403],
       ['operator', 'GET', '/api/v1/hosts/x/leftovers', 403],
       ['operator', 'DELETE', '/api/v1/hosts/x/leftovers/y', 403],
+      ['operator', 'POST', `/api/v1/instances/${UUID}/unprivilege`, 403],
       ['admin', 'GET', '/api/v1/audit', 200],
     ];
     for (const [role, method, url, status] of cases) {

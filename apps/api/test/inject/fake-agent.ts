@@ -185,6 +185,10 @@ export class FakeAgent implements AgentApi {
     this.call('action', `${id} ${action}`);
     return this.accepted(`instance.${action}`, this.find(id).id);
   }
+  async unprivilege(id: string) {
+    this.call('unprivilege', id);
+    return this.accepted('instance.unprivilege', this.find(id).id);
+  }
   async exec(id: string) {
     this.call('exec', id);
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false };

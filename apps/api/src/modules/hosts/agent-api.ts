@@ -40,6 +40,8 @@ export interface AgentApi {
   createInstance(body: CreateInstance): Accepted;
   updateInstance(id: string, body: UpdateInstance): Promise<Instance>;
   action(id: string, action: InstanceAction, body: ActionOptions): Accepted;
+  /** Gives a stopped privileged container its own id range. */
+  unprivilege(id: string): Accepted;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;
   deleteInstance(id: string, force: boolean): Accepted;
   screenshot(id: string): Promise<Buffer>;

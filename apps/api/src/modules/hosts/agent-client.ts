@@ -186,6 +186,9 @@ export class AgentClient implements AgentApi {
       body,
     );
   }
+  unprivilege(id: string) {
+    return this.call(OperationAccepted, 'POST', `/v1/instances/${encodeURIComponent(id)}/unprivilege`);
+  }
   exec(id: string, body: ExecRequest) {
     return this.call(
       ExecResult,

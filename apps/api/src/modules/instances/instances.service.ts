@@ -57,6 +57,15 @@ export class InstancesService {
     );
   }
 
+  /** Gives a stopped privileged container its own id range, as a task. */
+  async unprivilege(userId: string, id: string): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    return this.tasks.track(
+      { kind: 'instance.unprivilege', hostId: instance.hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(instance.hostId).unprivilege(instance.id),
+    );
+  }
+
   async exec(id: string, req: ExecRequest): Promise<ExecResult> {
     const instance = await this.hosts.findInstance(id);
     return this.hosts.client(instance.hostId).exec(instance.id, req);
