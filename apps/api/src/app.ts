@@ -137,8 +137,9 @@ export async function buildApi(
   }
 
   const events = new ApiEvents();
-  const audit = new Audit(db);
+  const audit = new Audit(db, app.log.child({ component: 'audit' }));
   await audit.start();
+  app.addHook('onClose', async () => audit.stop());
   const auth = new Auth(db, config.sessionHours);
   const hosts = new Hosts(
     db,

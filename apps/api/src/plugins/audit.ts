@@ -48,6 +48,9 @@ export const auditPlugin = fp(
         outcome,
         taskId: note?.taskId ?? null,
         detail: { status, ...(note?.detail ?? {}), ...(error ? { error } : {}) },
+        // What changed is only what did change: a refused or failed call changed nothing.
+        before: outcome === 'success' ? (note?.before ?? null) : null,
+        after: outcome === 'success' ? (note?.after ?? null) : null,
       };
       // The call has already happened (or failed); an unwritable database must not turn its answer
       // into a different error. The entry goes to the log instead, so the trail is not lost.

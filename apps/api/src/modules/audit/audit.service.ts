@@ -1,5 +1,6 @@
-import type { PrismaClient } from '@berth/db';
-import type { AuditEvent } from '@berth/contracts';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Prisma, PrismaClient } from '@berth/db';
+import type { AuditEvent, AuditFilter, AuditPage, AuditSettings } from '@berth/contracts';
 import { checkLink, GENESIS, hashRow, type BrokenLink, type ChainedRow } from './chain.js';
 
 export interface Actor {
@@ -32,7 +33,16 @@ export interface AuditNote {
   after?: Record<string, unknown> | null;
 }
 
-const json = (v: unknown): string | null => (v === undefined || v === null ? null : JSON.stringify(v));
+/** Settings: where the chain starts after pruning, and how long rows are kept. */
+export const ANCHOR_KEY = 'audit.anchor';
+export const RETENTION_KEY = 'audit.retentionDays';
+export const DEFAULT_RETENTION_DAYS = 365;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const VERIFY_BATCH = 1000;
+const EXPORT_BATCH = 500;
+
+const json = (v: unknown): string | null =>
+  v === undefined || v === null ? null : JSON.stringify(v);
 
 /**
  * The audit log: who did what to which target, when, and how it ended. Append-only and chained:
@@ -46,7 +56,12 @@ export class Audit {
    */
   private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly db: PrismaClient) {}
+  private pruneTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly log: Pick<FastifyBaseLogger, 'error'>,
+  ) {}
 
   /** Runs `fn` after every write queued before it, whatever became of them. */
   protected serialized<T>(fn: () => Promise<T>): Promise<T> {
@@ -101,10 +116,80 @@ export class Audit {
   /** Before the API serves: rows from before the chain are sealed into it. */
   async start(): Promise<void> {
     await this.sealLegacy();
+    await this.pruneLogged();
+    this.pruneTimer = setInterval(() => void this.pruneLogged(), DAY_MS);
+    // The daily prune must not keep a stopping API alive.
+    this.pruneTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+    this.pruneTimer = null;
     await this.tail;
+  }
+
+  /** Pruning runs with nobody to answer to: a failure (a full disk) waits for tomorrow's run. */
+  private async pruneLogged(): Promise<void> {
+    await this.prune().catch((err: unknown) => this.log.error({ err }, 'audit pruning failed'));
+  }
+
+  async settings(): Promise<AuditSettings> {
+    const row = await this.db.setting.findUnique({ where: { key: RETENTION_KEY } });
+    return { retentionDays: row ? (JSON.parse(row.value) as number) : DEFAULT_RETENTION_DAYS };
+  }
+
+  async updateSettings(next: AuditSettings): Promise<void> {
+    const value = JSON.stringify(next.retentionDays);
+    await this.db.setting.upsert({
+      where: { key: RETENTION_KEY },
+      create: { key: RETENTION_KEY, value },
+      update: { value },
+    });
+  }
+
+  /**
+   * Removes the rows older than the retention, oldest first, and keeps the last removed row's
+   * seq and hash as the chain's anchor, so the rows kept still verify. The delete and the anchor
+   * are one transaction: a crash leaves either both or neither. Rows are removed in seq order
+   * only up to the first one still young enough, so the kept rows are always one unbroken run.
+   */
+  async prune(now: Date = new Date()): Promise<{ pruned: number; anchorSeq: number | null }> {
+    const { retentionDays } = await this.settings();
+    const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
+    const result = await this.serialized(async () => {
+      const firstKept = await this.db.auditEvent.findFirst({
+        where: { at: { gte: cutoff } },
+        orderBy: { seq: 'asc' },
+        select: { seq: true },
+      });
+      const last = await this.db.auditEvent.findFirst({
+        where: firstKept ? { seq: { lt: firstKept.seq } } : {},
+        orderBy: { seq: 'desc' },
+        select: { seq: true, hash: true },
+      });
+      if (!last) return { pruned: 0, anchorSeq: null };
+      const value = JSON.stringify({ seq: last.seq, hash: last.hash });
+      const [deleted] = await this.db.$transaction([
+        this.db.auditEvent.deleteMany({ where: { seq: { lte: last.seq } } }),
+        this.db.setting.upsert({
+          where: { key: ANCHOR_KEY },
+          create: { key: ANCHOR_KEY, value },
+          update: { value },
+        }),
+      ]);
+      return { pruned: deleted.count, anchorSeq: last.seq };
+    });
+    if (result.pruned > 0)
+      await this.record(
+        { userId: null, name: 'system', ip: null },
+        {
+          action: 'audit.prune',
+          targetType: 'audit',
+          outcome: 'success',
+          detail: { pruned: result.pruned, anchorSeq: result.anchorSeq, retentionDays },
+        },
+      );
+    return result;
   }
 
   /**
@@ -153,7 +238,10 @@ export class Audit {
         targetId: call?.targetId ?? task?.instanceId ?? null,
         outcome,
         taskId,
-        detail: { task: outcome === 'success' ? 'succeeded' : 'failed', ...(error ? { error } : {}) },
+        detail: {
+          task: outcome === 'success' ? 'succeeded' : 'failed',
+          ...(error ? { error } : {}),
+        },
       },
     );
   }
@@ -191,25 +279,106 @@ export class Audit {
     }
   }
 
-  async list(limit: number): Promise<AuditEvent[]> {
-    const rows = await this.db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take: limit });
-    return rows.map((r) => ({
-      id: r.id,
-      at: r.at.toISOString(),
-      actor: r.actor,
-      action: r.action,
-      targetType: r.targetType,
-      targetId: r.targetId,
-      outcome: r.outcome as AuditEvent['outcome'],
-      detail: r.detail ? (JSON.parse(r.detail) as unknown) : null,
-      taskId: r.taskId,
-      ip: r.ip,
-    }));
+  /** One page of matching rows, newest first; `cursor` continues below the previous page. */
+  async list(filter: AuditFilter, limit: number, cursor?: number): Promise<AuditPage> {
+    const rows = await this.db.auditEvent.findMany({
+      where: { AND: [whereOf(filter), cursor ? { seq: { lt: cursor } } : {}] },
+      orderBy: { seq: 'desc' },
+      take: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const taskIds = [...new Set(page.flatMap((r) => (r.taskId ? [r.taskId] : [])))];
+    // A task's newest row carries its end (see settleTask); each of its rows shows that outcome.
+    const taskRows = taskIds.length
+      ? await this.db.auditEvent.findMany({
+          where: { taskId: { in: taskIds } },
+          orderBy: { seq: 'desc' },
+          select: { taskId: true, outcome: true },
+        })
+      : [];
+    const latest = new Map<string, string>();
+    for (const r of taskRows) if (!latest.has(r.taskId!)) latest.set(r.taskId!, r.outcome);
+    return {
+      items: page.map((r) => ({
+        ...toEvent(r),
+        taskOutcome: r.taskId
+          ? ((latest.get(r.taskId) ?? null) as AuditEvent['outcome'] | null)
+          : null,
+      })),
+      nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null,
+    };
+  }
+
+  /**
+   * Every matching row, oldest first, a batch at a time: an export of a large log is never held
+   * in memory. Each row keeps its links, so an export can be checked on its own.
+   */
+  async *exportRows(filter: AuditFilter): AsyncGenerator<ExportedRow> {
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.auditEvent.findMany({
+        where: { AND: [whereOf(filter), { seq: { gt: after } }] },
+        orderBy: { seq: 'asc' },
+        take: EXPORT_BATCH,
+      });
+      for (const r of rows) yield { ...toEvent(r), prevHash: r.prevHash, hash: r.hash };
+      if (rows.length < EXPORT_BATCH) return;
+      after = rows[rows.length - 1]!.seq;
+    }
   }
 }
 
-export const ANCHOR_KEY = 'audit.anchor';
-const VERIFY_BATCH = 1000;
+export type ExportedRow = Omit<AuditEvent, 'taskOutcome'> & { prevHash: string; hash: string };
+
+type Row = Prisma.AuditEventGetPayload<object>;
+
+const parsed = <T>(text: string | null): T | null => (text ? (JSON.parse(text) as T) : null);
+
+function toEvent(r: Row): Omit<AuditEvent, 'taskOutcome'> {
+  return {
+    id: r.id,
+    seq: r.seq,
+    at: r.at.toISOString(),
+    userId: r.userId,
+    actor: r.actor,
+    action: r.action,
+    targetType: r.targetType,
+    targetId: r.targetId,
+    outcome: r.outcome as AuditEvent['outcome'],
+    detail: parsed(r.detail),
+    before: parsed(r.before),
+    after: parsed(r.after),
+    taskId: r.taskId,
+    ip: r.ip,
+  };
+}
+
+/** The filters as a query: each one given narrows, and `q` looks in the action, target and detail. */
+function whereOf(f: AuditFilter): Prisma.AuditEventWhereInput {
+  return {
+    AND: [
+      // A user's own rows and their tokens' ("alice (token ci)").
+      f.actor ? { OR: [{ actor: f.actor }, { actor: { startsWith: `${f.actor} (token ` } }] } : {},
+      f.action ? { action: { startsWith: f.action } } : {},
+      f.targetType ? { targetType: f.targetType } : {},
+      f.targetId ? { targetId: f.targetId } : {},
+      f.taskId ? { taskId: f.taskId } : {},
+      f.outcome ? { outcome: f.outcome } : {},
+      f.from ? { at: { gte: new Date(f.from) } } : {},
+      f.to ? { at: { lt: new Date(f.to) } } : {},
+      f.q
+        ? {
+            OR: [
+              { action: { contains: f.q } },
+              { targetType: { contains: f.q } },
+              { targetId: { contains: f.q } },
+              { detail: { contains: f.q } },
+            ],
+          }
+        : {},
+    ],
+  };
+}
 
 export interface ChainReport {
   ok: boolean;

@@ -61,7 +61,9 @@ export function checkLink(
 ): BrokenLink | null {
   const broken = (reason: string) => ({ seq: row.seq, id: row.id, reason });
   if (row.seq !== prev.seq + 1)
-    return broken(`seq ${row.seq} follows ${prev.seq}: rows ${prev.seq + 1}–${row.seq - 1} are missing`);
+    return broken(
+      `seq ${row.seq} follows ${prev.seq}: rows ${prev.seq + 1}–${row.seq - 1} are missing`,
+    );
   if (row.hash === '') return broken('never sealed into the chain');
   if (row.prevHash !== prev.hash) return broken('its prevHash is not the previous row’s hash');
   if (hashRow(row, row.prevHash) !== row.hash)
