@@ -17,6 +17,7 @@ import { Audit } from './modules/audit/audit.service.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { Auth } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
+import { Visibility } from './modules/auth/visibility.js';
 import { consoleSocketRoutes } from './modules/consoles/console-socket.routes.js';
 import { consoleRoutes } from './modules/consoles/consoles.routes.js';
 import { ConsolesService } from './modules/consoles/consoles.service.js';
@@ -41,7 +42,10 @@ import { templateRoutes } from './modules/templates/templates.routes.js';
 import { TemplatesService } from './modules/templates/templates.service.js';
 import { auditPlugin } from './plugins/audit.js';
 import { authPlugin, isPublic } from './plugins/auth.js';
+import { csrfPlugin } from './plugins/csrf.js';
 import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
+import { recordingRoutes } from './modules/recordings/recordings.routes.js';
+import { Recordings } from './modules/recordings/recordings.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
@@ -69,15 +73,20 @@ export async function buildApi(
     logger?: boolean;
     /** How to reach a host's agent; tests hand in a fake. */
     connectAgent?: ConnectAgent;
+    /** Serve HTTPS with this certificate (PEM); plain HTTP without. */
+    https?: { key: string; cert: string };
   } = {},
 ): Promise<Api> {
   // forceCloseConnections: open event streams must not hold up a shutdown.
+  // Typed as the HTTP flavour either way: nothing here depends on which server runs below.
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 2 * 1024 * 1024,
     trustProxy: config.trustedProxies?.length ? config.trustedProxies : false,
     forceCloseConnections: true,
-  });
+    ...(opts.https ? { https: opts.https } : {}),
+  }) as unknown as FastifyInstance;
+  const secureCookies = config.secureCookies || opts.https !== undefined;
   useZod(app);
   const db = withUnavailableErrors(rawDb);
   const routes: RouteEntry[] = [];
@@ -94,7 +103,7 @@ export async function buildApi(
     pageNotFound: webDir ? (_req, reply) => reply.status(404).sendFile('404.html') : undefined,
   });
 
-  await app.register(securityHeaders);
+  await app.register(securityHeaders, { hsts: opts.https !== undefined });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -140,7 +149,7 @@ export async function buildApi(
   const audit = new Audit(db, app.log.child({ component: 'audit' }));
   await audit.start();
   app.addHook('onClose', async () => audit.stop());
-  const auth = new Auth(db, config.sessionHours);
+  const auth = new Auth(db, config.sessionHours, config.sessionIdleMinutes);
   const hosts = new Hosts(
     db,
     events,
@@ -150,7 +159,15 @@ export async function buildApi(
   const tasks = new Tasks(db, hosts, events, audit, app.log.child({ component: 'tasks' }));
   app.addHook('onClose', async () => tasks.close());
   const instances = new InstancesService(hosts, tasks);
+  const visibility = new Visibility(hosts);
   const shells = new Shells(hosts, app.log.child({ component: 'shells' }));
+  const recordings = new Recordings({
+    db,
+    hosts,
+    dataDir: config.dataDir,
+    log: app.log.child({ component: 'recordings' }),
+  });
+  await recordings.recover();
   const consoles = new ConsolesService({
     hosts,
     auth,
@@ -161,30 +178,35 @@ export async function buildApi(
     allowedOrigins: config.allowedOrigins,
     log: app.log.child({ component: 'consoles' }),
     refusalLimits: config.consoleRefusalLimits,
+    recordings,
+    limits: config.consoleLimits,
   });
   app.addHook('onClose', async () => consoles.close());
 
   await app.register(cookie);
-  await app.register(authPlugin, { auth });
+  await app.register(authPlugin, { auth, locate: (id) => hosts.findInstance(id) });
+  // After the auth hook, which tells whether the session cookie authenticated a request.
+  await app.register(csrfPlugin, { secureCookies });
   await app.register(auditPlugin, { audit, db });
   await app.register(healthRoutes);
   await app.register(authRoutes, {
     auth,
     audit,
     throttle: new LoginThrottle(config.loginLimits),
-    secureCookies: config.secureCookies,
+    secureCookies,
   });
   await app.register(hostRoutes, { hosts });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
-  await app.register(taskRoutes, { tasks });
+  await app.register(taskRoutes, { tasks, visibility });
   await app.register(auditRoutes, { audit });
-  await app.register(eventRoutes, { events });
-  await app.register(instanceRoutes, { instances, tasks });
+  await app.register(eventRoutes, { events, auth, visibility });
+  await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
   await app.register(isoRoutes, { isos: new IsosService(hosts) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });
   await app.register(consoleSocketRoutes, { consoles });
+  await app.register(recordingRoutes, { recordings });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

@@ -84,7 +84,11 @@ export const ErrorCode = {
   notFound: 'not_found',
   conflict: 'conflict',
   unauthorized: 'unauthorized',
+  /** The password was right and the account has TOTP on: send it again with a code. */
+  totpRequired: 'totp_required',
   forbidden: 'forbidden',
+  /** A cookie-authenticated change without this origin or the session's CSRF token. */
+  csrf: 'csrf',
   wrongState: 'wrong_state',
   unsupported: 'unsupported',
   hostError: 'host_error',

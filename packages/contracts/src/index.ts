@@ -10,5 +10,7 @@ export * from './events.js';
 export * from './auth.js';
 export * from './audit.js';
 export * from './consoles.js';
+export * from './recordings.js';
 export * from './agent.js';
 export * from './permissions.js';
+export * from './users.js';

@@ -7,7 +7,9 @@ import { AppError, ErrorCode } from '@berth/contracts';
 const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.validation]: 400,
   [ErrorCode.unauthorized]: 401,
+  [ErrorCode.totpRequired]: 401,
   [ErrorCode.forbidden]: 403,
+  [ErrorCode.csrf]: 403,
   [ErrorCode.notFound]: 404,
   [ErrorCode.conflict]: 409,
   [ErrorCode.wrongState]: 409,

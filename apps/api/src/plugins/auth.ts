@@ -1,11 +1,21 @@
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Role } from '@berth/contracts';
-import { forbidden, unauthorized } from '@berth/contracts';
+import type { AccessTarget, Permission } from '@berth/contracts';
+import {
+  can,
+  canSomewhere,
+  forbidden,
+  isInstancePermission,
+  notFound,
+  unauthorized,
+} from '@berth/contracts';
 import type { Actor } from '../modules/audit/audit.service.js';
-import type { Auth, Principal } from '../modules/auth/auth.service.js';
+import type { Auth, ClientInfo, Principal } from '../modules/auth/auth.service.js';
 
 export const SESSION_COOKIE = 'berth_session';
+
+/** What a route needs: a permission, or only a login ('self': my account, my tokens). */
+export type RoutePermission = Permission | 'self';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,6 +24,9 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Routes reachable without logging in (login, health, docs). */
     public?: boolean;
+    /** What the caller needs; checked before the body is read. Instance permissions on
+     * /api/v1/instances/:id… routes are also checked against that instance's scope. */
+    permission?: RoutePermission;
   }
 }
 
@@ -29,33 +42,87 @@ export const isPublic = (route: string, config: { public?: boolean } | undefined
 /** The pattern of the route a request matched; the raw URL only when none did (a 404 follows). */
 export const routeOf = (req: FastifyRequest): string => req.routeOptions.url ?? req.url;
 
-const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const INSTANCE_ROUTE = '/api/v1/instances/:id';
 
-/** Who made a request: a session cookie, or an API token as a bearer. */
-export const authPlugin = fp(async (app: FastifyInstance, { auth }: { auth: Auth }) => {
-  app.decorateRequest('principal', null);
-  // onRequest runs before the body is parsed and validated: a caller without a login learns
-  // nothing about a route's shapes, and a bad body from them is a 401, not a 400.
-  app.addHook('onRequest', async (req) => {
-    const header = req.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      req.principal = await auth.fromToken(header.slice(7));
-      if (!req.principal && !req.routeOptions.config.public)
-        throw unauthorized('the API token is unknown or expired');
-    } else {
-      const cookie = req.cookies[SESSION_COOKIE];
-      req.principal = cookie ? await auth.fromSession(cookie) : null;
-    }
-    if (!req.principal && !isPublic(routeOf(req), req.routeOptions.config)) throw unauthorized();
-  });
+const clientOf = (req: FastifyRequest): ClientInfo => ({
+  ip: req.ip ?? null,
+  userAgent: req.headers['user-agent'] ?? null,
 });
 
-export function requireRole(req: FastifyRequest, role: Role): Principal {
+const needs = (permission: Permission) => forbidden(`this needs the ${permission} permission`);
+
+/**
+ * Who made a request (a session cookie, or an API token as a bearer), and whether they may:
+ * every route declares its permission in its config, and this is the one place it is checked.
+ * `locate` finds an instance's host and tags, for grants scoped to a host or a tag.
+ */
+export const authPlugin = fp(
+  async (
+    app: FastifyInstance,
+    { auth, locate }: { auth: Auth; locate: (id: string) => Promise<AccessTarget> },
+  ) => {
+    app.decorateRequest('principal', null);
+    // onRequest runs before the body is parsed and validated: a caller without a login or the
+    // permission learns nothing about a route's shapes, and a bad body from them is a 401/403.
+    app.addHook('onRequest', async (req) => {
+      const header = req.headers.authorization;
+      if (header?.startsWith('Bearer ')) {
+        req.principal = await auth.fromToken(header.slice(7), clientOf(req));
+        if (!req.principal && !req.routeOptions.config.public)
+          throw unauthorized('the API token is unknown or expired');
+      } else {
+        const cookie = req.cookies[SESSION_COOKIE];
+        req.principal = cookie ? await auth.fromSession(cookie) : null;
+      }
+      if (isPublic(routeOf(req), req.routeOptions.config)) return;
+      if (!req.principal) throw unauthorized();
+      const permission = req.routeOptions.config.permission;
+      if (permission && permission !== 'self' && !canSomewhere(req.principal, permission))
+        throw needs(permission);
+    });
+    // After validation, so the instance id is a well-formed one before any agent is asked.
+    app.addHook('preHandler', async (req) => {
+      const permission = req.routeOptions.config.permission;
+      const p = req.principal;
+      if (!p || !permission || permission === 'self' || !isInstancePermission(permission)) return;
+      if (!routeOf(req).startsWith(INSTANCE_ROUTE) || can(p, permission)) return;
+      const id = (req.params as { id: string }).id;
+      const target = await locate(id);
+      if (can(p, permission, target)) return;
+      // Outside every scope of theirs, an instance does not exist for them.
+      throw can(p, 'instance.view', target) ? needs(permission) : notFound(`instance ${id}`);
+    });
+  },
+);
+
+/** For checks a route's config cannot express (what a body asks for, a create's target). */
+export function requirePermission(
+  req: FastifyRequest,
+  permission: Permission,
+  target?: AccessTarget,
+): Principal {
   const p = req.principal;
   if (!p) throw unauthorized();
-  if (RANK[p.role as Role] < RANK[role])
-    throw forbidden(`this needs the ${role} role; you are ${p.role}`);
+  if (!can(p, permission, target)) throw needs(permission);
   return p;
+}
+
+/** The caller; for routes whose permission the hook has already checked. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw unauthorized();
+  return req.principal;
+}
+
+/** The old role ladder, until the consoles, ISO and audit routes declare permissions. */
+const LEGACY_ROLE: Record<'viewer' | 'operator' | 'admin', Permission | null> = {
+  viewer: null,
+  operator: 'instance.power',
+  admin: 'user.manage',
+};
+
+export function requireRole(req: FastifyRequest, role: keyof typeof LEGACY_ROLE): Principal {
+  const permission = LEGACY_ROLE[role];
+  return permission ? requirePermission(req, permission) : principalOf(req);
 }
 
 export function actorOf(req: FastifyRequest): Actor {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Role } from '@berth/contracts';
+import type { BuiltinRole, ErrorBody } from '@berth/contracts';
 import { buildTestApi, type TestApi } from './build-test-api.js';
 
 const UUID = '11111111-1111-4111-8111-111111111111';
@@ -97,12 +97,12 @@ describe('authorization: who may call which route', () => {
   });
 
   test('roles: viewers read, operators change, admins read the audit log', async () => {
-    const cases: Array<[Role, 'GET' | 'POST' | 'DELETE', string, number]> = [
-      ['viewer', 'GET', '/api/v1/instances', 200],
-      ['viewer', 'POST', `/api/v1/instances/${UUID}/actions/start`, 403],
-      ['viewer', 'DELETE', `/api/v1/instances/${UUID}`, 403],
-      ['viewer', 'POST', '/api/v1/templates/busybox/build', 403],
-      ['viewer', 'GET', `/api/v1/instances/${UUID}/shells`, 403],
+    const cases: Array<[BuiltinRole, 'GET' | 'POST' | 'DELETE', string, number]> = [
+      ['auditor', 'GET', '/api/v1/instances', 200],
+      ['auditor', 'POST', `/api/v1/instances/${UUID}/actions/start`, 403],
+      ['auditor', 'DELETE', `/api/v1/instances/${UUID}`, 403],
+      ['auditor', 'POST', '/api/v1/templates/busybox/build', 403],
+      ['auditor', 'GET', `/api/v1/instances/${UUID}/shells`, 403],
       ['operator', 'GET', '/api/v1/audit', 403],
       ['operator', 'GET', '/api/v1/hosts/x/leftovers', 403],
       ['operator', 'DELETE', '/api/v1/hosts/x/leftovers/y', 403],
@@ -125,7 +125,7 @@ describe('authorization: who may call which route', () => {
       headers: await t.as('operator'),
     });
     assert.equal(refused.statusCode, 403, refused.body);
-    assert.match(refused.json<ErrorBody>().error.message, /admin/);
+    assert.match(refused.json<ErrorBody>().error.message, /instance.privileged/);
     assert.equal(t.agent.calls.length, callsBefore, 'the agent was not asked');
     const unprivileged = await t.inject({
       method: 'POST',

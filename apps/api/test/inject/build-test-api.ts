@@ -1,5 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { Role } from '@berth/contracts';
+import type { BuiltinRole, Grant, Permission } from '@berth/contracts';
+import type { PrismaClient } from '@berth/db';
 import { buildApi, type RouteEntry } from '../../src/app.js';
 import type { ApiConfig } from '../../src/config.js';
 import type { Auth } from '../../src/modules/auth/auth.service.js';
@@ -16,8 +17,15 @@ export interface TestApi {
   agent: FakeAgent;
   /** Every host's agent, by URL (more hosts are added with `extraHosts`). */
   agents: Map<string, FakeAgent>;
-  /** Bearer headers for a user of each role, made on first use. */
-  as(role: Role): Promise<Record<string, string>>;
+  db: PrismaClient;
+  /** Bearer headers for a user holding one built-in role over the whole console, made on first use. */
+  as(role: BuiltinRole): Promise<Record<string, string>>;
+  /** A new user with these grants, and bearer headers for a token of theirs (optionally cut down). */
+  userWith(
+    username: string,
+    grants: Array<Omit<Grant, 'scopeValue'> & { scopeValue?: string }>,
+    tokenPermissions?: Permission[],
+  ): Promise<{ id: string; headers: Record<string, string> }>;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -32,8 +40,9 @@ export async function buildTestApi(
   }
   const agents = new Map<string, FakeAgent>();
   const config: ApiConfig = {
-    host: '127.0.0.1',
+    listen: ['127.0.0.1'],
     port: 0,
+    tls: null,
     databaseUrl: 'file:unused',
     localAgent: { url: FAKE_AGENT_URL, token: 'fake' },
     initialAdminPassword: 'inject-admin-password',
@@ -52,24 +61,37 @@ export async function buildTestApi(
     },
   });
   await app.ready();
-  const tokens = new Map<Role, Record<string, string>>();
+  const tokens = new Map<BuiltinRole, Record<string, string>>();
+  const userWith: TestApi['userWith'] = async (username, grants, tokenPermissions) => {
+    const user = await db.user.create({
+      data: {
+        username,
+        passwordHash: 'x',
+        grants: {
+          create: grants.map((g) => ({ ...g, scopeValue: g.scopeValue ?? '' })),
+        },
+      },
+    });
+    // A token is made from a session, so the creator is that user logged in.
+    const me = await auth.principalFor(user.id, 'session');
+    const { token } = await auth.createToken(me, {
+      name: `inject-${username}`,
+      permissions: tokenPermissions,
+    });
+    return { id: user.id, headers: { authorization: `Bearer ${token}` } };
+  };
   return {
     app,
     routes,
     auth,
+    db,
     agent: agents.get(FAKE_AGENT_URL)!,
     agents,
+    userWith,
     async as(role) {
       const known = tokens.get(role);
       if (known) return known;
-      const user = await db.user.create({
-        data: { username: `inject-${role}`, passwordHash: 'x', role },
-      });
-      const { token } = await auth.createToken(
-        { id: user.id, username: role, role, via: 'session' },
-        `inject-${role}`,
-      );
-      const headers = { authorization: `Bearer ${token}` };
+      const { headers } = await userWith(`inject-${role}`, [{ role, scope: 'all' }]);
       tokens.set(role, headers);
       return headers;
     },

@@ -41,7 +41,7 @@ describe("an agent's error codes become the API's statuses", () => {
   }
 
   test('an instance no host knows is a 404, by UUID and by CT ID', async () => {
-    const headers = await t.as('viewer');
+    const headers = await t.as('auditor');
     for (const id of ['22222222-2222-4222-8222-222222222222', '999']) {
       const res = await t.inject({ method: 'GET', url: `/api/v1/instances/${id}`, headers });
       assert.equal(res.statusCode, 404);

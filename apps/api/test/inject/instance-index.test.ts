@@ -22,7 +22,7 @@ describe('the API remembers which host holds each instance', () => {
   const lookups = (agent: FakeAgent) => agent.calls.filter((c) => c.startsWith('getInstance'));
   const reset = () => [local, other].forEach((a) => a.calls.splice(0));
   const get = async (id: string) =>
-    t.inject({ method: 'GET', url: `/api/v1/instances/${id}`, headers: await t.as('viewer') });
+    t.inject({ method: 'GET', url: `/api/v1/instances/${id}`, headers: await t.as('auditor') });
 
   test('unknown at first: every host is asked once, then only the one that has it', async () => {
     assert.equal((await get(ct.id)).statusCode, 200);
@@ -38,7 +38,7 @@ describe('the API remembers which host holds each instance', () => {
 
   test('a list answer fills the index', async () => {
     const vm = local.add({ kind: 'vm', ctid: null });
-    await t.inject({ method: 'GET', url: '/api/v1/instances', headers: await t.as('viewer') });
+    await t.inject({ method: 'GET', url: '/api/v1/instances', headers: await t.as('auditor') });
     reset();
     assert.equal((await get(vm.id)).statusCode, 200);
     assert.deepEqual(lookups(other), []);

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Host, Leftover, listOf } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
 import type { Hosts } from './hosts.service.js';
 
 const HostParams = z.strictObject({ hostId: z.string().min(1).max(64) });
@@ -13,17 +12,18 @@ export async function hostRoutes(app: FastifyInstance, { hosts }: { hosts: Hosts
 
   r.get(
     '/api/v1/hosts',
-    { schema: { tags: ['hosts'], response: { 200: listOf(Host) } } },
-    async (req) => {
-      requireRole(req, 'viewer');
-      return { items: await hosts.list() };
+    {
+      config: { permission: 'host.view' },
+      schema: { tags: ['hosts'], response: { 200: listOf(Host) } },
     },
+    async () => ({ items: await hosts.list() }),
   );
 
-  // Leftovers are paths on the host and deleting one cannot be undone: admins only.
+  // Leftovers are paths on the host and deleting one cannot be undone: host managers only.
   r.get(
     '/api/v1/hosts/:hostId/leftovers',
     {
+      config: { permission: 'host.manage' },
       schema: {
         tags: ['hosts'],
         description: 'Remains of interrupted work that the agent moved aside ("needs attention").',
@@ -31,15 +31,12 @@ export async function hostRoutes(app: FastifyInstance, { hosts }: { hosts: Hosts
         response: { 200: listOf(Leftover) },
       },
     },
-    async (req) => {
-      requireRole(req, 'admin');
-      return hosts.leftovers(req.params.hostId);
-    },
+    async (req) => hosts.leftovers(req.params.hostId),
   );
 
   r.delete(
     '/api/v1/hosts/:hostId/leftovers/:id',
-    { schema: { tags: ['hosts'], params: LeftoverParams } },
+    { config: { permission: 'host.manage' }, schema: { tags: ['hosts'], params: LeftoverParams } },
     async (req, reply) => {
       req.auditNote = {
         action: 'leftover.delete',
@@ -47,7 +44,6 @@ export async function hostRoutes(app: FastifyInstance, { hosts }: { hosts: Hosts
         targetId: req.params.id,
         detail: { hostId: req.params.hostId },
       };
-      requireRole(req, 'admin');
       await hosts.deleteLeftover(req.params.hostId, req.params.id);
       return reply.status(204).send();
     },

@@ -15,7 +15,9 @@ import {
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
+import { can } from '@berth/contracts';
+import { principalOf, requirePermission } from '../../plugins/auth.js';
+import type { Hosts } from '../hosts/hosts.service.js';
 import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 import type { InstancesService } from './instances.service.js';
@@ -25,30 +27,42 @@ const TaskReply = { 200: TaskAccepted, 202: TaskAccepted };
 
 export async function instanceRoutes(
   app: FastifyInstance,
-  { instances, tasks }: { instances: InstancesService; tasks: Tasks },
+  { instances, tasks, hosts }: { instances: InstancesService; tasks: Tasks; hosts: Hosts },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['instances'];
 
-  r.get('/api/v1/instances', { schema: { tags, response: { 200: InstanceList } } }, async (req) => {
-    requireRole(req, 'viewer');
-    return { items: await instances.list() };
-  });
+  r.get(
+    '/api/v1/instances',
+    {
+      config: { permission: 'instance.view' },
+      schema: { tags, description: 'The instances I may see.', response: { 200: InstanceList } },
+    },
+    async (req) => {
+      const p = principalOf(req);
+      const all = await instances.list();
+      return { items: all.filter((i) => can(p, 'instance.view', i)) };
+    },
+  );
 
   r.get(
     '/api/v1/instances/:id',
-    { schema: { tags, params: IdParams, response: { 200: Instance } } },
+    {
+      config: { permission: 'instance.view' },
+      schema: { tags, params: IdParams, response: { 200: Instance } },
+    },
     async (req) => {
-      requireRole(req, 'viewer');
       return instances.get(req.params.id);
     },
   );
 
   r.get(
     '/api/v1/instances/:id/screenshot',
-    { schema: { tags, description: "PNG of a VM's screen", params: IdParams } },
+    {
+      config: { permission: 'instance.view' },
+      schema: { tags, description: "PNG of a VM's screen", params: IdParams },
+    },
     async (req, reply) => {
-      requireRole(req, 'viewer');
       const png = await instances.screenshot(req.params.id);
       return reply.type('image/png').header('cache-control', 'no-store').send(png);
     },
@@ -57,6 +71,7 @@ export async function instanceRoutes(
   r.post(
     '/api/v1/instances',
     {
+      config: { permission: 'instance.create' },
       schema: {
         tags,
         description:
@@ -74,11 +89,12 @@ export async function instanceRoutes(
         targetType: 'instance',
         detail: { kind: req.body.kind, name: req.body.name },
       };
-      // Root in a privileged container is root on the host: only an Administrator may ask for one.
-      const p = requireRole(
-        req,
-        req.body.kind === 'ct' && req.body.privileged ? 'admin' : 'operator',
-      );
+      // A scoped grant creates only inside its scope: on its host, or with its tag.
+      const target = { hostId: hosts.pick(req.query.hostId).hostId, tags: req.body.tags };
+      const p = requirePermission(req, 'instance.create', target);
+      // Root in a privileged container is root on the host: only those trusted with it ask for one.
+      if (req.body.kind === 'ct' && req.body.privileged)
+        requirePermission(req, 'instance.privileged');
       const task = await instances.create(p.id, req.body, req.query.hostId);
       req.auditNote.targetId = task.instanceId;
       return replyWithTask(req, reply, tasks, task, req.query.sync);
@@ -87,7 +103,10 @@ export async function instanceRoutes(
 
   r.patch(
     '/api/v1/instances/:id',
-    { schema: { tags, params: IdParams, body: UpdateInstance, response: { 200: Instance } } },
+    {
+      config: { permission: 'instance.configure' },
+      schema: { tags, params: IdParams, body: UpdateInstance, response: { 200: Instance } },
+    },
     async (req) => {
       req.auditNote = {
         action: 'instance.update',
@@ -95,7 +114,11 @@ export async function instanceRoutes(
         targetId: req.params.id,
         detail: { ...req.body },
       };
-      requireRole(req, 'operator');
+      // Retagging must not move an instance out of the scope that allows the change.
+      if (req.body.tags && !can(principalOf(req), 'instance.configure')) {
+        const { hostId } = await hosts.findInstance(req.params.id);
+        requirePermission(req, 'instance.configure', { hostId, tags: req.body.tags });
+      }
       return instances.update(req.params.id, req.body);
     },
   );
@@ -103,6 +126,7 @@ export async function instanceRoutes(
   r.post(
     '/api/v1/instances/:id/actions/:action',
     {
+      config: { permission: 'instance.power' },
       schema: {
         tags,
         params: IdParams.extend({ action: InstanceAction }),
@@ -117,15 +141,17 @@ export async function instanceRoutes(
         targetType: 'instance',
         targetId: req.params.id,
       };
-      const p = requireRole(req, 'operator');
-      const task = await instances.action(p.id, req.params.id, req.params.action, req.body);
+      const task = await instances.action(principalOf(req).id, req.params.id, req.params.action, req.body);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );
 
   r.post(
     '/api/v1/instances/:id/exec',
-    { schema: { tags, params: IdParams, body: ExecRequest, response: { 200: ExecResult } } },
+    {
+      config: { permission: 'instance.console' },
+      schema: { tags, params: IdParams, body: ExecRequest, response: { 200: ExecResult } },
+    },
     async (req) => {
       req.auditNote = {
         action: 'instance.exec',
@@ -133,7 +159,6 @@ export async function instanceRoutes(
         targetId: req.params.id,
         detail: { command: req.body.command },
       };
-      requireRole(req, 'operator');
       const result = await instances.exec(req.params.id, req.body);
       req.auditNote.detail = { ...req.auditNote.detail, exitCode: result.exitCode };
       return result;
@@ -143,6 +168,7 @@ export async function instanceRoutes(
   r.delete(
     '/api/v1/instances/:id',
     {
+      config: { permission: 'instance.delete' },
       schema: {
         tags,
         params: IdParams,
@@ -157,8 +183,7 @@ export async function instanceRoutes(
         targetId: req.params.id,
         detail: { force: req.query.force },
       };
-      const p = requireRole(req, 'operator');
-      const task = await instances.delete(p.id, req.params.id, req.query.force);
+      const task = await instances.delete(principalOf(req).id, req.params.id, req.query.force);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );

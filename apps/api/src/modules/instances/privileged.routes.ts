@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { InstanceRef, TaskAccepted } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
+import { principalOf } from '../../plugins/auth.js';
 import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 import type { InstancesService } from './instances.service.js';
@@ -32,8 +32,7 @@ export async function privilegedRoutes(
         targetType: 'instance',
         targetId: req.params.id,
       };
-      const p = requireRole(req, 'admin');
-      const task = await instances.unprivilege(p.id, req.params.id);
+      const task = await instances.unprivilege(principalOf(req).id, req.params.id);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );

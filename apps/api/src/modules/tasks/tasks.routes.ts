@@ -1,35 +1,42 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Task, TaskList, queryFlag } from '@berth/contracts';
+import { Task, TaskList, notFound, queryFlag } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
+import { principalOf } from '../../plugins/auth.js';
+import type { Visibility } from '../auth/visibility.js';
 import { Limit } from '../limit.js';
 import type { Tasks } from './tasks.service.js';
 
 /** How long `?wait=true` holds a request open before answering with the task as it is. */
 const LONG_POLL_MS = 60_000;
 
-export async function taskRoutes(app: FastifyInstance, { tasks }: { tasks: Tasks }) {
+export async function taskRoutes(
+  app: FastifyInstance,
+  { tasks, visibility }: { tasks: Tasks; visibility: Visibility },
+) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
     '/api/v1/tasks',
     {
+      config: { permission: 'instance.view' },
       schema: {
         tags: ['tasks'],
+        description: "Every task with task.view; else my own and those of instances I may see.",
         querystring: z.object({ instanceId: z.string().optional(), limit: Limit }),
         response: { 200: TaskList },
       },
     },
     async (req) => {
-      requireRole(req, 'viewer');
-      return { items: await tasks.list(req.query) };
+      const visible = await visibility.tasks(principalOf(req));
+      return { items: (await tasks.list(req.query)).filter(visible) };
     },
   );
 
   r.get(
     '/api/v1/tasks/:id',
     {
+      config: { permission: 'instance.view' },
       schema: {
         tags: ['tasks'],
         params: z.object({ id: z.string().min(1).max(64) }),
@@ -40,7 +47,9 @@ export async function taskRoutes(app: FastifyInstance, { tasks }: { tasks: Tasks
       },
     },
     async (req) => {
-      requireRole(req, 'viewer');
+      // Checked before waiting: one outside the caller's view is not found, not waited on.
+      const visible = await visibility.tasks(principalOf(req));
+      if (!visible(await tasks.get(req.params.id))) throw notFound(`task ${req.params.id}`);
       return req.query.wait ? tasks.wait(req.params.id, LONG_POLL_MS) : tasks.get(req.params.id);
     },
   );

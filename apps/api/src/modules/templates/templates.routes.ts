@@ -9,7 +9,7 @@ import {
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
+import { principalOf } from '../../plugins/auth.js';
 import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 import type { TemplatesService } from './templates.service.js';
@@ -25,21 +25,20 @@ export async function templateRoutes(
   r.get(
     '/api/v1/templates',
     {
+      config: { permission: 'template.view' },
       schema: {
         tags: ['templates'],
         querystring: HostQuery,
         response: { 200: listOf(Template.extend({ hostId: z.string() })) },
       },
     },
-    async (req) => {
-      requireRole(req, 'viewer');
-      return { items: await templates.list(req.query.hostId) };
-    },
+    async (req) => ({ items: await templates.list(req.query.hostId) }),
   );
 
   r.post(
     '/api/v1/templates/:name/build',
     {
+      config: { permission: 'template.manage' },
       schema: {
         tags: ['templates'],
         description: 'Build (or rebuild) a template cache on a host; answers 202 with the task.',
@@ -55,8 +54,7 @@ export async function templateRoutes(
         targetType: 'template',
         targetId: req.params.name,
       };
-      const p = requireRole(req, 'operator');
-      const task = await templates.build(p.id, req.params.name, {
+      const task = await templates.build(principalOf(req).id, req.params.name, {
         rebuild: req.body.rebuild,
         hostId: req.query.hostId,
       });
