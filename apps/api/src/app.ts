@@ -46,6 +46,8 @@ import { csrfPlugin } from './plugins/csrf.js';
 import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 import { recordingRoutes } from './modules/recordings/recordings.routes.js';
 import { Recordings } from './modules/recordings/recordings.service.js';
+import { recordingRoutes } from './modules/recordings/recordings.routes.js';
+import { Recordings } from './modules/recordings/recordings.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
@@ -168,6 +170,13 @@ export async function buildApi(
     log: app.log.child({ component: 'recordings' }),
   });
   await recordings.recover();
+  const recordings = new Recordings({
+    db,
+    hosts,
+    dataDir: config.dataDir,
+    log: app.log.child({ component: 'recordings' }),
+  });
+  await recordings.recover();
   const consoles = new ConsolesService({
     hosts,
     auth,
@@ -178,6 +187,8 @@ export async function buildApi(
     allowedOrigins: config.allowedOrigins,
     log: app.log.child({ component: 'consoles' }),
     refusalLimits: config.consoleRefusalLimits,
+    recordings,
+    limits: config.consoleLimits,
     recordings,
     limits: config.consoleLimits,
   });
@@ -206,6 +217,7 @@ export async function buildApi(
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });
   await app.register(consoleSocketRoutes, { consoles });
+  await app.register(recordingRoutes, { recordings });
   await app.register(recordingRoutes, { recordings });
 
   await hosts.init(config.localAgent);

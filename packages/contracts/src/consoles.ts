@@ -118,6 +118,11 @@ export const ConsoleTicket = z.object({
     .describe('the WebSocket path with the ticket in its query: open ws(s)://<host><path>'),
   kind: ConsoleKind,
   viewOnly: z.boolean(),
+  recorded: z
+    .boolean()
+    .describe(
+      'this console will be recorded (a recording policy covers the instance or your role)',
+    ),
 });
 export type ConsoleTicket = z.infer<typeof ConsoleTicket>;
 

@@ -11,6 +11,7 @@ export * from './auth.js';
 export * from './audit.js';
 export * from './consoles.js';
 export * from './recordings.js';
+export * from './recordings.js';
 export * from './agent.js';
 export * from './permissions.js';
 export * from './users.js';

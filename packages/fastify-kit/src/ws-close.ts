@@ -1,6 +1,9 @@
 import { statusOf } from './http-error.js';
 
-/** WebSocket close codes for refusals: 4000 + the HTTP status the same error would get (4404, 4409…). */
+/**
+ * WebSocket close codes for refusals: 4000 + the HTTP status the same error would get (4404,
+ * 4409…; 4429 for a console past its caps: "too many consoles: 20 open for you; close one").
+ */
 export const closeCodeOf = (err: unknown): number => 4000 + statusOf(err);
 
 /** A close reason must fit in 123 bytes of UTF-8. */

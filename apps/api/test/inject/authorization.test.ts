@@ -31,6 +31,10 @@ const ROUTES = [
   'GET /api/v1/tasks',
   'GET /api/v1/tasks/:id',
   'GET /api/v1/audit',
+  'GET /api/v1/audit/verify',
+  'GET /api/v1/audit/export',
+  'GET /api/v1/audit/settings',
+  'PUT /api/v1/audit/settings',
   'GET /api/v1/events',
   'GET /api/v1/instances',
   'GET /api/v1/instances/:id',
@@ -53,6 +57,15 @@ const ROUTES = [
   'DELETE /api/v1/share-links/:linkId',
   'POST /api/v1/share/redeem public',
   'GET /api/v1/instances/:id/console/:kind public',
+  'GET /api/v1/recording-policies',
+  'PUT /api/v1/recording-policies/instances/:id',
+  'PUT /api/v1/recording-policies/roles/:role',
+  'GET /api/v1/recordings',
+  'GET /api/v1/recordings/:id',
+  'GET /api/v1/recordings/:id/cast',
+  'GET /api/v1/recordings/:id/frames',
+  'GET /api/v1/recordings/:id/frames/:n',
+  'DELETE /api/v1/recordings/:id',
 ];
 
 /** A concrete path for a route pattern, with ids the schemas accept. */
@@ -64,6 +77,8 @@ const PARAMS: Record<string, string> = {
   action: 'start',
   kind: 'vnc',
   hostId: 'some-host',
+  role: 'operator',
+  n: '0',
 };
 const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
 

@@ -39,12 +39,15 @@ export async function consoleSocketRoutes(
       schema: {
         tags: ['consoles'],
         description:
-          'The console WebSocket: open it with ?ticket=<one-time ticket>. vnc is raw RFB; serial raw bytes; shell has binary terminal bytes and JSON text control frames. A refusal (no, used or expired ticket: 4401; another instance or kind, foreign Origin: 4403; the instance stopped: 4409) closes the socket with that code and the reason.',
+          'The console WebSocket: open it with ?ticket=<one-time ticket>. vnc is raw RFB; serial raw bytes; shell has binary terminal bytes and JSON text control frames. A refusal (no, used or expired ticket: 4401; another instance or kind, foreign Origin: 4403; the instance stopped: 4409; too many consoles open for you or on this shell: 4429) closes the socket with that code and the reason.',
       },
     },
     (client: WebSocket, req) => {
       const admission = admitted.get(req) ?? { refused: forbidden('no console grant') };
-      if ('refused' in admission) closeWithError(client, admission.refused);
+      if ('refused' in admission) return closeWithError(client, admission.refused);
+      // Counted here, in the same turn as the relay registers it (see capRefusal).
+      const overCap = consoles.capRefusal(admission);
+      if (overCap) closeWithError(client, overCap);
       else consoles.relay(client, admission);
     },
   );

@@ -15,7 +15,7 @@ import {
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requireRole } from '../../plugins/auth.js';
+import { principalOf } from '../../plugins/auth.js';
 import type { ConsolesService } from './consoles.service.js';
 import type { Shells } from './shells.js';
 
@@ -32,6 +32,7 @@ export async function consoleRoutes(
   r.get(
     '/api/v1/instances/:id/shells',
     {
+      config: { permission: 'instance.console' },
       schema: {
         tags,
         description: "Your open shell sessions in a container (an admin's: everyone's).",
@@ -39,12 +40,13 @@ export async function consoleRoutes(
         response: { 200: listOf(ShellSession) },
       },
     },
-    async (req) => shells.list(requireRole(req, 'operator'), req.params.id),
+    async (req) => shells.list(principalOf(req), req.params.id),
   );
 
   r.post(
     '/api/v1/instances/:id/shells',
     {
+      config: { permission: 'instance.console' },
       schema: {
         tags,
         description:
@@ -56,7 +58,7 @@ export async function consoleRoutes(
     },
     async (req, reply) => {
       req.auditNote = { action: 'shell.open', targetType: 'instance', targetId: req.params.id };
-      const p = requireRole(req, 'operator');
+      const p = principalOf(req);
       const shell = await shells.open(p, req.params.id, req.body, req.auditNote);
       return reply.status(201).send(shell);
     },
@@ -64,7 +66,7 @@ export async function consoleRoutes(
 
   r.delete(
     '/api/v1/instances/:id/shells/:shellId',
-    { schema: { tags, params: ShellParams } },
+    { config: { permission: 'instance.console' }, schema: { tags, params: ShellParams } },
     async (req, reply) => {
       req.auditNote = {
         action: 'shell.end',
@@ -72,7 +74,7 @@ export async function consoleRoutes(
         targetId: req.params.id,
         detail: { shellId: req.params.shellId },
       };
-      await shells.end(requireRole(req, 'operator'), req.params.id, req.params.shellId);
+      await shells.end(principalOf(req), req.params.id, req.params.shellId);
       return reply.status(204).send();
     },
   );
@@ -80,10 +82,12 @@ export async function consoleRoutes(
   r.post(
     '/api/v1/instances/:id/console-tickets',
     {
+      // A view-only console needs only this; the service asks instance.console for typing.
+      config: { permission: 'instance.console.view' },
       schema: {
         tags,
         description:
-          'A one-time ticket for one console of this instance, valid for 30 seconds. Viewers get view-only tickets; typing needs the operator role. Session cookies and API tokens both work, so other tools can embed consoles.',
+          'A one-time ticket for one console of this instance, valid for 30 seconds. View-only tickets need instance.console.view; typing needs instance.console. Session cookies and API tokens both work, so other tools can embed consoles. At most 50 unused tickets per user (BERTH_CONSOLE_MAX_TICKETS): past that a 429 with Retry-After. The answer says whether the console will be recorded.',
         params: InstanceRef,
         body: CreateConsoleTicket,
         response: { 201: ConsoleTicket },
@@ -97,27 +101,29 @@ export async function consoleRoutes(
         targetId: req.params.id,
         detail: { kind, viewOnly, ...(shellId ? { shellId } : {}) },
       };
-      const p = requireRole(req, viewOnly ? 'viewer' : 'operator');
-      return reply.status(201).send(await consoles.issueTicket(p, req.params.id, req.body));
+      return reply
+        .status(201)
+        .send(await consoles.issueTicket(principalOf(req), req.params.id, req.body));
     },
   );
 
   r.get(
     '/api/v1/instances/:id/share-links',
-    { schema: { tags, params: InstanceRef, response: { 200: listOf(ShareLink) } } },
-    async (req) => {
-      requireRole(req, 'operator');
-      return { items: await consoles.listShareLinks(req.params.id) };
+    {
+      config: { permission: 'instance.share' },
+      schema: { tags, params: InstanceRef, response: { 200: listOf(ShareLink) } },
     },
+    async (req) => ({ items: await consoles.listShareLinks(req.params.id) }),
   );
 
   r.post(
     '/api/v1/instances/:id/share-links',
     {
+      config: { permission: 'instance.share' },
       schema: {
         tags,
         description:
-          'A link that opens one console of this instance without an account, view-only or interactive, until it expires or is revoked. The token is shown once.',
+          'A link that opens one console of this instance without an account, view-only or interactive (which also needs instance.console), until it expires or is revoked. The token is shown once.',
         params: InstanceRef,
         body: CreateShareLink,
         response: { 201: CreatedShareLink },
@@ -130,23 +136,29 @@ export async function consoleRoutes(
         targetId: req.params.id,
         detail: { kind: req.body.kind, mode: req.body.mode, minutes: req.body.expiresInMinutes },
       };
-      const p = requireRole(req, 'operator');
-      const link = await consoles.createShareLink(p, req.params.id, req.body, req.auditNote);
+      const link = await consoles.createShareLink(
+        principalOf(req),
+        req.params.id,
+        req.body,
+        req.auditNote,
+      );
       return reply.status(201).send(link);
     },
   );
 
   r.delete(
     '/api/v1/share-links/:linkId',
-    { schema: { tags, params: z.object({ linkId: z.uuid() }) } },
+    {
+      config: { permission: 'instance.share' },
+      schema: { tags, params: z.object({ linkId: z.uuid() }) },
+    },
     async (req, reply) => {
       req.auditNote = {
         action: 'share.revoke',
         targetType: 'share-link',
         targetId: req.params.linkId,
       };
-      requireRole(req, 'operator');
-      await consoles.revokeShareLink(req.params.linkId, req.auditNote);
+      await consoles.revokeShareLink(principalOf(req), req.params.linkId, req.auditNote);
       return reply.status(204).send();
     },
   );

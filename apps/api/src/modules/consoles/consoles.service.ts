@@ -4,8 +4,10 @@ import {
   ConsoleKind,
   InstanceRef,
   badRequest,
+  can,
   forbidden,
   unauthorized,
+  type AccessTarget,
   type ConsoleTicket,
   type CreateConsoleTicket,
   type CreateShareLink,
@@ -16,7 +18,9 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { Actor, Audit, AuditEntry, AuditNote } from '../audit/audit.service.js';
 import type { Auth, Principal } from '../auth/auth.service.js';
-import type { Hosts } from '../hosts/hosts.service.js';
+import type { Hosts, Located } from '../hosts/hosts.service.js';
+import type { Recordings } from '../recordings/recordings.service.js';
+import { DEFAULT_CONSOLE_LIMITS, socketCapRefusal, type ConsoleLimits } from './console-caps.js';
 import { agentPath, checkKind, viewOnlyFilter } from './console-kinds.js';
 import { OpenConsoles } from './open-consoles.js';
 import { originAllowed } from './origin.js';
@@ -25,6 +29,16 @@ import type { ShareLinks } from './share-links.js';
 import { loginOf, type Shells } from './shells.js';
 import { ConsoleRefusals, type RefusalLimits } from './refusals.js';
 import { type ConsoleGrant, type ConsoleTickets, isRefusal } from './tickets.js';
+
+const targetOf = (i: Located): AccessTarget => ({ hostId: i.hostId, tags: i.tags });
+
+/** Typing into a console (or handing that on through a link) needs instance.console there. */
+function mayType(p: Principal, instance: Located): void {
+  if (!can(p, 'instance.console', targetOf(instance)))
+    throw forbidden(
+      'typing into this console needs the instance.console permission; ask for a view-only one',
+    );
+}
 
 const SocketParams = z.object({ id: InstanceRef.shape.id, kind: ConsoleKind });
 const SocketQuery = z.object({ ticket: z.string().max(200).optional() });
@@ -39,7 +53,14 @@ export interface ConsoleKnock {
   requester: Actor;
 }
 
-export type Admission = { grant: ConsoleGrant; actor: Actor } | { refused: unknown };
+/** An admitted console: whom it is for, and whether a recording policy covers it. */
+export interface Admitted {
+  grant: ConsoleGrant;
+  actor: Actor;
+  record: boolean;
+}
+
+export type Admission = Admitted | { refused: unknown };
 
 type Credential = { sessionId?: string; tokenId?: string };
 const credentialOf = (g: ConsoleGrant): Credential => ({
@@ -65,8 +86,10 @@ export class ConsolesService {
       tickets: ConsoleTickets;
       shareLinks: ShareLinks;
       allowedOrigins: readonly string[];
+      recordings: Recordings;
       log: Pick<FastifyBaseLogger, 'error'>;
       refusalLimits?: RefusalLimits;
+      limits?: ConsoleLimits;
     },
   ) {
     this.refusals = new ConsoleRefusals(
@@ -122,8 +145,12 @@ export class ConsolesService {
       : this.deps.auth.stillValid(credentialOf(g));
   }
 
+  private get limits(): ConsoleLimits {
+    return this.deps.limits ?? DEFAULT_CONSOLE_LIMITS;
+  }
+
   private async issue(grant: ConsoleGrant): Promise<ConsoleTicket> {
-    const { ticket, expiresAt } = await this.deps.tickets.issue(grant);
+    const { ticket, expiresAt } = await this.deps.tickets.issue(grant, this.limits.unusedTickets);
     const { instanceId, kind, viewOnly } = grant;
     return {
       ticket,
@@ -131,12 +158,15 @@ export class ConsolesService {
       path: `/api/v1/instances/${instanceId}/console/${kind}?ticket=${encodeURIComponent(ticket)}`,
       kind,
       viewOnly,
+      // Decided again when the socket opens; told now so the console can say so from the start.
+      recorded: await this.deps.recordings.shouldRecord(grant),
     };
   }
 
   async issueTicket(p: Principal, id: string, wanted: CreateConsoleTicket): Promise<ConsoleTicket> {
     const instance = await this.deps.hosts.findInstance(id);
     checkKind(instance, wanted.kind);
+    if (!wanted.viewOnly) mayType(p, instance);
     if (wanted.shellId) await this.deps.shells.owned(p, instance, wanted.shellId);
     return this.issue({
       userId: p.id,
@@ -172,7 +202,11 @@ export class ConsolesService {
       });
       if (!(await this.grantHolds(grant)))
         throw unauthorized('the login, token or share link behind this ticket has ended');
-      return { grant, actor: await this.actorOf(grant, knock.requester.ip) };
+      return {
+        grant,
+        actor: await this.actorOf(grant, knock.requester.ip),
+        record: await this.deps.recordings.shouldRecord(grant),
+      };
     } catch (err) {
       if (knock.requester.ip) this.refusals.refused(knock.requester.ip);
       await this.audited(knock.requester, {
@@ -196,36 +230,70 @@ export class ConsolesService {
     return { userId: grant.userId, name: name ?? 'unknown', ip };
   }
 
-  /** Consoles open and close with no request to fail: an audit row the database refuses goes to the log. */
-  private audited(actor: Actor, entry: AuditEntry): Promise<void> {
+  /**
+   * Consoles open and close with no request to fail: an audit row the database refuses goes to
+   * the log. Answers the row's id, or null when it was not written.
+   */
+  private audited(actor: Actor, entry: AuditEntry): Promise<string | null> {
     return this.deps.audit.record(actor, entry).catch((err: unknown) => {
       this.deps.log.error({ err, audit: { actor: actor.name, ...entry } }, 'audit row not written');
+      return null;
     });
   }
 
+  /**
+   * Whether an admitted console fits under the caps (per user or share link, per shell or
+   * screen): the refusal to close it with, audited, or null. Counted and, by `relay` in the
+   * same turn, added with no await in between, so racing sockets cannot share the last place.
+   */
+  capRefusal({ grant, actor }: Admitted): Error | null {
+    const refusal = socketCapRefusal(grant, this.open.grants(), this.limits);
+    if (refusal) {
+      void this.audited(actor, {
+        action: 'console.refused',
+        targetType: 'instance',
+        targetId: grant.instanceId,
+        outcome: 'denied',
+        detail: { kind: grant.kind, reason: refusal.message },
+      });
+    }
+    return refusal;
+  }
+
   /** Relays an admitted browser socket to the agent's console until either side closes. */
-  relay(client: WebSocket, { grant, actor }: { grant: ConsoleGrant; actor: Actor }): void {
+  relay(client: WebSocket, { grant, actor, record }: Admitted): void {
     const started = Date.now();
     const agent = this.deps.hosts.client(grant.hostId).consoleSocket(agentPath(grant));
     const target = { targetType: 'instance', targetId: grant.instanceId };
     const detail = {
       kind: grant.kind,
       viewOnly: grant.viewOnly,
+      recorded: record,
       ...(grant.shellId ? { shellId: grant.shellId } : {}),
       ...(grant.shareLinkId ? { shareLinkId: grant.shareLinkId } : {}),
     };
-    void this.audited(actor, { action: 'console.open', outcome: 'success', ...target, detail });
+    const opened = this.audited(actor, {
+      action: 'console.open',
+      outcome: 'success',
+      ...target,
+      detail,
+    });
+    const recording = record ? this.deps.recordings.begin(grant, actor, opened) : null;
     let forget = (): void => undefined;
     const end = relayWebSockets(client, agent, {
       filter: grant.viewOnly ? viewOnlyFilter(grant.kind) : undefined,
+      tap: recording?.tap,
       onClose: (stats) => {
         forget();
-        void this.audited(actor, {
-          action: 'console.close',
-          outcome: 'success',
-          ...target,
-          detail: { ...detail, seconds: Math.round((Date.now() - started) / 1000), ...stats },
-        });
+        const seconds = Math.round((Date.now() - started) / 1000);
+        void (recording?.end() ?? Promise.resolve(null)).then((rec) =>
+          this.audited(actor, {
+            action: 'console.close',
+            outcome: 'success',
+            ...target,
+            detail: { ...detail, seconds, ...stats, ...(rec ? { recording: rec } : {}) },
+          }),
+        );
       },
     });
     forget = this.open.add(grant, end);
@@ -244,6 +312,8 @@ export class ConsolesService {
   ): Promise<CreatedShareLink> {
     const instance = await this.deps.hosts.findInstance(id);
     checkKind(instance, input.kind);
+    // An interactive link lets anyone holding it type: no more than its maker may.
+    if (input.mode === 'interactive') mayType(p, instance);
     if (input.shellId) await this.deps.shells.owned(p, instance, input.shellId);
     const link = await this.deps.shareLinks.create(p, instance, input);
     note.detail = { ...note.detail, shareLinkId: link.id };
@@ -251,7 +321,12 @@ export class ConsolesService {
   }
 
   /** Revokes a link and closes every console opened through it. */
-  async revokeShareLink(linkId: string, note: AuditNote): Promise<void> {
+  async revokeShareLink(p: Principal, linkId: string, note: AuditNote): Promise<void> {
+    const existing = await this.deps.shareLinks.get(linkId);
+    // Scoped like its instance; a link to an instance gone since needs a console-wide grant.
+    const instance = await this.deps.hosts.findInstance(existing.instanceId).catch(() => undefined);
+    if (!can(p, 'instance.share', instance && targetOf(instance)))
+      throw forbidden('this needs the instance.share permission');
     const link = await this.deps.shareLinks.revoke(linkId);
     note.detail = { instanceId: link.instanceId };
     this.open.endWhere((g) => g.shareLinkId === link.id);

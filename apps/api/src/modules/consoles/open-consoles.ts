@@ -54,6 +54,11 @@ export class OpenConsoles {
     return this.open.size;
   }
 
+  /** The grants of every console open now. */
+  *grants(): Iterable<ConsoleGrant> {
+    for (const c of this.open) yield c.grant;
+  }
+
   close(): void {
     clearInterval(this.timer);
     this.endWhere(() => true);

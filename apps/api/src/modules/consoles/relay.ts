@@ -11,6 +11,12 @@ export interface RelayStats {
   bytesOut: number;
 }
 
+/** Sees every frame the relay passes on, after filtering (a recording). */
+export interface RelayTap {
+  fromClient(data: Buffer, isBinary: boolean): void;
+  fromAgent(data: Buffer, isBinary: boolean): void;
+}
+
 const asBuffer = (data: RawData): Buffer =>
   Buffer.isBuffer(data)
     ? data
@@ -22,7 +28,7 @@ const asBuffer = (data: RawData): Buffer =>
 function forward(
   from: WebSocket,
   to: WebSocket,
-  count: (n: number) => void,
+  seen: (data: Buffer, isBinary: boolean) => void,
   filter?: InputFilter,
 ): void {
   let paused = false;
@@ -40,7 +46,7 @@ function forward(
   from.on('message', (raw, isBinary) => {
     const data = filter ? filter(asBuffer(raw), isBinary) : asBuffer(raw);
     if (!data || data.length === 0) return;
-    count(data.length);
+    seen(data, isBinary);
     if (to.readyState === to.CONNECTING) {
       early.push([data, isBinary]);
       return;
@@ -62,11 +68,23 @@ function forward(
 export function relayWebSockets(
   client: WebSocket,
   agent: WebSocket,
-  opts: { filter?: InputFilter; onClose: (stats: RelayStats) => void },
+  opts: { filter?: InputFilter; tap?: RelayTap; onClose: (stats: RelayStats) => void },
 ): () => void {
   const stats: RelayStats = { bytesIn: 0, bytesOut: 0 };
-  forward(client, agent, (n) => (stats.bytesIn += n), opts.filter);
-  forward(agent, client, (n) => (stats.bytesOut += n));
+  const { tap } = opts;
+  forward(
+    client,
+    agent,
+    (data, isBinary) => {
+      stats.bytesIn += data.length;
+      tap?.fromClient(data, isBinary);
+    },
+    opts.filter,
+  );
+  forward(agent, client, (data, isBinary) => {
+    stats.bytesOut += data.length;
+    tap?.fromAgent(data, isBinary);
+  });
   let done = false;
   const close = (code: number, reason: string) => {
     if (done) return;

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { CreateShell, ShellSession } from '@berth/contracts';
-import { notFound } from '@berth/contracts';
+import { can, notFound } from '@berth/contracts';
 import type { AuditNote } from '../audit/audit.service.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { Hosts, Located } from '../hosts/hosts.service.js';
@@ -12,7 +12,7 @@ export const loginOf = (p: { sessionId?: string | null; tokenId?: string | null 
 
 /**
  * Shell sessions in containers, kept by the agents. A user sees and uses the shells they
- * opened; an admin, everyone's.
+ * opened; an Administrator (who manages users, so could become any of them), everyone's.
  */
 export class Shells {
   constructor(
@@ -28,7 +28,7 @@ export class Shells {
     if (instance.kind !== 'ct') return Promise.resolve({ items: [] });
     return this.hosts
       .client(instance.hostId)
-      .listShells(instance.id, p.role === 'admin' ? undefined : p.id);
+      .listShells(instance.id, can(p, 'user.manage') ? undefined : p.id);
   }
 
   async open(p: Principal, id: string, size: CreateShell, note: AuditNote): Promise<ShellSession> {

@@ -1,6 +1,6 @@
 import type { PrismaClient } from '@berth/db';
 import type { ConsoleKind } from '@berth/contracts';
-import { forbidden, unauthorized, AppError, ErrorCode } from '@berth/contracts';
+import { forbidden, unauthorized, rateLimited, AppError, ErrorCode } from '@berth/contracts';
 import { newSecret, sha256 } from '../auth/secrets.js';
 
 /** Long enough to open a WebSocket after asking; short enough that a leaked ticket is stale. */
@@ -28,10 +28,34 @@ export interface ConsoleGrant {
 export class ConsoleTickets {
   constructor(private readonly db: PrismaClient) {}
 
-  async issue(grant: ConsoleGrant): Promise<{ ticket: string; expiresAt: Date }> {
+  /**
+   * Mints a ticket, unless its user (or share link) already holds `maxUnused` tickets neither
+   * used nor expired: then a 429 with the time until the oldest one expires. Two requests at
+   * the same instant may both pass the count; the cap is a brake on floods, not an exact number.
+   */
+  async issue(
+    grant: ConsoleGrant,
+    maxUnused: number,
+  ): Promise<{ ticket: string; expiresAt: Date }> {
     const ticket = newSecret();
     const expiresAt = new Date(Date.now() + TICKET_SECONDS * 1000);
     await this.db.consoleTicket.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+    const unused = await this.db.consoleTicket.findMany({
+      where: {
+        ...(grant.userId ? { userId: grant.userId } : { shareLinkId: grant.shareLinkId }),
+        usedAt: null,
+        expiresAt: { gt: new Date() },
+      },
+      orderBy: { expiresAt: 'asc' },
+      select: { expiresAt: true },
+      take: maxUnused,
+    });
+    if (unused.length >= maxUnused) {
+      throw rateLimited(
+        `too many console tickets: ${unused.length} unused in the last ${TICKET_SECONDS} s; open the consoles or wait`,
+        (unused[0]!.expiresAt.getTime() - Date.now()) / 1000,
+      );
+    }
     await this.db.consoleTicket.create({ data: { id: sha256(ticket), ...grant, expiresAt } });
     return { ticket, expiresAt };
   }
