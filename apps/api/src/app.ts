@@ -18,6 +18,10 @@ import { authRoutes } from './modules/auth/auth.routes.js';
 import { Auth } from './modules/auth/auth.service.js';
 import { LoginThrottle } from './modules/auth/login-throttle.js';
 import { Visibility } from './modules/auth/visibility.js';
+import { roleRoutes } from './modules/roles/roles.routes.js';
+import { Roles } from './modules/roles/roles.service.js';
+import { userRoutes } from './modules/users/users.routes.js';
+import { Users } from './modules/users/users.service.js';
 import { consoleSocketRoutes } from './modules/consoles/console-socket.routes.js';
 import { consoleRoutes } from './modules/consoles/consoles.routes.js';
 import { ConsolesService } from './modules/consoles/consoles.service.js';
@@ -46,8 +50,6 @@ import { csrfPlugin } from './plugins/csrf.js';
 import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 import { recordingRoutes } from './modules/recordings/recordings.routes.js';
 import { Recordings } from './modules/recordings/recordings.service.js';
-import { recordingRoutes } from './modules/recordings/recordings.routes.js';
-import { Recordings } from './modules/recordings/recordings.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
@@ -56,6 +58,8 @@ export interface RouteEntry {
   method: string;
   url: string;
   public: boolean;
+  /** What the route declares it needs (config.permission). */
+  permission: string | null;
 }
 
 export interface Api {
@@ -95,7 +99,12 @@ export async function buildApi(
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      routes.push({ method, url: route.url, public: isPublic(route.url, route.config) });
+      routes.push({
+        method,
+        url: route.url,
+        public: isPublic(route.url, route.config),
+        permission: route.config?.permission ?? null,
+      });
     }
   });
   const webDir =
@@ -170,13 +179,6 @@ export async function buildApi(
     log: app.log.child({ component: 'recordings' }),
   });
   await recordings.recover();
-  const recordings = new Recordings({
-    db,
-    hosts,
-    dataDir: config.dataDir,
-    log: app.log.child({ component: 'recordings' }),
-  });
-  await recordings.recover();
   const consoles = new ConsolesService({
     hosts,
     auth,
@@ -187,8 +189,6 @@ export async function buildApi(
     allowedOrigins: config.allowedOrigins,
     log: app.log.child({ component: 'consoles' }),
     refusalLimits: config.consoleRefusalLimits,
-    recordings,
-    limits: config.consoleLimits,
     recordings,
     limits: config.consoleLimits,
   });
@@ -206,6 +206,9 @@ export async function buildApi(
     throttle: new LoginThrottle(config.loginLimits),
     secureCookies,
   });
+  const roles = new Roles(db);
+  await app.register(userRoutes, { users: new Users(db, auth, roles) });
+  await app.register(roleRoutes, { roles });
   await app.register(hostRoutes, { hosts });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
   await app.register(taskRoutes, { tasks, visibility });
@@ -217,7 +220,6 @@ export async function buildApi(
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });
   await app.register(consoleSocketRoutes, { consoles });
-  await app.register(recordingRoutes, { recordings });
   await app.register(recordingRoutes, { recordings });
 
   await hosts.init(config.localAgent);

@@ -55,7 +55,9 @@ export function can(
       (g.scope === 'all' ||
         (!!target &&
           isInstancePermission(permission) &&
-          (g.scope === 'host' ? target.hostId === g.scopeValue : target.tags.includes(g.scopeValue)))),
+          (g.scope === 'host'
+            ? target.hostId === g.scopeValue
+            : target.tags.includes(g.scopeValue)))),
   );
 }
 
@@ -161,4 +163,3 @@ export const CreatedApiToken = ApiToken.extend({
   token: z.string().describe('shown once; send as "Authorization: Bearer <token>"'),
 });
 export type CreatedApiToken = z.infer<typeof CreatedApiToken>;
-

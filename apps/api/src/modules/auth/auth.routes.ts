@@ -91,17 +91,21 @@ export async function authRoutes(
     },
   );
 
-  r.post('/api/v1/auth/logout', { config: { public: true }, schema: { tags } }, async (req, reply) => {
-    req.auditNote = {
-      action: 'auth.logout',
-      targetType: 'user',
-      targetId: req.principal?.username ?? null,
-    };
-    const cookie = req.cookies[SESSION_COOKIE];
-    if (cookie) await auth.endSession(cookie);
-    reply.clearCookie(SESSION_COOKIE, { path: '/' });
-    return reply.status(204).send();
-  });
+  r.post(
+    '/api/v1/auth/logout',
+    { config: { public: true }, schema: { tags } },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'auth.logout',
+        targetType: 'user',
+        targetId: req.principal?.username ?? null,
+      };
+      const cookie = req.cookies[SESSION_COOKIE];
+      if (cookie) await auth.endSession(cookie);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send();
+    },
+  );
 
   r.get(
     '/api/v1/auth/me',

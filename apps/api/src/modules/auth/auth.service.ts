@@ -297,7 +297,11 @@ export class Auth {
 
   async listSessions(userId: string, currentId: string | undefined): Promise<SessionInfo[]> {
     const rows = await this.db.session.findMany({
-      where: { userId, expiresAt: { gt: new Date(this.now()) }, lastSeenAt: { gt: this.idleLimit() } },
+      where: {
+        userId,
+        expiresAt: { gt: new Date(this.now()) },
+        lastSeenAt: { gt: this.idleLimit() },
+      },
       orderBy: { lastSeenAt: 'desc' },
     });
     return rows.map((s) => ({
@@ -352,7 +356,8 @@ export class Auth {
     if (user.totpEnabled) throw wrongState('TOTP is already on');
     if (!user.totpSecret) throw wrongState('start the TOTP setup first');
     const step = verifyTotp(user.totpSecret, code, this.now(), null);
-    if (step === null) throw badRequest('the code does not match; check the clock of the device', 'code');
+    if (step === null)
+      throw badRequest('the code does not match; check the clock of the device', 'code');
     const codes = Array.from({ length: RECOVERY_CODES }, newRecoveryCode);
     await this.db.$transaction([
       this.db.recoveryCode.deleteMany({ where: { userId: p.id } }),
