@@ -59,6 +59,21 @@ describe('the audit log over HTTP: search, paging, verify, export, retention', (
     await setRetention(365);
   });
 
+  test("an instance's PATCH records the changed settings before and after, nothing else", async () => {
+    const ct = t.agent.add({ kind: 'ct', description: 'old', tags: ['a'], onboot: false });
+    const res = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/instances/${ct.id}`,
+      payload: { description: 'new', tags: ['a'] },
+      headers: admin,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const [row] = (
+      await get(`/api/v1/audit?action=instance.update&targetId=${ct.id}`)
+    ).json<AuditPage>().items;
+    assert.deepEqual([row!.before, row!.after], [{ description: 'old' }, { description: 'new' }]);
+  });
+
   test('who may read the log: auditors and admins, not operators', async () => {
     for (const url of ['/api/v1/audit', '/api/v1/audit/verify', '/api/v1/audit/export']) {
       assert.equal((await get(url, await t.as('auditor'))).statusCode, 200, url);

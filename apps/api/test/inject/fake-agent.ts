@@ -177,9 +177,22 @@ export class FakeAgent implements AgentApi {
     this.call('createInstance');
     return this.accepted('instance.create', randomUUID());
   }
-  async updateInstance(id: string) {
+  /** Applies the settings that need no host (a new object: callers may hold the old one). */
+  async updateInstance(
+    id: string,
+    patch: Partial<Pick<Instance, 'description' | 'tags' | 'onboot'>>,
+  ) {
     this.call('updateInstance', id);
-    return this.find(id);
+    const { description, tags, onboot } = patch;
+    const found = this.find(id);
+    const updated = {
+      ...found,
+      ...(description === undefined ? {} : { description }),
+      ...(tags === undefined ? {} : { tags }),
+      ...(onboot === undefined ? {} : { onboot }),
+    };
+    this.instances.set(found.id, updated);
+    return updated;
   }
   async action(id: string, action: InstanceAction) {
     this.call('action', `${id} ${action}`);

@@ -37,3 +37,10 @@ test('secrets say that they changed, never their values', () => {
     after: { tokenHash: '(secret)', totpSecret: '(secret)' },
   });
 });
+
+test('only the fields asked about are compared', () => {
+  assert.deepEqual(diff({ a: 1, b: 1, c: 1 }, { a: 2, b: 2, c: 1 }, ['a', 'c']), {
+    before: { a: 1 },
+    after: { a: 2 },
+  });
+});

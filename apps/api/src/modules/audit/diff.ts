@@ -11,16 +11,18 @@ export interface FieldDiff {
 
 /**
  * The fields that differ between two versions of a record, with their values on each side (a
- * field missing on one side is absent there); null on both sides when nothing changed. For
- * `audit.record(actor, { …, ...diff(before, after) })`.
+ * field missing on one side is absent there); null on both sides when nothing changed. `only`
+ * limits it to some fields (those a PATCH named). For
+ * `audit.record(actor, { …, ...diff(before, after) })` or `Object.assign(note, diff(…))`.
  */
 export function diff(
   before: Record<string, unknown> | null | undefined,
   after: Record<string, unknown> | null | undefined,
+  only?: readonly string[],
 ): FieldDiff {
   const b: Record<string, unknown> = {};
   const a: Record<string, unknown> = {};
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  const keys = new Set(only ?? [...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   for (const key of keys) {
     const was = before?.[key];
     const is = after?.[key];

@@ -119,7 +119,7 @@ export async function instanceRoutes(
         const { hostId } = await hosts.findInstance(req.params.id);
         requirePermission(req, 'instance.configure', { hostId, tags: req.body.tags });
       }
-      return instances.update(req.params.id, req.body);
+      return instances.update(req.params.id, req.body, req.auditNote);
     },
   );
 

@@ -8,6 +8,8 @@ import type {
   Task,
   UpdateInstance,
 } from '@berth/contracts';
+import type { AuditNote } from '../audit/audit.service.js';
+import { diff } from '../audit/diff.js';
 import type { Hosts } from '../hosts/hosts.service.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 
@@ -38,9 +40,12 @@ export class InstancesService {
     );
   }
 
-  async update(id: string, patch: UpdateInstance): Promise<Instance> {
+  /** Changes settings; `note` gets the changed ones' values before and after, for the audit row. */
+  async update(id: string, patch: UpdateInstance, note?: AuditNote): Promise<Instance> {
     const instance = await this.hosts.findInstance(id);
     const updated = await this.hosts.client(instance.hostId).updateInstance(instance.id, patch);
+    if (note)
+      Object.assign(note, diff(settingsOf(instance), settingsOf(updated), Object.keys(patch)));
     return { ...updated, hostId: instance.hostId };
   }
 
@@ -84,3 +89,13 @@ export class InstancesService {
     );
   }
 }
+
+/** An instance's settings as a PATCH names them. */
+const settingsOf = (i: Instance): Record<keyof UpdateInstance, unknown> => ({
+  description: i.description,
+  tags: i.tags,
+  onboot: i.onboot,
+  diskSizeMiB: i.kind === 'ct' ? i.diskSizeBytes / (1024 * 1024) : undefined,
+  cdrom: i.vm?.cdrom,
+  shell: i.shell,
+});
