@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import type { Me } from '@berth/contracts';
+import { browserSession } from './browser-session.js';
 import { ADMIN_PASSWORD, startStack, type Stack } from './harness.js';
 
 describe('authentication, tokens, audit and the OpenAPI document', () => {
@@ -57,19 +59,17 @@ describe('authentication, tokens, audit and the OpenAPI document', () => {
     assert.equal(res.status, 200);
     const setCookie = res.headers.get('set-cookie') ?? '';
     assert.match(setCookie, /HttpOnly/i);
-    const cookie = setCookie.split(';')[0] as string;
+    const browser = browserSession(res, stack.baseUrl);
+    const cookie = browser.cookie as string;
     const me = await anonymous('GET', '/api/v1/auth/me', undefined, { cookie });
     assert.equal(me.status, 200);
-    assert.deepEqual(await me.json(), {
-      id: (await stack.call<{ id: string }>('GET', '/api/v1/auth/me')).body.id,
-      username: 'admin',
-      role: 'admin',
-      via: 'session',
-    });
-    assert.equal(
-      (await anonymous('POST', '/api/v1/auth/logout', undefined, { cookie })).status,
-      204,
-    );
+    const mine = (await me.json()) as Me;
+    assert.equal(mine.id, (await stack.call<{ id: string }>('GET', '/api/v1/auth/me')).body.id);
+    assert.equal(mine.username, 'admin');
+    assert.equal(mine.via, 'session');
+    assert.deepEqual(mine.grants.map((g) => [g.role, g.scope]), [['admin', 'all']]);
+    assert.ok(mine.permissions.includes('user.manage'));
+    assert.equal((await anonymous('POST', '/api/v1/auth/logout', undefined, browser)).status, 204);
     assert.equal((await anonymous('GET', '/api/v1/auth/me', undefined, { cookie })).status, 401);
   });
 
