@@ -67,7 +67,10 @@ describe('authentication, tokens, audit and the OpenAPI document', () => {
     assert.equal(mine.id, (await stack.call<{ id: string }>('GET', '/api/v1/auth/me')).body.id);
     assert.equal(mine.username, 'admin');
     assert.equal(mine.via, 'session');
-    assert.deepEqual(mine.grants.map((g) => [g.role, g.scope]), [['admin', 'all']]);
+    assert.deepEqual(
+      mine.grants.map((g) => [g.role, g.scope]),
+      [['admin', 'all']],
+    );
     assert.ok(mine.permissions.includes('user.manage'));
     assert.equal((await anonymous('POST', '/api/v1/auth/logout', undefined, browser)).status, 204);
     assert.equal((await anonymous('GET', '/api/v1/auth/me', undefined, { cookie })).status, 401);
