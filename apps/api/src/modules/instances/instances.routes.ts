@@ -141,7 +141,12 @@ export async function instanceRoutes(
         targetType: 'instance',
         targetId: req.params.id,
       };
-      const task = await instances.action(principalOf(req).id, req.params.id, req.params.action, req.body);
+      const task = await instances.action(
+        principalOf(req).id,
+        req.params.id,
+        req.params.action,
+        req.body,
+      );
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );

@@ -22,7 +22,7 @@ export async function taskRoutes(
       config: { permission: 'instance.view' },
       schema: {
         tags: ['tasks'],
-        description: "Every task with task.view; else my own and those of instances I may see.",
+        description: 'Every task with task.view; else my own and those of instances I may see.',
         querystring: z.object({ instanceId: z.string().optional(), limit: Limit }),
         response: { 200: TaskList },
       },
