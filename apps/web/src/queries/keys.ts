@@ -1,3 +1,4 @@
+import type { RecordingFilter } from '@/api/recordings';
 import type { TaskFilter } from '@/api/tasks';
 
 /** Every query key, as factories, so keys nest by prefix (invalidate `all` to refresh a resource). */
@@ -44,6 +45,16 @@ export const templateKeys = {
 export const isoKeys = {
   all: ['isos'] as const,
   list: () => [...isoKeys.all, 'list'] as const,
+};
+
+export const recordingKeys = {
+  all: ['recordings'] as const,
+  lists: () => [...recordingKeys.all, 'list'] as const,
+  list: (filter: RecordingFilter = {}) => [...recordingKeys.lists(), filter] as const,
+  detail: (id: string) => [...recordingKeys.all, 'detail', id] as const,
+  cast: (id: string) => [...recordingKeys.all, 'cast', id] as const,
+  frames: (id: string) => [...recordingKeys.all, 'frames', id] as const,
+  policies: () => [...recordingKeys.all, 'policies'] as const,
 };
 
 export const auditKeys = {

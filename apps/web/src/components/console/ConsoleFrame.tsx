@@ -93,8 +93,22 @@ export function ConsoleFrame({
         <span className="truncate" title={statusText(status)}>
           {statusText(status)}
         </span>
+        {status.state === 'connected' && status.recorded && <RecordingBadge />}
       </p>
     </section>
+  );
+}
+
+/** Said on every recorded console: what is typed and shown here is kept for replay. */
+function RecordingBadge() {
+  return (
+    <span
+      className="ml-auto inline-flex shrink-0 items-center gap-1.5 rounded-full bg-red-100 px-2 py-0.5 font-medium text-red-800 dark:bg-red-900/50 dark:text-red-100"
+      title="This console session is recorded: what you type and what it shows are kept for replay"
+    >
+      <span aria-hidden className="h-2 w-2 animate-pulse rounded-full bg-red-600" />
+      Recording
+    </span>
   );
 }
 

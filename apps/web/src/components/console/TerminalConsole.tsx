@@ -14,7 +14,7 @@ import {
 const loadXterm = () => import('./xtermBundle');
 
 /** A dark terminal in both themes: ANSI colours are made for a dark background. */
-const THEME = {
+export const TERMINAL_THEME = {
   background: '#0b0f17',
   foreground: '#d7dde8',
   cursor: '#7dd3fc',
@@ -94,7 +94,7 @@ export function TerminalConsole({
       ({ Terminal, FitAddon }) => {
         if (stopped) return;
         const t = new Terminal({
-          theme: THEME,
+          theme: TERMINAL_THEME,
           fontFamily: "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace",
           fontSize: 14,
           scrollback: 5000,

@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useState } from 'react';
-import type { Instance } from '@berth/contracts';
+import { can, type Instance } from '@berth/contracts';
 import { createConsoleTicket } from '@/api/consoles';
 import { useMe } from '@/queries/useAuth';
 import { PopOutButton } from './PopOutButton';
@@ -24,8 +24,11 @@ export function VmConsole({
   popout?: boolean;
 }) {
   const [view, setView] = useState<VmView>(initialView);
-  // A viewer may watch, not type (the API gives viewers view-only tickets only).
-  const viewOnly = useMe().data?.role === 'viewer';
+  // Without instance.console here one may watch, not type (the API gives view-only tickets only).
+  const me = useMe().data;
+  const target = { hostId: instance.hostId, tags: instance.tags };
+  const viewOnly = !me || !can(me, 'instance.console', target);
+  const mayShare = !!me && can(me, 'instance.share', target);
   const screenTicket = useCallback(
     () => createConsoleTicket(instance.id, { kind: 'vnc', viewOnly }),
     [instance.id, viewOnly],
@@ -36,7 +39,7 @@ export function VmConsole({
   );
   const controls = (
     <>
-      {!viewOnly && (
+      {mayShare && (
         <ShareButton
           instanceId={instance.id}
           instanceName={instance.name}

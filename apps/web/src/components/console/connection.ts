@@ -6,7 +6,7 @@ import { errorText } from '@/lib/errorText';
 
 export type ConsoleStatus =
   | { state: 'connecting' }
-  | { state: 'connected' }
+  | { state: 'connected'; recorded: boolean }
   | { state: 'reconnecting'; attempt: number; of: number; reason: string }
   | { state: 'disconnected'; reason: string };
 
@@ -89,7 +89,8 @@ export function connectConsole({
     ws = sock;
     sock.addEventListener('open', () => {
       attempt = 0;
-      onStatus({ state: 'connected' });
+      // The API records this console when a policy says so; whoever uses it is told.
+      onStatus({ state: 'connected', recorded: ticket.recorded });
     });
     sock.addEventListener('close', (e) => {
       if (sock !== ws || done) return;
