@@ -7,11 +7,13 @@ import type {
   ConsoleTicket,
   CreatedShareLink,
   Instance,
+  Recording,
   SharedConsole,
   ShellSession,
   Task,
 } from '@berth/contracts';
-import { connect, refusal, until } from './console-client.js';
+import { browserSession } from './browser-session.js';
+import { connect, refusal, until, type Opened } from './console-client.js';
 import { ADMIN_PASSWORD, startStack, type Stack } from './harness.js';
 
 type ErrorReply = { error: { code: string; message: string } };
@@ -278,6 +280,129 @@ describe('consoles through the API: shells, tickets and share links', () => {
     await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
   });
 
+  // Issue 11, finding 8: one user opened 1,000 WebSockets onto one shell.
+  test('caps: a ninth viewer of a shell and a 21st console of a user are refused with 4429 and why', async () => {
+    const shells = [await openShell(ct), await openShell(ct), await openShell(ct)];
+    const open: Opened[] = [];
+    const attach = async (shell: ShellSession) =>
+      connect(stack, (await ticket(ct, { kind: 'shell', shellId: shell.id })).path);
+    for (let i = 0; i < 8; i++) open.push(await attach(shells[0]!));
+    const ninth = await refusal(attach(shells[0]!));
+    assert.equal(ninth.code, 4429);
+    assert.equal(ninth.message, 'too many viewers: 8 on this shell; close one');
+    for (let i = 0; i < 8; i++) open.push(await attach(shells[1]!));
+    for (let i = 0; i < 4; i++) open.push(await attach(shells[2]!));
+    const over = await refusal(attach(shells[2]!));
+    assert.equal(over.code, 4429);
+    assert.equal(over.message, 'too many consoles: 20 open for you; close one');
+    // A closed console frees its place at once.
+    open.pop()!.ws.close();
+    await until('a place to free', async () => {
+      const again = await attach(shells[2]!);
+      const code = await Promise.race([
+        again.closed.then((c) => c.code),
+        new Promise<null>((r) => setTimeout(() => r(null), 300)),
+      ]);
+      if (code === null) open.push(again);
+      return code === null;
+    });
+    const refused = await audit('console.refused');
+    assert.ok(
+      refused.some((e) => /too many viewers/.test((e.detail as { reason: string }).reason)),
+    );
+    for (const o of open) o.ws.close();
+    for (const shell of shells)
+      await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+  });
+
+  test('a recorded shell replays what was typed; without a policy nothing is recorded', async () => {
+    const policy = (enabled: boolean) =>
+      stack.call('PUT', `/api/v1/recording-policies/instances/${ct.id}`, { enabled });
+    const recordings = async () =>
+      (await stack.call<{ items: Recording[] }>('GET', `/api/v1/recordings?instanceId=${ct.id}`))
+        .body.items;
+    assert.equal((await policy(true)).status, 200);
+    const shell = await openShell(ct);
+    const t = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    assert.equal(t.recorded, true);
+    const s = await connect(stack, t.path);
+    await until('the prompt', () => s.text().length > 0);
+    s.ws.send(Buffer.from('echo hello-$((40+2))-recorded\n'));
+    await until('the echo', () => s.text().includes('hello-42-recorded'));
+    s.ws.close();
+    const [rec] = await until('the recording to end', async () => {
+      const items = await recordings();
+      return items.length === 1 && items[0]!.endedAt ? items : null;
+    });
+    assert.equal(rec!.kind, 'shell');
+    assert.equal(rec!.format, 'asciicast-v2');
+    assert.equal(rec!.shellId, shell.id);
+    assert.match(rec!.actor, /admin/);
+    assert.ok(rec!.bytes > 0);
+
+    // Found from the audit row of its session, as the audit page does.
+    const opened = (await audit('console.open')).find(
+      (e) => (e.detail as { shellId?: string }).shellId === shell.id,
+    );
+    assert.equal(rec!.auditId, opened?.id);
+    const byAudit = await stack.call<{ items: Recording[] }>(
+      'GET',
+      `/api/v1/recordings?auditId=${opened?.id}`,
+    );
+    assert.deepEqual(
+      byAudit.body.items.map((r) => r.id),
+      [rec!.id],
+    );
+    const closed = await until('the close row', async () =>
+      (await audit('console.close')).find(
+        (e) => (e.detail as { recording?: { id: string } }).recording?.id === rec!.id,
+      ),
+    );
+    assert.deepEqual((closed.detail as { recording: unknown }).recording, {
+      id: rec!.id,
+      stopped: null,
+    });
+
+    const res = await fetch(`${stack.baseUrl}/api/v1/recordings/${rec!.id}/cast`, {
+      headers: { authorization: `Bearer ${stack.token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /asciicast/);
+    const [head, ...lines] = (await res.text()).trimEnd().split('\n');
+    const header = JSON.parse(head!) as { version: number; width: number; height: number };
+    assert.deepEqual([header.version, header.width, header.height], [2, 100, 30]);
+    const events = lines.map((l) => JSON.parse(l) as [number, string, string]);
+    const typed = events
+      .filter((e) => e[1] === 'i')
+      .map((e) => e[2])
+      .join('');
+    const shown = events
+      .filter((e) => e[1] === 'o')
+      .map((e) => e[2])
+      .join('');
+    assert.equal(typed, 'echo hello-$((40+2))-recorded\n');
+    // 42 is only in what the shell printed: the typed line says $((40+2)).
+    assert.match(shown, /hello-42-recorded\r/);
+
+    assert.equal((await policy(false)).status, 200);
+    const t2 = await ticket(ct, { kind: 'shell', shellId: shell.id });
+    assert.equal(t2.recorded, false);
+    const s2 = await connect(stack, t2.path);
+    s2.ws.send(Buffer.from('echo not-recorded\n'));
+    await until('the echo', () => s2.text().includes('not-recorded'));
+    s2.ws.close();
+    await s2.closed;
+    await until('the close row', async () =>
+      (await audit('console.close')).some(
+        (e) =>
+          (e.detail as { recorded?: boolean }).recorded === false &&
+          (e.detail as { shellId?: string }).shellId === shell.id,
+      ),
+    );
+    assert.equal((await recordings()).length, 1);
+    await stack.call('DELETE', `/api/v1/instances/${ct.id}/shells/${shell.id}`);
+  });
+
   /** A fresh browser-style login: the headers that make stack.call use its cookie. */
   async function loginSession() {
     const login = await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
@@ -285,8 +410,7 @@ describe('consoles through the API: shells, tickets and share links', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
     });
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
-    return { authorization: '', cookie };
+    return { authorization: '', ...browserSession(login, stack.baseUrl) };
   }
 
   test('a session that expires ends its consoles and shells within the sweep', async () => {
@@ -311,12 +435,11 @@ describe('consoles through the API: shells, tickets and share links', () => {
 
   test("logging out ends that login's consoles and shells", async () => {
     const asSession = await loginSession();
-    const cookie = asSession.cookie;
     const shell = await openShell(ct, asSession);
     const t = await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession);
     const open = await connect(stack, t.path);
     const spare = await ticket(ct, { kind: 'shell', shellId: shell.id }, asSession);
-    await fetch(`${stack.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: { cookie } });
+    await fetch(`${stack.baseUrl}/api/v1/auth/logout`, { method: 'POST', headers: asSession });
     const closed = await open.closed;
     assert.equal(closed.code, 4401);
     const late = await refusal(connect(stack, spare.path));

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { useState } from 'react';
 import type { Recording } from '@berth/contracts';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
+import { recordingSeconds } from '@/lib/recordings';
 import { useMe } from '@/queries/useAuth';
 import { useInstances } from '@/queries/useInstances';
 import { useRecordings } from '@/queries/useRecordings';
@@ -11,11 +12,6 @@ import { DataTable, type Column } from '@/components/ui/DataTable';
 import { ErrorState, PageHeader } from '@/components/ui/States';
 
 const KIND = { shell: 'Shell', serial: 'Serial port', vnc: 'Screen' } as const;
-
-export const recordingSeconds = (r: Recording): number | null =>
-  r.endedAt
-    ? Math.round((new Date(r.endedAt).getTime() - new Date(r.startedAt).getTime()) / 1000)
-    : null;
 
 export default function RecordingsPage() {
   const me = useMe();

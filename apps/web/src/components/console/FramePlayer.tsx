@@ -30,7 +30,6 @@ export function FramePlayer({
     >
       <div className="grid min-h-64 place-items-center bg-black p-1.5">
         {shown ? (
-          // eslint-disable-next-line @next/next/no-img-element -- frames come from the API, not the build
           <img
             src={frameUrl(recordingId, shown.n)}
             alt={`The VM's screen at ${clock(shown.t)}`}
@@ -40,10 +39,7 @@ export function FramePlayer({
           <p className="p-6 text-sm text-slate-300">No frame was recorded.</p>
         )}
         {/* The next frame loads ahead, so playing does not flicker. */}
-        {next && (
-          // eslint-disable-next-line @next/next/no-img-element
-          <img src={frameUrl(recordingId, next.n)} alt="" hidden />
-        )}
+        {next && <img src={frameUrl(recordingId, next.n)} alt="" hidden />}
       </div>
       <PlaybackControls playback={playback} />
     </section>

@@ -6,6 +6,7 @@ import type { Recording } from '@berth/contracts';
 import { castUrl } from '@/api/recordings';
 import { parseCast } from '@/lib/asciicast';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
+import { recordingSeconds } from '@/lib/recordings';
 import { useMe } from '@/queries/useAuth';
 import { useInstance } from '@/queries/useInstances';
 import { useCast, useDeleteRecording, useFrames, useRecording } from '@/queries/useRecordings';
@@ -40,14 +41,12 @@ function FramesReplay({ recording }: { recording: Recording }) {
   if (frames.isError)
     return <ErrorState title="The recording could not be read" error={frames.error} />;
   if (!frames.data) return <LoadingState label="Loading the recording…" />;
-  const seconds = recording.endedAt
-    ? (new Date(recording.endedAt).getTime() - new Date(recording.startedAt).getTime()) / 1000
-    : (frames.data.at(-1)?.t ?? 0);
+  const last = frames.data.at(-1)?.t ?? 0;
   return (
     <FramePlayer
       recordingId={recording.id}
       frames={frames.data}
-      duration={Math.max(seconds, frames.data.at(-1)?.t ?? 0)}
+      duration={Math.max(recordingSeconds(recording) ?? 0, last)}
       label="Replay of the screen"
     />
   );
@@ -68,9 +67,7 @@ function RecordingView() {
   if (q.isError) return <ErrorState title="This recording cannot be shown" error={q.error} />;
   const r = q.data;
   const name = instance.data?.name ?? r.instanceId;
-  const seconds = r.endedAt
-    ? Math.round((new Date(r.endedAt).getTime() - new Date(r.startedAt).getTime()) / 1000)
-    : null;
+  const seconds = recordingSeconds(r);
 
   return (
     <>
