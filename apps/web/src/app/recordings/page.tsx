@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { Recording } from '@berth/contracts';
+import { can } from '@/lib/can';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
 import { recordingSeconds } from '@/lib/recordings';
 import { useMe } from '@/queries/useAuth';
@@ -15,8 +16,7 @@ const KIND = { shell: 'Shell', serial: 'Serial port', vnc: 'Screen' } as const;
 
 export default function RecordingsPage() {
   const me = useMe();
-  const permissions = me.data?.permissions ?? [];
-  const canView = permissions.includes('recording.view');
+  const canView = can(me.data, 'recording.view');
   const instances = useInstances();
   const [instanceId, setInstanceId] = useState('');
   const recordings = useRecordings(
@@ -87,7 +87,7 @@ export default function RecordingsPage() {
       />
       <RecordingPolicies
         instances={instances.data ?? []}
-        canManage={permissions.includes('recording.manage')}
+        canManage={can(me.data, 'recording.manage')}
       />
       <section aria-labelledby="recordings-title" className="space-y-3">
         <div className="flex flex-wrap items-end justify-between gap-2">

@@ -1,7 +1,8 @@
 'use client';
 import { useCallback, useState } from 'react';
-import { can, type Instance } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import { createConsoleTicket } from '@/api/consoles';
+import { can } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
 import { PopOutButton } from './PopOutButton';
 import { ShareButton } from './ShareDialog';
@@ -27,8 +28,8 @@ export function VmConsole({
   // Without instance.console here one may watch, not type (the API gives view-only tickets only).
   const me = useMe().data;
   const target = { hostId: instance.hostId, tags: instance.tags };
-  const viewOnly = !me || !can(me, 'instance.console', target);
-  const mayShare = !!me && can(me, 'instance.share', target);
+  const viewOnly = !can(me, 'instance.console', target);
+  const mayShare = can(me, 'instance.share', target);
   const screenTicket = useCallback(
     () => createConsoleTicket(instance.id, { kind: 'vnc', viewOnly }),
     [instance.id, viewOnly],

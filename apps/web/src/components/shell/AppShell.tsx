@@ -2,17 +2,22 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import type { Me } from '@berth/contracts';
+import type { Me, Permission } from '@berth/contracts';
+import { can } from '@/lib/can';
 import { useLogout } from '@/queries/useAuth';
 import { useStreamStatus } from '@/events/EventStream';
 import { ThemeToggle } from './ThemeToggle';
 
-const nav = [
+/** Pages, each shown only to those with the permission it needs (none: everyone). */
+const nav: Array<{ href: string; label: string; permission?: Permission }> = [
   { href: '/', label: 'Dashboard' },
   { href: '/instances/', label: 'Instances' },
   { href: '/tasks/', label: 'Tasks' },
-  { href: '/templates/', label: 'Templates' },
-  { href: '/isos/', label: 'ISO store' },
+  { href: '/templates/', label: 'Templates', permission: 'template.view' },
+  { href: '/isos/', label: 'ISO store', permission: 'iso.view' },
+  { href: '/users/', label: 'Users', permission: 'user.manage' },
+  { href: '/roles/', label: 'Roles', permission: 'role.manage' },
+  { href: '/recordings/', label: 'Recordings', permission: 'recording.view' },
 ];
 
 function StreamIndicator() {
@@ -67,7 +72,10 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
   const logout = useLogout();
-  const items = me.role === 'admin' ? [...nav, { href: '/audit/', label: 'Audit log' }] : nav;
+  const allowed = nav.filter((i) => !i.permission || can(me, i.permission));
+  const items = me.permissions.includes('audit.view')
+    ? [...allowed, { href: '/audit/', label: 'Audit log' }]
+    : allowed;
   const active = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
 
   return (
@@ -95,9 +103,13 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
           <div className="ml-auto flex items-center gap-3">
             <StreamIndicator />
             <ThemeToggle />
-            <span className="hidden text-sm text-muted lg:inline" title={`role: ${me.role}`}>
+            <Link
+              href="/account/"
+              className="hidden text-sm text-muted hover:text-fg hover:underline lg:inline"
+              title="My account: password, two-factor login, sessions, API tokens"
+            >
               {me.username}
-            </span>
+            </Link>
             <button
               type="button"
               className="rounded-md border border-line px-2.5 py-1 text-sm whitespace-nowrap hover:bg-slate-100 dark:hover:bg-slate-800"

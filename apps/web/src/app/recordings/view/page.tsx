@@ -5,6 +5,7 @@ import { Suspense, useMemo, useState } from 'react';
 import type { Recording } from '@berth/contracts';
 import { castUrl } from '@/api/recordings';
 import { parseCast } from '@/lib/asciicast';
+import { can } from '@/lib/can';
 import { formatBytes, formatDate, formatDuration } from '@/lib/format';
 import { recordingSeconds } from '@/lib/recordings';
 import { useMe } from '@/queries/useAuth';
@@ -92,7 +93,7 @@ function RecordingView() {
                 Download .cast
               </a>
             )}
-            {me.data?.permissions.includes('recording.manage') && (
+            {can(me.data, 'recording.manage') && (
               <Button
                 variant="danger"
                 size="sm"

@@ -1,0 +1,113 @@
+import {
+  expect,
+  request,
+  test,
+  type APIRequestContext,
+  type Locator,
+  type Page,
+} from '@playwright/test';
+import type { Instance, TaskAccepted } from '@berth/contracts';
+import {
+  adminPassword,
+  expectAccessible,
+  keepScreenshot,
+  login,
+  uniqueName,
+} from '../helpers/session.js';
+
+let api: APIRequestContext;
+let ct: Instance;
+
+async function ok<T>(res: Promise<import('@playwright/test').APIResponse>): Promise<T> {
+  const r = await res;
+  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
+  return (r.status() === 204 ? undefined : await r.json()) as T;
+}
+
+/** Types into the focused terminal, the way a person does. */
+async function typeLine(page: Page, terminal: Locator, line: string) {
+  await terminal.locator('.xterm-screen').click();
+  await page.keyboard.type(`${line}\n`);
+}
+
+test.describe.serial('console recording', () => {
+  test.beforeAll(async ({ baseURL }) => {
+    test.setTimeout(120_000);
+    const login = await request.newContext({ baseURL, ignoreHTTPSErrors: true });
+    await ok(
+      login.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } }),
+    );
+    // Changes made with the session cookie carry its CSRF token, as the web UI's do.
+    const storageState = await login.storageState();
+    const csrf = storageState.cookies.find((c) => c.name === 'berth_csrf')?.value ?? '';
+    await login.dispose();
+    api = await request.newContext({
+      baseURL,
+      storageState,
+      ignoreHTTPSErrors: true,
+      extraHTTPHeaders: { 'x-csrf-token': csrf },
+    });
+    const created = await ok<TaskAccepted>(
+      api.post('/api/v1/instances?sync=true', {
+        data: { kind: 'ct', name: uniqueName('e2erec'), template: 'busybox' },
+      }),
+    );
+    const id = created.task.instanceId!;
+    await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
+    ct = await ok<Instance>(api.get(`/api/v1/instances/${id}`));
+    await ok(api.put(`/api/v1/recording-policies/instances/${id}`, { data: { enabled: true } }));
+  });
+
+  test.afterAll(async () => {
+    if (ct) {
+      await api.put(`/api/v1/recording-policies/instances/${ct.id}`, { data: { enabled: false } });
+      await api.delete(`/api/v1/instances/${ct.id}?force=true&sync=true`);
+    }
+    await api?.dispose();
+  });
+
+  test('a recorded shell says so, and its replay shows what was typed on a timeline', async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${ct.id}&tab=console`);
+    const shell = page.getByRole('region', { name: `Shell 1 of ${ct.name}` });
+    await expect(shell.getByRole('status')).toContainText('Connected');
+    await expect(shell.getByRole('status')).toContainText('Recording');
+    await typeLine(page, shell, 'echo hello-$((40+2))-recorded');
+    await expect(shell.locator('.xterm-rows')).toContainText('hello-42-recorded');
+    await keepScreenshot(page, testInfo, 'recorded-shell');
+
+    // Leaving the page closes the console, which ends its recording.
+    await page.goto('/recordings/');
+    await expect(page.getByRole('heading', { name: 'What is recorded' })).toBeVisible();
+    await expect(page.getByText(`Every console of ${ct.name}`)).toBeVisible();
+    await keepScreenshot(page, testInfo, 'recordings');
+    await expectAccessible(page);
+    await page
+      .getByRole('link', { name: /^Replay the shell session of admin/ })
+      .first()
+      .click();
+
+    await expect(page.getByRole('heading', { name: `admin on ${ct.name}` })).toBeVisible();
+    const replay = page.getByRole('region', { name: 'Replay of the shell' });
+    const screen = replay.getByTestId('replay-terminal').locator('.xterm-rows');
+    const timeline = replay.getByRole('slider', { name: 'Timeline' });
+    // Seeking to the end shows everything; back to the start, nothing; playing brings it back.
+    await timeline.fill((await timeline.getAttribute('max')) ?? '0');
+    await expect(screen).toContainText('hello-42-recorded');
+    await keepScreenshot(page, testInfo, 'replay');
+    await expectAccessible(page);
+    await timeline.fill('0');
+    await expect(screen).not.toContainText('hello-42-recorded');
+    await replay.getByLabel('Speed').selectOption('8');
+    await replay.getByRole('button', { name: 'Play' }).click();
+    await expect(screen).toContainText('hello-42-recorded');
+    await expect(replay.getByRole('button', { name: 'Play' })).toBeVisible();
+
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await expect(page.getByRole('heading', { name: `admin on ${ct.name}` })).toBeVisible();
+    await keepScreenshot(page, testInfo, 'replay-dark');
+  });
+});
