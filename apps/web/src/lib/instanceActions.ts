@@ -1,4 +1,5 @@
-import type { InstanceAction } from '@berth/contracts';
+import type { Instance, InstanceAction, Me } from '@berth/contracts';
+import { needs } from './can';
 
 /*
  * Which action runs in which state is the contracts' table (`whyNot`, `actionsFor`), shared
@@ -20,3 +21,13 @@ export const actionLabel: Record<InstanceAction, string> = {
   pause: 'Pause',
   unpause: 'Unpause',
 };
+
+/**
+ * Why this user may not do this to this instance (every lifecycle action is instance.power),
+ * as the API would refuse it; null when they may.
+ */
+export const actionDenied = (
+  me: Me | null | undefined,
+  instance: Instance,
+  action: InstanceAction | 'delete',
+): string | null => needs(me, action === 'delete' ? 'instance.delete' : 'instance.power', instance);

@@ -1,9 +1,22 @@
+import type { AuditFilter } from '@berth/contracts';
 import type { RecordingFilter } from '@/api/recordings';
 import type { TaskFilter } from '@/api/tasks';
 
 /** Every query key, as factories, so keys nest by prefix (invalidate `all` to refresh a resource). */
 export const authKeys = {
   me: ['auth', 'me'] as const,
+  sessions: ['auth', 'sessions'] as const,
+  tokens: ['auth', 'tokens'] as const,
+};
+
+export const userKeys = {
+  all: ['users'] as const,
+  list: () => [...userKeys.all, 'list'] as const,
+};
+
+export const roleKeys = {
+  all: ['roles'] as const,
+  list: () => [...roleKeys.all, 'list'] as const,
 };
 
 export const hostKeys = {
@@ -59,5 +72,7 @@ export const recordingKeys = {
 
 export const auditKeys = {
   all: ['audit'] as const,
-  list: (limit: number) => [...auditKeys.all, 'list', limit] as const,
+  lists: () => [...auditKeys.all, 'list'] as const,
+  list: (filter: AuditFilter) => [...auditKeys.lists(), filter] as const,
+  settings: () => [...auditKeys.all, 'settings'] as const,
 };

@@ -1,6 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Me } from '@berth/contracts';
-import { fetchMe, login, logout } from '@/api/auth';
+import type { CreateApiToken, Me } from '@berth/contracts';
+import {
+  changePassword,
+  confirmTotp,
+  createToken,
+  deleteToken,
+  disableTotp,
+  endAllSessions,
+  endSession,
+  enrollTotp,
+  fetchMe,
+  fetchSessions,
+  fetchTokens,
+  login,
+  logout,
+} from '@/api/auth';
 import { isApiError } from '@/api/http';
 import { authKeys } from './keys';
 
@@ -23,8 +37,15 @@ export function useMe() {
 export function useLogin() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ username, password }: { username: string; password: string }) =>
-      login(username, password),
+    mutationFn: ({
+      username,
+      password,
+      code,
+    }: {
+      username: string;
+      password: string;
+      code?: string;
+    }) => login(username, password, code),
     onSuccess: (me) => {
       qc.clear();
       qc.setQueryData(authKeys.me, me);
@@ -32,13 +53,82 @@ export function useLogin() {
   });
 }
 
+/** Ends this login; also what "log out everywhere" leaves the browser in. */
+function useLoggedOut() {
+  const qc = useQueryClient();
+  return () => {
+    qc.clear();
+    qc.setQueryData(authKeys.me, null);
+  };
+}
+
 export function useLogout() {
+  const loggedOut = useLoggedOut();
+  return useMutation({ mutationFn: logout, onSettled: loggedOut });
+}
+
+export function useChangePassword() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: logout,
-    onSettled: () => {
-      qc.clear();
-      qc.setQueryData(authKeys.me, null);
-    },
+    mutationFn: (v: { currentPassword: string; newPassword: string }) =>
+      changePassword(v.currentPassword, v.newPassword),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.sessions }),
+  });
+}
+
+export function useEnrollTotp() {
+  return useMutation({ mutationFn: enrollTotp });
+}
+
+export function useConfirmTotp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: confirmTotp,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.me }),
+  });
+}
+
+export function useDisableTotp() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: disableTotp,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.me }),
+  });
+}
+
+export function useSessions() {
+  return useQuery({ queryKey: authKeys.sessions, queryFn: ({ signal }) => fetchSessions(signal) });
+}
+
+export function useEndSession() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: endSession,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.sessions }),
+  });
+}
+
+export function useEndAllSessions() {
+  const loggedOut = useLoggedOut();
+  return useMutation({ mutationFn: endAllSessions, onSuccess: loggedOut });
+}
+
+export function useTokens() {
+  return useQuery({ queryKey: authKeys.tokens, queryFn: ({ signal }) => fetchTokens(signal) });
+}
+
+export function useCreateToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (spec: CreateApiToken) => createToken(spec),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.tokens }),
+  });
+}
+
+export function useDeleteToken() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: deleteToken,
+    onSuccess: () => void qc.invalidateQueries({ queryKey: authKeys.tokens }),
   });
 }

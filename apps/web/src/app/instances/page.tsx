@@ -5,7 +5,8 @@ import { Suspense, useMemo, useState } from 'react';
 import { whyNot, type Instance } from '@berth/contracts';
 import { useInstanceAction, useInstances } from '@/queries/useInstances';
 import { useHosts } from '@/queries/useHosts';
-import { busyReason } from '@/lib/instanceActions';
+import { useMe } from '@/queries/useAuth';
+import { actionDenied, busyReason } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { BulkBar } from '@/components/instances/BulkBar';
@@ -43,11 +44,14 @@ function QuickAction({
   // Suspended containers and paused VMs count as running: stopping is what they can do.
   const running = whyNot(instance.kind, 'stop', instance.state) === null;
   const label = running ? 'Stop' : 'Start';
+  const denied = actionDenied(useMe().data, instance, running ? 'stop' : 'start');
   return (
     <Button
       size="sm"
       busy={pending}
-      disabledReason={busy ?? (running ? null : whyNot(instance.kind, 'start', instance.state))}
+      disabledReason={
+        busy ?? denied ?? (running ? null : whyNot(instance.kind, 'start', instance.state))
+      }
       aria-label={`${label} ${instance.name}`}
       onClick={() => onAct(instance, running ? 'stop' : 'start')}
     >

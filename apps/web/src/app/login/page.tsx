@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useLogin, useMe } from '@/queries/useAuth';
 import { Button } from '@/components/ui/Button';
 import { errorText } from '@/lib/errorText';
+import { isApiError } from '@/api/http';
 import { ThemeToggle } from '@/components/shell/ThemeToggle';
 
 /** Only same-site paths: ?next= must not send the user elsewhere. */
@@ -18,6 +19,9 @@ export default function LoginPage() {
   const login = useLogin();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  // The API answered totp_required: the password was right, the second factor is asked for.
+  const [askCode, setAskCode] = useState(false);
 
   useEffect(() => {
     if (me.data) router.replace(safeNext());
@@ -25,8 +29,16 @@ export default function LoginPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    login.mutate({ username, password });
+    login.mutate(
+      { username, password, code: askCode ? code.trim().toLowerCase() : undefined },
+      {
+        onError: (err) => {
+          if (isApiError(err) && err.code === 'totp_required') setAskCode(true);
+        },
+      },
+    );
   };
+  const codeAsked = isApiError(login.error) && login.error.code === 'totp_required';
 
   return (
     <main className="grid min-h-screen place-items-center p-4">
@@ -72,7 +84,27 @@ export default function LoginPage() {
               onChange={(e) => setPassword(e.target.value)}
             />
           </div>
-          {login.isError && (
+          {askCode && (
+            <div>
+              <label htmlFor="code" className="label">
+                Authentication code
+              </label>
+              <input
+                id="code"
+                className="input font-mono"
+                inputMode="text"
+                autoComplete="one-time-code"
+                autoFocus
+                aria-describedby="code-hint"
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+              />
+              <p id="code-hint" className="mt-1 text-xs text-muted">
+                The 6 digits from your authenticator app, or one of your recovery codes.
+              </p>
+            </div>
+          )}
+          {login.isError && !codeAsked && (
             <p role="alert" className="field-error">
               {errorText(login.error)}
             </p>
@@ -82,7 +114,7 @@ export default function LoginPage() {
             variant="primary"
             className="w-full"
             busy={login.isPending}
-            disabled={!username || !password}
+            disabled={!username || !password || (askCode && !code.trim())}
           >
             Log in
           </Button>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { Leftover } from '@berth/contracts';
 import { formatBytes, formatDate, formatRelative } from '@/lib/format';
 import { useMe } from '@/queries/useAuth';
+import { can } from '@/lib/can';
 import { useDeleteLeftover } from '@/queries/useHosts';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDelete } from '@/components/ui/ConfirmDelete';
@@ -24,7 +25,7 @@ export function NeedsAttention({
   const del = useDeleteLeftover();
   const [confirm, setConfirm] = useState<Leftover | null>(null);
   if (leftovers.length === 0) return null;
-  const isAdmin = me.data?.role === 'admin';
+  const mayDelete = can(me.data, 'host.manage');
   return (
     <section
       // Named for its host: the dashboard has a "Needs attention" section of its own.
@@ -54,7 +55,7 @@ export function NeedsAttention({
               size="sm"
               variant="danger"
               onClick={() => setConfirm(l)}
-              disabledReason={isAdmin ? null : 'Only admins can delete leftovers'}
+              disabledReason={mayDelete ? null : 'needs host.manage'}
               aria-label={`Delete ${l.description}`}
             >
               Delete

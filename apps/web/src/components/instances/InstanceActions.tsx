@@ -3,7 +3,8 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { actionsFor, whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useDeleteInstance, useInstanceAction } from '@/queries/useInstances';
-import { actionLabel, busyReason } from '@/lib/instanceActions';
+import { actionDenied, actionLabel, busyReason } from '@/lib/instanceActions';
+import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
@@ -20,6 +21,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
+  const me = useMe().data;
 
   const run = (action: InstanceAction) => {
     setPending(action);
@@ -40,7 +42,9 @@ export function InstanceActions({ instance }: { instance: Instance }) {
           key={a}
           size="sm"
           variant={a === 'start' ? 'primary' : 'secondary'}
-          disabledReason={busy ?? whyNot(instance.kind, a, instance.state)}
+          disabledReason={
+            busy ?? actionDenied(me, instance, a) ?? whyNot(instance.kind, a, instance.state)
+          }
           busy={pending === a}
           onClick={() => (a === 'reset' ? setConfirm('reset') : run(a))}
         >
@@ -52,7 +56,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
         variant="danger"
         onClick={() => setConfirm('delete')}
         busy={del.isPending}
-        disabledReason={busy}
+        disabledReason={busy ?? actionDenied(me, instance, 'delete')}
       >
         Delete
       </Button>

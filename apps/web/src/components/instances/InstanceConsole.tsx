@@ -2,6 +2,7 @@
 import type { ReactNode } from 'react';
 import { whyNot, type Instance } from '@berth/contracts';
 import { useMe } from '@/queries/useAuth';
+import { can } from '@/lib/can';
 import { stateText } from '@/components/ui/StateBadge';
 import { ContainerShells } from '@/components/console/ContainerShells';
 import { VmConsole, type VmView } from '@/components/console/VmConsole';
@@ -47,10 +48,10 @@ export function InstanceConsole({
       </NoConsole>
     );
   }
-  if (instance.kind === 'ct' && me?.role === 'viewer') {
+  if (instance.kind === 'ct' && !can(me, 'instance.console', instance)) {
     return (
       <NoConsole title="Shells are for operators">
-        A shell can change the container; your role lets you look, not change.
+        A shell can change the container; it needs instance.console, which you do not have here.
       </NoConsole>
     );
   }
