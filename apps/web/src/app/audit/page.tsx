@@ -1,67 +1,93 @@
 'use client';
-import type { AuditEvent } from '@berth/contracts';
+import { useState } from 'react';
+import type { AuditFilter } from '@berth/contracts';
+import { auditExportUrl } from '@/api/audit';
+import { can } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
-import { useAudit } from '@/queries/useAudit';
-import { formatDate } from '@/lib/format';
-import { DataTable, type Column } from '@/components/ui/DataTable';
-import { ErrorState, PageHeader } from '@/components/ui/States';
+import { useAuditLog } from '@/queries/useAudit';
+import { AuditFilters } from '@/components/audit/AuditFilters';
+import { AuditTable } from '@/components/audit/AuditTable';
+import { ChainCheck } from '@/components/audit/ChainCheck';
+import { RetentionSetting } from '@/components/audit/RetentionSetting';
+import { Button } from '@/components/ui/Button';
+import { QueryView } from '@/components/ui/DataTable';
+import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 
-const outcomeTone = {
-  success: 'text-emerald-800 dark:text-emerald-300',
-  failure: 'text-red-700 dark:text-red-300',
-  denied: 'text-amber-800 dark:text-amber-300',
-};
-
-const columns: Column<AuditEvent>[] = [
-  {
-    id: 'at',
-    header: 'When',
-    cell: (a) => formatDate(a.at),
-    cellClassName: 'text-xs whitespace-nowrap text-muted',
-  },
-  { id: 'actor', header: 'Who', cell: (a) => a.actor },
-  { id: 'action', header: 'Action', cell: (a) => a.action, cellClassName: 'font-mono text-xs' },
-  {
-    id: 'target',
-    header: 'Target',
-    cell: (a) => `${a.targetType}${a.targetId ? ` ${a.targetId}` : ''}`,
-    cellClassName: 'max-w-[14rem] truncate text-xs',
-    title: (a) => a.targetId ?? undefined,
-  },
-  {
-    id: 'outcome',
-    header: 'Outcome',
-    cell: (a) => a.outcome,
-    cellClassName: (a) => `text-sm font-medium ${outcomeTone[a.outcome]}`,
-  },
-  {
-    id: 'ip',
-    header: 'From',
-    cell: (a) => a.ip ?? '—',
-    className: 'hidden md:table-cell',
-    cellClassName: 'text-xs text-muted',
-  },
-];
+const PAGE = 100;
 
 export default function AuditPage() {
   const me = useMe();
-  const admin = me.data?.role === 'admin';
-  const audit = useAudit(200, admin);
+  const canView = can(me.data, 'audit.view');
+  const canManage = can(me.data, 'audit.manage');
+  const [filter, setFilter] = useState<AuditFilter>({});
+  const log = useAuditLog(filter, PAGE, canView);
+  const rows = log.data?.pages.flatMap((p) => p.items);
+
+  if (me.isPending) return <LoadingState label="Loading…" />;
+  if (!canView)
+    return (
+      <>
+        <PageHeader title="Audit log" />
+        <ErrorState
+          title="Not for this account"
+          error="Reading the audit log needs the audit.view permission (Administrators and Auditors have it)."
+        />
+      </>
+    );
   return (
     <>
-      <PageHeader title="Audit log" description="Every change, who made it and how it ended." />
-      {admin ? (
-        <DataTable
-          query={audit}
-          columns={columns}
-          rowKey={(a) => a.id}
-          caption="Audit events"
-          loadingLabel="Loading the audit log…"
-          empty="Nothing recorded yet"
-        />
-      ) : (
-        <ErrorState title="Admins only" error="The audit log is for administrators." />
-      )}
+      <PageHeader
+        title="Audit log"
+        description="Every change: who made it, to what, how it ended, and what it changed. Each row is chained to the one before by its hash."
+        actions={
+          <>
+            <a className="btn-link" href={auditExportUrl(filter, 'csv')} download>
+              Export CSV
+            </a>
+            <a className="btn-link" href={auditExportUrl(filter, 'json')} download>
+              Export JSON
+            </a>
+          </>
+        }
+      />
+      <div className="mb-4">
+        <ChainCheck />
+      </div>
+      <AuditFilters onApply={setFilter} />
+      <QueryView
+        query={{ ...log, data: rows }}
+        loadingLabel="Loading the audit log…"
+        empty={Object.values(filter).some(Boolean) ? 'No rows like that' : 'Nothing recorded yet'}
+      >
+        {(shown) => (
+          <>
+            <AuditTable events={shown} />
+            <div className="mt-3 flex items-center gap-3 text-sm text-muted">
+              <span>
+                {shown.length.toLocaleString()} rows{log.hasNextPage ? ', more below' : ''}
+              </span>
+              {log.hasNextPage && (
+                <Button
+                  size="sm"
+                  busy={log.isFetchingNextPage}
+                  onClick={() => void log.fetchNextPage()}
+                >
+                  Load {PAGE} more
+                </Button>
+              )}
+              <Button size="sm" variant="ghost" onClick={() => void log.refetch()}>
+                Refresh
+              </Button>
+            </div>
+          </>
+        )}
+      </QueryView>
+      <section aria-labelledby="retention" className="card mt-6 p-4">
+        <h2 id="retention" className="mb-2 font-semibold">
+          Retention
+        </h2>
+        <RetentionSetting canManage={canManage} />
+      </section>
     </>
   );
 }
