@@ -129,6 +129,8 @@ describe('the audit log over HTTP: search, paging, verify, export, retention', (
     assert.ok(rows.length >= 230);
     assert.ok(rows.every((r) => r.action === 'audit.settings' && r.hash.length === 64));
     assert.ok(rows[0]!.seq < rows[1]!.seq, 'oldest first');
+    const [exportRow] = (await get('/api/v1/audit?action=audit.export')).json<AuditPage>().items;
+    assert.deepEqual(exportRow!.detail, { format: 'json', filter: { action: 'audit.settings' } });
   });
 
   test('verify: the chain holds, then a row edited in the database is named', async () => {

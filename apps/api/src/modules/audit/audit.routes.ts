@@ -9,6 +9,7 @@ import {
   UpdateAuditSettings,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { actorOf } from '../../plugins/auth.js';
 import type { Audit, ExportedRow } from './audit.service.js';
 import { csvLine } from './csv.js';
 import { diff } from './diff.js';
@@ -95,6 +96,13 @@ export async function auditRoutes(app: FastifyInstance, { audit }: { audit: Audi
     },
     async (req, reply) => {
       const { format, ...filter } = req.query;
+      // Reading the whole log out is worth a row of its own (GETs are otherwise not audited).
+      await audit.record(actorOf(req), {
+        action: 'audit.export',
+        targetType: 'audit',
+        outcome: 'success',
+        detail: { format, filter },
+      });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       reply
         .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json')
