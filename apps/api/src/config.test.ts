@@ -5,12 +5,47 @@ import { loadConfig } from './config.js';
 const base = { BERTH_DATA_DIR: '/nonexistent/berth', BERTH_LOCAL_AGENT_TOKEN: 't' };
 
 test('defaults fill what is unset; empty values count as unset', () => {
-  const c = loadConfig({ ...base, BERTH_API_PORT: '', BERTH_SECURE_COOKIES: '' });
+  const c = loadConfig({ ...base, BERTH_API_PORT: '', BERTH_SECURE_COOKIES: '', BERTH_HTTP: '1' });
   assert.equal(c.port, 8080);
   assert.equal(c.sessionHours, 12);
   assert.equal(c.secureCookies, false);
   assert.equal(c.databaseUrl, 'file:/nonexistent/berth/berth.db');
   assert.deepEqual(c.localAgent, { url: 'http://127.0.0.1:8091', token: 't' });
+  assert.deepEqual(c.listen, ['0.0.0.0']);
+});
+
+test("HTTPS by default with a certificate of its own, the operator's, or HTTP when asked", () => {
+  const made = loadConfig(base);
+  assert.deepEqual(made.tls, { selfSigned: true });
+  assert.equal(made.secureCookies, true, 'cookies are Secure over HTTPS');
+  assert.deepEqual(
+    loadConfig({ ...base, BERTH_TLS_CERT: '/etc/berth/c.pem', BERTH_TLS_KEY: '/etc/berth/k.pem' })
+      .tls,
+    { certFile: '/etc/berth/c.pem', keyFile: '/etc/berth/k.pem' },
+  );
+  const plain = loadConfig({ ...base, BERTH_HTTP: '1' });
+  assert.equal(plain.tls, null);
+  assert.equal(plain.secureCookies, false);
+  assert.equal(
+    loadConfig({ ...base, BERTH_HTTP: '1', BERTH_SECURE_COOKIES: '1' }).secureCookies,
+    true,
+  );
+  assert.throws(() => loadConfig({ ...base, BERTH_TLS_CERT: '/c.pem' }), /BERTH_TLS_CERT/);
+  assert.throws(
+    () =>
+      loadConfig({ ...base, BERTH_HTTP: '1', BERTH_TLS_CERT: '/c.pem', BERTH_TLS_KEY: '/k.pem' }),
+    /BERTH_HTTP/,
+  );
+  assert.throws(() => loadConfig({ ...base, BERTH_HTTP: 'yes' }), /BERTH_HTTP/);
+});
+
+test('listen addresses: a list of IP addresses, each once', () => {
+  assert.deepEqual(
+    loadConfig({ ...base, BERTH_API_LISTEN: '127.0.0.1,::1,192.168.1.5,127.0.0.1' }).listen,
+    ['127.0.0.1', '::1', '192.168.1.5'],
+  );
+  for (const bad of ['localhost', '127.0.0.1,', '10.0.0.1 ,10.0.0.2', '010.0.0.1'])
+    assert.throws(() => loadConfig({ ...base, BERTH_API_LISTEN: bad }), /BERTH_API_LISTEN/, bad);
 });
 
 test('values are read and typed', () => {
@@ -19,6 +54,7 @@ test('values are read and typed', () => {
     BERTH_API_PORT: '9000',
     BERTH_SESSION_HOURS: '2',
     BERTH_SECURE_COOKIES: '1',
+    BERTH_HTTP: '1',
     BERTH_ALLOWED_ORIGINS: 'https://a.example,https://b.example',
   });
   assert.equal(c.port, 9000);

@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './modules/auth/login-throttle.js';
 import type { RefusalLimits } from './modules/consoles/refusals.js';
 import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from './modules/consoles/console-caps.js';
-import { DEFAULT_CONSOLE_LIMITS, type ConsoleLimits } from './modules/consoles/console-caps.js';
 
 /** How the API serves: a certificate it made itself, the operator's own, or (asked for) plain HTTP. */
 export type TlsSetting = { selfSigned: true } | { certFile: string; keyFile: string } | null;
@@ -41,8 +40,6 @@ export interface ApiConfig {
   trustedProxies?: string[];
   /** Refused console attempts audited one by one per address before a 429; defaults when left out. */
   consoleRefusalLimits?: RefusalLimits;
-  /** Console sockets per user and per shell, unused tickets per user; defaults when left out. */
-  consoleLimits?: ConsoleLimits;
   /** Console sockets per user and per shell, unused tickets per user; defaults when left out. */
   consoleLimits?: ConsoleLimits;
 }
@@ -112,9 +109,6 @@ const Env = z
   BERTH_CONSOLE_MAX_PER_USER: numberIn(1, 10_000, true),
   BERTH_CONSOLE_MAX_PER_SHELL: numberIn(1, 10_000, true),
   BERTH_CONSOLE_MAX_TICKETS: numberIn(1, 10_000, true),
-  BERTH_CONSOLE_MAX_PER_USER: numberIn(1, 10_000, true),
-  BERTH_CONSOLE_MAX_PER_SHELL: numberIn(1, 10_000, true),
-  BERTH_CONSOLE_MAX_TICKETS: numberIn(1, 10_000, true),
   })
   .refine((e) => (e.BERTH_TLS_CERT === undefined) === (e.BERTH_TLS_KEY === undefined), {
     message: 'BERTH_TLS_CERT and BERTH_TLS_KEY go together: the certificate and its key',
@@ -163,11 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
         e.BERTH_LOGIN_FIRST_DELAY_SECONDS ?? DEFAULT_LOGIN_LIMITS.firstDelaySeconds,
       maxDelaySeconds: e.BERTH_LOGIN_MAX_DELAY_SECONDS ?? DEFAULT_LOGIN_LIMITS.maxDelaySeconds,
       forgetMinutes: e.BERTH_LOGIN_FORGET_MINUTES ?? DEFAULT_LOGIN_LIMITS.forgetMinutes,
-    },
-    consoleLimits: {
-      perUser: e.BERTH_CONSOLE_MAX_PER_USER ?? DEFAULT_CONSOLE_LIMITS.perUser,
-      perConsole: e.BERTH_CONSOLE_MAX_PER_SHELL ?? DEFAULT_CONSOLE_LIMITS.perConsole,
-      unusedTickets: e.BERTH_CONSOLE_MAX_TICKETS ?? DEFAULT_CONSOLE_LIMITS.unusedTickets,
     },
     consoleLimits: {
       perUser: e.BERTH_CONSOLE_MAX_PER_USER ?? DEFAULT_CONSOLE_LIMITS.perUser,

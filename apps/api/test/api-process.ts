@@ -1,7 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { browserSession } from './browser-session.js';
 import { ADMIN_PASSWORD } from './harness.js';
 import { freePort } from './free-port.js';
 import { until } from './wait.js';
@@ -28,6 +30,14 @@ export async function startApiProcess(opts: {
   databaseFile: string;
   agent?: { url: string; token: string };
   port?: number;
+  /**
+   * Serve HTTPS as production does by default, with the certificate the API makes in dataDir;
+   * the answer's baseUrl is then https and global fetch (which cannot be told to trust the
+   * certificate) is of no use: see https.test.ts. Without it BERTH_HTTP=1 asks for plain HTTP.
+   */
+  https?: boolean;
+  /** More variables for the process (BERTH_API_LISTEN, BERTH_TLS_CERT, …). */
+  env?: Record<string, string>;
 }): Promise<ApiProcess> {
   mkdirSync(opts.dataDir, { recursive: true });
   const port = opts.port ?? (await freePort());
@@ -37,24 +47,34 @@ export async function startApiProcess(opts: {
     env: {
       ...process.env,
       BERTH_DATA_DIR: opts.dataDir,
-      BERTH_API_HOST: '127.0.0.1',
+      BERTH_API_LISTEN: '127.0.0.1',
       BERTH_API_PORT: String(port),
+      BERTH_HTTP: opts.https ? '' : '1',
       BERTH_DATABASE_URL: `file:${opts.databaseFile}`,
       // No agent is a valid start: the API keeps trying to reach it and serves everything else.
       BERTH_LOCAL_AGENT_URL: opts.agent?.url ?? `http://127.0.0.1:${await freePort()}`,
       BERTH_LOCAL_AGENT_TOKEN: opts.agent?.token ?? 'no-agent',
       BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
       BERTH_WEB_DIR: '',
+      ...opts.env,
     },
     stdio: ['ignore', out, out],
   });
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `${opts.https ? 'https' : 'http'}://127.0.0.1:${port}`;
   const alive = () => child.exitCode === null && child.signalCode === null;
   await until(
     'the API process to answer',
     async () => {
       if (!alive()) throw new Error(`API exited: ${readFileSync(logFile, 'utf8').slice(-2000)}`);
-      return (await fetch(`${baseUrl}/api/health`).catch(() => null))?.ok;
+      // Whether it answers, not whom: the certificate is the HTTPS test's to check.
+      return opts.https
+        ? new Promise<boolean>((resolve) =>
+            httpsGet(`${baseUrl}/api/health`, { rejectUnauthorized: false }, (res) => {
+              res.resume();
+              resolve(res.statusCode === 200);
+            }).once('error', () => resolve(false)),
+          )
+        : (await fetch(`${baseUrl}/api/health`).catch(() => null))?.ok;
     },
     30_000,
   );
@@ -78,22 +98,27 @@ export async function startApiProcess(opts: {
   };
 }
 
-/** A logged-in admin against a running API: the session cookie and a bearer token. */
-export async function loginAdmin(baseUrl: string): Promise<{ cookie: string; token: string }> {
+/**
+ * A logged-in admin against a running API: the session cookie, the headers a browser sends with
+ * a change (cookies, Origin, CSRF token) and a bearer token.
+ */
+export async function loginAdmin(
+  baseUrl: string,
+): Promise<{ cookie: string; session: Record<string, string>; token: string }> {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
+  const session = browserSession(login, baseUrl);
   const res = await fetch(`${baseUrl}/api/v1/auth/tokens`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { 'content-type': 'application/json', ...session },
     body: JSON.stringify({ name: `test-${Date.now()}` }),
   });
   const { token } = (await res.json()) as { token: string };
-  return { cookie, token };
+  return { cookie: session.cookie as string, session, token };
 }
 
 /** A small ext4 file system on a loop device, to fill up or freeze without touching the host's disks. */

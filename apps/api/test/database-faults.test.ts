@@ -25,6 +25,7 @@ describe('the API when its database cannot write', () => {
   let disk: LoopDisk;
   let api: ApiProcess;
   let cookie: string;
+  let session: Record<string, string>;
   let token: string;
   let db: string;
 
@@ -33,7 +34,7 @@ describe('the API when its database cannot write', () => {
     disk = mountLoopDisk(path.join(root, 'disk.img'), path.join(root, 'mnt'), 24);
     db = path.join(disk.dir, 'berth.db');
     api = await startApiProcess({ dataDir: path.join(root, 'data'), databaseFile: db });
-    ({ cookie, token } = await loginAdmin(api.baseUrl));
+    ({ cookie, session, token } = await loginAdmin(api.baseUrl));
   });
   after(async () => {
     await api?.stop();
@@ -52,7 +53,7 @@ describe('the API when its database cannot write', () => {
   const write = () =>
     fetch(`${api.baseUrl}/api/v1/auth/tokens`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', ...session },
       body: JSON.stringify({ name: `t-${Math.random().toString(36).slice(2)}` }),
     });
   const read = () =>

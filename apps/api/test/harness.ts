@@ -9,6 +9,7 @@ import { readEventStream } from '@berth/fastify-kit';
 import { buildApi } from '../src/app.js';
 import type { ApiConfig } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
+import { browserSession } from './browser-session.js';
 import { freePort } from './free-port.js';
 import { until } from './wait.js';
 
@@ -132,8 +133,11 @@ export async function startStack(
   };
   let agent = await startAgent(agentOpts);
   const config: ApiConfig = {
-    host: '127.0.0.1',
+    // In-process and plain HTTP: these tests are about instances, not transport (the API
+    // process tests and the e2e suite run over HTTPS).
+    listen: ['127.0.0.1'],
     port: await freePort(),
+    tls: null,
     databaseUrl: `file:${path.join(dir, 'berth.db')}`,
     localAgent: { url: agent.url, token: agent.token },
     initialAdminPassword: ADMIN_PASSWORD,
@@ -145,7 +149,7 @@ export async function startStack(
   };
   const db = await openDatabase(config.databaseUrl);
   const { app } = await buildApi(config, db);
-  await app.listen({ host: config.host, port: config.port });
+  await app.listen({ host: '127.0.0.1', port: config.port });
   const baseUrl = `http://127.0.0.1:${config.port}`;
 
   const raw = async <T>(
@@ -169,16 +173,16 @@ export async function startStack(
       headers: res.headers,
     };
   };
-  const login = await raw('POST', '/api/v1/auth/login', {
-    username: 'admin',
-    password: ADMIN_PASSWORD,
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
   });
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
   const created = await raw<{ token: string }>(
     'POST',
     '/api/v1/auth/tokens',
     { name: 'tests' },
-    { cookie },
+    browserSession(login, baseUrl),
   );
   const token = created.body.token;
 

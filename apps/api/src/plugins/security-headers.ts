@@ -28,7 +28,8 @@ const DIRECTIVES = {
   // No page of Berth is meant to be framed (share links included): clickjacking a console
   // would type into someone's shell.
   frameAncestors: ["'none'"],
-  // Plain HTTP is what Berth serves today; upgrading would break every subresource.
+  // Berth serves plain HTTP when asked (BERTH_HTTP=1), where upgrading would break every
+  // subresource; over HTTPS every subresource is same-origin, so HTTPS already.
   upgradeInsecureRequests: null,
 };
 
@@ -84,14 +85,19 @@ export const isTraversal = (url: string): boolean => {
   return decoded.split(/[/\\]/).some((segment) => segment === '..' || segment === '.');
 };
 
-/** Security headers on every answer, and no path that walks between the web UI's files. */
-export const securityHeaders = fp(async (app: FastifyInstance) => {
+/**
+ * Security headers on every answer, and no path that walks between the web UI's files. HSTS
+ * only when the API serves HTTPS itself: a year, this host only (a Berth on one name says nothing
+ * of its siblings), and no preload, which an operator must choose for their whole domain.
+ */
+export const securityHeaders = fp(async (app: FastifyInstance, opts: { hsts: boolean }) => {
   await app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: DIRECTIVES },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    // HTTPS is not served yet; HSTS comes with it (over HTTP browsers ignore it anyway).
-    strictTransportSecurity: false,
+    strictTransportSecurity: opts.hsts
+      ? { maxAge: 365 * 86400, includeSubDomains: false, preload: false }
+      : false,
   });
   // After helmet's own hook, so that this refusal carries the headers too.
   // API routes validate their own parameters (and name the bad one); files have no schema.

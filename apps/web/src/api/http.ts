@@ -46,6 +46,15 @@ export function url(path: string, query?: Options['query']): string {
   return `${API}${path}${s ? `?${s}` : ''}`;
 }
 
+/**
+ * The header every change made with the session cookie carries: the API refuses a change without
+ * it (CSRF). Its value is the berth_csrf cookie, which only this origin's scripts can read.
+ */
+export function csrfHeader(): Record<string, string> {
+  const token = /(?:^|;\s*)berth_csrf=([^;]*)/.exec(document.cookie)?.[1];
+  return token ? { 'x-csrf-token': decodeURIComponent(token) } : {};
+}
+
 /** The one JSON transport: same-origin cookie, typed errors, 204 → undefined. */
 export async function http<T>(path: string, opts: Options = {}): Promise<T> {
   let res: Response;
@@ -53,10 +62,11 @@ export async function http<T>(path: string, opts: Options = {}): Promise<T> {
     res = await fetch(url(path, opts.query), {
       method: opts.method ?? 'GET',
       credentials: 'same-origin',
-      headers:
-        opts.body === undefined
-          ? { accept: 'application/json' }
-          : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(opts.method && opts.method !== 'GET' ? csrfHeader() : {}),
+      },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
       signal: opts.signal,
     });

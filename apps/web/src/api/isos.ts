@@ -1,5 +1,5 @@
 import type { Iso } from '@berth/contracts';
-import { API, ApiError, errorFrom, http } from './http';
+import { API, ApiError, csrfHeader, errorFrom, http } from './http';
 
 export const fetchIsos = (signal?: AbortSignal) =>
   http<{ items: Iso[] }>('/isos', { signal }).then((r) => r.items);
@@ -21,6 +21,7 @@ export function uploadIso(
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', `${API}/isos/${encodeURIComponent(name)}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
+    for (const [name, value] of Object.entries(csrfHeader())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
