@@ -64,7 +64,7 @@ export class Audit {
   ) {}
 
   /** Runs `fn` after every write queued before it, whatever became of them. */
-  protected serialized<T>(fn: () => Promise<T>): Promise<T> {
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.tail.then(fn, fn);
     this.tail = run.catch(() => undefined);
     return run;
