@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,15 +11,21 @@ import { freePort } from '../apps/api/test/free-port.js';
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
 
+/** The status of a GET, or null while nothing answers; any certificate (the API makes its own). */
+const statusOf = (url: string) =>
+  new Promise<number | null>((resolve) =>
+    (url.startsWith('https:') ? httpsGet : httpGet)(url, { rejectUnauthorized: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? null);
+    }).once('error', () => resolve(null)),
+  );
+
 async function waitHttp(url: string, child: ChildProcess, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).status < 500) return;
-    } catch {
-      // not listening yet
-    }
+    const status = await statusOf(url);
+    if (status !== null && status < 500) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${what} did not come up`);
@@ -43,6 +51,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       BERTH_AGENT_TOKEN: 'e2e-agent-token',
       BERTH_AGENT_BRIDGE: bridge,
       BERTH_AGENT_BRIDGE_CIDR: '10.216.0.1/24',
+      // Its firewall keeps the suite's containers off this API's port.
+      BERTH_AGENT_API_PORT: String(apiPort),
       // Short, so a test can see a closed tab's shell ended; a reload re-attaches well within it.
       BERTH_AGENT_SHELL_IDLE_SECONDS: '8',
     },
@@ -66,7 +76,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       env: {
         ...process.env,
         BERTH_DATA_DIR: dir,
-        BERTH_API_HOST: '127.0.0.1',
+        // HTTPS with the certificate the API makes at its first start, as in production: the
+        // browser and request contexts ignore that no authority signed it (playwright.config.ts).
+        BERTH_API_LISTEN: '127.0.0.1',
         BERTH_API_PORT: String(apiPort),
         BERTH_LOCAL_AGENT_URL: `http://127.0.0.1:${agentPort}`,
         BERTH_LOCAL_AGENT_TOKEN: 'e2e-agent-token',
@@ -75,7 +87,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const baseUrl = `http://127.0.0.1:${apiPort}`;
+  const baseUrl = `https://127.0.0.1:${apiPort}`;
   try {
     await waitHttp(`${baseUrl}/api/health`, api, 'the API');
   } catch (err) {

@@ -1,5 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import {
+  expect,
+  request,
+  type APIRequestContext,
+  type BrowserContext,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 
 export const adminPassword = () => process.env.BERTH_E2E_ADMIN_PASSWORD ?? '';
 
@@ -12,6 +19,36 @@ export async function login(page: Page): Promise<void> {
   await page.getByLabel('Password').fill(adminPassword());
   await page.getByRole('button', { name: /log in|sign in/i }).click();
   await expect(page).not.toHaveURL(/\/login\/?$/);
+}
+
+/**
+ * What the web UI adds to a change made with the session cookie, for requests a spec makes itself
+ * in a browser's context (page.request): the page's Origin and the session's CSRF token.
+ */
+export async function csrfHeaders(
+  context: BrowserContext,
+  baseURL: string,
+): Promise<Record<string, string>> {
+  const csrf = (await context.cookies(baseURL)).find((c) => c.name === 'berth_csrf')?.value;
+  return { origin: new URL(baseURL).origin, 'x-csrf-token': csrf ?? '' };
+}
+
+/** An API client logged in as admin with a session cookie, sending what the web UI sends. */
+export async function adminApi(baseURL: string): Promise<APIRequestContext> {
+  const login = await request.newContext({ baseURL, ignoreHTTPSErrors: true });
+  const res = await login.post('/api/v1/auth/login', {
+    data: { username: 'admin', password: adminPassword() },
+  });
+  expect(res.status(), await res.text()).toBe(200);
+  const storageState = await login.storageState();
+  await login.dispose();
+  const csrf = storageState.cookies.find((c) => c.name === 'berth_csrf')?.value ?? '';
+  return request.newContext({
+    baseURL,
+    storageState,
+    ignoreHTTPSErrors: true,
+    extraHTTPHeaders: { origin: new URL(baseURL).origin, 'x-csrf-token': csrf },
+  });
 }
 
 /** No serious or critical accessibility violations on the page as it stands. */

@@ -1,15 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import {
-  expect,
-  request,
-  test,
-  type APIRequestContext,
-  type Locator,
-  type Page,
-} from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { ExecResult, Instance, TaskAccepted } from '@berth/contracts';
 import {
-  adminPassword,
+  adminApi,
   expectAccessible,
   keepScreenshot,
   login,
@@ -78,10 +71,7 @@ function attachProcesses(ctid: number): string[] {
 test.describe.serial('consoles', () => {
   test.beforeAll(async ({ baseURL }) => {
     test.setTimeout(240_000);
-    api = await request.newContext({ baseURL });
-    await ok(
-      api.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } }),
-    );
+    api = await adminApi(baseURL!);
     [vm, ct] = await Promise.all([
       createRunning({
         kind: 'vm',

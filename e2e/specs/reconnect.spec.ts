@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { keepScreenshot, login, uniqueName } from '../helpers/session.js';
+import { csrfHeaders, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 
 const runDir = () => {
   const dir = process.env.BERTH_E2E_RUN_DIR;
@@ -15,6 +15,7 @@ const apiChildPid = () => Number(readFileSync(path.join(runDir(), 'api.child.pid
 
 test('the API killed -9 comes back under the supervisor, and the open page goes live again by itself', async ({
   page,
+  baseURL,
 }, testInfo) => {
   await login(page);
   await page.goto('/instances/');
@@ -50,15 +51,17 @@ test('the API killed -9 comes back under the supervisor, and the open page goes 
 
   // A change made after the restart arrives through the reconnected stream.
   const name = uniqueName('e2e-back');
+  const headers = await csrfHeaders(page.context(), baseURL!);
   const created = await page.request.post('/api/v1/instances?sync=true', {
     data: { template: 'busybox', name },
+    headers,
   });
   expect(created.status(), await created.text()).toBe(200);
   const id = ((await created.json()) as { task: { instanceId: string } }).task.instanceId;
   try {
     await expect(page.getByRole('row').filter({ hasText: name })).toBeVisible();
   } finally {
-    await page.request.delete(`/api/v1/instances/${id}?force=true&sync=true`);
+    await page.request.delete(`/api/v1/instances/${id}?force=true&sync=true`, { headers });
   }
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0);
 });
