@@ -159,10 +159,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // already gone
       }
     }
-    // The agent leaves its bridge and NAT table up on purpose (instances outlive it); the suite's go with it.
+    // The agent leaves its bridge, NAT and guard tables up on purpose (instances outlive it); the
+    // suite's go with it.
     for (const [cmd, ...args] of [
       ['ip', 'link', 'del', bridge],
       ['nft', 'delete', 'table', 'ip', `berth_${bridge.replace(/-/g, '_')}`],
+      ['nft', 'delete', 'table', 'inet', `berth_${bridge.replace(/-/g, '_')}_guard`],
     ] as const) {
       try {
         execFileSync(cmd, args, { stdio: 'ignore' });

@@ -59,7 +59,7 @@ export async function buildAgent(
 
   const log = (component: string) => app.log.child({ component });
   logHostCommandsTo(log('run'));
-  await ensureBridge(config.bridge, config.bridgeCidr, log('bridge'));
+  await ensureBridge(config.bridge, config.bridgeCidr, config.guardedPorts, log('bridge'));
   const events = new EventBus();
   // Before anything is served: half-done work of a killed agent is rolled back or finished.
   const journal = new Journal(path.join(config.dataDir, 'journal'), config.failpoint);
@@ -81,7 +81,11 @@ export async function buildAgent(
   log('recovery').info({ ms: Date.now() - reconciling }, 'reconciled the host');
   const dhcp = await startDhcp(config.bridge, config.bridgeCidr, config.dataDir);
   const templates = new Templates(config.templateDir, config.debianMirror);
-  const isos = new IsoStore(path.join(config.dataDir, 'isos'), config.maxIsoBytes);
+  const isos = new IsoStore(
+    path.join(config.dataDir, 'isos'),
+    config.maxIsoBytes,
+    config.isoQuotaBytes,
+  );
   const vmTemplates = new VmTemplates(config.templateDir, isos);
   const accel = new Accelerator(path.join(config.dataDir, 'accel.json'), config.accel);
   await accel.load();

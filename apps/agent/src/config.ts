@@ -14,7 +14,13 @@ export interface AgentConfig {
   bridge: string;
   /** The host's address on the bridge with its prefix; containers get addresses from this subnet. */
   bridgeCidr: string;
+  /**
+   * The ports instances must not reach on the host (the API's and this agent's), kept off by a
+   * firewall table per bridge; empty when the operator lets instances reach them.
+   */
+  guardedPorts: number[];
   maxIsoBytes: number;
+  isoQuotaBytes: number;
   /** How long a shell with nobody attached waits for someone to re-attach before it is ended. */
   shellIdleMs: number;
   /** The accelerator VMs get; 'auto' lets the agent find out whether KVM works. */
@@ -45,7 +51,12 @@ const Env = z.object({
   // An interface name: at most 15 bytes.
   BERTH_AGENT_BRIDGE: ResourceName.max(15).default('berth0'),
   BERTH_AGENT_BRIDGE_CIDR: Ipv4Cidr.default('10.210.0.1/24'),
+  /** The API's port on this server, which instances may not reach unless allowed below. */
+  BERTH_AGENT_API_PORT: whole(1, 65535).default(8080),
+  BERTH_AGENT_ALLOW_INSTANCES_TO_API: z.enum(['0', '1']).default('0'),
   BERTH_AGENT_MAX_ISO_BYTES: whole(1).default(16 * 1024 ** 3),
+  /** All ISOs together, unless the API's setting for this host says otherwise. */
+  BERTH_AGENT_ISO_QUOTA_BYTES: whole(1).default(64 * 1024 ** 3),
   BERTH_AGENT_SHELL_IDLE_SECONDS: z.coerce.number().positive().default(300),
   BERTH_AGENT_ACCEL: z.enum(['kvm', 'tcg', 'auto']).default('auto'),
   BERTH_AGENT_LOG_LEVEL: z
@@ -81,7 +92,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AgentConfig {
     token: e.BERTH_AGENT_TOKEN ?? readOrCreateToken(path.join(dataDir, 'agent.token')),
     bridge: e.BERTH_AGENT_BRIDGE,
     bridgeCidr: e.BERTH_AGENT_BRIDGE_CIDR,
+    guardedPorts:
+      e.BERTH_AGENT_ALLOW_INSTANCES_TO_API === '1'
+        ? []
+        : [...new Set([e.BERTH_AGENT_API_PORT, e.BERTH_AGENT_PORT])],
     maxIsoBytes: e.BERTH_AGENT_MAX_ISO_BYTES,
+    isoQuotaBytes: e.BERTH_AGENT_ISO_QUOTA_BYTES,
     shellIdleMs: e.BERTH_AGENT_SHELL_IDLE_SECONDS * 1000,
     accel: e.BERTH_AGENT_ACCEL,
     logLevel: e.BERTH_AGENT_LOG_LEVEL,

@@ -56,6 +56,7 @@ describe('the API killed mid-task', () => {
     for (const args of [
       ['ip', 'link', 'del', bridge],
       ['nft', 'delete', 'table', 'ip', `berth_${bridge.replace(/-/g, '_')}`],
+      ['nft', 'delete', 'table', 'inet', `berth_${bridge.replace(/-/g, '_')}_guard`],
     ]) {
       try {
         execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });

@@ -122,6 +122,7 @@ export async function startStack(
 ): Promise<Stack> {
   const dir = await mkdtemp(path.join(tmpdir(), `berth-${name}-`));
   const agentPort = await freePort();
+  const apiPort = await freePort();
   const agentOpts = {
     dataDir: opts.agentDataDir ?? path.join(dir, 'agent'),
     port: agentPort,
@@ -129,14 +130,15 @@ export async function startStack(
     // One bridge per test file keeps files' containers apart; names stay under 15 chars.
     bridge: `bt-${name}`.slice(0, 15),
     cidr: opts.cidr ?? `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
-    env: opts.agentEnv,
+    // The agent's firewall keeps this bridge's instances off this API's port.
+    env: { BERTH_AGENT_API_PORT: String(apiPort), ...opts.agentEnv },
   };
   let agent = await startAgent(agentOpts);
   const config: ApiConfig = {
     // In-process and plain HTTP: these tests are about instances, not transport (the API
     // process tests and the e2e suite run over HTTPS).
     listen: ['127.0.0.1'],
-    port: await freePort(),
+    port: apiPort,
     tls: null,
     databaseUrl: `file:${path.join(dir, 'berth.db')}`,
     localAgent: { url: agent.url, token: agent.token },
@@ -198,7 +200,7 @@ export async function startStack(
     async restartAgent(restart = {}) {
       if (restart.kill) await agent.kill();
       else await agent.stop();
-      if (restart.env) agentOpts.env = restart.env;
+      if (restart.env) agentOpts.env = { BERTH_AGENT_API_PORT: String(apiPort), ...restart.env };
       agent = await startAgent(agentOpts);
       stack.agent = agent;
     },
@@ -222,10 +224,13 @@ export async function startStack(
         }
       }
       await rm(dir, { recursive: true, force: true });
-      // The agent leaves its bridge and NAT table up on purpose (containers outlive it); tests tidy up.
+      // The agent leaves its bridge, NAT and guard tables up on purpose (containers outlive it);
+      // tests tidy up.
+      const table = `berth_${agentOpts.bridge.replace(/-/g, '_')}`;
       for (const args of [
         ['ip', 'link', 'del', agentOpts.bridge],
-        ['nft', 'delete', 'table', 'ip', `berth_${agentOpts.bridge.replace(/-/g, '_')}`],
+        ['nft', 'delete', 'table', 'ip', table],
+        ['nft', 'delete', 'table', 'inet', `${table}_guard`],
       ]) {
         try {
           execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });

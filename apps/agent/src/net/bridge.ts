@@ -1,13 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import type { Log } from '../log.js';
 import { exec, run } from '../run.js';
+import { ensureGuard } from './firewall.js';
 import { parseCidr, intToIp } from './ipv4.js';
 
 /**
  * The default network: a Linux bridge with the host's address on it and NAT for
- * its subnet, so containers get an address and a way out. Idempotent.
+ * its subnet, so containers get an address and a way out, and a firewall that keeps them off
+ * the host's guarded ports (the API's and the agent's; none when allowed). Idempotent.
  */
-export async function ensureBridge(name: string, cidr: string, log: Log): Promise<void> {
+export async function ensureBridge(
+  name: string,
+  cidr: string,
+  guardedPorts: readonly number[],
+  log: Log,
+): Promise<void> {
   const exists = (await exec('ip', ['link', 'show', 'dev', name])).code === 0;
   if (!exists) await run('ip', ['link', 'add', 'name', name, 'type', 'bridge']);
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', name]);
@@ -26,4 +33,5 @@ export async function ensureBridge(name: string, cidr: string, log: Log): Promis
   } catch (err) {
     log.warn({ bridge: name, err: (err as Error).message }, 'NAT for the bridge is not set up');
   }
+  await ensureGuard(name, guardedPorts, log);
 }
