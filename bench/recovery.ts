@@ -166,8 +166,11 @@ try {
   const apiEnv = {
     ...process.env,
     BERTH_DATA_DIR: apiDir,
-    BERTH_API_HOST: '127.0.0.1',
+    BERTH_API_LISTEN: '127.0.0.1',
     BERTH_API_PORT: apiPort,
+    // Plain HTTP, as before HTTPS became the default: the health probe is global fetch, and the
+    // restart time compared is the process's, not the TLS handshake's.
+    BERTH_HTTP: '1',
     BERTH_LOCAL_AGENT_URL: stack.agent.url,
     BERTH_LOCAL_AGENT_TOKEN: stack.agent.token,
     BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when the test suites left anything of theirs on the host. Tests name what they make
-# after one prefix: bridges bt-*, nftables tables berth_bt_*, VM taps (vt*, once their bridge is
+# after one prefix: bridges, veths and network namespaces bt-*, nftables tables berth_bt_* (NAT
+# and the agent's guard tables, berth_bt_*_guard), VM taps (vt*, once their bridge is
 # gone), data under $TMPDIR/berth-*
 # (images, mounts, loop devices, sockets), and processes (agents, QEMU, dnsmasq, lxc-monitor,
 # containers' LXC monitors) running from there.
@@ -18,6 +19,9 @@ done
 # A VM's tap (vt…) on no bridge: its VM and its bridge are gone, it stayed.
 for tap in $(ip -o link show 2>/dev/null | grep -v ' master ' | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^vt' || true); do
   report "tap $tap (on no bridge)"
+done
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^bt-' || true); do
+  report "network namespace $ns"
 done
 for table in $(nft list tables 2>/dev/null | awk '{print $3}' | grep -E '^berth_bt_' || true); do
   report "nftables table $table"

@@ -17,21 +17,44 @@ AGENT_PORT=${BERTH_AGENT_PORT:-8091}
 mkdir -p "$DATA_DIR" "$LOG_DIR" "$RUN_DIR"
 chmod 700 "$DATA_DIR"
 NODE=$(command -v node)
+# HTTPS unless BERTH_HTTP=1 asks for plain HTTP; the certificate is the operator's or the one the
+# API makes in its data directory at first start.
+SCHEME=https
+[ "${BERTH_HTTP:-}" = 1 ] && SCHEME=http
+CERT=${BERTH_TLS_CERT:-$DATA_DIR/tls/cert.pem}
+# Where the API answers on this machine: its first listen address, loopback for "all".
+LISTEN_FIRST=${BERTH_API_LISTEN:-0.0.0.0}
+LISTEN_FIRST=${LISTEN_FIRST%%,*}
+case $LISTEN_FIRST in
+  0.0.0.0 | ::) API_LOCAL=127.0.0.1 ;;
+  *:*) API_LOCAL="[$LISTEN_FIRST]" ;;
+  *) API_LOCAL=$LISTEN_FIRST ;;
+esac
 
 wait_http() {
   local url=$1 what=$2
   for _ in $(seq 1 150); do
-    if node -e "fetch('$url').then(r => process.exit(r.status < 500 ? 0 : 1), () => process.exit(1))"; then return 0; fi
+    # Whether it answers, not whom: the certificate's fingerprint is printed below for the operator.
+    if node -e "const u = process.argv[1]; require(u.startsWith('https:') ? 'node:https' : 'node:http').get(u, { rejectUnauthorized: false }, (r) => process.exit(r.statusCode < 500 ? 0 : 1)).on('error', () => process.exit(1))" "$url"; then return 0; fi
     sleep 0.2
   done
   echo "$what did not come up; see $LOG_DIR/$3.log" >&2
   exit 1
 }
 
+# The transport and firewall settings reach the services only when set, as the operator wrote them.
+passed_on() {
+  local name
+  for name in "$@"; do
+    [ -n "${!name:-}" ] && printf ' %s=%s' "$name" "${!name}"
+  done
+  return 0
+}
+
 service_env() {
   case $1 in
-    agent) echo "BERTH_DATA_DIR=$DATA_DIR BERTH_AGENT_DATA_DIR=$DATA_DIR/agent BERTH_AGENT_PORT=$AGENT_PORT" ;;
-    api) echo "BERTH_DATA_DIR=$DATA_DIR BERTH_AGENT_DATA_DIR=$DATA_DIR/agent BERTH_API_PORT=$PORT" ;;
+    agent) echo "BERTH_DATA_DIR=$DATA_DIR BERTH_AGENT_DATA_DIR=$DATA_DIR/agent BERTH_AGENT_PORT=$AGENT_PORT BERTH_AGENT_API_PORT=$PORT$(passed_on BERTH_AGENT_ALLOW_INSTANCES_TO_API)" ;;
+    api) echo "BERTH_DATA_DIR=$DATA_DIR BERTH_AGENT_DATA_DIR=$DATA_DIR/agent BERTH_API_PORT=$PORT$(passed_on BERTH_API_LISTEN BERTH_HTTP BERTH_TLS_CERT BERTH_TLS_KEY)" ;;
   esac
 }
 
@@ -99,13 +122,21 @@ for name in $services; do
   start_service "$name"
   case $name in
     agent) wait_http "http://127.0.0.1:$AGENT_PORT/v1/facts" "the agent" agent ;;
-    api) wait_http "http://127.0.0.1:$PORT/api/health" "the API" api ;;
+    api) wait_http "$SCHEME://$API_LOCAL:$PORT/api/health" "the API" api ;;
   esac
 done
 
 echo
 echo "Berth is running ($(has_systemd && echo 'systemd units berth-agent, berth-api' || echo 'supervised by scripts/supervise.mjs'))."
-echo "  URL:       http://$(hostname -I 2>/dev/null | awk '{print $1}' || echo 127.0.0.1):$PORT/  (API docs at /api/docs)"
+case $LISTEN_FIRST in
+  0.0.0.0 | ::) URL_HOST=$(hostname -I 2>/dev/null | awk '{print $1}') ;;
+  *) URL_HOST=$API_LOCAL ;;
+esac
+echo "  URL:       $SCHEME://${URL_HOST:-127.0.0.1}:$PORT/  (API docs at /api/docs)"
+if [ "$SCHEME" = https ] && [ -f "$CERT" ]; then
+  # What the browser shows for the certificate: compare before accepting it.
+  echo "  certificate SHA-256: $(openssl x509 -in "$CERT" -noout -fingerprint -sha256 | cut -d= -f2)"
+fi
 if [ -f "$DATA_DIR/initial-admin.txt" ]; then
   echo "  first admin (from $DATA_DIR/initial-admin.txt):"
   sed 's/^/    /' "$DATA_DIR/initial-admin.txt"
