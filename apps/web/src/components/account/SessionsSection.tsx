@@ -56,8 +56,13 @@ export function SessionsSection() {
               <tbody>
                 {rows.map((s) => (
                   <tr key={s.id}>
-                    <td className="max-w-64 truncate" title={s.userAgent ?? undefined}>
-                      {s.userAgent ?? 'unknown'}
+                    <td>
+                      <span
+                        className="inline-block max-w-64 truncate align-bottom"
+                        title={s.userAgent ?? undefined}
+                      >
+                        {s.userAgent ?? 'unknown'}
+                      </span>
                       {s.current && (
                         <span className="ml-2 rounded-full bg-sky-100 px-2 py-0.5 text-xs text-sky-900 dark:bg-sky-900/50 dark:text-sky-100">
                           this one
