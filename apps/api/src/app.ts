@@ -216,7 +216,7 @@ export async function buildApi(
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
-  await app.register(isoRoutes, { isos: new IsosService(hosts) });
+  await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });
   await app.register(consoleSocketRoutes, { consoles });

@@ -342,6 +342,8 @@ describe('VMs through the API, on real QEMU', () => {
 
   test('ISO upload is streamed, checksummed and its name validated', async () => {
     const body = randomBytes(3 * 1024 * 1024);
+    // The store takes CD images only: an ISO 9660 volume descriptor where one belongs.
+    body.write('CD001', 0x8001, 'latin1');
     const put = (name: string, data: Blob | string = new Blob([new Uint8Array(body)])) =>
       fetch(`${stack.baseUrl}/api/v1/isos/${name}`, {
         method: 'PUT',

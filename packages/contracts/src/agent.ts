@@ -13,6 +13,11 @@ export const AgentTemplateRef = z.object({ name: TemplateName });
 
 export const AgentIsoRef = z.object({ name: IsoName });
 
+/** The API's quota for this host's store, when it has one set (else the agent's own). */
+export const AgentIsoUpload = z.object({
+  quotaBytes: queryInt(1, Number.MAX_SAFE_INTEGER).optional(),
+});
+
 export const AgentLeftoverRef = z.object({ id: Leftover.shape.id });
 
 export const AgentOperationRef = z.object({ id: z.uuid() });

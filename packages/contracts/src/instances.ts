@@ -146,6 +146,25 @@ export const Iso = z.object({
 });
 export type Iso = z.infer<typeof Iso>;
 
+/** A host's ISO store: what its ISOs take and how much they may take together. */
+export const IsoStoreUsage = z.object({
+  quotaBytes: z.number().int(),
+  usedBytes: z.number().int(),
+});
+export type IsoStoreUsage = z.infer<typeof IsoStoreUsage>;
+
+export const IsoQuota = z
+  .object({
+    quotaBytes: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .describe("null: the host's own default (BERTH_AGENT_ISO_QUOTA_BYTES, 64 GiB unless set)"),
+  })
+  .strict();
+export type IsoQuota = z.infer<typeof IsoQuota>;
+
 export const MAX_VM_MEMORY_MIB = 1024 * 1024;
 export const VmDisk = z.union([
   z.object({ sizeMiB: DiskSizeMiB.describe('a new empty qcow2 disk') }).strict(),

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import {
   ActionOptions,
   AgentIsoRef,
+  AgentIsoUpload,
   CreateInstance,
   InstanceRef,
   Iso,
+  IsoStoreUsage,
   DeleteOptions,
   ExecRequest,
   ExecResult,
@@ -119,6 +121,10 @@ export async function mediaRoutes(
     items: await isos.list(),
   }));
 
+  r.get('/v1/isos/store', { schema: { response: { 200: IsoStoreUsage } } }, async () =>
+    isos.usage(),
+  );
+
   // The body is streamed to disk as it arrives, never held in memory.
   app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
     done(null, payload),
@@ -127,7 +133,7 @@ export async function mediaRoutes(
     '/v1/isos/:name',
     {
       bodyLimit: Number.MAX_SAFE_INTEGER,
-      schema: { params: AgentIsoRef, response: { 201: Iso } },
+      schema: { params: AgentIsoRef, querystring: AgentIsoUpload, response: { 201: Iso } },
     },
     async (req, reply) => {
       if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
@@ -137,7 +143,9 @@ export async function mediaRoutes(
       const expected = Number.isSafeInteger(length) && length > 0 ? length : null;
       return reply
         .status(201)
-        .send(await isos.put(req.params.name, req.body as Readable, expected));
+        .send(
+          await isos.put(req.params.name, req.body as Readable, expected, req.query.quotaBytes),
+        );
     },
   );
 

@@ -5,19 +5,36 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
-import type { Iso } from '@berth/contracts';
-import { ErrorCode, conflict, notFound, AppError } from '@berth/contracts';
+import type { Iso, IsoStoreUsage } from '@berth/contracts';
+import { ErrorCode, badRequest, conflict, notFound, AppError } from '@berth/contracts';
 import { assertFreeSpace, explainNoSpace } from './free-space.js';
+import { ISO_HEAD_BYTES, imageFormat } from './iso-type.js';
 
 const META = '.meta.json';
 /** Uploads in progress are written as `.upload-<pid>-…`: the pid tells whose they are. */
 export const UPLOAD_PREFIX = '.upload-';
 
+const GiB = 1024 ** 3;
+const overQuota = (quota: number) =>
+  new AppError(
+    ErrorCode.tooLarge,
+    `the ISO store of this host would exceed its quota of ${(quota / GiB).toFixed(1)} GiB (${quota} bytes); delete ISOs or raise the quota`,
+  );
+const notAnImage = () =>
+  badRequest(
+    'not an ISO 9660 or UDF image (no CD001, BEA01 or NSR0x volume descriptor at byte 32769); the store takes CD images only',
+  );
+
 /** The host's ISO store: a flat folder of .iso files (names validated by the contract), each with its checksum. */
 export class IsoStore {
+  /** Bytes of uploads still streaming: they count against the quota before they land. */
+  private streaming = 0;
+
   constructor(
     readonly dir: string,
     private readonly maxBytes: number,
+    /** The store's total size limit unless an upload names another (the API's setting). */
+    private readonly quotaBytes: number,
   ) {}
 
   path(name: string): string {
@@ -44,14 +61,31 @@ export class IsoStore {
     return (await stat(this.path(name)).catch(() => null)) !== null;
   }
 
+  /** What the stored ISOs take together. */
+  async usedBytes(): Promise<number> {
+    return (await this.list()).reduce((sum, iso) => sum + iso.sizeBytes, 0);
+  }
+
+  /** The store's own quota (the API may set another per host) and what it holds. */
+  async usage(): Promise<IsoStoreUsage> {
+    return { quotaBytes: this.quotaBytes, usedBytes: await this.usedBytes() };
+  }
+
   /**
-   * Streams an upload to a temporary file, hashing as it goes; only a complete upload appears.
-   * A declared size (content-length) is checked against the free space before the first byte.
+   * Streams an upload to a temporary file, hashing as it goes; only a complete CD image within
+   * the quota appears. A declared size (content-length) is checked against the size limit, the
+   * quota and the free space before the first byte; the bytes are counted again as they come.
    */
-  async put(name: string, body: Readable, expectedBytes: number | null = null): Promise<Iso> {
+  async put(
+    name: string,
+    body: Readable,
+    expectedBytes: number | null = null,
+    quotaBytes = this.quotaBytes,
+  ): Promise<Iso> {
     await mkdir(this.dir, { recursive: true });
     if (await this.has(name))
       throw conflict(`an ISO named ${name} exists already; delete it first`);
+    const used = await this.usedBytes();
     if (expectedBytes !== null) {
       try {
         if (expectedBytes > this.maxBytes)
@@ -59,6 +93,7 @@ export class IsoStore {
             ErrorCode.tooLarge,
             `ISO is larger than the ${this.maxBytes} byte limit`,
           );
+        if (used + this.streaming + expectedBytes > quotaBytes) throw overQuota(quotaBytes);
         await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
       } catch (err) {
         // Read (and drop) the rest of the body first: a connection closed under a client still
@@ -71,24 +106,46 @@ export class IsoStore {
     const hash = createHash('sha256');
     let size = 0;
     const limit = this.maxBytes;
+    let head: Buffer | null = Buffer.alloc(0);
+    // A refused upload is read to its end but not written: answering while the client still
+    // sends would make it (and the API relaying it) see a reset instead of the reason.
+    let refusal: AppError | null = null;
+    const judge = (chunk: Buffer) => {
+      if (head === null) return;
+      head = Buffer.concat([head, chunk]);
+      if (chunk.length > 0 && head.length < ISO_HEAD_BYTES) return;
+      if (!imageFormat(head)) refusal = notAnImage();
+      head = null;
+    };
     const meter = new Transform({
-      transform(chunk: Buffer, _enc, done) {
+      transform: (chunk: Buffer, _enc, done) => {
+        if (refusal) return done();
         size += chunk.length;
+        this.streaming += chunk.length;
         if (size > limit)
-          return done(
-            new AppError(ErrorCode.tooLarge, `ISO is larger than the ${limit} byte limit`),
-          );
+          refusal = new AppError(ErrorCode.tooLarge, `ISO is larger than the ${limit} byte limit`);
+        else if (used + this.streaming > quotaBytes) refusal = overQuota(quotaBytes);
+        else judge(chunk);
+        if (refusal) return done();
         hash.update(chunk);
         done(null, chunk);
+      },
+      flush: (done) => {
+        // An image shorter than the head is judged on all it has.
+        if (!refusal && size > 0) judge(Buffer.alloc(0));
+        done();
       },
     });
     try {
       await pipeline(body, meter, createWriteStream(tmp, { mode: 0o644 }));
+      if (refusal) throw refusal;
       if (size === 0) throw new AppError(ErrorCode.validation, 'the upload was empty');
       await rename(tmp, this.path(name));
     } catch (err) {
       await rm(tmp, { force: true });
       throw await explainNoSpace(err, tmp);
+    } finally {
+      this.streaming -= size;
     }
     const iso: Iso = {
       name,

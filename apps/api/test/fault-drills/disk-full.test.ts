@@ -88,6 +88,7 @@ describe('fault drill: the data disk is full', () => {
   test('an ISO upload is refused up front, or stopped at ENOSPC, leaving nothing', async () => {
     fillTo(8);
     const data = new Uint8Array(16 * MB).fill(7);
+    data.set(Buffer.from('CD001'), 0x8001);
     const declared = await agentCall('PUT', '/v1/isos/big.iso', {
       headers: { 'content-type': 'application/octet-stream' },
       body: data,

@@ -158,6 +158,10 @@ export class FakeAgent implements AgentApi {
     this.call('isos');
     return { items: [] };
   }
+  async isoStore() {
+    this.call('isoStore');
+    return { quotaBytes: 64 * 1024 ** 3, usedBytes: 0 };
+  }
   async putIso(name: string): Promise<never> {
     this.call('putIso', name);
     throw new Error('not faked');

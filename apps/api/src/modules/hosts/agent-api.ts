@@ -9,6 +9,7 @@ import type {
   Instance,
   InstanceAction,
   Iso,
+  IsoStoreUsage,
   Leftover,
   Operation,
   ShellSession,
@@ -30,7 +31,9 @@ export interface AgentApi {
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;
-  putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso>;
+  /** quotaBytes: the API's quota for this host's store, when set; else the agent's own. */
+  putIso(name: string, body: ReadableStream<Uint8Array>, quotaBytes?: number): Promise<Iso>;
+  isoStore(): Promise<IsoStoreUsage>;
   deleteIso(name: string): Promise<void>;
   /** Remains of interrupted work the agent moved aside instead of reusing. */
   leftovers(): Promise<{ items: Leftover[] }>;

@@ -8,6 +8,7 @@ import {
   HostFacts,
   Instance,
   Iso,
+  IsoStoreUsage,
   Leftover,
   Operation,
   OperationAccepted,
@@ -138,8 +139,12 @@ export class AgentClient implements AgentApi {
     return this.call(IsoList, 'GET', '/v1/isos');
   }
   /** Relays an upload as it arrives; the agent hashes and stores it. */
-  async putIso(name: string, body: ReadableStream<Uint8Array>): Promise<Iso> {
-    const response = await this.send('PUT', `/v1/isos/${encodeURIComponent(name)}`, {
+  isoStore() {
+    return this.call(IsoStoreUsage, 'GET', '/v1/isos/store');
+  }
+  async putIso(name: string, body: ReadableStream<Uint8Array>, quotaBytes?: number): Promise<Iso> {
+    const query = quotaBytes === undefined ? '' : `?quotaBytes=${quotaBytes}`;
+    const response = await this.send('PUT', `/v1/isos/${encodeURIComponent(name)}${query}`, {
       body,
       contentType: 'application/octet-stream',
       timeoutMs: 6 * 3600_000,
@@ -187,7 +192,11 @@ export class AgentClient implements AgentApi {
     );
   }
   unprivilege(id: string) {
-    return this.call(OperationAccepted, 'POST', `/v1/instances/${encodeURIComponent(id)}/unprivilege`);
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/unprivilege`,
+    );
   }
   exec(id: string, body: ExecRequest) {
     return this.call(
