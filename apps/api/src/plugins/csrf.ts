@@ -9,7 +9,7 @@ export const CSRF_COOKIE = 'berth_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const LOGIN = '/api/v1/auth/login';
+const SESSION_SET = new RegExp(`^${SESSION_COOKIE}=([^;]*)`);
 
 /**
  * The CSRF token of a login session: an HMAC keyed by the session's own secret (the HttpOnly
@@ -55,7 +55,7 @@ function sameToken(sent: string, expected: string): boolean {
 /** The value a Set-Cookie list gives the session cookie: a new secret, '' when cleared. */
 function sessionCookieSet(header: ReturnType<FastifyReply['getHeader']>): string | undefined {
   for (const line of [header ?? []].flat()) {
-    const m = new RegExp(`^${SESSION_COOKIE}=([^;]*)`).exec(String(line));
+    const m = SESSION_SET.exec(String(line));
     if (m) return m[1];
   }
   return undefined;
@@ -65,21 +65,23 @@ function sessionCookieSet(header: ReturnType<FastifyReply['getHeader']>): string
  * Cross-site request forgery (issue 11, finding 3). A change made with the session cookie must
  * come from a page of this origin and carry the session's CSRF token in a header, which only
  * this origin's scripts can read from their cookie. API tokens are sent deliberately by their
- * holder, never attached by a browser, so bearer requests are left alone. Login has no session
- * yet: it gets the origin check only, so no other site can log a browser into an account of
- * its choosing.
+ * holder, never attached by a browser, so bearer requests are left alone. A change without a
+ * login (logging in above all) gets the origin check only, so no other site can log a browser
+ * into an account of its choosing.
  */
 export const csrfPlugin = fp(async (app: FastifyInstance, opts: { secureCookies: boolean }) => {
   // After the auth hook (registration order): it tells whether the session cookie authenticated.
   app.addHook('onRequest', async (req) => {
     if (!MUTATING.has(req.method) || !routeOf(req).startsWith('/api/')) return;
-    if (routeOf(req) === LOGIN) {
+    if (req.principal?.via === 'token') return;
+    if (!req.principal) {
       // A client that is no browser (curl, scripts) sends neither header, and cannot be forged.
       if (fromOwnOrigin(req) === false)
-        throw refuse(`cross-site login refused: logins come from pages of ${ownOrigin(req)} only`);
+        throw refuse(
+          `cross-site request refused: logins and other changes come from pages of ${ownOrigin(req)} only`,
+        );
       return;
     }
-    if (req.principal?.via !== 'session') return;
     const own = fromOwnOrigin(req);
     if (own !== true)
       throw refuse(
