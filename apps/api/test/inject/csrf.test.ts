@@ -123,7 +123,7 @@ describe('cross-site request forgery', () => {
 
   test('login is refused from another origin, and accepted from clients that are no browser', async () => {
     for (const headers of [
-      { origin: 'https://evil.example' },
+      { origin: 'https://evil.example' } as Record<string, string>,
       { origin: 'http://evil.localhost' },
       { 'sec-fetch-site': 'cross-site' },
     ]) {
