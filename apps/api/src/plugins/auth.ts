@@ -77,7 +77,10 @@ export const authPlugin = fp(
       if (isPublic(routeOf(req), req.routeOptions.config)) return;
       if (!req.principal) throw unauthorized();
       const permission = req.routeOptions.config.permission;
-      if (permission && permission !== 'self' && !canSomewhere(req.principal, permission))
+      // Fail closed: a route that forgot to say what it needs serves nobody (the matrix test
+      // names it).
+      if (!permission) throw forbidden(`${routeOf(req)} declares no permission`);
+      if (permission !== 'self' && !canSomewhere(req.principal, permission))
         throw needs(permission);
     });
     // After validation, so the instance id is a well-formed one before any agent is asked.
@@ -111,18 +114,6 @@ export function requirePermission(
 export function principalOf(req: FastifyRequest): Principal {
   if (!req.principal) throw unauthorized();
   return req.principal;
-}
-
-/** The old role ladder, until the consoles, ISO and audit routes declare permissions. */
-const LEGACY_ROLE: Record<'viewer' | 'operator' | 'admin', Permission | null> = {
-  viewer: null,
-  operator: 'instance.power',
-  admin: 'user.manage',
-};
-
-export function requireRole(req: FastifyRequest, role: keyof typeof LEGACY_ROLE): Principal {
-  const permission = LEGACY_ROLE[role];
-  return permission ? requirePermission(req, permission) : principalOf(req);
 }
 
 export function actorOf(req: FastifyRequest): Actor {
