@@ -2,6 +2,8 @@
 import Link from 'next/link';
 import type { Instance, InstanceState } from '@berth/contracts';
 import { useHosts } from '@/queries/useHosts';
+import { useMe } from '@/queries/useAuth';
+import { can } from '@/lib/can';
 import { useInstances } from '@/queries/useInstances';
 import { useRecentTasks } from '@/queries/useTasks';
 import { HostCard } from '@/components/dashboard/HostCard';
@@ -36,6 +38,8 @@ function Counts({ items, kind }: { items: Instance[]; kind: 'vm' | 'ct' }) {
 
 export default function DashboardPage() {
   const hosts = useHosts();
+  // A user whose grants are scoped to a host or tag sees instances, not the hosts themselves.
+  const seesHosts = can(useMe().data, 'host.view');
   const instances = useInstances();
   const tasks = useRecentTasks();
   const names = new Map(instances.data?.map((i) => [i.id, i.name]));
@@ -63,7 +67,9 @@ export default function DashboardPage() {
       </div>
 
       <h2 className="mt-8 mb-3 text-lg font-semibold">Hosts</h2>
-      {hosts.isPending ? (
+      {!seesHosts ? (
+        <p className="card p-4 text-sm text-muted">Hosts are shown to those with host.view.</p>
+      ) : hosts.isPending ? (
         <LoadingState label="Loading hosts…" />
       ) : hosts.isError ? (
         <ErrorState error={hosts.error} onRetry={() => void hosts.refetch()} />
