@@ -1,14 +1,7 @@
-import {
-  expect,
-  request,
-  test,
-  type APIRequestContext,
-  type Locator,
-  type Page,
-} from '@playwright/test';
+import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import {
-  adminPassword,
+  adminApi,
   expectAccessible,
   keepScreenshot,
   login,
@@ -33,20 +26,7 @@ async function typeLine(page: Page, terminal: Locator, line: string) {
 test.describe.serial('console recording', () => {
   test.beforeAll(async ({ baseURL }) => {
     test.setTimeout(120_000);
-    const login = await request.newContext({ baseURL, ignoreHTTPSErrors: true });
-    await ok(
-      login.post('/api/v1/auth/login', { data: { username: 'admin', password: adminPassword() } }),
-    );
-    // Changes made with the session cookie carry its CSRF token, as the web UI's do.
-    const storageState = await login.storageState();
-    const csrf = storageState.cookies.find((c) => c.name === 'berth_csrf')?.value ?? '';
-    await login.dispose();
-    api = await request.newContext({
-      baseURL,
-      storageState,
-      ignoreHTTPSErrors: true,
-      extraHTTPHeaders: { 'x-csrf-token': csrf },
-    });
+    api = await adminApi(baseURL!);
     const created = await ok<TaskAccepted>(
       api.post('/api/v1/instances?sync=true', {
         data: { kind: 'ct', name: uniqueName('e2erec'), template: 'busybox' },

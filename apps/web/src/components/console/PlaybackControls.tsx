@@ -19,7 +19,7 @@ export function PlaybackControls({ playback: p }: { playback: Playback }) {
         aria-valuetext={`${clock(p.position)} of ${clock(p.duration)}`}
         min={0}
         max={Math.max(p.duration, 0.1)}
-        step={0.1}
+        step="any"
         value={p.position}
         onChange={(e) => p.seek(Number(e.target.value))}
         className="min-w-40 flex-1 accent-sky-700"
