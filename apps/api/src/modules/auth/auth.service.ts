@@ -284,15 +284,21 @@ export class Auth {
       this.ended({ userId: session.userId, sessionId: session.id });
       return null;
     }
-    if (now - session.lastSeenAt.getTime() > TOUCH_MS) {
-      // A bookkeeping write: reads must keep working while the database cannot write.
-      await this.db.session
-        .update({ where: { id: session.id }, data: { lastSeenAt: new Date(now) } })
-        .catch((err: unknown) => {
-          if (!isUnavailable(err)) throw err;
-        });
-    }
+    if (now - session.lastSeenAt.getTime() > TOUCH_MS) await this.touch(session.id);
     return this.principalOf(session.user, 'session', null, { sessionId: session.id });
+  }
+
+  /**
+   * Marks a session as in use now, for the idle timeout. Requests do it by themselves; a
+   * console's input, which is no request, should too.
+   */
+  async touch(sessionId: string): Promise<void> {
+    // A bookkeeping write: reads must keep working while the database cannot write.
+    await this.db.session
+      .updateMany({ where: { id: sessionId }, data: { lastSeenAt: new Date(this.now()) } })
+      .catch((err: unknown) => {
+        if (!isUnavailable(err)) throw err;
+      });
   }
 
   async listSessions(userId: string, currentId: string | undefined): Promise<SessionInfo[]> {
