@@ -97,4 +97,9 @@ test('an admin makes an auditor, who sets up TOTP, logs in with a code and makes
   await expect(
     page.getByRole('row', { name: new RegExp(name) }).getByText('disabled'),
   ).toBeVisible();
+  const again = await browser.newContext();
+  const refused = await again.newPage();
+  await loginAs(refused, name, PASSWORD);
+  await expect(refused.getByText(/wrong username or password/i)).toBeVisible();
+  await again.close();
 });
