@@ -130,7 +130,7 @@ describe('authorization: who may call which route', () => {
     assert.deepEqual(t.agent.calls, []);
   });
 
-  test('roles: viewers read, operators change, admins read the audit log', async () => {
+  test('roles: auditors read, operators change, admins read the audit log', async () => {
     const cases: Array<[BuiltinRole, 'GET' | 'POST' | 'DELETE', string, number]> = [
       ['auditor', 'GET', '/api/v1/instances', 200],
       ['auditor', 'POST', `/api/v1/instances/${UUID}/actions/start`, 403],
