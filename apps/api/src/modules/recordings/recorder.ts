@@ -110,20 +110,23 @@ export class CastRecorder implements ConsoleRecorder, RelayTap {
 
   private event(code: CastCode, data: string): void {
     if (this.stopped || data === '') return;
-    if (!this.headed) {
-      this.headed = true;
-      this.line(
-        castHeaderLine({
-          version: 2,
-          width: this.size.cols,
-          height: this.size.rows,
-          timestamp: Math.floor(this.startedAt / 1000),
-          title: this.title,
-          env: { TERM: 'xterm-256color' },
-        }),
-      );
-    }
+    this.head();
     this.line(castEventLine(this.seconds(), code, data));
+  }
+
+  private head(): void {
+    if (this.headed) return;
+    this.headed = true;
+    this.line(
+      castHeaderLine({
+        version: 2,
+        width: this.size.cols,
+        height: this.size.rows,
+        timestamp: Math.floor(this.startedAt / 1000),
+        title: this.title,
+        env: { TERM: 'xterm-256color' },
+      }),
+    );
   }
 
   private line(text: string): void {
@@ -168,6 +171,8 @@ export class CastRecorder implements ConsoleRecorder, RelayTap {
 
   async finish(): Promise<string | null> {
     const out = this.out;
+    // A console that showed nothing is still a valid, empty recording.
+    if (!this.stopped) this.head();
     if (out && !out.closed) {
       await new Promise<void>((resolve) => {
         out.once('close', resolve);
