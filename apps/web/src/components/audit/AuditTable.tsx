@@ -1,7 +1,9 @@
 'use client';
+import Link from 'next/link';
 import { Fragment, useState } from 'react';
 import type { AuditEvent } from '@berth/contracts';
 import { formatDate } from '@/lib/format';
+import { recordingLinkOf } from '@/lib/recordings';
 
 const tone = {
   success: 'text-emerald-800 dark:text-emerald-300',
@@ -73,6 +75,7 @@ export function AuditDiff({ event }: { event: AuditEvent }) {
 }
 
 function Details({ event }: { event: AuditEvent }) {
+  const recording = recordingLinkOf(event);
   return (
     <div className="flex flex-wrap gap-x-8 gap-y-3 py-1">
       <AuditDiff event={event} />
@@ -98,6 +101,16 @@ function Details({ event }: { event: AuditEvent }) {
         )}
         <dt>From</dt>
         <dd>{event.ip ?? '—'}</dd>
+        {recording && (
+          <>
+            <dt>Recording</dt>
+            <dd>
+              <Link href={recording} className="text-sky-700 hover:underline dark:text-sky-300">
+                Replay this console session
+              </Link>
+            </dd>
+          </>
+        )}
       </dl>
     </div>
   );

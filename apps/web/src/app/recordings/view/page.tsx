@@ -10,7 +10,13 @@ import { formatBytes, formatDate, formatDuration } from '@/lib/format';
 import { recordingSeconds } from '@/lib/recordings';
 import { useMe } from '@/queries/useAuth';
 import { useInstance } from '@/queries/useInstances';
-import { useCast, useDeleteRecording, useFrames, useRecording } from '@/queries/useRecordings';
+import {
+  useCast,
+  useDeleteRecording,
+  useFrames,
+  useRecording,
+  useRecordings,
+} from '@/queries/useRecordings';
 import { CastPlayer } from '@/components/console/CastPlayer';
 import { FramePlayer } from '@/components/console/FramePlayer';
 import { Button } from '@/components/ui/Button';
@@ -53,8 +59,24 @@ function FramesReplay({ recording }: { recording: Recording }) {
   );
 }
 
-function RecordingView() {
-  const id = useSearchParams().get('id');
+/** The audit log links a console session's row here by its id: its recording, if it has one. */
+function RecordingOfSession({ auditId }: { auditId: string }) {
+  const q = useRecordings({ auditId });
+  if (q.isPending) return <LoadingState label="Finding the recording…" />;
+  if (q.isError) return <ErrorState title="This recording cannot be shown" error={q.error} />;
+  const found = q.data[0];
+  if (!found) {
+    return (
+      <ErrorState
+        title="No recording"
+        error="This console session was not recorded, or its recording was deleted."
+      />
+    );
+  }
+  return <RecordingView id={found.id} />;
+}
+
+function RecordingView({ id }: { id: string }) {
   const router = useRouter();
   const me = useMe();
   const q = useRecording(id);
@@ -62,8 +84,6 @@ function RecordingView() {
   const remove = useDeleteRecording();
   const [confirming, setConfirming] = useState(false);
 
-  if (!id)
-    return <ErrorState title="No recording chosen" error="Open one from the recordings list." />;
   if (q.isPending) return <LoadingState label="Loading the recording…" />;
   if (q.isError) return <ErrorState title="This recording cannot be shown" error={q.error} />;
   const r = q.data;
@@ -123,10 +143,19 @@ function RecordingView() {
   );
 }
 
+function RecordingPageBody() {
+  const params = useSearchParams();
+  const id = params.get('id');
+  const auditId = params.get('auditId');
+  if (id) return <RecordingView id={id} />;
+  if (auditId) return <RecordingOfSession auditId={auditId} />;
+  return <ErrorState title="No recording chosen" error="Open one from the recordings list." />;
+}
+
 export default function RecordingPage() {
   return (
     <Suspense fallback={<LoadingState />}>
-      <RecordingView />
+      <RecordingPageBody />
     </Suspense>
   );
 }
