@@ -399,6 +399,19 @@ describe('identity: users, roles, TOTP, sessions and tokens', () => {
     assert.match(expired.json<ErrorBody>().error.message, /unknown or expired/);
   });
 
+  test('an API token cannot take over its owner’s account', async () => {
+    const { headers } = await t.userWith('owned', [{ role: 'auditor', scope: 'all' }]);
+    for (const [url, payload] of [
+      ['/api/v1/auth/totp', undefined],
+      ['/api/v1/auth/password', { currentPassword: 'x', newPassword: 'long enough now' }],
+    ] as const) {
+      const res = await t.inject({ method: 'POST', url, headers, payload });
+      assert.equal(res.statusCode, 403, `${url}: ${res.body}`);
+    }
+    const end = await t.inject({ method: 'DELETE', url: '/api/v1/auth/sessions', headers });
+    assert.equal(end.statusCode, 403);
+  });
+
   test('revoking a token tells the consoles it opened, and it stops working', async () => {
     await createUser('rex', [{ role: 'operator', scope: 'all' }]);
     const session = cookieOf(await login('rex'));

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   ApiToken,
@@ -13,18 +13,30 @@ import {
   RecoveryCodes,
   SessionInfo,
   TotpEnrollment,
+  forbidden,
   isAppError,
   listOf,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { SESSION_COOKIE, actorOf, principalOf } from '../../plugins/auth.js';
 import type { Audit } from '../audit/audit.service.js';
-import type { Auth } from './auth.service.js';
+import type { Auth, Principal } from './auth.service.js';
 import type { LoginThrottle } from './login-throttle.js';
 
 const IdParams = z.strictObject({ id: z.string().min(1).max(64) });
 const tags = ['auth'];
 const self = { permission: 'self' as const };
+
+/**
+ * The caller, when logged in with a session: an API token, however limited, must not be able
+ * to take over its owner's account (set a password, a second factor, end their logins).
+ */
+function fromLogin(req: FastifyRequest): Principal {
+  const p = principalOf(req);
+  if (p.via === 'token')
+    throw forbidden('your account is changed from a logged-in session, not with an API token');
+  return p;
+}
 
 /** Logging in and out, and everything a user does to their own account. */
 export async function authRoutes(
@@ -124,7 +136,7 @@ export async function authRoutes(
     '/api/v1/auth/password',
     { config: self, schema: { tags, body: ChangePassword } },
     async (req, reply) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'user.password.change', targetType: 'user', targetId: p.id };
       await auth.changePassword(p, req.body.currentPassword, req.body.newPassword);
       return reply.status(204).send();
@@ -142,7 +154,7 @@ export async function authRoutes(
       },
     },
     async (req) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'user.totp.enroll', targetType: 'user', targetId: p.id };
       return auth.enrollTotp(p);
     },
@@ -152,7 +164,7 @@ export async function authRoutes(
     '/api/v1/auth/totp/confirm',
     { config: self, schema: { tags, body: ConfirmTotp, response: { 200: RecoveryCodes } } },
     async (req) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'user.totp.enable', targetType: 'user', targetId: p.id };
       return auth.confirmTotp(p, req.body.code);
     },
@@ -162,7 +174,7 @@ export async function authRoutes(
     '/api/v1/auth/totp/disable',
     { config: self, schema: { tags, body: DisableTotp } },
     async (req, reply) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'user.totp.disable', targetType: 'user', targetId: p.id };
       await auth.disableTotp(p, req.body.password);
       return reply.status(204).send();
@@ -182,7 +194,7 @@ export async function authRoutes(
     '/api/v1/auth/sessions/:id',
     { config: self, schema: { tags, params: IdParams } },
     async (req, reply) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'session.end', targetType: 'session', targetId: req.params.id };
       await auth.endSessionById(p.id, req.params.id);
       if (req.params.id === p.sessionId) reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -194,7 +206,7 @@ export async function authRoutes(
     '/api/v1/auth/sessions',
     { config: self, schema: { tags, description: 'Log out everywhere, this session included.' } },
     async (req, reply) => {
-      const p = principalOf(req);
+      const p = fromLogin(req);
       req.auditNote = { action: 'session.end_all', targetType: 'user', targetId: p.id };
       const ended = await auth.endAllSessions(p.id);
       req.auditNote.detail = { ended };
