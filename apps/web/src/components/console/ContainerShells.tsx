@@ -3,10 +3,12 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Instance, TerminalSize } from '@berth/contracts';
 import { isApiError } from '@/api/http';
 import { createConsoleTicket } from '@/api/consoles';
+import { useMe } from '@/queries/useAuth';
 import { useCreateShell, useEndShell, useShells } from '@/queries/useConsoles';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorState, LoadingState } from '@/components/ui/States';
+import { can } from '@/lib/can';
 import { errorText } from '@/lib/errorText';
 import { toast } from '@/lib/toast';
 import { ShareButton } from './ShareDialog';
@@ -220,6 +222,10 @@ function ShellPane({
     () => createConsoleTicket(instance.id, { kind: 'shell', shellId: shell.id }),
     [instance.id, shell.id],
   );
+  const mayShare = can(useMe().data, 'instance.share', {
+    hostId: instance.hostId,
+    tags: instance.tags,
+  });
   return (
     <div className={active ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}>
       <TerminalConsole
@@ -231,11 +237,13 @@ function ShellPane({
         className={frameClass}
         controls={
           <>
-            <ShareButton
-              instanceId={instance.id}
-              instanceName={instance.name}
-              target={{ kind: 'shell', shellId: shell.id, label: `Shell ${shell.n}` }}
-            />
+            {mayShare && (
+              <ShareButton
+                instanceId={instance.id}
+                instanceName={instance.name}
+                target={{ kind: 'shell', shellId: shell.id, label: `Shell ${shell.n}` }}
+              />
+            )}
             {!popout && <PopOutButton instanceId={instance.id} />}
           </>
         }
