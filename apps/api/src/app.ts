@@ -5,9 +5,6 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform } from 'fastify-type-provider-zod';
 import type { PrismaClient } from '@berth/db';
 import { installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { ApiConfig } from './config.js';
@@ -46,6 +43,7 @@ import { templateRoutes } from './modules/templates/templates.routes.js';
 import { TemplatesService } from './modules/templates/templates.service.js';
 import { auditPlugin } from './plugins/audit.js';
 import { authPlugin, isPublic } from './plugins/auth.js';
+import { openApi } from './plugins/openapi.js';
 import { csrfPlugin } from './plugins/csrf.js';
 import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 import { recordingRoutes } from './modules/recordings/recordings.routes.js';
@@ -115,25 +113,7 @@ export async function buildApi(
   });
 
   await app.register(securityHeaders, { hsts: opts.https !== undefined });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Berth API',
-        version: '0.1.0',
-        description: 'Virtual machines and containers, side by side.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          session: { type: 'apiKey', in: 'cookie', name: 'berth_session' },
-        },
-      },
-      security: [{ bearer: [] }, { session: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(openApi);
 
   // Compressed answers (the web UI's JS most of all); event streams are hijacked and stay raw.
   await app.register(compress, { global: true, threshold: 1024 });

@@ -23,4 +23,11 @@ export type Task = z.infer<typeof Task>;
 export const TaskAccepted = z.object({ task: Task });
 export type TaskAccepted = z.infer<typeof TaskAccepted>;
 
+/** ?sync=true on a task that failed: the task's error as any error answer has it, and the task. */
+export const TaskFailed = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  task: Task,
+});
+export type TaskFailed = z.infer<typeof TaskFailed>;
+
 export const TaskList = z.object({ items: z.array(Task) });

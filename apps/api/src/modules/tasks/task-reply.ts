@@ -1,16 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { queryFlag } from '@berth/contracts';
-import type { Task } from '@berth/contracts';
+import type { Task, TaskFailed } from '@berth/contracts';
+import { statusOfCode } from '@berth/fastify-kit';
 import type { Tasks } from './tasks.service.js';
 
 export const SyncQuery = z.object({
-  sync: queryFlag('wait for the task to finish and answer 200 with it'),
+  sync: queryFlag(
+    "wait for the task to end: 200 with it when it succeeded; when it failed, the status of its error's code (409, 507, 500…) with the error and the task; 202 as without sync if it runs on past 15 minutes",
+  ),
 });
 
 const SYNC_LIMIT_MS = 15 * 60_000;
 
-/** Answers 202 with the task and a Location to watch it, or 200 once it finished when ?sync=true. */
+/**
+ * Answers 202 with the task and a Location to watch it. With ?sync=true it waits for the end:
+ * a failed task answers with its error's status, as the same failure found before the task
+ * was queued would, so a script checking the status never takes a failure for success.
+ */
 export async function replyWithTask(
   req: FastifyRequest,
   reply: FastifyReply,
@@ -21,5 +28,11 @@ export async function replyWithTask(
   if (req.auditNote) req.auditNote.taskId = task.id;
   reply.header('location', `/api/v1/tasks/${task.id}`);
   if (!sync) return reply.status(202).send({ task });
-  return reply.status(200).send({ task: await tasks.wait(task.id, SYNC_LIMIT_MS) });
+  const ended = await tasks.wait(task.id, SYNC_LIMIT_MS);
+  if (ended.status === 'succeeded') return reply.status(200).send({ task: ended });
+  if (ended.status === 'failed' && ended.error) {
+    const failed: TaskFailed = { error: ended.error, task: ended };
+    return reply.status(statusOfCode(ended.error.code)).send(failed);
+  }
+  return reply.status(202).send({ task: ended });
 }
