@@ -1,16 +1,20 @@
 'use client';
 import { useState } from 'react';
-import { BUILTIN_ROLES, type Instance, type RecordingPolicy } from '@berth/contracts';
+import type { Instance, RecordingPolicy } from '@berth/contracts';
 import { errorText } from '@/lib/errorText';
 import { useRecordingPolicies, useSetRecording } from '@/queries/useRecordings';
+import { useRoles } from '@/queries/useUsers';
 import { Button } from '@/components/ui/Button';
 import { QueryView } from '@/components/ui/DataTable';
 
-const ROLES = Object.keys(BUILTIN_ROLES);
-
-/** "<hostId>/<instanceId>" → the instance's name where it is still known. */
-function describe(p: RecordingPolicy, instances: Map<string, Instance>): string {
-  if (p.scope === 'role') return `Every console opened by a user with the role ${p.target}`;
+/** "<hostId>/<instanceId>" → the instance's name, a role's id → its name, where still known. */
+function describe(
+  p: RecordingPolicy,
+  instances: Map<string, Instance>,
+  roles: Map<string, string>,
+): string {
+  if (p.scope === 'role')
+    return `Every console opened by a user with the role ${roles.get(p.target) ?? p.target}`;
   const id = p.target.split('/')[1] ?? p.target;
   const name = instances.get(id)?.name;
   return `Every console of ${name ? `${name} (${id.slice(0, 8)})` : `instance ${id}`}`;
@@ -29,6 +33,8 @@ export function RecordingPolicies({
   const [instance, setInstance] = useState('');
   const [role, setRole] = useState('operator');
   const byId = new Map(instances.map((i) => [i.id, i]));
+  const roles = useRoles();
+  const roleNames = new Map((roles.data ?? []).map((r) => [r.id, r.name]));
 
   return (
     <section aria-labelledby="policies-title" className="mb-8 space-y-3">
@@ -47,7 +53,7 @@ export function RecordingPolicies({
                 key={p.id}
                 className="flex flex-wrap items-center justify-between gap-2 px-3 py-2"
               >
-                <span className="text-sm">{describe(p, byId)}</span>
+                <span className="text-sm">{describe(p, byId, roleNames)}</span>
                 {canManage && (
                   <Button
                     size="sm"
@@ -110,9 +116,9 @@ export function RecordingPolicies({
                 onChange={(e) => setRole(e.target.value)}
                 className="rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
               >
-                {ROLES.map((r) => (
-                  <option key={r} value={r}>
-                    {r}
+                {[...roleNames].map(([id, name]) => (
+                  <option key={id} value={id}>
+                    {name}
                   </option>
                 ))}
               </select>
