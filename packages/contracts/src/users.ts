@@ -55,4 +55,12 @@ export const CreateRole = z
   })
   .strict();
 export type CreateRole = z.infer<typeof CreateRole>;
-export const UpdateRole = CreateRole.partial().strict();
+/** Only what is sent changes (no defaults filled in, so a left-out description stays). */
+export const UpdateRole = z
+  .object({
+    name: CreateRole.shape.name,
+    description: z.string().max(500),
+    permissions: CreateRole.shape.permissions,
+  })
+  .partial()
+  .strict();

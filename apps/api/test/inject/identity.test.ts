@@ -203,9 +203,17 @@ describe('identity: users, roles, TOTP, sessions and tokens', () => {
       method: 'POST',
       url: '/api/v1/roles',
       headers: admin,
-      payload: { name: 'viewers', permissions: ['instance.view'] },
+      payload: { name: 'viewers', description: 'look only', permissions: ['instance.view'] },
     });
     const id = made.json<RoleInfo>().id;
+    const edited = await t.inject({
+      method: 'PATCH',
+      url: `/api/v1/roles/${id}`,
+      headers: admin,
+      payload: { permissions: ['instance.view', 'task.view'] },
+    });
+    assert.equal(edited.statusCode, 200, edited.body);
+    assert.equal(edited.json<RoleInfo>().description, 'look only', 'what is not sent stays');
     const u = await createUser('vic', [{ role: id, scope: 'tag', scopeValue: 'web' }]);
     const inUse = await t.inject({ method: 'DELETE', url: `/api/v1/roles/${id}`, headers: admin });
     assert.equal(inUse.statusCode, 409, inUse.body);
