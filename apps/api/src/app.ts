@@ -58,6 +58,8 @@ export interface RouteEntry {
   public: boolean;
   /** What the route declares it needs (config.permission). */
   permission: string | null;
+  /** A WebSocket route (authorized by a one-time ticket, not per request). */
+  websocket: boolean;
 }
 
 export interface Api {
@@ -102,6 +104,7 @@ export async function buildApi(
         url: route.url,
         public: isPublic(route.url, route.config),
         permission: route.config?.permission ?? null,
+        websocket: route.websocket === true,
       });
     }
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { BUILTIN_ROLES, BuiltinRole, Permission, type ErrorBody } from '@berth/contracts';
+import type { WebSocket } from 'ws';
 import { buildTestApi, type TestApi } from './build-test-api.js';
 
 const UUID = '11111111-1111-4111-8111-111111111111';
@@ -92,6 +93,23 @@ describe('permissions: every route declares one and refuses whoever lacks it', (
           `${role} ${key} (${route.permission}): ${res.statusCode} ${res.body}`,
         );
       }
+    }
+  });
+
+  test('WebSocket routes are reached only with a one-time ticket: without one they close 4401', async () => {
+    const sockets = t.routes.filter((r) => r.websocket);
+    assert.ok(sockets.length > 0);
+    const app = t.app as unknown as {
+      injectWS(path: string, upgradeContext: object): Promise<WebSocket>;
+    };
+    const box = t.agent.add({ kind: 'ct' });
+    for (const route of sockets) {
+      const ws = await app.injectWS(concrete(route.url).replace(UUID, box.id), {
+        socket: { remoteAddress: '127.0.0.1' },
+        headers: await t.as('admin'),
+      });
+      const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+      assert.equal(code, 4401, `${route.url}: even an admin's token is no ticket`);
     }
   });
 
