@@ -30,6 +30,10 @@ export const actOnInstance = (id: string, action: InstanceAction, body?: { force
 export const startInstance = (id: string) => actOnInstance(id, 'start');
 export const stopInstance = (id: string, force = false) => actOnInstance(id, 'stop', { force });
 
+/** Gives a stopped privileged container its own id range (a task). */
+export const unprivilegeInstance = (id: string) =>
+  http<TaskAccepted>(`${path(id)}/unprivilege`, { method: 'POST' });
+
 export const deleteInstance = (id: string, force: boolean) =>
   http<TaskAccepted>(path(id), { method: 'DELETE', query: { force } });
 

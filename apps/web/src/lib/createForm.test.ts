@@ -40,3 +40,8 @@ test('the boot order and the network become lists', () => {
   assert.deepEqual(body.boot, ['cdrom', 'disk']);
   assert.deepEqual(body.nics, []);
 });
+
+test('a container is unprivileged unless the box is ticked', () => {
+  assert.equal(CreateContainer.parse(toBody('ct', form({}))).privileged, false);
+  assert.equal(CreateContainer.parse(toBody('ct', form({ privileged: true }))).privileged, true);
+});

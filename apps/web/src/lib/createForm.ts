@@ -33,6 +33,7 @@ export const initialForm = {
   gateway: '',
   dns: '',
   diskSizeMiB: '512',
+  privileged: false,
   // vm
   vcpus: '1',
   memoryMiB: '256',
@@ -66,6 +67,7 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
       gateway: opt(f.gateway),
       dns: list(f.dns),
       diskSizeMiB: num(f.diskSizeMiB),
+      privileged: f.privileged,
     };
   const size = num(f.vmDiskMiB);
   return {

@@ -7,6 +7,7 @@ import {
   execInInstance,
   fetchInstance,
   fetchInstances,
+  unprivilegeInstance,
   updateInstance,
 } from '@/api/instances';
 import { runTask, runTaskToEnd, type TaskCallbacks } from '@/events/taskWatchers';
@@ -36,6 +37,12 @@ export function useInstanceAction(cb?: TaskCallbacks) {
   return useMutation({
     mutationFn: ({ id, action }: { id: string; action: InstanceAction }) =>
       runTask(() => actOnInstance(id, action), cb),
+  });
+}
+
+export function useUnprivilegeInstance(cb?: TaskCallbacks) {
+  return useMutation({
+    mutationFn: (id: string) => runTask(() => unprivilegeInstance(id), cb),
   });
 }
 

@@ -12,6 +12,7 @@ import { formatBytes, formatDuration } from '@/lib/format';
 import { BulkBar } from '@/components/instances/BulkBar';
 import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
 import { Button } from '@/components/ui/Button';
+import { PrivilegedBadge } from '@/components/instances/Privileged';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
@@ -344,6 +345,11 @@ function InstancesView() {
                         >
                           {i.name}
                         </Link>
+                        {i.privileged && (
+                          <span className="ml-1.5">
+                            <PrivilegedBadge />
+                          </span>
+                        )}
                         <span className="ml-1 text-xs text-muted sm:hidden">
                           {i.kind === 'vm' ? 'VM' : `CT ${i.ctid ?? ''}`}
                         </span>

@@ -8,6 +8,7 @@ import { useTasks } from '@/queries/useTasks';
 import { InstanceActions } from '@/components/instances/InstanceActions';
 import { InstanceConsole } from '@/components/instances/InstanceConsole';
 import { InstanceSummary } from '@/components/instances/InstanceSummary';
+import { PrivilegedBadge, PrivilegedPanel } from '@/components/instances/Privileged';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
 import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
@@ -82,10 +83,12 @@ function InstanceView() {
         <h1 className="text-2xl font-semibold tracking-tight break-all">{i.name}</h1>
         <KindBadge kind={i.kind} />
         <StateBadge state={i.state} />
+        {i.privileged && <PrivilegedBadge />}
         {i.ctid !== null && <span className="text-sm text-muted">CT {i.ctid}</span>}
       </div>
-      <div className="mb-5">
+      <div className="mb-5 space-y-3">
         <InstanceActions instance={i} />
+        <PrivilegedPanel instance={i} />
       </div>
 
       <div

@@ -1,7 +1,11 @@
 'use client';
 import { useTemplates } from '@/queries/useTemplates';
+import { useMe } from '@/queries/useAuth';
 import type { CreateForm } from '@/lib/createForm';
+import { can } from '@/lib/can';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
+import { Checkbox } from '@/components/ui/Field';
+import { PrivilegedCreateWarning } from '../Privileged';
 import { Section } from './Section';
 
 /** A container's own fields in the General section. */
@@ -50,8 +54,9 @@ export function ContainerBasics({ form }: { form: FormBinding<CreateForm> }) {
   );
 }
 
-/** A container's network and storage. */
+/** A container's network, storage and (for those who may) privilege. */
 export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
+  const me = useMe().data;
   return (
     <>
       <Section title="Network">
@@ -73,6 +78,17 @@ export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
       <Section title="Storage">
         <InputField form={form} name="diskSizeMiB" label="Disk size (MiB)" type="number" min={16} />
       </Section>
+      {can(me, 'instance.privileged') && (
+        <Section title="Security">
+          <Checkbox
+            label="Privileged container"
+            hint="Unprivileged (the default) runs root in the container as an ordinary user of the host"
+            checked={form.values.privileged}
+            onChange={(v) => form.set('privileged', v)}
+          />
+          {form.values.privileged && <PrivilegedCreateWarning />}
+        </Section>
+      )}
     </>
   );
 }
