@@ -1,8 +1,14 @@
-import type { Iso } from '@berth/contracts';
+import type { Iso, IsoQuota, IsoStoreUsage } from '@berth/contracts';
 import { API, ApiError, csrfHeader, errorFrom, http } from './http';
 
 export const fetchIsos = (signal?: AbortSignal) =>
   http<{ items: Iso[] }>('/isos', { signal }).then((r) => r.items);
+
+export const fetchIsoStore = (signal?: AbortSignal) =>
+  http<IsoStoreUsage>('/isos/store', { signal });
+
+export const setIsoQuota = (body: IsoQuota) =>
+  http<IsoStoreUsage>('/isos/store', { method: 'PUT', body });
 
 export const deleteIso = (name: string) =>
   http<void>(`/isos/${encodeURIComponent(name)}`, { method: 'DELETE' });

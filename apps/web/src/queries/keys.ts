@@ -58,6 +58,7 @@ export const templateKeys = {
 export const isoKeys = {
   all: ['isos'] as const,
   list: () => [...isoKeys.all, 'list'] as const,
+  store: () => [...isoKeys.all, 'store'] as const,
 };
 
 export const recordingKeys = {

@@ -1,7 +1,15 @@
 'use client';
 import { useRef, useState, type FormEvent } from 'react';
-import type { Iso } from '@berth/contracts';
-import { useDeleteIso, useIsos, useUploadIso } from '@/queries/useIsos';
+import type { Iso, IsoStoreUsage } from '@berth/contracts';
+import {
+  useDeleteIso,
+  useIsoStore,
+  useIsos,
+  useSetIsoQuota,
+  useUploadIso,
+} from '@/queries/useIsos';
+import { useMe } from '@/queries/useAuth';
+import { can, needs } from '@/lib/can';
 import { formatBytes, formatDate } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDelete } from '@/components/ui/ConfirmDelete';
@@ -13,8 +21,88 @@ import { toast } from '@/lib/toast';
 
 /** Same rule as the contract's IsoName, to say so before the upload starts. */
 const ISO_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]*\.iso$/;
+const GiB = 1024 ** 3;
 
-function UploadForm() {
+/** What the store holds against its quota; those with host.manage change the quota here. */
+function StoreUsage({ store }: { store: IsoStoreUsage }) {
+  const me = useMe().data;
+  const setQuota = useSetIsoQuota();
+  const [editing, setEditing] = useState<string | null>(null);
+  const percent = Math.min(100, Math.round((store.usedBytes / store.quotaBytes) * 100));
+  const gib = editing === null ? NaN : Number(editing);
+  const quotaError =
+    editing !== null && !(gib > 0) ? 'a size in GiB, more than 0 (like 64 or 0.5)' : null;
+  const save = (e: FormEvent) => {
+    e.preventDefault();
+    if (quotaError) return;
+    setQuota.mutate(
+      { quotaBytes: Math.round(gib * GiB) },
+      {
+        onSuccess: () => setEditing(null),
+        onError: (err) =>
+          toast({ tone: 'error', title: 'The quota was not changed', body: errorText(err) }),
+      },
+    );
+  };
+  return (
+    <section className="card space-y-2 p-4" aria-labelledby="iso-store-usage">
+      <h2 id="iso-store-usage" className="font-semibold">
+        Space
+      </h2>
+      <p className="text-sm">
+        {formatBytes(store.usedBytes)} of {formatBytes(store.quotaBytes)} used ({percent}%). Uploads
+        that would go past the quota are refused, and only CD images (ISO 9660 or UDF) are taken.
+      </p>
+      <ProgressBar value={percent} label="ISO store quota used" />
+      {can(me, 'host.manage') &&
+        (editing === null ? (
+          <Button
+            size="sm"
+            onClick={() => setEditing(String(+(store.quotaBytes / GiB).toFixed(2)))}
+          >
+            Change quota
+          </Button>
+        ) : (
+          <form onSubmit={save} className="flex flex-wrap items-end gap-2">
+            <div>
+              <label htmlFor="iso-quota" className="label">
+                Quota (GiB)
+              </label>
+              <input
+                id="iso-quota"
+                className="input w-32"
+                inputMode="decimal"
+                value={editing}
+                onChange={(e) => setEditing(e.target.value)}
+                aria-invalid={quotaError ? true : undefined}
+                aria-describedby={quotaError ? 'iso-quota-err' : undefined}
+              />
+              {quotaError && (
+                <p id="iso-quota-err" className="field-error">
+                  {quotaError}
+                </p>
+              )}
+            </div>
+            <Button
+              type="submit"
+              size="sm"
+              variant="primary"
+              busy={setQuota.isPending}
+              disabledReason={quotaError}
+            >
+              Save
+            </Button>
+            <Button size="sm" onClick={() => setEditing(null)}>
+              Cancel
+            </Button>
+          </form>
+        ))}
+    </section>
+  );
+}
+
+function UploadForm({ store }: { store: IsoStoreUsage | undefined }) {
+  const me = useMe().data;
   const [file, setFile] = useState<File | null>(null);
   const [name, setName] = useState('');
   const [progress, setProgress] = useState<number | null>(null);
@@ -100,7 +188,16 @@ function UploadForm() {
           type="submit"
           variant="primary"
           busy={upload.isPending}
-          disabledReason={!file ? 'choose a file first' : nameError ? 'fix the name' : null}
+          disabledReason={
+            needs(me, 'iso.manage') ??
+            (!file
+              ? 'choose a file first'
+              : nameError
+                ? 'fix the name'
+                : store && store.usedBytes + file.size > store.quotaBytes
+                  ? `larger than the room left in the store (${formatBytes(store.quotaBytes - store.usedBytes)})`
+                  : null)
+          }
         >
           Upload
         </Button>
@@ -110,7 +207,7 @@ function UploadForm() {
   );
 }
 
-const columns = (onDelete: (iso: Iso) => void): Column<Iso>[] => [
+const columns = (onDelete: (iso: Iso) => void, deny: string | null): Column<Iso>[] => [
   { id: 'name', header: 'Name', cell: (iso) => iso.name, cellClassName: 'font-medium break-all' },
   {
     id: 'size',
@@ -141,6 +238,7 @@ const columns = (onDelete: (iso: Iso) => void): Column<Iso>[] => [
         size="sm"
         variant="danger"
         aria-label={`Delete ${iso.name}`}
+        disabledReason={deny}
         onClick={() => onDelete(iso)}
       >
         Delete
@@ -152,6 +250,8 @@ const columns = (onDelete: (iso: Iso) => void): Column<Iso>[] => [
 
 export default function IsosPage() {
   const isos = useIsos();
+  const store = useIsoStore();
+  const me = useMe().data;
   const del = useDeleteIso();
   const [confirm, setConfirm] = useState<Iso | null>(null);
   return (
@@ -161,10 +261,11 @@ export default function IsosPage() {
         description="CD images that VMs can boot from or mount as their CD-ROM."
       />
       <div className="space-y-6">
-        <UploadForm />
+        {store.data && <StoreUsage store={store.data} />}
+        <UploadForm store={store.data} />
         <DataTable
           query={isos}
-          columns={columns(setConfirm)}
+          columns={columns(setConfirm, needs(me, 'iso.manage'))}
           rowKey={(iso) => iso.name}
           caption="ISO images"
           loadingLabel="Loading ISOs…"
