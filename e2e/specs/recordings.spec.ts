@@ -90,4 +90,51 @@ test.describe.serial('console recording', () => {
     await expect(page.getByRole('heading', { name: `admin on ${ct.name}` })).toBeVisible();
     await keepScreenshot(page, testInfo, 'replay-dark');
   });
+  test('a recorded VM screen replays as frames on the same timeline', async ({
+    page,
+  }, testInfo) => {
+    test.setTimeout(180_000);
+    const created = await ok<TaskAccepted>(
+      api.post('/api/v1/instances?sync=true', {
+        data: {
+          kind: 'vm',
+          name: uniqueName('e2erecvm'),
+          memoryMiB: 256,
+          disks: [{ template: 'tiny-linux' }],
+        },
+      }),
+    );
+    const id = created.task.instanceId!;
+    try {
+      await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
+      const vm = await ok<Instance>(api.get(`/api/v1/instances/${id}`));
+      await ok(api.put(`/api/v1/recording-policies/instances/${id}`, { data: { enabled: true } }));
+      await login(page);
+      await page.goto(`/instances/view/?id=${id}&tab=console`);
+      const screen = page.getByRole('region', { name: `Screen of ${vm.name}` });
+      await expect(screen.getByRole('status')).toContainText('Recording');
+      await expect(screen.locator('canvas')).toBeVisible();
+      // A frame at once, then one every 2 s while the screen changes (the guest boots).
+      await page.waitForTimeout(5000);
+
+      await page.goto('/recordings/');
+      await page
+        .getByRole('link', { name: /^Replay the screen session of admin/ })
+        .first()
+        .click();
+      const replay = page.getByRole('region', { name: 'Replay of the screen' });
+      const frame = replay.getByRole('img', { name: /^The VM's screen at / });
+      await expect(frame).toBeVisible();
+      await expect
+        .poll(() => frame.evaluate((img: HTMLImageElement) => img.naturalWidth))
+        .toBeGreaterThan(0);
+      const timeline = replay.getByRole('slider', { name: 'Timeline' });
+      await timeline.fill((await timeline.getAttribute('max')) ?? '0');
+      await keepScreenshot(page, testInfo, 'replay-screen');
+      await expectAccessible(page);
+    } finally {
+      await api.put(`/api/v1/recording-policies/instances/${id}`, { data: { enabled: false } });
+      await api.delete(`/api/v1/instances/${id}?force=true&sync=true`);
+    }
+  });
 });
