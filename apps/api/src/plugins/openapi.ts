@@ -18,7 +18,9 @@ import { SESSION_COOKIE, isPublic } from './auth.js';
  */
 function nameContractSchemas(): void {
   for (const [name, value] of Object.entries(contracts)) {
-    if (!/^[A-Z]/.test(name) || !(value instanceof z.ZodObject)) continue;
+    // Agent* shapes are the agent's own interface, which the API does not serve.
+    if (!/^[A-Z]/.test(name) || name.startsWith('Agent') || !(value instanceof z.ZodObject))
+      continue;
     const meta = z.globalRegistry.get(value);
     if (!meta?.id) z.globalRegistry.add(value, { ...meta, id: name });
   }
