@@ -158,10 +158,13 @@ export async function buildApi(
   const recordings = new Recordings({
     db,
     hosts,
+    audit,
     dataDir: config.dataDir,
     log: app.log.child({ component: 'recordings' }),
   });
   await recordings.recover();
+  recordings.startPruning();
+  app.addHook('onClose', async () => recordings.stop());
   const consoles = new ConsolesService({
     hosts,
     auth,

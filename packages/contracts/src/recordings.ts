@@ -65,3 +65,17 @@ export const RecordingSetting = z.object({
   enabled: z.boolean(),
 });
 export type RecordingSetting = z.infer<typeof RecordingSetting>;
+
+/** How long recordings are kept. */
+export const RecordingSettings = z
+  .object({
+    retentionDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .nullable()
+      .describe('recordings that ended longer ago than this are deleted; null keeps them all'),
+  })
+  .strict();
+export type RecordingSettings = z.infer<typeof RecordingSettings>;

@@ -79,6 +79,8 @@ const ROUTES = [
   'GET /api/v1/recording-policies',
   'PUT /api/v1/recording-policies/instances/:id',
   'PUT /api/v1/recording-policies/roles/:role',
+  'GET /api/v1/recording-settings',
+  'PUT /api/v1/recording-settings',
   'GET /api/v1/recordings',
   'GET /api/v1/recordings/:id',
   'GET /api/v1/recordings/:id/cast',

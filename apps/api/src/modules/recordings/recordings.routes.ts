@@ -6,6 +6,7 @@ import {
   RecordingPolicy,
   RecordingQuery,
   RecordingSetting,
+  RecordingSettings,
   SetRecording,
   InstanceRef,
   listOf,
@@ -94,6 +95,40 @@ export async function recordingRoutes(
       req.auditNote.before = { recorded: was };
       req.auditNote.after = { recorded: setting.enabled };
       return setting;
+    },
+  );
+
+  r.get(
+    '/api/v1/recording-settings',
+    {
+      config: { permission: 'recording.view' },
+      schema: {
+        tags,
+        description: 'How long recordings are kept.',
+        response: { 200: RecordingSettings },
+      },
+    },
+    async () => recordings.settings(),
+  );
+
+  r.put(
+    '/api/v1/recording-settings',
+    {
+      config: { permission: 'recording.manage' },
+      schema: {
+        tags,
+        description:
+          'Sets how long recordings are kept (days after they ended; null: for ever). A shorter retention deletes the older recordings at once; they are looked for every hour after.',
+        body: RecordingSettings,
+        response: { 200: RecordingSettings },
+      },
+    },
+    async (req) => {
+      req.auditNote = { action: 'recording.settings', targetType: 'recording-settings' };
+      const { before, after } = await recordings.setSettings(req.body);
+      req.auditNote.before = before;
+      req.auditNote.after = after;
+      return after;
     },
   );
 

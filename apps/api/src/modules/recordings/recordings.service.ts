@@ -14,9 +14,10 @@ import {
   type RecordingPolicy,
   type RecordingQuery,
   type RecordingSetting,
+  type RecordingSettings,
 } from '@berth/contracts';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Actor } from '../audit/audit.service.js';
+import type { Actor, Audit } from '../audit/audit.service.js';
 import type { ConsoleGrant } from '../consoles/tickets.js';
 import type { RelayTap } from '../consoles/relay.js';
 import type { Hosts } from '../hosts/hosts.service.js';
@@ -29,6 +30,11 @@ import {
   type ConsoleRecorder,
 } from './recorder.js';
 import { DEFAULT_RESERVE_BYTES } from './space.js';
+
+const SETTINGS_KEY = 'recordings.settings';
+const DEFAULT_SETTINGS: RecordingSettings = { retentionDays: null };
+/** How often recordings past their retention are looked for. */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 type RecordingRow = NonNullable<
   Awaited<ReturnType<PrismaClient['consoleRecording']['findUnique']>>
@@ -94,11 +100,13 @@ export class Recordings {
   private readonly root: string;
   private readonly reserveBytes: number;
   private readonly frameMs: number;
+  private pruneTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deps: {
       db: PrismaClient;
       hosts: Hosts;
+      audit: Pick<Audit, 'record'>;
       dataDir: string;
       log: Pick<FastifyBaseLogger, 'error' | 'warn'>;
       /** Free space recordings leave on their disk. */
@@ -131,6 +139,73 @@ export class Recordings {
         data: { bytes, endedAt: lastWrite ?? row.startedAt },
       });
     }
+  }
+
+  /** Deletes recordings past their retention now and every hour; `stop` ends that. */
+  startPruning(): void {
+    const run = () =>
+      void this.prune().catch((err: Error) =>
+        this.deps.log.warn(
+          { err },
+          'recordings past their retention not deleted; trying again later',
+        ),
+      );
+    run();
+    this.pruneTimer = setInterval(run, PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  stop(): void {
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
+  }
+
+  async settings(): Promise<RecordingSettings> {
+    const row = await this.deps.db.setting.findUnique({ where: { key: SETTINGS_KEY } });
+    return row ? (JSON.parse(row.value) as RecordingSettings) : DEFAULT_SETTINGS;
+  }
+
+  /** Saves the settings and applies a shorter retention at once; answers them before and after. */
+  async setSettings(
+    next: RecordingSettings,
+  ): Promise<{ before: RecordingSettings; after: RecordingSettings }> {
+    const before = await this.settings();
+    const value = JSON.stringify(next);
+    await this.deps.db.setting.upsert({
+      where: { key: SETTINGS_KEY },
+      create: { key: SETTINGS_KEY, value },
+      update: { value },
+    });
+    await this.prune();
+    return { before, after: next };
+  }
+
+  /**
+   * Deletes recordings that ended before the retention allows, rows first: a crash halfway
+   * leaves folders no row points at, which the next start removes. One audit row says how many.
+   */
+  async prune(now = Date.now()): Promise<number> {
+    const { retentionDays } = await this.settings();
+    if (retentionDays === null) return 0;
+    const cutoff = new Date(now - retentionDays * 86_400_000);
+    const old = await this.deps.db.consoleRecording.findMany({
+      where: { endedAt: { lt: cutoff } },
+      select: { id: true, path: true },
+    });
+    if (old.length === 0) return 0;
+    await this.deps.db.consoleRecording.deleteMany({ where: { id: { in: old.map((r) => r.id) } } });
+    for (const r of old) {
+      await rm(path.join(this.deps.dataDir, r.path), { recursive: true, force: true });
+    }
+    await this.deps.audit.record(
+      { userId: null, name: 'system', ip: null },
+      {
+        action: 'recording.prune',
+        targetType: 'recording',
+        outcome: 'success',
+        detail: { count: old.length, retentionDays, endedBefore: cutoff.toISOString() },
+      },
+    );
+    return old.length;
   }
 
   // Policies
