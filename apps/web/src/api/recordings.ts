@@ -3,6 +3,7 @@ import type {
   RecordingFrame,
   RecordingPolicy,
   RecordingSetting,
+  RecordingSettings,
 } from '@berth/contracts';
 import { ApiError, errorFrom, http, url } from './http';
 
@@ -60,3 +61,9 @@ export const setRoleRecording = (role: string, enabled: boolean) =>
     method: 'PUT',
     body: { enabled },
   });
+
+export const fetchRecordingSettings = (signal?: AbortSignal) =>
+  http<RecordingSettings>('/recording-settings', { signal });
+
+export const saveRecordingSettings = (settings: RecordingSettings) =>
+  http<RecordingSettings>('/recording-settings', { method: 'PUT', body: settings });

@@ -69,6 +69,7 @@ export const recordingKeys = {
   cast: (id: string) => [...recordingKeys.all, 'cast', id] as const,
   frames: (id: string) => [...recordingKeys.all, 'frames', id] as const,
   policies: () => [...recordingKeys.all, 'policies'] as const,
+  settings: () => [...recordingKeys.all, 'settings'] as const,
 };
 
 export const auditKeys = {

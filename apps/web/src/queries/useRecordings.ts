@@ -6,6 +6,8 @@ import {
   fetchRecording,
   fetchRecordingPolicies,
   fetchRecordings,
+  fetchRecordingSettings,
+  saveRecordingSettings,
   setInstanceRecording,
   setRoleRecording,
   type RecordingFilter,
@@ -71,5 +73,22 @@ export function useSetRecording() {
         ? setInstanceRecording(p.target, p.enabled)
         : setRoleRecording(p.target, p.enabled),
     onSettled: () => qc.invalidateQueries({ queryKey: recordingKeys.policies() }),
+  });
+}
+
+export function useRecordingSettings(enabled = true) {
+  return useQuery({
+    queryKey: recordingKeys.settings(),
+    queryFn: ({ signal }) => fetchRecordingSettings(signal),
+    enabled,
+  });
+}
+
+/** A shorter retention deletes older recordings at once: the lists are refetched. */
+export function useSaveRecordingSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: saveRecordingSettings,
+    onSettled: () => qc.invalidateQueries({ queryKey: recordingKeys.all }),
   });
 }

@@ -9,6 +9,7 @@ import { useMe } from '@/queries/useAuth';
 import { useInstances } from '@/queries/useInstances';
 import { useRecordings } from '@/queries/useRecordings';
 import { RecordingPolicies } from '@/components/recordings/RecordingPolicies';
+import { RecordingRetention } from '@/components/recordings/RecordingRetention';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { ErrorState, PageHeader } from '@/components/ui/States';
 
@@ -89,6 +90,7 @@ export default function RecordingsPage() {
         instances={instances.data ?? []}
         canManage={can(me.data, 'recording.manage')}
       />
+      <RecordingRetention canManage={can(me.data, 'recording.manage')} />
       <section aria-labelledby="recordings-title" className="space-y-3">
         <div className="flex flex-wrap items-end justify-between gap-2">
           <h2 id="recordings-title" className="text-lg font-semibold">
