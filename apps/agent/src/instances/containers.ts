@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   ActionOptions,
@@ -288,8 +288,22 @@ export class Containers {
             await withMountedImage(image, async (root) => {
               const caps = await hostFileCapabilities(root);
               await step('ct.unprivilege.shift', { mountDir: root, caps });
-              progress(10, `giving the files to host ids ${idmap.hostBase}…`);
-              await shiftOwnership(root, idmap, caps);
+              // The filesystem's used inodes are the walk's length, near enough for a bar.
+              const { files, ffree } = await statfs(root);
+              const total = Math.max(1, files - ffree);
+              let shown = -1;
+              await shiftOwnership(root, idmap, {
+                capped: caps,
+                progress: (entries) => {
+                  const percent = 10 + Math.floor(Math.min(1, entries / total) * 80);
+                  if (percent === shown) return;
+                  shown = percent;
+                  progress(
+                    percent,
+                    `giving ${entries} of ~${total} files to host ids from ${idmap.hostBase}`,
+                  );
+                },
+              });
             });
             progress(90, 'writing the configuration');
             await step('ct.unprivilege.config');

@@ -65,7 +65,7 @@ async function settleIntent(intent: Intent): Promise<string> {
       // The walk may have chowned part of the tree: undoing it is not possible (a shifted id is
       // indistinguishable from one the container had), finishing it is, so the start finishes it.
       await withMountedImage(intent.image, (root) =>
-        shiftOwnership(root, intent.idmap, intent.caps),
+        shiftOwnership(root, intent.idmap, { capped: intent.caps }),
       );
       await writeFileAtomic(recordFile, JSON.stringify({ ...record, idmap: intent.idmap }, null, 2));
       return `finished: the files of CT ${intent.ctid} now belong to host ids from ${intent.idmap.hostBase} and it is unprivileged`;

@@ -85,7 +85,7 @@ test(
       await chown(path.join(root, 'ping'), 165536, 165536);
       assert.equal((await exec('getcap', ['-n', path.join(root, 'ping')])).stdout.trim(), '');
 
-      await shiftOwnership(root, range, listed);
+      await shiftOwnership(root, range, { capped: listed });
       assert.equal((await lstat(path.join(root, 'later'))).uid, 165536);
       assert.equal((await lstat(path.join(root, 'ping'))).uid, 165536);
       const caps = await exec('getcap', ['-n', path.join(root, 'ping')]);

@@ -64,14 +64,16 @@ export async function hostFileCapabilities(root: string): Promise<FileCapability
  * A second walk over a tree shifted in part finishes it (shifted ids are past the range), but
  * the capabilities of files chowned already are gone by then: a caller that must resume an
  * interrupted walk keeps the list from before the first one and hands it in as `capped`.
+ * `progress` hears the number of entries walked, after each folder.
  */
 export async function shiftOwnership(
   root: string,
   range: IdRange,
-  capped?: readonly FileCapability[],
+  opts: { capped?: readonly FileCapability[]; progress?: (entries: number) => void } = {},
 ): Promise<void> {
-  const toRewrite = capped ?? (await hostFileCapabilities(root));
+  const toRewrite = opts.capped ?? (await hostFileCapabilities(root));
   shiftEntry(root, range);
+  let entries = 1;
   const folders = [root];
   for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
     // Synchronous calls are six times faster here than promises through the thread pool
@@ -80,8 +82,10 @@ export async function shiftOwnership(
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
       shiftEntry(file, range);
+      entries++;
       if (entry.isDirectory()) folders.push(file);
     }
+    opts.progress?.(entries);
     await new Promise((resolve) => setImmediate(resolve));
   }
   for (const { file, caps } of toRewrite) {
