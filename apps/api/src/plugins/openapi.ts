@@ -11,6 +11,13 @@ import * as contracts from '@berth/contracts';
 import { CSRF_HEADER } from './csrf.js';
 import { SESSION_COOKIE, isPublic } from './auth.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A body taken raw (not validated), of this media type: documented as binary. */
+    rawBody?: string;
+  }
+}
+
 /**
  * Every object schema the contracts export is named after its export in components.schemas, so
  * the document refers to "Instance" instead of repeating it. Once per process: the registry is
@@ -77,12 +84,15 @@ function errorStatuses(route: RouteOptions, schema: RouteSchema, sync: boolean):
   const open = isPublic(route.url, route.config);
   const permission = route.config?.permission;
   const found = new Set<number>(EXTRA[`${methods[0]} ${route.url}`] ?? []);
-  if (schema.body || schema.querystring || route.url.includes('/:')) found.add(400);
+  // A WebSocket's refusals are close codes (see its 101); only the knock limit answers in HTTP.
+  if (route.websocket) return [...found];
+  const body = schema.body ?? route.config?.rawBody;
+  if (body || schema.querystring || route.url.includes('/:')) found.add(400);
   if (!open) found.add(401);
   if (!open && ((permission && permission !== 'self') || mutating)) found.add(403);
   if (route.url.includes('/:')) found.add(404);
   if (mutating && STATEFUL.test(route.url)) found.add(409);
-  if (schema.body || found.has(507)) found.add(413);
+  if (body) found.add(413);
   if (AGENT_BACKED.test(route.url)) found.add(502);
   if (mutating) found.add(503);
   if (sync) found.add(500);
@@ -171,6 +181,8 @@ function transform(input: TransformInput) {
   } as TransformInput);
   const out = { ...(transformed as RouteSchema) };
   if (websocket) Object.assign(out, WEBSOCKET, { response: { ...WEBSOCKET.response } });
+  const raw = route.config?.rawBody;
+  if (raw) Object.assign(out, { body: { type: 'string', format: 'binary' }, consumes: [raw] });
   const responses: Record<string, unknown> = { ...(out.response ?? UNDECLARED_SUCCESS) };
   for (const status of errorStatuses(route, given, sync)) {
     responses[status] =

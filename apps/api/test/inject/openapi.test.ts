@@ -100,6 +100,14 @@ describe('the OpenAPI document is enough to drive Berth from', () => {
     assert.deepEqual([...(vm?.required ?? [])].sort(), ['kind', 'name']);
   });
 
+  test('an ISO upload is documented as a raw binary body that can be too large', () => {
+    const upload = doc.paths['/api/v1/isos/{name}']?.put as Operation;
+    assert.deepEqual(upload.requestBody?.content, {
+      'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+    });
+    for (const status of ['400', '413', '507']) assert.ok(upload.responses[status], status);
+  });
+
   test('a task route says what ?sync=true answers when the task fails', () => {
     const start = doc.paths['/api/v1/instances/{id}/actions/{action}']?.post as Operation;
     assert.match(String(start.responses['507']?.description), /TaskFailed/);

@@ -67,7 +67,7 @@ export async function isoRoutes(app: FastifyInstance, { isos }: { isos: IsosServ
     '/api/v1/isos/:name',
     {
       bodyLimit: Number.MAX_SAFE_INTEGER,
-      config: { permission: 'iso.manage' },
+      config: { permission: 'iso.manage', rawBody: 'application/octet-stream' },
       schema: {
         tags,
         description:
