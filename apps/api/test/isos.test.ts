@@ -125,4 +125,36 @@ describe('the ISO store takes CD images only, within its quota, and keeps nothin
     const list = await stack.call<{ items: Iso[] }>('GET', '/api/v1/isos');
     assert.ok(!list.body.items.some((i) => i.name === 'cut.iso'));
   });
+
+  test('an agent killed mid-upload leaves no file once it is back', async () => {
+    const before = listDir(isoDir);
+    const url = new URL(`${stack.baseUrl}/api/v1/isos/killed.iso`);
+    const req = request(url, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${stack.token}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(4 * 1024 * KiB),
+      },
+    });
+    const answered = new Promise<number>((resolve) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+    });
+    req.write(cdImage(512 * KiB, 'CD001'));
+    await until(
+      'the upload to reach the agent',
+      async () => remains(before).some((f) => f.startsWith('.upload-')),
+      10_000,
+    );
+    await stack.restartAgent({ kill: true });
+    assert.notEqual(await answered, 201);
+    req.destroy();
+    assert.deepEqual(remains(before), []);
+    const list = await stack.call<{ items: Iso[] }>('GET', '/api/v1/isos');
+    assert.ok(!list.body.items.some((i) => i.name === 'killed.iso'));
+  });
 });
