@@ -26,14 +26,15 @@ export function RecordingRetention({ canManage }: { canManage: boolean }) {
       }}
     >
       <label className="flex flex-col gap-1 text-sm">
-        Keep recordings for (days; empty: for ever)
+        Keep recordings (days)
         <input
           inputMode="numeric"
+          placeholder="for ever"
           value={days}
           disabled={!canManage}
           onChange={(e) => setDays(e.target.value)}
           aria-invalid={!valid || undefined}
-          className="w-40 rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
+          className="w-36 rounded-md border border-line bg-surface px-2 py-1.5 text-sm"
         />
       </label>
       {canManage && (
