@@ -7,7 +7,6 @@ import {
   can,
   forbidden,
   unauthorized,
-  type AccessTarget,
   type ConsoleTicket,
   type CreateConsoleTicket,
   type CreateShareLink,
@@ -30,11 +29,9 @@ import { loginOf, type Shells } from './shells.js';
 import { ConsoleRefusals, type RefusalLimits } from './refusals.js';
 import { type ConsoleGrant, type ConsoleTickets, isRefusal } from './tickets.js';
 
-const targetOf = (i: Located): AccessTarget => ({ hostId: i.hostId, tags: i.tags });
-
 /** Typing into a console (or handing that on through a link) needs instance.console there. */
 function mayType(p: Principal, instance: Located): void {
-  if (!can(p, 'instance.console', targetOf(instance)))
+  if (!can(p, 'instance.console', instance))
     throw forbidden(
       'typing into this console needs the instance.console permission; ask for a view-only one',
     );
@@ -325,7 +322,7 @@ export class ConsolesService {
     const existing = await this.deps.shareLinks.get(linkId);
     // Scoped like its instance; a link to an instance gone since needs a console-wide grant.
     const instance = await this.deps.hosts.findInstance(existing.instanceId).catch(() => undefined);
-    if (!can(p, 'instance.share', instance && targetOf(instance)))
+    if (!can(p, 'instance.share', instance))
       throw forbidden('this needs the instance.share permission');
     const link = await this.deps.shareLinks.revoke(linkId);
     note.detail = { instanceId: link.instanceId };

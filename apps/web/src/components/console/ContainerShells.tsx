@@ -222,10 +222,7 @@ function ShellPane({
     () => createConsoleTicket(instance.id, { kind: 'shell', shellId: shell.id }),
     [instance.id, shell.id],
   );
-  const mayShare = can(useMe().data, 'instance.share', {
-    hostId: instance.hostId,
-    tags: instance.tags,
-  });
+  const mayShare = can(useMe().data, 'instance.share', instance);
   return (
     <div className={active ? 'flex min-h-0 flex-1 flex-col' : 'hidden'}>
       <TerminalConsole

@@ -27,9 +27,8 @@ export function VmConsole({
   const [view, setView] = useState<VmView>(initialView);
   // Without instance.console here one may watch, not type (the API gives view-only tickets only).
   const me = useMe().data;
-  const target = { hostId: instance.hostId, tags: instance.tags };
-  const viewOnly = !can(me, 'instance.console', target);
-  const mayShare = can(me, 'instance.share', target);
+  const viewOnly = !can(me, 'instance.console', instance);
+  const mayShare = can(me, 'instance.share', instance);
   const screenTicket = useCallback(
     () => createConsoleTicket(instance.id, { kind: 'vnc', viewOnly }),
     [instance.id, viewOnly],
