@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { countUntil, parseCast, parseSize } from './asciicast';
+import { compressIdle, countUntil, parseCast, parseSize } from './asciicast';
 
 const cast = [
   JSON.stringify({ version: 2, width: 100, height: 30, timestamp: 1700000000, title: 'shell' }),
@@ -29,4 +29,22 @@ test('countUntil finds how many events a moment of the timeline has seen', () =>
 test('parseSize reads COLSxROWS', () => {
   assert.deepEqual(parseSize('120x40'), { cols: 120, rows: 40 });
   assert.equal(parseSize('120 x 40'), null);
+});
+
+test('compressIdle cuts long pauses down to the limit and keeps the order', () => {
+  const c = parseCast(
+    [
+      JSON.stringify({ version: 2, width: 80, height: 24 }),
+      JSON.stringify([0.5, 'o', 'a']),
+      JSON.stringify([600.5, 'o', 'b']),
+      JSON.stringify([601, 'o', 'c']),
+    ].join('\n'),
+  );
+  const short = compressIdle(c, 2);
+  assert.deepEqual(
+    short.events.map((e) => e[0]),
+    [0.5, 2.5, 3],
+  );
+  assert.equal(short.duration, 3);
+  assert.equal(c.duration, 601, 'the original is left alone');
 });

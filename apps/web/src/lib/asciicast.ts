@@ -71,3 +71,18 @@ export function parseSize(data: string): { cols: number; rows: number } | null {
   const m = /^(\d+)x(\d+)$/.exec(data);
   return m ? { cols: Number(m[1]), rows: Number(m[2]) } : null;
 }
+
+/**
+ * The same recording with every pause longer than `limit` seconds cut down to `limit`, as
+ * asciinema's idle_time_limit does: a shell left open for an hour replays in its typing time.
+ */
+export function compressIdle(cast: Cast, limit: number): Cast {
+  let last = 0;
+  let at = 0;
+  const events = cast.events.map(([t, code, data]): CastEvent => {
+    at += Math.min(Math.max(t - last, 0), limit);
+    last = t;
+    return [at, code, data];
+  });
+  return { ...cast, events, duration: events.at(-1)?.[0] ?? 0 };
+}

@@ -1,7 +1,7 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Terminal } from '@xterm/xterm';
-import { countUntil, parseSize, type Cast } from '@/lib/asciicast';
+import { compressIdle, countUntil, parseSize, type Cast } from '@/lib/asciicast';
 import { PlaybackControls } from './PlaybackControls';
 import { usePlayback } from './playback';
 import { TERMINAL_THEME } from './TerminalConsole';
@@ -13,7 +13,15 @@ const loadXterm = () => import('./xtermBundle');
  * events since the last position; moving back resets the terminal and writes again up to
  * the new one (a terminal cannot be rewound).
  */
-export function CastPlayer({ cast, label }: { cast: Cast; label: string }) {
+/** Pauses longer than this are cut down to it, unless the viewer wants real time. */
+const IDLE_LIMIT_SECONDS = 2;
+
+export function CastPlayer({ cast: recorded, label }: { cast: Cast; label: string }) {
+  const [skipIdle, setSkipIdle] = useState(true);
+  const cast = useMemo(
+    () => (skipIdle ? compressIdle(recorded, IDLE_LIMIT_SECONDS) : recorded),
+    [recorded, skipIdle],
+  );
   const host = useRef<HTMLDivElement>(null);
   const term = useRef<Terminal | null>(null);
   const applied = useRef(0);
@@ -89,7 +97,21 @@ export function CastPlayer({ cast, label }: { cast: Cast; label: string }) {
           <div ref={host} data-testid="replay-terminal" className="inline-block" />
         )}
       </div>
-      <PlaybackControls playback={playback} />
+      <PlaybackControls playback={playback}>
+        <label className="flex items-center gap-1.5 text-sm">
+          <input
+            type="checkbox"
+            checked={skipIdle}
+            onChange={(e) => {
+              setSkipIdle(e.target.checked);
+              // The two timelines differ: start over rather than land somewhere else.
+              playback.seek(0);
+            }}
+            className="accent-sky-700"
+          />
+          Skip pauses
+        </label>
+      </PlaybackControls>
     </section>
   );
 }

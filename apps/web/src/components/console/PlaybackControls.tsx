@@ -1,9 +1,17 @@
 'use client';
+import type { ReactNode } from 'react';
 import { Button } from '@/components/ui/Button';
 import { clock, SPEEDS, type Playback } from './playback';
 
 /** Play/pause, the timeline (dragging it seeks) and the speed of a replay. */
-export function PlaybackControls({ playback: p }: { playback: Playback }) {
+export function PlaybackControls({
+  playback: p,
+  children,
+}: {
+  playback: Playback;
+  /** More controls of this kind of replay, after the speed. */
+  children?: ReactNode;
+}) {
   return (
     <div
       role="group"
@@ -41,6 +49,7 @@ export function PlaybackControls({ playback: p }: { playback: Playback }) {
           ))}
         </select>
       </label>
+      {children}
     </div>
   );
 }
