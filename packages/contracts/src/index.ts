@@ -11,7 +11,6 @@ export * from './auth.js';
 export * from './audit.js';
 export * from './consoles.js';
 export * from './recordings.js';
-export * from './recordings.js';
 export * from './agent.js';
 export * from './permissions.js';
 export * from './users.js';
