@@ -70,6 +70,9 @@ const credentialOf = (g: ConsoleGrant): Credential => ({
  * console. Every console open, close and refusal is audited; a console ends with the login,
  * token or share link it was opened with.
  */
+/** How often console input marks its login session as in use. */
+const SESSION_TOUCH_MS = 60_000;
+
 export class ConsolesService {
   private readonly open: OpenConsoles;
   private readonly refusals: ConsoleRefusals;
@@ -276,10 +279,24 @@ export class ConsolesService {
       detail,
     });
     const recording = record ? this.deps.recordings.begin(grant, actor, opened) : null;
+    // Typing in a console is no request, yet it is use: it keeps the login from idling out
+    // under an operator who works in one console for longer than the idle timeout.
+    let touched = Date.now();
+    const keepAlive = (): void => {
+      if (!grant.sessionId || Date.now() - touched < SESSION_TOUCH_MS) return;
+      touched = Date.now();
+      void this.deps.auth.touch(grant.sessionId);
+    };
     let forget = (): void => undefined;
     const end = relayWebSockets(client, agent, {
       filter: grant.viewOnly ? viewOnlyFilter(grant.kind) : undefined,
-      tap: recording?.tap,
+      tap: {
+        fromClient: (data, isBinary) => {
+          keepAlive();
+          recording?.tap?.fromClient(data, isBinary);
+        },
+        fromAgent: (data, isBinary) => recording?.tap?.fromAgent(data, isBinary),
+      },
       onClose: (stats) => {
         forget();
         const seconds = Math.round((Date.now() - started) / 1000);
