@@ -84,6 +84,15 @@ test('a row deleted from the middle is caught at the row after it', async () => 
   assert.equal(renumbered.firstBroken?.seq, 2);
 });
 
+test('the newest rows deleted are caught: the head kept with each write is past the end', async () => {
+  for (let i = 0; i < 4; i++) await audit.record(alice, entry('instance.start', { n: i }));
+  await tamper(`DELETE FROM AuditEvent WHERE seq >= 3`);
+  const result = await audit.verify();
+  assert.equal(result.ok, false);
+  assert.equal(result.firstBroken?.seq, 3);
+  assert.match(result.firstBroken!.reason, /rows 3–4 are missing/);
+});
+
 test('rows from before the chain are sealed at start, in seq order', async () => {
   await audit.record(alice, entry('instance.create'));
   // Legacy rows, as the migration leaves them: seq in time order, no links yet.

@@ -35,6 +35,8 @@ export interface AuditNote {
 
 /** Settings: where the chain starts after pruning, and how long rows are kept. */
 export const ANCHOR_KEY = 'audit.anchor';
+/** The newest row's seq and hash, as written with it. */
+export const HEAD_KEY = 'audit.head';
 export const RETENTION_KEY = 'audit.retentionDays';
 export const DEFAULT_RETENTION_DAYS = 365;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,10 +92,21 @@ export class Audit {
         taskId: entry.taskId ?? null,
         ip: actor.ip,
       };
-      const created = await this.db.auditEvent.create({
-        data: { ...row, prevHash: prev.hash, hash: hashRow(row, prev.hash) },
-        select: { id: true },
-      });
+      const hash = hashRow(row, prev.hash);
+      // The head is kept beside the rows, in the same transaction, so that deleting the newest
+      // rows (which leaves a chain that is whole, only shorter) is caught by verify.
+      const head = JSON.stringify({ seq: row.seq, hash });
+      const [created] = await this.db.$transaction([
+        this.db.auditEvent.create({
+          data: { ...row, prevHash: prev.hash, hash },
+          select: { id: true },
+        }),
+        this.db.setting.upsert({
+          where: { key: HEAD_KEY },
+          create: { key: HEAD_KEY, value: head },
+          update: { value: head },
+        }),
+      ]);
       return created.id;
     });
   }
@@ -274,8 +287,27 @@ export class Audit {
         checked += 1;
         prev = row;
       }
-      if (rows.length < VERIFY_BATCH)
+      if (rows.length < VERIFY_BATCH) {
+        const head = await this.db.setting.findUnique({ where: { key: HEAD_KEY } });
+        const last = head ? (JSON.parse(head.value) as { seq: number; hash: string }) : null;
+        // Rows sealed from before the chain have no head yet; a head ahead of the walk's end
+        // means the newest rows were removed (a head written after the walk read is simply behind).
+        if (last && last.seq > prev.seq) {
+          const missing = await this.db.auditEvent.count({ where: { seq: { gt: prev.seq } } });
+          if (missing === 0)
+            return {
+              ok: false,
+              checked,
+              fromSeq: start.seq + 1,
+              firstBroken: {
+                seq: prev.seq + 1,
+                id: '',
+                reason: `the log ends at seq ${prev.seq} but its head says ${last.seq}: rows ${prev.seq + 1}–${last.seq} are missing`,
+              },
+            };
+        }
         return { ok: true, checked, fromSeq: start.seq + 1, firstBroken: null };
+      }
     }
   }
 
