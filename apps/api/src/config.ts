@@ -106,9 +106,9 @@ const Env = z
     BERTH_LOGIN_FIRST_DELAY_SECONDS: numberIn(1, 3600, true),
     BERTH_LOGIN_MAX_DELAY_SECONDS: numberIn(1, 7 * 86400, true),
     BERTH_LOGIN_FORGET_MINUTES: numberIn(1, 7 * 24 * 60, true),
-  BERTH_CONSOLE_MAX_PER_USER: numberIn(1, 10_000, true),
-  BERTH_CONSOLE_MAX_PER_SHELL: numberIn(1, 10_000, true),
-  BERTH_CONSOLE_MAX_TICKETS: numberIn(1, 10_000, true),
+    BERTH_CONSOLE_MAX_PER_USER: numberIn(1, 10_000, true),
+    BERTH_CONSOLE_MAX_PER_SHELL: numberIn(1, 10_000, true),
+    BERTH_CONSOLE_MAX_TICKETS: numberIn(1, 10_000, true),
   })
   .refine((e) => (e.BERTH_TLS_CERT === undefined) === (e.BERTH_TLS_KEY === undefined), {
     message: 'BERTH_TLS_CERT and BERTH_TLS_KEY go together: the certificate and its key',

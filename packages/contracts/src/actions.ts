@@ -6,12 +6,7 @@ import type { InstanceAction, InstanceKind, InstanceState } from './instances.js
  * is disabled). A capability that adds a verb (snapshot, migrate, backup) adds its rows here.
  */
 export type InstanceVerb =
-  | InstanceAction
-  | 'exec'
-  | 'console'
-  | 'screenshot'
-  | 'delete'
-  | 'unprivilege';
+  InstanceAction | 'exec' | 'console' | 'screenshot' | 'delete' | 'unprivilege';
 
 interface Rule {
   /** The states the verb runs from. */

@@ -35,7 +35,10 @@ export const badRequest = (message: string, field?: string) =>
 export const unauthorized = (message = 'log in or send an API token') =>
   new AppError(ErrorCode.unauthorized, message);
 export const totpRequired = () =>
-  new AppError(ErrorCode.totpRequired, 'enter the code from your authenticator app (or a recovery code)');
+  new AppError(
+    ErrorCode.totpRequired,
+    'enter the code from your authenticator app (or a recovery code)',
+  );
 export const forbidden = (message: string) => new AppError(ErrorCode.forbidden, message);
 export const unsupported = (message: string) => new AppError(ErrorCode.unsupported, message);
 export const gone = (message: string) => new AppError(ErrorCode.gone, message);

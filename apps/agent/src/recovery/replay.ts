@@ -67,7 +67,10 @@ async function settleIntent(intent: Intent): Promise<string> {
       await withMountedImage(intent.image, (root) =>
         shiftOwnership(root, intent.idmap, { capped: intent.caps }),
       );
-      await writeFileAtomic(recordFile, JSON.stringify({ ...record, idmap: intent.idmap }, null, 2));
+      await writeFileAtomic(
+        recordFile,
+        JSON.stringify({ ...record, idmap: intent.idmap }, null, 2),
+      );
       return `finished: the files of CT ${intent.ctid} now belong to host ids from ${intent.idmap.hostBase} and it is unprivileged`;
     }
     case 'vm.create': {
