@@ -2,23 +2,11 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import type { ReactNode } from 'react';
-import type { Me, Permission } from '@berth/contracts';
-import { can } from '@/lib/can';
+import type { Me } from '@berth/contracts';
+import { isActivePage, pagesFor } from '@/lib/navigation';
 import { useLogout } from '@/queries/useAuth';
 import { useStreamStatus } from '@/events/EventStream';
 import { ThemeToggle } from './ThemeToggle';
-
-/** Pages, each shown only to those with the permission it needs (none: everyone). */
-const nav: Array<{ href: string; label: string; permission?: Permission }> = [
-  { href: '/', label: 'Dashboard' },
-  { href: '/instances/', label: 'Instances' },
-  { href: '/tasks/', label: 'Tasks' },
-  { href: '/templates/', label: 'Templates', permission: 'template.view' },
-  { href: '/isos/', label: 'ISO store', permission: 'iso.view' },
-  { href: '/users/', label: 'Users', permission: 'user.manage' },
-  { href: '/roles/', label: 'Roles', permission: 'role.manage' },
-  { href: '/recordings/', label: 'Recordings', permission: 'recording.view' },
-];
 
 function StreamIndicator() {
   const status = useStreamStatus();
@@ -72,11 +60,8 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
   const logout = useLogout();
-  const allowed = nav.filter((i) => !i.permission || can(me, i.permission));
-  const items = me.permissions.includes('audit.view')
-    ? [...allowed, { href: '/audit/', label: 'Audit log' }]
-    : allowed;
-  const active = (href: string) => (href === '/' ? pathname === '/' : pathname.startsWith(href));
+  const items = pagesFor(me);
+  const active = (href: string) => isActivePage(href, pathname);
 
   return (
     <div className="flex min-h-screen flex-col">

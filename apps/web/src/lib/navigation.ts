@@ -1,0 +1,120 @@
+import type { LucideIcon } from 'lucide-react';
+import {
+  Disc3,
+  Film,
+  LayoutDashboard,
+  ListChecks,
+  Boxes,
+  ScrollText,
+  ShieldCheck,
+  Users,
+  Server,
+} from 'lucide-react';
+import type { Me, Permission } from '@berth/contracts';
+import { can } from './can';
+
+/**
+ * Every page of the console, in the order the resource tree, the top bar and the command
+ * palette list them. A new page is one line here; it then shows wherever pages are listed.
+ */
+export interface NavPage {
+  href: string;
+  label: string;
+  icon: LucideIcon;
+  /** Shown only to those with it; none: everyone signed in. */
+  permission?: Permission;
+  /** "work" for what operators do daily, "admin" for settings and oversight. */
+  group: 'work' | 'admin';
+  /** Extra words the palette matches ("iso" finds the ISO store under "images" too). */
+  keywords?: string;
+  /** Keyboard shortcut after "g" (g i = instances); unique across pages. */
+  key?: string;
+}
+
+export const NAV_PAGES: readonly NavPage[] = [
+  {
+    href: '/',
+    label: 'Dashboard',
+    icon: LayoutDashboard,
+    group: 'work',
+    key: 'd',
+    keywords: 'home overview',
+  },
+  {
+    href: '/instances/',
+    label: 'Instances',
+    icon: Server,
+    group: 'work',
+    key: 'i',
+    keywords: 'vms containers list',
+  },
+  {
+    href: '/tasks/',
+    label: 'Tasks',
+    icon: ListChecks,
+    group: 'work',
+    key: 't',
+    keywords: 'jobs progress',
+  },
+  {
+    href: '/templates/',
+    label: 'Templates',
+    icon: Boxes,
+    permission: 'template.view',
+    group: 'work',
+    key: 'p',
+    keywords: 'images',
+  },
+  {
+    href: '/isos/',
+    label: 'ISO store',
+    icon: Disc3,
+    permission: 'iso.view',
+    group: 'work',
+    key: 'o',
+    keywords: 'cdrom images upload',
+  },
+  {
+    href: '/audit/',
+    label: 'Audit log',
+    icon: ScrollText,
+    permission: 'audit.view',
+    group: 'admin',
+    key: 'a',
+    keywords: 'events history',
+  },
+  {
+    href: '/recordings/',
+    label: 'Recordings',
+    icon: Film,
+    permission: 'recording.view',
+    group: 'admin',
+    key: 'r',
+    keywords: 'replay sessions',
+  },
+  {
+    href: '/users/',
+    label: 'Users',
+    icon: Users,
+    permission: 'user.manage',
+    group: 'admin',
+    key: 'u',
+    keywords: 'accounts grants',
+  },
+  {
+    href: '/roles/',
+    label: 'Roles',
+    icon: ShieldCheck,
+    permission: 'role.manage',
+    group: 'admin',
+    keywords: 'permissions',
+  },
+];
+
+/** The pages this user may open. */
+export const pagesFor = (me: Me | null | undefined): NavPage[] =>
+  NAV_PAGES.filter((p) => !p.permission || can(me, p.permission));
+
+/** Whether the page is the one shown (the dashboard only at "/", others for their subpages too). */
+export const isActivePage = (href: string, pathname: string) =>
+  href === '/' ? pathname === '/' : pathname.startsWith(href);
