@@ -32,6 +32,8 @@ export const CONSOLE_WIDE_PERMISSIONS = [
   'recording.manage', // which consoles are recorded
   'user.manage', // users, their grants, password resets
   'role.manage', // custom roles
+  'sample.view', // configuration samples
+  'sample.manage', // create, change and delete them
   'license.view',
   'license.manage',
 ] as const;
@@ -64,6 +66,8 @@ export const BUILTIN_ROLES: Record<
       'iso.manage',
       'host.view',
       'task.view',
+      'sample.view',
+      'sample.manage',
       'license.view',
     ],
   },
