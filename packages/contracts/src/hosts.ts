@@ -38,6 +38,21 @@ export const HostFacts = z.object({
       seccomp: z.boolean().describe("containers get LXC's default seccomp policy"),
     })
     .describe('what confines containers on this host'),
+  cgroup: z
+    .object({
+      version: z.enum(['v1', 'v2']).describe('v2 when /sys/fs/cgroup is the unified hierarchy'),
+      controllers: z.array(z.string()).describe('cpu, cpuset, memory, blkio (io on v2), pids…'),
+      swapAccounting: z.boolean().describe('per-cgroup swap limits can be enforced'),
+    })
+    .describe('how resource limits are enforced here'),
+  lxcfs: z
+    .object({
+      running: z
+        .boolean()
+        .describe('containers see their own limits in /proc (free, nproc, uptime)'),
+      reason: z.string().nullable().describe('why not, e.g. FUSE is missing'),
+    })
+    .describe('lxcfs, supervised by the agent'),
   leftovers: z
     .array(Leftover)
     .describe('needs attention: remains of interrupted work, moved aside, to delete by hand'),

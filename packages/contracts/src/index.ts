@@ -4,6 +4,8 @@ export * from './actions.js';
 export * from './templates.js';
 export * from './operations.js';
 export * from './instances.js';
+export * from './processes.js';
+export * from './limits.js';
 export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';

@@ -10,6 +10,7 @@ import {
 } from './common.js';
 import { CtTemplateName, VmTemplateName } from './templates.js';
 import { ShellSettings } from './consoles.js';
+import { Limits, LimitsPatch } from './limits.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
 export type InstanceKind = z.infer<typeof InstanceKind>;
@@ -81,6 +82,15 @@ export const Instance = z.object({
     .describe(
       'containers without a user namespace: root inside is root on the host. Always false for VMs',
     ),
+  limits: Limits.describe('configured resource limits; absent fields are unlimited'),
+  effectiveLimits: Limits.nullable().describe(
+    'what the kernel / QEMU enforces now, read back; null while stopped',
+  ),
+  limitsDiffer: z
+    .array(z.string())
+    .describe(
+      'paths whose effective value differs from the configured one (e.g. waiting for a restart)',
+    ),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -123,6 +133,7 @@ export const CreateContainer = z
       .describe(
         'no user namespace: root inside is root on the host. Administrators only; unprivileged is the default',
       ),
+    limits: Limits.optional().describe('resource limits; disk.sizeMiB overrides diskSizeMiB'),
   })
   .strict();
 export type CreateContainer = z.infer<typeof CreateContainer>;
@@ -203,6 +214,9 @@ export const CreateVm = z
     onboot: z.boolean().default(false),
     description: Description.default(''),
     tags: Tags.default([]),
+    limits: Limits.optional().describe(
+      'resource limits; cpu.count and memory.limitMiB override vcpus and memoryMiB',
+    ),
   })
   .strict();
 export type CreateVm = z.infer<typeof CreateVm>;
@@ -227,6 +241,9 @@ export const UpdateInstance = z
       .strict()
       .optional()
       .describe('containers: the console shell; null fields go back to the default'),
+    limits: LimitsPatch.optional().describe(
+      'resource limits to change: null removes one, an absent field keeps it',
+    ),
   })
   .strict();
 export type UpdateInstance = z.infer<typeof UpdateInstance>;
