@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { errorText } from '@/lib/errorText';
 import { Button, Spinner } from './Button';
+import { ErrorMessage } from './ErrorMessage';
 
 export function LoadingState({ label = 'Loading…' }: { label?: string }) {
   return (
@@ -25,7 +25,7 @@ export function ErrorState({
       className="rounded-lg border border-red-300 bg-red-50 p-4 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/40 dark:text-red-100"
     >
       <p className="font-semibold">{title}</p>
-      <p className="mt-1 break-words">{errorText(error)}</p>
+      <ErrorMessage error={error} className="mt-1" />
       {onRetry && (
         <Button size="sm" className="mt-3" onClick={onRetry}>
           Try again
