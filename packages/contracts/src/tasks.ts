@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryInt } from './common.js';
 
 export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
 
@@ -30,4 +31,43 @@ export const TaskFailed = z.object({
 });
 export type TaskFailed = z.infer<typeof TaskFailed>;
 
-export const TaskList = z.object({ items: z.array(Task) });
+export const TASK_PAGE_MAX = 1000;
+
+/** A page's position: the last row's creation time (ms) and id, since two tasks may share an instant. */
+export const TaskCursor = z
+  .string()
+  .regex(/^\d{1,15}\.[A-Za-z0-9-]{1,64}$/, "pass the previous page's nextCursor unchanged");
+
+/** Which tasks to list; each given filter narrows them. Unknown parameters are a 400. */
+export const TaskQuery = z
+  .object({
+    instanceId: z.string().min(1).max(64).optional().describe('tasks on this instance (its UUID)'),
+    user: z.string().min(1).max(200).optional().describe('tasks started by this user (by name)'),
+    kind: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('kinds starting with this, e.g. "instance." or "instance.start"'),
+    outcome: z
+      .enum(['active', 'succeeded', 'failed'])
+      .optional()
+      .describe('active: queued or running'),
+    from: z.iso.datetime().optional().describe('created at or after this instant'),
+    to: z.iso.datetime().optional().describe('created before this instant'),
+    q: z.string().min(1).max(200).optional().describe('text in the kind, message, error or instance id'),
+    limit: queryInt(1, TASK_PAGE_MAX).default(100),
+    cursor: TaskCursor.optional().describe("the previous page's nextCursor: tasks older than it"),
+  })
+  .strict();
+export type TaskQuery = z.infer<typeof TaskQuery>;
+
+/** Newest first. */
+export const TaskList = z.object({
+  items: z.array(Task),
+  nextCursor: z.string().nullable().describe('null on the last page'),
+  users: z
+    .record(z.string(), z.string())
+    .describe("the names of the users who started this page's tasks, by id"),
+});
+export type TaskList = z.infer<typeof TaskList>;

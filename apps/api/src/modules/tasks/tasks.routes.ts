@@ -1,10 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Task, TaskList, notFound, queryFlag } from '@berth/contracts';
+import { Task, TaskList, TaskQuery, can, notFound, queryFlag } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { principalOf } from '../../plugins/auth.js';
 import type { Visibility } from '../auth/visibility.js';
-import { Limit } from '../limit.js';
 import type { Tasks } from './tasks.service.js';
 
 /** How long `?wait=true` holds a request open before answering with the task as it is. */
@@ -22,14 +21,18 @@ export async function taskRoutes(
       config: { permission: 'instance.view' },
       schema: {
         tags: ['tasks'],
-        description: 'Every task with task.view; else my own and those of instances I may see.',
-        querystring: z.object({ instanceId: z.string().optional(), limit: Limit }),
+        description:
+          'Matching tasks, newest first; pass `nextCursor` as `cursor` for the next page. Every task with task.view; else my own and those of instances I may see.',
+        querystring: TaskQuery,
         response: { 200: TaskList },
       },
     },
     async (req) => {
-      const visible = await visibility.tasks(principalOf(req));
-      return { items: (await tasks.list(req.query)).filter(visible) };
+      const p = principalOf(req);
+      const scope = can(p, 'task.view')
+        ? null
+        : { userId: p.id, instanceIds: await visibility.instanceIds(p) };
+      return tasks.list(req.query, scope);
     },
   );
 

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { PrismaClient, Task as TaskRow } from '@berth/db';
-import type { Operation, Task } from '@berth/contracts';
+import type { Prisma, PrismaClient, Task as TaskRow } from '@berth/db';
+import type { Operation, Task, TaskList, TaskQuery } from '@berth/contracts';
 import { notFound, AppError, ErrorCode } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
@@ -35,6 +35,62 @@ export function toTask(row: TaskRow): Task {
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
+}
+
+/**
+ * What a caller without task.view may list: their own tasks and those of the instances they may
+ * see (instanceIds null: every instance). The same rule as Visibility.tasks, as a query.
+ */
+export interface TaskScope {
+  userId: string;
+  instanceIds: ReadonlySet<string> | null;
+}
+
+function scopeOf(scope: TaskScope | null): Prisma.TaskWhereInput {
+  if (!scope) return {};
+  return {
+    OR: [
+      { userId: scope.userId },
+      scope.instanceIds
+        ? { instanceId: { in: [...scope.instanceIds] } }
+        : { instanceId: { not: null } },
+    ],
+  };
+}
+
+function whereOf(f: Omit<TaskQuery, 'limit' | 'cursor' | 'user'>): Prisma.TaskWhereInput {
+  return {
+    AND: [
+      f.instanceId ? { instanceId: f.instanceId } : {},
+      f.kind ? { kind: { startsWith: f.kind } } : {},
+      f.outcome === 'active'
+        ? { status: { in: ['queued', 'running'] } }
+        : f.outcome
+          ? { status: f.outcome }
+          : {},
+      f.from ? { createdAt: { gte: new Date(f.from) } } : {},
+      f.to ? { createdAt: { lt: new Date(f.to) } } : {},
+      f.q
+        ? {
+            OR: [
+              { kind: { contains: f.q } },
+              { message: { contains: f.q } },
+              { error: { contains: f.q } },
+              { instanceId: { contains: f.q } },
+            ],
+          }
+        : {},
+    ],
+  };
+}
+
+/** Tasks older than the cursor's row: created earlier, or at the same instant with a smaller id. */
+function after(cursor: string | undefined): Prisma.TaskWhereInput {
+  if (!cursor) return {};
+  const dot = cursor.indexOf('.');
+  const at = new Date(Number(cursor.slice(0, dot)));
+  const id = cursor.slice(dot + 1);
+  return { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] };
 }
 
 const finished = (status: string) => status === 'succeeded' || status === 'failed';
@@ -175,13 +231,35 @@ export class Tasks {
     return toTask(row);
   }
 
-  async list(filter: { instanceId?: string; limit: number }): Promise<Task[]> {
+  /**
+   * One page of matching tasks, newest first, within `scope` (null: every task). Paged by
+   * (createdAt, id), so tasks created in the same millisecond are neither skipped nor repeated.
+   */
+  async list(query: TaskQuery, scope: TaskScope | null): Promise<TaskList> {
+    const { limit, cursor, ...filter } = query;
+    const userId = filter.user
+      ? ((await this.db.user.findUnique({ where: { username: filter.user } }))?.id ?? null)
+      : undefined;
+    if (userId === null) return { items: [], nextCursor: null, users: {} };
     const rows = await this.db.task.findMany({
-      where: filter.instanceId ? { instanceId: filter.instanceId } : {},
-      orderBy: { createdAt: 'desc' },
-      take: filter.limit,
+      where: { AND: [whereOf(filter), userId ? { userId } : {}, scopeOf(scope), after(cursor)] },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit + 1,
     });
-    return rows.map(toTask);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const ids = [...new Set(page.flatMap((r) => (r.userId ? [r.userId] : [])))];
+    const users = ids.length
+      ? await this.db.user.findMany({
+          where: { id: { in: ids } },
+          select: { id: true, username: true },
+        })
+      : [];
+    return {
+      items: page.map(toTask),
+      nextCursor: rows.length > limit && last ? `${last.createdAt.getTime()}.${last.id}` : null,
+      users: Object.fromEntries(users.map((u) => [u.id, u.username])),
+    };
   }
 
   /** Resolves with the task once it has finished, or with its state after timeoutMs. */
