@@ -25,7 +25,10 @@ import { replayJournal, withStateNow } from './recovery/replay.js';
 import { Shells } from './consoles/shells.js';
 import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
+import { processRoutes } from './routes/processes.js';
 import { systemRoutes } from './routes/system.js';
+import { Processes } from './processes/processes.js';
+import { Services } from './services/services.js';
 import { Templates } from './templates/templates.js';
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -117,6 +120,10 @@ export async function buildAgent(
   });
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
+  await app.register(processRoutes, {
+    processes: new Processes(instances, path.join(config.dataDir, 'vms')),
+    services: new Services(instances),
+  });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { instances, shells });
   return app;
