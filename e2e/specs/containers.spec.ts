@@ -35,16 +35,13 @@ test('create a container in the wizard, see it run live, stop it, delete it', as
   await expectAccessible(page);
 
   await row.getByRole('link', { name }).click();
-  await page
-    .getByRole('toolbar', { name: 'Instance actions' })
-    .getByRole('button', { name: 'Stop' })
-    .click();
+  const actions = page.getByRole('toolbar', { name: 'Instance actions' });
+  await actions.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Stop' }).click();
   await expect(page.locator('[data-state="stopped"]').first()).toBeVisible({ timeout: 60_000 });
 
-  await page
-    .getByRole('toolbar', { name: 'Instance actions' })
-    .getByRole('button', { name: 'Delete' })
-    .click();
+  await actions.getByRole('button', { name: 'More actions' }).click();
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
   await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(/\/instances\/$/);
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0, { timeout: 30_000 });

@@ -24,8 +24,9 @@ test('create a VM from the tiny-linux template and see its screen', async ({ pag
 
   await page
     .getByRole('toolbar', { name: 'Instance actions' })
-    .getByRole('button', { name: 'Delete' })
+    .getByRole('button', { name: 'More actions' })
     .click();
+  await page.getByRole('menuitem', { name: 'Delete' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByRole('checkbox').check();
   await dialog.getByRole('button', { name: 'Delete' }).click();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_ROLES, type Me } from '@berth/contracts';
 import { anInstance } from '../events/testFixtures';
-import { actionDenied } from './instanceActions';
+import { actionDenied, bulkOutcome, shownState } from './instanceActions';
 
 const meWith = (grants: Me['grants']): Me => ({
   id: 'u1',
@@ -40,4 +40,46 @@ test('a tag-scoped operator may act on tagged instances only', () => {
     actionDenied(op, anInstance({ tags: ['customer-b'] }), 'stop'),
     'needs instance.power',
   );
+});
+
+test('a bulk action says what it did and what it skipped, and why', () => {
+  assert.deepEqual(
+    bulkOutcome({
+      verb: 'Deleted',
+      done: 1,
+      failed: [],
+      skipped: [{ count: 1, why: "running (tick 'Stop first')" }],
+    }),
+    { tone: 'info', title: "Deleted 1, skipped 1 running (tick 'Stop first')", body: undefined },
+  );
+  assert.equal(
+    bulkOutcome({ verb: 'Deleted', done: 0, failed: [], skipped: [{ count: 2, why: 'running' }] })
+      .tone,
+    'error',
+    'nothing done at all is not a success',
+  );
+  assert.deepEqual(
+    bulkOutcome({
+      verb: 'Stopped',
+      done: 2,
+      failed: ['web1: the host could not stop the container'],
+      skipped: [{ count: 0, why: 'busy' }],
+    }),
+    {
+      tone: 'error',
+      title: 'Stopped 2, 1 failed',
+      body: 'web1: the host could not stop the container',
+    },
+  );
+  assert.equal(bulkOutcome({ verb: 'Started', done: 3, failed: [], skipped: [] }).tone, 'success');
+});
+
+test('the task in flight shows as starting or stopping before the host says so', () => {
+  const start = { kind: 'instance.start' };
+  assert.equal(shownState('stopped', start), 'starting');
+  assert.equal(shownState('suspended', { kind: 'instance.resume' }), 'starting');
+  assert.equal(shownState('running', start), 'running', 'the host has caught up');
+  assert.equal(shownState('running', { kind: 'instance.stop' }), 'stopping');
+  assert.equal(shownState('stopped', { kind: 'instance.delete' }), 'stopped');
+  assert.equal(shownState('stopped', undefined), 'stopped');
 });

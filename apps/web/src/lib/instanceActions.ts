@@ -1,4 +1,4 @@
-import type { Instance, InstanceAction, Me } from '@berth/contracts';
+import type { Instance, InstanceAction, InstanceState, Me } from '@berth/contracts';
 import { needs } from './can';
 
 /*
@@ -31,3 +31,51 @@ export const actionDenied = (
   instance: Instance,
   action: InstanceAction | 'delete',
 ): string | null => needs(me, action === 'delete' ? 'instance.delete' : 'instance.power', instance);
+
+/**
+ * The state to show while a task is on its way: a VM booting under TCG reads "stopped" until
+ * QEMU is up, so the start task in flight says "starting" sooner than the host can.
+ */
+export function shownState(state: InstanceState, task: { kind: string } | undefined): InstanceState {
+  const verb = task?.kind.replace('instance.', '');
+  if ((verb === 'start' || verb === 'resume') && (state === 'stopped' || state === 'suspended'))
+    return 'starting';
+  if ((verb === 'stop' || verb === 'suspend') && (state === 'running' || state === 'paused'))
+    return 'stopping';
+  return state;
+}
+
+export interface BulkOutcome {
+  tone: 'success' | 'error' | 'info';
+  title: string;
+  body?: string;
+}
+
+/**
+ * What a bulk action did and what it left, in one line: "Deleted 1, skipped 1 running (tick
+ * 'Stop first')". Nothing selected is passed over in silence.
+ */
+export function bulkOutcome({
+  verb,
+  done,
+  failed,
+  skipped,
+}: {
+  /** Past tense, capitalised: "Deleted". */
+  verb: string;
+  done: number;
+  /** "name: why" per instance whose task failed. */
+  failed: string[];
+  /** Left out before anything was sent, with why: [{count: 1, why: "running (tick 'Stop first')"}]. */
+  skipped: { count: number; why: string }[];
+}): BulkOutcome {
+  const parts = [`${verb} ${done}`];
+  if (failed.length) parts.push(`${failed.length} failed`);
+  for (const s of skipped) if (s.count > 0) parts.push(`skipped ${s.count} ${s.why}`);
+  const anySkipped = skipped.some((s) => s.count > 0);
+  return {
+    tone: failed.length || (done === 0 && anySkipped) ? 'error' : anySkipped ? 'info' : 'success',
+    title: parts.join(', '),
+    body: failed.length ? failed.join('; ') : undefined,
+  };
+}

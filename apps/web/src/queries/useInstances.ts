@@ -35,8 +35,8 @@ export function useInstance(id: string | null) {
 /** One action on one instance; resolves when the API accepted it (202), callbacks tell the end. */
 export function useInstanceAction(cb?: TaskCallbacks) {
   return useMutation({
-    mutationFn: ({ id, action }: { id: string; action: InstanceAction }) =>
-      runTask(() => actOnInstance(id, action), cb),
+    mutationFn: ({ id, action, force }: { id: string; action: InstanceAction; force?: boolean }) =>
+      runTask(() => actOnInstance(id, action, force ? { force } : undefined), cb),
   });
 }
 
@@ -46,7 +46,10 @@ export function useUnprivilegeInstance(cb?: TaskCallbacks) {
   });
 }
 
-export type BulkAction = InstanceAction | { delete: { force: boolean } };
+export type BulkAction =
+  | InstanceAction
+  | { stop: { force: boolean } }
+  | { delete: { force: boolean } };
 
 /** The same action on several instances; settles (allSettled) when every task has ended. */
 export function useBulkInstanceAction() {
@@ -57,7 +60,9 @@ export function useBulkInstanceAction() {
           runTaskToEnd(() =>
             typeof action === 'string'
               ? actOnInstance(id, action)
-              : deleteInstance(id, action.delete.force),
+              : 'stop' in action
+                ? actOnInstance(id, 'stop', action.stop)
+                : deleteInstance(id, action.delete.force),
           ),
         ),
       ),

@@ -5,11 +5,17 @@ import { useBulkInstanceAction, type BulkAction } from '@/queries/useInstances';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { errorText } from '@/lib/errorText';
+import { bulkOutcome } from '@/lib/instanceActions';
 import { toast } from '@/lib/toast';
 
 const can = (verb: InstanceVerb) => (i: Instance) => whyNot(i.kind, verb, i.state) === null;
+const names = (list: Instance[]) => list.map((i) => i.name).join(', ');
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 
-/** Start, stop or delete every selected instance at once (Promise.allSettled), then say how it went. */
+/**
+ * Start, stop or delete every selected instance at once (Promise.allSettled), then say how it
+ * went, including what was left out and why. Stop and delete ask first.
+ */
 export function BulkBar({
   selected,
   busyCount = 0,
@@ -22,23 +28,38 @@ export function BulkBar({
   onDone: () => void;
 }) {
   const bulk = useBulkInstanceAction();
-  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [confirm, setConfirm] = useState<'stop' | 'delete' | null>(null);
   const [force, setForce] = useState(false);
   const startable = selected.filter(can('start'));
   const stoppable = selected.filter(can('stop'));
-  const needForce = !selected.every(can('delete'));
+  const running = selected.filter((i) => !can('delete')(i));
+  const close = () => {
+    setConfirm(null);
+    setForce(false);
+  };
 
-  const run = async (targets: Instance[], action: BulkAction, verb: string) => {
-    if (targets.length === 0) return;
-    const results = await bulk.mutateAsync({ ids: targets.map((i) => i.id), action });
+  const run = async (
+    targets: Instance[],
+    action: BulkAction,
+    verb: string,
+    skipped: { count: number; why: string }[],
+  ) => {
+    close();
+    const busy = { count: busyCount, why: 'busy (a task runs on them)' };
+    const results = targets.length
+      ? await bulk.mutateAsync({ ids: targets.map((i) => i.id), action })
+      : [];
     const failed = results.flatMap((r, n) =>
       r.status === 'rejected' ? [`${targets[n]!.name}: ${errorText(r.reason)}`] : [],
     );
-    toast({
-      tone: failed.length ? 'error' : 'success',
-      title: `${verb} ${targets.length - failed.length} of ${targets.length}`,
-      body: failed.length ? failed.join('; ') : undefined,
-    });
+    toast(
+      bulkOutcome({
+        verb,
+        done: targets.length - failed.length,
+        failed,
+        skipped: [...skipped, busy],
+      }),
+    );
     onDone();
   };
 
@@ -60,7 +81,7 @@ export function BulkBar({
         size="sm"
         busy={bulk.isPending}
         disabledReason={startable.length ? null : 'none of the selected can be started'}
-        onClick={() => void run(startable, 'start', 'Started')}
+        onClick={() => void run(startable, 'start', 'Started', [])}
       >
         Start selected{count(startable.length)}
       </Button>
@@ -68,7 +89,7 @@ export function BulkBar({
         size="sm"
         busy={bulk.isPending}
         disabledReason={stoppable.length ? null : 'none of the selected is running'}
-        onClick={() => void run(stoppable, 'stop', 'Stopped')}
+        onClick={() => setConfirm('stop')}
       >
         Stop selected{count(stoppable.length)}
       </Button>
@@ -77,31 +98,63 @@ export function BulkBar({
         variant="danger"
         busy={bulk.isPending}
         disabledReason={selected.length ? null : 'every selected instance is busy'}
-        onClick={() => setConfirmDelete(true)}
+        onClick={() => setConfirm('delete')}
       >
         Delete selected
       </Button>
-      {confirmDelete && (
+      {confirm === 'stop' && (
         <ConfirmDialog
-          title={`Delete ${selected.length} instance${selected.length === 1 ? '' : 's'}?`}
-          confirmLabel="Delete"
-          danger
-          onCancel={() => setConfirmDelete(false)}
-          onConfirm={() => {
-            const targets = force ? selected : selected.filter(can('delete'));
-            setConfirmDelete(false);
-            void run(targets, { delete: { force } }, 'Deleted');
-          }}
+          title={`Stop ${plural(stoppable.length, 'instance')}?`}
+          confirmLabel={force ? 'Power off' : 'Stop'}
+          danger={force}
+          onCancel={close}
+          onConfirm={() =>
+            void run(stoppable, { stop: { force } }, force ? 'Powered off' : 'Stopped', [])
+          }
         >
           <p>
-            This deletes {selected.map((i) => i.name).join(', ')} and their disks. It cannot be
-            undone.
+            This shuts down {names(stoppable)}: containers are stopped, VMs get an ACPI shutdown
+            and are powered off if they have not stopped after the timeout.
           </p>
-          {needForce && (
-            <label className="mt-3 flex items-center gap-2 text-fg">
-              <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
-              Stop running instances first (otherwise they are skipped)
-            </label>
+          <label className="mt-3 flex items-center gap-2 text-fg">
+            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            Force: power off at once (unsaved data in them is lost)
+          </label>
+        </ConfirmDialog>
+      )}
+      {confirm === 'delete' && (
+        <ConfirmDialog
+          title={`Delete ${plural(selected.length, 'instance')}?`}
+          confirmLabel="Delete"
+          danger
+          onCancel={close}
+          onConfirm={() => {
+            const targets = force ? selected : selected.filter(can('delete'));
+            const skipped = force ? 0 : running.length;
+            void run(targets, { delete: { force } }, 'Deleted', [
+              { count: skipped, why: "running (tick 'Stop first')" },
+            ]);
+          }}
+        >
+          <p>This deletes {names(selected)} and their disks. It cannot be undone.</p>
+          {running.length > 0 && (
+            <>
+              <label className="mt-3 flex items-center gap-2 text-fg">
+                <input
+                  type="checkbox"
+                  checked={force}
+                  onChange={(e) => setForce(e.target.checked)}
+                />
+                Stop first: stop the running ones, then delete them
+              </label>
+              {!force && (
+                <p className="mt-2" role="note">
+                  {plural(running.length, 'instance')} running ({names(running)}):{' '}
+                  {running.length === 1 ? 'it is' : 'they are'} skipped unless you tick Stop
+                  first.
+                </p>
+              )}
+            </>
           )}
         </ConfirmDialog>
       )}

@@ -1,78 +1,177 @@
 'use client';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { MoreHorizontal, Terminal, Trash2, X } from 'lucide-react';
 import { actionsFor, whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useDeleteInstance, useInstanceAction } from '@/queries/useInstances';
 import { actionDenied, actionLabel, busyReason } from '@/lib/instanceActions';
+import { needs } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
+import { actionIcon } from '@/components/frame/icons';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
-import { errorText } from '@/lib/errorText';
-import { toast } from '@/lib/toast';
+import { ErrorMessage } from '@/components/ui/ErrorMessage';
+import { Menu } from '@/components/ui/Menu';
+import { ConfirmAction, type ConfirmedAction } from './ConfirmAction';
 
-/** Every action the instance's kind offers; a disabled one says why (tooltip and description). */
+/** What the header offers as buttons, first that fits: bringing it up beats taking it down. */
+const PRIMARY: readonly InstanceAction[] = ['start', 'resume', 'unpause', 'stop'];
+const ASKS_FIRST: ReadonlySet<InstanceAction> = new Set<ConfirmedAction>(['stop', 'reset']);
+
+const Icon = ({ action }: { action: InstanceAction }) => {
+  const I = actionIcon[action];
+  return <I aria-hidden size={14} />;
+};
+
+/**
+ * The instance's actions: the ones its state calls for as buttons (Start for a stopped one;
+ * Console and Stop for a running one), the rest and Delete in a menu. Stop and Reset ask
+ * first; what the user may not do is disabled with the reason. A failure stays in view, as a
+ * sentence with the host's own words under Details.
+ */
 export function InstanceActions({ instance }: { instance: Instance }) {
   const router = useRouter();
-  const act = useInstanceAction();
-  const del = useDeleteInstance({ onSuccess: () => router.push('/instances/') });
+  const [failure, setFailure] = useState<{ title: string; error: unknown } | null>(null);
+  const failed = (verb: string) => (error: unknown) =>
+    setFailure({ title: `Could not ${verb} ${instance.name}`, error });
+  const act = useInstanceAction({
+    onFailure: (t) => failed(t.kind.replace('instance.', ''))(t.error ?? t.message),
+  });
+  const del = useDeleteInstance({
+    onSuccess: () => router.push('/instances/'),
+    onFailure: (t) => failed('delete')(t.error ?? t.message),
+  });
   const [pending, setPending] = useState<InstanceAction | null>(null);
-  const [confirm, setConfirm] = useState<'delete' | 'reset' | null>(null);
+  const [confirm, setConfirm] = useState<ConfirmedAction | 'delete' | null>(null);
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
   const me = useMe().data;
 
-  const run = (action: InstanceAction) => {
+  const run = (action: InstanceAction, opts: { force?: boolean } = {}) => {
     setPending(action);
+    setFailure(null);
     act.mutate(
-      { id: instance.id, action },
-      {
-        onError: (e) =>
-          toast({ tone: 'error', title: `Cannot ${action} ${instance.name}`, body: errorText(e) }),
-        onSettled: () => setPending(null),
-      },
+      { id: instance.id, action, force: opts.force },
+      { onError: failed(action), onSettled: () => setPending(null) },
     );
   };
+  const choose = (a: InstanceAction) =>
+    ASKS_FIRST.has(a) ? setConfirm(a as ConfirmedAction) : run(a);
+  const reason = (a: InstanceAction) =>
+    busy ?? actionDenied(me, instance, a) ?? whyNot(instance.kind, a, instance.state);
+
+  const actions = actionsFor(instance.kind);
+  const up = actions.find((a) => a !== 'stop' && PRIMARY.includes(a) && !whyNot(instance.kind, a, instance.state));
+  const canStop = actions.includes('stop') && !whyNot(instance.kind, 'stop', instance.state);
+  const primary = [up, canStop ? ('stop' as const) : undefined].filter(
+    (a): a is InstanceAction => !!a,
+  );
+  const consoleOpen = whyNot(instance.kind, 'console', instance.state) === null;
+  const consoleDenied =
+    needs(me, 'instance.console', instance) && needs(me, 'instance.console.view', instance);
 
   return (
-    <div role="toolbar" aria-label="Instance actions" className="flex flex-wrap gap-2">
-      {actionsFor(instance.kind).map((a) => (
-        <Button
-          key={a}
-          size="sm"
-          variant={a === 'start' ? 'primary' : 'secondary'}
-          disabledReason={
-            busy ?? actionDenied(me, instance, a) ?? whyNot(instance.kind, a, instance.state)
+    <div className="space-y-2">
+      <div role="toolbar" aria-label="Instance actions" className="flex flex-wrap items-center gap-2">
+        {primary
+          .filter((a) => a !== 'stop')
+          .map((a) => (
+            <Button
+              key={a}
+              size="sm"
+              variant="primary"
+              disabledReason={reason(a)}
+              busy={pending === a}
+              onClick={() => choose(a)}
+            >
+              <Icon action={a} />
+              {actionLabel[a]}
+            </Button>
+          ))}
+        {consoleOpen &&
+          (consoleDenied ? (
+            <Button size="sm" disabledReason={consoleDenied}>
+              <Terminal aria-hidden size={14} /> Console
+            </Button>
+          ) : (
+            <Link
+              href={`/instances/view/?id=${instance.id}&tab=console`}
+              className="btn-link gap-1.5 px-2.5 py-1"
+            >
+              <Terminal aria-hidden size={14} /> Console
+            </Link>
+          ))}
+        {primary.includes('stop') && (
+          <Button
+            size="sm"
+            disabledReason={reason('stop')}
+            busy={pending === 'stop'}
+            onClick={() => choose('stop')}
+          >
+            <Icon action="stop" />
+            Stop
+          </Button>
+        )}
+        <Menu
+          label="More actions"
+          trigger={
+            <>
+              More <MoreHorizontal aria-hidden size={14} />
+            </>
           }
-          busy={pending === a}
-          onClick={() => (a === 'reset' ? setConfirm('reset') : run(a))}
+          items={[
+            ...actions
+              .filter((a) => !primary.includes(a))
+              .map((a) => ({
+                key: a,
+                label: actionLabel[a],
+                icon: <Icon action={a} />,
+                disabledReason: reason(a),
+                onSelect: () => choose(a),
+              })),
+            {
+              key: 'delete',
+              label: 'Delete',
+              icon: <Trash2 aria-hidden size={14} />,
+              danger: true,
+              disabledReason: busy ?? actionDenied(me, instance, 'delete'),
+              onSelect: () => setConfirm('delete'),
+            },
+          ]}
+        />
+      </div>
+      {failure && (
+        <div
+          role="alert"
+          className="flex items-start gap-2 rounded-lg border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/40 dark:text-red-100"
         >
-          {actionLabel[a]}
-        </Button>
-      ))}
-      <Button
-        size="sm"
-        variant="danger"
-        onClick={() => setConfirm('delete')}
-        busy={del.isPending}
-        disabledReason={busy ?? actionDenied(me, instance, 'delete')}
-      >
-        Delete
-      </Button>
-      {confirm === 'reset' && (
-        <ConfirmDialog
-          title={`Reset ${instance.name}?`}
-          confirmLabel="Reset"
-          danger
+          <div className="min-w-0 flex-1">
+            <p className="font-semibold">{failure.title}</p>
+            <ErrorMessage error={failure.error} />
+          </div>
+          <button
+            type="button"
+            aria-label="Dismiss"
+            className="rounded p-0.5 hover:bg-red-100 dark:hover:bg-red-900/50"
+            onClick={() => setFailure(null)}
+          >
+            <X aria-hidden size={14} />
+          </button>
+        </div>
+      )}
+      {(confirm === 'stop' || confirm === 'reset') && (
+        <ConfirmAction
+          instance={instance}
+          action={confirm}
           onCancel={() => setConfirm(null)}
-          onConfirm={() => {
+          onConfirm={(opts) => {
             setConfirm(null);
-            run('reset');
+            run(confirm, opts);
           }}
-        >
-          A hard reset, like pressing the reset button: unsaved data in the guest is lost.
-        </ConfirmDialog>
+        />
       )}
       {confirm === 'delete' && (
         <ConfirmDialog
@@ -81,22 +180,19 @@ export function InstanceActions({ instance }: { instance: Instance }) {
           danger
           busy={del.isPending}
           onCancel={() => setConfirm(null)}
-          onConfirm={() =>
+          onConfirm={() => {
+            setFailure(null);
             del.mutate(
               { id: instance.id, force: needsForce && force },
               {
                 onSuccess: () => setConfirm(null),
                 onError: (e) => {
                   setConfirm(null);
-                  toast({
-                    tone: 'error',
-                    title: `Cannot delete ${instance.name}`,
-                    body: errorText(e),
-                  });
+                  failed('delete')(e);
                 },
               },
-            )
-          }
+            );
+          }}
         >
           <p>
             This deletes the {instance.kind === 'vm' ? 'VM' : 'container'} and its disks. It cannot
@@ -105,7 +201,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
           {needsForce && (
             <label className="mt-3 flex items-center gap-2 text-fg">
               <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
-              It is {instance.state}: stop it first
+              Stop it first, then delete
             </label>
           )}
         </ConfirmDialog>

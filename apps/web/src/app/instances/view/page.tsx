@@ -5,13 +5,12 @@ import { Suspense, useId, type KeyboardEvent } from 'react';
 import { isApiError } from '@/api/http';
 import { useInstance } from '@/queries/useInstances';
 import { useTasks } from '@/queries/useTasks';
-import { InstanceActions } from '@/components/instances/InstanceActions';
 import { InstanceConsole } from '@/components/instances/InstanceConsole';
 import { InstanceSummary } from '@/components/instances/InstanceSummary';
-import { PrivilegedBadge, PrivilegedPanel } from '@/components/instances/Privileged';
+import { InstanceHeader } from '@/components/instances/InstanceHeader';
+import { PrivilegedPanel } from '@/components/instances/Privileged';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
-import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
 import { ErrorState, LoadingState } from '@/components/ui/States';
 
 const TABS = [
@@ -79,17 +78,12 @@ function InstanceView() {
         </Link>{' '}
         / {i.name}
       </nav>
-      <div className="mb-4 flex flex-wrap items-center gap-3">
-        <h1 className="text-2xl font-semibold tracking-tight break-all">{i.name}</h1>
-        <KindBadge kind={i.kind} />
-        <StateBadge state={i.state} />
-        {i.privileged && <PrivilegedBadge />}
-        {i.ctid !== null && <span className="text-sm text-muted">CT {i.ctid}</span>}
-      </div>
-      <div className="mb-5 space-y-3">
-        <InstanceActions instance={i} />
-        <PrivilegedPanel instance={i} />
-      </div>
+      <InstanceHeader instance={i} />
+      {i.privileged && (
+        <div className="mb-5">
+          <PrivilegedPanel instance={i} />
+        </div>
+      )}
 
       <div
         role="tablist"
