@@ -21,6 +21,12 @@ export const Task = z.object({
 });
 export type Task = z.infer<typeof Task>;
 
+/** One task as GET /tasks/{id} answers it: with the name of the user who started it. */
+export const TaskDetail = Task.extend({
+  startedBy: z.string().nullable().describe('the username; null for work the system started'),
+});
+export type TaskDetail = z.infer<typeof TaskDetail>;
+
 export const TaskAccepted = z.object({ task: Task });
 export type TaskAccepted = z.infer<typeof TaskAccepted>;
 

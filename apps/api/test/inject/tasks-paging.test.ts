@@ -104,3 +104,21 @@ describe('GET /api/v1/tasks: cursor paging, filters, a strict query', () => {
     assert.equal(rest.nextCursor, null);
   });
 });
+
+describe('GET /api/v1/tasks/:id', () => {
+  let t: TestApi;
+  before(async () => {
+    t = await buildTestApi();
+  });
+  after(() => t.close());
+
+  test('names the user who started the task', async () => {
+    const bob = await t.userWith('bob', [{ role: 'operator', scope: 'all' }]);
+    const row = await t.db.task.create({
+      data: { kind: 'instance.stop', status: 'succeeded', userId: bob.id },
+    });
+    const res = await t.inject({ url: `/api/v1/tasks/${row.id}`, headers: bob.headers });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json<{ startedBy: string | null }>().startedBy, 'bob');
+  });
+});

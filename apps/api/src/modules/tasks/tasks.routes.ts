@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Task, TaskList, TaskQuery, can, notFound, queryFlag } from '@berth/contracts';
+import { TaskDetail, TaskList, TaskQuery, can, notFound, queryFlag } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { principalOf } from '../../plugins/auth.js';
 import type { Visibility } from '../auth/visibility.js';
@@ -46,14 +46,17 @@ export async function taskRoutes(
         querystring: z.object({
           wait: queryFlag('long-poll until the task ends (at most 60 s)'),
         }),
-        response: { 200: Task },
+        response: { 200: TaskDetail },
       },
     },
     async (req) => {
       // Checked before waiting: one outside the caller's view is not found, not waited on.
       const visible = await visibility.tasks(principalOf(req));
       if (!visible(await tasks.get(req.params.id))) throw notFound(`task ${req.params.id}`);
-      return req.query.wait ? tasks.wait(req.params.id, LONG_POLL_MS) : tasks.get(req.params.id);
+      const task = req.query.wait
+        ? await tasks.wait(req.params.id, LONG_POLL_MS)
+        : await tasks.get(req.params.id);
+      return tasks.withStarter(task);
     },
   );
 }

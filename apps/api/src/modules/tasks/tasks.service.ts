@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Prisma, PrismaClient, Task as TaskRow } from '@berth/db';
-import type { Operation, Task, TaskList, TaskQuery } from '@berth/contracts';
+import type { Operation, Task, TaskDetail, TaskList, TaskQuery } from '@berth/contracts';
 import { notFound, AppError, ErrorCode } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
@@ -229,6 +229,14 @@ export class Tasks {
     const row = await this.db.task.findUnique({ where: { id } });
     if (!row) throw notFound(`task ${id}`);
     return toTask(row);
+  }
+
+  /** The task with the name of the user who started it (a deleted user's tasks say null). */
+  async withStarter(task: Task): Promise<TaskDetail> {
+    const user = task.userId
+      ? await this.db.user.findUnique({ where: { id: task.userId }, select: { username: true } })
+      : null;
+    return { ...task, startedBy: user?.username ?? null };
   }
 
   /**
