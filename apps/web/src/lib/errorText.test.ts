@@ -25,7 +25,9 @@ test('a host tool that failed becomes what the host could not do, the tool outpu
 
 test('a malformed id in the address is a sentence about the link', () => {
   const raw = 'invalid params: id: Invalid string: must match pattern /^[0-9a-f-]{36}$|^\\d+$/';
-  const e = explainError(new ApiError(400, 'validation_error', raw, [{ path: 'id', message: 'x' }]));
+  const e = explainError(
+    new ApiError(400, 'validation_error', raw, [{ path: 'id', message: 'x' }]),
+  );
   assert.match(e.text, /^This address does not name anything Berth knows/);
   assert.equal(e.detail, raw);
 });
@@ -45,7 +47,11 @@ test("a refused body names the fields; the query string's refusal says to reload
 
 test('domain sentences pass through untouched, with no detail', () => {
   const e = explainError(
-    new ApiError(409, 'wrong_state', 'the container is running; stop it first or delete with force'),
+    new ApiError(
+      409,
+      'wrong_state',
+      'the container is running; stop it first or delete with force',
+    ),
   );
   assert.deepEqual(e, {
     text: 'the container is running; stop it first or delete with force',
@@ -63,7 +69,10 @@ test("a failed task's error and a task's {code, message} are explained the same 
 });
 
 test('transport failures: agent down, internal error, non-JSON answer, no network', () => {
-  assert.match(errorText(new ApiError(502, 'agent_unreachable', 'connect ECONNREFUSED')), /not answering/);
+  assert.match(
+    errorText(new ApiError(502, 'agent_unreachable', 'connect ECONNREFUSED')),
+    /not answering/,
+  );
   assert.match(errorText(new ApiError(500, 'internal_error', 'internal error')), /inside Berth/);
   assert.equal(
     errorText(new ApiError(502, 'http_error', '<html>Bad gateway</html>')),

@@ -36,7 +36,10 @@ export const actionDenied = (
  * The state to show while a task is on its way: a VM booting under TCG reads "stopped" until
  * QEMU is up, so the start task in flight says "starting" sooner than the host can.
  */
-export function shownState(state: InstanceState, task: { kind: string } | undefined): InstanceState {
+export function shownState(
+  state: InstanceState,
+  task: { kind: string } | undefined,
+): InstanceState {
   const verb = task?.kind.replace('instance.', '');
   if ((verb === 'start' || verb === 'resume') && (state === 'stopped' || state === 'suspended'))
     return 'starting';

@@ -47,9 +47,7 @@ export function useUnprivilegeInstance(cb?: TaskCallbacks) {
 }
 
 export type BulkAction =
-  | InstanceAction
-  | { stop: { force: boolean } }
-  | { delete: { force: boolean } };
+  InstanceAction | { stop: { force: boolean } } | { delete: { force: boolean } };
 
 /** The same action on several instances; settles (allSettled) when every task has ended. */
 export function useBulkInstanceAction() {

@@ -2,16 +2,16 @@
 import Link from 'next/link';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { Suspense, useMemo, useState } from 'react';
-import { whyNot, type Instance } from '@berth/contracts';
+import { whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useInstanceAction, useInstances } from '@/queries/useInstances';
 import { useHosts } from '@/queries/useHosts';
 import { useMe } from '@/queries/useAuth';
-import { actionDenied, busyReason } from '@/lib/instanceActions';
+import { busyReason, shownState } from '@/lib/instanceActions';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { formatBytes, formatDuration } from '@/lib/format';
 import { BulkBar } from '@/components/instances/BulkBar';
 import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
-import { Button } from '@/components/ui/Button';
+import { RowActions } from '@/components/instances/RowActions';
 import { PrivilegedBadge } from '@/components/instances/Privileged';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
@@ -28,37 +28,6 @@ function sortBy(items: Instance[], key: SortKey, dir: 1 | -1): Instance[] {
     const y = val(b);
     return (x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name)) * dir;
   });
-}
-
-/** One row's start/stop button; the list owns the single mutation all rows share. */
-function QuickAction({
-  instance,
-  busy,
-  pending,
-  onAct,
-}: {
-  instance: Instance;
-  busy?: string | null;
-  pending: boolean;
-  onAct: (instance: Instance, action: 'start' | 'stop') => void;
-}) {
-  // Suspended containers and paused VMs count as running: stopping is what they can do.
-  const running = whyNot(instance.kind, 'stop', instance.state) === null;
-  const label = running ? 'Stop' : 'Start';
-  const denied = actionDenied(useMe().data, instance, running ? 'stop' : 'start');
-  return (
-    <Button
-      size="sm"
-      busy={pending}
-      disabledReason={
-        busy ?? denied ?? (running ? null : whyNot(instance.kind, 'start', instance.state))
-      }
-      aria-label={`${label} ${instance.name}`}
-      onClick={() => onAct(instance, running ? 'stop' : 'start')}
-    >
-      {label}
-    </Button>
-  );
 }
 
 function Select({
@@ -96,11 +65,12 @@ function InstancesView() {
   const instances = useInstances();
   const hosts = useHosts();
   const active = useActiveTaskByInstance();
-  // One mutation for every row's quick button: 500 rows must not mean 500 mutation observers.
+  const me = useMe().data;
+  // One mutation for every row's menu: 500 rows must not mean 500 mutation observers.
   const act = useInstanceAction();
-  const quickAct = (instance: Instance, action: 'start' | 'stop') =>
+  const rowAct = (instance: Instance, action: InstanceAction, opts: { force?: boolean }) =>
     act.mutate(
-      { id: instance.id, action },
+      { id: instance.id, action, force: opts.force },
       {
         onError: (e) =>
           toast({ tone: 'error', title: `Cannot ${action} ${instance.name}`, body: errorText(e) }),
@@ -138,7 +108,7 @@ function InstancesView() {
       all.filter(
         (i) =>
           (!kind || i.kind === kind) &&
-          (!state || i.state === state) &&
+          (!state || stateText(i.state) === state) &&
           (!host || i.hostId === host) &&
           (!tag || i.tags.includes(tag)) &&
           (!needle ||
@@ -233,7 +203,8 @@ function InstancesView() {
           onChange={setFilter('state')}
           options={[
             ['', 'All states'],
-            ...INSTANCE_STATES.map((s): [string, string] => [s, stateText(s)]),
+            // A container's "frozen" and a VM's "suspended" read the same: one entry for both.
+            ...[...new Set(INSTANCE_STATES.map(stateText))].map((s): [string, string] => [s, s]),
           ]}
         />
         <Select
@@ -373,7 +344,7 @@ function InstancesView() {
                   </td>
                   <td className="hidden tabular-nums sm:table-cell">{i.ctid ?? '—'}</td>
                   <td className="whitespace-nowrap">
-                    <StateBadge state={i.state} />
+                    <StateBadge state={shownState(i.state, active.get(i.id))} />
                     {i.state === 'running' && i.uptimeSeconds != null && (
                       <span className="ml-1 hidden text-xs text-muted xl:inline">
                         {formatDuration(i.uptimeSeconds)}
@@ -391,11 +362,11 @@ function InstancesView() {
                     {(i.hostId && hostName.get(i.hostId)) ?? i.hostId ?? '—'}
                   </td>
                   <td className="text-right">
-                    <QuickAction
+                    <RowActions
                       instance={i}
+                      me={me}
                       busy={busyReason(active.get(i.id))}
-                      pending={act.isPending && act.variables?.id === i.id}
-                      onAct={quickAct}
+                      onAct={rowAct}
                     />
                   </td>
                 </tr>

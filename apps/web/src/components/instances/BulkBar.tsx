@@ -113,8 +113,8 @@ export function BulkBar({
           }
         >
           <p>
-            This shuts down {names(stoppable)}: containers are stopped, VMs get an ACPI shutdown
-            and are powered off if they have not stopped after the timeout.
+            This shuts down {names(stoppable)}: containers are stopped, VMs get an ACPI shutdown and
+            are powered off if they have not stopped after the timeout.
           </p>
           <label className="mt-3 flex items-center gap-2 text-fg">
             <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
@@ -150,8 +150,7 @@ export function BulkBar({
               {!force && (
                 <p className="mt-2" role="note">
                   {plural(running.length, 'instance')} running ({names(running)}):{' '}
-                  {running.length === 1 ? 'it is' : 'they are'} skipped unless you tick Stop
-                  first.
+                  {running.length === 1 ? 'it is' : 'they are'} skipped unless you tick Stop first.
                 </p>
               )}
             </>

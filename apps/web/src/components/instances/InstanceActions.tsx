@@ -64,7 +64,9 @@ export function InstanceActions({ instance }: { instance: Instance }) {
     busy ?? actionDenied(me, instance, a) ?? whyNot(instance.kind, a, instance.state);
 
   const actions = actionsFor(instance.kind);
-  const up = actions.find((a) => a !== 'stop' && PRIMARY.includes(a) && !whyNot(instance.kind, a, instance.state));
+  const up = actions.find(
+    (a) => a !== 'stop' && PRIMARY.includes(a) && !whyNot(instance.kind, a, instance.state),
+  );
   const canStop = actions.includes('stop') && !whyNot(instance.kind, 'stop', instance.state);
   const primary = [up, canStop ? ('stop' as const) : undefined].filter(
     (a): a is InstanceAction => !!a,
@@ -75,7 +77,11 @@ export function InstanceActions({ instance }: { instance: Instance }) {
 
   return (
     <div className="space-y-2">
-      <div role="toolbar" aria-label="Instance actions" className="flex flex-wrap items-center gap-2">
+      <div
+        role="toolbar"
+        aria-label="Instance actions"
+        className="flex flex-wrap items-center gap-2"
+      >
         {primary
           .filter((a) => a !== 'stop')
           .map((a) => (
