@@ -31,6 +31,15 @@ export const HostFacts = z.object({
     .describe('how VMs run: KVM when /dev/kvm works, TCG otherwise'),
   agentVersion: z.string(),
   network: z.object({ bridge: z.string(), cidr: z.string() }),
+  storage: z
+    .object({
+      growInUse: z
+        .boolean()
+        .describe(
+          "a running container's disk can grow (the agent holds CAP_SYS_RESOURCE); otherwise only while it is stopped",
+        ),
+    })
+    .describe('what the host can do to disks'),
   security: z
     .object({
       userNamespaces: z.boolean().describe('the kernel can run unprivileged containers'),
@@ -41,7 +50,11 @@ export const HostFacts = z.object({
   cgroup: z
     .object({
       version: z.enum(['v1', 'v2']).describe('v2 when /sys/fs/cgroup is the unified hierarchy'),
-      controllers: z.array(z.string()).describe('cpu, cpuset, memory, blkio (io on v2), pids…'),
+      controllers: z
+        .array(z.string())
+        .describe(
+          'cpu, cpuset, memory, blkio (io on v2), pids…; blkio.weight when the I/O scheduler weighs',
+        ),
       swapAccounting: z.boolean().describe('per-cgroup swap limits can be enforced'),
     })
     .describe('how resource limits are enforced here'),

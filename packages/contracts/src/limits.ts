@@ -81,54 +81,44 @@ const fields = {
   },
 };
 
-type Shape = Record<string, z.ZodType>;
-const optional = (shape: Shape) =>
-  Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.optional()]));
-const clearable = (shape: Shape) =>
-  Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.nullable().optional()]));
+/** Each field optional: absent is unlimited. */
+const optional = <T extends Record<string, z.ZodType>>(shape: T) =>
+  z.object(shape).partial().strict();
+/** Each field optional or null: null removes the limit. */
+const clearable = <T extends Record<string, z.ZodType>>(shape: T) =>
+  z
+    .object(
+      Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, v.nullable().optional()])) as {
+        [K in keyof T]: z.ZodOptional<z.ZodNullable<T[K]>>;
+      },
+    )
+    .strict();
 
 /** What is configured (and, read back, what is in force). */
 export const Limits = z
   .object({
-    cpu: z.object(optional(fields.cpu)).strict().optional(),
-    memory: z.object(optional(fields.memory)).strict().optional(),
-    disk: z.object(optional(fields.disk)).strict().optional(),
+    cpu: optional(fields.cpu).optional(),
+    memory: optional(fields.memory).optional(),
+    disk: optional(fields.disk).optional(),
     processes: fields.processes.optional(),
-    network: z
-      .object(optional(fields.network))
-      .strict()
+    network: optional(fields.network)
       .optional()
       .describe('reserved: applied by the networks issue, refused until then'),
   })
   .strict();
-export type Limits = {
-  cpu?: { weight?: number; cap?: number; count?: number; affinity?: string };
-  memory?: { limitMiB?: number; swapMiB?: number; minMiB?: number };
-  disk?: {
-    sizeMiB?: number;
-    inodes?: number;
-    weight?: number;
-    readBps?: number;
-    writeBps?: number;
-    readIops?: number;
-    writeIops?: number;
-  };
-  processes?: number;
-  network?: { ingressKbps?: number; egressKbps?: number };
-};
+export type Limits = z.infer<typeof Limits>;
 
 /** A change: null removes that limit, an absent field keeps it. */
 export const LimitsPatch = z
   .object({
-    cpu: z.object(clearable(fields.cpu)).strict().optional(),
-    memory: z.object(clearable(fields.memory)).strict().optional(),
-    disk: z.object(clearable(fields.disk)).strict().optional(),
+    cpu: clearable(fields.cpu).optional(),
+    memory: clearable(fields.memory).optional(),
+    disk: clearable(fields.disk).optional(),
     processes: fields.processes.nullable().optional(),
-    network: z.object(clearable(fields.network)).strict().optional(),
+    network: clearable(fields.network).optional(),
   })
   .strict();
-type Nullable<T> = { [K in keyof T]?: T[K] extends object ? Nullable<T[K]> : T[K] | null };
-export type LimitsPatch = Nullable<Required<Limits>>;
+export type LimitsPatch = z.infer<typeof LimitsPatch>;
 
 /** The patch applied to what is configured: a new object, empty groups dropped. */
 export const mergeLimits = (base: Limits, patch: LimitsPatch): Limits => {
@@ -236,7 +226,8 @@ const CONTROLLER_OF: Partial<Record<LimitPath, string>> = {
   'cpu.affinity': 'cpuset',
   'memory.limitMiB': 'memory',
   'memory.swapMiB': 'memory',
-  'disk.weight': 'blkio',
+  // Proportional I/O needs a scheduler that weighs (CFQ/BFQ): listed apart from throttling.
+  'disk.weight': 'blkio.weight',
   'disk.readBps': 'blkio',
   'disk.writeBps': 'blkio',
   'disk.readIops': 'blkio',
