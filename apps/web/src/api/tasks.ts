@@ -1,13 +1,23 @@
-import type { Task } from '@berth/contracts';
+import type { TaskDetail, TaskList } from '@berth/contracts';
 import { http } from './http';
 
+/** GET /tasks's filters (TaskQuery in the contracts), as the page sends them. */
 export interface TaskFilter {
   instanceId?: string;
+  user?: string;
+  kind?: string;
+  outcome?: 'active' | 'succeeded' | 'failed';
+  from?: string;
+  to?: string;
+  q?: string;
   limit?: number;
 }
 
+export const fetchTaskPage = (filter: TaskFilter, cursor?: string, signal?: AbortSignal) =>
+  http<TaskList>('/tasks', { query: { ...filter, cursor }, signal });
+
 export const fetchTasks = (filter: TaskFilter = {}, signal?: AbortSignal) =>
-  http<{ items: Task[] }>('/tasks', { query: { ...filter }, signal }).then((r) => r.items);
+  fetchTaskPage(filter, undefined, signal).then((r) => r.items);
 
 export const fetchTask = (id: string, signal?: AbortSignal) =>
-  http<Task>(`/tasks/${encodeURIComponent(id)}`, { signal });
+  http<TaskDetail>(`/tasks/${encodeURIComponent(id)}`, { signal });

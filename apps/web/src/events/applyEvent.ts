@@ -1,5 +1,5 @@
-import type { QueryClient, QueryKey } from '@tanstack/react-query';
-import { ApiEvent, type Instance, type Task } from '@berth/contracts';
+import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
+import { ApiEvent, type Instance, type Task, type TaskList } from '@berth/contracts';
 // Relative, not '@/': its unit test runs under tsx from the repo root, which knows no web alias.
 import type { TaskFilter } from '../api/tasks';
 import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
@@ -39,6 +39,31 @@ function upsertTask(list: Task[] | undefined, task: Task, filter: TaskFilter): T
   if (at >= 0) return list.map((t, i) => (i === at ? task : t));
   const next = [task, ...list];
   return filter.limit ? next.slice(0, filter.limit) : next;
+}
+
+/**
+ * The tasks page's paged search: a task it shows is replaced in place. One it does not show may
+ * match its filters once it begins or ends (only the server judges the filters), so the search is
+ * fetched again then; not on every progress step.
+ */
+function updateTaskPages(qc: QueryClient, task: Task) {
+  for (const [key, data] of qc.getQueriesData<InfiniteData<TaskList>>({
+    queryKey: [...taskKeys.all, 'pages'],
+  })) {
+    if (!data) continue;
+    const shown = data.pages.some((p) => p.items.some((t) => t.id === task.id));
+    if (!shown) {
+      if (isFinished(task) || task.progress === 0)
+        void qc.invalidateQueries({ queryKey: key, exact: true });
+    } else
+      qc.setQueryData<InfiniteData<TaskList>>(key, {
+        ...data,
+        pages: data.pages.map((p) => ({
+          ...p,
+          items: p.items.map((t) => (t.id === task.id ? task : t)),
+        })),
+      });
+  }
 }
 
 /**
@@ -114,11 +139,13 @@ export function applyEvent(qc: QueryClient, event: ApiEvent): void {
     }
     case 'task': {
       const task = event.task;
-      writeOrRefetch(qc, taskKeys.detail(task.id), () => task);
+      // Over what GET /tasks/{id} answered: the event's task lacks the starter's name (startedBy).
+      writeOrRefetch<Task>(qc, taskKeys.detail(task.id), (old) => ({ ...old, ...task }));
       for (const [key] of qc.getQueriesData<Task[]>({ queryKey: taskKeys.lists() })) {
         const filter = ((key as QueryKey)[2] ?? {}) as TaskFilter;
         writeOrRefetch<Task[]>(qc, key, (old) => upsertTask(old, task, filter));
       }
+      updateTaskPages(qc, task);
       if (task.kind === 'template.build') {
         // "building" flips at the start and at the end; the ISO of a VM template lands at the end.
         if (isFinished(task) || task.progress === 0)

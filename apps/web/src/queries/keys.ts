@@ -46,6 +46,8 @@ export const taskKeys = {
   all: ['tasks'] as const,
   lists: () => [...taskKeys.all, 'list'] as const,
   list: (filter: TaskFilter = {}) => [...taskKeys.lists(), filter] as const,
+  /** The tasks page's paged search ({items, nextCursor, users} per page, not a Task[]). */
+  pages: (filter: TaskFilter) => [...taskKeys.all, 'pages', filter] as const,
   details: () => [...taskKeys.all, 'detail'] as const,
   detail: (id: string) => [...taskKeys.details(), id] as const,
 };

@@ -1,13 +1,23 @@
 import { useMemo } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { Task } from '@berth/contracts';
-import { fetchTask, fetchTasks, type TaskFilter } from '@/api/tasks';
+import { fetchTask, fetchTaskPage, fetchTasks, type TaskFilter } from '@/api/tasks';
 import { taskKeys } from './keys';
 
 export function useTasks(filter: TaskFilter = {}) {
   return useQuery({
     queryKey: taskKeys.list(filter),
     queryFn: ({ signal }) => fetchTasks(filter, signal),
+  });
+}
+
+/** Tasks page by page (server-side filters); each further page continues below the last. */
+export function useTaskPages(filter: TaskFilter) {
+  return useInfiniteQuery({
+    queryKey: taskKeys.pages(filter),
+    queryFn: ({ pageParam, signal }) => fetchTaskPage(filter, pageParam, signal),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
 }
 

@@ -1,63 +1,57 @@
 'use client';
 import { useState } from 'react';
-import type { Task } from '@berth/contracts';
+import type { TaskFilter } from '@/api/tasks';
+import { useMe } from '@/queries/useAuth';
 import { useInstances } from '@/queries/useInstances';
-import { useTasks } from '@/queries/useTasks';
+import { useTaskPages } from '@/queries/useTasks';
+import { TaskFilters } from '@/components/tasks/TaskFilters';
 import { TaskList } from '@/components/tasks/TaskList';
+import { Button } from '@/components/ui/Button';
 import { QueryView } from '@/components/ui/DataTable';
 import { PageHeader } from '@/components/ui/States';
 
-const FILTERS = [
-  ['all', 'All'],
-  ['active', 'Running'],
-  ['failed', 'Failed'],
-  ['succeeded', 'Succeeded'],
-] as const;
-type Filter = (typeof FILTERS)[number][0];
-
-const shows = (filter: Filter) => (t: Task) =>
-  filter === 'all'
-    ? true
-    : filter === 'active'
-      ? t.status === 'running' || t.status === 'queued'
-      : t.status === filter;
+const PAGE = 100;
 
 export default function TasksPage() {
-  const tasks = useTasks({ limit: 200 });
+  const [filter, setFilter] = useState<TaskFilter>({});
+  const tasks = useTaskPages({ ...filter, limit: PAGE });
   const instances = useInstances();
-  const [filter, setFilter] = useState<Filter>('all');
+  const me = useMe().data;
   const names = new Map(instances.data?.map((i) => [i.id, i.name]));
+  const rows = tasks.data?.pages.flatMap((p) => p.items);
+  const filtered = Object.values(filter).some(Boolean);
 
   return (
     <>
       <PageHeader
         title="Tasks"
-        description="Every change is a task: its progress while it runs, then its result or error."
+        description="Every change is a task: its progress while it runs, then how it ended."
       />
-      <div role="group" aria-label="Show tasks" className="mb-4 flex flex-wrap gap-1">
-        {FILTERS.map(([v, label]) => (
-          <button
-            key={v}
-            type="button"
-            aria-pressed={filter === v}
-            onClick={() => setFilter(v)}
-            className={`rounded-full border px-3 py-1 text-sm ${
-              filter === v
-                ? 'border-sky-700 bg-sky-700 text-white'
-                : 'border-line hover:bg-slate-100 dark:hover:bg-slate-800'
-            }`}
-          >
-            {label}
-          </button>
-        ))}
-      </div>
+      <TaskFilters instances={instances.data ?? []} me={me?.username} onApply={setFilter} />
       <QueryView
-        query={tasks}
-        select={(all) => all.filter(shows(filter))}
+        query={{ ...tasks, data: rows }}
         loadingLabel="Loading tasks…"
-        empty={filter === 'all' ? 'No tasks yet' : 'No tasks like that'}
+        empty={filtered ? 'No tasks like that' : 'No tasks yet'}
       >
-        {(shown) => <TaskList tasks={shown} names={names} label="Tasks" />}
+        {(shown) => (
+          <>
+            <TaskList tasks={shown} names={names} label="Tasks" />
+            <div className="mt-3 flex items-center gap-3 text-sm text-muted">
+              <span>
+                {shown.length.toLocaleString()} tasks{tasks.hasNextPage ? ', more below' : ''}
+              </span>
+              {tasks.hasNextPage && (
+                <Button
+                  size="sm"
+                  busy={tasks.isFetchingNextPage}
+                  onClick={() => void tasks.fetchNextPage()}
+                >
+                  Load {PAGE} more
+                </Button>
+              )}
+            </div>
+          </>
+        )}
       </QueryView>
     </>
   );

@@ -1,29 +1,40 @@
 import Link from 'next/link';
 import type { Task } from '@berth/contracts';
 import { formatRelative, taskTitle } from '@/lib/format';
+import { taskSummary } from '@/lib/taskSummary';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TaskStatusBadge } from '@/components/ui/StateBadge';
 
-/** One task as a list item: what, on what, how far, and how it ended. */
+/** Where one task is shown in full. */
+export const taskHref = (id: string) => `/tasks/view/?id=${encodeURIComponent(id)}`;
+
+/**
+ * One task as a list item: what, on what, how far, and how it ended (its outcome, not its last
+ * step). `count` > 1: this many like it in a row, folded into this one.
+ */
 export function TaskItem({
   task,
   instanceName,
   showInstance = true,
+  count = 1,
 }: {
   task: Task;
   instanceName?: string;
   showInstance?: boolean;
+  count?: number;
 }) {
   const running = task.status === 'running' || task.status === 'queued';
   const title = taskTitle(task.kind);
   return (
     <li
-      className="flex flex-col gap-1.5 px-4 py-3"
+      className="flex flex-col gap-1 px-4 py-2"
       data-task-id={task.id}
-      aria-label={`${title}: ${task.status}`}
+      aria-label={`${title}: ${task.status}${count > 1 ? `, ${count} times` : ''}`}
     >
       <div className="flex flex-wrap items-center gap-2">
-        <span className="font-medium">{title}</span>
+        <Link className="link-plain font-medium" href={taskHref(task.id)}>
+          {title}
+        </Link>
         {showInstance && task.instanceId && task.kind.startsWith('instance.') && (
           <Link className="link-plain text-sm" href={`/instances/view/?id=${task.instanceId}`}>
             {instanceName ?? task.instanceId.slice(0, 8)}
@@ -33,6 +44,14 @@ export function TaskItem({
           <span className="text-sm text-muted">{task.instanceId}</span>
         )}
         <TaskStatusBadge status={task.status} />
+        {count > 1 && (
+          <span
+            className="rounded-full bg-slate-200 px-2 text-xs font-semibold tabular-nums text-slate-800 dark:bg-slate-700 dark:text-slate-100"
+            title={`${count} tasks like this in a row; the newest is shown`}
+          >
+            ×{count}
+          </span>
+        )}
         <span
           className="ml-auto text-xs text-muted"
           title={new Date(task.createdAt).toLocaleString()}
@@ -46,15 +65,13 @@ export function TaskItem({
           <span className="text-xs text-muted tabular-nums">{task.progress}%</span>
         </div>
       )}
-      {task.message && !task.error && <p className="text-sm text-muted">{task.message}</p>}
-      {task.error && (
-        <p className="text-sm break-words text-red-700 dark:text-red-300">
-          <span className="font-medium">{task.error.code}:</span> {task.error.message}
-        </p>
-      )}
-      {task.status === 'succeeded' && task.result != null && typeof task.result !== 'object' && (
-        <p className="text-sm text-muted">Result: {String(task.result)}</p>
-      )}
+      <p
+        className={`text-sm break-words ${
+          task.status === 'failed' ? 'text-red-700 dark:text-red-300' : 'text-muted'
+        }`}
+      >
+        {taskSummary(task)}
+      </p>
     </li>
   );
 }

@@ -1,0 +1,140 @@
+'use client';
+import Link from 'next/link';
+import { useSearchParams } from 'next/navigation';
+import { Suspense, type ReactNode } from 'react';
+import { explainError } from '@/lib/errorText';
+import { taskTitle } from '@/lib/format';
+import { formatDuration, taskDuration, taskSummary } from '@/lib/taskSummary';
+import { useMe } from '@/queries/useAuth';
+import { useInstances } from '@/queries/useInstances';
+import { useTask } from '@/queries/useTasks';
+import { ProgressBar } from '@/components/ui/ProgressBar';
+import { TaskStatusBadge } from '@/components/ui/StateBadge';
+import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
+
+const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : '—');
+
+function Row({ term, children }: { term: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-[10rem_1fr] gap-2 px-4 py-2 text-sm">
+      <dt className="text-muted">{term}</dt>
+      <dd className="min-w-0 break-words">{children}</dd>
+    </div>
+  );
+}
+
+/** One task in full: what, on what, who started it, when, how long, and how it ended. */
+function TaskView() {
+  const id = useSearchParams().get('id');
+  const q = useTask(id);
+  const me = useMe().data;
+  const instances = useInstances();
+  if (!id) return <ErrorState title="No task chosen" error="Open a task from the tasks list." />;
+  if (q.isPending) return <LoadingState label="Loading the task…" />;
+  if (q.isError && !q.data)
+    return (
+      <ErrorState
+        title="The task could not be loaded"
+        error={q.error}
+        onRetry={() => void q.refetch()}
+      />
+    );
+  const t = q.data;
+  const running = t.status === 'running' || t.status === 'queued';
+  const took = taskDuration(t);
+  const waited = t.startedAt ? Date.parse(t.startedAt) - Date.parse(t.createdAt) : null;
+  const instance = instances.data?.find((i) => i.id === t.instanceId);
+  const error = t.error ? explainError(t.error) : null;
+  return (
+    <>
+      <PageHeader
+        title={taskTitle(t.kind)}
+        description={
+          <span className="inline-flex items-center gap-2">
+            <TaskStatusBadge status={t.status} /> {taskSummary(t)}
+          </span>
+        }
+        actions={
+          <Link className="btn-link" href="/tasks/">
+            All tasks
+          </Link>
+        }
+      />
+      {running && (
+        <div className="card mb-4 flex items-center gap-3 p-4">
+          <ProgressBar value={t.progress} label="Progress" className="max-w-md" />
+          <span className="text-sm tabular-nums">{t.progress}%</span>
+          <span className="text-sm text-muted">{t.message}</span>
+        </div>
+      )}
+      <dl className="card divide-y divide-line" aria-label="Task details">
+        <Row term="Kind">
+          <code>{t.kind}</code>
+        </Row>
+        <Row term="Object">
+          {t.instanceId && t.kind.startsWith('instance.') ? (
+            <Link className="link-plain" href={`/instances/view/?id=${t.instanceId}`}>
+              {instance?.name ?? t.instanceId}
+            </Link>
+          ) : (
+            (t.instanceId ?? '—')
+          )}
+        </Row>
+        <Row term="Started by">
+          {t.startedBy ? `${t.startedBy}${t.userId === me?.id ? ' (you)' : ''}` : 'Berth itself'}
+        </Row>
+        <Row term="Host">{t.hostId ?? '—'}</Row>
+        <Row term="Queued">{when(t.createdAt)}</Row>
+        <Row term="Started">
+          {when(t.startedAt)}
+          {waited !== null && waited >= 100 && (
+            <span className="text-muted"> (waited {formatDuration(waited)})</span>
+          )}
+        </Row>
+        <Row term="Finished">
+          {when(t.finishedAt)}
+          {took !== null && <span className="text-muted"> (took {formatDuration(took)})</span>}
+        </Row>
+        <Row term={running ? 'Current step' : 'Last step'}>
+          {t.message ?? '—'}
+          <p className="text-xs text-muted">
+            Berth keeps a task&apos;s latest step, not each one it went through.
+          </p>
+        </Row>
+        {error && (
+          <Row term="Error">
+            <p className="text-red-700 dark:text-red-300">{error.text}</p>
+            {error.detail && (
+              <details className="mt-1">
+                <summary className="cursor-pointer text-xs text-muted">Details</summary>
+                <pre className="mt-1 text-xs whitespace-pre-wrap">
+                  {t.error?.code}: {error.detail}
+                </pre>
+              </details>
+            )}
+          </Row>
+        )}
+        {t.result != null && (
+          <Row term="Result">
+            <pre className="text-xs whitespace-pre-wrap">
+              {typeof t.result === 'object' ? JSON.stringify(t.result, null, 2) : String(t.result)}
+            </pre>
+          </Row>
+        )}
+        <Row term="Cancel">
+          <span className="text-muted">
+            Not offered: the host&apos;s agent cannot stop an operation once it has begun.
+          </span>
+        </Row>
+      </dl>
+    </>
+  );
+}
+
+export default function TaskPage() {
+  return (
+    <Suspense fallback={<LoadingState />}>
+      <TaskView />
+    </Suspense>
+  );
+}
