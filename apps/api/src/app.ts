@@ -35,6 +35,8 @@ import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
+import { processRoutes } from './modules/processes/processes.routes.js';
+import { ProcessesService } from './modules/processes/processes.service.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
 import { taskRoutes } from './modules/tasks/tasks.routes.js';
@@ -202,6 +204,7 @@ export async function buildApi(
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
+  await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { consoles, shells });

@@ -62,6 +62,12 @@ const ROUTES = [
   'POST /api/v1/instances/:id/exec',
   'DELETE /api/v1/instances/:id',
   'POST /api/v1/instances/:id/unprivilege',
+  'GET /api/v1/instances/:id/processes',
+  'POST /api/v1/instances/:id/processes/:pid/signal',
+  'GET /api/v1/hosts/:hostId/pids/:pid/owner',
+  'GET /api/v1/instances/:id/services',
+  'POST /api/v1/instances/:id/services/:name/actions/:action',
+  'PUT /api/v1/instances/:id/services/:name/boot',
   'GET /api/v1/isos',
   'GET /api/v1/isos/store',
   'PUT /api/v1/isos/store',
@@ -87,6 +93,15 @@ const ROUTES = [
   'GET /api/v1/recordings/:id/frames',
   'GET /api/v1/recordings/:id/frames/:n',
   'DELETE /api/v1/recordings/:id',
+  'GET /api/v1/samples',
+  'GET /api/v1/samples/:id',
+  'POST /api/v1/samples',
+  'PATCH /api/v1/samples/:id',
+  'DELETE /api/v1/samples/:id',
+  'POST /api/v1/samples/split',
+  'POST /api/v1/samples/scale',
+  'GET /api/v1/instances/:id/limits/problems',
+  'GET /api/v1/instances/:id/sample-diff',
 ];
 
 /** A concrete path for a route pattern, with ids the schemas accept. */

@@ -70,6 +70,7 @@ const facts: HostFacts = {
   virtualization: 'tcg',
   agentVersion: 'fake',
   network: { bridge: 'fakebr0', cidr: '10.99.0.1/24' },
+  storage: { growInUse: true },
   security: { userNamespaces: true, apparmor: false, seccomp: true },
   leftovers: [],
 };
@@ -217,6 +218,46 @@ export class FakeAgent implements AgentApi {
   async screenshot(id: string) {
     this.call('screenshot', id);
     return Buffer.alloc(0);
+  }
+  async processes(id: string) {
+    this.call('processes', id);
+    this.find(id);
+    return { source: 'cgroup' as const, intervalMs: null, items: [] };
+  }
+  async signalProcess(id: string, pid: number, signal: string) {
+    this.call('signalProcess', `${id} ${pid} ${signal}`);
+    this.find(id);
+  }
+  async pidOwner(hostPid: number): Promise<never> {
+    this.call('pidOwner', String(hostPid));
+    throw notFoundError(`an instance owning host process ${hostPid}`);
+  }
+  async services(id: string) {
+    this.call('services', id);
+    this.find(id);
+    return { init: 'none' as const, items: [] };
+  }
+  async serviceAction(id: string, name: string, action: string) {
+    this.call('serviceAction', `${id} ${name} ${action}`);
+    this.find(id);
+    return {
+      name,
+      description: '',
+      active: action === 'stop' ? 'inactive' : 'active',
+      sub: '',
+      boot: null,
+    };
+  }
+  async serviceBoot(id: string, name: string, enabled: boolean) {
+    this.call('serviceBoot', `${id} ${name} ${enabled}`);
+    this.find(id);
+    return {
+      name,
+      description: '',
+      active: 'active',
+      sub: '',
+      boot: enabled ? 'enabled' : 'disabled',
+    };
   }
   async operation(id: string): Promise<Operation> {
     this.call('operation', id);

@@ -12,6 +12,12 @@ import type {
   IsoStoreUsage,
   Leftover,
   Operation,
+  PidOwner,
+  ProcessList,
+  ProcessSignal,
+  ServiceAction,
+  ServiceInfo,
+  ServiceList,
   ShellSession,
   Template,
   TemplateName,
@@ -48,6 +54,13 @@ export interface AgentApi {
   exec(id: string, body: ExecRequest): Promise<ExecResult>;
   deleteInstance(id: string, force: boolean): Accepted;
   screenshot(id: string): Promise<Buffer>;
+  processes(id: string): Promise<ProcessList>;
+  /** A container's process by its host pid, a VM's by its guest pid. */
+  signalProcess(id: string, pid: number, signal: ProcessSignal): Promise<void>;
+  pidOwner(hostPid: number): Promise<PidOwner>;
+  services(id: string): Promise<ServiceList>;
+  serviceAction(id: string, name: string, action: ServiceAction): Promise<ServiceInfo>;
+  serviceBoot(id: string, name: string, enabled: boolean): Promise<ServiceInfo>;
   operation(id: string): Promise<Operation>;
   listShells(instanceId: string, ownerId?: string): Promise<{ items: ShellSession[] }>;
   openShell(instanceId: string, body: CreateAgentShell): Promise<ShellSession>;

@@ -12,6 +12,10 @@ import {
   Leftover,
   Operation,
   OperationAccepted,
+  PidOwner,
+  ProcessList,
+  ServiceInfo,
+  ServiceList,
   ShellSession,
   Template,
   isErrorCode,
@@ -22,6 +26,8 @@ import {
   type ErrorBody,
   type ExecRequest,
   type InstanceAction,
+  type ProcessSignal,
+  type ServiceAction,
   type TemplateName,
   type UpdateInstance,
 } from '@berth/contracts';
@@ -216,6 +222,53 @@ export class AgentClient implements AgentApi {
   }
   operation(id: string) {
     return this.call(Operation, 'GET', `/v1/operations/${id}`);
+  }
+
+  processes(id: string) {
+    return this.call(
+      ProcessList,
+      'GET',
+      `/v1/instances/${encodeURIComponent(id)}/processes`,
+      undefined,
+      30_000,
+    );
+  }
+  async signalProcess(id: string, pid: number, signal: ProcessSignal): Promise<void> {
+    await this.send('POST', `/v1/instances/${encodeURIComponent(id)}/processes/${pid}/signal`, {
+      body: JSON.stringify({ signal }),
+      contentType: 'application/json',
+      timeoutMs: 30_000,
+    });
+  }
+  pidOwner(hostPid: number) {
+    return this.call(PidOwner, 'GET', `/v1/pids/${hostPid}/owner`, undefined, 10_000);
+  }
+  services(id: string) {
+    return this.call(
+      ServiceList,
+      'GET',
+      `/v1/instances/${encodeURIComponent(id)}/services`,
+      undefined,
+      60_000,
+    );
+  }
+  serviceAction(id: string, name: string, action: ServiceAction) {
+    return this.call(
+      ServiceInfo,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/services/${encodeURIComponent(name)}/actions/${action}`,
+      undefined,
+      150_000,
+    );
+  }
+  serviceBoot(id: string, name: string, enabled: boolean) {
+    return this.call(
+      ServiceInfo,
+      'PUT',
+      `/v1/instances/${encodeURIComponent(id)}/services/${encodeURIComponent(name)}/boot`,
+      { enabled },
+      150_000,
+    );
   }
 
   listShells(instanceId: string, ownerId?: string) {
