@@ -18,8 +18,8 @@ export const viewport: Viewport = {
   ],
 };
 
-/** Applies the saved theme (or the system's) before the first paint: no flash. */
-const themeScript = `try{var t=localStorage.getItem('berth-theme');var d=t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches);document.documentElement.classList.toggle('dark',d)}catch(e){}`;
+/** Applies the saved theme (or the system's) and row density before the first paint: no flash. */
+const themeScript = `try{var h=document.documentElement;var t=localStorage.getItem('berth-theme');var d=t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches);h.classList.toggle('dark',d);h.dataset.density=localStorage.getItem('berth-density')==='"comfortable"'?'comfortable':'compact'}catch(e){}`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (

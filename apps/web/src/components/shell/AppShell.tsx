@@ -1,12 +1,19 @@
 'use client';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import type { ReactNode } from 'react';
+import { Menu, PanelLeftClose, PanelLeftOpen, Search, X } from 'lucide-react';
+import { Suspense, useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { Me } from '@berth/contracts';
-import { isActivePage, pagesFor } from '@/lib/navigation';
-import { useLogout } from '@/queries/useAuth';
+import { isConsoleTarget, isTypingTarget, shortcutFor } from '@/lib/shortcuts';
+import { useStoredState } from '@/lib/useStoredState';
 import { useStreamStatus } from '@/events/EventStream';
+import { CommandPalette } from '@/components/frame/CommandPalette';
+import { Logo } from '@/components/frame/Logo';
+import { NotificationsSlot } from '@/components/frame/NotificationsSlot';
+import { ResourceTree } from '@/components/frame/ResourceTree';
+import { ShortcutsHelp } from '@/components/frame/ShortcutsHelp';
 import { ThemeToggle } from './ThemeToggle';
+import { UserMenu } from './UserMenu';
 
 function StreamIndicator() {
   const status = useStreamStatus();
@@ -28,40 +35,68 @@ function StreamIndicator() {
   );
 }
 
-function NavLinks({
-  items,
-  active,
-}: {
-  items: { href: string; label: string }[];
-  active: (href: string) => boolean;
-}) {
-  return (
-    <ul className="flex gap-1">
-      {items.map((i) => (
-        <li key={i.href}>
-          <Link
-            href={i.href}
-            aria-current={active(i.href) ? 'page' : undefined}
-            className={`block rounded-md px-3 py-1.5 text-sm whitespace-nowrap ${
-              active(i.href)
-                ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-100'
-                : 'text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800'
-            }`}
-          >
-            {i.label}
-          </Link>
-        </li>
-      ))}
-    </ul>
-  );
-}
+const iconButton =
+  'rounded-md p-1.5 text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800';
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+/** How long "g" waits for its second key. */
+const G_WAIT_MS = 1500;
 
+/**
+ * The frame around every signed-in page: the top bar (search, notifications, theme, the
+ * user's menu), the resource tree on the left (a drawer at phone width), the command
+ * palette and the keyboard shortcuts.
+ */
 export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
   const pathname = usePathname();
   const router = useRouter();
-  const logout = useLogout();
-  const items = pagesFor(me);
-  const active = (href: string) => isActivePage(href, pathname);
+  const [treeOpen, setTreeOpen] = useStoredState('berth-tree-open', true, isBool);
+  const [drawer, setDrawer] = useState(false);
+  const [palette, setPalette] = useState(false);
+  const [help, setHelp] = useState(false);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const afterG = useRef(0);
+
+  // A page chosen in the drawer closes it.
+  useEffect(() => setDrawer(false), [pathname]);
+
+  const focusFilter = useCallback(() => {
+    const wide = matchMedia('(min-width: 768px)').matches;
+    if (wide) setTreeOpen(true);
+    else setDrawer(true);
+    // The tree may only now be rendered: focus after it is.
+    requestAnimationFrame(() => filterRef.current?.focus());
+  }, [setTreeOpen]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented) return;
+      if ((e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'k') {
+        if (isConsoleTarget(e.target)) return;
+        e.preventDefault();
+        setPalette((p) => !p);
+        return;
+      }
+      if (e.ctrlKey || e.metaKey || e.altKey || isTypingTarget(e.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const cmd = shortcutFor(e.key, Date.now() - afterG.current < G_WAIT_MS);
+      afterG.current = 0;
+      if (!cmd) return;
+      e.preventDefault();
+      if (cmd.type === 'pending') afterG.current = Date.now();
+      else if (cmd.type === 'go') router.push(cmd.href);
+      else if (cmd.type === 'help') setHelp(true);
+      else if (cmd.type === 'filter') focusFilter();
+      else setTreeOpen(!treeOpen);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [router, focusFilter, treeOpen, setTreeOpen]);
+
+  const tree = (
+    <Suspense>
+      <ResourceTree me={me} ref={filterRef} />
+    </Suspense>
+  );
 
   return (
     <div className="flex min-h-screen flex-col">
@@ -71,48 +106,102 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
       >
         Skip to content
       </a>
-      <header className="sticky top-0 z-30 border-b border-line bg-surface">
-        <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2">
-          <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
-            <span
-              aria-hidden
-              className="grid h-7 w-7 place-items-center rounded-md bg-sky-700 text-sm text-white"
-            >
-              B
-            </span>
-            Berth
-          </Link>
-          <nav aria-label="Main" className="hidden flex-1 md:block">
-            <NavLinks items={items} active={active} />
-          </nav>
-          <div className="ml-auto flex items-center gap-3">
-            <StreamIndicator />
-            <ThemeToggle />
-            <Link
-              href="/account/"
-              className="hidden text-sm text-muted hover:text-fg hover:underline lg:inline"
-              title="My account: password, two-factor login, sessions, API tokens"
-            >
-              {me.username}
-            </Link>
+      <header className="sticky top-0 z-30 flex h-12 items-center gap-2 border-b border-line bg-surface px-2 sm:gap-3 sm:px-3">
+        <button
+          type="button"
+          className={`${iconButton} md:hidden`}
+          aria-label="Open navigation"
+          aria-expanded={drawer}
+          onClick={() => setDrawer(true)}
+        >
+          <Menu aria-hidden size={18} />
+        </button>
+        <button
+          type="button"
+          className={`${iconButton} hidden md:inline-flex`}
+          aria-label={treeOpen ? 'Hide the resource tree' : 'Show the resource tree'}
+          aria-expanded={treeOpen}
+          title={`${treeOpen ? 'Hide' : 'Show'} the resource tree ( [ )`}
+          onClick={() => setTreeOpen(!treeOpen)}
+        >
+          {treeOpen ? (
+            <PanelLeftClose aria-hidden size={18} />
+          ) : (
+            <PanelLeftOpen aria-hidden size={18} />
+          )}
+        </button>
+        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+          <Logo />
+          <span className="hidden sm:inline">Berth</span>
+        </Link>
+        <button
+          type="button"
+          onClick={() => setPalette(true)}
+          aria-label="Search and run commands"
+          aria-keyshortcuts="Control+K Meta+K"
+          className="mx-auto flex w-full max-w-md min-w-0 items-center gap-2 rounded-md border border-line bg-bg px-2.5 py-1 text-sm text-muted hover:border-sky-600"
+        >
+          <Search aria-hidden size={15} className="shrink-0" />
+          <span className="truncate">Search or run…</span>
+          <kbd className="ml-auto hidden rounded border border-line px-1.5 text-xs sm:inline">
+            Ctrl K
+          </kbd>
+        </button>
+        <div className="flex shrink-0 items-center gap-1 sm:gap-2">
+          <StreamIndicator />
+          <NotificationsSlot />
+          <ThemeToggle />
+          <UserMenu me={me} onShortcuts={() => setHelp(true)} />
+        </div>
+      </header>
+      <div className="flex flex-1">
+        {treeOpen && (
+          <aside
+            aria-label="Resource tree"
+            className="sticky top-12 hidden h-[calc(100dvh-3rem)] w-64 shrink-0 flex-col border-r border-line bg-surface md:flex"
+          >
+            {tree}
+          </aside>
+        )}
+        {drawer && (
+          <div className="fixed inset-0 z-40 md:hidden">
             <button
               type="button"
-              className="rounded-md border border-line px-2.5 py-1 text-sm whitespace-nowrap hover:bg-slate-100 dark:hover:bg-slate-800"
-              onClick={() =>
-                logout.mutate(undefined, { onSettled: () => router.replace('/login/') })
-              }
+              aria-label="Close navigation"
+              tabIndex={-1}
+              className="absolute inset-0 bg-black/50"
+              onClick={() => setDrawer(false)}
+            />
+            <div
+              role="dialog"
+              aria-modal="true"
+              aria-label="Navigation"
+              onKeyDown={(e) => e.key === 'Escape' && setDrawer(false)}
+              className="absolute inset-y-0 left-0 flex w-[min(20rem,85vw)] flex-col bg-surface shadow-xl"
             >
-              Log out
-            </button>
+              <div className="flex h-12 items-center gap-2 border-b border-line px-3">
+                <Logo />
+                <span className="font-semibold">Berth</span>
+                <button
+                  type="button"
+                  className={`${iconButton} ml-auto`}
+                  aria-label="Close navigation"
+                  onClick={() => setDrawer(false)}
+                  autoFocus
+                >
+                  <X aria-hidden size={18} />
+                </button>
+              </div>
+              {tree}
+            </div>
           </div>
-        </div>
-        <nav aria-label="Main" className="overflow-x-auto border-t border-line px-2 py-1 md:hidden">
-          <NavLinks items={items} active={active} />
-        </nav>
-      </header>
-      <main id="main" className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">
-        {children}
-      </main>
+        )}
+        <main id="main" className="min-w-0 flex-1 px-4 py-5">
+          <div className="mx-auto w-full max-w-7xl">{children}</div>
+        </main>
+      </div>
+      <CommandPalette me={me} open={palette} onClose={() => setPalette(false)} />
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

@@ -1,10 +1,11 @@
 'use client';
+import { Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 
 type Theme = 'system' | 'light' | 'dark';
 const KEY = 'berth-theme';
 const order: Theme[] = ['system', 'light', 'dark'];
-const icon: Record<Theme, string> = { system: '◐', light: '☀', dark: '☾' };
+const icon: Record<Theme, LucideIcon> = { system: Monitor, light: Sun, dark: Moon };
 
 function apply(theme: Theme) {
   const dark =
@@ -28,6 +29,7 @@ export function ThemeToggle() {
     return () => mq.removeEventListener('change', on);
   }, [theme]);
   const next = order[(order.indexOf(theme) + 1) % order.length]!;
+  const Icon = icon[theme];
   return (
     <button
       type="button"
@@ -36,11 +38,11 @@ export function ThemeToggle() {
         if (next === 'system') localStorage.removeItem(KEY);
         else localStorage.setItem(KEY, next);
       }}
-      className="rounded-md border border-line px-2 py-1 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
+      className="rounded-md p-1.5 text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800"
       aria-label={`Theme: ${theme}. Switch to ${next}`}
       title={`Theme: ${theme} (switch to ${next})`}
     >
-      <span aria-hidden>{icon[theme]}</span>
+      <Icon aria-hidden size={16} />
     </button>
   );
 }
