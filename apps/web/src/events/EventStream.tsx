@@ -1,13 +1,14 @@
 'use client';
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import type { Me, Task } from '@berth/contracts';
+import type { Instance, Me, Task } from '@berth/contracts';
 import { fetchTask } from '@/api/tasks';
 import { API } from '@/api/http';
 import { authKeys, instanceKeys, taskKeys } from '@/queries/keys';
 import { backoffDelay } from '@/lib/backoff';
 import { taskTitle } from '@/lib/format';
-import { toast } from '@/lib/toast';
+import { taskHref, taskSummary } from '@/lib/taskSummary';
+import { toast, toastStore } from '@/lib/toast';
 import { applyEvent, parseEvent } from './applyEvent';
 import { isFinished, taskWatchers } from './taskWatchers';
 
@@ -28,6 +29,7 @@ export function EventStream({ me, children }: { me: Me; children: ReactNode }) {
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const meId = useRef(me.id);
   meId.current = me.id;
+  useEffect(() => toastStore.bindUser(me.id), [me.id]);
 
   useEffect(() => {
     let es: EventSource | null = null;
@@ -40,12 +42,17 @@ export function EventStream({ me, children }: { me: Me; children: ReactNode }) {
 
     const onTask = (task: Task) => {
       taskWatchers.feed(task);
+      // Only the user's own tasks: others' work on the host is in the tasks list, not in the face.
       if (isFinished(task) && task.userId === meId.current && !toasted.has(task.id)) {
         toasted.add(task.id);
+        const name = qc
+          .getQueryData<Instance[]>(instanceKeys.list())
+          ?.find((i) => i.id === task.instanceId)?.name;
         toast({
           tone: task.status === 'succeeded' ? 'success' : 'error',
-          title: `${taskTitle(task.kind)} ${task.status === 'succeeded' ? 'finished' : 'failed'}`,
-          body: task.error?.message ?? task.message ?? undefined,
+          title: `${taskTitle(task.kind)}${name ? `: ${name}` : ''}`,
+          body: taskSummary(task),
+          href: taskHref(task.id),
         });
       }
     };

@@ -2,6 +2,9 @@ import type { Task } from '@berth/contracts';
 import { errorText } from './errorText';
 import { taskTitle } from './format';
 
+/** Where one task is shown in full. */
+export const taskHref = (id: string) => `/tasks/view/?id=${encodeURIComponent(id)}`;
+
 /** The verbs of task kinds in the past tense; others read "<Verb> <object>: done". */
 const PAST: Record<string, string> = {
   create: 'Created',

@@ -3,33 +3,131 @@ export interface Toast {
   tone: 'success' | 'error' | 'info';
   title: string;
   body?: string;
+  /** Where the notification leads (a task's page). */
+  href?: string;
 }
 
-type Listener = () => void;
-let toasts: Toast[] = [];
-let nextId = 1;
-const listeners = new Set<Listener>();
-const emit = () => listeners.forEach((l) => l());
-const EMPTY: Toast[] = [];
+/** A notification as the center keeps it: the toast, when, and whether it was seen. */
+export interface Notice extends Toast {
+  at: string;
+  read: boolean;
+}
 
-/** A tiny external store, read with useSyncExternalStore: raising a toast needs no React. */
+interface State {
+  /** On screen now, oldest first: at most MAX_SHOWN. */
+  shown: Toast[];
+  /** The center, newest first: at most KEEP, kept in localStorage. */
+  notices: Notice[];
+}
+
+/** More at once would bury the page; older ones stay in the center. */
+export const MAX_SHOWN = 3;
+export const KEEP = 50;
+const SUCCESS_MS = 5_000;
+
+type Listener = () => void;
+const EMPTY: State = { shown: [], notices: [] };
+let state: State = EMPTY;
+let nextId = 1;
+/** Consoles on the page: while any is, nothing pops up over it (the center collects). */
+let consoles = 0;
+let storageKey: string | null = null;
+const listeners = new Set<Listener>();
+
+function set(next: State) {
+  state = next;
+  if (storageKey) {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify(next.notices));
+    } catch {
+      // Storage full or blocked: the center still works for this page's life.
+    }
+  }
+  listeners.forEach((l) => l());
+}
+
+const isNotice = (v: unknown): v is Notice =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Notice).id === 'number' &&
+  typeof (v as Notice).title === 'string' &&
+  typeof (v as Notice).at === 'string' &&
+  ['success', 'error', 'info'].includes((v as Notice).tone);
+
+/**
+ * A tiny external store, read with useSyncExternalStore: raising a toast needs no React.
+ * Toasts stack at most three; each is also a notice in the center (the bell), which keeps the
+ * last fifty per user. Successes go after a few seconds; failures stay until dismissed.
+ */
 export const toastStore = {
   subscribe(l: Listener) {
     listeners.add(l);
     return () => void listeners.delete(l);
   },
-  get: () => toasts,
+  get: () => state,
   getServer: () => EMPTY,
+
+  /** Loads the signed-in user's notices (each user of a browser has their own). */
+  bindUser(userId: string) {
+    const key = `berth-notifications:${userId}`;
+    if (storageKey === key) return;
+    storageKey = key;
+    let notices: Notice[] = [];
+    try {
+      const v: unknown = JSON.parse(localStorage.getItem(key) ?? '[]');
+      notices = Array.isArray(v) ? v.filter(isNotice).slice(0, KEEP) : [];
+    } catch {
+      // A hand-edited or foreign value: start afresh.
+    }
+    nextId = Math.max(nextId, ...notices.map((n) => n.id + 1));
+    set({ shown: [], notices });
+  },
+
+  /** Off the screen; a toast dismissed by hand or by its timer has been seen. */
   dismiss(id: number) {
-    toasts = toasts.filter((t) => t.id !== id);
-    emit();
+    set({
+      shown: state.shown.filter((t) => t.id !== id),
+      notices: state.notices.map((n) => (n.id === id ? { ...n, read: true } : n)),
+    });
+  },
+  markAllRead() {
+    set({ shown: state.shown, notices: state.notices.map((n) => ({ ...n, read: true })) });
+  },
+  remove(id: number) {
+    set({
+      shown: state.shown.filter((t) => t.id !== id),
+      notices: state.notices.filter((n) => n.id !== id),
+    });
+  },
+  clear() {
+    set({ shown: [], notices: [] });
+  },
+
+  /**
+   * A console is on the page until the returned function is called. Toasts on screen go to the
+   * center at once, and new ones go there only: nothing covers what the operator types into.
+   */
+  consoleShown(): () => void {
+    consoles++;
+    if (state.shown.length) set({ ...state, shown: [] });
+    return () => {
+      consoles--;
+    };
   },
 };
 
-export function toast(t: Omit<Toast, 'id'>, ttlMs = t.tone === 'error' ? 10_000 : 5_000): number {
+export function toast(t: Omit<Toast, 'id'>, ttlMs?: number): number {
   const id = nextId++;
-  toasts = [...toasts.slice(-4), { ...t, id }];
-  emit();
-  setTimeout(() => toastStore.dismiss(id), ttlMs);
+  const notice: Notice = { ...t, id, at: new Date().toISOString(), read: false };
+  set({
+    // Past three, the oldest leaves the screen unread: the bell's count says it is there.
+    shown: consoles > 0 ? state.shown : [...state.shown, { ...t, id }].slice(-MAX_SHOWN),
+    notices: [notice, ...state.notices].slice(0, KEEP),
+  });
+  const ttl = ttlMs ?? (t.tone === 'error' ? null : SUCCESS_MS);
+  if (ttl !== null && consoles === 0)
+    setTimeout(() => {
+      if (state.shown.some((s) => s.id === id)) toastStore.dismiss(id);
+    }, ttl);
   return id;
 }

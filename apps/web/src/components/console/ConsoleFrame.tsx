@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { Button } from '@/components/ui/Button';
+import { toastStore } from '@/lib/toast';
 import type { ConsoleStatus } from './connection';
 
 export function statusText(s: ConsoleStatus): string {
@@ -44,6 +45,8 @@ export function ConsoleFrame({
 }) {
   const ref = useRef<HTMLElement>(null);
   const [full, setFull] = useState(false);
+  // No toast pops up over a console: while one is on the page they go to the bell only.
+  useEffect(() => toastStore.consoleShown(), []);
   useEffect(() => {
     const on = () => setFull(document.fullscreenElement === ref.current);
     document.addEventListener('fullscreenchange', on);

@@ -1,12 +1,9 @@
 import Link from 'next/link';
 import type { Task } from '@berth/contracts';
 import { formatRelative, taskTitle } from '@/lib/format';
-import { taskSummary } from '@/lib/taskSummary';
+import { taskHref, taskSummary } from '@/lib/taskSummary';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TaskStatusBadge } from '@/components/ui/StateBadge';
-
-/** Where one task is shown in full. */
-export const taskHref = (id: string) => `/tasks/view/?id=${encodeURIComponent(id)}`;
 
 /**
  * One task as a list item: what, on what, how far, and how it ended (its outcome, not its last

@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { useSyncExternalStore } from 'react';
 import { toastStore } from '@/lib/toast';
 
@@ -8,14 +9,19 @@ const tones = {
   info: 'border-sky-600 dark:border-sky-500',
 };
 
+/** The toasts on screen (at most three, see lib/toast); the rest are in the notification center. */
 export function Toaster() {
-  const items = useSyncExternalStore(toastStore.subscribe, toastStore.get, toastStore.getServer);
+  const { shown } = useSyncExternalStore(
+    toastStore.subscribe,
+    toastStore.get,
+    toastStore.getServer,
+  );
   return (
     <div
       aria-live="polite"
-      className="pointer-events-none fixed bottom-4 right-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
+      className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
     >
-      {items.map((t) => (
+      {shown.map((t) => (
         <div
           key={t.id}
           role={t.tone === 'error' ? 'alert' : 'status'}
@@ -23,8 +29,20 @@ export function Toaster() {
         >
           <div className="flex items-start gap-2">
             <div className="min-w-0 flex-1">
-              <p className="text-sm font-semibold">{t.title}</p>
-              {t.body && <p className="mt-0.5 break-words text-sm text-muted">{t.body}</p>}
+              <p className="text-sm font-semibold">
+                {t.href ? (
+                  <Link
+                    href={t.href}
+                    className="link-plain"
+                    onClick={() => toastStore.dismiss(t.id)}
+                  >
+                    {t.title}
+                  </Link>
+                ) : (
+                  t.title
+                )}
+              </p>
+              {t.body && <p className="mt-0.5 text-sm break-words text-muted">{t.body}</p>}
             </div>
             <button
               type="button"
