@@ -50,6 +50,8 @@ import { csrfPlugin } from './plugins/csrf.js';
 import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 import { recordingRoutes } from './modules/recordings/recordings.routes.js';
 import { Recordings } from './modules/recordings/recordings.service.js';
+import { sampleRoutes } from './modules/samples/samples.routes.js';
+import { Samples } from './modules/samples/samples.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
 
@@ -210,6 +212,7 @@ export async function buildApi(
   await app.register(consoleRoutes, { consoles, shells });
   await app.register(consoleSocketRoutes, { consoles });
   await app.register(recordingRoutes, { recordings });
+  await app.register(sampleRoutes, { samples: new Samples(db, hosts) });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());
