@@ -6,6 +6,7 @@ import { Lxc } from './drivers/lxc/lxc.js';
 import { hostSecurity } from './host/security.js';
 import type { Quarantine } from './recovery/quarantine.js';
 import { exec } from './run.js';
+import { canResizeOnline } from './storage/disk-image.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -56,6 +57,7 @@ export async function hostFacts(
     virtualization: accel,
     agentVersion: AGENT_VERSION,
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
+    storage: { growInUse: await canResizeOnline() },
     security,
     leftovers,
   };

@@ -46,7 +46,9 @@ export const Instance = z.object({
   kind: InstanceKind,
   ctid: z.number().int().nullable(),
   name: ResourceName,
-  hostname: z.string(),
+  hostname: z
+    .string()
+    .describe('the name the guest uses; for a VM as its guest agent says, empty until it has'),
   hostId: z.string().nullable().describe('filled in by the API'),
   state: InstanceState,
   template: z.string().nullable(),

@@ -1,5 +1,10 @@
-interface Known {
+/** What a guest says of itself through its agent. */
+export interface GuestIdentity {
   ips: string[];
+  hostname: string | null;
+}
+
+interface Known extends GuestIdentity {
   answered: boolean;
   at: number;
   pending: boolean;
@@ -16,19 +21,29 @@ export class GuestInfo {
   private readonly known = new Map<string, Known>();
 
   /** Asks again unless an answer is fresh or a question is on its way. */
-  refresh(vmId: string, ask: () => Promise<string[]>): void {
+  refresh(vmId: string, ask: () => Promise<GuestIdentity>): void {
     const known = this.known.get(vmId);
     if (known && (known.pending || Date.now() - known.at < FRESH_MS)) return;
-    const before = known ?? { ips: [], answered: false, at: 0, pending: false };
-    this.known.set(vmId, { ...before, pending: true });
+    const before = known ?? { ips: [], hostname: null, answered: false, at: 0, pending: false };
+    const asking = { ...before, pending: true };
+    this.known.set(vmId, asking);
+    // An answer that lands after forget() (the VM stopped meanwhile) is dropped, not kept as
+    // the stopped VM's addresses.
+    const settle = (next: Known) => {
+      if (this.known.get(vmId) === asking) this.known.set(vmId, next);
+    };
     ask().then(
-      (ips) => this.known.set(vmId, { ips, answered: true, at: Date.now(), pending: false }),
-      () => this.known.set(vmId, { ...before, answered: false, at: Date.now(), pending: false }),
+      (said) => settle({ ...said, answered: true, at: Date.now(), pending: false }),
+      () => settle({ ...before, answered: false, at: Date.now(), pending: false }),
     );
   }
 
   ips(vmId: string): string[] {
     return this.known.get(vmId)?.ips ?? [];
+  }
+
+  hostname(vmId: string): string | null {
+    return this.known.get(vmId)?.hostname ?? null;
   }
 
   answered(vmId: string): boolean {

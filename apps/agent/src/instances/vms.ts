@@ -431,7 +431,7 @@ export class Vms {
     if (state === 'running' || state === 'paused') {
       uptimeSeconds = await this.qemu.uptime(t);
       if (state === 'running')
-        this.guests.refresh(vm.id, () => this.qemu.guestAgent(t).addresses(1500));
+        this.guests.refresh(vm.id, () => this.qemu.guestAgent(t).identity(1500));
     } else {
       this.guests.forget(vm.id);
     }
@@ -447,11 +447,13 @@ export class Vms {
       ctid: null,
       privileged: false,
       name: vm.name,
-      hostname: vm.name,
+      // The name the guest uses, as its agent says; a VM's name is not its guest's hostname.
+      hostname: this.guests.hostname(vm.id) ?? '',
       hostId: null,
       state,
       template: vm.disks.find((d) => d.template)?.template ?? null,
-      ips: this.guests.ips(vm.id),
+      // Addresses are the guest's word while it runs; a stopped VM has none, whatever was said last.
+      ips: state === 'running' || state === 'paused' ? this.guests.ips(vm.id) : [],
       dns: [],
       uptimeSeconds,
       onboot: vm.onboot,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUILTIN_ROLES, type Me } from '@berth/contracts';
 import { anInstance } from '../events/testFixtures';
-import { actionDenied, bulkOutcome, shownState } from './instanceActions';
+import { actionDenied, bulkOutcome, diskGrowBlocked, shownState } from './instanceActions';
 
 const meWith = (grants: Me['grants']): Me => ({
   id: 'u1',
@@ -82,4 +82,11 @@ test('the task in flight shows as starting or stopping before the host says so',
   assert.equal(shownState('running', { kind: 'instance.stop' }), 'stopping');
   assert.equal(shownState('stopped', { kind: 'instance.delete' }), 'stopped');
   assert.equal(shownState('stopped', undefined), 'stopped');
+});
+
+test('a disk grow is offered only where the host can make it', () => {
+  assert.match(diskGrowBlocked({ kind: 'ct', state: 'running' }, false) ?? '', /stop it first/);
+  assert.equal(diskGrowBlocked({ kind: 'ct', state: 'stopped' }, false), null);
+  assert.equal(diskGrowBlocked({ kind: 'ct', state: 'running' }, true), null);
+  assert.equal(diskGrowBlocked({ kind: 'ct', state: 'running' }, undefined), null);
 });

@@ -82,3 +82,16 @@ export function bulkOutcome({
     body: failed.length ? failed.join('; ') : undefined,
   };
 }
+
+/**
+ * Why a container's disk cannot grow now, or null: a running one grows only where the host
+ * says it can (its facts' storage.growInUse); unknown facts offer the change and let the
+ * agent answer.
+ */
+export function diskGrowBlocked(
+  instance: Pick<Instance, 'kind' | 'state'>,
+  growInUse: boolean | undefined,
+): string | null {
+  if (instance.kind !== 'ct' || instance.state === 'stopped' || growInUse !== false) return null;
+  return 'This host cannot grow a disk while the container runs (the agent lacks CAP_SYS_RESOURCE): stop it first.';
+}

@@ -96,18 +96,27 @@ export class GuestAgent {
     }, 3000);
   }
 
-  /** IPv4 addresses of the guest's interfaces other than loopback. */
-  addresses(timeoutMs = 2000): Promise<string[]> {
+  /**
+   * What the guest says it is: IPv4 addresses of its interfaces other than loopback, and the
+   * host name it uses (null when its agent does not tell, e.g. one built without that command).
+   */
+  identity(timeoutMs = 2000): Promise<{ ips: string[]; hostname: string | null }> {
     return this.session(async (conn) => {
       const ifaces = await conn.request<GuestInterface[]>(
         { execute: 'guest-network-get-interfaces' },
         timeoutMs,
       );
-      return ifaces
-        .filter((i) => i.name !== 'lo')
-        .flatMap((i) => i['ip-addresses'] ?? [])
-        .filter((a) => a['ip-address-type'] === 'ipv4')
-        .map((a) => a['ip-address']);
+      const named = await conn
+        .request<{ 'host-name': string }>({ execute: 'guest-get-host-name' }, timeoutMs)
+        .catch(() => null);
+      return {
+        ips: ifaces
+          .filter((i) => i.name !== 'lo')
+          .flatMap((i) => i['ip-addresses'] ?? [])
+          .filter((a) => a['ip-address-type'] === 'ipv4')
+          .map((a) => a['ip-address']),
+        hostname: named?.['host-name'] || null,
+      };
     }, timeoutMs);
   }
 }

@@ -8,7 +8,10 @@ import { FormActions } from '@/components/ui/FormActions';
 import { Checkbox } from '@/components/ui/Field';
 import { InputField, SelectField, TextAreaField } from '@/components/ui/BoundField';
 import { StateBadge } from '@/components/ui/StateBadge';
+import { errorText } from '@/lib/errorText';
+import { diskGrowBlocked } from '@/lib/instanceActions';
 import { toast } from '@/lib/toast';
+import { useHosts } from '@/queries/useHosts';
 import { RunCommand } from './RunCommand';
 import { IsoOptions } from './IsoOptions';
 import { ShellSettingsForm } from './ShellSettingsForm';
@@ -39,7 +42,14 @@ export function InstanceSummary({ instance: i }: { instance: Instance }) {
           <Row label="Uptime">{i.state === 'running' ? formatDuration(i.uptimeSeconds) : '—'}</Row>
           <Row label="Kind">{i.kind === 'vm' ? 'Virtual machine' : 'Container'}</Row>
           {i.ctid !== null && <Row label="CT ID">{i.ctid}</Row>}
-          <Row label="Hostname">{i.hostname || '—'}</Row>
+          <Row label="Hostname">
+            {i.hostname ||
+              (i.kind === 'vm' ? (
+                <span className="text-muted">not told (no guest agent answer)</span>
+              ) : (
+                '—'
+              ))}
+          </Row>
           <Row label="IP addresses">
             <span className="font-mono text-xs">{i.ips.join(', ') || '—'}</span>
           </Row>
@@ -92,6 +102,7 @@ const formOf = (i: Instance) => ({
 /** Description, tags, onboot, and per kind: grow the disk (CT) or change the CD (VM). */
 function DetailsForm({ instance: i }: { instance: Instance }) {
   const update = useUpdateInstance(i.id);
+  const host = useHosts().data?.find((h) => h.id === i.hostId);
   const [f, setF] = useState(() => formOf(i));
   const [dirty, setDirty] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -109,29 +120,59 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
 
   const form = { values: f, set, errors };
 
-  const submit = (e: FormEvent) => {
+  /*
+   * The disk grow goes on its own, after the rest: it is the one change the host may refuse
+   * (a live grow without CAP_SYS_RESOURCE), and a refusal must not take the description, tags
+   * and the rest down with it. What was not saved is said beside its field and in a toast.
+   */
+  const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const body: UpdateInstance = {
-      description: f.description,
-      tags: f.tags.split(/[\s,]+/).filter(Boolean),
-      onboot: f.onboot,
-    };
-    if (i.kind === 'ct' && f.diskSizeMiB !== String(mib(i.diskSizeBytes)))
-      body.diskSizeMiB = Number(f.diskSizeMiB);
+    const before = formOf(i);
+    const tags = f.tags.split(/[\s,]+/).filter(Boolean);
+    const body: UpdateInstance = {};
+    if (f.description !== before.description) body.description = f.description;
+    if (tags.join(',') !== i.tags.join(',')) body.tags = tags;
+    if (f.onboot !== before.onboot) body.onboot = f.onboot;
     if (i.kind === 'vm' && (f.cdrom || null) !== (i.vm?.cdrom ?? null))
       body.cdrom = f.cdrom || null;
-    update.mutate(body, {
-      onSuccess: () => {
-        setErrors({});
-        setDirty(false);
-        toast({ tone: 'success', title: `Saved ${i.name}` });
-      },
-      onError: (err) => setErrors(saveErrors(err)),
-    });
+    const grow =
+      i.kind === 'ct' && f.diskSizeMiB !== before.diskSizeMiB ? Number(f.diskSizeMiB) : null;
+    try {
+      if (Object.keys(body).length) await update.mutateAsync(body);
+    } catch (err) {
+      setErrors(saveErrors(err));
+      return;
+    }
+    if (grow !== null) {
+      try {
+        await update.mutateAsync({ diskSizeMiB: grow });
+      } catch (err) {
+        const why = saveErrors(err);
+        const text = why.diskSizeMiB ?? why['(root)'] ?? errorText(err);
+        setErrors({ diskSizeMiB: `Not saved: ${text}` });
+        toast({
+          tone: 'error',
+          title: Object.keys(body).length
+            ? `Saved ${i.name}, except the disk size`
+            : `The disk of ${i.name} was not grown`,
+          body: text,
+        });
+        return;
+      }
+    }
+    setErrors({});
+    setDirty(false);
+    toast({ tone: 'success', title: `Saved ${i.name}` });
   };
 
+  const growBlocked = diskGrowBlocked(i, host?.facts?.storage.growInUse);
   return (
-    <form onSubmit={submit} aria-labelledby="details" className="card space-y-4 p-4" noValidate>
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-labelledby="details"
+      className="card space-y-4 p-4"
+      noValidate
+    >
       <h2 id="details" className="font-semibold">
         Details
       </h2>
@@ -142,8 +183,9 @@ function DetailsForm({ instance: i }: { instance: Instance }) {
           form={form}
           name="diskSizeMiB"
           label="Disk size (MiB)"
-          hint="Disks can only grow"
+          hint={growBlocked ?? 'Disks can only grow'}
           type="number"
+          disabled={!!growBlocked}
         />
       )}
       {i.kind === 'vm' && (
