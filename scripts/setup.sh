@@ -9,6 +9,8 @@ DEBIAN_PACKAGES=(
   lxc debootstrap busybox-static e2fsprogs iproute2 nftables dnsmasq-base zstd openssl ca-certificates
   qemu-system-x86 qemu-utils syslinux syslinux-common isolinux xorriso mtools dosfstools fdisk
   chromium
+  # containers see their own limits in /proc (free, nproc, uptime); the agent runs it.
+  lxcfs
   # node-pty (container shells) is a native addon built at install time.
   make g++ python3
 )

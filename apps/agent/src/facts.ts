@@ -4,6 +4,8 @@ import type { HostFacts } from '@berth/contracts';
 import type { AgentConfig } from './config.js';
 import { Lxc } from './drivers/lxc/lxc.js';
 import { hostSecurity } from './host/security.js';
+import { detectCgroup } from './limits/cgroup.js';
+import { lxcfsStatus } from './limits/lxcfs.js';
 import type { Quarantine } from './recovery/quarantine.js';
 import { exec } from './run.js';
 import { canResizeOnline } from './storage/disk-image.js';
@@ -36,12 +38,13 @@ export async function hostFacts(
   accel: 'kvm' | 'tcg',
   quarantine: Quarantine,
 ): Promise<HostFacts> {
-  const [tools, memoryAvailableBytes, disk, leftovers, security] = await Promise.all([
+  const [tools, memoryAvailableBytes, disk, leftovers, security, cgroup] = await Promise.all([
     toolVersions(),
     memAvailable(),
     statfs(config.dataDir),
     quarantine.list(),
     hostSecurity(),
+    detectCgroup(),
   ]);
   return {
     hostname: os.hostname(),
@@ -59,6 +62,12 @@ export async function hostFacts(
     network: { bridge: config.bridge, cidr: config.bridgeCidr },
     storage: { growInUse: await canResizeOnline() },
     security,
+    cgroup: {
+      version: cgroup.version,
+      controllers: cgroup.controllers,
+      swapAccounting: cgroup.swapAccounting,
+    },
+    lxcfs: lxcfsStatus(),
     leftovers,
   };
 }

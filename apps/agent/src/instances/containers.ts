@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type {
   ActionOptions,
@@ -11,12 +12,13 @@ import type {
   InstanceAction,
   InstanceState,
   InstanceVerb,
+  Limits,
   Operation,
   Progress,
   ShellSettings,
   UpdateInstance,
 } from '@berth/contracts';
-import { badRequest, conflict, notFound, whyNot, wrongState } from '@berth/contracts';
+import { badRequest, conflict, mergeLimits, notFound, whyNot, wrongState } from '@berth/contracts';
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
@@ -27,9 +29,20 @@ import type { LxcInfo } from '../drivers/lxc/state.js';
 import type { EventBus } from '../events.js';
 import { processUptime } from '../host/proc.js';
 import { hostSecurity } from '../host/security.js';
+import { detectCgroup } from '../limits/cgroup.js';
+import { cgroupSettings, type KeyContext } from '../limits/keys.js';
+import {
+  assertValidLimits,
+  containerReadable,
+  deviceNumber,
+  expectedContainerLimits,
+} from '../limits/limits.js';
+import { Lxcfs } from '../limits/lxcfs.js';
+import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { parseCidr } from '../net/ipv4.js';
 import type { Operations } from '../operations.js';
+import { loopBackings } from '../recovery/loop-mounts.js';
 import {
   MiB,
   createImage,
@@ -54,6 +67,14 @@ const FIRST_CTID = 101;
 const shellOf = (record: ContainerRecord): ShellSettings =>
   record.shell ?? { program: null, user: null };
 
+/** Limits as kept: the private area's size lives in diskSizeBytes, once. */
+const withoutSize = (limits: Limits): Limits => {
+  const disk = { ...limits.disk };
+  delete disk.sizeMiB;
+  const { disk: _, ...rest } = limits;
+  return Object.keys(disk).length ? { ...rest, disk } : rest;
+};
+
 /** Container lifecycle: validation up front, long work as operations, one operation per container at a time. */
 export class Containers {
   readonly lxc: Lxc;
@@ -70,6 +91,7 @@ export class Containers {
   /** Subordinate ranges other users own on this host: never given to a container. */
   private foreignIds: IdRange[] = [];
   private readonly states: StateNotes;
+  private readonly lxcfs: Lxcfs;
 
   constructor(
     private readonly config: AgentConfig,
@@ -90,6 +112,7 @@ export class Containers {
       order: (a, b) => a.ctid - b.ctid,
     });
     this.monitor = new LxcMonitor(lxcPath(config), (ctid, state) => this.onMonitor(ctid, state));
+    this.lxcfs = new Lxcfs(log);
   }
 
   /** Rediscovers containers left by an earlier agent; starts onboot ones after a host boot. */
@@ -99,6 +122,8 @@ export class Containers {
     await mkdir(lxcPath(this.config), { recursive: true });
     await letContainersTraverse(lxcPath(this.config));
     this.foreignIds = await ensureSubordinateRanges();
+    // Before any container starts, so each gets lxcfs's files through Debian's LXC hook.
+    await this.lxcfs.start();
     const records = await this.store.load();
     // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
     const all = await this.lxc.infoAll();
@@ -106,12 +131,20 @@ export class Containers {
       await this.writeLxcConfig(record);
       const known = all.get(String(record.ctid)) ?? (await this.lxc.info(record.ctid));
       this.states.set(record.id, known.state);
+      // The record is what limits should be: a change the last agent died in the middle of
+      // (or a disk throttle lost with its loop device) is put right here. Idempotent.
+      if (known.state === 'running' || known.state === 'frozen') {
+        await this.applyLimits(record, record.limits ?? {}).catch((err: Error) =>
+          this.log.warn({ ctid: record.ctid, err: err.message }, 'limits not reapplied'),
+        );
+      }
     }
     await this.monitor.start();
     this.log.info({ count: records.length }, 'rediscovered containers');
   }
 
   async close(): Promise<void> {
+    this.lxcfs.stop();
     await this.monitor.stop();
   }
 
@@ -137,9 +170,10 @@ export class Containers {
   }
 
   async create(input: CreateContainer, nameTaken: (name: string) => boolean): Promise<Operation> {
-    // The one await comes first: from here to the reservation below nothing may yield,
+    // The awaits come first: from here to the reservation below nothing may yield,
     // or two concurrent creates could pick the same CT ID or address.
-    const diskSizeBytes = input.diskSizeMiB * MiB;
+    if (input.limits) await assertValidLimits(input.limits, 'ct');
+    const diskSizeBytes = (input.limits?.disk?.sizeMiB ?? input.diskSizeMiB) * MiB;
     const minDisk = await this.templates.minDiskBytes(input.template);
     if (minDisk !== null && diskSizeBytes < minDisk) {
       throw badRequest(
@@ -181,6 +215,7 @@ export class Containers {
       tags: input.tags,
       createdAt: new Date().toISOString(),
       ...(idmap && { idmap }),
+      ...(input.limits && { limits: withoutSize(input.limits) }),
     };
     const ip = ipv4.split('/')[0] as string;
     this.pending.names.add(name.toLowerCase());
@@ -243,6 +278,7 @@ export class Containers {
         case 'start':
           progress(10, 'starting');
           await this.lxc.start(record.ctid);
+          await this.applyDiskThrottle(record);
           break;
         case 'stop':
           await this.stop(record, state, opts, progress);
@@ -251,6 +287,7 @@ export class Containers {
           await this.stop(record, state, opts, progress);
           progress(60, 'starting');
           await this.lxc.start(record.ctid);
+          await this.applyDiskThrottle(record);
           break;
         case 'suspend':
           await this.lxc.freeze(record.ctid);
@@ -352,12 +389,27 @@ export class Containers {
       onboot: patch.onboot ?? record.onboot,
       shell: { ...shellOf(record), ...patch.shell },
     };
-    if (patch.diskSizeMiB !== undefined) {
-      const bytes = patch.diskSizeMiB * MiB;
+    // Everything is checked before anything is changed: a refusal leaves the config as it was.
+    let diskSizeMiB = patch.diskSizeMiB;
+    if (patch.limits) {
+      if (patch.limits.disk?.inodes !== undefined) {
+        throw badRequest(
+          'disk.inodes is set when the container is created; make a new one for another count',
+          'limits.disk.inodes',
+        );
+      }
+      const wanted = mergeLimits(record.limits ?? {}, patch.limits);
+      await assertValidLimits(wanted, 'ct');
+      diskSizeMiB = patch.limits.disk?.sizeMiB ?? diskSizeMiB;
+      next.limits = withoutSize(wanted);
+    }
+    if (diskSizeMiB !== undefined) {
+      const bytes = diskSizeMiB * MiB;
+      const field = patch.limits?.disk?.sizeMiB ? 'limits.disk.sizeMiB' : 'diskSizeMiB';
       if (bytes < record.diskSizeBytes) {
         throw badRequest(
-          `disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${patch.diskSizeMiB} MiB asked`,
-          'diskSizeMiB',
+          `disks can only grow: ${record.diskSizeBytes / MiB} MiB now, ${diskSizeMiB} MiB asked`,
+          field,
         );
       }
       await this.busy.hold(record.id, 'instance.resize', async () => {
@@ -369,6 +421,7 @@ export class Containers {
       });
       next.diskSizeBytes = bytes;
     }
+    if (patch.limits) await this.changeLimits(record, next.limits ?? {});
     await this.store.save(next);
     await this.writeLxcConfig(next);
     const instance = await this.toInstance(next);
@@ -460,7 +513,7 @@ export class Containers {
       progress(31, 'allocating the private area');
       await step('ct.create.image');
       imageMade = true;
-      await createImage(image, record.diskSizeBytes);
+      await createImage(image, record.diskSizeBytes, record.limits?.disk?.inodes);
       progress(35, 'unpacking the template');
       await withMountedImage(image, async (root) => {
         await step('ct.create.unpack', { mountDir: root });
@@ -503,12 +556,82 @@ export class Containers {
     await waitDetached(this.imageOf(record));
   }
 
+  /**
+   * Changes a running container's cgroups to `limits`; the config (written after) has them for
+   * the next start. Should the kernel refuse one (a memory limit below what is in use, say),
+   * the old limits are put back and the change is refused as a whole.
+   */
+  private async changeLimits(record: ContainerRecord, limits: Limits): Promise<void> {
+    await this.busy.hold(record.id, 'instance.limits', async () => {
+      const { state } = await this.lxc.info(record.ctid);
+      if (state !== 'running' && state !== 'frozen') return;
+      try {
+        await this.applyLimits(record, limits);
+      } catch (err) {
+        await this.applyLimits(record, record.limits ?? {}).catch(() => undefined);
+        throw conflict(`the kernel refused the new limits: ${(err as Error).message}`, 'limits');
+      }
+    });
+  }
+
+  /** Writes every limit (and lifts every unset one) into the running container's cgroups. */
+  private async applyLimits(record: ContainerRecord, limits: Limits): Promise<void> {
+    const ctx = await this.keyContext(record);
+    for (const { key, value } of cgroupSettings(limits, ctx, true)) {
+      await this.lxc.cgroup(record.ctid, key, value);
+    }
+  }
+
+  /**
+   * Throttles name the container's loop device, which exists only once it runs: the config
+   * cannot hold them, so each start writes them.
+   */
+  private async applyDiskThrottle(record: ContainerRecord): Promise<void> {
+    const ctx = await this.keyContext(record);
+    const all = cgroupSettings(record.limits ?? {}, ctx, false);
+    for (const { key, value } of all.filter((s) =>
+      ctx.devices.some((d) => s.value.startsWith(`${d} `)),
+    )) {
+      await this.lxc.cgroup(record.ctid, key, value);
+    }
+  }
+
+  private async keyContext(record: ContainerRecord): Promise<KeyContext> {
+    const image = this.imageOf(record);
+    const loop = [...(await loopBackings())].find(([, file]) => file === image)?.[0];
+    const dev = loop ? await deviceNumber(loop) : null;
+    return { cgroup: await detectCgroup(), hostCpus: os.cpus().length, devices: dev ? [dev] : [] };
+  }
+
+  /** Configured limits, those in force (read from the kernel while it runs) and where they part. */
+  private async limitsView(
+    record: ContainerRecord,
+    pid: number | null,
+  ): Promise<Pick<Instance, 'limits' | 'effectiveLimits' | 'limitsDiffer'>> {
+    const configured = record.limits ?? {};
+    const limits = {
+      ...configured,
+      disk: { ...configured.disk, sizeMiB: Math.floor(record.diskSizeBytes / MiB) },
+    };
+    if (!pid) return { limits, effectiveLimits: null, limitsDiffer: [] };
+    const ctx = await this.keyContext(record);
+    const effective = await readCgroupLimits(pid, ctx.cgroup, ctx.hostCpus, ctx.devices).catch(
+      () => null,
+    );
+    if (!effective) return { limits, effectiveLimits: null, limitsDiffer: [] };
+    const expected = expectedContainerLimits(configured, ctx.cgroup, ctx.hostCpus);
+    const readable = containerReadable(ctx.cgroup, ctx.devices.length > 0);
+    return {
+      limits,
+      effectiveLimits: effective,
+      limitsDiffer: limitsDiffer(expected, effective, readable),
+    };
+  }
+
   private async toInstance(record: ContainerRecord, known?: LxcInfo): Promise<Instance> {
     const info = known ?? (await this.lxc.info(record.ctid));
-    const uptime =
-      info.pid && (info.state === 'running' || info.state === 'frozen')
-        ? await processUptime(info.pid)
-        : null;
+    const live = info.pid && (info.state === 'running' || info.state === 'frozen');
+    const uptime = live ? await processUptime(info.pid as number) : null;
     return {
       id: record.id,
       kind: 'ct',
@@ -529,6 +652,7 @@ export class Containers {
       createdAt: record.createdAt,
       vm: null,
       shell: shellOf(record),
+      ...(await this.limitsView(record, live ? info.pid : null)),
     };
   }
 
@@ -566,6 +690,13 @@ export class Containers {
     return path.join(imageDir(this.config), `${ctid}.img`);
   }
 
+  /** The limits LXC writes into a fresh cgroup at start (not the throttles: see applyDiskThrottle). */
+  private async cgroupConfig(record: ContainerRecord) {
+    const cgroup = await detectCgroup();
+    const ctx = { cgroup, hostCpus: os.cpus().length, devices: [] };
+    return { version: cgroup.version, settings: cgroupSettings(record.limits ?? {}, ctx, false) };
+  }
+
   private async writeLxcConfig(record: ContainerRecord): Promise<void> {
     const dir = this.store.dirOf(record);
     await mkdir(dir, { recursive: true });
@@ -577,6 +708,7 @@ export class Containers {
         haltSignal: this.templates.definition(record.template).haltSignal,
         consoleLog: path.join(dir, 'console.log'),
         apparmor: (await hostSecurity()).apparmor,
+        cgroup: await this.cgroupConfig(record),
       }),
     );
   }

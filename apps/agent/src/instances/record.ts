@@ -1,4 +1,4 @@
-import type { CtTemplateName, ShellSettings } from '@berth/contracts';
+import type { CtTemplateName, Limits, ShellSettings } from '@berth/contracts';
 import type { IdRange } from '../storage/id-shift.js';
 
 /** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
@@ -24,4 +24,6 @@ export interface ContainerRecord {
    * them. Absent means privileged: asked for, or a record from before user namespaces.
    */
   idmap?: IdRange;
+  /** Resource limits; the private area's size is diskSizeBytes, never kept here. */
+  limits?: Limits;
 }

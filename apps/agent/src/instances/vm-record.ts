@@ -1,3 +1,5 @@
+import type { Limits } from '@berth/contracts';
+
 /** What Berth keeps about a VM: its vm.json, the one config file per VM the agent owns. */
 export interface VmRecord {
   id: string;
@@ -15,6 +17,8 @@ export interface VmRecord {
   createdAt: string;
   /** The machine state is saved in the first disk (savevm) and restored at the next start. */
   suspended: boolean;
+  /** Resource limits; cpu.count and memory.limitMiB are vcpus and memoryMiB, never kept here. */
+  limits?: Limits;
 }
 
 export const SUSPEND_SNAPSHOT = 'berth-suspend';

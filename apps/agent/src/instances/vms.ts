@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { totalmem } from 'node:os';
+import os, { totalmem } from 'node:os';
 import path from 'node:path';
 import type {
   ActionOptions,
@@ -11,6 +11,7 @@ import type {
   InstanceAction,
   InstanceState,
   InstanceVerb,
+  Limits,
   Operation,
   Progress,
   UpdateInstance,
@@ -23,12 +24,18 @@ import {
   wrongState,
   AppError,
   ErrorCode,
+  mergeLimits,
 } from '@berth/contracts';
 import type { AgentConfig } from '../config.js';
 import type { Accelerator } from '../drivers/qemu/accel.js';
 import { Qemu, type QemuVm } from '../drivers/qemu/qemu.js';
 import type { QmpEvent } from '../drivers/qemu/qmp.js';
 import type { EventBus } from '../events.js';
+import { detectCgroup } from '../limits/cgroup.js';
+import { allCpus, cgroupSettings } from '../limits/keys.js';
+import { assertValidLimits } from '../limits/limits.js';
+import { placeProcess, removeProcessCgroup, writeSettings } from '../limits/process-cgroup.js';
+import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
 import type { Operations } from '../operations.js';
@@ -44,6 +51,50 @@ import { prepareDisks } from './vm-disks.js';
 import { SUSPEND_SNAPSHOT, type VmRecord } from './vm-record.js';
 
 const MiB = 1024 * 1024;
+
+/** The cgroup of a VM's QEMU, named for the VM. */
+const cgroupName = (vm: { id: string }) => `vm-${vm.id}`;
+
+/** Limits as kept: vCPUs and memory live in vcpus and memoryMiB, once. */
+const kept = (limits: Limits): Limits => {
+  const { count: _c, ...cpu } = limits.cpu ?? {};
+  const { limitMiB: _m, ...memory } = limits.memory ?? {};
+  const out: Limits = { ...limits, cpu, memory };
+  if (!Object.keys(cpu).length) delete out.cpu;
+  if (!Object.keys(memory).length) delete out.memory;
+  return out;
+};
+
+/** The configured limits, vCPUs and memory included. */
+const limitsOf = (vm: VmRecord): Limits => {
+  const l = vm.limits ?? {};
+  return {
+    ...l,
+    cpu: { ...l.cpu, count: vm.vcpus },
+    memory: { ...l.memory, limitMiB: vm.memoryMiB },
+  };
+};
+
+/** Only the fields a QEMU process's cgroup enforces: CPU share, cap and affinity, I/O weight. */
+const cgroupPart = (limits: Limits): Limits => ({
+  cpu: { weight: limits.cpu?.weight, cap: limits.cpu?.cap, affinity: limits.cpu?.affinity },
+  disk: { weight: limits.disk?.weight },
+});
+const PROCESS_CONTROLLERS = ['cpu', 'cpuset', 'blkio', 'io'];
+
+/** What can be read back of a VM: from QMP, and from its QEMU's cgroup. */
+const VM_READABLE = new Set([
+  'cpu.count',
+  'cpu.weight',
+  'cpu.cap',
+  'cpu.affinity',
+  'memory.limitMiB',
+  'memory.minMiB',
+  'disk.readBps',
+  'disk.writeBps',
+  'disk.readIops',
+  'disk.writeIops',
+]);
 
 function macFor(id: string, index: number): string {
   const bytes = createHash('sha256').update(`${id}/${index}`).digest().subarray(0, 5);
@@ -90,7 +141,16 @@ export class Vms {
     for (const vm of records) {
       const state = await this.state(vm);
       this.states.set(vm.id, state);
-      if (state === 'stopped' || state === 'suspended') await this.releaseTaps(vm);
+      if (state === 'stopped' || state === 'suspended') {
+        await this.releaseTaps(vm);
+        await removeProcessCgroup(cgroupName(vm), await detectCgroup());
+      } else {
+        // The record is what the limits should be: a change the last agent died in the middle
+        // of is put right here. Idempotent.
+        await this.applyLimits(vm, limitsOf(vm), true).catch((err: Error) =>
+          this.log.warn({ vm: vm.id, err: err.message }, 'limits not reapplied'),
+        );
+      }
     }
     this.log.info({ count: records.length }, 'rediscovered VMs');
   }
@@ -138,8 +198,20 @@ export class Vms {
   async create(input: CreateVm, nameTaken: (name: string) => boolean): Promise<Operation> {
     if (nameTaken(input.name))
       throw conflict(`an instance named ${input.name} exists already`, 'name');
+    if (input.limits) {
+      await assertValidLimits(
+        {
+          ...input.limits,
+          cpu: { count: input.vcpus, ...input.limits.cpu },
+          memory: { limitMiB: input.memoryMiB, ...input.limits.memory },
+        },
+        'vm',
+      );
+    }
+    const vcpus = input.limits?.cpu?.count ?? input.vcpus;
+    const memoryMiB = input.limits?.memory?.limitMiB ?? input.memoryMiB;
     const hostMiB = Math.floor(totalmem() / MiB);
-    if (input.memoryMiB > hostMiB) {
+    if (memoryMiB > hostMiB) {
       throw badRequest(
         `memoryMiB ${input.memoryMiB} is more than this host has (${hostMiB} MiB)`,
         'memoryMiB',
@@ -155,8 +227,8 @@ export class Vms {
     const record: VmRecord = {
       id,
       name: input.name,
-      vcpus: input.vcpus,
-      memoryMiB: input.memoryMiB,
+      vcpus,
+      memoryMiB,
       disks: input.disks.map((d, i) => ({
         file: `disk${i}.qcow2`,
         template: 'template' in d ? d.template : null,
@@ -173,6 +245,7 @@ export class Vms {
       tags: input.tags,
       createdAt: new Date().toISOString(),
       suspended: false,
+      ...(input.limits && { limits: kept(input.limits) }),
     };
     const dir = this.store.dirOf(record);
     return this.busy.start(
@@ -251,12 +324,24 @@ export class Vms {
         'shell',
       );
     this.busy.assertIdle(vm.id);
+    // Checked before anything changes: a refusal leaves the VM's config as it was.
+    let limits: Limits | undefined;
+    if (patch.limits) {
+      limits = mergeLimits(limitsOf(vm), patch.limits);
+      await assertValidLimits(limits, 'vm');
+    }
     if (patch.cdrom !== undefined) await this.changeCdrom(vm, patch.cdrom);
+    if (limits) await this.changeLimits(vm, limits);
     await this.save(vm, {
       description: patch.description ?? vm.description,
       tags: patch.tags ?? vm.tags,
       onboot: patch.onboot ?? vm.onboot,
       cdrom: patch.cdrom === undefined ? vm.cdrom : patch.cdrom,
+      ...(limits && {
+        limits: kept(limits),
+        vcpus: limits.cpu?.count ?? vm.vcpus,
+        memoryMiB: limits.memory?.limitMiB ?? vm.memoryMiB,
+      }),
     });
     const instance = await this.toInstance(vm);
     this.states.updated(instance);
@@ -342,6 +427,7 @@ export class Vms {
       await this.releaseTaps(vm);
       throw err;
     }
+    await this.applyLimits(vm, limitsOf(vm), true);
     if (vm.suspended) {
       // The state is back in memory: drop the snapshot so the disk does not keep growing.
       await this.qemu.deleteSnapshot(this.target(vm), SUSPEND_SNAPSHOT);
@@ -416,6 +502,103 @@ export class Vms {
 
   private async releaseTaps(vm: VmRecord): Promise<void> {
     for (const nic of vm.nics) await removeTap(nic.tap);
+    // Its QEMU is gone with its taps: so may its cgroup be.
+    if (!(await this.qemu.pid(this.target(vm)))) {
+      await removeProcessCgroup(cgroupName(vm), await detectCgroup());
+    }
+  }
+
+  /**
+   * Live limits of a running VM: the balloon, each disk's throttle and its QEMU's cgroup
+   * (vCPUs and memory wait for the next start). A refusal puts the old ones back.
+   */
+  private async changeLimits(vm: VmRecord, limits: Limits): Promise<void> {
+    const state = await this.state(vm);
+    if (state !== 'running' && state !== 'paused') return;
+    await this.busy.hold(vm.id, 'instance.limits', async () => {
+      try {
+        await this.applyLimits(vm, limits, false);
+      } catch (err) {
+        await this.applyLimits(vm, limitsOf(vm), false).catch(() => undefined);
+        throw conflict(
+          `QEMU or the kernel refused the new limits: ${(err as Error).message}`,
+          'limits',
+        );
+      }
+    });
+  }
+
+  /** Writes the live part of `limits` into QEMU and its cgroup; `place` first moves QEMU there. */
+  private async applyLimits(vm: VmRecord, limits: Limits, place: boolean): Promise<void> {
+    const t = this.target(vm);
+    const cgroup = await detectCgroup();
+    const settings = cgroupSettings(
+      cgroupPart(limits),
+      { cgroup, hostCpus: os.cpus().length, devices: [] },
+      true,
+    ).filter((s) => PROCESS_CONTROLLERS.includes(s.controller));
+    const pid = await this.qemu.pid(t);
+    if (!pid) return;
+    if (place) await placeProcess(cgroupName(vm), pid, settings, cgroup);
+    else await writeSettings(cgroupName(vm), settings, cgroup);
+    // At boot the balloon is already full size; a live change may be giving memory back.
+    const minMiB = limits.memory?.minMiB;
+    if (minMiB !== undefined || !place) {
+      await this.qemu.balloon(t, Math.min(minMiB ?? vm.memoryMiB, vm.memoryMiB));
+    }
+    const d = limits.disk ?? {};
+    for (let i = 0; i < vm.disks.length; i++) {
+      await this.qemu.throttle(t, `vdisk${i}`, {
+        readBps: d.readBps ?? 0,
+        writeBps: d.writeBps ?? 0,
+        readIops: d.readIops ?? 0,
+        writeIops: d.writeIops ?? 0,
+      });
+    }
+  }
+
+  /** Configured limits, those in force (from QMP and QEMU's cgroup) and where they part. */
+  private async limitsView(
+    vm: VmRecord,
+    live: boolean,
+  ): Promise<Pick<Instance, 'limits' | 'effectiveLimits' | 'limitsDiffer'>> {
+    const limits = limitsOf(vm);
+    const pid = live ? await this.qemu.pid(this.target(vm)) : null;
+    if (!pid) return { limits, effectiveLimits: null, limitsDiffer: [] };
+    try {
+      const cgroup = await detectCgroup();
+      const fromCgroup = await readCgroupLimits(pid, cgroup, os.cpus().length, []);
+      const r = await this.qemu.resources(this.target(vm));
+      const th = r.throttles.get('vdisk0');
+      const disk = {
+        ...(fromCgroup.disk?.weight !== undefined && { weight: fromCgroup.disk.weight }),
+        ...(th?.bps_rd && { readBps: th.bps_rd }),
+        ...(th?.bps_wr && { writeBps: th.bps_wr }),
+        ...(th?.iops_rd && { readIops: th.iops_rd }),
+        ...(th?.iops_wr && { writeIops: th.iops_wr }),
+      };
+      const { count: _, affinity, ...cpu } = fromCgroup.cpu ?? {};
+      const effective: Limits = {
+        cpu: { ...cpu, ...(affinity !== undefined && { affinity }), count: r.vcpus },
+        memory: {
+          limitMiB: r.memoryMiB,
+          ...(r.balloonMiB !== null && r.balloonMiB < r.memoryMiB && { minMiB: r.balloonMiB }),
+        },
+        ...(Object.keys(disk).length && { disk }),
+      };
+      // QEMU's cgroup shows no cpuset of its own when affinity is every CPU: none, as configured.
+      const expected = { ...limits, cpu: { ...limits.cpu } };
+      if (expected.cpu.affinity && !effective.cpu?.affinity) {
+        if (expected.cpu.affinity === allCpus(os.cpus().length)) delete expected.cpu.affinity;
+      }
+      return {
+        limits,
+        effectiveLimits: effective,
+        limitsDiffer: limitsDiffer(expected, effective, VM_READABLE),
+      };
+    } catch {
+      return { limits, effectiveLimits: null, limitsDiffer: [] };
+    }
   }
 
   /** Applies changes to the one in-memory record (operations hold it) and writes it. */
@@ -471,6 +654,7 @@ export class Vms {
         guestAgent: this.guests.answered(vm.id),
       },
       shell: null,
+      ...(await this.limitsView(vm, state === 'running' || state === 'paused')),
     };
   }
 }

@@ -10,13 +10,17 @@ export const MiB = 1024 * 1024;
  * A container's private area is a sparse ext4 image, loop-mounted by LXC at start:
  * the image size is the container's disk quota.
  */
-export async function createImage(file: string, sizeBytes: number): Promise<void> {
+/** @param inodes how many files the filesystem can hold (mkfs's own ratio when absent) */
+export async function createImage(file: string, sizeBytes: number, inodes?: number): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   await handle.truncate(sizeBytes);
   await handle.close();
-  await run('mkfs.ext4', ['-q', '-F', '-m', '0', '-E', 'nodiscard', '-L', 'berth-root', file], {
-    timeoutMs: 120_000,
-  });
+  const count = inodes !== undefined ? ['-N', String(inodes)] : [];
+  await run(
+    'mkfs.ext4',
+    ['-q', '-F', '-m', '0', '-E', 'nodiscard', '-L', 'berth-root', ...count, file],
+    { timeoutMs: 120_000 },
+  );
 }
 
 export async function withMountedImage<T>(

@@ -36,6 +36,9 @@ export function fakeInstance(over: Partial<Instance> = {}): Instance {
     createdAt: now(),
     vm: null,
     shell: null,
+    limits: {},
+    effectiveLimits: null,
+    limitsDiffer: [],
     ...over,
   };
 }
@@ -72,6 +75,12 @@ const facts: HostFacts = {
   network: { bridge: 'fakebr0', cidr: '10.99.0.1/24' },
   storage: { growInUse: true },
   security: { userNamespaces: true, apparmor: false, seccomp: true },
+  cgroup: {
+    version: 'v1',
+    controllers: ['cpu', 'cpuset', 'memory', 'blkio', 'pids'],
+    swapAccounting: true,
+  },
+  lxcfs: { running: false, reason: 'fake agent' },
   leftovers: [],
 };
 

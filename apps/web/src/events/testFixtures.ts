@@ -38,5 +38,8 @@ export const anInstance = (over: Partial<Instance> = {}): Instance => ({
   createdAt: '2026-01-01T00:00:00.000Z',
   vm: null,
   shell: null,
+  limits: {},
+  effectiveLimits: null,
+  limitsDiffer: [],
   ...over,
 });

@@ -17,6 +17,7 @@ test('renders the LXC config from the record', () => {
     haltSignal: 'SIGUSR2',
     consoleLog: '/d/101/console.log',
     apparmor: false,
+    cgroup: { version: 'v1', settings: [{ key: 'memory.limit_in_bytes', value: '67108864' }] },
   });
   assert.match(text, /^lxc\.rootfs\.path = loop:\/d\/images\/101\.img$/m);
   assert.match(text, /^lxc\.uts\.name = web\.example\.test$/m);
@@ -24,6 +25,7 @@ test('renders the LXC config from the record', () => {
   assert.match(text, /^lxc\.net\.0\.ipv4\.gateway = 10\.210\.0\.1$/m);
   assert.match(text, /^lxc\.start\.auto = 1$/m);
   assert.match(text, /^lxc\.signal\.halt = SIGUSR2$/m);
+  assert.match(text, /^lxc\.cgroup\.memory\.limit_in_bytes = 67108864$/m);
 });
 
 const opts = {
@@ -32,6 +34,7 @@ const opts = {
   haltSignal: 'SIGUSR2',
   consoleLog: '/d/101/console.log',
   apparmor: false,
+  cgroup: { version: 'v1' as const, settings: [] },
 };
 const unprivileged = { ...record, idmap: { hostBase: 165536, count: 65536 } };
 

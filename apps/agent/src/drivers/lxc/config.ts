@@ -25,6 +25,8 @@ export interface RenderOptions {
   consoleLog: string;
   /** Whether the host enforces AppArmor profiles. */
   apparmor: boolean;
+  /** Resource limits as cgroup files, for LXC to write when it makes the container's cgroup. */
+  cgroup: { version: 'v1' | 'v2'; settings: ReadonlyArray<{ key: string; value: string }> };
 }
 
 /** A stable locally-administered MAC, so a container keeps its MAC across restarts. */
@@ -75,6 +77,9 @@ export function renderLxcConfig(record: LxcContainer, opts: RenderOptions): stri
     `lxc.net.0.hwaddr = ${macFor(record.id)}`,
     `lxc.net.0.ipv4.address = ${record.ipv4} ${intToIp(subnet.broadcast)}`,
     `lxc.net.0.ipv4.gateway = ${record.gateway}`,
+    ...opts.cgroup.settings.map(
+      ({ key, value }) => `lxc.cgroup${opts.cgroup.version === 'v2' ? '2' : ''}.${key} = ${value}`,
+    ),
     '',
   ].join('\n');
 }

@@ -44,6 +44,11 @@ export class Lxc {
     await run('lxc-unfreeze', this.base(ctid));
   }
 
+  /** Writes one cgroup file of a running container (lxc-cgroup finds its cgroup, v1 or v2). */
+  async cgroup(ctid: number, key: string, value: string): Promise<void> {
+    await run('lxc-cgroup', [...this.base(ctid), key, value]);
+  }
+
   async waitState(ctid: number, state: string, timeoutSeconds: number): Promise<void> {
     await run('lxc-wait', [...this.base(ctid), '-s', state, '-t', String(timeoutSeconds)], {
       timeoutMs: (timeoutSeconds + 5) * 1000,

@@ -89,6 +89,9 @@ export function qemuArgs(
     'usb-ehci,id=usb',
     '-device',
     'usb-tablet,bus=usb.0',
+    // Always present: memory.minMiB shrinks the guest through it, live.
+    '-device',
+    'virtio-balloon-pci,id=balloon0',
   ];
   // bootindex (not -boot order) decides, because QEMU ignores -boot order for virtio devices.
   const bootindex = (what: 'disk' | 'cdrom' | 'network') => {

@@ -148,6 +148,65 @@ export class Qemu {
     }
   }
 
+  /** Asks the guest's balloon driver to give memory back until it has `mib` MiB. */
+  async balloon(vm: QemuVm, mib: number): Promise<void> {
+    await (await this.qmp(vm)).execute('balloon', { value: mib * 1024 * 1024 });
+  }
+
+  /** I/O limits of one virtio disk (its device id); 0 is unlimited, as QEMU has it. */
+  async throttle(
+    vm: QemuVm,
+    deviceId: string,
+    t: { readBps: number; writeBps: number; readIops: number; writeIops: number },
+  ): Promise<void> {
+    await (
+      await this.qmp(vm)
+    ).execute('block_set_io_throttle', {
+      id: deviceId,
+      bps: 0,
+      bps_rd: t.readBps,
+      bps_wr: t.writeBps,
+      iops: 0,
+      iops_rd: t.readIops,
+      iops_wr: t.writeIops,
+    });
+  }
+
+  /** What QEMU has now: vCPUs, memory, the balloon's size and each disk's throttle. */
+  async resources(vm: QemuVm): Promise<{
+    vcpus: number;
+    memoryMiB: number;
+    balloonMiB: number | null;
+    throttles: Map<string, { bps_rd: number; bps_wr: number; iops_rd: number; iops_wr: number }>;
+  }> {
+    const qmp = await this.qmp(vm);
+    const MiB = 1024 * 1024;
+    const [cpus, memory, balloon, blocks] = await Promise.all([
+      qmp.execute<unknown[]>('query-cpus-fast'),
+      qmp.execute<{ 'base-memory': number }>('query-memory-size-summary'),
+      qmp.execute<{ actual: number }>('query-balloon').catch(() => null),
+      qmp.execute<
+        Array<{
+          qdev?: string;
+          inserted?: { bps_rd: number; bps_wr: number; iops_rd: number; iops_wr: number };
+        }>
+      >('query-block'),
+    ]);
+    const throttles = new Map(
+      blocks.flatMap((b) =>
+        b.qdev && b.inserted
+          ? [[b.qdev.replace(/\/virtio-backend$/, '').replace(/^.*\//, ''), b.inserted] as const]
+          : [],
+      ),
+    );
+    return {
+      vcpus: cpus.length,
+      memoryMiB: Math.round(memory['base-memory'] / MiB),
+      balloonMiB: balloon ? Math.round(balloon.actual / MiB) : null,
+      throttles,
+    };
+  }
+
   guestAgent(vm: QemuVm): GuestAgent {
     return new GuestAgent(this.paths(vm).qga);
   }

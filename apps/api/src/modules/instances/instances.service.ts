@@ -98,4 +98,5 @@ const settingsOf = (i: Instance): Record<keyof UpdateInstance, unknown> => ({
   diskSizeMiB: i.kind === 'ct' ? i.diskSizeBytes / (1024 * 1024) : undefined,
   cdrom: i.vm?.cdrom,
   shell: i.shell,
+  limits: i.limits,
 });
