@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Instance, TerminalSize } from '@berth/contracts';
+import type { Instance, ShellSession, TerminalSize } from '@berth/contracts';
 import { isApiError } from '@/api/http';
 import { createConsoleTicket } from '@/api/consoles';
 import { useMe } from '@/queries/useAuth';
@@ -10,10 +10,12 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorState, LoadingState } from '@/components/ui/States';
 import { can } from '@/lib/can';
 import { errorText } from '@/lib/errorText';
+import { formatRelative } from '@/lib/format';
 import { toast } from '@/lib/toast';
 import { ShareButton } from './ShareDialog';
 import { TerminalConsole } from './TerminalConsole';
 import { PopOutButton } from './PopOutButton';
+import { useFillViewport } from './useFillViewport';
 
 /** A shell open in this browser tab, numbered in the order it was opened. */
 interface OpenShell {
@@ -57,6 +59,7 @@ export function ContainerShells({
   popout?: boolean;
 }) {
   const live = useShells(instance.id);
+  const me = useMe().data;
   const create = useCreateShell(instance.id);
   const end = useEndShell(instance.id);
   const [open, setOpen] = useState<OpenShell[] | null>(null);
@@ -64,6 +67,8 @@ export function ContainerShells({
   const [confirm, setConfirm] = useState<OpenShell | null>(null);
   const size = useRef<TerminalSize>({ cols: 80, rows: 24 });
   const started = useRef(false);
+  const box = useRef<HTMLDivElement>(null);
+  useFillViewport(box, open !== null);
 
   const update = useCallback(
     (f: (o: OpenShell[]) => OpenShell[]) =>
@@ -97,6 +102,14 @@ export function ContainerShells({
     if (kept.length === 0) newShell();
   }, [live.data, instance.id, newShell]);
 
+  /** A shell opened in another tab, or before a reload or crash: a tab here, its scrollback replayed. */
+  const attach = (id: string) => {
+    update((o) =>
+      o.some((x) => x.id === id) ? o : [...o, { id, n: Math.max(0, ...o.map((x) => x.n)) + 1 }],
+    );
+    setActive(id);
+  };
+
   const close = (s: OpenShell) => {
     const rest = (open ?? []).filter((x) => x.id !== s.id);
     update(() => rest);
@@ -114,7 +127,7 @@ export function ContainerShells({
   if (!open) return <LoadingState label="Opening a shell…" />;
 
   return (
-    <div className={`flex min-h-0 flex-col gap-2 ${popout ? 'flex-1' : ''}`}>
+    <div ref={box} className="flex min-h-0 flex-col gap-2">
       <div className="flex flex-wrap items-center gap-1">
         <ul aria-label="Shells" className="flex flex-wrap gap-1">
           {open.map((s) => (
@@ -149,6 +162,12 @@ export function ContainerShells({
         <Button size="sm" variant="ghost" busy={create.isPending} onClick={newShell}>
           + New shell
         </Button>
+        <RunningShells
+          shells={(live.data ?? []).filter((x) => !open.some((o) => o.id === x.id))}
+          meId={me?.id}
+          onOpen={() => void live.refetch()}
+          onAttach={attach}
+        />
       </div>
 
       {open.length === 0 && !create.isPending && (
@@ -194,6 +213,82 @@ export function ContainerShells({
         >
           The shell and every program started in it are ended.
         </ConfirmDialog>
+      )}
+    </div>
+  );
+}
+
+/**
+ * The container's shells that are running but not open in this tab (opened in another tab or
+ * window, or before a reload or a crash): each can be attached here, its recent output replayed.
+ */
+function RunningShells({
+  shells,
+  meId,
+  onOpen,
+  onAttach,
+}: {
+  shells: ShellSession[];
+  meId: string | undefined;
+  onOpen: () => void;
+  onAttach: (id: string) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <div className="relative">
+      <Button
+        size="sm"
+        variant="ghost"
+        aria-expanded={open}
+        onClick={() => {
+          if (!open) onOpen();
+          setOpen(!open);
+        }}
+      >
+        Running shells ({shells.length})
+      </Button>
+      {open && (
+        <div
+          role="region"
+          aria-label="Running shells"
+          className="absolute left-0 z-20 mt-1 w-[min(28rem,calc(100vw-2rem))] rounded-md border border-line bg-surface p-1 shadow-lg"
+        >
+          {shells.length === 0 ? (
+            <p className="px-2 py-3 text-sm text-muted">
+              Every running shell of yours is open in this tab.
+            </p>
+          ) : (
+            <ul className="divide-y divide-line">
+              {shells.map((x) => (
+                <li key={x.id} className="flex items-center gap-2 px-2 py-1.5 text-sm">
+                  <div className="min-w-0 flex-1">
+                    <p className="truncate">
+                      <span className="font-medium">{x.program}</span> as {x.user}
+                      {x.ownerId && x.ownerId !== meId && (
+                        <span className="text-muted"> · another user&apos;s</span>
+                      )}
+                    </p>
+                    <p className="text-xs text-muted">
+                      opened {formatRelative(x.createdAt)} ·{' '}
+                      {x.attached > 0
+                        ? `open in ${x.attached} ${x.attached === 1 ? 'window' : 'windows'}`
+                        : `detached ${formatRelative(x.detachedAt)}`}
+                    </p>
+                  </div>
+                  <Button
+                    size="sm"
+                    onClick={() => {
+                      onAttach(x.id);
+                      setOpen(false);
+                    }}
+                  >
+                    Attach
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
       )}
     </div>
   );

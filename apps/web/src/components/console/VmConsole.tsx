@@ -1,5 +1,5 @@
 'use client';
-import { useCallback, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import type { Instance } from '@berth/contracts';
 import { createConsoleTicket } from '@/api/consoles';
 import { can } from '@/lib/can';
@@ -7,6 +7,7 @@ import { useMe } from '@/queries/useAuth';
 import { PopOutButton } from './PopOutButton';
 import { ShareButton } from './ShareDialog';
 import { TerminalConsole } from './TerminalConsole';
+import { useFillViewport } from './useFillViewport';
 import { VncConsole } from './VncConsole';
 
 export type VmView = 'screen' | 'serial';
@@ -25,6 +26,8 @@ export function VmConsole({
   popout?: boolean;
 }) {
   const [view, setView] = useState<VmView>(initialView);
+  const box = useRef<HTMLDivElement>(null);
+  useFillViewport(box);
   // Without instance.console here one may watch, not type (the API gives view-only tickets only).
   const me = useMe().data;
   const viewOnly = !can(me, 'instance.console', instance);
@@ -55,7 +58,7 @@ export function VmConsole({
   );
 
   return (
-    <div className={`flex min-h-0 flex-col gap-2 ${popout ? 'flex-1' : ''}`}>
+    <div ref={box} className="flex min-h-0 flex-col gap-2">
       <div
         role="group"
         aria-label="Console view"

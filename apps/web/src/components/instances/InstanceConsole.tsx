@@ -38,8 +38,8 @@ export function InstanceConsole({
   popout?: boolean;
   view?: VmView;
 }) {
-  // Tall on a desktop; on a phone no taller than a 4:3 screen at its width plus the toolbar.
-  const frameClass = popout ? 'min-h-0 flex-1' : 'h-[min(75vh,56rem,calc(75vw+9rem))] min-h-80';
+  // The console components size themselves to the window's height left (useFillViewport).
+  const frameClass = 'min-h-0 flex-1';
   const me = useMe().data;
   if (whyNot(instance.kind, 'console', instance.state) !== null) {
     return (
