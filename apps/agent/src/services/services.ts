@@ -133,13 +133,19 @@ export class Services {
     return this.instances.containers.lxc.attach(ctid, argv, { timeoutMs });
   }
 
-  /** A failed command inside: an unknown unit is a 404, anything else a 409 with its words. */
+  /**
+   * A failed command inside: systemctl saying this very unit is unknown is a 404 (another unit
+   * missing, say a dependency, is not); anything else a 409 with its words.
+   */
   private checked(result: RunResult, name: string): void {
     if (result.code === 0 && !result.timedOut) return;
     const words = (result.stderr || result.stdout).trim().slice(-600);
     if (result.timedOut)
       throw new AppError(ErrorCode.hostError, `${name}: timed out inside the container`);
-    if (/not found|does not exist|No such file/i.test(words)) throw notFound(`service ${name}`);
+    const unit = name.replace(/[.]/g, '\\.');
+    if (new RegExp(`Unit (file )?${unit} (not found|not loaded|does not exist)`).test(words)) {
+      throw notFound(`service ${name}`);
+    }
     throw conflict(`${name}: ${words || `exited ${result.code}`}`);
   }
 }
