@@ -9,6 +9,7 @@ import {
   ShieldCheck,
   Users,
   Server,
+  SlidersHorizontal,
 } from 'lucide-react';
 import type { Me, Permission } from '@berth/contracts';
 import { can } from './can';
@@ -73,6 +74,15 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'work',
     key: 'o',
     keywords: 'cdrom images upload',
+  },
+  {
+    href: '/samples/',
+    label: 'Samples',
+    icon: SlidersHorizontal,
+    permission: 'sample.view',
+    group: 'work',
+    key: 's',
+    keywords: 'configuration limits split scale',
   },
   {
     href: '/audit/',

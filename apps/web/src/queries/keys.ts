@@ -74,6 +74,14 @@ export const recordingKeys = {
   settings: () => [...recordingKeys.all, 'settings'] as const,
 };
 
+export const sampleKeys = {
+  all: ['samples'] as const,
+  list: () => [...sampleKeys.all, 'list'] as const,
+  problems: (instanceId: string) => [...sampleKeys.all, 'problems', instanceId] as const,
+  diff: (instanceId: string, sampleId: string) =>
+    [...sampleKeys.all, 'diff', instanceId, sampleId] as const,
+};
+
 export const auditKeys = {
   all: ['audit'] as const,
   lists: () => [...auditKeys.all, 'list'] as const,
