@@ -1,3 +1,4 @@
+import { Server } from 'lucide-react';
 import type { Host } from '@berth/contracts';
 import { formatBytes } from '@/lib/format';
 import { UsageBar } from '@/components/ui/ProgressBar';
@@ -32,9 +33,21 @@ export function HostCard({ host }: { host: Host }) {
   return (
     <section aria-label={`Host ${host.name}`} className="card p-4">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h3 className="font-semibold">
+        <h3 className="flex items-baseline gap-2 font-semibold">
+          <Server aria-hidden size={16} className="self-center text-muted" />
           {host.name}
-          {host.isLocal && <span className="ml-2 text-xs font-normal text-muted">local</span>}
+          {/* The machine's own name, and whether it is this server: the local host is named
+              "local", so a "local" tag beside it read "local local". */}
+          {(f && f.hostname !== host.name) || host.isLocal ? (
+            <span className="text-sm font-normal text-muted">
+              {[
+                f && f.hostname !== host.name ? f.hostname : null,
+                host.isLocal ? 'this server' : null,
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </span>
+          ) : null}
         </h3>
         <span
           className={`rounded-full px-2 py-0.5 text-xs font-medium ${
@@ -52,7 +65,7 @@ export function HostCard({ host }: { host: Host }) {
         </p>
       )}
       {f ? (
-        <div className="mt-4 space-y-3">
+        <div className="mt-3 space-y-2.5">
           <Meter
             label="CPU load"
             used={Math.min(load, f.cpus)}

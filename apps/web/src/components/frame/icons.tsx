@@ -56,22 +56,23 @@ export function KindIcon({ kind, ...props }: { kind: InstanceKind } & LucideProp
   return <Icon aria-hidden size={16} {...props} />;
 }
 
-/** A state as an icon in its colour; the state's name is the accessible label. */
+/**
+ * A state as an icon in its colour, named by the state (or `decorative` when text beside it
+ * already says it).
+ */
 export function StateIcon({
   state,
+  decorative,
   className = '',
   ...props
-}: { state: InstanceState } & LucideProps) {
+}: { state: InstanceState; decorative?: boolean } & LucideProps) {
   const { icon: Icon, tone } = stateIcon[state];
   const spin = state === 'starting' || state === 'stopping' ? 'animate-spin' : '';
+  const a11y = decorative
+    ? ({ 'aria-hidden': true } as const)
+    : ({ role: 'img', 'aria-label': state === 'frozen' ? 'suspended' : state } as const);
   return (
-    <Icon
-      role="img"
-      aria-label={state === 'frozen' ? 'suspended' : state}
-      size={14}
-      className={`shrink-0 ${tone} ${spin} ${className}`}
-      {...props}
-    />
+    <Icon {...a11y} size={14} className={`shrink-0 ${tone} ${spin} ${className}`} {...props} />
   );
 }
 
