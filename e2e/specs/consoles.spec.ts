@@ -298,6 +298,9 @@ test.describe.serial('consoles', () => {
     await expect(sharedScreen.getByRole('status')).toContainText('Disconnected', {
       timeout: 15_000,
     });
+    // The header follows: the link is said to be revoked, no longer "expires in 30 minutes".
+    await expect(shared.getByRole('status').filter({ hasText: 'Link revoked' })).toBeVisible();
+    await expect(shared.getByText(/Link expires/)).toHaveCount(0);
     await shared.reload();
     await expect(shared.getByText('This link cannot be opened')).toBeVisible();
     await guest.close();

@@ -111,7 +111,10 @@ export class ConsolesService {
       (g) => this.grantHolds(g),
       (g) =>
         g.shareLinkId
-          ? this.open.endWhere((o) => o.shareLinkId === g.shareLinkId)
+          ? this.open.endWhere(
+              (o) => o.shareLinkId === g.shareLinkId,
+              'this share link has expired or was revoked',
+            )
           : this.credentialEnded(credentialOf(g)),
     );
     deps.auth.onCredentialEnded((ended) => this.credentialEnded(ended));
@@ -343,7 +346,8 @@ export class ConsolesService {
       throw forbidden('this needs the instance.share permission');
     const link = await this.deps.shareLinks.revoke(linkId);
     note.detail = { instanceId: link.instanceId };
-    this.open.endWhere((g) => g.shareLinkId === link.id);
+    // The viewer is told the link is over, not that a session of theirs ended.
+    this.open.endWhere((g) => g.shareLinkId === link.id, 'this share link was revoked');
   }
 
   /** Trades a share link's token for a one-time ticket; every use is counted and audited. */

@@ -2,7 +2,8 @@ import type { ConsoleGrant } from './tickets.js';
 
 interface OpenConsole {
   grant: ConsoleGrant;
-  end: () => void;
+  /** Closes it, telling the browser why ("your session ended" unless said otherwise). */
+  end: (reason?: string) => void;
 }
 
 /** How often open consoles check that the login, token or share link behind them still holds. */
@@ -31,7 +32,7 @@ export class OpenConsoles {
     this.timer.unref();
   }
 
-  add(grant: ConsoleGrant, end: () => void): () => void {
+  add(grant: ConsoleGrant, end: (reason?: string) => void): () => void {
     const entry = { grant, end };
     this.open.add(entry);
     return () => {
@@ -39,11 +40,11 @@ export class OpenConsoles {
     };
   }
 
-  endWhere(match: (grant: ConsoleGrant) => boolean): number {
+  endWhere(match: (grant: ConsoleGrant) => boolean, reason?: string): number {
     let n = 0;
     for (const c of this.open) {
       if (match(c.grant)) {
-        c.end();
+        c.end(reason);
         n++;
       }
     }

@@ -69,7 +69,7 @@ export function relayWebSockets(
   client: WebSocket,
   agent: WebSocket,
   opts: { filter?: InputFilter; tap?: RelayTap; onClose: (stats: RelayStats) => void },
-): () => void {
+): (reason?: string) => void {
   const stats: RelayStats = { bytesIn: 0, bytesOut: 0 };
   const { tap } = opts;
   forward(
@@ -102,5 +102,5 @@ export function relayWebSockets(
   agent.on('error', (err) =>
     close(4502, `host agent connection failed: ${err.message}`.slice(0, 120)),
   );
-  return () => close(4401, 'your session ended');
+  return (reason = 'your session ended') => close(4401, reason);
 }

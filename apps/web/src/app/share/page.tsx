@@ -1,8 +1,9 @@
 'use client';
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { SharedConsole } from '@berth/contracts';
 import { redeemShareLink } from '@/api/consoles';
 import { formatDate, formatRelative } from '@/lib/format';
+import type { ConsoleStatus } from '@/components/console/connection';
 import { TerminalConsole } from '@/components/console/TerminalConsole';
 import { VncConsole } from '@/components/console/VncConsole';
 import { ThemeToggle } from '@/components/shell/ThemeToggle';
@@ -17,6 +18,12 @@ type Redeemed = { token: string; first: SharedConsole } | { error: unknown } | n
 export default function SharePage() {
   const [token, setToken] = useState<string | null | undefined>(undefined);
   const [redeemed, setRedeemed] = useState<Redeemed>(null);
+  // Why the link no longer holds, as the API said when it closed the console (revoked, expired).
+  const [ended, setEnded] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const onStatus = useCallback((s: ConsoleStatus) => {
+    if (s.state === 'disconnected' && /share link/.test(s.reason)) setEnded(s.reason);
+  }, []);
 
   useEffect(() => {
     const read = () => setToken(decodeURIComponent(window.location.hash.slice(1)) || null);
@@ -54,6 +61,14 @@ export default function SharePage() {
   useEffect(() => {
     if (shared) document.title = `${shared.instance.name}: shared console · Berth`;
   }, [shared]);
+  // "Expires in 40 minutes" counts down, and reads "expired" once it has.
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const over =
+    ended ??
+    (shared && new Date(shared.linkExpiresAt).getTime() <= now ? 'this share link expired' : null);
 
   return (
     <div className="flex h-dvh flex-col">
@@ -80,9 +95,19 @@ export default function SharePage() {
             <span className="rounded-full bg-slate-200 px-2 py-0.5 text-xs font-medium text-slate-800 dark:bg-slate-700 dark:text-slate-100">
               {shared.viewOnly ? 'View only' : 'Interactive'}
             </span>
-            <span className="text-xs text-muted" title={formatDate(shared.linkExpiresAt)}>
-              Link expires {formatRelative(shared.linkExpiresAt)}
-            </span>
+            {over ? (
+              <span
+                role="status"
+                className="rounded-full bg-red-100 px-2 py-0.5 text-xs font-medium text-red-800 dark:bg-red-900/50 dark:text-red-200"
+                title={over}
+              >
+                {/revoked/.test(over) ? 'Link revoked' : 'Link expired'}
+              </span>
+            ) : (
+              <span className="text-xs text-muted" title={formatDate(shared.linkExpiresAt)}>
+                Link expires {formatRelative(shared.linkExpiresAt, now)}
+              </span>
+            )}
           </>
         )}
         <div className="ml-auto">
@@ -104,6 +129,7 @@ export default function SharePage() {
             getTicket={getTicket}
             label={`Screen of ${shared.instance.name}`}
             viewOnly={shared.viewOnly}
+            onStatus={onStatus}
             className="min-h-0 flex-1"
           />
         ) : (
@@ -112,6 +138,7 @@ export default function SharePage() {
             getTicket={getTicket}
             label={`${shared.kind === 'shell' ? 'Shell' : 'Serial console'} of ${shared.instance.name}`}
             readOnly={shared.viewOnly}
+            onStatus={onStatus}
             className="min-h-0 flex-1"
           />
         )}

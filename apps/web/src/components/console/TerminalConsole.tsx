@@ -60,6 +60,7 @@ export function TerminalConsole({
   controls,
   onAttached,
   onSize,
+  onStatus,
   exitActions,
   className,
 }: {
@@ -72,6 +73,8 @@ export function TerminalConsole({
   controls?: ReactNode;
   onAttached?: (session: ShellSession) => void;
   onSize?: (size: TerminalSize) => void;
+  /** Told of each connection status (the share page's header follows a revoked link). */
+  onStatus?: (status: ConsoleStatus) => void;
   /** Offered when the shell has exited (e.g. "New shell"). */
   exitActions?: ReactNode;
   className?: string;
@@ -83,8 +86,8 @@ export function TerminalConsole({
   const [status, setStatus] = useState<ConsoleStatus>({ state: 'connecting' });
   const [exit, setExit] = useState<{ code: number | null } | null>(null);
   // Callbacks change identity with every parent render; the socket should not.
-  const callbacks = useRef({ onAttached, onSize });
-  callbacks.current = { onAttached, onSize };
+  const callbacks = useRef({ onAttached, onSize, onStatus });
+  callbacks.current = { onAttached, onSize, onStatus };
 
   useEffect(() => {
     const el = host.current!;
@@ -147,7 +150,10 @@ export function TerminalConsole({
 
         const connection = connectConsole({
           getTicket,
-          onStatus: setStatus,
+          onStatus: (next) => {
+            setStatus(next);
+            callbacks.current.onStatus?.(next);
+          },
           onSocket: (sock) => {
             ws = sock;
             sock.addEventListener('open', () => {

@@ -14,7 +14,8 @@ import {
   type ConsoleStatus,
   type TicketSource,
 } from './connection';
-import { loadRfb, type Rfb, type RfbSecurityFailureEvent } from './novnc';
+import { ClipboardPanel } from './ClipboardPanel';
+import { loadRfb, type Rfb, type RfbClipboardEvent, type RfbSecurityFailureEvent } from './novnc';
 import { TypeTextDialog } from './TypeTextDialog';
 
 /** Between two typed keys: QEMU's PS/2 queue is short and a slow (TCG) guest drains it slowly. */
@@ -31,6 +32,7 @@ export function VncConsole({
   label,
   viewOnly = false,
   controls,
+  onStatus,
   className,
 }: {
   getTicket: TicketSource;
@@ -39,16 +41,23 @@ export function VncConsole({
   viewOnly?: boolean;
   /** More buttons for the toolbar (share, pop out). */
   controls?: ReactNode;
+  /** Told of each connection status (the share page's header follows a revoked link). */
+  onStatus?: (status: ConsoleStatus) => void;
   className?: string;
 }) {
   const screen = useRef<HTMLDivElement>(null);
   const rfb = useRef<Rfb | null>(null);
   const conn = useRef<ConsoleConnection | null>(null);
   const [status, setStatus] = useState<ConsoleStatus>({ state: 'connecting' });
+  // A parent's callback changes identity with every render; the socket should not.
+  const told = useRef(onStatus);
+  told.current = onStatus;
   // The socket can be open before the RFB handshake is through: connected means both.
   const [rfbUp, setRfbUp] = useState(false);
   const [held, setHeld] = useState<ReadonlySet<StickyModifier>>(new Set());
   const [typing, setTyping] = useState(false);
+  const [clipboardOpen, setClipboardOpen] = useState(false);
+  const [guestText, setGuestText] = useState<string | null>(null);
 
   useEffect(() => {
     const target = screen.current!;
@@ -59,7 +68,10 @@ export function VncConsole({
         if (stopped) return;
         connection = connectConsole({
           getTicket,
-          onStatus: setStatus,
+          onStatus: (next) => {
+            setStatus(next);
+            told.current?.(next);
+          },
           onSocket: (ws) => {
             rfb.current?.disconnect();
             setRfbUp(false);
@@ -78,6 +90,9 @@ export function VncConsole({
               if (rfb.current === r) rfb.current = null;
               setRfbUp(false);
             });
+            r.addEventListener('clipboard', (e) =>
+              setGuestText((e as RfbClipboardEvent).detail.text),
+            );
             r.addEventListener('securityfailure', (e) => {
               const d = (e as RfbSecurityFailureEvent).detail;
               connection?.end(`the VNC server refused: ${d.reason ?? `status ${d.status}`}`);
@@ -202,6 +217,14 @@ export function VncConsole({
               </Button>
             </>
           )}
+          <Button
+            size="sm"
+            aria-pressed={clipboardOpen}
+            aria-controls={clipboardOpen ? 'vnc-clipboard' : undefined}
+            onClick={() => setClipboardOpen(!clipboardOpen)}
+          >
+            Clipboard
+          </Button>
           {controls}
         </>
       }
@@ -221,6 +244,18 @@ export function VncConsole({
             Reconnect
           </Button>
         </ConsoleOverlay>
+      )}
+      {clipboardOpen && (
+        <ClipboardPanel
+          id="vnc-clipboard"
+          guestText={guestText}
+          onPaste={viewOnly ? null : () => setTyping(true)}
+          pasteDisabledReason={offline}
+          onClose={() => {
+            setClipboardOpen(false);
+            rfb.current?.focus({ preventScroll: true });
+          }}
+        />
       )}
       {typing && (
         <TypeTextDialog
