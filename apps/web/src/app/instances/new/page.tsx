@@ -10,12 +10,14 @@ import { useHosts } from '@/queries/useHosts';
 import { initialForm, toBody } from '@/lib/createForm';
 import { errorText } from '@/lib/errorText';
 import { issuesByField } from '@/lib/formErrors';
+import { limitErrors, limitsFor, textToLimits, type LimitsText } from '@/lib/limitsForm';
 import { Button } from '@/components/ui/Button';
 import { Checkbox } from '@/components/ui/Field';
 import { InputField, SelectField, TextAreaField, useFormBinding } from '@/components/ui/BoundField';
 import { ContainerBasics, ContainerSections } from '@/components/instances/create/ContainerFields';
 import { VmBasics, VmSections } from '@/components/instances/create/VmFields';
 import { Section } from '@/components/instances/create/Section';
+import { SampleLimits } from '@/components/instances/create/SampleLimits';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 
@@ -32,12 +34,17 @@ function Wizard() {
   const form = useFormBinding(initialForm);
   const { values: f, errors, setErrors } = form;
   const [formError, setFormError] = useState<string | null>(null);
+  const [limits, setLimits] = useState<LimitsText>({});
+  const [limitErrs, setLimitErrs] = useState<Record<string, string>>({});
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setFormError(null);
     setTask(null);
-    const parsed = (kind === 'ct' ? CreateContainer : CreateVm).safeParse(toBody(kind, f));
+    const chosen = limitsFor(kind, textToLimits(limits));
+    const body = { ...toBody(kind, f), limits: Object.keys(chosen).length ? chosen : undefined };
+    const parsed = (kind === 'ct' ? CreateContainer : CreateVm).safeParse(body);
+    setLimitErrs(limitErrors(parsed.error?.issues.filter((i) => i.path[0] === 'limits') ?? []));
     if (!parsed.success) {
       setErrors(issuesByField(parsed.error.issues));
       setFormError('Some fields need attention.');
@@ -62,7 +69,10 @@ function Wizard() {
       },
       {
         onError: (err) => {
-          if (isApiError(err) && err.issues.length) setErrors(issuesByField(err.issues));
+          if (isApiError(err) && err.issues.length) {
+            setErrors(issuesByField(err.issues));
+            setLimitErrs(limitErrors(err.issues.filter((i) => i.path.startsWith('limits.'))));
+          }
           setFormError(errorText(err));
         },
       },
@@ -125,6 +135,14 @@ function Wizard() {
         </Section>
 
         {kind === 'ct' ? <ContainerSections form={form} /> : <VmSections form={form} />}
+
+        <SampleLimits
+          kind={kind}
+          form={form}
+          limits={limits}
+          onLimits={setLimits}
+          errors={limitErrs}
+        />
 
         <Section title="Options">
           <InputField form={form} name="tags" label="Tags" hint="Separated by commas" />
