@@ -9,9 +9,23 @@ export type VmTemplateName = z.infer<typeof VmTemplateName>;
 export const TemplateName = z.enum([...CtTemplateName.options, ...VmTemplateName.options]);
 export type TemplateName = z.infer<typeof TemplateName>;
 
+/**
+ * How to log in on a console of an instance made from a built-in template, or null where no
+ * login is asked (a container's shell is attached as its user already).
+ */
+export const LOGIN_HINTS: Record<TemplateName, string | null> = {
+  busybox: null,
+  'debian-12': null,
+  'tiny-linux': 'root, no password',
+};
+
 export const Template = z.object({
   name: TemplateName,
   description: z.string(),
+  loginHint: z
+    .string()
+    .nullable()
+    .describe('how to log in on its console, e.g. "root, no password"'),
   kind: z.enum(['ct', 'vm']),
   cached: z.boolean().describe('ready to create instances from'),
   building: z.boolean(),

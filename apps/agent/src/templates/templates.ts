@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CtTemplateName as TemplateName, Template } from '@berth/contracts';
-import { conflict } from '@berth/contracts';
+import { conflict, LOGIN_HINTS } from '@berth/contracts';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
@@ -73,6 +73,7 @@ export class Templates {
     return {
       name,
       description: DEFINITIONS[name].description,
+      loginHint: LOGIN_HINTS[name],
       kind: 'ct',
       cached: meta !== null,
       building: this.lock.isBusy(name),

@@ -1,7 +1,7 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Template, VmTemplateName } from '@berth/contracts';
-import { conflict } from '@berth/contracts';
+import { conflict, LOGIN_HINTS } from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
 import { KeyedLock } from '../locks.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
@@ -62,6 +62,7 @@ export class VmTemplates {
     return {
       name,
       description: DESCRIPTIONS[name],
+      loginHint: LOGIN_HINTS[name],
       kind: 'vm',
       cached: meta !== null,
       building: this.lock.isBusy(name),

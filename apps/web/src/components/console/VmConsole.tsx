@@ -1,6 +1,6 @@
 'use client';
 import { useCallback, useRef, useState } from 'react';
-import type { Instance } from '@berth/contracts';
+import { LOGIN_HINTS, TemplateName, type Instance } from '@berth/contracts';
 import { createConsoleTicket } from '@/api/consoles';
 import { can } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
@@ -11,6 +11,12 @@ import { useFillViewport } from './useFillViewport';
 import { VncConsole } from './VncConsole';
 
 export type VmView = 'screen' | 'serial';
+
+/** How to log in on a VM made from a built-in template (its first disk's), if it says. */
+function loginHint(instance: Instance): string | null {
+  const t = TemplateName.safeParse(instance.vm?.disks[0]?.template ?? instance.template);
+  return t.success ? LOGIN_HINTS[t.data] : null;
+}
 
 /** A running VM's consoles: its screen (noVNC) or its serial port (xterm), one at a time. */
 export function VmConsole({
@@ -28,6 +34,7 @@ export function VmConsole({
   const [view, setView] = useState<VmView>(initialView);
   const box = useRef<HTMLDivElement>(null);
   useFillViewport(box);
+  const hint = loginHint(instance);
   // Without instance.console here one may watch, not type (the API gives view-only tickets only).
   const me = useMe().data;
   const viewOnly = !can(me, 'instance.console', instance);
@@ -59,31 +66,38 @@ export function VmConsole({
 
   return (
     <div ref={box} className="flex min-h-0 flex-col gap-2">
-      <div
-        role="group"
-        aria-label="Console view"
-        className="inline-flex self-start rounded-md border border-line p-0.5"
-      >
-        {(
-          [
-            ['screen', 'Screen'],
-            ['serial', 'Serial'],
-          ] as const
-        ).map(([v, text]) => (
-          <button
-            key={v}
-            type="button"
-            aria-pressed={view === v}
-            onClick={() => setView(v)}
-            className={`rounded px-3 py-1 text-sm font-medium ${
-              view === v
-                ? 'bg-sky-700 text-white'
-                : 'text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800'
-            }`}
-          >
-            {text}
-          </button>
-        ))}
+      <div className="flex flex-wrap items-center gap-3">
+        <div
+          role="group"
+          aria-label="Console view"
+          className="inline-flex self-start rounded-md border border-line p-0.5"
+        >
+          {(
+            [
+              ['screen', 'Screen'],
+              ['serial', 'Serial'],
+            ] as const
+          ).map(([v, text]) => (
+            <button
+              key={v}
+              type="button"
+              aria-pressed={view === v}
+              onClick={() => setView(v)}
+              className={`rounded px-3 py-1 text-sm font-medium ${
+                view === v
+                  ? 'bg-sky-700 text-white'
+                  : 'text-muted hover:bg-slate-100 hover:text-fg dark:hover:bg-slate-800'
+              }`}
+            >
+              {text}
+            </button>
+          ))}
+        </div>
+        {hint && (
+          <p className="text-sm text-muted">
+            Log in as <span className="font-medium text-fg">{hint}</span>
+          </p>
+        )}
       </div>
       {view === 'screen' ? (
         <VncConsole

@@ -28,6 +28,8 @@ export type RfbConstructor = new (
 /** noVNC's `disconnect` event: clean is false when the connection dropped or failed. */
 export type RfbDisconnectEvent = CustomEvent<{ clean: boolean }>;
 export type RfbSecurityFailureEvent = CustomEvent<{ status: number; reason?: string }>;
+/** noVNC's `clipboard` event: text the guest put on the VNC clipboard (ServerCutText). */
+export type RfbClipboardEvent = CustomEvent<{ text: string }>;
 
 let loading: Promise<RfbConstructor> | null = null;
 
