@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSubsequence, matchScore, rankCommands } from './palette.ts';
+import { isSubsequence, matchScore, rankCommands } from './palette';
 
 const cmds = [
   { label: 'Dashboard', keywords: 'go page home overview' },

@@ -1,9 +1,5 @@
 /*
- * The top bar's place for notifications. Helper W2 owns the notification center
- * (components/notifications/NotificationBell.tsx): when it lands, this file becomes
- *   export { NotificationBell as NotificationsSlot } from '@/components/notifications/NotificationBell';
- * and the top bar needs no other change. Until then the slot is empty.
+ * The top bar's place for notifications: the notification center of the notifications
+ * module (components/notifications), named for where it sits in the frame.
  */
-export function NotificationsSlot() {
-  return null;
-}
+export { NotificationBell as NotificationsSlot } from '@/components/notifications/NotificationBell';
