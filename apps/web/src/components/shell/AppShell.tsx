@@ -9,7 +9,7 @@ import { useStoredState } from '@/lib/useStoredState';
 import { useStreamStatus } from '@/events/EventStream';
 import { CommandPalette } from '@/components/frame/CommandPalette';
 import { Logo } from '@/components/frame/Logo';
-import { NotificationsSlot } from '@/components/frame/NotificationsSlot';
+import { NotificationBell } from '@/components/notifications/NotificationBell';
 import { ResourceTree } from '@/components/frame/ResourceTree';
 import { ShortcutsHelp } from '@/components/frame/ShortcutsHelp';
 import { ThemeToggle } from './ThemeToggle';
@@ -149,7 +149,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         </button>
         <div className="flex shrink-0 items-center gap-1 sm:gap-2">
           <StreamIndicator />
-          <NotificationsSlot />
+          <NotificationBell />
           <ThemeToggle />
           <UserMenu me={me} onShortcuts={() => setHelp(true)} />
         </div>
