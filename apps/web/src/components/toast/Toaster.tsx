@@ -18,6 +18,8 @@ export function Toaster() {
   );
   return (
     <div
+      role="region"
+      aria-label="Toasts"
       aria-live="polite"
       className="pointer-events-none fixed right-4 bottom-4 z-50 flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2"
     >

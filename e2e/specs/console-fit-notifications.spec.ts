@@ -1,0 +1,184 @@
+import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { Instance, TaskAccepted } from '@berth/contracts';
+import { adminApi, keepScreenshot, login, uniqueName } from '../helpers/session.js';
+
+/** One container and one VM for the whole file: a VM boot under TCG is the slow part. */
+let api: APIRequestContext;
+let other: APIRequestContext;
+let otherName: string;
+let vm: Instance;
+let ct: Instance;
+
+async function ok<T>(res: Promise<import('@playwright/test').APIResponse>): Promise<T> {
+  const r = await res;
+  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
+  return (r.status() === 204 ? undefined : await r.json()) as T;
+}
+
+async function createRunning(body: Record<string, unknown>): Promise<Instance> {
+  const created = await ok<TaskAccepted>(api.post('/api/v1/instances?sync=true', { data: body }));
+  const id = created.task.instanceId!;
+  await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
+  return ok<Instance>(api.get(`/api/v1/instances/${id}`));
+}
+
+/** Nothing below the window: the page does not scroll, and `bottom` (px) is on screen. */
+async function expectFits(page: Page, bottom: number) {
+  const { innerHeight, scrollHeight } = await page.evaluate(() => ({
+    innerHeight: window.innerHeight,
+    scrollHeight: document.documentElement.scrollHeight,
+  }));
+  expect(scrollHeight).toBeLessThanOrEqual(innerHeight);
+  expect(bottom).toBeLessThanOrEqual(innerHeight);
+}
+
+const bottomOf = async (page: Page, selector: string, within = page.locator('body')) => {
+  const box = await within.locator(selector).last().boundingBox();
+  expect(box, selector).not.toBeNull();
+  return box!.y + box!.height;
+};
+
+test.describe.serial('consoles that fit, notifications', () => {
+  test.beforeAll(async ({ baseURL }) => {
+    test.setTimeout(240_000);
+    api = await adminApi(baseURL!);
+    otherName = uniqueName('e2eop');
+    const password = 'e2e-operator-password';
+    await ok(
+      api.post('/api/v1/users', {
+        data: { username: otherName, password, grants: [{ role: 'operator', scope: 'all' }] },
+      }),
+    );
+    other = await request.newContext({ baseURL, ignoreHTTPSErrors: true });
+    await ok(other.post('/api/v1/auth/login', { data: { username: otherName, password } }));
+    const csrf = (await other.storageState()).cookies.find((c) => c.name === 'berth_csrf')?.value;
+    const state = await other.storageState();
+    await other.dispose();
+    other = await request.newContext({
+      baseURL,
+      storageState: state,
+      ignoreHTTPSErrors: true,
+      extraHTTPHeaders: { origin: new URL(baseURL!).origin, 'x-csrf-token': csrf ?? '' },
+    });
+    [vm, ct] = await Promise.all([
+      createRunning({
+        kind: 'vm',
+        name: uniqueName('e2efitvm'),
+        memoryMiB: 256,
+        disks: [{ template: 'tiny-linux' }],
+      }),
+      createRunning({ kind: 'ct', name: uniqueName('e2efitct'), template: 'busybox' }),
+    ]);
+  });
+
+  test.afterAll(async () => {
+    for (const i of [vm, ct]) {
+      if (i) await api.delete(`/api/v1/instances/${i.id}?force=true&sync=true`);
+    }
+    await other?.dispose();
+    await api?.dispose();
+  });
+
+  test("a toast only for one's own task; the task reads as its outcome", async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto('/instances/');
+    const toasts = page.getByRole('region', { name: 'Toasts' });
+    await expect(page.getByRole('heading', { name: 'Instances' })).toBeVisible();
+
+    // Another user's task first, then one's own: the stream keeps their order, so by the time
+    // one's own toast is up, the other's event has been seen and raised nothing.
+    await ok(other.post(`/api/v1/instances/${ct.id}/actions/restart?sync=true`, { data: {} }));
+    await ok(api.post(`/api/v1/instances/${ct.id}/actions/restart?sync=true`, { data: {} }));
+    const mine = toasts.getByRole('status');
+    await expect(mine).toHaveCount(1);
+    await expect(mine).toContainText(`Restart instance: ${ct.name}`);
+    await expect(mine).toContainText(/Restarted in \d/);
+    await keepScreenshot(page, testInfo, 'own-toast');
+
+    // The tasks page finds the other user's task on the server, by who started it.
+    await page.goto('/tasks/');
+    await page.getByLabel('Started by').fill(otherName);
+    await page.getByRole('button', { name: 'Search' }).click();
+    const list = page.getByRole('list', { name: 'Tasks' });
+    await expect(list.getByRole('listitem')).toHaveCount(1);
+    await expect(list).toContainText(/Restarted in \d/);
+    await list.getByRole('link', { name: 'Restart instance' }).click();
+    await expect(page.getByRole('heading', { name: 'Restart instance' })).toBeVisible();
+    await expect(page.getByRole('definition').filter({ hasText: otherName })).toBeVisible();
+    await keepScreenshot(page, testInfo, 'task-detail');
+  });
+
+  test('a container shell fits 1280×800 and follows a resize; another tab re-attaches to it', async ({
+    page,
+    context,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${ct.id}&tab=console`);
+    const shell = page.getByRole('region', { name: `Shell 1 of ${ct.name}` });
+    await expect(shell.getByRole('status')).toHaveText('Connected');
+    await shell.locator('.xterm-screen').click();
+    const marker = `fit-${Math.floor(Math.random() * 1e6)}`;
+    await page.keyboard.type(`echo ${marker}\n`);
+    await expect(shell.locator('.xterm-rows')).toContainText(marker);
+
+    await expectFits(page, await bottomOf(page, '.xterm-rows > div', shell));
+    await expectFits(page, await bottomOf(page, '[role="status"]', shell));
+    const rows = await shell.locator('.xterm-rows > div').count();
+    await keepScreenshot(page, testInfo, 'shell-1280x800');
+
+    await page.setViewportSize({ width: 1440, height: 960 });
+    await expect.poll(() => shell.locator('.xterm-rows > div').count()).toBeGreaterThan(rows);
+    await expectFits(page, await bottomOf(page, '.xterm-rows > div', shell));
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    // A second tab opens a shell of its own, and lists the first one to attach to.
+    const tab2 = await context.newPage();
+    await tab2.goto(`/instances/view/?id=${ct.id}&tab=console`);
+    await expect(
+      tab2.getByRole('region', { name: `Shell 1 of ${ct.name}` }).getByRole('status'),
+    ).toHaveText('Connected');
+    await tab2.getByRole('button', { name: /^Running shells \(\d+\)$/ }).click();
+    const running = tab2.getByRole('region', { name: 'Running shells' });
+    await expect(running.getByRole('listitem')).toHaveCount(1);
+    await keepScreenshot(tab2, testInfo, 'running-shells');
+    await running.getByRole('button', { name: 'Attach' }).click();
+    const attached = tab2.getByRole('region', { name: `Shell 2 of ${ct.name}` });
+    await expect(attached.getByRole('status')).toHaveText('Connected');
+    await expect(attached.locator('.xterm-rows')).toContainText(marker);
+    await tab2.close();
+  });
+
+  test('the VM screen fits 1280×800, says how to log in, and has a clipboard panel', async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${vm.id}&tab=console`);
+    const frame = page.getByRole('region', { name: `Screen of ${vm.name}` });
+    const canvas = frame.getByRole('application').locator('canvas');
+    await expect(canvas).toBeVisible({ timeout: 60_000 });
+    await expect
+      .poll(() => canvas.evaluate((c: HTMLCanvasElement) => c.width), { timeout: 60_000 })
+      .toBeGreaterThanOrEqual(640);
+    await expect(page.getByText('Log in as root, no password')).toBeVisible();
+
+    await expectFits(page, await bottomOf(page, 'canvas', frame));
+    await expectFits(page, await bottomOf(page, ':scope > [role="status"]', frame));
+    const small = (await canvas.boundingBox())!.height;
+    await keepScreenshot(page, testInfo, 'vm-1280x800');
+
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await expect.poll(async () => (await canvas.boundingBox())!.height).toBeGreaterThan(small);
+    await expectFits(page, await bottomOf(page, 'canvas', frame));
+    await page.setViewportSize({ width: 1280, height: 800 });
+
+    await frame.getByRole('button', { name: 'Clipboard' }).click();
+    const panel = frame.getByRole('complementary', { name: 'Clipboard' });
+    await expect(panel.getByLabel('From the guest')).toBeVisible();
+    await expect(panel.getByRole('button', { name: 'Copy' })).toBeDisabled();
+    await panel.getByRole('button', { name: 'Paste text…' }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await keepScreenshot(page, testInfo, 'vm-clipboard');
+  });
+});
