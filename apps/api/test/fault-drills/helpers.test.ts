@@ -44,9 +44,10 @@ describe('fault drill: the agent’s helpers across restarts', () => {
   });
 
   test('an unhandled rejection and an uncaught exception do not end the agent', async () => {
-    // Preloaded into the agent's process: both fire once it serves.
+    // Preloaded into the agent's process: both fire once the agent has said how it handles them
+    // (a fixed delay raced the agent's own loading on a busy machine).
     const misbehave =
-      'data:text/javascript,setTimeout(()=>Promise.reject(Error(1)),300);setTimeout(()=>{throw(Error(2))},400)';
+      'data:text/javascript,const t=setInterval(()=>{if(process.listenerCount("uncaughtException")){clearInterval(t);setTimeout(()=>Promise.reject(Error(1)),50);setTimeout(()=>{throw(Error(2))},100)}},20)';
     await stack.restartAgent({ env: { NODE_OPTIONS: `--import=${misbehave}` } });
     try {
       await new Promise((r) => setTimeout(r, 1000));
