@@ -46,7 +46,8 @@ export class Lxc {
 
   /** Writes one cgroup file of a running container (lxc-cgroup finds its cgroup, v1 or v2). */
   async cgroup(ctid: number, key: string, value: string): Promise<void> {
-    await run('lxc-cgroup', [...this.base(ctid), key, value]);
+    // "--": values such as -1 (unlimited on v1) are not options.
+    await run('lxc-cgroup', [...this.base(ctid), '--', key, value]);
   }
 
   async waitState(ctid: number, state: string, timeoutSeconds: number): Promise<void> {
