@@ -33,15 +33,15 @@ test('a success leaves on its own and counts as seen; a failure stays until dism
   toastStore.clear();
 });
 
-test('while a console is on the page nothing pops up; the center collects', () => {
+test('while the keyboard is in a console nothing pops up; the center collects', () => {
   toastStore.clear();
   toast({ tone: 'error', title: 'before' });
-  const release = toastStore.consoleShown();
+  toastStore.setConsoleFocus(true);
   assert.equal(toastStore.get().shown.length, 0);
   toast({ tone: 'error', title: 'during' });
   assert.equal(toastStore.get().shown.length, 0);
   assert.equal(toastStore.get().notices.filter((n) => !n.read).length, 2);
-  release();
+  toastStore.setConsoleFocus(false);
   toast({ tone: 'error', title: 'after' });
   assert.deepEqual(
     toastStore.get().shown.map((t) => t.title),

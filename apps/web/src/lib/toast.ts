@@ -29,8 +29,8 @@ type Listener = () => void;
 const EMPTY: State = { shown: [], notices: [] };
 let state: State = EMPTY;
 let nextId = 1;
-/** Consoles on the page: while any is, nothing pops up over it (the center collects). */
-let consoles = 0;
+/** The keyboard is in a console: nothing pops up over it (the center collects). */
+let consoleFocused = false;
 let storageKey: string | null = null;
 const listeners = new Set<Listener>();
 
@@ -104,15 +104,12 @@ export const toastStore = {
   },
 
   /**
-   * A console is on the page until the returned function is called. Toasts on screen go to the
-   * center at once, and new ones go there only: nothing covers what the operator types into.
+   * Whether the keyboard is in a console. While it is, toasts on screen go to the center at
+   * once, and new ones go there only: nothing pops up over what the operator types into.
    */
-  consoleShown(): () => void {
-    consoles++;
-    if (state.shown.length) set({ ...state, shown: [] });
-    return () => {
-      consoles--;
-    };
+  setConsoleFocus(on: boolean) {
+    consoleFocused = on;
+    if (on && state.shown.length) set({ ...state, shown: [] });
   },
 };
 
@@ -121,11 +118,11 @@ export function toast(t: Omit<Toast, 'id'>, ttlMs?: number): number {
   const notice: Notice = { ...t, id, at: new Date().toISOString(), read: false };
   set({
     // Past three, the oldest leaves the screen unread: the bell's count says it is there.
-    shown: consoles > 0 ? state.shown : [...state.shown, { ...t, id }].slice(-MAX_SHOWN),
+    shown: consoleFocused ? state.shown : [...state.shown, { ...t, id }].slice(-MAX_SHOWN),
     notices: [notice, ...state.notices].slice(0, KEEP),
   });
   const ttl = ttlMs ?? (t.tone === 'error' ? null : SUCCESS_MS);
-  if (ttl !== null && consoles === 0)
+  if (ttl !== null && !consoleFocused)
     setTimeout(() => {
       if (state.shown.some((s) => s.id === id)) toastStore.dismiss(id);
     }, ttl);

@@ -44,9 +44,10 @@ export function ConsoleFrame({
   className?: string;
 }) {
   const ref = useRef<HTMLElement>(null);
+  const area = useRef<HTMLDivElement>(null);
   const [full, setFull] = useState(false);
-  // No toast pops up over a console: while one is on the page they go to the bell only.
-  useEffect(() => toastStore.consoleShown(), []);
+  // No toast pops up over a console being typed into: meanwhile they go to the bell only.
+  useEffect(() => () => toastStore.setConsoleFocus(false), []);
   useEffect(() => {
     const on = () => setFull(document.fullscreenElement === ref.current);
     document.addEventListener('fullscreenchange', on);
@@ -61,6 +62,11 @@ export function ConsoleFrame({
     <section
       ref={ref}
       aria-label={label}
+      onFocus={() => toastStore.setConsoleFocus(true)}
+      onBlur={(e) => {
+        if (!ref.current?.contains(e.relatedTarget as Node | null))
+          toastStore.setConsoleFocus(false);
+      }}
       className={`flex min-h-0 flex-col overflow-hidden rounded-lg border border-line bg-surface ${
         full ? 'rounded-none border-0' : ''
       } ${className}`}
@@ -87,7 +93,17 @@ export function ConsoleFrame({
           </Button>
         </div>
       </div>
-      <div className="relative min-h-0 flex-1 bg-black">{children}</div>
+      <div
+        ref={area}
+        className="relative min-h-0 flex-1 bg-black"
+        onFocus={() => toastStore.setConsoleFocus(true)}
+        onBlur={(e) => {
+          if (!area.current?.contains(e.relatedTarget as Node | null))
+            toastStore.setConsoleFocus(false);
+        }}
+      >
+        {children}
+      </div>
       <p
         role="status"
         className="flex items-center gap-2 truncate border-t border-line px-3 py-1 text-xs text-muted"
