@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
@@ -33,13 +34,19 @@ export async function placeOf(pid: number): Promise<CgroupPlace | null> {
 }
 
 /**
+ * LXC names a container's group after it, with `-1`, `-2`… when another lxcpath's container of
+ * the same name holds the plain one.
+ */
+const payloadOf = (ctid: number) => new RegExp(`^lxc\\.payload\\.${ctid}(-\\d+)?$`);
+
+/**
  * The group holding all of a container, from its init's group: systemd inside moves init into
  * a child (`…/lxc.payload.101/init.scope`), so the container's own group is the ancestor LXC
  * named after it. A host without that naming keeps the init's group.
  */
 export function containerGroup(initGroup: string, ctid: number): string {
   const parts = initGroup.split('/');
-  const at = parts.findIndex((p) => p === `lxc.payload.${ctid}` || p === `lxc.payload/${ctid}`);
+  const at = parts.findIndex((p) => payloadOf(ctid).test(p));
   return at === -1 ? initGroup : parts.slice(0, at + 1).join('/');
 }
 
@@ -49,23 +56,28 @@ export const within = (candidate: string, group: string): boolean =>
 
 /** The CT ID whose container group holds `group`, from LXC's `lxc.payload.<ctid>` naming. */
 export function ctidOfGroup(group: string): number | null {
-  const m = /(?:^|\/)lxc\.payload\.([1-9][0-9]*)(?:\/|$)/.exec(group);
+  const m = /(?:^|\/)lxc\.payload\.([1-9][0-9]*)(?:-\d+)?(?:\/|$)/.exec(group);
   return m ? Number(m[1]) : null;
 }
 
-/** Every process (thread-group leaders) in a group and the groups below it. */
-export async function processesIn(place: CgroupPlace): Promise<number[]> {
-  const found: number[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const [procs, entries] = await Promise.all([
-      readFile(path.join(dir, 'cgroup.procs'), 'utf8').catch(() => ''),
-      readdir(dir, { withFileTypes: true }).catch(() => []),
-    ]);
-    for (const line of procs.split('\n')) if (line) found.push(Number(line));
-    await Promise.all(
-      entries.filter((e) => e.isDirectory()).map((e) => walk(path.join(dir, e.name))),
-    );
+/**
+ * Every process (thread-group leaders) in a group and the groups below it. Synchronous like
+ * the /proc reads that follow it: cgroupfs answers from kernel memory.
+ */
+export function processesIn(place: CgroupPlace): number[] {
+  const found = new Set<number>();
+  const walk = (dir: string): void => {
+    let procs: string;
+    let entries: Dirent[];
+    try {
+      procs = readFileSync(path.join(dir, 'cgroup.procs'), 'utf8');
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return; // the group went away (a service stopped) while we walked
+    }
+    for (const line of procs.split('\n')) if (line) found.add(Number(line));
+    for (const e of entries) if (e.isDirectory()) walk(path.join(dir, e.name));
   };
-  await walk(path.join(place.mount, place.path));
-  return [...new Set(found)].sort((a, b) => a - b);
+  walk(path.join(place.mount, place.path));
+  return [...found].sort((a, b) => a - b);
 }

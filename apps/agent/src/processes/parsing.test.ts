@@ -24,6 +24,9 @@ test("a container's group is its lxc.payload ancestor, and only its own children
   assert.equal(containerGroup('/lxc.payload.101', 101), '/lxc.payload.101');
   assert.equal(ctidOfGroup('/lxc.payload.101/system.slice/ssh.service'), 101);
   assert.equal(ctidOfGroup('/lxc.monitor.101'), null);
+  assert.equal(containerGroup('/lxc.payload.101-1/init.scope', 101), '/lxc.payload.101-1');
+  assert.equal(containerGroup('/lxc.payload.1011/init.scope', 101), '/lxc.payload.1011/init.scope');
+  assert.equal(ctidOfGroup('/lxc.payload.101-2/x'), 101);
   assert.ok(within('/lxc.payload.101/x', '/lxc.payload.101'));
   assert.ok(!within('/lxc.payload.1011', '/lxc.payload.101'));
 });

@@ -51,14 +51,10 @@ export class Processes {
   async list(id: string): Promise<ProcessList> {
     if (this.instances.vms.has(id)) return this.listGuest(id);
     const { record, group, initPid } = await this.containerGroupOf(id);
-    const [pids, users, bootMs] = await Promise.all([
-      processesIn(group),
-      containerUsers(initPid),
-      bootTimeMs(),
-    ]);
-    const samples = (await Promise.all(pids.map(sampleProcess))).filter(
-      (s): s is ProcSample => s !== null,
-    );
+    const [users, bootMs] = await Promise.all([containerUsers(initPid), bootTimeMs()]);
+    const samples = processesIn(group)
+      .map(sampleProcess)
+      .filter((s): s is ProcSample => s !== null);
     const atMs = Date.now();
     const before = this.previous.get(record.id);
     this.previous.set(record.id, {
@@ -125,9 +121,12 @@ export class Processes {
     const tgid = Number(/^Tgid:\s*(\d+)$/m.exec(status)?.[1] ?? hostPid);
     const place = await placeOf(tgid);
     const ctid = place ? ctidOfGroup(place.path) : null;
-    if (ctid !== null) {
+    if (place && ctid !== null) {
       const record = this.knownContainer(ctid);
-      if (record) {
+      // Another lxcpath's container of the same name sits in a group like lxc.payload.101-1:
+      // only a process in this container's own group is its.
+      const own = record && (await this.containerGroupOf(record.id).catch(() => null));
+      if (record && own && within(place.path, own.group.path)) {
         const nsPid = /^NSpid:\s*(.*)$/m.exec(status)?.[1]?.split(/\s+/).at(-1);
         return {
           hostPid,
