@@ -88,3 +88,10 @@ export const auditKeys = {
   list: (filter: AuditFilter) => [...auditKeys.lists(), filter] as const,
   settings: () => [...auditKeys.all, 'settings'] as const,
 };
+
+/** What runs inside one instance: its processes (polled) and its services. */
+export const processKeys = {
+  all: ['processes'] as const,
+  list: (instanceId: string) => [...processKeys.all, 'list', instanceId] as const,
+  services: (instanceId: string) => [...processKeys.all, 'services', instanceId] as const,
+};

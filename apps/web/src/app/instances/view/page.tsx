@@ -9,6 +9,8 @@ import { InstanceConsole } from '@/components/instances/InstanceConsole';
 import { InstanceSummary } from '@/components/instances/InstanceSummary';
 import { InstanceHeader } from '@/components/instances/InstanceHeader';
 import { PrivilegedPanel } from '@/components/instances/Privileged';
+import { ProcessesTab } from '@/components/instances/ProcessesTab';
+import { ServicesTab } from '@/components/instances/ServicesTab';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
 import { ErrorState, LoadingState } from '@/components/ui/States';
@@ -17,6 +19,8 @@ const TABS = [
   ['summary', 'Summary'],
   ['console', 'Console'],
   ['tasks', 'Tasks'],
+  ['processes', 'Processes'],
+  ['services', 'Services'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -113,6 +117,8 @@ function InstanceView() {
         {tab === 'summary' && <InstanceSummary instance={i} />}
         {tab === 'console' && <InstanceConsole instance={i} />}
         {tab === 'tasks' && <InstanceTasks id={i.id} />}
+        {tab === 'processes' && <ProcessesTab instance={i} />}
+        {tab === 'services' && <ServicesTab instance={i} />}
       </div>
     </>
   );
