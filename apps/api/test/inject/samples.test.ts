@@ -291,6 +291,29 @@ describe('configuration samples', () => {
       headers: admin,
     });
     assert.equal(unknown.statusCode, 404);
+    // A grant over a tag sees only its instances: others are not there for it. Samples are
+    // console-wide, so reading them takes a grant over everything.
+    const samplesOnly = await t.db.role.create({
+      data: { name: 'sample-reader', permissions: JSON.stringify(['sample.view']) },
+    });
+    const { headers: tagged } = await t.userWith('op-tag', [
+      { role: 'operator', scope: 'tag', scopeValue: 'customer-a' },
+      { role: samplesOnly.id, scope: 'all' },
+    ]);
+    for (const url of [
+      `/api/v1/instances/${box.id}/sample-diff?sample=small`,
+      `/api/v1/instances/${box.id}/limits/problems`,
+    ]) {
+      const outside = await t.inject({ url, headers: tagged });
+      assert.equal(outside.statusCode, 404, `${url}: ${outside.body}`);
+    }
+    const mine = t.agent.add({ kind: 'ct', tags: ['customer-a'], limits: {} });
+    const inside = await t.inject({
+      url: `/api/v1/instances/${mine.id}/sample-diff?sample=small`,
+      headers: tagged,
+    });
+    assert.equal(inside.statusCode, 200, inside.body);
+
     const extra = await t.inject({
       url: `/api/v1/instances/${box.id}/sample-diff?sample=small&apply=yes`,
       headers: admin,
