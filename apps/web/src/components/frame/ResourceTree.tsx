@@ -18,12 +18,10 @@ const isKeyList = (v: unknown): v is string[] =>
 
 function Toggle({
   open,
-  label,
   onToggle,
   children,
 }: {
   open: boolean;
-  label: string;
   onToggle: () => void;
   children: ReactNode;
 }) {
@@ -31,7 +29,6 @@ function Toggle({
     <button
       type="button"
       aria-expanded={open}
-      aria-label={`${label}: ${open ? 'collapse' : 'expand'}`}
       onClick={onToggle}
       className="flex w-full items-center gap-1 rounded px-1 py-0.5 text-left hover:bg-slate-100 dark:hover:bg-slate-800"
     >
@@ -120,7 +117,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
           <ul>
             {tree.map((h) => (
               <li key={h.key}>
-                <Toggle open={isOpen(h.key)} label={h.label} onToggle={() => toggle(h.key)}>
+                <Toggle open={isOpen(h.key)} onToggle={() => toggle(h.key)}>
                   <Server aria-hidden size={14} className="shrink-0" />
                   <span className="truncate font-medium">{h.label}</span>
                   {h.online === false && (
@@ -137,7 +134,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                     )}
                     {h.groups.map((g) => (
                       <li key={g.key}>
-                        <Toggle open={isOpen(g.key)} label={g.label} onToggle={() => toggle(g.key)}>
+                        <Toggle open={isOpen(g.key)} onToggle={() => toggle(g.key)}>
                           <span className="truncate">{g.label}</span>
                           <span className="ml-auto text-xs text-muted tabular-nums">
                             {g.instances.length}

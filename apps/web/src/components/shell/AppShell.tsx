@@ -132,12 +132,11 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         </button>
         <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
           <Logo />
-          <span className="hidden sm:inline">Berth</span>
+          <span className="sr-only sm:not-sr-only">Berth</span>
         </Link>
         <button
           type="button"
           onClick={() => setPalette(true)}
-          aria-label="Search and run commands"
           aria-keyshortcuts="Control+K Meta+K"
           className="mx-auto flex w-full max-w-md min-w-0 items-center gap-2 rounded-md border border-line bg-bg px-2.5 py-1 text-sm text-muted hover:border-sky-600"
         >
