@@ -18,7 +18,8 @@ tap=test-results/tests.tap
 shopt -s globstar nullglob
 files=(packages/*/src/**/*.test.ts apps/*/src/**/*.test.ts apps/*/test/**/*.test.ts scripts/*.test.mjs)
 set +e
-node --import tsx --test --test-concurrency=1 \
+# No test may hang the run: a test or hook past 10 minutes fails instead.
+node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
   --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$tap" \
   "${files[@]}"
