@@ -43,7 +43,9 @@ test('an admin makes an auditor, who sets up TOTP, logs in with a code and makes
   await loginAs(auditor, name, PASSWORD);
   await expect(auditor.getByRole('heading', { name: /dashboard/i })).toBeVisible();
   await expect(auditor.getByRole('link', { name: 'Users' })).toHaveCount(0);
-  await auditor.getByRole('link', { name }).click();
+  // The account page is in the user menu of the top bar, which names the user.
+  await auditor.getByRole('button', { name: `User menu: ${name}` }).click();
+  await auditor.getByRole('link', { name: 'Account' }).click();
   await expect(auditor.getByRole('heading', { name: 'My account' })).toBeVisible();
   await auditor.getByRole('button', { name: 'Set up' }).click();
   await expect(auditor.getByRole('img', { name: /QR code/ })).toBeVisible();
@@ -60,6 +62,8 @@ test('an admin makes an auditor, who sets up TOTP, logs in with a code and makes
   await expect(auditor.getByText(/^On\./)).toBeVisible();
 
   // A password alone is not enough any more: the form asks for the code.
+  // Log out sits in the user menu of the top bar.
+  await auditor.getByRole('button', { name: /^User menu/ }).click();
   await auditor.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(auditor).toHaveURL(/\/login\/?$/);
   await loginAs(auditor, name, PASSWORD);

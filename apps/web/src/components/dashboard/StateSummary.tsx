@@ -4,7 +4,7 @@ import { KindIcon, StateIcon } from '@/components/frame/icons';
 import { INSTANCE_STATES, stateText } from '@/components/ui/StateBadge';
 
 const KINDS: Array<[InstanceKind, string]> = [
-  ['vm', 'Virtual machines'],
+  ['vm', 'VMs'],
   ['ct', 'Containers'],
 ];
 

@@ -1,11 +1,11 @@
 'use client';
-import { Monitor, Moon, Sun, type LucideIcon } from 'lucide-react';
+import { Moon, Sun, SunMoon, type LucideIcon } from 'lucide-react';
 import { useEffect, useState } from 'react';
 
 type Theme = 'system' | 'light' | 'dark';
 const KEY = 'berth-theme';
 const order: Theme[] = ['system', 'light', 'dark'];
-const icon: Record<Theme, LucideIcon> = { system: Monitor, light: Sun, dark: Moon };
+const icon: Record<Theme, LucideIcon> = { system: SunMoon, light: Sun, dark: Moon };
 
 function apply(theme: Theme) {
   const dark =
