@@ -1,5 +1,25 @@
 'use client';
-import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
+
+/**
+ * Where the list goes: fixed to the window beside its trigger, so a table's scroll box does
+ * not clip it; above the trigger when the trigger sits low in the window.
+ */
+function placeBeside(trigger: HTMLElement, align: 'left' | 'right'): CSSProperties {
+  const r = trigger.getBoundingClientRect();
+  const x = align === 'right' ? { right: window.innerWidth - r.right } : { left: r.left };
+  return r.bottom > window.innerHeight * 0.6
+    ? { ...x, bottom: window.innerHeight - r.top + 4 }
+    : { ...x, top: r.bottom + 4 };
+}
 
 /** The items the arrow keys visit: the enabled ones. */
 const enabled = (list: HTMLUListElement | null) =>
@@ -39,14 +59,14 @@ export function Menu({
   /** A small icon-only trigger, for table rows. */
   compact?: boolean;
 }) {
-  const [open, setOpen] = useState(false);
+  const [open, setOpen] = useState<CSSProperties | null>(null);
   const id = useId();
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const list = useRef<HTMLUListElement>(null);
 
   const close = (focusTrigger: boolean) => {
-    setOpen(false);
+    setOpen(null);
     if (focusTrigger) button.current?.focus();
   };
 
@@ -54,11 +74,22 @@ export function Menu({
     if (!open) return;
     enabled(list.current)[0]?.focus();
     const outside = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
+      if (!root.current?.contains(e.target as Node)) setOpen(null);
+    };
+    // A fixed list would float away from a trigger that scrolled: it closes instead.
+    const away = (e: Event) => {
+      if (!list.current?.contains(e.target as Node)) setOpen(null);
     };
     document.addEventListener('pointerdown', outside);
-    return () => document.removeEventListener('pointerdown', outside);
+    window.addEventListener('scroll', away, true);
+    window.addEventListener('resize', away);
+    return () => {
+      document.removeEventListener('pointerdown', outside);
+      window.removeEventListener('scroll', away, true);
+      window.removeEventListener('resize', away);
+    };
   }, [open]);
+  const toggle = () => setOpen((o) => (o ? null : placeBeside(button.current!, align)));
 
   const onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -66,7 +97,7 @@ export function Menu({
       close(true);
       return;
     }
-    if (e.key === 'Tab') return setOpen(false);
+    if (e.key === 'Tab') return setOpen(null);
     const items = enabled(list.current);
     const at = items.indexOf(document.activeElement as HTMLButtonElement);
     const next =
@@ -91,15 +122,15 @@ export function Menu({
         ref={button}
         type="button"
         aria-haspopup="menu"
-        aria-expanded={open}
+        aria-expanded={!!open}
         aria-controls={open ? id : undefined}
         aria-label={label}
         title={compact ? label : undefined}
-        onClick={() => setOpen((o) => !o)}
+        onClick={toggle}
         onKeyDown={(e) => {
           if (e.key === 'ArrowDown' && !open) {
             e.preventDefault();
-            setOpen(true);
+            toggle();
           }
         }}
         className={`inline-flex items-center justify-center gap-1.5 rounded-md border border-line bg-surface font-medium text-fg hover:bg-slate-100 dark:hover:bg-slate-800 ${
@@ -114,9 +145,8 @@ export function Menu({
           id={id}
           role="menu"
           aria-label={label}
-          className={`absolute z-30 mt-1 min-w-[13rem] rounded-md border border-line bg-surface py-1 text-left shadow-lg ${
-            align === 'right' ? 'right-0' : 'left-0'
-          }`}
+          style={open}
+          className="fixed z-30 max-h-[70vh] min-w-[13rem] overflow-y-auto rounded-md border border-line bg-surface py-1 text-left shadow-lg"
         >
           {items.map((item, n) => (
             <li
@@ -135,7 +165,7 @@ export function Menu({
                   close(true);
                   item.onSelect();
                 }}
-                className={`flex w-full items-start gap-2 px-3 py-1.5 text-sm focus:bg-slate-100 focus:outline-none dark:focus:bg-slate-800 ${
+                className={`flex w-full items-start gap-2 px-3 py-1.5 text-left text-sm focus:bg-slate-100 focus:outline-none dark:focus:bg-slate-800 ${
                   item.disabledReason
                     ? 'cursor-not-allowed text-muted'
                     : item.danger

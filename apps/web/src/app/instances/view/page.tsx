@@ -92,7 +92,7 @@ function InstanceView() {
       <div
         role="tablist"
         aria-label="Instance sections"
-        className="mb-4 flex gap-1 border-b border-line"
+        className="mb-4 flex gap-1 overflow-x-auto overflow-y-hidden border-b border-line"
         onKeyDown={onKey}
       >
         {TABS.map(([t, label]) => (
@@ -105,7 +105,7 @@ function InstanceView() {
             aria-controls={`${base}-panel`}
             tabIndex={tab === t ? 0 : -1}
             onClick={() => go(t)}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm font-medium ${
+            className={`-mb-px shrink-0 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap ${
               tab === t ? 'border-sky-600 text-fg' : 'border-transparent text-muted hover:text-fg'
             }`}
           >
