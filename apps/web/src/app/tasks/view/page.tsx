@@ -43,7 +43,11 @@ function TaskView() {
   const running = t.status === 'running' || t.status === 'queued';
   const took = taskDuration(t);
   const waited = t.startedAt ? Date.parse(t.startedAt) - Date.parse(t.createdAt) : null;
-  const instance = instances.data?.find((i) => i.id === t.instanceId);
+  // A deleted instance is no longer listed; a create's result still names it.
+  const named = t.result as { name?: unknown } | null;
+  const instanceName =
+    instances.data?.find((i) => i.id === t.instanceId)?.name ??
+    (typeof named?.name === 'string' ? named.name : null);
   const error = t.error ? explainError(t.error) : null;
   return (
     <>
@@ -74,7 +78,7 @@ function TaskView() {
         <Row term="Object">
           {t.instanceId && t.kind.startsWith('instance.') ? (
             <Link className="link-plain" href={`/instances/view/?id=${t.instanceId}`}>
-              {instance?.name ?? t.instanceId}
+              {instanceName ?? t.instanceId}
             </Link>
           ) : (
             (t.instanceId ?? '—')
@@ -116,9 +120,16 @@ function TaskView() {
         )}
         {t.result != null && (
           <Row term="Result">
-            <pre className="text-xs whitespace-pre-wrap">
-              {typeof t.result === 'object' ? JSON.stringify(t.result, null, 2) : String(t.result)}
-            </pre>
+            {typeof t.result === 'object' ? (
+              <details>
+                <summary className="cursor-pointer">As the agent answered (JSON)</summary>
+                <pre className="mt-1 text-xs whitespace-pre-wrap">
+                  {JSON.stringify(t.result, null, 2)}
+                </pre>
+              </details>
+            ) : (
+              String(t.result)
+            )}
           </Row>
         )}
         <Row term="Cancel">
