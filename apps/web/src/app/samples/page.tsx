@@ -55,11 +55,7 @@ export default function SamplesPage() {
       header: <span className="sr-only">Actions</span>,
       cellClassName: 'text-right',
       cell: (s) => (
-        <div
-          className="flex flex-wrap justify-end gap-1"
-          role="group"
-          aria-label={`Actions for ${s.name}`}
-        >
+        <div className="flex justify-end gap-1" role="group" aria-label={`Actions for ${s.name}`}>
           <Button size="sm" onClick={() => setDialog({ kind: 'apply', sample: s })}>
             Apply…
           </Button>
