@@ -69,10 +69,10 @@ const shellOf = (record: ContainerRecord): ShellSettings =>
 
 /** Limits as kept: the private area's size lives in diskSizeBytes, once. */
 const withoutSize = (limits: Limits): Limits => {
-  const disk = { ...limits.disk };
-  delete disk.sizeMiB;
-  const { disk: _, ...rest } = limits;
-  return Object.keys(disk).length ? { ...rest, disk } : rest;
+  const out: Limits = { ...limits, disk: { ...limits.disk } };
+  delete out.disk?.sizeMiB;
+  if (!Object.keys(out.disk ?? {}).length) delete out.disk;
+  return out;
 };
 
 /** Container lifecycle: validation up front, long work as operations, one operation per container at a time. */
@@ -566,7 +566,7 @@ export class Containers {
       const { state } = await this.lxc.info(record.ctid);
       if (state !== 'running' && state !== 'frozen') return;
       try {
-        await this.applyLimits(record, limits);
+        await this.applyLimits(record, limits, record.limits ?? {});
       } catch (err) {
         await this.applyLimits(record, record.limits ?? {}).catch(() => undefined);
         throw conflict(`the kernel refused the new limits: ${(err as Error).message}`, 'limits');
@@ -574,11 +574,22 @@ export class Containers {
     });
   }
 
-  /** Writes every limit (and lifts every unset one) into the running container's cgroups. */
-  private async applyLimits(record: ContainerRecord, limits: Limits): Promise<void> {
+  /**
+   * Writes limits (and lifts unset ones) into the running container's cgroups. Given what is in
+   * force now (`from`), only the controllers whose files change are written, each whole: v1's
+   * memory and memory+swap must move together in the right order.
+   */
+  private async applyLimits(record: ContainerRecord, limits: Limits, from?: Limits): Promise<void> {
     const ctx = await this.keyContext(record);
-    for (const { key, value } of cgroupSettings(limits, ctx, true)) {
-      await this.lxc.cgroup(record.ctid, key, value);
+    const next = cgroupSettings(limits, ctx, true);
+    const now = from ? cgroupSettings(from, ctx, true) : [];
+    const changed = new Set(
+      next
+        .filter((s, i) => !from || now[i]?.key !== s.key || now[i]?.value !== s.value)
+        .map((s) => s.controller),
+    );
+    for (const { controller, key, value } of next) {
+      if (changed.has(controller)) await this.lxc.cgroup(record.ctid, key, value);
     }
   }
 

@@ -57,11 +57,11 @@ const cgroupName = (vm: { id: string }) => `vm-${vm.id}`;
 
 /** Limits as kept: vCPUs and memory live in vcpus and memoryMiB, once. */
 const kept = (limits: Limits): Limits => {
-  const { count: _c, ...cpu } = limits.cpu ?? {};
-  const { limitMiB: _m, ...memory } = limits.memory ?? {};
-  const out: Limits = { ...limits, cpu, memory };
-  if (!Object.keys(cpu).length) delete out.cpu;
-  if (!Object.keys(memory).length) delete out.memory;
+  const out = { ...limits, cpu: { ...limits.cpu }, memory: { ...limits.memory } };
+  delete out.cpu.count;
+  delete out.memory.limitMiB;
+  if (!Object.keys(out.cpu).length) delete (out as Limits).cpu;
+  if (!Object.keys(out.memory).length) delete (out as Limits).memory;
   return out;
 };
 
@@ -547,8 +547,10 @@ export class Vms {
       await this.qemu.balloon(t, Math.min(minMiB ?? vm.memoryMiB, vm.memoryMiB));
     }
     const d = limits.disk ?? {};
-    for (let i = 0; i < vm.disks.length; i++) {
-      await this.qemu.throttle(t, `vdisk${i}`, {
+    const throttled = [d.readBps, d.writeBps, d.readIops, d.writeIops].some((n) => n !== undefined);
+    // At boot the disks start unthrottled; a live change may be lifting a throttle.
+    for (let i = 0; i < vm.disks.length && (throttled || !place); i++) {
+      await this.qemu.throttle(t, `disk${i}`, {
         readBps: d.readBps ?? 0,
         writeBps: d.writeBps ?? 0,
         readIops: d.readIops ?? 0,
@@ -577,9 +579,9 @@ export class Vms {
         ...(th?.iops_rd && { readIops: th.iops_rd }),
         ...(th?.iops_wr && { writeIops: th.iops_wr }),
       };
-      const { count: _, affinity, ...cpu } = fromCgroup.cpu ?? {};
+      // The cgroup's cpuset says affinity; how many vCPUs the guest has is QEMU's to say.
       const effective: Limits = {
-        cpu: { ...cpu, ...(affinity !== undefined && { affinity }), count: r.vcpus },
+        cpu: { ...fromCgroup.cpu, count: r.vcpus },
         memory: {
           limitMiB: r.memoryMiB,
           ...(r.balloonMiB !== null && r.balloonMiB < r.memoryMiB && { minMiB: r.balloonMiB }),

@@ -153,16 +153,16 @@ export class Qemu {
     await (await this.qmp(vm)).execute('balloon', { value: mib * 1024 * 1024 });
   }
 
-  /** I/O limits of one virtio disk (its device id); 0 is unlimited, as QEMU has it. */
+  /** I/O limits of one disk (its -drive id); 0 is unlimited, as QEMU has it. */
   async throttle(
     vm: QemuVm,
-    deviceId: string,
+    drive: string,
     t: { readBps: number; writeBps: number; readIops: number; writeIops: number },
   ): Promise<void> {
     await (
       await this.qmp(vm)
     ).execute('block_set_io_throttle', {
-      id: deviceId,
+      device: drive,
       bps: 0,
       bps_rd: t.readBps,
       bps_wr: t.writeBps,

@@ -7,6 +7,7 @@ import { useInstance } from '@/queries/useInstances';
 import { useTasks } from '@/queries/useTasks';
 import { InstanceConsole } from '@/components/instances/InstanceConsole';
 import { InstanceSummary } from '@/components/instances/InstanceSummary';
+import { LimitsSection } from '@/components/instances/LimitsSection';
 import { InstanceHeader } from '@/components/instances/InstanceHeader';
 import { PrivilegedPanel } from '@/components/instances/Privileged';
 import { ProcessesTab } from '@/components/instances/ProcessesTab';
@@ -18,6 +19,7 @@ import { ErrorState, LoadingState } from '@/components/ui/States';
 const TABS = [
   ['summary', 'Summary'],
   ['console', 'Console'],
+  ['limits', 'Limits'],
   ['tasks', 'Tasks'],
   ['processes', 'Processes'],
   ['services', 'Services'],
@@ -116,6 +118,7 @@ function InstanceView() {
       <div id={`${base}-panel`} role="tabpanel" aria-labelledby={`${base}-tab-${tab}`}>
         {tab === 'summary' && <InstanceSummary instance={i} />}
         {tab === 'console' && <InstanceConsole instance={i} />}
+        {tab === 'limits' && <LimitsSection instance={i} />}
         {tab === 'tasks' && <InstanceTasks id={i.id} />}
         {tab === 'processes' && <ProcessesTab instance={i} />}
         {tab === 'services' && <ServicesTab instance={i} />}
