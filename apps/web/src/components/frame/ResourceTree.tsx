@@ -6,12 +6,14 @@ import { forwardRef, useMemo, useState, type ReactNode } from 'react';
 import type { Me } from '@berth/contracts';
 import { can } from '@/lib/can';
 import { isActivePage, pagesFor } from '@/lib/navigation';
-import { buildTree, type TreeGrouping } from '@/lib/resourceTree';
+import { buildTree, type TreeGroup, type TreeGrouping } from '@/lib/resourceTree';
 import { useStoredState } from '@/lib/useStoredState';
 import { useHosts } from '@/queries/useHosts';
 import { useInstances } from '@/queries/useInstances';
 import { KindIcon, StateIcon } from './icons';
 
+/** Names listed per group before "Show all". */
+const GROUP_CAP = 50;
 const isGrouping = (v: unknown): v is TreeGrouping => v === 'kind' || v === 'tag';
 const isKeyList = (v: unknown): v is string[] =>
   Array.isArray(v) && v.every((k) => typeof k === 'string');
@@ -54,6 +56,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
   const pathname = usePathname();
   const selected = pathname.startsWith('/instances/view') ? params.get('id') : null;
   const [filter, setFilter] = useState('');
+  const [showAll, setShowAll] = useState<ReadonlySet<string>>(new Set());
   const [grouping, setGrouping] = useStoredState<TreeGrouping>(
     'berth-tree-group',
     'kind',
@@ -66,6 +69,12 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
   );
   // While filtering every group opens: a match hidden in a collapsed group is no match.
   const isOpen = (key: string) => filter.trim() !== '' || !collapsed.includes(key);
+  // A long group shows its first names (and the open instance): hundreds of links on every
+  // page cost the page its first second; filtering or "show all" reaches the rest.
+  const shown = (g: TreeGroup) =>
+    g.instances.length <= GROUP_CAP || showAll.has(g.key)
+      ? g.instances
+      : g.instances.filter((i, n) => n < GROUP_CAP || i.id === selected);
   const toggle = (key: string) =>
     setCollapsed(
       collapsed.includes(key) ? collapsed.filter((k) => k !== key) : [...collapsed, key],
@@ -142,7 +151,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                         </Toggle>
                         {isOpen(g.key) && (
                           <ul className="ml-3">
-                            {g.instances.map((i) => (
+                            {shown(g).map((i) => (
                               <li key={i.id}>
                                 <Link
                                   href={`/instances/view/?id=${i.id}`}
@@ -169,6 +178,17 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                                 </Link>
                               </li>
                             ))}
+                            {shown(g).length < g.instances.length && (
+                              <li>
+                                <button
+                                  type="button"
+                                  className="link-plain px-1.5 py-0.5 text-xs"
+                                  onClick={() => setShowAll(new Set(showAll).add(g.key))}
+                                >
+                                  Show all {g.instances.length}
+                                </button>
+                              </li>
+                            )}
                           </ul>
                         )}
                       </li>
