@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Limits } from '@berth/contracts';
-import { describeLimits, limitsFor, limitsToText, textToLimits } from './limitsForm';
+import {
+  describeLimits,
+  limitTextErrors,
+  limitsFor,
+  limitsToText,
+  textToLimits,
+} from './limitsForm';
 
 const sample: Limits = {
   cpu: { count: 2, cap: 150, affinity: '0-1' },
@@ -20,6 +26,9 @@ test('empty fields are left out; junk stays NaN for the schema to name', () => {
   const parsed = Limits.safeParse(l);
   assert.equal(parsed.success, false);
   assert.deepEqual(parsed.error?.issues[0]?.path, ['memory', 'limitMiB']);
+  assert.deepEqual(limitTextErrors({ 'memory.limitMiB': 'lots', 'cpu.affinity': '0-1' }), {
+    'memory.limitMiB': 'a whole number, or empty for no limit',
+  });
 });
 
 test('only what the kind takes: a VM gets no swap, disk size or processes', () => {

@@ -67,6 +67,16 @@ export function textToLimits(text: LimitsText): Limits {
   return out as Limits;
 }
 
+/** Numbers typed as something else, in words (zod would say "expected number, received NaN"). */
+export function limitTextErrors(text: LimitsText): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { path, text: isText } of LIMIT_FIELDS) {
+    const raw = text[path]?.trim();
+    if (!isText && raw && !/^\d+$/.test(raw)) out[path] = 'a whole number, or empty for no limit';
+  }
+  return out;
+}
+
 /** The fields an instance of this kind can be created with. */
 export const fieldsFor = (kind: InstanceKind) =>
   LIMIT_FIELDS.filter((f) => LIMIT_APPLY[kind][f.path] !== 'unsupported');

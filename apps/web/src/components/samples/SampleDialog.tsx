@@ -6,7 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { errorText } from '@/lib/errorText';
-import { limitErrors, limitsToText, textToLimits } from '@/lib/limitsForm';
+import { limitErrors, limitTextErrors, limitsToText, textToLimits } from '@/lib/limitsForm';
 import { useCreateSample, useUpdateSample } from '@/queries/useSamples';
 import { LimitsEditor } from './LimitsEditor';
 
@@ -39,7 +39,8 @@ export function SampleDialog({
       description,
       limits: textToLimits(limits),
     });
-    if (!parsed.success) return setErrors(limitErrors(parsed.error.issues));
+    if (!parsed.success)
+      return setErrors({ ...limitErrors(parsed.error.issues), ...limitTextErrors(limits) });
     setErrors({});
     const done = {
       onSuccess: onClose,

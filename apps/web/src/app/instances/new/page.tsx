@@ -10,7 +10,13 @@ import { useHosts } from '@/queries/useHosts';
 import { initialForm, toBody } from '@/lib/createForm';
 import { errorText } from '@/lib/errorText';
 import { issuesByField } from '@/lib/formErrors';
-import { limitErrors, limitsFor, textToLimits, type LimitsText } from '@/lib/limitsForm';
+import {
+  limitErrors,
+  limitTextErrors,
+  limitsFor,
+  textToLimits,
+  type LimitsText,
+} from '@/lib/limitsForm';
 import { Button } from '@/components/ui/Button';
 import { Checkbox } from '@/components/ui/Field';
 import { InputField, SelectField, TextAreaField, useFormBinding } from '@/components/ui/BoundField';
@@ -44,7 +50,10 @@ function Wizard() {
     const chosen = limitsFor(kind, textToLimits(limits));
     const body = { ...toBody(kind, f), limits: Object.keys(chosen).length ? chosen : undefined };
     const parsed = (kind === 'ct' ? CreateContainer : CreateVm).safeParse(body);
-    setLimitErrs(limitErrors(parsed.error?.issues.filter((i) => i.path[0] === 'limits') ?? []));
+    setLimitErrs({
+      ...limitErrors(parsed.error?.issues.filter((i) => i.path[0] === 'limits') ?? []),
+      ...limitTextErrors(limits),
+    });
     if (!parsed.success) {
       setErrors(issuesByField(parsed.error.issues));
       setFormError('Some fields need attention.');
