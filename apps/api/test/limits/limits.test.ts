@@ -31,7 +31,7 @@ async function cpuSeconds(pid: number): Promise<number> {
   return Number(/usage_usec (\d+)/.exec(stat)?.[1]) / 1e6;
 }
 
-describe('resource limits on a real container (busybox) and a real VM (tiny-linux)', () => {
+describe('resource limits on a real busybox container', () => {
   let stack: Stack;
   let ct: Instance;
   let facts: HostFacts;
@@ -126,7 +126,7 @@ describe('resource limits on a real container (busybox) and a real VM (tiny-linu
     assert.equal(facts.cgroup.version.length, 2);
   });
 
-  test('64 MiB holds against a 256 MiB allocation, and free inside shows 64 (lxcfs)', async () => {
+  test('64 MiB holds against a 256 MiB allocation, and /proc/meminfo inside says 64 (lxcfs)', async () => {
     const shown = await get(ct.id);
     assert.equal(shown.effectiveLimits?.memory?.limitMiB, 64, JSON.stringify(shown));
     assert.deepEqual(shown.limitsDiffer, []);
@@ -214,5 +214,52 @@ describe('resource limits on a real container (busybox) and a real VM (tiny-linu
     assert.ok(rate >= 3.75 && rate <= 6.25, `wrote at ${rate.toFixed(2)} MB/s`);
     await exec(['rm', '-f', '/root/throttled']);
     await patch(ct.id, { disk: { writeBps: null } });
+  });
+
+  test('a restarted agent puts the kernel back to the configured limits (reconciled at start)', async () => {
+    const res = await patch(ct.id, { processes: 50 });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    // As if an agent had died between writing the kernel and saving the record: they disagree.
+    execFileSync('lxc-cgroup', [
+      ...['-P', path.join(stack.agent.dataDir, 'lxc'), '-n', String(ct.ctid)],
+      ...['--', 'pids.max', '7'],
+    ]);
+    const drifted = await get(ct.id);
+    assert.equal(drifted.effectiveLimits?.processes, 7);
+    assert.deepEqual(drifted.limitsDiffer, ['processes']);
+    await stack.restartAgent({ kill: true });
+    const back = await get(ct.id);
+    assert.equal(back.effectiveLimits?.processes, 50);
+    assert.deepEqual(back.limitsDiffer, []);
+  });
+
+  test('free -m in a debian-12 container (procps) shows its 64 MiB', async (t) => {
+    const { lxcfs } = await hostFacts();
+    if (!lxcfs.running) return t.skip(`lxcfs is not running: ${lxcfs.reason}`);
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      template: 'debian-12',
+      name: `limdeb-${process.pid}`,
+      limits: { memory: { limitMiB: 64 } },
+    });
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    const deb = res.body.task.result as Instance;
+    try {
+      const start = await stack.call<TaskReply>(
+        'POST',
+        `/api/v1/instances/${deb.id}/actions/start?sync=true`,
+      );
+      assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
+      const free = await stack.call<{ stdout: string }>(
+        'POST',
+        `/api/v1/instances/${deb.id}/exec`,
+        {
+          command: ['free', '-m'],
+        },
+      );
+      t.diagnostic(free.body.stdout.split('\n')[1] ?? '');
+      assert.match(free.body.stdout, /^Mem:\s+64\s/m, free.body.stdout);
+    } finally {
+      await stack.call('DELETE', `/api/v1/instances/${deb.id}?force=true&sync=true`);
+    }
   });
 });
