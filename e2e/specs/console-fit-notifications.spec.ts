@@ -181,8 +181,8 @@ test.describe.serial('consoles that fit, notifications', () => {
     const panel = frame.getByRole('complementary', { name: 'Clipboard' });
     await expect(panel.getByLabel('From the guest')).toBeVisible();
     await expect(panel.getByRole('button', { name: 'Copy' })).toBeDisabled();
-    await panel.getByRole('button', { name: 'Paste text…' }).click();
-    await expect(page.getByRole('dialog')).toBeVisible();
     await keepScreenshot(page, testInfo, 'vm-clipboard');
+    await panel.getByRole('button', { name: 'Paste text…' }).click();
+    await expect(page.getByRole('dialog', { name: 'Type text into the VM' })).toBeVisible();
   });
 });
