@@ -155,6 +155,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                               <li key={i.id}>
                                 <Link
                                   href={`/instances/view/?id=${i.id}`}
+                                  prefetch={false}
                                   aria-current={selected === i.id ? 'page' : undefined}
                                   title={`${i.name}: ${i.state}`}
                                   className={`flex items-center gap-1.5 rounded px-1.5 py-0.5 ${
@@ -205,7 +206,10 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
   );
 });
 
-/** The pages of the registry this user may open. */
+/**
+ * The pages of the registry this user may open. The frame's links are not prefetched: on
+ * every page they would fetch every other page's code before the user asks for any.
+ */
 function PageLinks({ me, pathname }: { me: Me; pathname: string }) {
   return (
     <nav aria-label="Main" className="border-t border-line p-2">
@@ -217,6 +221,7 @@ function PageLinks({ me, pathname }: { me: Me; pathname: string }) {
             <li key={p.href}>
               <Link
                 href={p.href}
+                prefetch={false}
                 aria-current={active ? 'page' : undefined}
                 className={`flex items-center gap-2 rounded px-2 py-1 ${
                   active
