@@ -166,6 +166,8 @@ describe('VMs through the API, on real QEMU', () => {
       `DHCP address on the bridge: ${seen?.ips}`,
     );
     assert.equal(seen?.vm?.guestAgent, true);
+    // The name the guest uses (its image's own), not the VM's name in Berth.
+    assert.equal(seen?.hostname, 'tiny-linux');
   });
 
   test('restarting the agent never stops a VM; the new agent re-attaches to it', async () => {
@@ -272,10 +274,10 @@ describe('VMs through the API, on real QEMU', () => {
     const del = await stack.call<ErrorReply>('DELETE', `/api/v1/instances/${vm.id}`);
     assert.equal(del.status, 409);
     await act(stack, vm.id, 'stop', { timeoutSeconds: 60 });
-    assert.equal(
-      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
-      'stopped',
-    );
+    const stopped = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
+    assert.equal(stopped.state, 'stopped');
+    // A stopped VM has no address, whatever its guest said while it ran.
+    assert.deepEqual(stopped.ips, []);
     const gone = await stack.call<TaskReply>('DELETE', `/api/v1/instances/${vm.id}?sync=true`);
     assert.equal(gone.body.task.status, 'succeeded');
     assert.equal(existsSync(path.join(stack.agent.dataDir, 'vms', vm.id)), false);
