@@ -1,5 +1,6 @@
 'use client';
 import { useMemo, useState } from 'react';
+import { MoreHorizontal } from 'lucide-react';
 import {
   ProcessSignal,
   type Instance,
@@ -190,6 +191,7 @@ export function ProcessesTab({ instance }: { instance: Instance }) {
                 <td>
                   <Menu
                     compact
+                    trigger={<MoreHorizontal aria-hidden size={16} />}
                     label={`Send a signal to ${target(p) ?? 'this process'}`}
                     items={ProcessSignal.options.map((s) => ({
                       key: s,

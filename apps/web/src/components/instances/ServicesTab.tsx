@@ -1,5 +1,6 @@
 'use client';
 import { useMemo, useState } from 'react';
+import { MoreHorizontal } from 'lucide-react';
 import type { Instance, ServiceAction, ServiceInfo } from '@berth/contracts';
 import { useMe } from '@/queries/useAuth';
 import { useServiceChange, useServices } from '@/queries/useProcesses';
@@ -18,6 +19,13 @@ const tone = (s: ServiceInfo) =>
       ? 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200'
       : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300';
 
+/**
+ * A unit systemd has loaded from an installed file: one only named by another unit (no unit
+ * file, its description is its name) or a file systemd never loaded (no description) is noise.
+ */
+const isInstalledAndLoaded = (s: ServiceInfo) =>
+  s.boot !== null && s.description !== '' && s.description !== s.name;
+
 /** Services inside a running container, with their state and boot setting, and their actions. */
 export function ServicesTab({ instance }: { instance: Instance }) {
   const running = instance.state === 'running';
@@ -27,19 +35,19 @@ export function ServicesTab({ instance }: { instance: Instance }) {
   const cannotPower = needs(me, 'instance.power', instance);
   const cannotConfigure = needs(me, 'instance.configure', instance);
   const [filter, setFilter] = useState('');
-  const [loadedOnly, setLoadedOnly] = useState(true);
+  const [installedOnly, setInstalledOnly] = useState(true);
 
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return (q.data?.items ?? []).filter(
       (s) =>
-        (!loadedOnly || s.description !== '' || s.active !== 'inactive') &&
+        (!installedOnly || s.active !== 'inactive' || isInstalledAndLoaded(s)) &&
         !s.name.includes('@.') &&
         (!needle ||
           s.name.toLowerCase().includes(needle) ||
           s.description.toLowerCase().includes(needle)),
     );
-  }, [q.data, filter, loadedOnly]);
+  }, [q.data, filter, installedOnly]);
 
   if (instance.kind === 'vm')
     return (
@@ -106,10 +114,10 @@ export function ServicesTab({ instance }: { instance: Instance }) {
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"
-            checked={loadedOnly}
-            onChange={(e) => setLoadedOnly(e.target.checked)}
+            checked={installedOnly}
+            onChange={(e) => setInstalledOnly(e.target.checked)}
           />
-          Hide unit files that are not loaded
+          Hide stopped units that are not installed or not loaded
         </label>
         <p className="text-sm text-muted" aria-live="polite">
           {rows.length} of {q.data.items.length} {INIT_NAMES[q.data.init]}
@@ -146,7 +154,12 @@ export function ServicesTab({ instance }: { instance: Instance }) {
                   {s.description}
                 </td>
                 <td>
-                  <Menu compact label={`Actions for ${s.name}`} items={items(s)} />
+                  <Menu
+                    compact
+                    trigger={<MoreHorizontal aria-hidden size={16} />}
+                    label={`Actions for ${s.name}`}
+                    items={items(s)}
+                  />
                 </td>
               </tr>
             ))}
