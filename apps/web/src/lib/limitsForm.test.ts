@@ -42,7 +42,7 @@ test('only what the kind takes: a VM gets no swap, disk size or processes', () =
 test('one line for a list', () => {
   assert.equal(
     describeLimits(sample),
-    '2 CPUs · cap 150% · on CPUs 0-1 · 2 GiB · swap 0 MiB · disk 8 GiB · 512 processes',
+    '2 CPUs · cap 150% · on CPUs 0-1 · 2.0 GiB · swap 0 B · disk 8.0 GiB · 512 processes',
   );
   assert.equal(describeLimits({}), 'no limits');
 });

@@ -1,3 +1,4 @@
+import { formatBytes } from './format';
 import { LIMIT_APPLY, type InstanceKind, type LimitPath, type Limits } from '@berth/contracts';
 
 /*
@@ -89,7 +90,7 @@ export function limitsFor(kind: InstanceKind, limits: Limits): Limits {
   return textToLimits(kept);
 }
 
-const mib = (n: number) => (n >= 1024 && n % 1024 === 0 ? `${n / 1024} GiB` : `${n} MiB`);
+export const formatMiB = (n: number) => formatBytes(n * 1024 * 1024);
 
 /** One line for a list: "1 CPU · cap 50% · 256 MiB · disk 2 GiB · 256 processes". */
 export function describeLimits(l: Limits): string {
@@ -99,10 +100,10 @@ export function describeLimits(l: Limits): string {
   if (cpu?.cap !== undefined) parts.push(`cap ${cpu.cap}%`);
   if (cpu?.weight !== undefined) parts.push(`weight ${cpu.weight}`);
   if (cpu?.affinity !== undefined) parts.push(`on CPUs ${cpu.affinity}`);
-  if (memory?.limitMiB !== undefined) parts.push(mib(memory.limitMiB));
-  if (memory?.swapMiB !== undefined) parts.push(`swap ${mib(memory.swapMiB)}`);
-  if (memory?.minMiB !== undefined) parts.push(`balloon ≥ ${mib(memory.minMiB)}`);
-  if (disk?.sizeMiB !== undefined) parts.push(`disk ${mib(disk.sizeMiB)}`);
+  if (memory?.limitMiB !== undefined) parts.push(formatMiB(memory.limitMiB));
+  if (memory?.swapMiB !== undefined) parts.push(`swap ${formatMiB(memory.swapMiB)}`);
+  if (memory?.minMiB !== undefined) parts.push(`balloon ≥ ${formatMiB(memory.minMiB)}`);
+  if (disk?.sizeMiB !== undefined) parts.push(`disk ${formatMiB(disk.sizeMiB)}`);
   const io = ['readBps', 'writeBps', 'readIops', 'writeIops', 'weight', 'inodes'] as const;
   if (io.some((k) => disk?.[k] !== undefined)) parts.push('disk I/O limits');
   if (l.processes !== undefined) parts.push(`${l.processes} processes`);

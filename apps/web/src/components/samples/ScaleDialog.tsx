@@ -54,7 +54,7 @@ export function ScaleDialog({
           </p>
         )}
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>Done</Button>
           <Button type="submit" busy={scale.isPending}>
             Compute
           </Button>

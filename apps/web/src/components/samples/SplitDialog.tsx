@@ -5,7 +5,7 @@ import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { errorText } from '@/lib/errorText';
-import { describeLimits } from '@/lib/limitsForm';
+import { describeLimits, formatMiB } from '@/lib/limitsForm';
 import { useHosts } from '@/queries/useHosts';
 import { useSplitHost } from '@/queries/useSamples';
 
@@ -74,14 +74,15 @@ export function SplitDialog({
               Each of {result.count}: {describeLimits(result.limits)}
             </p>
             <p className="mt-1 text-muted">
-              Host: {result.host.cpus} CPUs, {result.host.memoryMiB} MiB memory,{' '}
-              {result.host.diskMiB} MiB disk. It keeps {result.headroom.cpuPercent}% of CPU time,{' '}
-              {result.headroom.memoryMiB} MiB of memory and {result.headroom.diskMiB} MiB of disk.
+              Host: {result.host.cpus} CPUs, {formatMiB(result.host.memoryMiB)} memory,{' '}
+              {formatMiB(result.host.diskMiB)} disk. It keeps {result.headroom.cpuPercent}% of CPU
+              time, {formatMiB(result.headroom.memoryMiB)} of memory and{' '}
+              {formatMiB(result.headroom.diskMiB)} of disk.
             </p>
           </div>
         )}
         <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>Done</Button>
           <Button type="submit" busy={split.isPending}>
             Compute
           </Button>
