@@ -225,3 +225,81 @@ describe('processes and services inside a debian-12 container, on real LXC', () 
     assert.equal(invalid.status, 400, JSON.stringify(invalid.body));
   });
 });
+
+describe('services through init scripts, in a busybox container (no systemd)', () => {
+  let stack: Stack;
+  let ct: Instance;
+  const script = [
+    '#!/bin/sh',
+    'case "$1" in',
+    '  start) sleep 1000 </dev/null >/dev/null 2>&1 & echo $! > /tmp/demo.pid ;;',
+    '  stop) kill "$(cat /tmp/demo.pid)" && rm -f /tmp/demo.pid ;;',
+    '  restart) "$0" stop; "$0" start ;;',
+    '  status) [ -f /tmp/demo.pid ] && kill -0 "$(cat /tmp/demo.pid)" 2>/dev/null && exit 0; exit 3 ;;',
+    'esac',
+    '',
+  ].join('\n');
+
+  before(async () => {
+    stack = await startStack('procsbb');
+    const res = await stack.call<{ task: Task }>('POST', '/api/v1/instances?sync=true', {
+      template: 'busybox',
+      name: `sysv-${process.pid}`,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    ct = res.body.task.result as Instance;
+    const started = await stack.call('POST', `/api/v1/instances/${ct.id}/actions/start?sync=true`);
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+  });
+  after(async () => {
+    await stack?.close();
+  });
+
+  test('no scripts but rcS: neither systemd nor init scripts', async () => {
+    const res = await stack.call<ServiceList>('GET', `/api/v1/instances/${ct.id}/services`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body, { init: 'none', items: [] });
+  });
+
+  test('a script in /etc/init.d is listed, started and stopped; boot changes need update-rc.d', async () => {
+    const wrote = await stack.call<{ exitCode: number }>(
+      'POST',
+      `/api/v1/instances/${ct.id}/exec`,
+      {
+        command: ['sh', '-c', 'cat > /etc/init.d/demo && chmod 755 /etc/init.d/demo'],
+        stdin: script,
+      },
+    );
+    assert.equal(wrote.body.exitCode, 0, JSON.stringify(wrote.body));
+    const list = await stack.call<ServiceList>('GET', `/api/v1/instances/${ct.id}/services`);
+    assert.equal(list.body.init, 'sysv');
+    assert.deepEqual(
+      list.body.items.map((s) => [s.name, s.active]),
+      [['demo.service', 'inactive']],
+    );
+    const started = await stack.call<ServiceInfo>(
+      'POST',
+      `/api/v1/instances/${ct.id}/services/demo.service/actions/start`,
+    );
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    assert.equal(started.body.active, 'active');
+    const processes = await stack.call<ProcessList>('GET', `/api/v1/instances/${ct.id}/processes`);
+    assert.ok(processes.body.items.some((p) => p.command === 'sleep 1000'));
+    const stopped = await stack.call<ServiceInfo>(
+      'POST',
+      `/api/v1/instances/${ct.id}/services/demo.service/actions/stop`,
+    );
+    assert.equal(stopped.body.active, 'inactive', JSON.stringify(stopped.body));
+    const boot = await stack.call<ErrorBody>(
+      'PUT',
+      `/api/v1/instances/${ct.id}/services/demo.service/boot`,
+      { enabled: true },
+    );
+    assert.equal(boot.body.error.code, 'unsupported', JSON.stringify(boot.body));
+    const missing = await stack.call<ErrorBody>(
+      'POST',
+      `/api/v1/instances/${ct.id}/services/rcS.service/actions/start`,
+    );
+    assert.equal(missing.status, 404, JSON.stringify(missing.body));
+  });
+});
