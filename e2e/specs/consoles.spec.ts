@@ -322,6 +322,16 @@ test.describe.serial('consoles', () => {
     await expect
       .poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth))
       .toBeGreaterThanOrEqual(640);
+    // Hovering shows the same picture large enough to read a login prompt, inside the window.
+    await thumb.hover();
+    const preview = page.locator('img[data-preview]');
+    await expect(preview).toBeVisible();
+    const box = (await preview.boundingBox())!;
+    expect(box.width).toBeGreaterThanOrEqual(480);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+    await keepScreenshot(page, testInfo, 'thumbnail-preview');
+    await page.mouse.move(0, 0);
+    await expect(preview).toHaveCount(0);
     const first = await thumb.getAttribute('src');
     await expect.poll(() => thumb.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
 

@@ -55,6 +55,17 @@ test.describe.serial('instance header and bulk actions', () => {
     await expect(actions.getByRole('button', { name: 'Stop' })).toBeEnabled();
     await expect(actions.getByRole('button', { name: 'Start' })).toHaveCount(0);
     await expect(actions.getByRole('button', { name: 'Delete' })).toHaveCount(0);
+    // A live disk grow is offered only where the host can make it.
+    const hosts = await ok<{ items: { facts: { storage: { growInUse: boolean } } | null }[] }>(
+      api.get('/api/v1/hosts'),
+    );
+    const disk = page.getByLabel('Disk size (MiB)');
+    if (hosts.items[0]?.facts?.storage.growInUse === false) {
+      await expect(disk).toBeDisabled();
+      await expect(page.getByText(/cannot grow a disk while the container runs/)).toBeVisible();
+    } else {
+      await expect(disk).toBeEnabled();
+    }
     await keepScreenshot(page, testInfo, 'instance-page-1280');
     await expectAccessible(page);
 
