@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -630,6 +630,9 @@ export class Containers {
       () => null,
     );
     if (!effective) return { limits, effectiveLimits: null, limitsDiffer: [] };
+    // The private area's size in force is its image file's.
+    const image = await stat(this.imageOf(record)).catch(() => null);
+    if (image) effective.disk = { ...effective.disk, sizeMiB: Math.floor(image.size / MiB) };
     const expected = expectedContainerLimits(configured, ctx.cgroup, ctx.hostCpus);
     const readable = containerReadable(ctx.cgroup, ctx.devices.length > 0);
     return {

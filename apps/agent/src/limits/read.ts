@@ -126,20 +126,20 @@ const valueAt = (limits: Limits, p: string): unknown => {
 };
 
 /**
- * The configured fields whose value in force is another, among those that can be read back
- * (`readable`). A cpuset is compared as the set of CPUs it names.
+ * The fields whose value in force is not the one `expected` (the configured limits as the kernel
+ * or QEMU would show them), among those that can be read back. A cpuset is compared as the set
+ * of CPUs it names.
  */
 export function limitsDiffer(
-  configured: Limits,
+  expected: Limits,
   effective: Limits,
   readable: ReadonlySet<string>,
-  expected: (p: string) => unknown = (p) => valueAt(configured, p),
 ): string[] {
-  const paths = new Set([...limitPaths(configured), ...limitPaths(effective)]);
+  const paths = new Set([...limitPaths(expected), ...limitPaths(effective)]);
   const norm = (p: string, v: unknown) =>
     p === 'cpu.affinity' && typeof v === 'string' ? parseCpuList(v)?.join(',') : v;
   return [...paths]
     .filter((p) => readable.has(p))
-    .filter((p) => norm(p, expected(p)) !== norm(p, valueAt(effective, p)))
+    .filter((p) => norm(p, valueAt(expected, p)) !== norm(p, valueAt(effective, p)))
     .sort();
 }

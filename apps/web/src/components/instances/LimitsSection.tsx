@@ -122,7 +122,8 @@ export function LimitsSection({ instance: i }: { instance: Instance }) {
                   )}
                 </td>
                 <td className="py-2 pr-3 font-mono" data-testid={`effective-${path}`}>
-                  {i.effectiveLimits ? (effective ?? 'unlimited') : '—'}
+                  {/* Fields set at create (inodes) are not read back. */}
+                  {i.effectiveLimits && when !== 'create' ? (effective ?? 'unlimited') : '—'}
                   {differ.has(path) && (
                     <span
                       className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 font-sans text-xs text-amber-900"
