@@ -167,6 +167,17 @@ test.describe.serial('consoles that fit, notifications', () => {
       .toBeGreaterThanOrEqual(640);
     await expect(page.getByText('Log in as root, no password')).toBeVisible();
 
+    // The screen has the keyboard (it takes it on connect): one's own task raises no toast over
+    // it, only the bell's count.
+    await expect.poll(() => frame.evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    const name = uniqueName('e2equiet');
+    const made = await ok<TaskAccepted>(
+      api.post('/api/v1/instances?sync=true', { data: { name, template: 'busybox' } }),
+    );
+    await ok(api.delete(`/api/v1/instances/${made.task.instanceId}?sync=true`));
+    await expect(page.getByRole('button', { name: 'Notifications: 2 new' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Toasts' }).getByRole('status')).toHaveCount(0);
+
     await expectFits(page, await bottomOf(page, 'canvas', frame));
     await expectFits(page, await bottomOf(page, ':scope > [role="status"]', frame));
     const small = (await canvas.boundingBox())!.height;
