@@ -61,7 +61,12 @@ export const TaskQuery = z
       .describe('active: queued or running'),
     from: z.iso.datetime().optional().describe('created at or after this instant'),
     to: z.iso.datetime().optional().describe('created before this instant'),
-    q: z.string().min(1).max(200).optional().describe('text in the kind, message, error or instance id'),
+    q: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('text in the kind, message, error or instance id'),
     limit: queryInt(1, TASK_PAGE_MAX).default(100),
     cursor: TaskCursor.optional().describe("the previous page's nextCursor: tasks older than it"),
   })
