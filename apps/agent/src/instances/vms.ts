@@ -143,7 +143,6 @@ export class Vms {
       this.states.set(vm.id, state);
       if (state === 'stopped' || state === 'suspended') {
         await this.releaseTaps(vm);
-        await removeProcessCgroup(cgroupName(vm), await detectCgroup());
       } else {
         // The record is what the limits should be: a change the last agent died in the middle
         // of is put right here. Idempotent.
