@@ -40,6 +40,8 @@ interface Previous {
 export class Processes {
   /** The last sample per container, so CPU % covers the time since the previous listing. */
   private readonly previous = new Map<string, Previous>();
+  /** Each running container's init, so a refresh every 2 s need not spawn lxc-info each time. */
+  private readonly inits = new Map<string, number>();
   /** Only for its pidfile check (pid() opens no QMP connection). */
   private readonly qemu = new Qemu(() => undefined);
 
@@ -162,9 +164,32 @@ export class Processes {
     }
   }
 
+  /**
+   * A running container's record and init pid: the remembered init while it is still pid 1 of
+   * a pid namespace in this container's group (a reused pid is neither), else asked of LXC,
+   * which answers 409 for a container that is not running.
+   */
+  private async runningInit(id: string) {
+    const record = this.instances.containers.resolve(id);
+    const known = this.inits.get(record.id);
+    if (known !== undefined) {
+      const [status, place] = await Promise.all([
+        readFile(`/proc/${known}/status`, 'utf8').catch(() => ''),
+        placeOf(known),
+      ]);
+      const nsPid = /^NSpid:.*\s(\d+)$/m.exec(status)?.[1];
+      if (nsPid === '1' && place && ctidOfGroup(place.path) === record.ctid) {
+        return { record, pid: known };
+      }
+    }
+    const { pid } = await this.instances.containers.running(id);
+    this.inits.set(record.id, pid);
+    return { record, pid };
+  }
+
   /** A running container's own group (an instance that is not running answers 409). */
   private async containerGroupOf(id: string) {
-    const { record, pid } = await this.instances.containers.running(id);
+    const { record, pid } = await this.runningInit(id);
     const initPlace = await placeOf(pid);
     if (!initPlace)
       throw new AppError(

@@ -302,4 +302,13 @@ describe('services through init scripts, in a busybox container (no systemd)', (
     );
     assert.equal(missing.status, 404, JSON.stringify(missing.body));
   });
+
+  test('a stopped container has no processes to list: 409, also after a listing', async () => {
+    const url = `/api/v1/instances/${ct.id}/processes`;
+    assert.equal((await stack.call('GET', url)).status, 200);
+    const stopped = await stack.call('POST', `/api/v1/instances/${ct.id}/actions/stop?sync=true`);
+    assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+    const res = await stack.call<ErrorBody>('GET', url);
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+  });
 });
