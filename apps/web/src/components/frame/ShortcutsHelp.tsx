@@ -9,7 +9,7 @@ export function ShortcutsHelp({ onClose }: { onClose: () => void }) {
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 text-sm">
         {SHORTCUTS.map((s) => (
           <div key={s.keys.join('+')} className="contents">
-            <dt className="flex gap-1 whitespace-nowrap">
+            <dt className="flex items-start gap-1 whitespace-nowrap">
               {s.keys.map((k, n) => (
                 <kbd
                   key={n}
