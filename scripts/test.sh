@@ -9,7 +9,11 @@ bash scripts/setup.sh
 echo "==> typecheck"
 pnpm exec turbo run typecheck --output-logs=errors-only
 echo "==> lint"
+# A style slip fails the run at the end, but does not hide what the tests would have said.
+set +e
 pnpm lint
+lint_status=$?
+set -e
 
 echo "==> tests"
 rm -rf test-results && mkdir -p test-results
@@ -47,4 +51,5 @@ leftover_status=$?
 set -e
 
 echo "berth: $((${pass:-0} + e2e_pass)) passed, $((${fail:-0} + e2e_fail)) failed, $((${skip:-0} + e2e_skip)) skipped"
-[ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$leftover_status" -eq 0 ]
+[ "$lint_status" -eq 0 ] || echo "berth: lint failed (see above)"
+[ "$lint_status" -eq 0 ] && [ "$status" -eq 0 ] && [ "$e2e_status" -eq 0 ] && [ "$leftover_status" -eq 0 ]

@@ -40,7 +40,12 @@ test.describe.serial('processes and services inside a container', () => {
     const table = page.getByRole('table', { name: `Processes inside ${ct.name}` });
     const row = table.getByRole('row').filter({ hasText: 'sleep 4242' });
     await expect(row).toHaveCount(1);
-    await expect(table.getByRole('row').filter({ hasText: /systemd|init/ }).first()).toBeVisible();
+    await expect(
+      table
+        .getByRole('row')
+        .filter({ hasText: /systemd|init/ })
+        .first(),
+    ).toBeVisible();
     await keepScreenshot(page, testInfo, 'processes-tab');
     await expectAccessible(page);
 
