@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { CreateInstance, Instance, InstanceAction, UpdateInstance } from '@berth/contracts';
 import {
   actOnInstance,
@@ -13,11 +13,21 @@ import {
 import { runTask, runTaskToEnd, type TaskCallbacks } from '@/events/taskWatchers';
 import { instanceKeys } from './keys';
 
+const instancesQuery = {
+  queryKey: instanceKeys.list(),
+  queryFn: ({ signal }: { signal: AbortSignal }) => fetchInstances(signal),
+};
+
 export function useInstances() {
-  return useQuery({
-    queryKey: instanceKeys.list(),
-    queryFn: ({ signal }) => fetchInstances(signal),
-  });
+  return useQuery(instancesQuery);
+}
+
+/**
+ * Starts the instance list beside the session check instead of after it: nearly every page
+ * (tree, dashboard, list) needs it, and waiting for the check first cost a round trip.
+ */
+export function prefetchInstances(qc: QueryClient): void {
+  void qc.prefetchQuery(instancesQuery);
 }
 
 export function useInstance(id: string | null) {

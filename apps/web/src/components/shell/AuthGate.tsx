@@ -1,7 +1,9 @@
 'use client';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useMe } from '@/queries/useAuth';
+import { prefetchInstances } from '@/queries/useInstances';
 import { EventStream } from '@/events/EventStream';
 import { ErrorState, LoadingState } from '@/components/ui/States';
 import { AppShell } from './AppShell';
@@ -21,6 +23,11 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const router = useRouter();
   const me = useMe();
   const isPublic = isPublicPath(pathname);
+  const qc = useQueryClient();
+  // Once, during the first render, so the request leaves with the session check's.
+  useState(() => {
+    if (!isPublic && typeof window !== 'undefined') prefetchInstances(qc);
+  });
 
   useEffect(() => {
     if (!isPublic && me.data === null) {
