@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import type { ConfigSample, Limits } from '@berth/contracts';
+import { canSomewhere, type ConfigSample, type Limits } from '@berth/contracts';
 import { ApplyDialog } from '@/components/samples/ApplyDialog';
 import { CheckInstance } from '@/components/samples/CheckInstance';
 import { SampleDialog } from '@/components/samples/SampleDialog';
@@ -31,6 +31,8 @@ export default function SamplesPage() {
   const del = useDeleteSample();
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const manage = can(me, 'sample.manage');
+  // A grant over a host or a tag configures some instances: the dialog lists only those.
+  const configureSomewhere = !!me && canSomewhere(me, 'instance.configure');
   const saveAs = manage ? (start: Start) => setDialog({ kind: 'edit', start }) : undefined;
 
   const columns: Column<ConfigSample>[] = [
@@ -56,7 +58,11 @@ export default function SamplesPage() {
       cellClassName: 'text-right',
       cell: (s) => (
         <div className="flex justify-end gap-1" role="group" aria-label={`Actions for ${s.name}`}>
-          <Button size="sm" onClick={() => setDialog({ kind: 'apply', sample: s })}>
+          <Button
+            size="sm"
+            disabledReason={configureSomewhere ? null : 'needs instance.configure'}
+            onClick={() => setDialog({ kind: 'apply', sample: s })}
+          >
             Apply…
           </Button>
           <Button size="sm" onClick={() => setDialog({ kind: 'scale', sample: s })}>
