@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -7,6 +7,7 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { createInstance, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let ct: Instance;
@@ -17,15 +18,15 @@ const stateOf = async (id: string) =>
 test.describe.serial('the frame: resource tree, command palette, shortcuts, dashboard', () => {
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const res = await api.post('/api/v1/instances?sync=true', {
-      data: { kind: 'ct', name: uniqueName('e2eframe'), template: 'busybox' },
+    ct = await createInstance(api, {
+      kind: 'ct',
+      name: uniqueName('e2eframe'),
+      template: 'busybox',
     });
-    expect(res.ok(), await res.text()).toBe(true);
-    ct = ((await res.json()) as TaskAccepted).task.result as Instance;
   });
 
   test.afterAll(async () => {
-    if (ct) await api.delete(`/api/v1/instances/${ct.id}?force=true&sync=true`);
+    await removeInstance(api, ct);
     await api?.dispose();
   });
 

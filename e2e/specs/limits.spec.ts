@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -7,6 +7,7 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { createInstance, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let ct: Instance;
@@ -14,22 +15,20 @@ let ct: Instance;
 test.describe.serial('resource limits on the instance page', () => {
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const res = await api.post('/api/v1/instances?sync=true', {
-      data: {
+    ct = await createInstance(
+      api,
+      {
         kind: 'ct',
         name: uniqueName('e2elim'),
         template: 'busybox',
         limits: { memory: { limitMiB: 64 }, cpu: { cap: 50 } },
       },
-    });
-    expect(res.ok(), await res.text()).toBe(true);
-    ct = ((await res.json()) as TaskAccepted).task.result as Instance;
-    const start = await api.post(`/api/v1/instances/${ct.id}/actions/start?sync=true`);
-    expect(start.ok(), await start.text()).toBe(true);
+      { start: true },
+    );
   });
 
   test.afterAll(async () => {
-    if (ct) await api.delete(`/api/v1/instances/${ct.id}?force=true&sync=true`);
+    await removeInstance(api, ct);
     await api?.dispose();
   });
 

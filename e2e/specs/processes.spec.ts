@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -7,6 +7,7 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { createInstance, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let ct: Instance;
@@ -14,13 +15,11 @@ let ct: Instance;
 test.describe.serial('processes and services inside a container', () => {
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const res = await api.post('/api/v1/instances?sync=true', {
-      data: { kind: 'ct', name: uniqueName('e2eprocs'), template: 'debian-12' },
-    });
-    expect(res.ok(), await res.text()).toBe(true);
-    ct = ((await res.json()) as TaskAccepted).task.result as Instance;
-    const started = await api.post(`/api/v1/instances/${ct.id}/actions/start?sync=true`);
-    expect(started.ok(), await started.text()).toBe(true);
+    ct = await createInstance(
+      api,
+      { kind: 'ct', name: uniqueName('e2eprocs'), template: 'debian-12' },
+      { start: true },
+    );
     const spawned = await api.post(`/api/v1/instances/${ct.id}/exec`, {
       data: { command: ['sh', '-c', 'sleep 4242 >/dev/null 2>&1 &'] },
     });
@@ -28,7 +27,7 @@ test.describe.serial('processes and services inside a container', () => {
   });
 
   test.afterAll(async () => {
-    if (ct) await api.delete(`/api/v1/instances/${ct.id}?force=true&sync=true`);
+    await removeInstance(api, ct);
     await api?.dispose();
   });
 

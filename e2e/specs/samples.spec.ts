@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { ConfigSample, Instance, TaskAccepted } from '@berth/contracts';
+import type { ConfigSample, Instance } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -7,6 +7,7 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { createInstance, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let ct: Instance;
@@ -15,15 +16,11 @@ const sampleName = uniqueName('e2esample');
 test.describe.serial('configuration samples', () => {
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const res = await api.post('/api/v1/instances?sync=true', {
-      data: { kind: 'ct', name: uniqueName('e2esmp'), template: 'busybox' },
-    });
-    expect(res.ok(), await res.text()).toBe(true);
-    ct = ((await res.json()) as TaskAccepted).task.result as Instance;
+    ct = await createInstance(api, { kind: 'ct', name: uniqueName('e2esmp'), template: 'busybox' });
   });
 
   test.afterAll(async () => {
-    if (ct) await api.delete(`/api/v1/instances/${ct.id}?force=true&sync=true`);
+    await removeInstance(api, ct);
     const list = (await (await api.get('/api/v1/samples')).json()) as { items: ConfigSample[] };
     for (const s of list.items.filter((x) => x.name.startsWith('e2esample')))
       await api.delete(`/api/v1/samples/${s.id}`);

@@ -1,0 +1,26 @@
+import { expect, type APIRequestContext } from '@playwright/test';
+import type { Instance, TaskAccepted } from '@berth/contracts';
+
+/** Creates an instance synchronously (failing the set-up with the API's answer) and optionally starts it. */
+export async function createInstance(
+  api: APIRequestContext,
+  data: Record<string, unknown>,
+  { start = false }: { start?: boolean } = {},
+): Promise<Instance> {
+  const res = await api.post('/api/v1/instances?sync=true', { data });
+  expect(res.ok(), await res.text()).toBe(true);
+  const instance = ((await res.json()) as TaskAccepted).task.result as Instance;
+  if (start) {
+    const started = await api.post(`/api/v1/instances/${instance.id}/actions/start?sync=true`);
+    expect(started.ok(), await started.text()).toBe(true);
+  }
+  return instance;
+}
+
+/** Force-deletes what a spec created; a set-up that failed before creating leaves nothing to remove. */
+export async function removeInstance(
+  api: APIRequestContext,
+  instance: Instance | undefined,
+): Promise<void> {
+  if (instance) await api.delete(`/api/v1/instances/${instance.id}?force=true&sync=true`);
+}
