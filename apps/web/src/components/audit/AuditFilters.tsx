@@ -1,8 +1,9 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { AuditFilter, AuditOutcome } from '@berth/contracts';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
+import { DateRangeFilter, FilterBar, TextFilter, instant } from '@/components/ui/FilterBar';
 
 interface Draft {
   actor: string;
@@ -26,9 +27,6 @@ const EMPTY: Draft = {
   q: '',
 };
 
-/** A datetime-local value is the browser's local time; the API wants an instant. */
-const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
-
 function toFilter(d: Draft): AuditFilter {
   const text = (v: string) => v.trim() || undefined;
   return {
@@ -48,29 +46,14 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const set = (k: keyof Draft) => (e: { target: { value: string } }) =>
     setDraft((d) => ({ ...d, [k]: e.target.value }));
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onApply(toFilter(draft));
-  };
   const text = (k: keyof Draft, label: string, placeholder?: string) => (
-    <Field label={label}>
-      {(a) => (
-        <input
-          {...a}
-          className="input py-1"
-          value={draft[k]}
-          placeholder={placeholder}
-          onChange={set(k)}
-        />
-      )}
-    </Field>
+    <TextFilter label={label} value={draft[k]} placeholder={placeholder} onChange={set(k)} />
   );
   return (
-    <form
-      role="search"
-      aria-label="Search the audit log"
-      onSubmit={submit}
-      className="card mb-4 grid grid-cols-2 gap-3 p-3 sm:grid-cols-4 lg:grid-cols-8"
+    <FilterBar
+      label="Search the audit log"
+      onSubmit={() => onApply(toFilter(draft))}
+      className="lg:grid-cols-8"
     >
       {text('actor', 'Who', 'alice')}
       {text('action', 'Action', 'instance.')}
@@ -86,28 +69,7 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
           </select>
         )}
       </Field>
-      <Field label="From">
-        {(a) => (
-          <input
-            {...a}
-            type="datetime-local"
-            className="input py-1"
-            value={draft.from}
-            onChange={set('from')}
-          />
-        )}
-      </Field>
-      <Field label="Until">
-        {(a) => (
-          <input
-            {...a}
-            type="datetime-local"
-            className="input py-1"
-            value={draft.to}
-            onChange={set('to')}
-          />
-        )}
-      </Field>
+      <DateRangeFilter from={draft.from} to={draft.to} onFrom={set('from')} onTo={set('to')} />
       {text('q', 'Text', 'in action, object, detail')}
       <div className="col-span-full flex gap-2">
         <Button type="submit" variant="primary" size="sm">
@@ -123,6 +85,6 @@ export function AuditFilters({ onApply }: { onApply: (filter: AuditFilter) => vo
           Clear
         </Button>
       </div>
-    </form>
+    </FilterBar>
   );
 }

@@ -1,9 +1,10 @@
 'use client';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import type { Instance } from '@berth/contracts';
 import type { TaskFilter } from '@/api/tasks';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
+import { DateRangeFilter, FilterBar, TextFilter, instant } from '@/components/ui/FilterBar';
 import { taskTitle } from '@/lib/format';
 
 /** The kinds of task the API starts; "instance." matches every instance action. */
@@ -33,9 +34,6 @@ interface Draft {
 }
 
 const EMPTY: Draft = { user: '', kind: '', instanceId: '', outcome: '', from: '', to: '', q: '' };
-
-/** A datetime-local value is the browser's local time; the API wants an instant. */
-const instant = (local: string) => (local ? new Date(local).toISOString() : undefined);
 
 function toFilter(d: Draft): TaskFilter {
   const text = (v: string) => v.trim() || undefined;
@@ -68,28 +66,18 @@ export function TaskFilters({
     setDraft(d);
     onApply(toFilter(d));
   };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    onApply(toFilter(draft));
-  };
   return (
-    <form
-      role="search"
-      aria-label="Search the tasks"
-      onSubmit={submit}
-      className="card mb-4 grid grid-cols-2 gap-3 p-3 sm:grid-cols-4 lg:grid-cols-7"
+    <FilterBar
+      label="Search the tasks"
+      onSubmit={() => onApply(toFilter(draft))}
+      className="lg:grid-cols-7"
     >
-      <Field label="Started by">
-        {(a) => (
-          <input
-            {...a}
-            className="input py-1"
-            value={draft.user}
-            placeholder="a user name"
-            onChange={set('user')}
-          />
-        )}
-      </Field>
+      <TextFilter
+        label="Started by"
+        value={draft.user}
+        placeholder="a user name"
+        onChange={set('user')}
+      />
       <Field label="Kind">
         {(a) => (
           <select {...a} className="input py-1" value={draft.kind} onChange={set('kind')}>
@@ -130,39 +118,13 @@ export function TaskFilters({
           </select>
         )}
       </Field>
-      <Field label="From">
-        {(a) => (
-          <input
-            {...a}
-            type="datetime-local"
-            className="input py-1"
-            value={draft.from}
-            onChange={set('from')}
-          />
-        )}
-      </Field>
-      <Field label="Until">
-        {(a) => (
-          <input
-            {...a}
-            type="datetime-local"
-            className="input py-1"
-            value={draft.to}
-            onChange={set('to')}
-          />
-        )}
-      </Field>
-      <Field label="Text">
-        {(a) => (
-          <input
-            {...a}
-            className="input py-1"
-            value={draft.q}
-            placeholder="in kind, step, error"
-            onChange={set('q')}
-          />
-        )}
-      </Field>
+      <DateRangeFilter from={draft.from} to={draft.to} onFrom={set('from')} onTo={set('to')} />
+      <TextFilter
+        label="Text"
+        value={draft.q}
+        placeholder="in kind, step, error"
+        onChange={set('q')}
+      />
       <div className="col-span-full flex flex-wrap gap-2">
         <Button type="submit" variant="primary" size="sm">
           Search
@@ -183,6 +145,6 @@ export function TaskFilters({
           Clear
         </Button>
       </div>
-    </form>
+    </FilterBar>
   );
 }
