@@ -6,6 +6,7 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { Field } from '@/components/ui/Field';
+import { PasswordField } from '@/components/ui/PasswordField';
 import { Modal } from '@/components/ui/Modal';
 import { PageHeader } from '@/components/ui/States';
 import { can } from '@/lib/can';
@@ -88,22 +89,14 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
             />
           )}
         </Field>
-        <Field
+        <PasswordField
           label="Password"
           hint="At least 8 characters; they can change it later."
           error={errors.password}
-        >
-          {(a) => (
-            <input
-              {...a}
-              type="password"
-              className="input"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
         <GrantsEditor rows={grants} onChange={setGrants} roles={roles} hosts={hosts} />
         {(errors.grants ?? errors['(root)']) && (
           <p role="alert" className="field-error">
@@ -184,22 +177,14 @@ function PasswordDialog({ user, onClose }: { user: User; onClose: () => void }) 
           );
         }}
       >
-        <Field
+        <PasswordField
           label="New password"
           hint="At least 8 characters. Every session of theirs ends."
           error={errors.password ?? errors['(root)']}
-        >
-          {(a) => (
-            <input
-              {...a}
-              type="password"
-              className="input"
-              autoComplete="new-password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          )}
-        </Field>
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button

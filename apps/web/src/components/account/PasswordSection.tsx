@@ -1,7 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
-import { Field } from '@/components/ui/Field';
+import { PasswordField } from '@/components/ui/PasswordField';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useChangePassword } from '@/queries/useAuth';
@@ -37,34 +37,21 @@ export function PasswordSection() {
         Password
       </h2>
       <form onSubmit={submit} className="mt-3 grid max-w-md gap-3" noValidate>
-        <Field label="Current password" error={errors.currentPassword}>
-          {(a) => (
-            <input
-              {...a}
-              type="password"
-              className="input"
-              autoComplete="current-password"
-              value={current}
-              onChange={(e) => setCurrent(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field
+        <PasswordField
+          label="Current password"
+          error={errors.currentPassword}
+          autoComplete="current-password"
+          value={current}
+          onChange={setCurrent}
+        />
+        <PasswordField
           label="New password"
           hint="At least 8 characters. Your other sessions end when it changes."
           error={errors.newPassword}
-        >
-          {(a) => (
-            <input
-              {...a}
-              type="password"
-              className="input"
-              autoComplete="new-password"
-              value={next}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          )}
-        </Field>
+          autoComplete="new-password"
+          value={next}
+          onChange={setNext}
+        />
         {errors['(root)'] && (
           <p role="alert" className="field-error">
             {errors['(root)']}

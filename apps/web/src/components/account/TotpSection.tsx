@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Me, TotpEnrollment } from '@berth/contracts';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
+import { PasswordField } from '@/components/ui/PasswordField';
 import { Modal } from '@/components/ui/Modal';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
@@ -118,21 +119,13 @@ export function TotpSection({ me }: { me: Me }) {
             <span className="font-medium text-emerald-700 dark:text-emerald-300">On.</span> Logging
             in asks for a code from your app, or one of your recovery codes.
           </p>
-          <Field
+          <PasswordField
             label="Password, to turn it off"
             error={disableErrors.password ?? disableErrors['(root)']}
-          >
-            {(a) => (
-              <input
-                {...a}
-                type="password"
-                className="input"
-                autoComplete="current-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-              />
-            )}
-          </Field>
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+          />
           <div>
             <Button type="submit" variant="danger" busy={disable.isPending} disabled={!password}>
               Turn off
