@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { BuiltinRole, ErrorBody } from '@berth/contracts';
 import { buildTestApi, type TestApi } from './build-test-api.js';
-
-const UUID = '11111111-1111-4111-8111-111111111111';
+import { UUID, concrete } from './route-paths.js';
 
 /**
  * Every route the API registers, with whether it answers without a login. A new route must be
@@ -103,20 +102,6 @@ const ROUTES = [
   'GET /api/v1/instances/:id/limits/problems',
   'GET /api/v1/instances/:id/sample-diff',
 ];
-
-/** A concrete path for a route pattern, with ids the schemas accept. */
-const PARAMS: Record<string, string> = {
-  id: UUID,
-  shellId: UUID,
-  linkId: UUID,
-  name: 'busybox',
-  action: 'start',
-  kind: 'vnc',
-  hostId: 'some-host',
-  role: 'operator',
-  n: '0',
-};
-const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
 
 describe('authorization: who may call which route', () => {
   let t: TestApi;

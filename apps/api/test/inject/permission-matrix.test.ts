@@ -3,20 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { BUILTIN_ROLES, BuiltinRole, Permission, type ErrorBody } from '@berth/contracts';
 import type { WebSocket } from 'ws';
 import { buildTestApi, type TestApi } from './build-test-api.js';
-
-const UUID = '11111111-1111-4111-8111-111111111111';
-const PARAMS: Record<string, string> = {
-  id: UUID,
-  shellId: UUID,
-  linkId: UUID,
-  name: 'busybox',
-  action: 'start',
-  kind: 'vnc',
-  hostId: 'some-host',
-  role: 'operator',
-  n: '0',
-};
-const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
+import { UUID, concrete } from './route-paths.js';
 
 // A stream that stays open: allowed, it never answers, so only its refusal is checked here.
 const STREAMS = new Set(['GET /api/v1/events']);
