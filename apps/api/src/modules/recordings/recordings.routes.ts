@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   Recording,
@@ -20,6 +20,23 @@ const tags = ['recordings'];
 const RecordingRef = z.object({ id: z.uuid() });
 const FrameRef = RecordingRef.extend({ n: queryInt(0, 10_000_000) });
 const RoleRef = z.object({ role: z.string().min(1).max(64) });
+
+/**
+ * Both policies change the same way: one flag, audited with its old and new value. The note is
+ * set before the change so a refused or failed one is audited too.
+ */
+async function auditedPolicy(
+  req: FastifyRequest,
+  targetType: 'instance' | 'role',
+  targetId: string,
+  set: (by: string) => Promise<{ setting: RecordingSetting; was: boolean }>,
+): Promise<RecordingSetting> {
+  req.auditNote = { action: 'recording.policy', targetType, targetId };
+  const { setting, was } = await set(principalOf(req).id);
+  req.auditNote.before = { recorded: was };
+  req.auditNote.after = { recorded: setting.enabled };
+  return setting;
+}
 
 /** Which consoles are recorded, and the recordings: listed, replayed, deleted. */
 export async function recordingRoutes(
@@ -55,21 +72,10 @@ export async function recordingRoutes(
         response: { 200: RecordingSetting },
       },
     },
-    async (req) => {
-      req.auditNote = {
-        action: 'recording.policy',
-        targetType: 'instance',
-        targetId: req.params.id,
-      };
-      const { setting, was } = await recordings.setInstance(
-        principalOf(req).id,
-        req.params.id,
-        req.body.enabled,
-      );
-      req.auditNote.before = { recorded: was };
-      req.auditNote.after = { recorded: setting.enabled };
-      return setting;
-    },
+    async (req) =>
+      auditedPolicy(req, 'instance', req.params.id, (by) =>
+        recordings.setInstance(by, req.params.id, req.body.enabled),
+      ),
   );
 
   r.put(
@@ -85,17 +91,10 @@ export async function recordingRoutes(
         response: { 200: RecordingSetting },
       },
     },
-    async (req) => {
-      req.auditNote = { action: 'recording.policy', targetType: 'role', targetId: req.params.role };
-      const { setting, was } = await recordings.setRole(
-        principalOf(req).id,
-        req.params.role,
-        req.body.enabled,
-      );
-      req.auditNote.before = { recorded: was };
-      req.auditNote.after = { recorded: setting.enabled };
-      return setting;
-    },
+    async (req) =>
+      auditedPolicy(req, 'role', req.params.role, (by) =>
+        recordings.setRole(by, req.params.role, req.body.enabled),
+      ),
   );
 
   r.get(
