@@ -6,6 +6,7 @@ import { errorText } from '@/lib/errorText';
 import { formatRelative } from '@/lib/format';
 import { toast } from '@/lib/toast';
 import { useEndAllSessions, useEndSession, useSessions } from '@/queries/useAuth';
+import { TableHead } from '@/components/ui/TableHead';
 
 /** My logins: where from, last seen; end one, or all of them. */
 export function SessionsSection() {
@@ -40,19 +41,14 @@ export function SessionsSection() {
         <QueryView query={sessions} loadingLabel="Loading sessions…" empty="No sessions">
           {(rows) => (
             <table className="table-base" aria-label="Sessions">
-              <thead>
-                <tr>
-                  <th scope="col">Browser</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Last seen</th>
-                  <th scope="col" className="hidden md:table-cell">
-                    Started
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  { label: 'Browser' },
+                  { label: 'Address' },
+                  { label: 'Last seen' },
+                  { label: 'Started', className: 'hidden md:table-cell' },
+                ]}
+              />
               <tbody>
                 {rows.map((s) => (
                   <tr key={s.id}>

@@ -11,6 +11,7 @@ import { formatDate, formatRelative } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useCreateToken, useDeleteToken, useTokens } from '@/queries/useAuth';
+import { TableHead } from '@/components/ui/TableHead';
 
 /** Expiry choices, in minutes; '' never expires. One minute is there for trying things out. */
 const EXPIRY: Array<[string, string]> = [
@@ -158,19 +159,14 @@ export function TokensSection({ me }: { me: Me }) {
         <QueryView query={tokens} loadingLabel="Loading tokens…" empty="No API tokens">
           {(rows) => (
             <table className="table-base" aria-label="API tokens">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col" className="hidden lg:table-cell">
-                    Permissions
-                  </th>
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  { label: 'Name' },
+                  { label: 'Expires' },
+                  { label: 'Last used' },
+                  { label: 'Permissions', className: 'hidden lg:table-cell' },
+                ]}
+              />
               <tbody>
                 {rows.map((t) => (
                   <tr key={t.id}>

@@ -11,6 +11,7 @@ import { Modal } from '@/components/ui/Modal';
 import { ErrorState, LoadingState } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
 import { toast } from '@/lib/toast';
+import { TableHead } from '@/components/ui/TableHead';
 
 /** What a link opens: one console of the instance. */
 export interface ShareTarget {
@@ -216,20 +217,15 @@ function LinkList({ instanceId }: { instanceId: string }) {
           tabIndex={0}
         >
           <table className="table-base">
-            <thead>
-              <tr>
-                <th scope="col">Console</th>
-                <th scope="col">Access</th>
-                <th scope="col">Uses</th>
-                <th scope="col" className="hidden sm:table-cell">
-                  Last used
-                </th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              columns={[
+                { label: 'Console' },
+                { label: 'Access' },
+                { label: 'Uses' },
+                { label: 'Last used', className: 'hidden sm:table-cell' },
+                { label: 'Expires' },
+              ]}
+            />
             <tbody>
               {[...links.data]
                 .sort((a, b) => b.createdAt.localeCompare(a.createdAt))

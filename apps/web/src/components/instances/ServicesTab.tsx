@@ -9,6 +9,7 @@ import { errorText } from '@/lib/errorText';
 import { toast } from '@/lib/toast';
 import { Menu, type MenuItem } from '@/components/ui/Menu';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
+import { TableHead } from '@/components/ui/TableHead';
 
 const INIT_NAMES = { systemd: 'systemd units', sysv: 'init scripts in /etc/init.d', none: '' };
 
@@ -126,19 +127,14 @@ export function ServicesTab({ instance }: { instance: Instance }) {
       <div className="card overflow-x-auto" role="region" aria-label="Services table" tabIndex={0}>
         <table className="table-base">
           <caption className="sr-only">Services inside {instance.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">State</th>
-              <th scope="col">At boot</th>
-              <th scope="col" className="hidden md:table-cell">
-                Description
-              </th>
-              <th scope="col">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              { label: 'Service' },
+              { label: 'State' },
+              { label: 'At boot' },
+              { label: 'Description', className: 'hidden md:table-cell' },
+            ]}
+          />
           <tbody>
             {rows.map((s) => (
               <tr key={s.name}>
