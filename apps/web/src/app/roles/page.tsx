@@ -9,13 +9,13 @@ import {
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
-import { Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useCreateRole, useDeleteRole, useRoles, useUpdateRole } from '@/queries/useUsers';
+import { TextField } from '@/components/ui/TextField';
 
 const GROUPS: Array<[string, string, readonly Permission[]]> = [
   ['Instances', 'also grantable over a host or a tag', INSTANCE_PERMISSIONS],
@@ -41,26 +41,13 @@ function RoleDialog({ role, onClose }: { role?: RoleInfo; onClose: () => void })
   return (
     <Modal title={role ? `Edit ${role.name}` : 'New role'} onClose={onClose} wide>
       <form onSubmit={submit} className="grid gap-3" noValidate>
-        <Field label="Name" error={errors.name}>
-          {(a) => (
-            <input
-              {...a}
-              className="input"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-            />
-          )}
-        </Field>
-        <Field label="Description" error={errors.description}>
-          {(a) => (
-            <input
-              {...a}
-              className="input"
-              value={description}
-              onChange={(e) => setDescription(e.target.value)}
-            />
-          )}
-        </Field>
+        <TextField label="Name" error={errors.name} value={name} onChange={setName} />
+        <TextField
+          label="Description"
+          error={errors.description}
+          value={description}
+          onChange={setDescription}
+        />
         {GROUPS.map(([title, hint, perms]) => (
           <fieldset key={title}>
             <legend className="label">

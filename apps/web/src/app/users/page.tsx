@@ -5,8 +5,7 @@ import { GrantsEditor, toGrants, type GrantRow } from '@/components/users/Grants
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
-import { Field } from '@/components/ui/Field';
-import { PasswordField } from '@/components/ui/PasswordField';
+import { TextField } from '@/components/ui/TextField';
 import { Modal } from '@/components/ui/Modal';
 import { PageHeader } from '@/components/ui/States';
 import { can } from '@/lib/can';
@@ -78,18 +77,15 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
   return (
     <Modal title="New user" onClose={onClose} wide>
       <form onSubmit={submit} className="grid gap-3" noValidate>
-        <Field label="Username" error={errors.username}>
-          {(a) => (
-            <input
-              {...a}
-              className="input"
-              autoComplete="off"
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-            />
-          )}
-        </Field>
-        <PasswordField
+        <TextField
+          label="Username"
+          error={errors.username}
+          autoComplete="off"
+          value={username}
+          onChange={setUsername}
+        />
+        <TextField
+          type="password"
           label="Password"
           hint="At least 8 characters; they can change it later."
           error={errors.password}
@@ -177,7 +173,8 @@ function PasswordDialog({ user, onClose }: { user: User; onClose: () => void }) 
           );
         }}
       >
-        <PasswordField
+        <TextField
+          type="password"
           label="New password"
           hint="At least 8 characters. Every session of theirs ends."
           error={errors.password ?? errors['(root)']}

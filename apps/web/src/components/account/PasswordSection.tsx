@@ -1,7 +1,7 @@
 'use client';
 import { useState, type FormEvent } from 'react';
 import { Button } from '@/components/ui/Button';
-import { PasswordField } from '@/components/ui/PasswordField';
+import { TextField } from '@/components/ui/TextField';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useChangePassword } from '@/queries/useAuth';
@@ -37,14 +37,16 @@ export function PasswordSection() {
         Password
       </h2>
       <form onSubmit={submit} className="mt-3 grid max-w-md gap-3" noValidate>
-        <PasswordField
+        <TextField
+          type="password"
           label="Current password"
           error={errors.currentPassword}
           autoComplete="current-password"
           value={current}
           onChange={setCurrent}
         />
-        <PasswordField
+        <TextField
+          type="password"
           label="New password"
           hint="At least 8 characters. Your other sessions end when it changes."
           error={errors.newPassword}

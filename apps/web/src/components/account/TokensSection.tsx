@@ -12,6 +12,7 @@ import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useCreateToken, useDeleteToken, useTokens } from '@/queries/useAuth';
 import { TableHead } from '@/components/ui/TableHead';
+import { TextField } from '@/components/ui/TextField';
 
 /** Expiry choices, in minutes; '' never expires. One minute is there for trying things out. */
 const EXPIRY: Array<[string, string]> = [
@@ -61,11 +62,13 @@ function CreateToken({ me, onCreated }: { me: Me; onCreated: (t: CreatedApiToken
       noValidate
       aria-label="New API token"
     >
-      <Field label="Token name" hint="Letters, digits and _ . -" error={errors.name}>
-        {(a) => (
-          <input {...a} className="input" value={name} onChange={(e) => setName(e.target.value)} />
-        )}
-      </Field>
+      <TextField
+        label="Token name"
+        hint="Letters, digits and _ . -"
+        error={errors.name}
+        value={name}
+        onChange={setName}
+      />
       <Field label="Expires after">
         {(a) => (
           <select

@@ -4,7 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { Me, TotpEnrollment } from '@berth/contracts';
 import { Button } from '@/components/ui/Button';
 import { Field } from '@/components/ui/Field';
-import { PasswordField } from '@/components/ui/PasswordField';
+import { TextField } from '@/components/ui/TextField';
 import { Modal } from '@/components/ui/Modal';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
@@ -119,7 +119,8 @@ export function TotpSection({ me }: { me: Me }) {
             <span className="font-medium text-emerald-700 dark:text-emerald-300">On.</span> Logging
             in asks for a code from your app, or one of your recovery codes.
           </p>
-          <PasswordField
+          <TextField
+            type="password"
             label="Password, to turn it off"
             error={disableErrors.password ?? disableErrors['(root)']}
             autoComplete="current-password"

@@ -3,12 +3,12 @@ import { useState, type FormEvent } from 'react';
 import { CreateSample, type ConfigSample, type Limits } from '@berth/contracts';
 import { isApiError } from '@/api/http';
 import { Button } from '@/components/ui/Button';
-import { Field } from '@/components/ui/Field';
 import { Modal } from '@/components/ui/Modal';
 import { errorText } from '@/lib/errorText';
 import { limitErrors, limitTextErrors, limitsToText, textToLimits } from '@/lib/limitsForm';
 import { useCreateSample, useUpdateSample } from '@/queries/useSamples';
 import { LimitsEditor } from './LimitsEditor';
+import { TextField } from '@/components/ui/TextField';
 
 /**
  * Create a sample (from scratch, or from computed limits: a split, a scaled or a built-in one)
@@ -59,26 +59,13 @@ export function SampleDialog({
     <Modal title={sample ? `Edit ${sample.name}` : 'New sample'} onClose={onClose} wide>
       <form onSubmit={submit} className="grid gap-3" noValidate aria-label="Sample">
         <div className="grid gap-3 sm:grid-cols-2">
-          <Field label="Name" error={errors.name}>
-            {(a) => (
-              <input
-                {...a}
-                className="input"
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-              />
-            )}
-          </Field>
-          <Field label="Description" error={errors.description}>
-            {(a) => (
-              <input
-                {...a}
-                className="input"
-                value={description}
-                onChange={(e) => setDescription(e.target.value)}
-              />
-            )}
-          </Field>
+          <TextField label="Name" error={errors.name} value={name} onChange={setName} />
+          <TextField
+            label="Description"
+            error={errors.description}
+            value={description}
+            onChange={setDescription}
+          />
         </div>
         <LimitsEditor value={limits} onChange={setLimits} errors={errors} />
         {errors['(root)'] && (

@@ -2,13 +2,14 @@ import type { ReactNode } from 'react';
 import { Field } from './Field';
 
 /**
- * A labelled password input. `autoComplete` tells password managers whether to fill the saved
- * password (current-password) or offer to generate and save one (new-password).
+ * A labelled one-line input holding a string. For passwords, `autoComplete` tells password
+ * managers whether to fill the saved one (current-password) or offer a new one (new-password).
  */
-export function PasswordField({
+export function TextField({
   label,
   hint,
   error,
+  type,
   autoComplete,
   value,
   onChange,
@@ -16,7 +17,8 @@ export function PasswordField({
   label: string;
   hint?: ReactNode;
   error?: string;
-  autoComplete: 'current-password' | 'new-password';
+  type?: 'password';
+  autoComplete?: 'off' | 'current-password' | 'new-password';
   value: string;
   onChange: (value: string) => void;
 }) {
@@ -25,7 +27,7 @@ export function PasswordField({
       {(a) => (
         <input
           {...a}
-          type="password"
+          type={type}
           className="input"
           autoComplete={autoComplete}
           value={value}
