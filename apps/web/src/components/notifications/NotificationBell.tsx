@@ -1,9 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { Bell, CheckCircle2, Info, XCircle } from 'lucide-react';
-import { useEffect, useId, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useId, useRef, useState, useSyncExternalStore } from 'react';
 import { formatRelative } from '@/lib/format';
 import { KEEP, toastStore, type Notice } from '@/lib/toast';
+import { useDismiss } from '@/lib/useDismiss';
 
 const icons = {
   success: <CheckCircle2 aria-hidden size={16} className="shrink-0 text-emerald-600" />,
@@ -22,26 +23,13 @@ export function NotificationBell() {
     toastStore.getServer,
   );
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   const box = useRef<HTMLDivElement>(null);
   const panelId = useId();
   const unread = notices.filter((n) => !n.read);
   const failed = unread.some((n) => n.tone === 'error');
 
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: Event) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    document.addEventListener('pointerdown', away);
-    document.addEventListener('focusin', away);
-    document.addEventListener('keydown', esc);
-    return () => {
-      document.removeEventListener('pointerdown', away);
-      document.removeEventListener('focusin', away);
-      document.removeEventListener('keydown', esc);
-    };
-  }, [open]);
+  useDismiss(box, open, close);
 
   const toggle = () => {
     // What was unread stays marked in the list while it is open; the count clears.

@@ -2,11 +2,12 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { ChevronDown, Keyboard, LogOut, Rows3, Rows4, UserRound } from 'lucide-react';
-import { useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { Me } from '@berth/contracts';
 import { applyDensity, DENSITY_KEY, isDensity, type Density } from '@/lib/density';
 import { useStoredState } from '@/lib/useStoredState';
 import { useLogout } from '@/queries/useAuth';
+import { useDismiss } from '@/lib/useDismiss';
 
 const item =
   'flex w-full items-center gap-2 rounded px-2.5 py-1.5 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-800';
@@ -16,26 +17,13 @@ export function UserMenu({ me, onShortcuts }: { me: Me; onShortcuts: () => void 
   const router = useRouter();
   const logout = useLogout();
   const [open, setOpen] = useState(false);
+  const close = useCallback(() => setOpen(false), []);
   const [density, setDensity] = useStoredState<Density>(DENSITY_KEY, 'compact', isDensity);
   const box = useRef<HTMLDivElement>(null);
   const menuId = useId();
 
   useEffect(() => applyDensity(density), [density]);
-  useEffect(() => {
-    if (!open) return;
-    const away = (e: Event) => {
-      if (!box.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const esc = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
-    document.addEventListener('pointerdown', away);
-    document.addEventListener('focusin', away);
-    document.addEventListener('keydown', esc);
-    return () => {
-      document.removeEventListener('pointerdown', away);
-      document.removeEventListener('focusin', away);
-      document.removeEventListener('keydown', esc);
-    };
-  }, [open]);
+  useDismiss(box, open, close);
 
   const next: Density = density === 'compact' ? 'comfortable' : 'compact';
   return (
