@@ -16,6 +16,7 @@ import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useCreateRole, useDeleteRole, useRoles, useUpdateRole } from '@/queries/useUsers';
 import { TextField } from '@/components/ui/TextField';
+import { PermissionChecks } from '@/components/ui/PermissionChecks';
 
 const GROUPS: Array<[string, string, readonly Permission[]]> = [
   ['Instances', 'also grantable over a host or a tag', INSTANCE_PERMISSIONS],
@@ -53,20 +54,12 @@ function RoleDialog({ role, onClose }: { role?: RoleInfo; onClose: () => void })
             <legend className="label">
               {title} <span className="font-normal text-muted">({hint})</span>
             </legend>
-            <div className="grid gap-1 sm:grid-cols-2">
-              {perms.map((p) => (
-                <label key={p} className="inline-flex items-center gap-2 font-mono text-xs">
-                  <input
-                    type="checkbox"
-                    checked={chosen.includes(p)}
-                    onChange={(e) =>
-                      setChosen((c) => (e.target.checked ? [...c, p] : c.filter((x) => x !== p)))
-                    }
-                  />
-                  {p}
-                </label>
-              ))}
-            </div>
+            <PermissionChecks
+              permissions={perms}
+              chosen={chosen}
+              setChosen={setChosen}
+              className="sm:grid-cols-2"
+            />
           </fieldset>
         ))}
         {(errors.permissions ?? errors['(root)']) && (

@@ -13,6 +13,7 @@ import { toast } from '@/lib/toast';
 import { useCreateToken, useDeleteToken, useTokens } from '@/queries/useAuth';
 import { TableHead } from '@/components/ui/TableHead';
 import { TextField } from '@/components/ui/TextField';
+import { PermissionChecks } from '@/components/ui/PermissionChecks';
 
 /** Expiry choices, in minutes; '' never expires. One minute is there for trying things out. */
 const EXPIRY: Array<[string, string]> = [
@@ -111,20 +112,12 @@ function CreateToken({ me, onCreated }: { me: Me; onCreated: (t: CreatedApiToken
           Only these:
         </label>
         {limit && (
-          <div className="mt-2 grid gap-1 sm:grid-cols-2 lg:grid-cols-3">
-            {held.map((p) => (
-              <label key={p} className="inline-flex items-center gap-2 font-mono text-xs">
-                <input
-                  type="checkbox"
-                  checked={chosen.includes(p)}
-                  onChange={(e) =>
-                    setChosen((c) => (e.target.checked ? [...c, p] : c.filter((x) => x !== p)))
-                  }
-                />
-                {p}
-              </label>
-            ))}
-          </div>
+          <PermissionChecks
+            permissions={held}
+            chosen={chosen}
+            setChosen={setChosen}
+            className="mt-2 sm:grid-cols-2 lg:grid-cols-3"
+          />
         )}
       </fieldset>
       {errors['(root)'] && (
