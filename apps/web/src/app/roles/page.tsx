@@ -17,6 +17,7 @@ import { toast } from '@/lib/toast';
 import { useCreateRole, useDeleteRole, useRoles, useUpdateRole } from '@/queries/useUsers';
 import { TextField } from '@/components/ui/TextField';
 import { PermissionChecks } from '@/components/ui/PermissionChecks';
+import { FormError } from '@/components/ui/FormError';
 
 const GROUPS: Array<[string, string, readonly Permission[]]> = [
   ['Instances', 'also grantable over a host or a tag', INSTANCE_PERMISSIONS],
@@ -62,11 +63,7 @@ function RoleDialog({ role, onClose }: { role?: RoleInfo; onClose: () => void })
             />
           </fieldset>
         ))}
-        {(errors.permissions ?? errors['(root)']) && (
-          <p role="alert" className="field-error">
-            {errors.permissions ?? errors['(root)']}
-          </p>
-        )}
+        <FormError message={errors.permissions ?? errors['(root)']} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button

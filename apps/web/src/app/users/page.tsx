@@ -24,6 +24,7 @@ import {
   useSetUserDisabled,
   useUsers,
 } from '@/queries/useUsers';
+import { FormError } from '@/components/ui/FormError';
 
 type Dialog =
   | { kind: 'create' }
@@ -94,11 +95,7 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
           onChange={setPassword}
         />
         <GrantsEditor rows={grants} onChange={setGrants} roles={roles} hosts={hosts} />
-        {(errors.grants ?? errors['(root)']) && (
-          <p role="alert" className="field-error">
-            {errors.grants ?? errors['(root)']}
-          </p>
-        )}
+        <FormError message={errors.grants ?? errors['(root)']} />
         <div className="mt-2 flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button
@@ -131,11 +128,7 @@ function GrantsDialog({ user, onClose }: { user: User; onClose: () => void }) {
         }}
       >
         <GrantsEditor rows={rows} onChange={setRows} roles={roles} hosts={hosts} />
-        {(errors.grants ?? errors['(root)']) && (
-          <p role="alert" className="field-error">
-            {errors.grants ?? errors['(root)']}
-          </p>
-        )}
+        <FormError message={errors.grants ?? errors['(root)']} />
         <div className="mt-2 flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button type="submit" variant="primary" busy={save.isPending}>

@@ -5,6 +5,7 @@ import { TextField } from '@/components/ui/TextField';
 import { saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useChangePassword } from '@/queries/useAuth';
+import { FormError } from '@/components/ui/FormError';
 
 /** Change my password: needs the current one; my other sessions end. */
 export function PasswordSection() {
@@ -54,11 +55,7 @@ export function PasswordSection() {
           value={next}
           onChange={setNext}
         />
-        {errors['(root)'] && (
-          <p role="alert" className="field-error">
-            {errors['(root)']}
-          </p>
-        )}
+        <FormError message={errors['(root)']} />
         <div>
           <Button
             type="submit"

@@ -12,6 +12,7 @@ import { ErrorState, LoadingState } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
 import { toast } from '@/lib/toast';
 import { TableHead } from '@/components/ui/TableHead';
+import { FormError } from '@/components/ui/FormError';
 
 /** What a link opens: one console of the instance. */
 export interface ShareTarget {
@@ -133,11 +134,7 @@ export function ShareDialog({
                 />
               )}
             </Field>
-            {(errors['(root)'] ?? errors.kind ?? errors.shellId) && (
-              <p role="alert" className="field-error">
-                {errors['(root)'] ?? errors.kind ?? errors.shellId}
-              </p>
-            )}
+            <FormError message={errors['(root)'] ?? errors.kind ?? errors.shellId} />
             <div className="flex justify-end">
               <Button type="submit" variant="primary" busy={create.isPending}>
                 Create link

@@ -9,6 +9,7 @@ import { limitErrors, limitTextErrors, limitsToText, textToLimits } from '@/lib/
 import { useCreateSample, useUpdateSample } from '@/queries/useSamples';
 import { LimitsEditor } from './LimitsEditor';
 import { TextField } from '@/components/ui/TextField';
+import { FormError } from '@/components/ui/FormError';
 
 /**
  * Create a sample (from scratch, or from computed limits: a split, a scaled or a built-in one)
@@ -68,11 +69,7 @@ export function SampleDialog({
           />
         </div>
         <LimitsEditor value={limits} onChange={setLimits} errors={errors} />
-        {errors['(root)'] && (
-          <p role="alert" className="field-error">
-            {errors['(root)']}
-          </p>
-        )}
+        <FormError message={errors['(root)']} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
           <Button type="submit" variant="primary" busy={save.isPending} disabled={!name.trim()}>

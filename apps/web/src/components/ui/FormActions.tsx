@@ -1,4 +1,5 @@
 import { Button } from './Button';
+import { FormError } from './FormError';
 
 /** The end of an edit form: its error that belongs to no field, then Save and Discard. */
 export function FormActions({
@@ -16,11 +17,7 @@ export function FormActions({
 }) {
   return (
     <>
-      {rootError && (
-        <p role="alert" className="field-error">
-          {rootError}
-        </p>
-      )}
+      <FormError message={rootError} />
       <div className="flex flex-wrap gap-2">
         <Button type="submit" variant="primary" busy={busy} disabled={!dirty}>
           {saveLabel}
