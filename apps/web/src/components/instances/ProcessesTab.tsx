@@ -16,6 +16,7 @@ import { toast } from '@/lib/toast';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Menu } from '@/components/ui/Menu';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
+import { FilterInput } from '@/components/ui/FilterInput';
 
 type SortKey =
   'pid' | 'hostPid' | 'user' | 'state' | 'cpuPercent' | 'rssBytes' | 'startedAt' | 'command';
@@ -141,16 +142,12 @@ export function ProcessesTab({ instance }: { instance: Instance }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
-        <label className="text-sm">
-          <span className="sr-only">Filter processes</span>
-          <input
-            type="search"
-            className="input w-64"
-            placeholder="Filter by command, user or pid"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        </label>
+        <FilterInput
+          label="Filter processes"
+          placeholder="Filter by command, user or pid"
+          value={filter}
+          onChange={setFilter}
+        />
         <p className="text-sm text-muted" aria-live="polite">
           {rows.length} of {list.items.length} processes
           {list.source === 'guest-agent' ? ' · from the guest agent' : ''}

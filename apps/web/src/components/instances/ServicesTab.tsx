@@ -10,6 +10,7 @@ import { toast } from '@/lib/toast';
 import { Menu, type MenuItem } from '@/components/ui/Menu';
 import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
 import { TableHead } from '@/components/ui/TableHead';
+import { FilterInput } from '@/components/ui/FilterInput';
 
 const INIT_NAMES = { systemd: 'systemd units', sysv: 'init scripts in /etc/init.d', none: '' };
 
@@ -102,16 +103,12 @@ export function ServicesTab({ instance }: { instance: Instance }) {
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
-        <label className="text-sm">
-          <span className="sr-only">Filter services</span>
-          <input
-            type="search"
-            className="input w-64"
-            placeholder="Filter by name or description"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        </label>
+        <FilterInput
+          label="Filter services"
+          placeholder="Filter by name or description"
+          value={filter}
+          onChange={setFilter}
+        />
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"
