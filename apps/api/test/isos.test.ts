@@ -29,6 +29,16 @@ describe('the ISO store takes CD images only, within its quota, and keeps nothin
       body,
       ...init,
     });
+  /** A raw PUT announcing 4 MiB, so a test can stop it part-way: the caller writes and ends it. */
+  const startUpload = (name: string) =>
+    request(new URL(`${stack.baseUrl}/api/v1/isos/${name}`), {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${stack.token}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(4 * 1024 * KiB),
+      },
+    });
   /** What the upload left in the store's folder besides the ISOs there before. */
   const remains = (before: string[]) => listDir(isoDir).filter((f) => !before.includes(f));
 
@@ -99,15 +109,7 @@ describe('the ISO store takes CD images only, within its quota, and keeps nothin
 
   test('a client that disconnects mid-upload leaves no file', async () => {
     const before = listDir(isoDir);
-    const url = new URL(`${stack.baseUrl}/api/v1/isos/cut.iso`);
-    const req = request(url, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${stack.token}`,
-        'content-type': 'application/octet-stream',
-        'content-length': String(4 * 1024 * KiB),
-      },
-    });
+    const req = startUpload('cut.iso');
     req.on('error', () => undefined);
     req.write(cdImage(512 * KiB, 'CD001'));
     // The agent has begun writing the upload: then the client goes away.
@@ -128,15 +130,7 @@ describe('the ISO store takes CD images only, within its quota, and keeps nothin
 
   test('an agent killed mid-upload leaves no file once it is back', async () => {
     const before = listDir(isoDir);
-    const url = new URL(`${stack.baseUrl}/api/v1/isos/killed.iso`);
-    const req = request(url, {
-      method: 'PUT',
-      headers: {
-        authorization: `Bearer ${stack.token}`,
-        'content-type': 'application/octet-stream',
-        'content-length': String(4 * 1024 * KiB),
-      },
-    });
+    const req = startUpload('killed.iso');
     const answered = new Promise<number>((resolve) => {
       req.on('response', (res) => {
         res.resume();
