@@ -45,9 +45,10 @@ describe('fault drill: the agent’s helpers across restarts', () => {
 
   test('an unhandled rejection and an uncaught exception do not end the agent', async () => {
     // Preloaded into the agent's process: both fire once the agent has said how it handles them
-    // (a fixed delay raced the agent's own loading on a busy machine).
+    // (a fixed delay raced the agent's own loading on a busy machine). NODE_OPTIONS splits at
+    // spaces and reads double quotes: the module has neither.
     const misbehave =
-      'data:text/javascript,const t=setInterval(()=>{if(process.listenerCount("uncaughtException")){clearInterval(t);setTimeout(()=>Promise.reject(Error(1)),50);setTimeout(()=>{throw(Error(2))},100)}},20)';
+      "data:text/javascript,globalThis.t=setInterval(()=>{if(process.listenerCount('uncaughtException')){clearInterval(globalThis.t);setTimeout(()=>Promise.reject(Error(1)),50);setTimeout(()=>{throw(Error(2))},100)}},20)";
     await stack.restartAgent({ env: { NODE_OPTIONS: `--import=${misbehave}` } });
     try {
       await new Promise((r) => setTimeout(r, 1000));
