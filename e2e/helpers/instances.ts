@@ -1,5 +1,6 @@
 import { expect, type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
+import { ok } from './api.js';
 
 /** Creates an instance synchronously (failing the set-up with the API's answer) and optionally starts it. */
 export async function createInstance(
@@ -23,4 +24,15 @@ export async function removeInstance(
   instance: Instance | undefined,
 ): Promise<void> {
   if (instance) await api.delete(`/api/v1/instances/${instance.id}?force=true&sync=true`);
+}
+
+/** Creates and starts an instance, then reads it again so its state is the running one. */
+export async function createRunning(
+  api: APIRequestContext,
+  body: Record<string, unknown>,
+): Promise<Instance> {
+  const created = await ok<TaskAccepted>(api.post('/api/v1/instances?sync=true', { data: body }));
+  const id = created.task.instanceId!;
+  await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
+  return ok<Instance>(api.get(`/api/v1/instances/${id}`));
 }

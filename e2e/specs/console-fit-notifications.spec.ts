@@ -1,6 +1,8 @@
 import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import { adminApi, keepScreenshot, login, uniqueName } from '../helpers/session.js';
+import { ok } from '../helpers/api.js';
+import { createRunning, removeInstance } from '../helpers/instances.js';
 
 /** One container and one VM for the whole file: a VM boot under TCG is the slow part. */
 let api: APIRequestContext;
@@ -8,19 +10,6 @@ let other: APIRequestContext;
 let otherName: string;
 let vm: Instance;
 let ct: Instance;
-
-async function ok<T>(res: Promise<import('@playwright/test').APIResponse>): Promise<T> {
-  const r = await res;
-  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
-  return (r.status() === 204 ? undefined : await r.json()) as T;
-}
-
-async function createRunning(body: Record<string, unknown>): Promise<Instance> {
-  const created = await ok<TaskAccepted>(api.post('/api/v1/instances?sync=true', { data: body }));
-  const id = created.task.instanceId!;
-  await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
-  return ok<Instance>(api.get(`/api/v1/instances/${id}`));
-}
 
 /** Nothing below the window: the page does not scroll, and `bottom` (px) is on screen. */
 async function expectFits(page: Page, bottom: number) {
@@ -61,20 +50,18 @@ test.describe.serial('consoles that fit, notifications', () => {
       extraHTTPHeaders: { origin: new URL(baseURL!).origin, 'x-csrf-token': csrf ?? '' },
     });
     [vm, ct] = await Promise.all([
-      createRunning({
+      createRunning(api, {
         kind: 'vm',
         name: uniqueName('e2efitvm'),
         memoryMiB: 256,
         disks: [{ template: 'tiny-linux' }],
       }),
-      createRunning({ kind: 'ct', name: uniqueName('e2efitct'), template: 'busybox' }),
+      createRunning(api, { kind: 'ct', name: uniqueName('e2efitct'), template: 'busybox' }),
     ]);
   });
 
   test.afterAll(async () => {
-    for (const i of [vm, ct]) {
-      if (i) await api.delete(`/api/v1/instances/${i.id}?force=true&sync=true`);
-    }
+    for (const i of [vm, ct]) await removeInstance(api, i);
     await other?.dispose();
     await api?.dispose();
   });

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-import type { ExecResult, Instance, TaskAccepted } from '@berth/contracts';
+import type { ExecResult, Instance } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -8,36 +8,20 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { ok } from '../helpers/api.js';
+import { createRunning, removeInstance } from '../helpers/instances.js';
+import { typeLine } from '../helpers/terminal.js';
 
 /** One VM and one container for the whole file: booting them is the slow part. */
 let api: APIRequestContext;
 let vm: Instance;
 let ct: Instance;
 
-async function ok<T>(res: Promise<import('@playwright/test').APIResponse>): Promise<T> {
-  const r = await res;
-  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
-  return (r.status() === 204 ? undefined : await r.json()) as T;
-}
-
-async function createRunning(body: Record<string, unknown>): Promise<Instance> {
-  const created = await ok<TaskAccepted>(api.post('/api/v1/instances?sync=true', { data: body }));
-  const id = created.task.instanceId!;
-  await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
-  return ok<Instance>(api.get(`/api/v1/instances/${id}`));
-}
-
 const exec = (id: string, command: string[]) =>
   ok<ExecResult>(api.post(`/api/v1/instances/${id}/exec`, { data: { command } }));
 
 /** The text xterm.js shows (its DOM renderer), lines joined by newlines. */
 const terminalText = (terminal: Locator) => terminal.locator('.xterm-rows').innerText();
-
-/** Types into the focused terminal, the way a person does. */
-async function typeLine(page: Page, terminal: Locator, line: string) {
-  await terminal.locator('.xterm-screen').click();
-  await page.keyboard.type(`${line}\n`);
-}
 
 /** `stty size` answers "rows cols"; the last such line is the newest answer. */
 async function sttySize(page: Page, terminal: Locator): Promise<string> {
@@ -73,20 +57,18 @@ test.describe.serial('consoles', () => {
     test.setTimeout(240_000);
     api = await adminApi(baseURL!);
     [vm, ct] = await Promise.all([
-      createRunning({
+      createRunning(api, {
         kind: 'vm',
         name: uniqueName('e2econvm'),
         memoryMiB: 256,
         disks: [{ template: 'tiny-linux' }],
       }),
-      createRunning({ kind: 'ct', name: uniqueName('e2econct'), template: 'busybox' }),
+      createRunning(api, { kind: 'ct', name: uniqueName('e2econct'), template: 'busybox' }),
     ]);
   });
 
   test.afterAll(async () => {
-    for (const i of [vm, ct]) {
-      if (i) await api.delete(`/api/v1/instances/${i.id}?force=true&sync=true`);
-    }
+    for (const i of [vm, ct]) await removeInstance(api, i);
     await api?.dispose();
   });
 

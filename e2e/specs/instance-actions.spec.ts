@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type APIResponse } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import {
   adminApi,
@@ -7,17 +7,13 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { ok } from '../helpers/api.js';
+import { removeInstance } from '../helpers/instances.js';
 
 /** Two busybox containers for the whole file: one running, one stopped. */
 let api: APIRequestContext;
 let running: Instance;
 let stopped: Instance;
-
-async function ok<T>(res: Promise<APIResponse>): Promise<T> {
-  const r = await res;
-  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
-  return (r.status() === 204 ? undefined : await r.json()) as T;
-}
 
 async function create(name: string, start: boolean): Promise<Instance> {
   const body = { template: 'busybox', name, rootPassword: 'e2e-password-1', diskSizeMiB: 64 };
@@ -38,8 +34,7 @@ test.describe.serial('instance header and bulk actions', () => {
   });
 
   test.afterAll(async () => {
-    for (const i of [running, stopped])
-      if (i) await api.delete(`/api/v1/instances/${i.id}?force=true&sync=true`);
+    for (const i of [running, stopped]) await removeInstance(api, i);
     await api.dispose();
   });
 

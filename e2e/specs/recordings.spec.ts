@@ -1,4 +1,4 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import {
   adminApi,
@@ -7,21 +7,11 @@ import {
   login,
   uniqueName,
 } from '../helpers/session.js';
+import { ok } from '../helpers/api.js';
+import { typeLine } from '../helpers/terminal.js';
 
 let api: APIRequestContext;
 let ct: Instance;
-
-async function ok<T>(res: Promise<import('@playwright/test').APIResponse>): Promise<T> {
-  const r = await res;
-  expect(r.ok(), `${r.url()}: ${r.status()} ${await r.text()}`).toBe(true);
-  return (r.status() === 204 ? undefined : await r.json()) as T;
-}
-
-/** Types into the focused terminal, the way a person does. */
-async function typeLine(page: Page, terminal: Locator, line: string) {
-  await terminal.locator('.xterm-screen').click();
-  await page.keyboard.type(`${line}\n`);
-}
 
 test.describe.serial('console recording', () => {
   test.beforeAll(async ({ baseURL }) => {
