@@ -8,6 +8,7 @@ import {
   uniqueName,
 } from '../helpers/session.js';
 import { ok } from '../helpers/api.js';
+import { createRunning } from '../helpers/instances.js';
 import { typeLine } from '../helpers/terminal.js';
 
 let api: APIRequestContext;
@@ -17,15 +18,8 @@ test.describe.serial('console recording', () => {
   test.beforeAll(async ({ baseURL }) => {
     test.setTimeout(120_000);
     api = await adminApi(baseURL!);
-    const created = await ok<TaskAccepted>(
-      api.post('/api/v1/instances?sync=true', {
-        data: { kind: 'ct', name: uniqueName('e2erec'), template: 'busybox' },
-      }),
-    );
-    const id = created.task.instanceId!;
-    await ok(api.post(`/api/v1/instances/${id}/actions/start?sync=true`, { data: {} }));
-    ct = await ok<Instance>(api.get(`/api/v1/instances/${id}`));
-    await ok(api.put(`/api/v1/recording-policies/instances/${id}`, { data: { enabled: true } }));
+    ct = await createRunning(api, { kind: 'ct', name: uniqueName('e2erec'), template: 'busybox' });
+    await ok(api.put(`/api/v1/recording-policies/instances/${ct.id}`, { data: { enabled: true } }));
   });
 
   test.afterAll(async () => {
