@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorBody, Instance, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { assertCorePatternUnwritable, exec, hostIds, initPid } from './container-checks.js';
 import { createInstance } from '../fault-drills/drill-checks.js';
-
-type ExecReply = { exitCode: number; stdout: string; stderr: string };
-
-const exec = async (stack: Stack, id: string, command: string[]) => {
-  const res = await stack.call<ExecReply>('POST', `/api/v1/instances/${id}/exec`, { command });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-};
 
 const act = async (stack: Stack, id: string, action: string) => {
   const res = await stack.call<{ task: Task }>(
@@ -23,21 +14,9 @@ const act = async (stack: Stack, id: string, action: string) => {
   assert.equal(res.body.task?.status, 'succeeded', JSON.stringify(res.body));
 };
 
-/** The host's uid of the container's init, as LXC reports its pid. */
-const initUid = async (stack: Stack, ctid: number | null) => {
-  const pid = execFileSync('lxc-info', [
-    '-P',
-    `${stack.agent.dataDir}/lxc`,
-    '-n',
-    String(ctid),
-    '-p',
-    '-H',
-  ])
-    .toString()
-    .trim();
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]);
-};
+/** The host's uid of the container's init. */
+const initUid = async (stack: Stack, ctid: number | null) =>
+  (await hostIds(initPid(stack, ctid))).uid;
 
 describe('a privileged container made unprivileged', () => {
   let stack: Stack;
@@ -87,14 +66,7 @@ describe('a privileged container made unprivileged', () => {
     assert.match(marker.stdout, /^-rwsr-xr-x\s+\d+\s+0\s+0\s/, 'owner and setuid kept');
     assert.equal((await exec(stack, ct.id, ['cat', '/root/marker'])).stdout, 'kept\n');
 
-    const before = await readFile('/proc/sys/kernel/core_pattern', 'utf8');
-    const attempt = await exec(stack, ct.id, [
-      'sh',
-      '-c',
-      'mount -o remount,rw /proc/sys 2>/dev/null; echo "|/bin/true berth" > /proc/sys/kernel/core_pattern',
-    ]);
-    assert.notEqual(attempt.exitCode, 0, 'the write was refused');
-    assert.equal(await readFile('/proc/sys/kernel/core_pattern', 'utf8'), before);
+    await assertCorePatternUnwritable(stack, ct.id);
   });
 
   test('a second conversion is a 409: it is unprivileged already', async () => {

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import type { HostFacts, Instance, Operation, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
-
-type ExecReply = { exitCode: number; stdout: string; stderr: string };
-
-const exec = async (stack: Stack, id: string, command: string[]) => {
-  const res = await stack.call<ExecReply>('POST', `/api/v1/instances/${id}/exec`, { command });
-  assert.equal(res.status, 200, JSON.stringify(res.body));
-  return res.body;
-};
+import {
+  assertCorePatternUnwritable,
+  exec,
+  hostIds,
+  initPid,
+  type ExecReply,
+} from './container-checks.js';
 
 const startAndWait = async (stack: Stack, id: string) => {
   const res = await stack.call<{ task: Task }>(
@@ -19,27 +17,6 @@ const startAndWait = async (stack: Stack, id: string) => {
     `/api/v1/instances/${id}/actions/start?sync=true`,
   );
   assert.equal(res.body.task?.status, 'succeeded', JSON.stringify(res.body));
-};
-
-/** The host's view of a process: its real uid and gid (first field of Uid:/Gid:). */
-const hostIds = async (pid: number) => {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(status)?.[1]);
-  return { uid: field('Uid'), gid: field('Gid') };
-};
-
-/** The container's init pid on the host, as LXC reports it. */
-const initPid = (stack: Stack, ctid: number | null) => {
-  if (ctid === null) throw new Error('a container always has a CT ID');
-  const out = execFileSync('lxc-info', [
-    '-P',
-    `${stack.agent.dataDir}/lxc`,
-    '-n',
-    String(ctid),
-    '-p',
-    '-H',
-  ]);
-  return Number(out.toString().trim());
 };
 
 const agentCall = async <T>(stack: Stack, method: string, url: string, body?: unknown) => {
@@ -113,14 +90,7 @@ describe('containers are unprivileged unless asked otherwise', () => {
   });
 
   test("its root cannot write the host's kernel.core_pattern, even after remounting /proc/sys", async () => {
-    const before = await readFile('/proc/sys/kernel/core_pattern', 'utf8');
-    const attempt = await exec(stack, ct.id, [
-      'sh',
-      '-c',
-      'mount -o remount,rw /proc/sys 2>/dev/null; echo "|/bin/true berth" > /proc/sys/kernel/core_pattern',
-    ]);
-    assert.notEqual(attempt.exitCode, 0, 'the write was refused');
-    assert.equal(await readFile('/proc/sys/kernel/core_pattern', 'utf8'), before);
+    await assertCorePatternUnwritable(stack, ct.id);
   });
 
   test('its files are owned by the mapped ids and look like root to the container', async () => {
