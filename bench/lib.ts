@@ -1,3 +1,4 @@
+import { chromium, type Browser } from 'playwright-core';
 import type { Task } from '@berth/contracts';
 import type { Stack } from '@berth/api/harness';
 
@@ -20,4 +21,19 @@ export async function ok(stack: Stack, method: string, url: string, body?: unkno
     throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return res.body.task;
+}
+
+/** Debian's chromium, headless, without the background work that would blur a timing. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
 }

@@ -6,10 +6,9 @@
  *   node --import tsx bench/web.ts [instances] [rounds]
  */
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import type { Operation } from '@berth/contracts';
 import { ADMIN_PASSWORD, startStack } from '@berth/api/harness';
-import { median, ok, timed } from './lib.js';
+import { launchChromium, median, ok, timed } from './lib.js';
 
 const count = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 5);
@@ -50,17 +49,7 @@ try {
   for (let i = 0; i < rounds; i++)
     apiList.push((await timed(() => stack.call('GET', '/api/v1/instances')))[0]);
 
-  const browser = await chromium.launch({
-    executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await launchChromium();
   const context = await browser.newContext({
     baseURL: stack.baseUrl,
     viewport: { width: 1280, height: 800 },

@@ -22,6 +22,8 @@ test('log in, see the dashboard, stay logged in across a reload, log out', async
   await expectAccessible(page);
   await page.reload();
   await expect(page.getByRole('heading', { name: /dashboard/i })).toBeVisible();
-  await page.getByRole('button', { name: /log out/i }).click();
+  // Log out sits in the user menu of the top bar.
+  await page.getByRole('button', { name: /^User menu/ }).click();
+  await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page).toHaveURL(/\/login\/?$/);
 });
