@@ -27,3 +27,21 @@ test('log in, see the dashboard, stay logged in across a reload, log out', async
   await page.getByRole('button', { name: 'Log out', exact: true }).click();
   await expect(page).toHaveURL(/\/login\/?$/);
 });
+
+test('a script chunk that fails to load once reloads the page instead of breaking it', async ({
+  page,
+}) => {
+  await login(page);
+  // As when the browser's network changes under a load (ERR_NETWORK_CHANGED): the first
+  // request for each chunk of the instances page fails.
+  const failed = new Set<string>();
+  await page.route('**/_next/static/chunks/**', async (route) => {
+    const url = route.request().url();
+    if (failed.has(url)) return route.continue();
+    failed.add(url);
+    return route.abort('internetdisconnected');
+  });
+  await page.goto('/instances/');
+  await expect(page.getByRole('heading', { name: 'Instances', exact: true })).toBeVisible();
+  expect(failed.size).toBeGreaterThan(0);
+});

@@ -21,11 +21,19 @@ export const viewport: Viewport = {
 /** Applies the saved theme (or the system's) and row density before the first paint: no flash. */
 const themeScript = `try{var h=document.documentElement;var t=localStorage.getItem('berth-theme');var d=t==='dark'||(t!=='light'&&matchMedia('(prefers-color-scheme: dark)').matches);h.classList.toggle('dark',d);h.dataset.density=localStorage.getItem('berth-density')==='"comfortable"'?'comfortable':'compact'}catch(e){}`;
 
+/**
+ * A script chunk that fails to load (the browser's network changed under it, or an upgrade
+ * replaced the files) reloads the page once, rather than leaving Next.js's "Application error".
+ * Load errors do not bubble: the listener catches them on the way down.
+ */
+const chunkRetryScript = `addEventListener('error',function(e){var s=e.target;if(s&&s.tagName==='SCRIPT'&&/\\/_next\\/static\\//.test(s.src)){try{var k='berth-chunk-reload',n=Date.now();if(n-(+sessionStorage.getItem(k)||0)>10000){sessionStorage.setItem(k,String(n));location.reload()}}catch(x){}}},true)`;
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
         <script dangerouslySetInnerHTML={{ __html: themeScript }} />
+        <script dangerouslySetInnerHTML={{ __html: chunkRetryScript }} />
       </head>
       <body className="min-h-screen bg-bg font-sans text-fg antialiased">
         <Providers>{children}</Providers>
