@@ -59,17 +59,25 @@ export async function startAgent(opts: {
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const url = `http://127.0.0.1:${opts.port}`;
-  await until(
-    'the agent to come up',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
-      const res = await fetch(`${url}/v1/facts`, {
-        headers: { authorization: `Bearer ${opts.token}` },
-      }).catch(() => null);
-      return res?.ok;
-    },
-    30_000,
-  );
+  try {
+    await until(
+      'the agent to come up',
+      async () => {
+        if (child.exitCode !== null) throw new Error(`agent exited with ${child.exitCode}`);
+        const res = await fetch(`${url}/v1/facts`, {
+          headers: { authorization: `Bearer ${opts.token}` },
+        }).catch(() => null);
+        return res?.ok;
+      },
+      30_000,
+    );
+  } catch (err) {
+    // A live child keeps this test file's process from ending: the file would then hang to
+    // the runner's timeout instead of failing now with the reason.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+    throw err;
+  }
   return {
     url,
     token: opts.token,

@@ -50,15 +50,24 @@ export class Lxcfs {
   }
 
   async start(): Promise<void> {
-    await this.check();
-    this.timer = setInterval(() => {
-      this.check().catch((err: Error) => this.log.warn({ err: err.message }, 'lxcfs check failed'));
-    }, CHECK_EVERY_MS);
+    await this.checkSafely();
+    this.timer = setInterval(() => void this.checkSafely(), CHECK_EVERY_MS);
     this.timer.unref();
   }
 
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** lxcfs only makes /proc truthful inside containers: its failure must never stop the agent. */
+  private async checkSafely(): Promise<void> {
+    try {
+      await this.check();
+    } catch (err) {
+      const reason = `lxcfs could not be started: ${(err as Error).message}`;
+      this.status = { running: false, reason };
+      this.log.warn({ err: (err as Error).message }, 'lxcfs check failed');
+    }
   }
 
   private async check(): Promise<void> {
@@ -79,8 +88,13 @@ export class Lxcfs {
       this.status = { running: false, reason: 'lxcfs is not installed (Debian package lxcfs)' };
       return;
     }
-    // A mount whose process died answers ENOTCONN: let it go before mounting afresh.
-    if (isMounted) await exec('fusermount', ['-u', '-z', LXCFS_DIR]);
+    // A mount whose process died (killed with its session, say) answers ENOTCONN to every
+    // call, mkdir included: detach it before mounting afresh. util-linux's umount, because
+    // fusermount comes with the fuse packages, which lxcfs does not pull in.
+    if (isMounted) {
+      const res = await exec('umount', ['-l', LXCFS_DIR]);
+      if (res.code !== 0) throw new Error(`umount -l ${LXCFS_DIR}: ${res.stderr.trim()}`);
+    }
     await mkdir(LXCFS_DIR, { recursive: true });
     const child = spawn(binary, [LXCFS_DIR], {
       detached: true,

@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Host, HostFacts, Instance, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
 type ErrorReply = { error: { message: string; issues?: Array<{ path: string; message: string }> } };
 const MiB = 1024 * 1024;
+const LXCFS_MEMINFO = '/var/lib/lxcfs/proc/meminfo';
 
 /** The v1 cgroup directory of a process for one controller (or the unified one on v2). */
 async function cgroupDir(pid: number, controller: string): Promise<string> {
@@ -52,6 +55,19 @@ describe('resource limits on a real busybox container', () => {
     );
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body;
+  };
+  /**
+   * lxcfs runs wherever the kernel has FUSE (setup.sh installs it): only a host without
+   * /dev/fuse skips what needs it; anywhere else a stopped lxcfs is a failure.
+   */
+  const lxcfsExpected = async (t: TestContext): Promise<boolean> => {
+    if (!existsSync('/dev/fuse')) {
+      t.skip('no /dev/fuse on this host: lxcfs cannot run');
+      return false;
+    }
+    const { lxcfs } = await hostFacts();
+    assert.equal(lxcfs.running, true, lxcfs.reason ?? '');
+    return true;
   };
   /** The container's init on the host: its cgroups are the container's. */
   const initPid = () =>
@@ -126,7 +142,7 @@ describe('resource limits on a real busybox container', () => {
     assert.equal(facts.cgroup.version.length, 2);
   });
 
-  test('64 MiB holds against a 256 MiB allocation, and /proc/meminfo inside says 64 (lxcfs)', async () => {
+  test('64 MiB holds against a 256 MiB allocation, and /proc/meminfo inside says 64 (lxcfs)', async (t) => {
     const shown = await get(ct.id);
     assert.equal(shown.effectiveLimits?.memory?.limitMiB, 64, JSON.stringify(shown));
     assert.deepEqual(shown.limitsDiffer, []);
@@ -142,15 +158,11 @@ describe('resource limits on a real busybox container', () => {
     } else {
       assert.notEqual(hog.exitCode, 0, 'the allocation was killed');
     }
-    const { lxcfs } = await hostFacts();
-    if (lxcfs.running) {
-      // busybox's free asks sysinfo(2), which lxcfs cannot answer; procps's free (debian-12)
-      // reads /proc/meminfo, which is lxcfs's.
-      const meminfo = await exec(['cat', '/proc/meminfo']);
-      assert.match(meminfo.stdout, /^MemTotal:\s+65536 kB$/m, meminfo.stdout);
-    } else {
-      test.skip?.(`lxcfs is not running: ${lxcfs.reason}`);
-    }
+    if (!(await lxcfsExpected(t))) return;
+    // busybox's free asks sysinfo(2), which lxcfs cannot answer; procps's free (debian-12)
+    // reads /proc/meminfo, which is lxcfs's.
+    const meminfo = await exec(['cat', '/proc/meminfo']);
+    assert.match(meminfo.stdout, /^MemTotal:\s+65536 kB$/m, meminfo.stdout);
   });
 
   test('a 25 % cap measures 20–30 % of a CPU over 3 s; affinity 0 keeps it on CPU 0', async (t) => {
@@ -234,8 +246,7 @@ describe('resource limits on a real busybox container', () => {
   });
 
   test('free -m in a debian-12 container (procps) shows its 64 MiB', async (t) => {
-    const { lxcfs } = await hostFacts();
-    if (!lxcfs.running) return t.skip(`lxcfs is not running: ${lxcfs.reason}`);
+    if (!(await lxcfsExpected(t))) return;
     const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
       template: 'debian-12',
       name: `limdeb-${process.pid}`,
@@ -261,5 +272,26 @@ describe('resource limits on a real busybox container', () => {
     } finally {
       await stack.call('DELETE', `/api/v1/instances/${deb.id}?force=true&sync=true`);
     }
+  });
+
+  // The CI machine once began with such a mount (its lxcfs killed with the previous run's
+  // session), and mkdir on it failed with ENOTCONN, which stopped every agent from starting.
+  test('an lxcfs killed under its mount: a restarted agent lets the dead mount go and mounts afresh', async (t) => {
+    if (!(await lxcfsExpected(t))) return;
+    for (const pid of execFileSync('pgrep', ['-x', 'lxcfs']).toString().trim().split('\n')) {
+      process.kill(Number(pid), 'SIGKILL');
+    }
+    await until('the lxcfs mount to be dead', async () => {
+      try {
+        statSync(LXCFS_MEMINFO);
+        return false;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'ENOTCONN';
+      }
+    });
+    await stack.restartAgent({ kill: true });
+    const { lxcfs } = await hostFacts();
+    assert.equal(lxcfs.running, true, lxcfs.reason ?? '');
+    assert.match(await readFile(LXCFS_MEMINFO, 'utf8'), /^MemTotal:/);
   });
 });
