@@ -6,6 +6,7 @@ export * from './operations.js';
 export * from './instances.js';
 export * from './processes.js';
 export * from './limits.js';
+export * from './snapshots.js';
 export * from './samples.js';
 export * from './hosts.js';
 export * from './tasks.js';
