@@ -15,6 +15,7 @@ import { imageDir, lxcPath } from './config.js';
 import { Accelerator } from './drivers/qemu/accel.js';
 import { startDhcp } from './net/dhcp.js';
 import { IsoStore } from './storage/isos.js';
+import { Pools } from './storage/pools/pools.js';
 import { VmTemplates } from './templates/vm-templates.js';
 import { ensureBridge } from './net/bridge.js';
 import { Journal } from './journal/journal.js';
@@ -26,6 +27,11 @@ import { Shells } from './consoles/shells.js';
 import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
 import { processRoutes } from './routes/processes.js';
+import { snapshotRoutes } from './routes/snapshots.js';
+import { VmSnapshots } from './snapshots/vms.js';
+import { ContainerSnapshots } from './snapshots/containers.js';
+import { ContainerClones } from './instances/container-clones.js';
+import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { Processes } from './processes/processes.js';
 import { Services } from './services/services.js';
@@ -67,6 +73,9 @@ export async function buildAgent(
   // Before anything is served: half-done work of a killed agent is rolled back or finished.
   const journal = new Journal(path.join(config.dataDir, 'journal'), config.failpoint);
   const operations = new Operations(events, journal);
+  // Mounted first: the replay may need to finish work on images that live in a pool.
+  const pools = new Pools(config.dataDir, imageDir(config), log('pools'));
+  await pools.init();
   const interrupted = await replayJournal(journal, log('recovery'));
   const quarantine = new Quarantine(path.join(config.dataDir, 'quarantine'));
   const reconciling = Date.now();
@@ -92,7 +101,14 @@ export async function buildAgent(
   const vmTemplates = new VmTemplates(config.templateDir, isos);
   const accel = new Accelerator(path.join(config.dataDir, 'accel.json'), config.accel);
   await accel.load();
-  const containers = new Containers(config, templates, operations, events, log('containers'));
+  const containers = new Containers(
+    config,
+    templates,
+    pools,
+    operations,
+    events,
+    log('containers'),
+  );
   const vms = new Vms(config, accel, vmTemplates, isos, operations, events, log('vms'));
   await containers.init();
   await vms.init();
@@ -120,6 +136,15 @@ export async function buildAgent(
   });
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
+  await app.register(snapshotRoutes, {
+    instances,
+    drivers: { vm: new VmSnapshots(vms), ct: new ContainerSnapshots(containers, pools) },
+  });
+  await app.register(poolRoutes, {
+    pools,
+    clones: new ContainerClones(containers, pools),
+    instances,
+  });
   await app.register(processRoutes, {
     processes: new Processes(instances, path.join(config.dataDir, 'vms')),
     services: new Services(instances),

@@ -36,6 +36,8 @@ import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
 import { processRoutes } from './modules/processes/processes.routes.js';
+import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
+import { SnapshotsService } from './modules/snapshots/snapshots.service.js';
 import { ProcessesService } from './modules/processes/processes.service.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
@@ -206,6 +208,7 @@ export async function buildApi(
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
+  await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });

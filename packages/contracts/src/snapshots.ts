@@ -5,12 +5,11 @@ import { InstanceRef } from './instances.js';
  * Snapshot names reach QEMU's monitor and file names on the host, so they keep to a safe
  * alphabet; they are unique within one instance.
  */
-export const SnapshotName = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
-    'a snapshot name: letters, digits, . _ - (not first), at most 63 characters',
-  );
+export const SnapshotName = z.string().regex(
+  // All digits is refused: QEMU would take such a name for another snapshot's numeric id.
+  /^(?![0-9]+$)[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/,
+  'a snapshot name: letters, digits, . _ - (not first), at most 63 characters, not only digits',
+);
 export type SnapshotName = z.infer<typeof SnapshotName>;
 
 export const Snapshot = z.object({

@@ -19,6 +19,18 @@ export interface VmRecord {
   suspended: boolean;
   /** Resource limits; cpu.count and memory.limitMiB are vcpus and memoryMiB, never kept here. */
   limits?: Limits;
+  /** Internal snapshots of the VM's disks as a tree; the disks' own lists are the truth. */
+  snapshots?: VmSnapshot[];
+  /** The snapshot the VM's present state descends from: where a new one hangs in the tree. */
+  currentSnapshot?: string | null;
+}
+
+export interface VmSnapshot {
+  name: string;
+  parent: string | null;
+  description: string;
+  createdAt: string;
+  withMemory: boolean;
 }
 
 export const SUSPEND_SNAPSHOT = 'berth-suspend';

@@ -112,10 +112,10 @@ export interface ConsoleSockets {
 /** VMs: records, rules and taps here; QEMU itself is the driver's. The agent re-attaches after a restart. */
 export class Vms {
   private readonly store: RecordStore<VmRecord>;
-  private readonly qemu: Qemu;
+  readonly qemu: Qemu;
   private readonly guests = new GuestInfo();
-  private readonly busy: BusyGuard;
-  private readonly states: StateNotes;
+  readonly busy: BusyGuard;
+  readonly states: StateNotes;
 
   constructor(
     private readonly config: AgentConfig,
@@ -184,13 +184,13 @@ export class Vms {
     return this.toInstance(this.resolve(id));
   }
 
-  private resolve(id: string): VmRecord {
+  resolve(id: string): VmRecord {
     const vm = this.store.get(id);
     if (!vm) throw notFound(`instance ${id}`);
     return vm;
   }
 
-  private target(vm: VmRecord): QemuVm {
+  target(vm: VmRecord): QemuVm {
     return { id: vm.id, dir: this.store.dirOf(vm) };
   }
 
@@ -409,7 +409,8 @@ export class Vms {
     if (reason) throw wrongState(reason);
   }
 
-  private async boot(vm: VmRecord): Promise<void> {
+  /** Starts QEMU; `restore` names a snapshot whose machine state the VM resumes from. */
+  async boot(vm: VmRecord, restore: string | null = null): Promise<void> {
     if (vm.cdrom && !(await this.isos.has(vm.cdrom))) {
       throw badRequest(`the VM's ISO ${vm.cdrom} is no longer in the ISO store; eject it first`);
     }
@@ -419,7 +420,7 @@ export class Vms {
       const accel = await this.accel.settle(await this.templates.kernel('tiny-linux'));
       await this.qemu.launch(
         this.target(vm),
-        { ...vm, restore: vm.suspended ? SUSPEND_SNAPSHOT : null },
+        { ...vm, restore: vm.suspended ? SUSPEND_SNAPSHOT : restore },
         { accel, isoDir: this.isos.dir },
       );
     } catch (err) {
@@ -447,7 +448,7 @@ export class Vms {
     await this.powerOff(vm);
   }
 
-  private async powerOff(vm: VmRecord): Promise<void> {
+  async powerOff(vm: VmRecord): Promise<void> {
     await this.qemu.powerOff(this.target(vm));
     await this.releaseTaps(vm);
   }
@@ -494,7 +495,7 @@ export class Vms {
     }
   }
 
-  private async state(vm: VmRecord): Promise<InstanceState> {
+  async state(vm: VmRecord): Promise<InstanceState> {
     const state = await this.qemu.state(this.target(vm));
     return state === 'stopped' && vm.suspended ? 'suspended' : state;
   }
@@ -603,7 +604,7 @@ export class Vms {
   }
 
   /** Applies changes to the one in-memory record (operations hold it) and writes it. */
-  private async save(vm: VmRecord, changes: Partial<VmRecord> = {}): Promise<void> {
+  async save(vm: VmRecord, changes: Partial<VmRecord> = {}): Promise<void> {
     Object.assign(vm, changes);
     await this.store.save(vm);
   }

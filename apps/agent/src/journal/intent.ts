@@ -1,3 +1,4 @@
+import type { VmSnapshot } from '../instances/vm-record.js';
 import type { FileCapability, IdRange } from '../storage/id-shift.js';
 
 /**
@@ -19,6 +20,32 @@ export type Intent =
     }
   | { type: 'vm.create'; vmId: string; dir: string }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
+  | {
+      type: 'vm.snapshot';
+      vmId: string;
+      dir: string;
+      action: 'take' | 'revert' | 'delete';
+      /** The snapshot taken (as the record will hold it), reverted to or deleted. */
+      snapshot: VmSnapshot;
+      /** Set once a revert starts changing the disks or the machine: then it is finished at start. */
+      applying?: boolean;
+    }
+  | {
+      type: 'ct.snapshot';
+      action: 'take' | 'revert' | 'delete';
+      ctid: number;
+      lxcpath: string;
+      recordFile: string;
+      image: string;
+      snapshot: string;
+      /** The snapshot's image file. */
+      file: string;
+      /** A take froze the running container: the replay thaws it. */
+      frozen?: boolean;
+      wasRunning?: boolean;
+      /** A revert wrote its new image and is renaming it over the old one: the replay finishes. */
+      swapping?: boolean;
+    }
   | { type: 'instance.action'; instance: string }
   | { type: 'template.build'; template: string; buildDir?: string };
 

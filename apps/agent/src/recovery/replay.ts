@@ -12,7 +12,9 @@ import type { Log } from '../log.js';
 import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
 import { withMountedImage } from '../storage/disk-image.js';
+import { reconcileVmSnapshots } from '../snapshots/vm-reconcile.js';
 import { shiftOwnership } from '../storage/id-shift.js';
+import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { releaseImage } from './loop-mounts.js';
 
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
@@ -86,6 +88,10 @@ async function settleIntent(intent: Intent): Promise<string> {
       await rm(intent.dir, { recursive: true, force: true });
       return 'the delete of the VM was finished';
     }
+    case 'vm.snapshot':
+      return reconcileVmSnapshots(intent);
+    case 'ct.snapshot':
+      return settleContainerSnapshot(intent);
     case 'instance.action':
       return LEFT_AS_IS;
     case 'template.build':

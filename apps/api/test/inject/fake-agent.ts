@@ -8,7 +8,10 @@ import {
   type InstanceAction,
   type Leftover,
   type Operation,
+  type OperationLog,
   type ShellSession,
+  type Snapshot,
+  type SnapshotList,
 } from '@berth/contracts';
 import type { WebSocket } from 'ws';
 import type { AgentApi } from '../../src/modules/hosts/agent-api.js';
@@ -96,6 +99,8 @@ export class FakeAgent implements AgentApi {
   /** Every call, as "method arg", for checking that the agent was (not) asked. */
   readonly calls: string[] = [];
   readonly operations = new Map<string, Operation>();
+  /** What each operation logged; tests put lines here. */
+  readonly logs = new Map<string, OperationLog>();
   /** What the agent moved aside; tests put leftovers here. */
   readonly quarantined: Leftover[] = [];
   private readonly failures = new Map<string, AppError | Error>();
@@ -216,6 +221,76 @@ export class FakeAgent implements AgentApi {
     this.call('unprivilege', id);
     return this.accepted('instance.unprivilege', this.find(id).id);
   }
+  /** Snapshot trees per instance id; a container has none (no copy-on-write pool here). */
+  readonly snapshotTrees = new Map<string, { items: Snapshot[]; current: string | null }>();
+  private snapshotTree(id: string) {
+    const instance = this.find(id);
+    if (instance.kind === 'ct') {
+      throw new AppError(
+        ErrorCode.conflict,
+        'container snapshots need a copy-on-write storage pool',
+      );
+    }
+    const tree = this.snapshotTrees.get(instance.id) ?? { items: [], current: null };
+    this.snapshotTrees.set(instance.id, tree);
+    return { instance, tree };
+  }
+  private snapshotIn(tree: { items: Snapshot[] }, name: string): Snapshot {
+    const found = tree.items.find((s) => s.name === name);
+    if (!found) throw notFoundError(`snapshot ${name}`);
+    return found;
+  }
+  async snapshots(id: string): Promise<SnapshotList> {
+    this.call('snapshots', id);
+    if (this.find(id).kind === 'ct') {
+      return {
+        items: [],
+        current: null,
+        supported: { snapshots: false, memory: false, reason: 'no copy-on-write pool' },
+      };
+    }
+    const { instance, tree } = this.snapshotTree(id);
+    return {
+      ...tree,
+      supported: { snapshots: true, memory: instance.state === 'running', reason: null },
+    };
+  }
+  async takeSnapshot(
+    id: string,
+    body: { name: string; description?: string; withMemory?: boolean },
+  ) {
+    this.call('takeSnapshot', `${id} ${body.name}`);
+    const { instance, tree } = this.snapshotTree(id);
+    if (tree.items.some((s) => s.name === body.name)) {
+      throw new AppError(ErrorCode.conflict, `a snapshot named ${body.name} exists already`);
+    }
+    tree.items.push({
+      name: body.name,
+      parent: tree.current,
+      description: body.description ?? '',
+      createdAt: now(),
+      withMemory: body.withMemory ?? false,
+      sizeBytes: null,
+    });
+    tree.current = body.name;
+    return this.accepted('instance.snapshot.create', instance.id);
+  }
+  async revertSnapshot(id: string, name: string) {
+    this.call('revertSnapshot', `${id} ${name}`);
+    const { instance, tree } = this.snapshotTree(id);
+    tree.current = this.snapshotIn(tree, name).name;
+    return this.accepted('instance.snapshot.revert', instance.id);
+  }
+  async deleteSnapshot(id: string, name: string) {
+    this.call('deleteSnapshot', `${id} ${name}`);
+    const { instance, tree } = this.snapshotTree(id);
+    const gone = this.snapshotIn(tree, name);
+    tree.items = tree.items
+      .filter((s) => s !== gone)
+      .map((s) => (s.parent === name ? { ...s, parent: gone.parent } : s));
+    if (tree.current === name) tree.current = gone.parent;
+    return this.accepted('instance.snapshot.delete', instance.id);
+  }
   async exec(id: string) {
     this.call('exec', id);
     return { exitCode: 0, stdout: '', stderr: '', timedOut: false };
@@ -273,6 +348,11 @@ export class FakeAgent implements AgentApi {
     const op = this.operations.get(id);
     if (!op) throw notFoundError(`operation ${id}`);
     return op;
+  }
+  async operationLog(id: string): Promise<OperationLog> {
+    this.call('operationLog', id);
+    if (!this.operations.has(id)) throw notFoundError(`operation ${id}`);
+    return this.logs.get(id) ?? { operationId: id, lines: [] };
   }
   async listShells(instanceId: string) {
     this.call('listShells', instanceId);

@@ -1,7 +1,7 @@
 import type { Qmp } from './qmp.js';
 
 /** Internal snapshot names reach an HMP command line, so they are kept to a safe alphabet. */
-function checked(name: string): string {
+export function checked(name: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`bad snapshot name ${name}`);
   return name;
 }

@@ -1,8 +1,12 @@
 import type {
   ActionOptions,
+  CloneRequest,
+  CreatePool,
+  Pool,
   AgentEvent,
   CreateAgentShell,
   CreateInstance,
+  CreateSnapshotRequest,
   ExecRequest,
   ExecResult,
   HostFacts,
@@ -12,13 +16,16 @@ import type {
   IsoStoreUsage,
   Leftover,
   Operation,
+  OperationLog,
   PidOwner,
   ProcessList,
   ProcessSignal,
+  RevertSnapshotRequest,
   ServiceAction,
   ServiceInfo,
   ServiceList,
   ShellSession,
+  SnapshotList,
   Template,
   TemplateName,
   UpdateInstance,
@@ -51,6 +58,16 @@ export interface AgentApi {
   action(id: string, action: InstanceAction, body: ActionOptions): Accepted;
   /** Gives a stopped privileged container its own id range. */
   unprivilege(id: string): Accepted;
+  snapshots(id: string): Promise<SnapshotList>;
+  takeSnapshot(id: string, body: CreateSnapshotRequest): Accepted;
+  revertSnapshot(id: string, name: string, body: RevertSnapshotRequest): Accepted;
+  deleteSnapshot(id: string, name: string): Accepted;
+  /** A container's clone: a new container with its own identity, as an operation. */
+  cloneInstance(id: string, body: CloneRequest): Accepted;
+  pools(): Promise<{ items: Pool[] }>;
+  createPool(body: CreatePool): Promise<Pool>;
+  setDefaultPool(name: string): Promise<Pool>;
+  deletePool(name: string): Promise<void>;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;
   deleteInstance(id: string, force: boolean): Accepted;
   screenshot(id: string): Promise<Buffer>;
@@ -62,6 +79,8 @@ export interface AgentApi {
   serviceAction(id: string, name: string, action: ServiceAction): Promise<ServiceInfo>;
   serviceBoot(id: string, name: string, enabled: boolean): Promise<ServiceInfo>;
   operation(id: string): Promise<Operation>;
+  /** What the operation logged: progress, journal steps, host commands. */
+  operationLog(id: string): Promise<OperationLog>;
   listShells(instanceId: string, ownerId?: string): Promise<{ items: ShellSession[] }>;
   openShell(instanceId: string, body: CreateAgentShell): Promise<ShellSession>;
   endShell(instanceId: string, shellId: string): Promise<void>;

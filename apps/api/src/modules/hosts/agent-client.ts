@@ -11,22 +11,30 @@ import {
   IsoStoreUsage,
   Leftover,
   Operation,
+  OperationLog,
   OperationAccepted,
   PidOwner,
+  Pool,
+  PoolList,
   ProcessList,
   ServiceInfo,
   ServiceList,
   ShellSession,
+  SnapshotList,
   Template,
   isErrorCode,
   listOf,
   type ActionOptions,
+  type CloneRequest,
   type CreateAgentShell,
+  type CreatePool,
   type CreateInstance,
+  type CreateSnapshotRequest,
   type ErrorBody,
   type ExecRequest,
   type InstanceAction,
   type ProcessSignal,
+  type RevertSnapshotRequest,
   type ServiceAction,
   type TemplateName,
   type UpdateInstance,
@@ -204,6 +212,52 @@ export class AgentClient implements AgentApi {
       `/v1/instances/${encodeURIComponent(id)}/unprivilege`,
     );
   }
+  snapshots(id: string) {
+    return this.call(SnapshotList, 'GET', `/v1/instances/${encodeURIComponent(id)}/snapshots`);
+  }
+  takeSnapshot(id: string, body: CreateSnapshotRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/snapshots`,
+      body,
+    );
+  }
+  revertSnapshot(id: string, name: string, body: RevertSnapshotRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/snapshots/${encodeURIComponent(name)}/revert`,
+      body,
+    );
+  }
+  deleteSnapshot(id: string, name: string) {
+    return this.call(
+      OperationAccepted,
+      'DELETE',
+      `/v1/instances/${encodeURIComponent(id)}/snapshots/${encodeURIComponent(name)}`,
+    );
+  }
+  cloneInstance(id: string, body: CloneRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/clone`,
+      body,
+    );
+  }
+  pools() {
+    return this.call(PoolList, 'GET', '/v1/pools');
+  }
+  createPool(body: CreatePool) {
+    return this.call(Pool, 'POST', '/v1/pools', body, 600_000);
+  }
+  setDefaultPool(name: string) {
+    return this.call(Pool, 'PUT', `/v1/pools/${encodeURIComponent(name)}/default`);
+  }
+  async deletePool(name: string): Promise<void> {
+    await this.send('DELETE', `/v1/pools/${encodeURIComponent(name)}`, { timeoutMs: 120_000 });
+  }
   exec(id: string, body: ExecRequest) {
     return this.call(
       ExecResult,
@@ -222,6 +276,9 @@ export class AgentClient implements AgentApi {
   }
   operation(id: string) {
     return this.call(Operation, 'GET', `/v1/operations/${id}`);
+  }
+  operationLog(id: string) {
+    return this.call(OperationLog, 'GET', `/v1/operations/${id}/log`);
   }
 
   processes(id: string) {
