@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Operation, Progress } from '@berth/contracts';
-import { ErrorCode, AppError } from '@berth/contracts';
+import type { Operation, OperationLog, Progress } from '@berth/contracts';
+import { ErrorCode, AppError, notFound } from '@berth/contracts';
 import type { EventBus } from './events.js';
 import type { Intent } from './journal/intent.js';
 import type { Journal, Step } from './journal/journal.js';
+import { OperationLogBook, operationScope, redactText } from './operation-log.js';
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
 
@@ -11,6 +12,7 @@ const KEEP_FINISHED_MS = 60 * 60 * 1000;
 export class Operations {
   private readonly ops = new Map<string, Operation>();
   private readonly done = new Map<string, Promise<Operation>>();
+  private readonly logs = new Map<string, OperationLogBook>();
 
   constructor(
     private readonly events: EventBus,
@@ -39,21 +41,41 @@ export class Operations {
       finishedAt: null,
     };
     this.ops.set(op.id, op);
+    const log = new OperationLogBook();
+    this.logs.set(op.id, log);
+    const note = (type: 'progress' | 'step' | 'note', message: string, failed = false) =>
+      log.add({
+        at: new Date().toISOString(),
+        type,
+        message: redactText(message),
+        progress: op.progress,
+        command: null,
+        failed,
+      });
+    note('note', `${kind}${target ? ` ${target}` : ''} started`);
     this.emit(op);
     const progress: Progress = (value, message) => {
       if (op.status !== 'running') return;
+      const before = { progress: op.progress, message: op.message };
       op.progress = Math.max(op.progress, Math.min(99, Math.round(value)));
       op.message = message;
+      // A stream of the same point (a line of tar per file) is one line in the log.
+      if (op.progress !== before.progress || message !== before.message) note('progress', message);
       this.emit(op);
     };
     const journal = intent ? this.journal : null;
-    const step: Step = (name, changes) =>
-      journal ? journal.step(op.id, name, changes) : Promise.resolve();
+    const step: Step = async (name, changes) => {
+      note('step', name);
+      if (journal) await journal.step(op.id, name, changes);
+    };
+    const scope = { log, signal: new AbortController().signal };
     const finished = Promise.resolve()
-      .then(async () => {
-        if (journal && intent) await journal.begin(op, intent);
-        return work(progress, step);
-      })
+      .then(() =>
+        operationScope.run(scope, async () => {
+          if (journal && intent) await journal.begin(op, intent);
+          return work(progress, step);
+        }),
+      )
       .then(
         (result) => {
           op.status = 'succeeded';
@@ -75,10 +97,14 @@ export class Operations {
         // A journal that cannot be tidied (a full disk) is replayed at the next start: harmless.
         await journal?.end(op.id).catch(() => undefined);
         op.finishedAt = new Date().toISOString();
+        const took = `${((Date.parse(op.finishedAt) - Date.parse(op.createdAt)) / 1000).toFixed(1)} s`;
+        if (op.error) note('note', `failed after ${took}: ${op.error.message}`, true);
+        else note('note', `succeeded in ${took}`);
         this.emit(op);
         setTimeout(() => {
           this.ops.delete(op.id);
           this.done.delete(op.id);
+          this.logs.delete(op.id);
         }, KEEP_FINISHED_MS).unref();
         return op;
       });
@@ -96,6 +122,12 @@ export class Operations {
   get(id: string): Operation | undefined {
     const op = this.ops.get(id);
     return op && { ...op };
+  }
+
+  /** What the operation logged so far; an operation from before a restart has no lines. */
+  log(id: string): OperationLog {
+    if (!this.ops.has(id)) throw notFound(`operation ${id}`);
+    return { operationId: id, lines: this.logs.get(id)?.lines() ?? [] };
   }
 
   list(): Operation[] {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 import { ErrorCode, AppError } from '@berth/contracts';
 import { silentLog, type Log } from './log.js';
+import { logCommand } from './operation-log.js';
 
 /** The PATH every host command runs with: the agent's own environment is never passed on. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -73,13 +74,10 @@ export function exec(
           (NodeJS.ErrnoException & { code?: number | string; killed?: boolean }) | null;
         const timedOut = Boolean(e?.killed);
         const code = e ? (typeof e.code === 'number' ? e.code : timedOut ? 124 : 127) : 0;
+        const said = e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr;
         logged(cmd, args, started, code);
-        resolve({
-          stdout,
-          stderr: e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr,
-          code,
-          timedOut,
-        });
+        logCommand(cmd, args, { code, timedOut, stderr: said }, started, opts.okCodes);
+        resolve({ stdout, stderr: said, code, timedOut });
       },
     );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
@@ -122,6 +120,7 @@ export function runLines(
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       logged(cmd, args, started, code);
+      logCommand(cmd, args, { code, timedOut: signal === 'SIGKILL', stderr: tail }, started);
       if (code === 0) resolve();
       else
         reject(

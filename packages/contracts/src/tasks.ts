@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { queryInt } from './common.js';
+import { OperationLogLine } from './operations.js';
 
 export const TaskStatus = z.enum(['queued', 'running', 'succeeded', 'failed']);
 
@@ -82,3 +83,22 @@ export const TaskList = z.object({
     .describe("the names of the users who started this page's tasks, by id"),
 });
 export type TaskList = z.infer<typeof TaskList>;
+
+export const TASK_LOG_PAGE_MAX = 1000;
+
+/** A page of a task's log: the lines after `after` (a seq), in order. */
+export const TaskLogQuery = z
+  .object({
+    after: queryInt(0, 1_000_000).optional().describe("the previous page's nextAfter"),
+    limit: queryInt(1, TASK_LOG_PAGE_MAX).default(500),
+  })
+  .strict();
+export type TaskLogQuery = z.infer<typeof TaskLogQuery>;
+
+/** A task's log: stored with the task when it ends; while it runs, what its agent has so far. */
+export const TaskLog = z.object({
+  items: z.array(OperationLogLine),
+  nextAfter: z.number().int().nullable().describe('null on the last page'),
+  live: z.boolean().describe('the task still runs: the log is read from its agent and grows'),
+});
+export type TaskLog = z.infer<typeof TaskLog>;

@@ -21,6 +21,7 @@ export type {
   Session,
   ShareLink,
   Task,
+  TaskLogLine,
   User,
 } from '../generated/sqlite/client.js';
 export { applyMigrations, providerOf } from './migrations.js';

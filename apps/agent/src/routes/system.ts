@@ -10,6 +10,7 @@ import {
   HostFacts,
   Operation,
   OperationAccepted,
+  OperationLog,
   Template,
   VmTemplateName,
   type CtTemplateName,
@@ -108,6 +109,12 @@ export async function systemRoutes(
       if (!op) throw notFound(`operation ${req.params.id}`);
       return op;
     },
+  );
+
+  r.get(
+    '/v1/operations/:id/log',
+    { schema: { params: AgentOperationRef, response: { 200: OperationLog } } },
+    (req) => operations.log(req.params.id),
   );
 
   r.get('/v1/events', (req, reply) => {

@@ -1,9 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { TaskDetail, TaskList, TaskQuery, can, notFound, queryFlag } from '@berth/contracts';
+import {
+  TASK_LOG_PAGE_MAX,
+  TaskDetail,
+  TaskList,
+  TaskLog,
+  TaskLogQuery,
+  TaskQuery,
+  can,
+  notFound,
+  queryFlag,
+  type OperationLogLine,
+} from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { principalOf } from '../../plugins/auth.js';
 import type { Visibility } from '../auth/visibility.js';
+import { taskLogText } from './task-log-text.js';
 import type { Tasks } from './tasks.service.js';
 
 /** How long `?wait=true` holds a request open before answering with the task as it is. */
@@ -57,6 +69,64 @@ export async function taskRoutes(
         ? await tasks.wait(req.params.id, LONG_POLL_MS)
         : await tasks.get(req.params.id);
       return tasks.withStarter(task);
+    },
+  );
+
+  const TaskRef = z.object({ id: z.string().min(1).max(64) });
+  /** The same rule as seeing the task: one outside the caller's view is not found. */
+  const visibleTask = async (req: Parameters<typeof principalOf>[0], id: string) => {
+    const visible = await visibility.tasks(principalOf(req));
+    const task = await tasks.get(id);
+    if (!visible(task)) throw notFound(`task ${id}`);
+    return task;
+  };
+
+  r.get(
+    '/api/v1/tasks/:id/log',
+    {
+      config: { permission: 'instance.view' },
+      schema: {
+        tags: ['tasks'],
+        description:
+          "The task's log: progress points, journal steps and the host commands it ran (exit code, time, stderr's tail; secrets masked), in order; pass `nextAfter` as `after` for the next page. Whoever may see the task may read it.",
+        params: TaskRef,
+        querystring: TaskLogQuery,
+        response: { 200: TaskLog },
+      },
+    },
+    async (req) => {
+      await visibleTask(req, req.params.id);
+      return tasks.logOf(req.params.id, req.query);
+    },
+  );
+
+  r.get(
+    '/api/v1/tasks/:id/log/download',
+    {
+      config: { permission: 'instance.view' },
+      schema: {
+        tags: ['tasks'],
+        description: "The task's whole log as a text file.",
+        params: TaskRef,
+        produces: ['text/plain'],
+      },
+    },
+    async (req, reply) => {
+      const task = await visibleTask(req, req.params.id);
+      const lines: OperationLogLine[] = [];
+      let after: number | undefined;
+      do {
+        const page = await tasks.logOf(task.id, {
+          limit: TASK_LOG_PAGE_MAX,
+          ...(after !== undefined && { after }),
+        });
+        lines.push(...page.items);
+        after = page.nextAfter ?? undefined;
+      } while (after !== undefined);
+      return reply
+        .header('content-type', 'text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="task-${task.id}.log"`)
+        .send(taskLogText(await tasks.withStarter(task), lines));
     },
   );
 }

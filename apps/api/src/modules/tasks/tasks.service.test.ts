@@ -7,6 +7,7 @@ import {
   unavailable,
   type ApiEvent,
   type Operation,
+  type OperationLog,
   type Task,
 } from '@berth/contracts';
 import { fakeOperation } from '../../../test/inject/fake-agent.js';
@@ -19,6 +20,7 @@ const op = fakeOperation;
 /** One host whose agent knows the operations in `known` and reports changes through `emit`. */
 function fakeHost() {
   const known = new Map<string, Operation>();
+  const logs = new Map<string, OperationLog>();
   let emit: (hostId: string, op: Operation) => void = () => undefined;
   let connected: (hostId: string) => void = () => undefined;
   const source: OperationSource = {
@@ -30,9 +32,20 @@ function fakeHost() {
         if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);
         return found;
       },
+      operationLog: async (id) => {
+        const found = logs.get(id);
+        if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);
+        return found;
+      },
     }),
   };
-  return { source, known, emit: (o: Operation) => emit('h1', o), connected: () => connected('h1') };
+  return {
+    source,
+    known,
+    logs,
+    emit: (o: Operation) => emit('h1', o),
+    connected: () => connected('h1'),
+  };
 }
 
 let db: PrismaClient;
@@ -210,4 +223,67 @@ test('an agent that refuses the work leaves no task behind', async () => {
   );
   assert.equal(await db.task.count(), 0);
   assert.deepEqual(published, []);
+});
+
+const logLine = (seq: number, over: Partial<OperationLog['lines'][number]> = {}) => ({
+  seq,
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
+  type: 'command' as const,
+  message: `cmd ${seq}`,
+  progress: null,
+  command: { cmd: 'cmd', args: [String(seq)], code: 0, timedOut: false, ms: 3, stderr: '' },
+  failed: false,
+  ...over,
+});
+
+test('a task keeps its operation’s log when it ends, and pages it by seq', async () => {
+  const accepted = op();
+  host.known.set(accepted.id, accepted);
+  const lines = Array.from({ length: 25 }, (_, i) => logLine(i));
+  lines[24] = logLine(24, {
+    failed: true,
+    command: { cmd: 'mkfs.ext4', args: ['-q'], code: 1, timedOut: false, ms: 9, stderr: 'no' },
+  });
+  host.logs.set(accepted.id, { operationId: accepted.id, lines });
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
+
+  const live = await tasks.logOf(task.id, { limit: 10 });
+  assert.equal(live.live, true, 'a running task’s log is its agent’s');
+  assert.equal(live.items.length, 10);
+  assert.equal(live.nextAfter, 9);
+
+  host.emit({ ...accepted, status: 'failed', error: { code: 'host_error', message: 'mkfs' } });
+  await tasks.wait(task.id, 5000);
+  host.logs.delete(accepted.id);
+
+  const pages: number[][] = [];
+  let after: number | undefined;
+  for (;;) {
+    const page = await tasks.logOf(task.id, { limit: 10, ...(after !== undefined && { after }) });
+    assert.equal(page.live, false);
+    pages.push(page.items.map((l) => l.seq));
+    if (page.nextAfter === null) break;
+    after = page.nextAfter;
+  }
+  assert.deepEqual(
+    pages.flat(),
+    lines.map((l) => l.seq),
+  );
+  assert.equal(pages.length, 3);
+  const last = (await tasks.logOf(task.id, { after: 23, limit: 10 })).items[0];
+  assert.deepEqual(last, lines[24]);
+});
+
+test('a task whose agent lost the operation ends without a log', async () => {
+  const accepted = op();
+  host.known.set(accepted.id, accepted);
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
+  host.known.delete(accepted.id);
+  await tasks.reconcile('h1');
+  assert.equal((await tasks.get(task.id)).error?.code, 'lost');
+  assert.deepEqual(await tasks.logOf(task.id, { limit: 10 }), {
+    items: [],
+    nextAfter: null,
+    live: false,
+  });
 });

@@ -1,6 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Prisma, PrismaClient, Task as TaskRow } from '@berth/db';
-import type { Operation, Task, TaskDetail, TaskList, TaskQuery } from '@berth/contracts';
+import type { Prisma, PrismaClient, Task as TaskRow, TaskLogLine as LogRow } from '@berth/db';
+import type {
+  Operation,
+  OperationLog,
+  OperationLogLine,
+  Task,
+  TaskDetail,
+  TaskList,
+  TaskLog,
+  TaskLogQuery,
+  TaskQuery,
+} from '@berth/contracts';
 import { notFound, AppError, ErrorCode } from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
@@ -16,7 +26,10 @@ const silent: Log = { warn: () => undefined, error: () => undefined };
 export interface OperationSource {
   handleOperations(fn: (hostId: string, op: Operation) => void): void;
   handleConnect(fn: (hostId: string) => void): void;
-  client(hostId: string): { operation(id: string): Promise<Operation> };
+  client(hostId: string): {
+    operation(id: string): Promise<Operation>;
+    operationLog(id: string): Promise<OperationLog>;
+  };
 }
 
 export function toTask(row: TaskRow): Task {
@@ -34,6 +47,18 @@ export function toTask(row: TaskRow): Task {
     createdAt: row.createdAt.toISOString(),
     startedAt: row.startedAt?.toISOString() ?? null,
     finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function toLogLine(row: LogRow): OperationLogLine {
+  return {
+    seq: row.seq,
+    at: row.at.toISOString(),
+    type: row.type as OperationLogLine['type'],
+    message: row.message,
+    progress: row.progress,
+    command: row.command ? (JSON.parse(row.command) as OperationLogLine['command']) : null,
+    failed: row.failed,
   };
 }
 
@@ -270,6 +295,68 @@ export class Tasks {
     };
   }
 
+  /**
+   * Copies the operation's log from its agent into the task's own lines. Written again whole if
+   * an end is retried. An agent that no longer has it (it restarted) leaves the task without one.
+   */
+  private async keepLog(row: TaskRow): Promise<void> {
+    if (!row.hostId || !row.agentOperationId) return;
+    const log = await this.hosts
+      .client(row.hostId)
+      .operationLog(row.agentOperationId)
+      .catch((err: unknown) => {
+        this.log.warn(
+          { err, taskId: row.id },
+          'the log of a task could not be read from its agent',
+        );
+        return null;
+      });
+    if (!log) return;
+    await this.db.taskLogLine.deleteMany({ where: { taskId: row.id } });
+    await this.db.taskLogLine.createMany({
+      data: log.lines.map((l) => ({
+        taskId: row.id,
+        seq: l.seq,
+        at: new Date(l.at),
+        type: l.type,
+        message: l.message,
+        progress: l.progress,
+        command: l.command ? JSON.stringify(l.command) : null,
+        failed: l.failed,
+      })),
+    });
+  }
+
+  /**
+   * A page of the task's log. A running task's log is its agent's so far; a finished one's is
+   * what was kept when it ended.
+   */
+  async logOf(taskId: string, query: TaskLogQuery): Promise<TaskLog> {
+    const row = await this.db.task.findUnique({ where: { id: taskId } });
+    if (!row) throw notFound(`task ${taskId}`);
+    const after = query.after ?? -1;
+    if (!finished(row.status) && row.hostId && row.agentOperationId) {
+      const { lines } = await this.hosts.client(row.hostId).operationLog(row.agentOperationId);
+      const page = lines.filter((l) => l.seq > after);
+      return {
+        items: page.slice(0, query.limit),
+        nextAfter: page.length > query.limit ? (page[query.limit - 1]?.seq ?? null) : null,
+        live: true,
+      };
+    }
+    const rows = await this.db.taskLogLine.findMany({
+      where: { taskId, seq: { gt: after } },
+      orderBy: { seq: 'asc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit).map(toLogLine);
+    return {
+      items: page,
+      nextAfter: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
+      live: false,
+    };
+  }
+
   /** Resolves with the task once it has finished, or with its state after timeoutMs. */
   async wait(id: string, timeoutMs: number): Promise<Task> {
     const task = await this.get(id);
@@ -312,7 +399,7 @@ export class Tasks {
       } catch (err) {
         if (isUnavailable(err)) unsaved = err;
         if (!(err instanceof AppError) || err.code !== ErrorCode.notFound) continue;
-        await this.finish(row.id, 'failed', {
+        await this.finish(row, 'failed', {
           code: 'lost',
           message: 'the agent no longer knows this operation (it restarted while the task ran)',
         });
@@ -340,7 +427,7 @@ export class Tasks {
         this.events.publish({ type: 'task', task: toTask(updated), at: new Date().toISOString() });
         return;
       }
-      await this.finish(taskId, op.status, op.error, op.result, op.message);
+      await this.finish(row, op.status, op.error, op.result, op.message);
     });
     const settled = next.catch(() => undefined);
     this.chains.set(taskId, settled);
@@ -351,12 +438,15 @@ export class Tasks {
   }
 
   private async finish(
-    taskId: string,
+    row: TaskRow,
     status: 'succeeded' | 'failed',
     error: Operation['error'],
     result?: unknown,
     message?: string | null,
   ): Promise<void> {
+    const taskId = row.id;
+    // Before the row says it ended, so whoever sees the end finds the whole log with it.
+    await this.keepLog(row);
     const updated = await this.db.task.update({
       where: { id: taskId },
       data: {
