@@ -1,5 +1,5 @@
-import type { TaskDetail, TaskList } from '@berth/contracts';
-import { http } from './http';
+import type { TaskDetail, TaskList, TaskLog } from '@berth/contracts';
+import { http, url } from './http';
 
 /** GET /tasks's filters (TaskQuery in the contracts), as the page sends them. */
 export interface TaskFilter {
@@ -21,3 +21,10 @@ export const fetchTasks = (filter: TaskFilter = {}, signal?: AbortSignal) =>
 
 export const fetchTask = (id: string, signal?: AbortSignal) =>
   http<TaskDetail>(`/tasks/${encodeURIComponent(id)}`, { signal });
+
+export const fetchTaskLog = (id: string, after?: number, signal?: AbortSignal) =>
+  http<TaskLog>(`/tasks/${encodeURIComponent(id)}/log`, { query: { after, limit: 1000 }, signal });
+
+/** Where the browser downloads the task's whole log as a text file (the cookie goes with it). */
+export const taskLogDownloadUrl = (id: string) =>
+  url(`/tasks/${encodeURIComponent(id)}/log/download`);

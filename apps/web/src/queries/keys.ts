@@ -50,6 +50,7 @@ export const taskKeys = {
   pages: (filter: TaskFilter) => [...taskKeys.all, 'pages', filter] as const,
   details: () => [...taskKeys.all, 'detail'] as const,
   detail: (id: string) => [...taskKeys.details(), id] as const,
+  log: (id: string) => [...taskKeys.all, 'log', id] as const,
 };
 
 export const templateKeys = {

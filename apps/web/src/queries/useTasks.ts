@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { Task } from '@berth/contracts';
-import { fetchTask, fetchTaskPage, fetchTasks, type TaskFilter } from '@/api/tasks';
+import { fetchTask, fetchTaskLog, fetchTaskPage, fetchTasks, type TaskFilter } from '@/api/tasks';
 import { taskKeys } from './keys';
 
 export function useTasks(filter: TaskFilter = {}) {
@@ -25,6 +25,17 @@ export function useTask(id: string | null) {
   return useQuery({
     queryKey: taskKeys.detail(id ?? ''),
     queryFn: ({ signal }) => fetchTask(id!, signal),
+    enabled: !!id,
+  });
+}
+
+/** A task's log, page after page in order (at most 1,000 lines a page). */
+export function useTaskLog(id: string | null) {
+  return useInfiniteQuery({
+    queryKey: taskKeys.log(id ?? ''),
+    queryFn: ({ pageParam, signal }) => fetchTaskLog(id!, pageParam, signal),
+    initialPageParam: undefined as number | undefined,
+    getNextPageParam: (last) => last.nextAfter ?? undefined,
     enabled: !!id,
   });
 }

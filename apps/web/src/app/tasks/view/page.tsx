@@ -1,13 +1,16 @@
 'use client';
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import { Suspense, type ReactNode } from 'react';
+import { Suspense, useEffect, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { explainError } from '@/lib/errorText';
 import { taskTitle } from '@/lib/format';
 import { formatDuration, taskDuration, taskSummary } from '@/lib/taskSummary';
 import { useMe } from '@/queries/useAuth';
 import { useInstances } from '@/queries/useInstances';
-import { useTask } from '@/queries/useTasks';
+import { taskKeys } from '@/queries/keys';
+import { useTask, useTaskLog } from '@/queries/useTasks';
+import { CommandLine, TaskLogView } from '@/components/tasks/TaskLog';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TaskStatusBadge } from '@/components/ui/StateBadge';
 import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
@@ -29,6 +32,13 @@ function TaskView() {
   const q = useTask(id);
   const me = useMe().data;
   const instances = useInstances();
+  const log = useTaskLog(id);
+  const qc = useQueryClient();
+  const { status, progress, message } = q.data ?? {};
+  // A running task's log grows with each step the event stream reports; an ended one is final.
+  useEffect(() => {
+    if (id && status) void qc.invalidateQueries({ queryKey: taskKeys.log(id) });
+  }, [qc, id, status, progress, message]);
   if (!id) return <ErrorState title="No task chosen" error="Open a task from the tasks list." />;
   if (q.isPending) return <LoadingState label="Loading the task…" />;
   if (q.isError && !q.data)
@@ -49,6 +59,9 @@ function TaskView() {
     instances.data?.find((i) => i.id === t.instanceId)?.name ??
     (typeof named?.name === 'string' ? named.name : null);
   const error = t.error ? explainError(t.error) : null;
+  const lines = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const failing =
+    t.status === 'failed' ? [...lines].reverse().find((l) => l.failed && l.command) : undefined;
   return (
     <>
       <PageHeader
@@ -70,6 +83,17 @@ function TaskView() {
           <span className="text-sm tabular-nums">{t.progress}%</span>
           <span className="text-sm text-muted">{t.message}</span>
         </div>
+      )}
+      {failing && (
+        <section
+          className="card mb-4 border-red-300 p-4 dark:border-red-800"
+          aria-label="Failing command"
+        >
+          <h2 className="mb-1 text-sm font-semibold text-red-700 dark:text-red-300">
+            The command that failed
+          </h2>
+          <CommandLine line={failing} />
+        </section>
       )}
       <dl className="card divide-y divide-line" aria-label="Task details">
         <Row term="Kind">
@@ -99,12 +123,7 @@ function TaskView() {
           {when(t.finishedAt)}
           {took !== null && <span className="text-muted"> (took {formatDuration(took)})</span>}
         </Row>
-        <Row term={running ? 'Current step' : 'Last step'}>
-          {t.message ?? '—'}
-          <p className="text-xs text-muted">
-            Berth keeps a task&apos;s latest step, not each one it went through.
-          </p>
-        </Row>
+        <Row term={running ? 'Current step' : 'Last step'}>{t.message ?? '—'}</Row>
         {error && (
           <Row term="Error">
             <p className="text-red-700 dark:text-red-300">{error.text}</p>
@@ -138,6 +157,18 @@ function TaskView() {
           </span>
         </Row>
       </dl>
+      <TaskLogView
+        taskId={t.id}
+        lines={lines}
+        live={log.data?.pages.at(-1)?.live ?? running}
+        error={log.error}
+        loading={log.isPending}
+        more={
+          log.hasNextPage
+            ? { load: () => void log.fetchNextPage(), busy: log.isFetchingNextPage }
+            : undefined
+        }
+      />
     </>
   );
 }
