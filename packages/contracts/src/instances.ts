@@ -136,6 +136,9 @@ export const CreateContainer = z
         'no user namespace: root inside is root on the host. Administrators only; unprivileged is the default',
       ),
     limits: Limits.optional().describe('resource limits; disk.sizeMiB overrides diskSizeMiB'),
+    pool: ResourceName.optional().describe(
+      'the storage pool for its private area; the default pool when omitted',
+    ),
   })
   .strict();
 export type CreateContainer = z.infer<typeof CreateContainer>;
