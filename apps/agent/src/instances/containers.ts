@@ -54,6 +54,7 @@ import {
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import { hostFileCapabilities, shiftOwnership, type IdRange } from '../storage/id-shift.js';
 import type { Step } from '../journal/journal.js';
+import { DEFAULT_POOL, type Pools } from '../storage/pools/pools.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
 import { containerAddress } from './container-address.js';
@@ -80,7 +81,8 @@ export class Containers {
   readonly lxc: Lxc;
   private readonly store: RecordStore<ContainerRecord>;
   private readonly monitor: LxcMonitor;
-  private readonly busy: BusyGuard;
+  /** Public for the snapshot driver, whose work on a container is one of its operations. */
+  readonly busy: BusyGuard;
   /** Names, CT IDs and addresses claimed by creates still in progress. */
   private readonly pending = {
     names: new Set<string>(),
@@ -96,6 +98,7 @@ export class Containers {
   constructor(
     private readonly config: AgentConfig,
     private readonly templates: Templates,
+    private readonly pools: Pools,
     ops: Operations,
     events: EventBus,
     private readonly log: Log,
@@ -125,6 +128,12 @@ export class Containers {
     // Before any container starts, so each gets lxcfs's files through Debian's LXC hook.
     await this.lxcfs.start();
     const records = await this.store.load();
+    this.pools.countMembersWith((pool) =>
+      this.store
+        .all()
+        .filter((r) => this.poolOf(r) === pool)
+        .map((r) => ({ id: r.id, name: r.name })),
+    );
     // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
     const all = await this.lxc.infoAll();
     for (const record of records) {
@@ -173,6 +182,8 @@ export class Containers {
     // The awaits come first: from here to the reservation below nothing may yield,
     // or two concurrent creates could pick the same CT ID or address.
     if (input.limits) await assertValidLimits(input.limits, 'ct');
+    const pool = input.pool ?? this.pools.defaultName;
+    await this.pools.writable(pool);
     const diskSizeBytes = (input.limits?.disk?.sizeMiB ?? input.diskSizeMiB) * MiB;
     const minDisk = await this.templates.minDiskBytes(input.template);
     if (minDisk !== null && diskSizeBytes < minDisk) {
@@ -181,25 +192,8 @@ export class Containers {
         'diskSizeMiB',
       );
     }
-    const records = this.store.all();
     const name = input.name;
-    if (nameTaken(name)) {
-      throw conflict(`an instance named ${name} exists already`, 'name');
-    }
-    const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
-    const ctid = input.ctid ?? this.nextCtid(ctids);
-    if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`, 'ctid');
-    if (this.hasRemains(ctid)) {
-      throw conflict(
-        `CT ID ${ctid} still has files on disk (${this.imageOfCtid(ctid)} or its LXC folder)`,
-        'ctid',
-      );
-    }
-    const ipv4 = containerAddress(input.ipv4, this.config.bridgeCidr, [
-      ...records.map((r) => r.ipv4.split('/')[0] as string),
-      ...this.pending.ips,
-    ]);
-    const idmap = input.privileged ? undefined : this.nextIdRange(records);
+    const { ctid, ipv4, idmap } = this.reserve(input, nameTaken);
     const record: ContainerRecord = {
       id: randomUUID(),
       ctid,
@@ -214,16 +208,12 @@ export class Containers {
       description: input.description,
       tags: input.tags,
       createdAt: new Date().toISOString(),
+      pool,
       ...(idmap && { idmap }),
       ...(input.limits && { limits: withoutSize(input.limits) }),
     };
-    const ip = ipv4.split('/')[0] as string;
-    this.pending.names.add(name.toLowerCase());
-    this.pending.ctids.add(ctid);
-    this.pending.ips.add(ip);
-    if (idmap) this.pending.idmaps.add(idmap);
     try {
-      await this.assertRoomFor(record.template);
+      await this.assertRoomFor(record);
     } catch (err) {
       this.release(record);
       throw err;
@@ -247,7 +237,44 @@ export class Containers {
     );
   }
 
-  private release(record: ContainerRecord): void {
+  /**
+   * Claims a name, CT ID, address and id range for a new container (a create, a clone); they
+   * stay claimed until `release`. Synchronous: nothing may yield between the checks and the
+   * claim, or two concurrent creates could pick the same CT ID or address.
+   */
+  reserve(
+    want: Pick<CreateContainer, 'name' | 'ctid' | 'ipv4' | 'privileged'>,
+    nameTaken: (name: string) => boolean,
+  ): { ctid: number; ipv4: string; idmap?: IdRange } {
+    const records = this.store.all();
+    if (nameTaken(want.name)) {
+      throw conflict(`an instance named ${want.name} exists already`, 'name');
+    }
+    const ctids = new Set([...records.map((r) => r.ctid), ...this.pending.ctids]);
+    const ctid = want.ctid ?? this.nextCtid(ctids);
+    if (ctids.has(ctid)) throw conflict(`CT ID ${ctid} is in use`, 'ctid');
+    if (this.hasRemains(ctid)) {
+      throw conflict(`CT ID ${ctid} still has files on disk (its image or LXC folder)`, 'ctid');
+    }
+    const ipv4 = containerAddress(want.ipv4, this.config.bridgeCidr, [
+      ...records.map((r) => r.ipv4.split('/')[0] as string),
+      ...this.pending.ips,
+    ]);
+    const idmap = want.privileged ? undefined : this.nextIdRange(records);
+    this.pending.names.add(want.name.toLowerCase());
+    this.pending.ctids.add(ctid);
+    this.pending.ips.add(ipv4.split('/')[0] as string);
+    if (idmap) this.pending.idmaps.add(idmap);
+    return { ctid, ipv4, ...(idmap && { idmap }) };
+  }
+
+  /** Makes a container whose private area is written visible: its LXC config, then its record (the commit point). */
+  async commit(record: ContainerRecord): Promise<Instance> {
+    await this.writeLxcConfig(record);
+    return this.saveRecord(record);
+  }
+
+  release(record: ContainerRecord): void {
     this.pending.names.delete(record.name.toLowerCase());
     this.pending.ctids.delete(record.ctid);
     this.pending.ips.delete(record.ipv4.split('/')[0] as string);
@@ -264,9 +291,11 @@ export class Containers {
   }
 
   /** The image is sparse: what it takes on disk is about the template's unpacked tree. */
-  private async assertRoomFor(template: ContainerRecord['template']): Promise<void> {
+  private async assertRoomFor({ template, ...record }: ContainerRecord): Promise<void> {
     const needed = await this.templates.minDiskBytes(template);
-    if (needed !== null) await assertFreeSpace(this.config.dataDir, needed, `template ${template}`);
+    if (needed !== null) {
+      await assertFreeSpace(path.dirname(this.imageOf(record)), needed, `template ${template}`);
+    }
   }
 
   action(id: string, action: InstanceAction, opts: ActionOptions): Operation {
@@ -509,7 +538,7 @@ export class Containers {
           `template ${record.template} needs a disk of at least ${Math.ceil(minDisk / MiB)} MiB`,
         );
       }
-      await this.assertRoomFor(record.template);
+      await this.assertRoomFor(record);
       progress(31, 'allocating the private area');
       await step('ct.create.image');
       imageMade = true;
@@ -691,17 +720,26 @@ export class Containers {
   // Synchronous on purpose: the CT ID is picked without yielding (see create).
   private hasRemains(ctid: number): boolean {
     return (
-      existsSync(this.imageOfCtid(ctid)) ||
-      existsSync(path.join(lxcPath(this.config), String(ctid)))
+      this.pools.anyHas(`${ctid}.img`) || existsSync(path.join(lxcPath(this.config), String(ctid)))
     );
   }
 
-  private imageOf(record: ContainerRecord): string {
-    return this.imageOfCtid(record.ctid);
+  /** Records from before pools name none: their images were in what became `default`. */
+  poolOf(record: Pick<ContainerRecord, 'pool'>): string {
+    return record.pool ?? DEFAULT_POOL;
   }
 
-  private imageOfCtid(ctid: number): string {
-    return path.join(imageDir(this.config), `${ctid}.img`);
+  /** The private area: `<ctid>.img` in the folder of the container's pool. */
+  imageOf(record: Pick<ContainerRecord, 'pool' | 'ctid'>): string {
+    return path.join(this.pools.driver(this.poolOf(record)).root, `${record.ctid}.img`);
+  }
+
+  /** Saves a record changed by work outside this class (snapshots) and tells the event stream. */
+  async saveRecord(record: ContainerRecord): Promise<Instance> {
+    await this.store.save(record);
+    const instance = await this.toInstance(record);
+    this.states.updated(instance);
+    return instance;
   }
 
   /** The limits LXC writes into a fresh cgroup at start (not the throttles: see applyDiskThrottle). */

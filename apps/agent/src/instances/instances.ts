@@ -21,7 +21,7 @@ export class Instances {
   ) {}
 
   /** Names are unique across both kinds, case-insensitively. */
-  private nameTaken = (name: string): boolean =>
+  readonly nameTaken = (name: string): boolean =>
     [...this.containers.names(), ...this.vms.names()].some(
       (n) => n.toLowerCase() === name.toLowerCase(),
     );

@@ -1,4 +1,5 @@
 import type { CtTemplateName, Limits, ShellSettings } from '@berth/contracts';
+import type { SnapshotTree } from '../snapshots/tree.js';
 import type { IdRange } from '../storage/id-shift.js';
 
 /** What Berth keeps about a container beside LXC's own config (berth.json in its directory). */
@@ -26,4 +27,8 @@ export interface ContainerRecord {
   idmap?: IdRange;
   /** Resource limits; the private area's size is diskSizeBytes, never kept here. */
   limits?: Limits;
+  /** The storage pool holding the private area; absent in records from before pools (`default`). */
+  pool?: string;
+  /** Snapshots of the private area (copy-on-write pools only), as a tree. */
+  snapshots?: SnapshotTree;
 }

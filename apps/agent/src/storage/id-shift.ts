@@ -38,10 +38,13 @@ export function parseGetcap(text: string): FileCapability[] {
 
 const SPECIAL_BITS = 0o6000;
 
-function shiftEntry(file: string, range: IdRange): void {
+/** A file's new owner (or group) id, or null to leave it. */
+type IdMove = (id: number) => number | null;
+
+function shiftEntry(file: string, move: IdMove): void {
   const st = lstatSync(file);
-  const uid = shiftedId(st.uid, range);
-  const gid = shiftedId(st.gid, range);
+  const uid = move(st.uid);
+  const gid = move(st.gid);
   if (uid === null && gid === null) return;
   lchownSync(file, uid ?? st.uid, gid ?? st.gid);
   // chown clears setuid and setgid even for root; symlinks have no mode of their own.
@@ -72,7 +75,45 @@ export async function shiftOwnership(
   opts: { capped?: readonly FileCapability[]; progress?: (entries: number) => void } = {},
 ): Promise<void> {
   const toRewrite = opts.capped ?? (await hostFileCapabilities(root));
-  shiftEntry(root, range);
+  await walkOwners(root, (id) => shiftedId(id, range), opts.progress);
+  for (const { file, caps } of toRewrite) {
+    await run('setcap', ['-n', String(range.hostBase), caps, file]);
+  }
+}
+
+/**
+ * Moves a tree shifted to one range onto another (a clone gets ids of its own): ids in `from`
+ * move to the same place in `to`, and files written since as the host's root (ids below the
+ * range's count: a clone's new hostname, say) are shifted into `to`. Namespaced capabilities
+ * are written again for the new root.
+ */
+export async function rebaseOwnership(root: string, from: IdRange, to: IdRange): Promise<void> {
+  const found = await exec('getcap', ['-n', '-r', root], { timeoutMs: 120_000 });
+  const namespaced = found.stdout
+    .split('\n')
+    .map((line) => /^(.+) (\S+) \[rootid=(\d+)\]$/.exec(line.trimEnd()))
+    .filter((m): m is RegExpExecArray => m !== null && Number(m[3]) === from.hostBase);
+  const moved = [
+    ...parseGetcap(found.stdout),
+    ...namespaced.map((m) => ({ file: m[1] as string, caps: m[2] as string })),
+  ];
+  await walkOwners(root, (id) => {
+    if (id >= from.hostBase && id < from.hostBase + from.count)
+      return id - from.hostBase + to.hostBase;
+    return shiftedId(id, to);
+  });
+  for (const { file, caps } of moved) {
+    await run('setcap', ['-n', String(to.hostBase), caps, file]);
+  }
+}
+
+/** Gives every entry under root (root too) the owner `move` says; see shiftOwnership. */
+async function walkOwners(
+  root: string,
+  move: IdMove,
+  progress?: (entries: number) => void,
+): Promise<void> {
+  shiftEntry(root, move);
   let entries = 1;
   const folders = [root];
   for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
@@ -81,14 +122,11 @@ export async function shiftOwnership(
     // the agent answering meanwhile.
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const file = path.join(dir, entry.name);
-      shiftEntry(file, range);
+      shiftEntry(file, move);
       entries++;
       if (entry.isDirectory()) folders.push(file);
     }
-    opts.progress?.(entries);
+    progress?.(entries);
     await new Promise((resolve) => setImmediate(resolve));
-  }
-  for (const { file, caps } of toRewrite) {
-    await run('setcap', ['-n', String(range.hostBase), caps, file]);
   }
 }
