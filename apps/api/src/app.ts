@@ -34,6 +34,8 @@ import { hostRoutes } from './modules/hosts/hosts.routes.js';
 import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
+import { storageRoutes } from './modules/storage/storage.routes.js';
+import { StorageService } from './modules/storage/storage.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
 import { processRoutes } from './modules/processes/processes.routes.js';
 import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
@@ -208,6 +210,7 @@ export async function buildApi(
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
+  await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });

@@ -3,11 +3,14 @@ import {
   AppError,
   ErrorCode,
   type AgentEvent,
+  type CloneRequest,
+  type CreatePool,
   type HostFacts,
   type Instance,
   type InstanceAction,
   type Leftover,
   type Operation,
+  type Pool,
   type OperationLog,
   type ShellSession,
   type Snapshot,
@@ -58,6 +61,23 @@ export function fakeOperation(over: Partial<Operation> = {}): Operation {
     error: null,
     createdAt: now(),
     finishedAt: null,
+    ...over,
+  };
+}
+
+export function fakePool(over: Partial<Pool> = {}): Pool {
+  return {
+    name: 'pool',
+    driver: 'dir',
+    source: '/var/lib/berth/agent/images',
+    default: false,
+    capabilities: { snapshots: false, linkedClones: false },
+    usedBytes: 0,
+    freeBytes: 2 ** 30,
+    totalBytes: 2 ** 31,
+    available: true,
+    instances: [],
+    createdAt: now(),
     ...over,
   };
 }
@@ -290,6 +310,45 @@ export class FakeAgent implements AgentApi {
       .map((s) => (s.parent === name ? { ...s, parent: gone.parent } : s));
     if (tree.current === name) tree.current = gone.parent;
     return this.accepted('instance.snapshot.delete', instance.id);
+  }
+  /** Storage pools: the dir pool `default` and what tests create. */
+  readonly storagePools: Pool[] = [fakePool({ name: 'default', default: true })];
+  async cloneInstance(id: string, body: CloneRequest) {
+    this.call('cloneInstance', `${id} ${body.name} ${body.mode}`);
+    this.find(id);
+    return this.accepted('instance.clone', randomUUID());
+  }
+  async pools() {
+    this.call('pools');
+    return { items: [...this.storagePools] };
+  }
+  async createPool(body: CreatePool) {
+    this.call('createPool', body.name);
+    if (this.storagePools.some((p) => p.name === body.name)) {
+      throw new AppError(ErrorCode.conflict, `a storage pool named ${body.name} exists already`);
+    }
+    const pool = fakePool({
+      name: body.name,
+      driver: 'btrfs',
+      capabilities: { snapshots: true, linkedClones: true },
+    });
+    this.storagePools.push(pool);
+    return pool;
+  }
+  private pool(name: string): Pool {
+    const found = this.storagePools.find((p) => p.name === name);
+    if (!found) throw notFoundError(`storage pool ${name}`);
+    return found;
+  }
+  async setDefaultPool(name: string) {
+    this.call('setDefaultPool', name);
+    const pool = this.pool(name);
+    for (const p of this.storagePools) p.default = p === pool;
+    return pool;
+  }
+  async deletePool(name: string) {
+    this.call('deletePool', name);
+    this.storagePools.splice(this.storagePools.indexOf(this.pool(name)), 1);
   }
   async exec(id: string) {
     this.call('exec', id);

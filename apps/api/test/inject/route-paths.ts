@@ -12,6 +12,7 @@ const PARAMS: Record<string, string> = {
   role: 'operator',
   n: '0',
   snapshot: 'snap1',
+  pool: 'pool1',
 };
 /** A concrete path for a route pattern, with ids the schemas accept. */
 export const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');
