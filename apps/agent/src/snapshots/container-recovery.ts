@@ -30,7 +30,9 @@ export async function settleContainerSnapshot(intent: SnapshotIntent): Promise<s
       return `rolled back: ${ct} has no snapshot ${intent.snapshot}`;
     }
     case 'revert': {
-      const stopped = intent.wasRunning ? `; ${ct} was stopped for it and stays stopped` : '';
+      const stopped = intent.wasRunning
+        ? `; ${ct} was running before: start it again if the revert had stopped it`
+        : '';
       if (!intent.swapping) {
         await rm(revertTemp(intent.image), { force: true });
         return `nothing was changed: ${ct} keeps its files${stopped}`;
@@ -40,7 +42,7 @@ export async function settleContainerSnapshot(intent: SnapshotIntent): Promise<s
         intent.recordFile,
         JSON.stringify({ ...record, snapshots: { ...tree, current: intent.snapshot } }, null, 2),
       );
-      return `finished: ${ct} is back at snapshot ${intent.snapshot}${stopped}`;
+      return `finished: ${ct} is back at snapshot ${intent.snapshot}${intent.wasRunning ? `; ${ct} was stopped for it: start it again` : ''}`;
     }
     case 'delete': {
       if (has) return `nothing was changed: ${ct} keeps snapshot ${intent.snapshot}`;

@@ -7,7 +7,7 @@ import { run } from '../../run.js';
  * filesystem cannot.
  */
 export async function reflinkCopy(from: string, to: string): Promise<void> {
-  await run('cp', ['--reflink=always', '--sparse=always', '--', from, to], { timeoutMs: 120_000 });
+  await run('cp', ['--reflink=always', '--', from, to], { timeoutMs: 120_000 });
 }
 
 /**
