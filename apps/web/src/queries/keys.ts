@@ -96,3 +96,9 @@ export const processKeys = {
   list: (instanceId: string) => [...processKeys.all, 'list', instanceId] as const,
   services: (instanceId: string) => [...processKeys.all, 'services', instanceId] as const,
 };
+
+/** One instance's snapshot tree. */
+export const snapshotKeys = {
+  all: ['snapshots'] as const,
+  list: (instanceId: string) => [...snapshotKeys.all, 'list', instanceId] as const,
+};

@@ -24,6 +24,7 @@ const typeLabel: Record<PaletteCommand['type'], string> = {
   page: 'Page',
   instance: 'Instance',
   console: 'Console',
+  snapshot: 'Snapshot',
   action: 'Action',
 };
 

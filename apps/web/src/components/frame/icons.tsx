@@ -2,6 +2,7 @@ import type { LucideIcon, LucideProps } from 'lucide-react';
 import {
   ArrowRight,
   Box,
+  Camera,
   CircleHelp,
   CirclePause,
   CirclePlay,
@@ -82,6 +83,7 @@ const pageIcons = new Map(NAV_PAGES.map((p) => [`page:${p.href}`, p.icon]));
 export function iconFor(key: string): LucideIcon {
   if (key === 'vm' || key === 'ct') return kindIcon[key];
   if (key === 'console') return Terminal;
+  if (key === 'snapshot') return Camera;
   if (key in actionIcon) return actionIcon[key as InstanceAction];
   return pageIcons.get(key) ?? ArrowRight;
 }

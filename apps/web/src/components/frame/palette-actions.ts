@@ -18,7 +18,7 @@ import { pagesFor } from '@/lib/navigation';
  */
 export type PaletteCommand =
   | {
-      type: 'page' | 'instance' | 'console';
+      type: 'page' | 'instance' | 'console' | 'snapshot';
       id: string;
       label: string;
       /** Words matched besides the label (CT ID, kind, tags…). */
@@ -77,6 +77,15 @@ export function paletteCommands(
         keywords: `${words} shell screen terminal`,
         href: `/instances/view/?id=${i.id}&tab=console`,
         icon: 'console',
+      });
+    if (!needs(me, 'instance.snapshot', i))
+      out.push({
+        type: 'snapshot',
+        id: `snapshot:${i.id}`,
+        label: `Snapshot ${i.name}`,
+        keywords: `${words} take snapshot checkpoint`,
+        href: `/instances/view/?id=${i.id}&tab=snapshots&take=1`,
+        icon: 'snapshot',
       });
     const busy = busyReason(activeTasks.get(i.id));
     for (const a of actionsFor(i.kind)) {

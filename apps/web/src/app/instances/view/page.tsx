@@ -12,6 +12,7 @@ import { InstanceHeader } from '@/components/instances/InstanceHeader';
 import { PrivilegedPanel } from '@/components/instances/Privileged';
 import { ProcessesTab } from '@/components/instances/ProcessesTab';
 import { ServicesTab } from '@/components/instances/ServicesTab';
+import { SnapshotsTab } from '@/components/snapshots/SnapshotsTab';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
 import { ErrorState, LoadingState } from '@/components/ui/States';
@@ -23,6 +24,7 @@ const TABS = [
   ['tasks', 'Tasks'],
   ['processes', 'Processes'],
   ['services', 'Services'],
+  ['snapshots', 'Snapshots'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -122,6 +124,7 @@ function InstanceView() {
         {tab === 'tasks' && <InstanceTasks id={i.id} />}
         {tab === 'processes' && <ProcessesTab instance={i} />}
         {tab === 'services' && <ServicesTab instance={i} />}
+        {tab === 'snapshots' && <SnapshotsTab instance={i} openTake={params.get('take') === '1'} />}
       </div>
     </>
   );
