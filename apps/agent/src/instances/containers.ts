@@ -55,6 +55,7 @@ import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import { hostFileCapabilities, shiftOwnership, type IdRange } from '../storage/id-shift.js';
 import type { Step } from '../journal/journal.js';
 import { DEFAULT_POOL, type Pools } from '../storage/pools/pools.js';
+import { snapshotDir } from '../snapshots/containers.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
 import { containerAddress } from './container-address.js';
@@ -505,6 +506,10 @@ export class Containers {
         progress(50, 'removing the private area');
         await detachImage(this.imageOf(record));
         await rm(this.imageOf(record), { force: true });
+        await rm(snapshotDir(path.dirname(this.imageOf(record)), record.ctid), {
+          recursive: true,
+          force: true,
+        });
         await this.store.remove(record);
         this.states.deleted(record.id);
         return { id: record.id };

@@ -15,6 +15,7 @@ import { withMountedImage } from '../storage/disk-image.js';
 import { reconcileVmSnapshots } from '../snapshots/vm-reconcile.js';
 import { shiftOwnership } from '../storage/id-shift.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
+import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
 
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
@@ -55,6 +56,10 @@ async function settleIntent(intent: Intent): Promise<string> {
       }
       await releaseImage(intent.image);
       await rm(intent.image, { force: true });
+      await rm(snapshotDir(path.dirname(intent.image), intent.ctid), {
+        recursive: true,
+        force: true,
+      });
       await rm(intent.lxcDir, { recursive: true, force: true });
       return `the delete of CT ${intent.ctid} was finished`;
     }

@@ -211,6 +211,7 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
     assert.equal(revertStopped.status, 'succeeded', JSON.stringify(revertStopped.error));
     assert.equal(await state(ct.id), 'stopped', 'a stopped container stays stopped');
     await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
+    assert.ok(!existsSync(path.join(poolRoot(), 'snapshots', String(ct.ctid))), 'snapshots go too');
   });
 
   test('a linked clone of a running container with 200 MB: under 1 s, under 5 MB of pool, its own MAC and hostname', async () => {
