@@ -2,6 +2,7 @@ import type { LucideIcon } from 'lucide-react';
 import {
   Disc3,
   Film,
+  HardDrive,
   LayoutDashboard,
   ListChecks,
   Boxes,
@@ -74,6 +75,15 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'work',
     key: 'o',
     keywords: 'cdrom images upload',
+  },
+  {
+    href: '/storage/',
+    label: 'Storage',
+    icon: HardDrive,
+    permission: 'host.view',
+    group: 'work',
+    key: 'g',
+    keywords: 'pools btrfs disks space',
   },
   {
     href: '/samples/',

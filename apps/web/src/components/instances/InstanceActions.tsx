@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { MoreHorizontal, Terminal, Trash2, X } from 'lucide-react';
+import { Copy, MoreHorizontal, Terminal, Trash2, X } from 'lucide-react';
 import { actionsFor, whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useDeleteInstance, useInstanceAction } from '@/queries/useInstances';
 import { actionDenied, actionLabel, busyReason } from '@/lib/instanceActions';
@@ -14,6 +14,7 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { Menu } from '@/components/ui/Menu';
+import { CloneDialog } from '@/components/storage/CloneDialog';
 import { ConfirmAction, type ConfirmedAction } from './ConfirmAction';
 
 /** What the header offers as buttons, first that fits: bringing it up beats taking it down. */
@@ -44,7 +45,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
     onFailure: (t) => failed('delete')(t.error ?? t.message),
   });
   const [pending, setPending] = useState<InstanceAction | null>(null);
-  const [confirm, setConfirm] = useState<ConfirmedAction | 'delete' | null>(null);
+  const [confirm, setConfirm] = useState<ConfirmedAction | 'delete' | 'clone' | null>(null);
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
@@ -138,6 +139,17 @@ export function InstanceActions({ instance }: { instance: Instance }) {
                 disabledReason: reason(a),
                 onSelect: () => choose(a),
               })),
+            ...(instance.kind === 'ct'
+              ? [
+                  {
+                    key: 'clone',
+                    label: 'Clone…',
+                    icon: <Copy aria-hidden size={14} />,
+                    disabledReason: busy ?? needs(me, 'instance.create', instance),
+                    onSelect: () => setConfirm('clone'),
+                  },
+                ]
+              : []),
             {
               key: 'delete',
               label: 'Delete',
@@ -179,6 +191,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
           }}
         />
       )}
+      {confirm === 'clone' && <CloneDialog instance={instance} onClose={() => setConfirm(null)} />}
       {confirm === 'delete' && (
         <ConfirmDialog
           title={`Delete ${instance.name}?`}
