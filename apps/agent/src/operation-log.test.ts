@@ -8,7 +8,14 @@ import {
   redactArgs,
   redactText,
 } from './operation-log.js';
+import { EventBus } from './events.js';
+import { Operations } from './operations.js';
 import { exec, run } from './run.js';
+
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(ok(), what);
+}
 
 const line = (message: string) => ({
   at: new Date().toISOString(),
@@ -127,7 +134,43 @@ test('host commands run under an operation are logged with exit code, time and s
 });
 
 test('a command outside any operation is not logged anywhere', () => {
-  assert.doesNotThrow(() =>
-    logCommand('x', [], { code: 0, timedOut: false, stderr: '' }, Date.now()),
+  assert.doesNotThrow(() => logCommand('x', [])({ code: 0, timedOut: false, stderr: '' }));
+});
+
+test('an operation logs its start, steps, progress, commands in the order they began, and its end', async () => {
+  const ops = new Operations(new EventBus());
+  const op = ops.start('template.build', 'busybox', async (progress, step) => {
+    await step('build.fetch');
+    progress(10, 'fetching');
+    const slow = run('sleep', ['0.3']);
+    progress(12, 'fetching');
+    progress(25, 'fetching');
+    await slow;
+    progress(60, 'packing');
+    throw new Error('packing failed');
+  });
+  await until('the command to start', () => ops.log(op.id).lines.some((l) => l.command));
+  const running = ops.log(op.id).lines.find((l) => l.command);
+  assert.equal(running?.command?.code, null, 'a running command has no exit code yet');
+  await ops.wait(op.id, 10_000);
+  const lines = ops.log(op.id).lines;
+  assert.deepEqual(
+    lines.map((l) => `${l.type}:${l.message}`),
+    [
+      'note:template.build busybox started',
+      'step:build.fetch',
+      'progress:fetching',
+      'command:sleep 0.3',
+      'progress:fetching',
+      'progress:packing',
+      lines.at(-1)?.type === 'note' ? `note:${lines.at(-1)?.message}` : 'missing end',
+    ],
+  );
+  assert.match(lines.at(-1)?.message ?? '', /^failed after \d+\.\d s: packing failed$/);
+  assert.equal(lines.at(-1)?.failed, true);
+  assert.deepEqual(
+    lines.filter((l) => l.type === 'progress').map((l) => l.progress),
+    [10, 25, 60],
+    'the same step is noted again only when it moves by a tenth',
   );
 });

@@ -95,42 +95,62 @@ export function redactArgs(args: readonly string[], secrets = environmentSecrets
   });
 }
 
-/** Adds a host command that ran under the current operation (if any) to its log. */
+export interface CommandResult {
+  code: number | null;
+  timedOut: boolean;
+  stderr: string;
+}
+
+/**
+ * Notes a host command starting under the current operation (if any): its line takes its place
+ * in the log now, so the progress it reports while it runs comes after it, and the returned
+ * function fills in how it ended.
+ */
 export function logCommand(
   cmd: string,
   args: readonly string[],
-  result: { code: number | null; timedOut: boolean; stderr: string },
-  startedAt: number,
   okCodes: readonly number[] = [],
-): void {
+): (result: CommandResult) => void {
   const scope = operationScope.getStore();
-  if (!scope) return;
+  if (!scope) return () => undefined;
+  const startedAt = Date.now();
   const secrets = environmentSecrets();
   const redactedArgs = redactArgs(args, secrets);
+  // Until it ends: no exit code yet.
   const command: OperationCommand = {
     cmd,
     args: redactedArgs,
-    code: result.code,
-    timedOut: result.timedOut,
-    ms: Math.max(0, Date.now() - startedAt),
-    stderr: redactText(tailOf(result.stderr, STDERR_TAIL_BYTES), secrets),
+    code: null,
+    timedOut: false,
+    ms: 0,
+    stderr: '',
   };
-  scope.log.add({
+  const entry = {
     at: new Date(startedAt).toISOString(),
-    type: 'command',
+    type: 'command' as const,
     message: [cmd, ...redactedArgs].join(' '),
     progress: null,
     command,
-    failed: result.timedOut || (result.code !== 0 && !okCodes.includes(result.code ?? -1)),
-  });
+    failed: false,
+  };
+  scope.log.add(entry);
+  let ended = false;
+  return (result) => {
+    if (ended) return;
+    ended = true;
+    command.code = result.code;
+    command.timedOut = result.timedOut;
+    command.ms = Math.max(0, Date.now() - startedAt);
+    command.stderr = redactText(tailOf(result.stderr, STDERR_TAIL_BYTES), secrets);
+    entry.failed = result.timedOut || (result.code !== 0 && !okCodes.includes(result.code ?? -1));
+  };
 }
 
 function tailOf(text: string, bytes: number): string {
   const buf = Buffer.from(text, 'utf8');
   if (buf.length <= bytes) return text;
-  // A cut inside a multi-byte character decodes as U+FFFD; drop it.
-  return `…${buf
-    .subarray(buf.length - bytes)
-    .toString('utf8')
-    .replace(/^\uFFFD+/, '')}`;
+  // Cut at a line start where one is near, so the tail does not begin mid-word.
+  const tail = buf.subarray(buf.length - bytes).toString('utf8');
+  const newline = tail.indexOf('\n');
+  return `…${newline >= 0 && newline < 200 ? tail.slice(newline) : tail.replace(/^\uFFFD+/, '')}`;
 }

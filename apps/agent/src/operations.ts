@@ -59,8 +59,12 @@ export class Operations {
       const before = { progress: op.progress, message: op.message };
       op.progress = Math.max(op.progress, Math.min(99, Math.round(value)));
       op.message = message;
-      // A stream of the same point (a line of tar per file) is one line in the log.
-      if (op.progress !== before.progress || message !== before.message) note('progress', message);
+      // A step is a new message; a long one (tar, a download) is noted every 10% it moves.
+      if (
+        message !== before.message ||
+        Math.floor(op.progress / 10) > Math.floor(before.progress / 10)
+      )
+        note('progress', message);
       this.emit(op);
     };
     const journal = intent ? this.journal : null;

@@ -59,6 +59,7 @@ export function exec(
   opts: RunOptions = {},
 ): Promise<RunResult> {
   const started = Date.now();
+  const ended = logCommand(cmd, args, opts.okCodes);
   return new Promise((resolve) => {
     const child = execFile(
       cmd,
@@ -76,7 +77,7 @@ export function exec(
         const code = e ? (typeof e.code === 'number' ? e.code : timedOut ? 124 : 127) : 0;
         const said = e && typeof e.code === 'string' ? `${stderr}${e.message}` : stderr;
         logged(cmd, args, started, code);
-        logCommand(cmd, args, { code, timedOut, stderr: said }, started, opts.okCodes);
+        ended({ code, timedOut, stderr: said });
         resolve({ stdout, stderr: said, code, timedOut });
       },
     );
@@ -105,6 +106,7 @@ export function runLines(
   opts: { timeoutMs?: number } = {},
 ): Promise<void> {
   const started = Date.now();
+  const ended = logCommand(cmd, args);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env: HOST_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
@@ -116,11 +118,14 @@ export function runLines(
     };
     child.stdout.on('data', feed);
     child.stderr.on('data', feed);
-    child.on('error', reject);
+    child.on('error', (err) => {
+      ended({ code: null, timedOut: false, stderr: err.message });
+      reject(err);
+    });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       logged(cmd, args, started, code);
-      logCommand(cmd, args, { code, timedOut: signal === 'SIGKILL', stderr: tail }, started);
+      ended({ code: code ?? 137, timedOut: signal === 'SIGKILL', stderr: tail });
       if (code === 0) resolve();
       else
         reject(

@@ -29,7 +29,7 @@ export const OperationLogType = z.enum(['progress', 'step', 'command', 'note']);
 export const OperationCommand = z.object({
   cmd: z.string(),
   args: z.array(z.string()),
-  code: z.number().int().nullable().describe('null: it could not be started'),
+  code: z.number().int().nullable().describe('null: it still runs, or could not be started'),
   timedOut: z.boolean(),
   ms: z.number().int().min(0),
   stderr: z.string().describe('the last ~4 KB; stdout is not kept'),

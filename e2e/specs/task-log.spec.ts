@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { Instance, TaskAccepted, TaskFailed } from '@berth/contracts';
+import {
+  adminApi,
+  expectAccessible,
+  keepScreenshot,
+  login,
+  uniqueName,
+} from '../helpers/session.js';
+import { ok } from '../helpers/api.js';
+import { removeInstance } from '../helpers/instances.js';
+
+let api: APIRequestContext;
+const made: Instance[] = [];
+
+test.describe.serial('the task view: its log, the failing command, the download', () => {
+  test.beforeAll(async ({ baseURL }) => {
+    api = await adminApi(baseURL!);
+  });
+  test.afterAll(async () => {
+    for (const i of made) await removeInstance(api, i);
+    await api.dispose();
+  });
+
+  test('a create’s log lists its steps and commands with their exits', async ({ page }, info) => {
+    const created = await ok<TaskAccepted>(
+      api.post('/api/v1/instances?sync=true', {
+        data: { template: 'busybox', name: uniqueName('e2elog') },
+      }),
+    );
+    made.push(created.task.result as Instance);
+    await login(page);
+    await page.goto(`/tasks/view/?id=${created.task.id}`);
+    const log = page.getByRole('list', { name: 'Task log' });
+    await expect(log.getByText('ct.create.image')).toBeVisible();
+    const mkfs = log.getByRole('listitem').filter({ hasText: '$ mkfs.ext4' });
+    await expect(mkfs).toContainText(/exit 0 · \d+ ms/);
+    await expect(page.getByRole('region', { name: 'Failing command' })).toHaveCount(0);
+    await expectAccessible(page);
+    await keepScreenshot(page, info, 'task-log');
+  });
+
+  test('a failed create shows the failing command and its stderr at the top, and downloads its log', async ({
+    page,
+  }, info) => {
+    // 1,024 inodes cannot hold debian-12: tar fails on the real disk.
+    const res = await api.post('/api/v1/instances?sync=true', {
+      data: {
+        template: 'debian-12',
+        name: uniqueName('e2elogf'),
+        limits: { disk: { inodes: 1024 } },
+      },
+    });
+    expect(res.ok()).toBe(false);
+    const { task } = (await res.json()) as TaskFailed;
+    await login(page);
+    await page.goto(`/tasks/view/?id=${task.id}`);
+    const failing = page.getByRole('region', { name: 'Failing command' });
+    await expect(failing).toContainText('$ tar');
+    await expect(failing).toContainText('No space left on device');
+    const failedRows = page.getByRole('list', { name: 'Task log' }).locator('li[data-failed]');
+    await expect(failedRows.filter({ hasText: '$ tar' })).toBeVisible();
+    await keepScreenshot(page, info, 'task-log-failed');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`task-${task.id}.log`);
+    const text = await readFile((await download.path())!, 'utf8');
+    expect(text).toContain('status: failed');
+    expect(text).toMatch(/\$ tar .*\(exit \d+, \d+ ms\)/);
+    expect(text).toContain('No space left on device');
+  });
+});
