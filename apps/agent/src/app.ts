@@ -28,9 +28,12 @@ import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
 import { processRoutes } from './routes/processes.js';
 import { snapshotRoutes } from './routes/snapshots.js';
+import { vmDiskRoutes } from './routes/vm-disks.js';
+import { VmDiskChanges } from './instances/vm-disk-changes.js';
 import { VmSnapshots } from './snapshots/vms.js';
 import { ContainerSnapshots } from './snapshots/containers.js';
 import { ContainerClones } from './instances/container-clones.js';
+import { ContainerMoves } from './instances/container-moves.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { Processes } from './processes/processes.js';
@@ -136,6 +139,7 @@ export async function buildAgent(
   });
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
+  await app.register(vmDiskRoutes, { instances, disks: new VmDiskChanges(vms) });
   await app.register(snapshotRoutes, {
     instances,
     drivers: { vm: new VmSnapshots(vms), ct: new ContainerSnapshots(containers, pools) },
@@ -143,6 +147,7 @@ export async function buildAgent(
   await app.register(poolRoutes, {
     pools,
     clones: new ContainerClones(containers, pools),
+    moves: new ContainerMoves(containers, pools),
     instances,
   });
   await app.register(processRoutes, {

@@ -94,3 +94,9 @@ export const CloneRequest = z.strictObject({
   pool: PoolName.optional(),
 });
 export type CloneRequest = z.infer<typeof CloneRequest>;
+
+export const MoveRequest = z.strictObject({
+  /** The pool the container's private area moves to; it must be stopped and have no snapshots. */
+  pool: PoolName,
+});
+export type MoveRequest = z.infer<typeof MoveRequest>;

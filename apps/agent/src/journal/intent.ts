@@ -20,6 +20,7 @@ export type Intent =
     }
   | { type: 'vm.create'; vmId: string; dir: string }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
+  | { type: 'vm.disk'; vmId: string; dir: string; file: string; action: 'add' | 'resize' }
   | {
       type: 'vm.snapshot';
       vmId: string;
@@ -45,6 +46,15 @@ export type Intent =
       wasRunning?: boolean;
       /** A revert wrote its new image and is renaming it over the old one: the replay finishes. */
       swapping?: boolean;
+    }
+  | {
+      type: 'ct.move';
+      ctid: number;
+      recordFile: string;
+      pool: string;
+      /** The image in the old pool, and where the copy is written (renamed to `to` when whole). */
+      from: string;
+      to: string;
     }
   | { type: 'instance.action'; instance: string }
   | { type: 'template.build'; template: string; buildDir?: string };

@@ -13,7 +13,9 @@ import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
 import { withMountedImage } from '../storage/disk-image.js';
 import { reconcileVmSnapshots } from '../snapshots/vm-reconcile.js';
+import { settleVmDisk } from './vm-disk-replay.js';
 import { shiftOwnership } from '../storage/id-shift.js';
+import { settleContainerMove } from '../instances/container-moves.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
@@ -95,8 +97,12 @@ async function settleIntent(intent: Intent): Promise<string> {
     }
     case 'vm.snapshot':
       return reconcileVmSnapshots(intent);
+    case 'vm.disk':
+      return settleVmDisk(intent);
     case 'ct.snapshot':
       return settleContainerSnapshot(intent);
+    case 'ct.move':
+      return settleContainerMove(intent);
     case 'instance.action':
       return LEFT_AS_IS;
     case 'template.build':

@@ -3,6 +3,7 @@ import {
   CloneRequest,
   CreatePool,
   InstanceRef,
+  MoveRequest,
   OperationAccepted,
   Pool,
   PoolList,
@@ -12,12 +13,18 @@ import {
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { Instances } from '../instances/instances.js';
 import type { ContainerClones } from '../instances/container-clones.js';
+import type { ContainerMoves } from '../instances/container-moves.js';
 import type { Pools } from '../storage/pools/pools.js';
 
 /** Storage pools, and clones of containers into them. */
 export async function poolRoutes(
   app: FastifyInstance,
-  { pools, clones, instances }: { pools: Pools; clones: ContainerClones; instances: Instances },
+  {
+    pools,
+    clones,
+    moves,
+    instances,
+  }: { pools: Pools; clones: ContainerClones; moves: ContainerMoves; instances: Instances },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -52,6 +59,17 @@ export async function poolRoutes(
       return reply
         .status(202)
         .send({ operation: await clones.clone(req.params.id, req.body, instances.nameTaken) });
+    },
+  );
+
+  r.post(
+    '/v1/instances/:id/move',
+    { schema: { params: InstanceRef, body: MoveRequest, response: { 202: OperationAccepted } } },
+    async (req, reply) => {
+      if ((await instances.get(req.params.id)).kind === 'vm') {
+        throw badRequest('VM disks stay in the agent data dir; moving is for containers');
+      }
+      return reply.status(202).send({ operation: await moves.move(req.params.id, req.body) });
     },
   );
 }

@@ -5,6 +5,7 @@ import {
   type AgentEvent,
   type CloneRequest,
   type CreatePool,
+  type MoveRequest,
   type HostFacts,
   type Instance,
   type InstanceAction,
@@ -318,6 +319,10 @@ export class FakeAgent implements AgentApi {
     this.find(id);
     return this.accepted('instance.clone', randomUUID());
   }
+  async moveInstance(id: string, body: MoveRequest) {
+    this.call('moveInstance', `${id} ${body.pool}`);
+    return this.accepted('instance.move', this.find(id).id);
+  }
   async pools() {
     this.call('pools');
     return { items: [...this.storagePools] };
@@ -349,6 +354,14 @@ export class FakeAgent implements AgentApi {
   async deletePool(name: string) {
     this.call('deletePool', name);
     this.storagePools.splice(this.storagePools.indexOf(this.pool(name)), 1);
+  }
+  async addVmDisk(id: string) {
+    this.call('addVmDisk', id);
+    return this.accepted('instance.disk.add', this.find(id).id);
+  }
+  async resizeVmDisk(id: string, disk: string) {
+    this.call('resizeVmDisk', `${id} ${disk}`);
+    return this.accepted('instance.disk.resize', this.find(id).id);
   }
   async exec(id: string) {
     this.call('exec', id);

@@ -261,7 +261,32 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
     }
   });
 
-  test('the agent killed in the middle of a revert or a clone leaves the old state or the new one', async () => {
+  test('a stopped container moves to another pool, its files with it', async () => {
+    const ct = await create({ template: 'busybox', name: 'mover', diskSizeMiB: 64, pool: 'cow' });
+    await start(ct.id);
+    await sh(ct.id, 'echo moved > /root/file');
+    const running = await call('POST', `/api/v1/instances/${ct.id}/move`, { pool: 'default' });
+    assert.equal(running.status, 409, JSON.stringify(running.body));
+    const stop = await task('POST', `/api/v1/instances/${ct.id}/actions/stop?sync=true`);
+    assert.equal(stop.status, 'succeeded');
+    const same = await call('POST', `/api/v1/instances/${ct.id}/move`, { pool: 'cow' });
+    assert.equal(same.status, 409);
+    const unknown = await call('POST', `/api/v1/instances/${ct.id}/move`, { pool: 'nope' });
+    assert.equal(unknown.status, 400);
+    const moved = await task('POST', `/api/v1/instances/${ct.id}/move?sync=true`, {
+      pool: 'default',
+    });
+    assert.equal(moved.status, 'succeeded', JSON.stringify(moved.error));
+    assert.ok(!existsSync(path.join(poolRoot(), `${ct.ctid}.img`)), 'the old image is gone');
+    assert.ok(existsSync(path.join(stack.agent.dataDir, 'images', `${ct.ctid}.img`)));
+    const dir = (await pools()).find((p) => p.name === 'default');
+    assert.ok(dir?.instances.some((i) => i.id === ct.id));
+    await start(ct.id);
+    assert.equal(await sh(ct.id, 'cat /root/file'), 'moved');
+    await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
+  });
+
+  test('the agent killed in the middle of a revert, a clone or a move leaves the old state or the new one', async () => {
     const ct = await create({ template: 'busybox', name: 'crashy', diskSizeMiB: 64, pool: 'cow' });
     await start(ct.id);
     await sh(ct.id, 'echo old > /root/file');
@@ -322,6 +347,18 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
     );
     assert.deepEqual(mountsUnder('/tmp/berth-mnt-'), []);
     assert.equal(await state(ct.id), 'running', 'the source was thawed');
+
+    // A move killed after its copy, before the record names the new pool: it stays put.
+    const stopped = await task('POST', `/api/v1/instances/${ct.id}/actions/stop?sync=true`);
+    assert.equal(stopped.status, 'succeeded');
+    await task('DELETE', `/api/v1/instances/${ct.id}/snapshots/base?sync=true`);
+    t = await interrupted('ct.move.commit', `/api/v1/instances/${ct.id}/move`, { pool: 'default' });
+    assert.equal(t.status, 'failed');
+    assert.match(t.error?.message ?? '', /rolled back: CT \d+ stays where it was/);
+    assert.ok(existsSync(path.join(poolRoot(), `${ct.ctid}.img`)));
+    assert.ok(!existsSync(path.join(stack.agent.dataDir, 'images', `${ct.ctid}.img`)));
+    await start(ct.id);
+    assert.equal(await sh(ct.id, 'cat /root/file'), 'old');
     await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
   });
 });

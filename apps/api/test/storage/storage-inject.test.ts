@@ -93,4 +93,16 @@ describe('storage pools and clones through the API', () => {
       audit.json<{ items: AuditEvent[] }>().items.some((e) => e.action === 'instance.clone'),
     );
   });
+
+  test('a move is a task that needs instance.configure, with a strict body', async () => {
+    const ct = t.agent.add({ name: 'mover', ctid: 151 });
+    const bad = await post(`/api/v1/instances/${ct.id}/move`, { pool: 'p2', extra: true });
+    assert.equal(bad.statusCode, 400);
+    const refused = await post(`/api/v1/instances/${ct.id}/move`, { pool: 'p2' }, 'auditor');
+    assert.equal(refused.statusCode, 403);
+    const res = await post(`/api/v1/instances/${ct.id}/move`, { pool: 'p2' });
+    assert.equal(res.statusCode, 202, res.body);
+    assert.equal(res.json<TaskAccepted>().task.kind, 'instance.move');
+    assert.ok(t.agent.calls.includes(`moveInstance ${ct.id} p2`));
+  });
 });

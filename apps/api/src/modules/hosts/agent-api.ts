@@ -2,11 +2,14 @@ import type {
   ActionOptions,
   CloneRequest,
   CreatePool,
+  MoveRequest,
   Pool,
   AgentEvent,
   CreateAgentShell,
   CreateInstance,
   CreateSnapshotRequest,
+  AddVmDiskRequest,
+  ResizeVmDiskRequest,
   ExecRequest,
   ExecResult,
   HostFacts,
@@ -62,8 +65,12 @@ export interface AgentApi {
   takeSnapshot(id: string, body: CreateSnapshotRequest): Accepted;
   revertSnapshot(id: string, name: string, body: RevertSnapshotRequest): Accepted;
   deleteSnapshot(id: string, name: string): Accepted;
+  addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
+  resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
   /** A container's clone: a new container with its own identity, as an operation. */
   cloneInstance(id: string, body: CloneRequest): Accepted;
+  /** A stopped container's private area to another pool, as an operation. */
+  moveInstance(id: string, body: MoveRequest): Accepted;
   pools(): Promise<{ items: Pool[] }>;
   createPool(body: CreatePool): Promise<Pool>;
   setDefaultPool(name: string): Promise<Pool>;

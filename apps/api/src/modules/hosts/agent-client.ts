@@ -28,8 +28,11 @@ import {
   type CloneRequest,
   type CreateAgentShell,
   type CreatePool,
+  type MoveRequest,
   type CreateInstance,
   type CreateSnapshotRequest,
+  type AddVmDiskRequest,
+  type ResizeVmDiskRequest,
   type ErrorBody,
   type ExecRequest,
   type InstanceAction,
@@ -246,6 +249,14 @@ export class AgentClient implements AgentApi {
       body,
     );
   }
+  moveInstance(id: string, body: MoveRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/move`,
+      body,
+    );
+  }
   pools() {
     return this.call(PoolList, 'GET', '/v1/pools');
   }
@@ -257,6 +268,22 @@ export class AgentClient implements AgentApi {
   }
   async deletePool(name: string): Promise<void> {
     await this.send('DELETE', `/v1/pools/${encodeURIComponent(name)}`, { timeoutMs: 120_000 });
+  }
+  addVmDisk(id: string, body: AddVmDiskRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/disks`,
+      body,
+    );
+  }
+  resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest) {
+    return this.call(
+      OperationAccepted,
+      'PATCH',
+      `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}`,
+      body,
+    );
   }
   exec(id: string, body: ExecRequest) {
     return this.call(

@@ -4,13 +4,14 @@ import {
   CloneRequest,
   CreatePool,
   InstanceRef,
+  MoveRequest,
   Pool,
   PoolList,
   PoolRef,
   TaskAccepted,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { requirePermission } from '../../plugins/auth.js';
+import { principalOf, requirePermission } from '../../plugins/auth.js';
 import type { Hosts } from '../hosts/hosts.service.js';
 import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
 import type { Tasks } from '../tasks/tasks.service.js';
@@ -132,6 +133,32 @@ export async function storageRoutes(
       if (source.privileged) requirePermission(req, 'instance.privileged');
       const task = await storage.clone(p.id, source, req.body);
       req.auditNote.detail = { ...req.body, clone: task.instanceId };
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.post(
+    '/api/v1/instances/:id/move',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags: ['instances'],
+        description:
+          "Move a stopped container's private area to another pool (a full copy with progress; the old copy is removed once the container's record names the new pool). 409 when it runs, has snapshots, or is in that pool already.",
+        params: InstanceRef,
+        querystring: SyncQuery,
+        body: MoveRequest,
+        response: { 200: TaskAccepted, 202: TaskAccepted },
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.move',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { ...req.body },
+      };
+      const task = await storage.move(principalOf(req).id, req.params.id, req.body);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );

@@ -1,4 +1,4 @@
-import type { CloneRequest, CreatePool, Instance, Pool, Task } from '@berth/contracts';
+import type { CloneRequest, CreatePool, Instance, MoveRequest, Pool, Task } from '@berth/contracts';
 import type { Hosts } from '../hosts/hosts.service.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 
@@ -23,6 +23,14 @@ export class StorageService {
 
   delete(name: string, hostId?: string): Promise<void> {
     return this.hosts.pick(hostId).client.deletePool(name);
+  }
+
+  async move(userId: string, id: string, body: MoveRequest): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    return this.tasks.track(
+      { kind: 'instance.move', hostId: instance.hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(instance.hostId).moveInstance(instance.id, body),
+    );
   }
 
   /** The clone lands on its source's host; the task follows the new instance. */
