@@ -1,22 +1,30 @@
 /**
  * Snapshot speed, one section per kind, each beside what the host does by hand in the same run.
  *
+ * Containers: see ctSection.
+ *
  * VMs: how long a running 256 MiB tiny guest is paused for a snapshot with memory taken through
  * the API, beside a raw HMP `savevm` on the same VM (the agent stopped, so the bench holds QMP).
  * The pause is read from the guest itself: its clock stands still while QEMU is paused, so the
  * guest's clock falls behind the host's by exactly the pause (guest-get-time over the guest
  * agent's socket, before and after). The raw run cross-checks it with QMP's STOP/RESUME events.
  *
- *   node --import tsx bench/snapshots.ts [rounds]
+ *   node --import tsx bench/snapshots.ts [rounds] [ct|vm]
  */
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Instance } from '@berth/contracts';
 import { GuestAgent } from '@berth/agent/guest-agent';
 import { startStack, type Stack } from '@berth/api/harness';
 import { median, ok, timed } from './lib.js';
 
 const rounds = Number(process.argv[2] ?? 3);
+/** `ct` or `vm` runs one section; both when absent. */
+const only = process.argv[3];
+const run = promisify(execFile);
 
 /** A line-delimited JSON monitor (QMP or the guest agent): one request at a time, events aside. */
 class Monitor {
@@ -150,10 +158,75 @@ async function vmSection(stack: Stack): Promise<void> {
   );
 }
 
+/**
+ * Containers: a snapshot and a linked clone of a running busybox container holding 200 MB, on a
+ * loop-backed btrfs pool, through the API (request until the task ended), beside
+ * `cp --reflink=always` of the same image by hand. Target: within 2× + 100 ms.
+ */
+async function ctSection(stack: Stack): Promise<void> {
+  const pool = 'benchcow';
+  await stack.call('POST', '/api/v1/pools', { name: pool, driver: 'btrfs', sizeMiB: 4096 });
+  const created = await ok(stack, 'POST', '/api/v1/instances?sync=true', {
+    template: 'busybox',
+    name: 'bench-ctsnap',
+    diskSizeMiB: 512,
+    pool,
+  });
+  const ct = created.result as Instance;
+  await ok(stack, 'POST', `/api/v1/instances/${ct.id}/actions/start?sync=true`);
+  await stack.call('POST', `/api/v1/instances/${ct.id}/exec`, {
+    command: ['sh', '-c', 'dd if=/dev/urandom of=/root/data bs=1M count=200 2>/dev/null; sync'],
+    timeoutSeconds: 120,
+  });
+  const root = path.join(stack.agent.dataDir, 'pools', pool);
+  const image = path.join(root, `${ct.ctid}.img`);
+  const samples = { snap: [] as number[], clone: [] as number[], raw: [] as number[] };
+  const clones: string[] = [];
+  for (let i = 0; i < rounds; i++) {
+    const base = `/api/v1/instances/${ct.id}/snapshots`;
+    samples.snap.push(
+      (await timed(() => ok(stack, 'POST', `${base}?sync=true`, { name: `s${i}` })))[0],
+    );
+    const [cloneMs, clone] = await timed(() =>
+      ok(stack, 'POST', `/api/v1/instances/${ct.id}/clone?sync=true`, {
+        name: `bench-clone-${i}`,
+        mode: 'linked',
+      }),
+    );
+    samples.clone.push(cloneMs);
+    clones.push((clone.result as Instance).id);
+    const copy = path.join(root, `raw-${i}.img`);
+    samples.raw.push((await timed(() => run('cp', ['--reflink=always', '--', image, copy])))[0]);
+    await rm(copy);
+  }
+  for (const id of [...clones, ct.id]) {
+    await ok(stack, 'DELETE', `/api/v1/instances/${id}?force=true&sync=true`);
+  }
+  await stack.call('DELETE', `/api/v1/pools/${pool}`);
+
+  const raw = median(samples.raw);
+  const target = 2 * raw + 100;
+  console.log(`\nContainer on btrfs, 200 MB of data, running: medians of ${rounds} rounds (ms)`);
+  for (const [label, values] of [
+    ['API snapshot (freeze, sync, reflink, record)', samples.snap],
+    ['API linked clone (reflink, new identity, ids)', samples.clone],
+    ['raw cp --reflink=always of the image', samples.raw],
+  ] as const) {
+    const m = median(values);
+    const verdict =
+      values === samples.raw
+        ? ''
+        : `  ${(m / raw).toFixed(1)}x raw; ${m <= target ? 'met' : 'MISSED'}`;
+    console.log(`  ${label.padEnd(46)} ${m.toFixed(0).padStart(8)}${verdict}`);
+  }
+  console.log(`  target: ≤ 2 × raw + 100 ms = ${target.toFixed(0)} ms`);
+}
+
 async function main() {
   const stack = await startStack('snapbench');
   try {
-    await vmSection(stack);
+    if (only !== 'vm') await ctSection(stack);
+    if (only !== 'ct') await vmSection(stack);
   } finally {
     await stack.close();
   }
