@@ -51,16 +51,31 @@ export type AuditFilter = z.infer<typeof AuditFilter>;
 export const AUDIT_PAGE_MAX = 500;
 
 export const AuditQuery = AuditFilter.extend({
-  limit: queryInt(1, AUDIT_PAGE_MAX).default(100),
+  limit: queryInt(1, AUDIT_PAGE_MAX).default(100).describe('rows (or folded runs) on a page'),
+  collapse: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe(
+      'fold a run of identical events (same actor, action, target, outcome and content, each within 60 s of the next) into one row with a count; false: every row',
+    ),
   cursor: queryInt(1, Number.MAX_SAFE_INTEGER)
     .optional()
     .describe("the previous page's nextCursor: rows older than it"),
 }).strict();
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+/** A row of the list: one event, or the newest of a run of identical ones folded into it. */
+export const AuditListItem = AuditEvent.extend({
+  count: z.number().int().min(1).describe('how many identical events this row stands for'),
+  firstAt: z.iso.datetime().describe('when the oldest of them happened (at: the newest)'),
+  firstSeq: z.number().int().describe('the oldest one’s seq (seq: the newest one’s)'),
+});
+export type AuditListItem = z.infer<typeof AuditListItem>;
+
 /** Newest first. */
 export const AuditPage = z.object({
-  items: z.array(AuditEvent),
+  items: z.array(AuditListItem),
   nextCursor: z.string().nullable().describe('null on the last page'),
 });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -58,14 +58,14 @@ export async function auditRoutes(app: FastifyInstance, { audit }: { audit: Audi
       schema: {
         tags: ['audit'],
         description:
-          'Matching rows, newest first; pass `nextCursor` as `cursor` for the next page.',
+          'Matching rows, newest first; pass `nextCursor` as `cursor` for the next page. A run of identical events is one row with its `count` unless `collapse=false`.',
         querystring: AuditQuery,
         response: { 200: AuditPage },
       },
     },
     async (req) => {
-      const { limit, cursor, ...filter } = req.query;
-      return audit.list(filter, limit, cursor);
+      const { limit, cursor, collapse, ...filter } = req.query;
+      return audit.list(filter, limit, cursor, collapse);
     },
   );
 

@@ -2,6 +2,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Prisma, PrismaClient } from '@berth/db';
 import type { AuditEvent, AuditFilter, AuditPage, AuditSettings } from '@berth/contracts';
 import { checkLink, GENESIS, hashRow, type BrokenLink, type ChainedRow } from './chain.js';
+import { continues, type Run } from './collapse.js';
+
+/** Rows read for one page at most: a run longer than this goes on as the next page's first row. */
+const LIST_SCAN_MAX = 10_000;
+const LIST_BATCH = 1000;
 
 export interface Actor {
   userId: string | null;
@@ -311,14 +316,47 @@ export class Audit {
     }
   }
 
-  /** One page of matching rows, newest first; `cursor` continues below the previous page. */
-  async list(filter: AuditFilter, limit: number, cursor?: number): Promise<AuditPage> {
-    const rows = await this.db.auditEvent.findMany({
-      where: { AND: [whereOf(filter), cursor ? { seq: { lt: cursor } } : {}] },
-      orderBy: { seq: 'desc' },
-      take: limit + 1,
-    });
-    const page = rows.slice(0, limit);
+  /**
+   * One page of matching rows, newest first; `cursor` continues below the previous page. With
+   * `collapse`, a run of identical rows is one item with its count: the chain and the export
+   * keep every row, only this list folds them.
+   */
+  async list(
+    filter: AuditFilter,
+    limit: number,
+    cursor?: number,
+    collapse = false,
+  ): Promise<AuditPage> {
+    const runs: Array<Run<Row>> = [];
+    let below = cursor;
+    let more = false;
+    let scanned = 0;
+    scan: for (;;) {
+      const take = scanned === 0 ? limit + 1 : LIST_BATCH;
+      const rows = await this.db.auditEvent.findMany({
+        where: { AND: [whereOf(filter), below ? { seq: { lt: below } } : {}] },
+        orderBy: { seq: 'desc' },
+        take,
+      });
+      for (const row of rows) {
+        const run = runs.at(-1);
+        if (collapse && run && continues(run, row)) {
+          run.oldest = row;
+          run.count++;
+        } else if (runs.length === limit) {
+          more = true;
+          break scan;
+        } else runs.push({ newest: row, oldest: row, count: 1 });
+      }
+      scanned += rows.length;
+      if (rows.length < take) break;
+      if (scanned >= LIST_SCAN_MAX) {
+        more = true;
+        break;
+      }
+      below = rows.at(-1)!.seq;
+    }
+    const page = runs.map((r) => r.newest);
     const taskIds = [...new Set(page.flatMap((r) => (r.taskId ? [r.taskId] : [])))];
     // A task's newest row carries its end (see settleTask); each of its rows shows that outcome.
     const taskRows = taskIds.length
@@ -331,13 +369,16 @@ export class Audit {
     const latest = new Map<string, string>();
     for (const r of taskRows) if (!latest.has(r.taskId!)) latest.set(r.taskId!, r.outcome);
     return {
-      items: page.map((r) => ({
+      items: runs.map(({ newest: r, oldest, count }) => ({
         ...toEvent(r),
         taskOutcome: r.taskId
           ? ((latest.get(r.taskId) ?? null) as AuditEvent['outcome'] | null)
           : null,
+        count,
+        firstAt: oldest.at.toISOString(),
+        firstSeq: oldest.seq,
       })),
-      nextCursor: rows.length > limit ? String(page[page.length - 1]!.seq) : null,
+      nextCursor: more && runs.length ? String(runs.at(-1)!.oldest.seq) : null,
     };
   }
 

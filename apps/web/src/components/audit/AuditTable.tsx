@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { Fragment, useState } from 'react';
-import type { AuditEvent } from '@berth/contracts';
+import type { AuditEvent, AuditListItem } from '@berth/contracts';
 import { formatDate } from '@/lib/format';
 import { recordingLinkOf } from '@/lib/recordings';
 
@@ -116,8 +116,23 @@ function Details({ event }: { event: AuditEvent }) {
   );
 }
 
-/** The log, dense; a row opens to show what changed (before → after) and its detail. */
-export function AuditTable({ events }: { events: AuditEvent[] }) {
+/** A row standing for a run of identical events: how many, and over what time. */
+function Repeats({ event }: { event: AuditListItem }) {
+  if (event.count < 2) return null;
+  return (
+    <p className="mb-2 text-sm">
+      {event.count.toLocaleString()} identical events from {formatDate(event.firstAt)} to{' '}
+      {formatDate(event.at)} (rows {event.firstSeq}–{event.seq}), shown as one; the chain and the
+      export keep each.
+    </p>
+  );
+}
+
+/**
+ * The log, dense; a row opens to show what changed (before → after) and its detail. A run of
+ * identical events (a script failing a login 50 times) is one row with its count.
+ */
+export function AuditTable({ events }: { events: AuditListItem[] }) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((was) => {
@@ -179,12 +194,21 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
                   </td>
                   <td className={`${cell} text-xs whitespace-nowrap text-muted`}>
                     {formatDate(e.at)}
+                    {e.count > 1 && <div>since {formatDate(e.firstAt)}</div>}
                   </td>
                   <td className={`${cell} max-w-[12rem] truncate`} title={e.actor}>
                     {e.actor}
                   </td>
                   <td className={`${cell} font-mono text-xs whitespace-nowrap`}>
                     {e.action}
+                    {e.count > 1 && (
+                      <span
+                        className="ml-1 rounded bg-amber-100 px-1 font-sans font-semibold text-amber-900 dark:bg-amber-900/50 dark:text-amber-100"
+                        aria-label={`${e.count} times`}
+                      >
+                        ×{e.count.toLocaleString()}
+                      </span>
+                    )}
                     {changed && (
                       <span className="ml-1 rounded bg-sky-100 px-1 text-sky-900 dark:bg-sky-900/50 dark:text-sky-100">
                         diff
@@ -209,6 +233,7 @@ export function AuditTable({ events }: { events: AuditEvent[] }) {
                   <tr>
                     <td />
                     <td colSpan={6} className={`${cell} bg-slate-50 dark:bg-slate-900/40`}>
+                      <Repeats event={e} />
                       <Details event={e} />
                     </td>
                   </tr>
