@@ -40,6 +40,8 @@ import { privilegedRoutes } from './modules/instances/privileged.routes.js';
 import { processRoutes } from './modules/processes/processes.routes.js';
 import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
 import { SnapshotsService } from './modules/snapshots/snapshots.service.js';
+import { vmDiskRoutes } from './modules/vm-disks/vm-disks.routes.js';
+import { VmDisksService } from './modules/vm-disks/vm-disks.service.js';
 import { ProcessesService } from './modules/processes/processes.service.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
@@ -212,6 +214,7 @@ export async function buildApi(
   await app.register(privilegedRoutes, { instances, tasks });
   await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
+  await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });

@@ -7,6 +7,7 @@ export * from './instances.js';
 export * from './processes.js';
 export * from './limits.js';
 export * from './snapshots.js';
+export * from './vm-disks.js';
 export * from './storage.js';
 export * from './samples.js';
 export * from './hosts.js';

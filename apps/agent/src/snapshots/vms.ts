@@ -133,6 +133,14 @@ export class VmSnapshots implements SnapshotDriver {
     const snapshot = this.find(vm, name);
     const state = await this.vms.state(vm);
     this.assertSnapshotState(state);
+    // A disk added after the snapshot has nothing to go back to: refused before any disk changes.
+    const { held } = await this.disks(vm);
+    const lacking = vm.disks.filter((_, i) => !held[i]?.some((s) => s.name === name));
+    if (lacking.length) {
+      throw conflict(
+        `${lacking.map((d) => d.file).join(', ')} was added after ${name} and has no such snapshot`,
+      );
+    }
     if (!snapshot.withMemory && LIVE.has(state) && !request.stopRunning) {
       throw wrongState(
         `the VM is ${state}: reverting to ${name}, a snapshot without memory, powers it off first; confirm with stopRunning`,

@@ -12,6 +12,7 @@ const PARAMS: Record<string, string> = {
   role: 'operator',
   n: '0',
   snapshot: 'snap1',
+  disk: 'disk0.qcow2',
   pool: 'pool1',
 };
 /** A concrete path for a route pattern, with ids the schemas accept. */

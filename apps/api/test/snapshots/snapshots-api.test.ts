@@ -17,7 +17,7 @@ describe('snapshots through the API: input rules, tasks and audit', () => {
 
   const lastAudit = (action: string) =>
     t.db.auditEvent.findFirst({ where: { action }, orderBy: { seq: 'desc' } });
-  const take = (payload: unknown, headers = admin) =>
+  const take = (payload: object, headers = admin) =>
     t.inject({ method: 'POST', url: `/api/v1/instances/${vmId}/snapshots`, payload, headers });
 
   test('bad names, unknown fields and bad types are a 400 naming the field, reaching no agent', async () => {

@@ -16,6 +16,12 @@ export interface QemuMachine {
   restore: string | null;
 }
 
+/** At most this many disks per VM (the create contract's limit too). */
+export const MAX_DISKS = 8;
+
+/** The PCIe root port disk `index` (1 and up) sits on. */
+export const diskPort = (index: number) => `hp${index}`;
+
 export interface VmPaths {
   dir: string;
   qmp: string;
@@ -98,12 +104,17 @@ export function qemuArgs(
     const i = vm.boot.indexOf(what);
     return i >= 0 ? `,bootindex=${i + 1}` : '';
   };
+  // PCIe root ports for disks after the first: q35's root bus takes no hot-plugged device, and a
+  // disk added live sits on the same port as it does at a cold start, so saved machine states match.
+  for (let port = 1; port < MAX_DISKS; port++) {
+    args.push('-device', `pcie-root-port,id=${diskPort(port)},chassis=${port},slot=${port}`);
+  }
   vm.disks.forEach((disk, i) => {
     args.push(
       '-drive',
       `file=${path.join(p.dir, disk.file)},if=none,id=disk${i},format=qcow2,cache=writeback,discard=unmap`,
       '-device',
-      `virtio-blk-pci,drive=disk${i},id=vdisk${i}${i === 0 ? bootindex('disk') : ''}`,
+      `virtio-blk-pci,drive=disk${i},id=vdisk${i}${i === 0 ? bootindex('disk') : `,bus=${diskPort(i)}`}`,
     );
   });
   // Always present, possibly empty, so an ISO can be inserted while the VM runs.

@@ -13,6 +13,7 @@ import { PrivilegedPanel } from '@/components/instances/Privileged';
 import { ProcessesTab } from '@/components/instances/ProcessesTab';
 import { ServicesTab } from '@/components/instances/ServicesTab';
 import { SnapshotsTab } from '@/components/snapshots/SnapshotsTab';
+import { HardwareTab } from '@/components/vm-disks/HardwareTab';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
 import { ErrorState, LoadingState } from '@/components/ui/States';
@@ -25,6 +26,7 @@ const TABS = [
   ['processes', 'Processes'],
   ['services', 'Services'],
   ['snapshots', 'Snapshots'],
+  ['hardware', 'Hardware'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -124,6 +126,7 @@ function InstanceView() {
         {tab === 'tasks' && <InstanceTasks id={i.id} />}
         {tab === 'processes' && <ProcessesTab instance={i} />}
         {tab === 'services' && <ServicesTab instance={i} />}
+        {tab === 'hardware' && <HardwareTab instance={i} />}
         {tab === 'snapshots' && <SnapshotsTab instance={i} openTake={params.get('take') === '1'} />}
       </div>
     </>

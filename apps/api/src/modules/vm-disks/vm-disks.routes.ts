@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  AddVmDiskRequest,
+  InstanceRef,
+  ResizeVmDiskRequest,
+  TaskAccepted,
+  VmDiskRef,
+} from '@berth/contracts';
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { principalOf } from '../../plugins/auth.js';
+import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
+import type { Tasks } from '../tasks/tasks.service.js';
+import type { VmDisksService } from './vm-disks.service.js';
+
+export async function vmDiskRoutes(
+  app: FastifyInstance,
+  { disks, tasks }: { disks: VmDisksService; tasks: Tasks },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['instances'];
+  const taskAnswer = { 200: TaskAccepted, 202: TaskAccepted };
+
+  r.post(
+    '/api/v1/instances/:id/disks',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          "Add an empty qcow2 disk to a VM, as a task. A running VM gets it at once (virtio-blk, hot-plugged); the task's result says `live` and, when QEMU would not take it live, why, and the VM has it from its next start. 409 for a suspended VM or one with 8 disks.",
+        params: InstanceRef,
+        querystring: SyncQuery,
+        body: AddVmDiskRequest,
+        response: taskAnswer,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.disk.add',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { sizeMiB: req.body.sizeMiB },
+      };
+      const task = await disks.add(principalOf(req).id, req.params.id, req.body);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.patch(
+    '/api/v1/instances/:id/disks/:disk',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          'Grow a VM disk to sizeMiB, as a task: live under a running guest (block_resize), with qemu-img when stopped. A size below the present one is a 400: disks only grow.',
+        params: VmDiskRef,
+        querystring: SyncQuery,
+        body: ResizeVmDiskRequest,
+        response: taskAnswer,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.disk.resize',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { disk: req.params.disk, sizeMiB: req.body.sizeMiB },
+      };
+      const task = await disks.resize(
+        principalOf(req).id,
+        req.params.id,
+        req.params.disk,
+        req.body,
+      );
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+}

@@ -1,0 +1,163 @@
+'use client';
+import { useState } from 'react';
+import type { Instance, VmDiskChange } from '@berth/contracts';
+import { needs } from '@/lib/can';
+import { formatBytes } from '@/lib/format';
+import { saveErrors } from '@/lib/formErrors';
+import { busyReason } from '@/lib/instanceActions';
+import { toast } from '@/lib/toast';
+import { useMe } from '@/queries/useAuth';
+import { useActiveTaskByInstance } from '@/queries/useTasks';
+import { useVmDiskChange } from '@/queries/useVmDisks';
+import { Button } from '@/components/ui/Button';
+import { EmptyState } from '@/components/ui/States';
+import { Field } from '@/components/ui/Field';
+import { FormError } from '@/components/ui/FormError';
+import { Modal } from '@/components/ui/Modal';
+import { TableHead } from '@/components/ui/TableHead';
+
+const MiB = 1024 * 1024;
+const MAX_DISKS = 8;
+
+/** What the task did, in words: live now, or at the next start and why. */
+const outcome = (r: VmDiskChange | undefined) =>
+  !r
+    ? ''
+    : r.live
+      ? 'the running guest has it now'
+      : (r.note ?? 'the VM has it from its next start');
+
+/** "Add disk" (disk null) or "Grow diskN": one size field, closed once the API took it. */
+function DiskSizeDialog({
+  instance,
+  disk,
+  onClose,
+}: {
+  instance: Instance;
+  disk: { name: string; sizeBytes: number } | null;
+  onClose: () => void;
+}) {
+  const change = useVmDiskChange(instance.id);
+  const [size, setSize] = useState(String(disk ? Math.ceil(disk.sizeBytes / MiB) : 1024));
+  const errors = change.isError ? saveErrors(change.error) : {};
+  const what = disk ? `Grow ${disk.name}` : `Add a disk to ${instance.name}`;
+  return (
+    <Modal title={what} onClose={onClose}>
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          change.mutate(
+            {
+              change: { sizeMiB: Number(size), ...(disk ? { disk: disk.name } : { add: true }) },
+              cb: {
+                onSuccess: (t) =>
+                  toast({
+                    tone: 'success',
+                    title: `${what}: done`,
+                    body: outcome(t.result as VmDiskChange | undefined),
+                  }),
+                onFailure: (t) =>
+                  toast({ tone: 'error', title: `${what} failed`, body: t.error?.message ?? '' }),
+              },
+            },
+            { onSuccess: onClose },
+          );
+        }}
+      >
+        <Field
+          label="Size (MiB)"
+          hint={
+            disk ? 'Disks only grow.' : 'An empty qcow2 disk; it takes space as the guest writes.'
+          }
+          error={errors.sizeMiB}
+        >
+          {(a) => (
+            <input
+              {...a}
+              className="input"
+              type="number"
+              min={disk ? Math.ceil(disk.sizeBytes / MiB) : 1}
+              value={size}
+              onChange={(e) => setSize(e.target.value)}
+            />
+          )}
+        </Field>
+        <FormError message={errors['(root)']} />
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={change.isPending}>
+            {disk ? 'Grow' : 'Add disk'}
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/** A VM's disks: size and origin, grow one, add an empty one (live when it runs). */
+export function HardwareTab({ instance }: { instance: Instance }) {
+  const me = useMe().data;
+  const busy = busyReason(useActiveTaskByInstance().get(instance.id));
+  const [editing, setEditing] = useState<{ name: string; sizeBytes: number } | null | 'new'>(null);
+  if (!instance.vm)
+    return (
+      <EmptyState title="Containers have one disk">
+        Its size is set in the Limits tab (disk size).
+      </EmptyState>
+    );
+  const disks = instance.vm.disks;
+  const reason =
+    needs(me, 'instance.configure', instance) ??
+    busy ??
+    (instance.state === 'suspended' ? 'the VM is suspended: resume it first' : null);
+  return (
+    <div className="space-y-3">
+      <div className="flex items-center gap-3">
+        <h2 className="text-base font-semibold">Disks</h2>
+        <Button
+          size="sm"
+          variant="primary"
+          disabledReason={
+            reason ?? (disks.length >= MAX_DISKS ? `a VM has at most ${MAX_DISKS} disks` : null)
+          }
+          onClick={() => setEditing('new')}
+        >
+          Add disk
+        </Button>
+      </div>
+      <div className="card overflow-x-auto" role="region" aria-label="Disks" tabIndex={0}>
+        <table className="table-base">
+          <caption className="sr-only">Disks of {instance.name}</caption>
+          <TableHead columns={[{ label: 'Disk' }, { label: 'Size' }, { label: 'From' }]} />
+          <tbody>
+            {disks.map((d) => (
+              <tr key={d.name}>
+                <td className="font-mono text-xs">{d.name}</td>
+                <td>{formatBytes(d.sizeBytes)}</td>
+                <td>{d.template ?? 'empty'}</td>
+                <td>
+                  <Button
+                    size="sm"
+                    disabledReason={reason}
+                    aria-label={`Grow ${d.name}`}
+                    onClick={() => setEditing(d)}
+                  >
+                    Grow
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {editing && (
+        <DiskSizeDialog
+          instance={instance}
+          disk={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { addVmDisk, resizeVmDisk } from '@/api/vmDisks';
+import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
+import { instanceKeys } from './keys';
+
+export type VmDiskChangeInput = { sizeMiB: number } & ({ add: true } | { disk: string });
+
+/** Add or grow a VM disk, as a task; the instance (its disk list) is read again when it ends. */
+export function useVmDiskChange(id: string) {
+  const qc = useQueryClient();
+  const refetch = () => void qc.invalidateQueries({ queryKey: instanceKeys.detail(id) });
+  return useMutation({
+    mutationFn: ({ change, cb = {} }: { change: VmDiskChangeInput; cb?: TaskCallbacks }) =>
+      runTask(
+        () =>
+          'add' in change
+            ? addVmDisk(id, { sizeMiB: change.sizeMiB })
+            : resizeVmDisk(id, change.disk, { sizeMiB: change.sizeMiB }),
+        {
+          onProgress: cb.onProgress,
+          onSuccess: (t) => {
+            refetch();
+            cb.onSuccess?.(t);
+          },
+          onFailure: (t) => {
+            refetch();
+            cb.onFailure?.(t);
+          },
+        },
+      ),
+  });
+}

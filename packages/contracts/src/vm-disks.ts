@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { DiskSizeMiB, InstanceRef } from './instances.js';
+
+/** A VM disk as its instance lists it (vm.disks[].name): the qcow2 file in the VM's folder. */
+export const VmDiskName = z
+  .string()
+  .regex(
+    /^disk(0|[1-9][0-9]?)\.qcow2$/,
+    'a VM disk as the instance lists it: disk0.qcow2, disk1.qcow2…',
+  );
+
+export const VmDiskRef = InstanceRef.extend({ disk: VmDiskName });
+
+/** A new empty qcow2 disk: hot-plugged (virtio-blk) into a running VM, else there at its next start. */
+export const AddVmDiskRequest = z.strictObject({ sizeMiB: DiskSizeMiB });
+export type AddVmDiskRequest = z.infer<typeof AddVmDiskRequest>;
+
+/** Disks only grow: a size below the present one is a 400. */
+export const ResizeVmDiskRequest = z.strictObject({ sizeMiB: DiskSizeMiB });
+export type ResizeVmDiskRequest = z.infer<typeof ResizeVmDiskRequest>;
+
+/** What a disk change did: whether the running guest got it now or gets it at its next start. */
+export const VmDiskChange = z.object({
+  disk: VmDiskName,
+  sizeBytes: z.number().int(),
+  live: z.boolean(),
+  note: z.string().nullable(),
+});
+export type VmDiskChange = z.infer<typeof VmDiskChange>;
