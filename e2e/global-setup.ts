@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
+import { randomBytes, randomInt } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
@@ -36,7 +37,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'berth-e2e-'));
   const agentPort = await freePort();
   const apiPort = await freePort();
-  const bridge = 'bt-e2e';
+  // A bridge and subnet of this run's own: a second e2e run (a developer's, beside CI) on the
+  // same machine must not tear down this one's network.
+  const runId = randomBytes(2).toString('hex');
+  const bridge = `bt-e2e-${runId}`;
+  const subnet = `10.216.${randomInt(0, 250)}`;
   // The services' logs outlive the run beside the screenshots, so a failure can be read after it.
   const logDir = path.join(root, 'test-results', 'e2e-logs');
   await mkdir(logDir, { recursive: true });
@@ -50,7 +55,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       BERTH_AGENT_PORT: String(agentPort),
       BERTH_AGENT_TOKEN: 'e2e-agent-token',
       BERTH_AGENT_BRIDGE: bridge,
-      BERTH_AGENT_BRIDGE_CIDR: '10.216.0.1/24',
+      BERTH_AGENT_BRIDGE_CIDR: `${subnet}.1/24`,
       // Its firewall keeps the suite's containers off this API's port.
       BERTH_AGENT_API_PORT: String(apiPort),
       // Short, so a test can see a closed tab's shell ended; a reload re-attaches well within it.
