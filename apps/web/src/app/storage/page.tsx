@@ -83,7 +83,8 @@ const columns = (
     id: 'source',
     header: 'Source',
     cell: (p) => p.source,
-    className: 'hidden lg:table-cell',
+    // The widest column and the least needed: only on wide screens (the tooltip has it whole).
+    className: 'hidden 2xl:table-cell',
     cellClassName: 'max-w-[16rem] truncate font-mono text-xs',
     title: (p) => p.source,
   },
@@ -91,10 +92,10 @@ const columns = (
     id: 'actions',
     header: <span className="sr-only">Actions</span>,
     cell: (p) => (
-      <span className="flex justify-end gap-2">
+      <span className="flex justify-end gap-2 whitespace-nowrap">
         <Button
           size="sm"
-          aria-label={`Make ${p.name} the default`}
+          aria-label={`Make default: ${p.name}`}
           disabledReason={deny ?? (p.default ? 'it is the default' : null)}
           onClick={() => onDefault(p)}
         >
