@@ -81,7 +81,8 @@ describe('fault drill: the data disk is full', () => {
     });
     assert.equal(res.status, 507, JSON.stringify(res.body));
     assert.equal(res.body.error.code, 'insufficient_space');
-    assert.match(res.body.error.message, /needs ~\d+ MB on .*\/agent, \d+ MB free/);
+    // Checked where the image goes: the default pool, the agent's images folder.
+    assert.match(res.body.error.message, /needs ~\d+ MB on .*\/agent\/images, \d+ MB free/);
     assert.deepEqual(listDir(path.join(stack.agent.dataDir, 'images')), []);
   });
 
