@@ -188,6 +188,25 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
         ['s3', 's1'],
       ],
     );
+    // A full clone of a snapshot, into the dir pool: the snapshot's files, not today's.
+    const fromSnap = await task('POST', `/api/v1/instances/${ct.id}/clone?sync=true`, {
+      name: 'from-s2',
+      mode: 'full',
+      snapshot: 's2',
+      pool: 'default',
+    });
+    assert.equal(fromSnap.status, 'succeeded', JSON.stringify(fromSnap.error));
+    const copy = fromSnap.result as Instance;
+    await start(copy.id);
+    assert.equal(await sh(copy.id, 'cat /root/file'), 'two');
+    await call('DELETE', `/api/v1/instances/${copy.id}?force=true&sync=true`);
+    const noSnap = await call('POST', `/api/v1/instances/${ct.id}/clone`, {
+      name: 'nope',
+      mode: 'linked',
+      snapshot: 'missing',
+    });
+    assert.equal(noSnap.status, 404);
+
     const del = await task('DELETE', `/api/v1/instances/${ct.id}/snapshots/s1?sync=true`);
     assert.equal(del.status, 'succeeded', JSON.stringify(del.error));
     assert.deepEqual(
@@ -302,8 +321,20 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
       return waitTask(stack, res.body.task.id);
     };
 
+    // A take killed while the container is frozen: thawed at start, no snapshot.
+    let t = await interrupted('ct.snapshot.frozen', `/api/v1/instances/${ct.id}/snapshots`, {
+      name: 'frozen',
+    });
+    assert.equal(t.status, 'failed');
+    assert.match(t.error?.message ?? '', /rolled back: CT \d+ has no snapshot frozen/);
+    assert.equal(await state(ct.id), 'running', 'thawed by the replay');
+    assert.deepEqual(
+      (await snapshots(ct.id)).items.map((s) => s.name),
+      ['base'],
+    );
+
     // Before the swap: the old files stay.
-    let t = await interrupted(
+    t = await interrupted(
       'ct.snapshot.revert.stop',
       `/api/v1/instances/${ct.id}/snapshots/base/revert`,
       {
