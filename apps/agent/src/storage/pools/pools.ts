@@ -152,12 +152,6 @@ export class Pools {
     return Promise.all(this.state.pools.map((entry) => this.describe(entry)));
   }
 
-  async get(name: string): Promise<Pool> {
-    const entry = this.state.pools.find((p) => p.name === name);
-    if (!entry) throw notFound(`storage pool ${name}`);
-    return this.describe(entry);
-  }
-
   private async describe(entry: PoolEntry): Promise<Pool> {
     const driver = this.driver(entry.name);
     const available = await driver.mounted();
