@@ -107,10 +107,15 @@ export class Pools {
     for (const entry of await readdir(this.poolsDir).catch(() => [] as string[])) {
       const name = /^(.+)\.btrfs$/.exec(entry)?.[1];
       if (!name || known.has(name)) continue;
-      await new BtrfsPool(path.join(this.poolsDir, entry), path.join(this.poolsDir, name), 1)
+      // Any size marks it image-backed, so destroy removes the file too.
+      const image = path.join(this.poolsDir, entry);
+      await new BtrfsPool(image, path.join(this.poolsDir, name), 1)
         .destroy()
         .catch(() => undefined);
-      this.log.warn({ pool: name }, 'removed a pool whose create was interrupted');
+      this.log.warn(
+        { pool: name },
+        'removed a pool image no pool owns (a create or delete cut short)',
+      );
     }
   }
 
