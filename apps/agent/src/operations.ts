@@ -1,18 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import type { Operation, OperationLog, Progress } from '@berth/contracts';
-import { ErrorCode, AppError, notFound } from '@berth/contracts';
+import {
+  CANCELLABLE_KINDS,
+  ErrorCode,
+  AppError,
+  cancelled,
+  notFound,
+  unsupported,
+  wrongState,
+} from '@berth/contracts';
 import type { EventBus } from './events.js';
 import type { Intent } from './journal/intent.js';
 import type { Journal, Step } from './journal/journal.js';
 import { OperationLogBook, operationScope, redactText } from './operation-log.js';
 
 const KEEP_FINISHED_MS = 60 * 60 * 1000;
+/** The signal of work that cannot be cancelled. */
+const NEVER = new AbortController().signal;
 
 /** Long work with an id, progress events and a final result, kept for an hour after it ends. */
 export class Operations {
   private readonly ops = new Map<string, Operation>();
   private readonly done = new Map<string, Promise<Operation>>();
   private readonly logs = new Map<string, OperationLogBook>();
+  /** Running operations that may be cancelled, by id. */
+  private readonly cancels = new Map<string, AbortController>();
 
   constructor(
     private readonly events: EventBus,
@@ -68,11 +80,16 @@ export class Operations {
       this.emit(op);
     };
     const journal = intent ? this.journal : null;
+    // Only journaled work of a cancellable kind: its failure path is its rollback.
+    const abort = intent && CANCELLABLE_KINDS.has(kind) ? new AbortController() : null;
+    if (abort) this.cancels.set(op.id, abort);
     const step: Step = async (name, changes) => {
+      // A step boundary is where a cancel is honoured: nothing of the next step has begun.
+      if (abort?.signal.aborted) throw cancelled(`cancelled before ${name}`);
       note('step', name);
       if (journal) await journal.step(op.id, name, changes);
     };
-    const scope = { log, signal: new AbortController().signal };
+    const scope = { log, signal: abort?.signal ?? NEVER };
     const finished = Promise.resolve()
       .then(() =>
         operationScope.run(scope, async () => {
@@ -88,8 +105,9 @@ export class Operations {
         },
         (err: unknown) => {
           op.status = 'failed';
-          op.error =
-            err instanceof AppError
+          op.error = abort?.signal.aborted
+            ? { code: ErrorCode.cancelled, message: 'cancelled; what it had done was rolled back' }
+            : err instanceof AppError
               ? { code: err.code, message: err.message }
               : {
                   code: ErrorCode.internal,
@@ -100,6 +118,7 @@ export class Operations {
       .then(async () => {
         // A journal that cannot be tidied (a full disk) is replayed at the next start: harmless.
         await journal?.end(op.id).catch(() => undefined);
+        this.cancels.delete(op.id);
         op.finishedAt = new Date().toISOString();
         const took = `${((Date.parse(op.finishedAt) - Date.parse(op.createdAt)) / 1000).toFixed(1)} s`;
         if (op.error) note('note', `failed after ${took}: ${op.error.message}`, true);
@@ -126,6 +145,30 @@ export class Operations {
   get(id: string): Operation | undefined {
     const op = this.ops.get(id);
     return op && { ...op };
+  }
+
+  /**
+   * Asks a running operation to stop: at its next step boundary, or by killing the long host
+   * command it runs now. It then fails with code `cancelled` after rolling back.
+   */
+  cancel(id: string): Operation {
+    const op = this.ops.get(id);
+    if (!op) throw notFound(`operation ${id}`);
+    if (op.status !== 'running') throw wrongState(`operation ${id} has ended (${op.status})`);
+    const abort = this.cancels.get(id);
+    if (!abort) throw unsupported(`${op.kind} cannot be cancelled once it has begun`);
+    if (!abort.signal.aborted) {
+      this.logs.get(id)?.add({
+        at: new Date().toISOString(),
+        type: 'note',
+        message: 'cancel requested',
+        progress: op.progress,
+        command: null,
+        failed: false,
+      });
+      abort.abort();
+    }
+    return { ...op };
   }
 
   /** What the operation logged so far; an operation from before a restart has no lines. */

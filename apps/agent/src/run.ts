@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { spawn as spawnPty, type IPty } from 'node-pty';
 import { ErrorCode, AppError } from '@berth/contracts';
 import { silentLog, type Log } from './log.js';
-import { logCommand } from './operation-log.js';
+import { logCommand, operationScope } from './operation-log.js';
 
 /** The PATH every host command runs with: the agent's own environment is never passed on. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -98,7 +98,11 @@ export async function run(
   return result;
 }
 
-/** Runs a long command and hands each output line to onLine (progress from debootstrap, tar). */
+/**
+ * Runs a long command and hands each output line to onLine (progress from debootstrap, tar).
+ * Cancelling the operation it runs under kills it with everything it started (its own process
+ * group), and it fails like any other failure, so the operation rolls back.
+ */
 export function runLines(
   cmd: string,
   args: readonly string[],
@@ -107,10 +111,29 @@ export function runLines(
 ): Promise<void> {
   const started = Date.now();
   const ended = logCommand(cmd, args);
+  const signal = operationScope.getStore()?.signal;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: HOST_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      env: HOST_ENV,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let tail = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30 * 60_000);
+    let aborted = false;
+    const killAll = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    const timer = setTimeout(killAll, opts.timeoutMs ?? 30 * 60_000);
+    const onAbort = () => {
+      aborted = true;
+      killAll();
+    };
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (chunk: Buffer) => {
       const text = chunk.toString('utf8');
       tail = (tail + text).slice(-2000);
@@ -122,20 +145,15 @@ export function runLines(
       ended({ code: null, timedOut: false, stderr: err.message });
       reject(err);
     });
-    child.on('close', (code, signal) => {
+    child.on('close', (code, killedBy) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       logged(cmd, args, started, code);
-      ended({ code: code ?? 137, timedOut: signal === 'SIGKILL', stderr: tail });
+      const timedOut = killedBy === 'SIGKILL' && !aborted;
+      const stderr = aborted ? `${tail}\nkilled: the operation was cancelled` : tail;
+      ended({ code: code ?? 137, timedOut, stderr });
       if (code === 0) resolve();
-      else
-        reject(
-          new RunError(cmd, args, {
-            stdout: '',
-            stderr: tail,
-            code: code ?? 137,
-            timedOut: signal === 'SIGKILL',
-          }),
-        );
+      else reject(new RunError(cmd, args, { stdout: '', stderr, code: code ?? 137, timedOut }));
     });
   });
 }

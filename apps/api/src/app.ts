@@ -207,7 +207,7 @@ export async function buildApi(
   await app.register(roleRoutes, { roles });
   await app.register(hostRoutes, { hosts });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
-  await app.register(taskRoutes, { tasks, visibility });
+  await app.register(taskRoutes, { tasks, visibility, hosts });
   await app.register(auditRoutes, { audit });
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });

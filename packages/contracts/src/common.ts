@@ -104,6 +104,8 @@ export const ErrorCode = {
   insufficientSpace: 'insufficient_space',
   /** A dependency (the database, a disk that filled up mid-write) cannot serve right now. */
   unavailable: 'unavailable',
+  /** Work stopped on request: what it had done was rolled back. */
+  cancelled: 'cancelled',
   internal: 'internal_error',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -43,6 +43,7 @@ export const forbidden = (message: string) => new AppError(ErrorCode.forbidden, 
 export const unsupported = (message: string) => new AppError(ErrorCode.unsupported, message);
 export const gone = (message: string) => new AppError(ErrorCode.gone, message);
 export const unavailable = (message: string) => new AppError(ErrorCode.unavailable, message);
+export const cancelled = (message: string) => new AppError(ErrorCode.cancelled, message);
 
 /** Too many attempts: the transport tells the caller when to come back (HTTP's Retry-After). */
 export class RateLimitedError extends AppError {

@@ -13,6 +13,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.notFound]: 404,
   [ErrorCode.conflict]: 409,
   [ErrorCode.wrongState]: 409,
+  [ErrorCode.cancelled]: 409,
   [ErrorCode.unsupported]: 409,
   [ErrorCode.guestAgentUnavailable]: 409,
   [ErrorCode.gone]: 410,

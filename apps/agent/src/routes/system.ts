@@ -117,6 +117,12 @@ export async function systemRoutes(
     (req) => operations.log(req.params.id),
   );
 
+  r.post(
+    '/v1/operations/:id/cancel',
+    { schema: { params: AgentOperationRef, response: { 202: OperationAccepted } } },
+    async (req, reply) => reply.status(202).send({ operation: operations.cancel(req.params.id) }),
+  );
+
   r.get('/v1/events', (req, reply) => {
     let unsubscribe = () => {};
     const send = openEventStream(req, reply, () => unsubscribe());

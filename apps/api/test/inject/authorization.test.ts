@@ -48,6 +48,7 @@ const ROUTES = [
   'GET /api/v1/tasks/:id',
   'GET /api/v1/tasks/:id/log',
   'GET /api/v1/tasks/:id/log/download',
+  'POST /api/v1/tasks/:id/cancel',
   'GET /api/v1/audit',
   'GET /api/v1/audit/verify',
   'GET /api/v1/audit/export',

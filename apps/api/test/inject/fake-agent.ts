@@ -46,6 +46,8 @@ export function fakeInstance(over: Partial<Instance> = {}): Instance {
     limits: {},
     effectiveLimits: null,
     limitsDiffer: [],
+    disabled: false,
+    pool: 'default',
     ...over,
   };
 }
@@ -425,6 +427,14 @@ export class FakeAgent implements AgentApi {
     this.call('operationLog', id);
     if (!this.operations.has(id)) throw notFoundError(`operation ${id}`);
     return this.logs.get(id) ?? { operationId: id, lines: [] };
+  }
+  async cancelOperation(id: string) {
+    this.call('cancelOperation', id);
+    const operation = this.operations.get(id);
+    if (!operation) throw notFoundError(`operation ${id}`);
+    if (operation.status !== 'running')
+      throw new AppError(ErrorCode.wrongState, `operation ${id} has ended`);
+    return { operation };
   }
   async listShells(instanceId: string) {
     this.call('listShells', instanceId);

@@ -88,6 +88,8 @@ export interface AgentApi {
   operation(id: string): Promise<Operation>;
   /** What the operation logged: progress, journal steps, host commands. */
   operationLog(id: string): Promise<OperationLog>;
+  /** Asks a running operation to stop and roll back; 409 once it has ended or if it cannot. */
+  cancelOperation(id: string): Accepted;
   listShells(instanceId: string, ownerId?: string): Promise<{ items: ShellSession[] }>;
   openShell(instanceId: string, body: CreateAgentShell): Promise<ShellSession>;
   endShell(instanceId: string, shellId: string): Promise<void>;

@@ -307,6 +307,9 @@ export class AgentClient implements AgentApi {
   operationLog(id: string) {
     return this.call(OperationLog, 'GET', `/v1/operations/${id}/log`);
   }
+  cancelOperation(id: string) {
+    return this.call(OperationAccepted, 'POST', `/v1/operations/${id}/cancel`);
+  }
 
   processes(id: string) {
     return this.call(

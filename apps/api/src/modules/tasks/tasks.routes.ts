@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   TASK_LOG_PAGE_MAX,
+  TaskAccepted,
   TaskDetail,
   TaskList,
   TaskLog,
   TaskLogQuery,
   TaskQuery,
   can,
+  forbidden,
   notFound,
   queryFlag,
   type OperationLogLine,
@@ -15,6 +17,7 @@ import {
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { principalOf } from '../../plugins/auth.js';
 import type { Visibility } from '../auth/visibility.js';
+import type { Hosts } from '../hosts/hosts.service.js';
 import { taskLogText } from './task-log-text.js';
 import type { Tasks } from './tasks.service.js';
 
@@ -23,7 +26,7 @@ const LONG_POLL_MS = 60_000;
 
 export async function taskRoutes(
   app: FastifyInstance,
-  { tasks, visibility }: { tasks: Tasks; visibility: Visibility },
+  { tasks, visibility, hosts }: { tasks: Tasks; visibility: Visibility; hosts: Hosts },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -97,6 +100,35 @@ export async function taskRoutes(
     async (req) => {
       await visibleTask(req, req.params.id);
       return tasks.logOf(req.params.id, req.query);
+    },
+  );
+
+  r.post(
+    '/api/v1/tasks/:id/cancel',
+    {
+      config: { permission: 'instance.view' },
+      schema: {
+        tags: ['tasks'],
+        description:
+          'Stops a running create or template build; it rolls back and ends failed with code `cancelled`. Who may: the user who started it; for instance work also whoever holds instance.power over the instance (console-wide for a create, whose instance is not listed yet). 409 once it has ended, or for work that runs to its end.',
+        params: TaskRef,
+        response: { 202: TaskAccepted },
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = { action: 'task.cancel', targetType: 'task', targetId: req.params.id };
+      const p = principalOf(req);
+      const task = await visibleTask(req, req.params.id);
+      req.auditNote.detail = { kind: task.kind, instanceId: task.instanceId };
+      const instance = task.instanceId
+        ? (await hosts.instances()).find((i) => i.id === task.instanceId)
+        : undefined;
+      const mayPower = task.kind.startsWith('instance.') && can(p, 'instance.power', instance);
+      if (task.userId !== p.id && !mayPower)
+        throw forbidden(
+          'only the user who started this task may cancel it, or one with instance.power over its instance',
+        );
+      return reply.status(202).send({ task: await tasks.cancel(task.id) });
     },
   );
 

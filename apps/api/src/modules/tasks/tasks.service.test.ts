@@ -32,6 +32,11 @@ function fakeHost() {
         if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);
         return found;
       },
+      cancelOperation: async (id) => {
+        const found = known.get(id);
+        if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);
+        return { operation: found };
+      },
       operationLog: async (id) => {
         const found = logs.get(id);
         if (!found) throw new AppError(ErrorCode.notFound, `operation ${id} not found`);

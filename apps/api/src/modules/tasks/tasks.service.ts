@@ -11,7 +11,14 @@ import type {
   TaskLogQuery,
   TaskQuery,
 } from '@berth/contracts';
-import { notFound, AppError, ErrorCode } from '@berth/contracts';
+import {
+  CANCELLABLE_KINDS,
+  notFound,
+  AppError,
+  ErrorCode,
+  unsupported,
+  wrongState,
+} from '@berth/contracts';
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
 import { isUnavailable } from '../../database/unavailable.js';
@@ -29,6 +36,7 @@ export interface OperationSource {
   client(hostId: string): {
     operation(id: string): Promise<Operation>;
     operationLog(id: string): Promise<OperationLog>;
+    cancelOperation(id: string): Promise<{ operation: Operation }>;
   };
 }
 
@@ -355,6 +363,22 @@ export class Tasks {
       nextAfter: rows.length > query.limit ? (page.at(-1)?.seq ?? null) : null,
       live: false,
     };
+  }
+
+  /**
+   * Asks the task's agent to stop its operation; the task then ends as the operation does
+   * (failed with code `cancelled`, rolled back), through the usual events.
+   */
+  async cancel(taskId: string): Promise<Task> {
+    const row = await this.db.task.findUnique({ where: { id: taskId } });
+    if (!row) throw notFound(`task ${taskId}`);
+    if (finished(row.status)) throw wrongState(`the task has ended (${row.status})`);
+    if (!CANCELLABLE_KINDS.has(row.kind))
+      throw unsupported(`${row.kind} cannot be cancelled: it runs to its end`);
+    if (!row.hostId || !row.agentOperationId)
+      throw wrongState('the task has not reached its host yet');
+    await this.hosts.client(row.hostId).cancelOperation(row.agentOperationId);
+    return this.get(taskId);
   }
 
   /** Resolves with the task once it has finished, or with its state after timeoutMs. */
