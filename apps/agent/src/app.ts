@@ -34,6 +34,8 @@ import { VmSnapshots } from './snapshots/vms.js';
 import { ContainerSnapshots } from './snapshots/containers.js';
 import { ContainerClones } from './instances/container-clones.js';
 import { ContainerMoves } from './instances/container-moves.js';
+import { ContainerMaintenance } from './instances/container-maintenance.js';
+import { maintenanceRoutes } from './routes/maintenance.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { Processes } from './processes/processes.js';
@@ -149,6 +151,10 @@ export async function buildAgent(
     clones: new ContainerClones(containers, pools),
     moves: new ContainerMoves(containers, pools),
     instances,
+  });
+  await app.register(maintenanceRoutes, {
+    instances,
+    maintenance: new ContainerMaintenance(containers, templates),
   });
   await app.register(processRoutes, {
     processes: new Processes(instances, path.join(config.dataDir, 'vms')),

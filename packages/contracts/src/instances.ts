@@ -93,6 +93,8 @@ export const Instance = z.object({
     .describe(
       'paths whose effective value differs from the configured one (e.g. waiting for a restart)',
     ),
+  disabled: z.boolean().describe('cannot be started until enabled (containers)'),
+  pool: z.string().nullable().describe("the storage pool of a container's private area; null for VMs"),
 });
 export type Instance = z.infer<typeof Instance>;
 

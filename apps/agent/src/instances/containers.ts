@@ -523,6 +523,9 @@ export class Containers {
     const info = await this.lxc.info(record.ctid);
     const reason = whyNot('ct', verb, info.state);
     if (reason) throw wrongState(reason);
+    if ((verb === 'start' || verb === 'restart') && this.resolve(record.id).disabled) {
+      throw wrongState(`CT ${record.ctid} is disabled; enable it before starting it`);
+    }
     return info;
   }
 
@@ -700,6 +703,8 @@ export class Containers {
       createdAt: record.createdAt,
       vm: null,
       shell: shellOf(record),
+      disabled: record.disabled === true,
+      pool: this.poolOf(record),
       ...(await this.limitsView(record, live ? info.pid : null)),
     };
   }

@@ -34,14 +34,19 @@ export function withRootHash(shadow: string, hash: string): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** /etc/hosts's line for the machine's own name (Debian's convention: 127.0.1.1, then the short name). */
+export function hostsLine(hostname: string): string {
+  const short = hostname.split('.')[0];
+  return `127.0.1.1\t${hostname}${short !== hostname ? `\t${short}` : ''}`;
+}
+
 /** Writes the per-container identity into a freshly unpacked root filesystem. */
 export async function customizeRootfs(root: string, c: Customization): Promise<void> {
   const etc = path.join(root, 'etc');
   await writeFile(path.join(etc, 'hostname'), `${c.hostname}\n`);
-  const short = c.hostname.split('.')[0];
   await writeFile(
     path.join(etc, 'hosts'),
-    `127.0.0.1\tlocalhost\n127.0.1.1\t${c.hostname}${short !== c.hostname ? `\t${short}` : ''}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    `127.0.0.1\tlocalhost\n${hostsLine(c.hostname)}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
   );
   // resolv.conf may be a symlink into the template; replace it rather than write through it.
   await rm(path.join(etc, 'resolv.conf'), { force: true });

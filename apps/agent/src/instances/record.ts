@@ -31,4 +31,6 @@ export interface ContainerRecord {
   pool?: string;
   /** Snapshots of the private area (copy-on-write pools only), as a tree. */
   snapshots?: SnapshotTree;
+  /** Refused a start until enabled ("disable" in Parallels Server Bare Metal); absent means enabled. */
+  disabled?: boolean;
 }

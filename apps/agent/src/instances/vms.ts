@@ -656,6 +656,8 @@ export class Vms {
         guestAgent: this.guests.answered(vm.id),
       },
       shell: null,
+      disabled: false,
+      pool: null,
       ...(await this.limitsView(vm, state === 'running' || state === 'paused')),
     };
   }

@@ -56,6 +56,18 @@ export type Intent =
       from: string;
       to: string;
     }
+  | {
+      type: 'ct.reinstall';
+      ctid: number;
+      image: string;
+      /** The new image, built beside the old one and renamed over it once whole. */
+      next: string;
+      mountDir?: string;
+      /** Where the old image is mounted while /root or /home are copied from it. */
+      oldMountDir?: string;
+      /** Set just before the rename: from then on the replay finishes rather than undoes. */
+      swapping?: boolean;
+    }
   | { type: 'instance.action'; instance: string }
   | { type: 'template.build'; template: string; buildDir?: string };
 

@@ -16,6 +16,7 @@ import { reconcileVmSnapshots } from '../snapshots/vm-reconcile.js';
 import { settleVmDisk } from './vm-disk-replay.js';
 import { shiftOwnership } from '../storage/id-shift.js';
 import { settleContainerMove } from '../instances/container-moves.js';
+import { settleContainerReinstall } from '../instances/container-maintenance.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
@@ -103,6 +104,8 @@ async function settleIntent(intent: Intent): Promise<string> {
       return settleContainerSnapshot(intent);
     case 'ct.move':
       return settleContainerMove(intent);
+    case 'ct.reinstall':
+      return settleContainerReinstall(intent);
     case 'instance.action':
       return LEFT_AS_IS;
     case 'template.build':

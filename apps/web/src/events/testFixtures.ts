@@ -41,5 +41,7 @@ export const anInstance = (over: Partial<Instance> = {}): Instance => ({
   limits: {},
   effectiveLimits: null,
   limitsDiffer: [],
+  disabled: false,
+  pool: 'default',
   ...over,
 });

@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  DisableRequest,
+  Instance,
+  InstanceRef,
+  OperationAccepted,
+  ReinstallRequest,
+  RenameRequest,
+  badRequest,
+  optionalBody,
+} from '@berth/contracts';
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import type { ContainerMaintenance } from '../instances/container-maintenance.js';
+import type { Instances } from '../instances/instances.js';
+
+/** Container maintenance: rename, disable/enable, reinstall. */
+export async function maintenanceRoutes(
+  app: FastifyInstance,
+  { instances, maintenance }: { instances: Instances; maintenance: ContainerMaintenance },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  /** An unknown instance is a 404 from get; a VM is refused by name. */
+  const container = async (id: string, what: string) => {
+    if ((await instances.get(id)).kind === 'vm') throw badRequest(`${what} is for containers`);
+  };
+
+  r.post(
+    '/v1/instances/:id/rename',
+    { schema: { params: InstanceRef, body: RenameRequest, response: { 200: Instance } } },
+    async (req) => {
+      await container(req.params.id, 'rename');
+      return maintenance.rename(req.params.id, req.body, instances.nameTaken);
+    },
+  );
+
+  r.put(
+    '/v1/instances/:id/disabled',
+    { schema: { params: InstanceRef, body: DisableRequest, response: { 200: Instance } } },
+    async (req) => {
+      await container(req.params.id, 'disable');
+      return maintenance.setDisabled(req.params.id, req.body);
+    },
+  );
+
+  r.post(
+    '/v1/instances/:id/reinstall',
+    {
+      schema: {
+        params: InstanceRef,
+        body: optionalBody(ReinstallRequest),
+        response: { 202: OperationAccepted },
+      },
+    },
+    async (req, reply) => {
+      await container(req.params.id, 'reinstall');
+      return reply
+        .status(202)
+        .send({ operation: await maintenance.reinstall(req.params.id, req.body) });
+    },
+  );
+}
