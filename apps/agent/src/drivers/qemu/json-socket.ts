@@ -67,11 +67,12 @@ export class JsonSocket {
     if (this.closed) return Promise.reject(new Error('connection closed'));
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const i = this.pending.indexOf(waiter);
-        if (i >= 0) this.pending.splice(i, 1);
+        // The waiter keeps its place so that a late reply is paired with it and dropped; the
+        // connection stays, with the long command still running on it (a savevm behind which a
+        // state query waited too long must not lose its own answer).
+        waiter.resolve = () => undefined;
+        waiter.reject = () => undefined;
         reject(new Error('timed out'));
-        // A late reply would now pair with the wrong request: drop the connection.
-        this.close();
       }, timeoutMs);
       const waiter = {
         resolve: (v: unknown) => {
