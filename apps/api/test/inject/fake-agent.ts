@@ -6,6 +6,8 @@ import {
   type CloneRequest,
   type CreatePool,
   type MoveRequest,
+  type DisableRequest,
+  type RenameRequest,
   type HostFacts,
   type Instance,
   type InstanceAction,
@@ -296,13 +298,13 @@ export class FakeAgent implements AgentApi {
       sizeBytes: null,
     });
     tree.current = body.name;
-    return this.accepted('instance.snapshot.create', instance.id);
+    return this.accepted('snapshot.create', instance.id);
   }
   async revertSnapshot(id: string, name: string) {
     this.call('revertSnapshot', `${id} ${name}`);
     const { instance, tree } = this.snapshotTree(id);
     tree.current = this.snapshotIn(tree, name).name;
-    return this.accepted('instance.snapshot.revert', instance.id);
+    return this.accepted('snapshot.revert', instance.id);
   }
   async deleteSnapshot(id: string, name: string) {
     this.call('deleteSnapshot', `${id} ${name}`);
@@ -312,7 +314,7 @@ export class FakeAgent implements AgentApi {
       .filter((s) => s !== gone)
       .map((s) => (s.parent === name ? { ...s, parent: gone.parent } : s));
     if (tree.current === name) tree.current = gone.parent;
-    return this.accepted('instance.snapshot.delete', instance.id);
+    return this.accepted('snapshot.delete', instance.id);
   }
   /** Storage pools: the dir pool `default` and what tests create. */
   readonly storagePools: Pool[] = [fakePool({ name: 'default', default: true })];
@@ -324,6 +326,28 @@ export class FakeAgent implements AgentApi {
   async moveInstance(id: string, body: MoveRequest) {
     this.call('moveInstance', `${id} ${body.pool}`);
     return this.accepted('instance.move', this.find(id).id);
+  }
+  async renameInstance(id: string, body: RenameRequest) {
+    this.call('renameInstance', `${id} ${body.name}`);
+    const found = this.find(id);
+    const taken = [...this.instances.values()].some(
+      (i) => i.id !== found.id && i.name.toLowerCase() === body.name.toLowerCase(),
+    );
+    if (taken)
+      throw new AppError(ErrorCode.conflict, `an instance named ${body.name} exists already`);
+    const renamed = { ...found, name: body.name, hostname: body.hostname ?? found.hostname };
+    this.instances.set(found.id, renamed);
+    return renamed;
+  }
+  async setDisabled(id: string, body: DisableRequest) {
+    this.call('setDisabled', `${id} ${body.disabled}`);
+    const found = { ...this.find(id), disabled: body.disabled };
+    this.instances.set(found.id, found);
+    return found;
+  }
+  async reinstallInstance(id: string) {
+    this.call('reinstallInstance', id);
+    return this.accepted('instance.reinstall', this.find(id).id);
   }
   async pools() {
     this.call('pools');
@@ -359,11 +383,11 @@ export class FakeAgent implements AgentApi {
   }
   async addVmDisk(id: string) {
     this.call('addVmDisk', id);
-    return this.accepted('instance.disk.add', this.find(id).id);
+    return this.accepted('disk.add', this.find(id).id);
   }
   async resizeVmDisk(id: string, disk: string) {
     this.call('resizeVmDisk', `${id} ${disk}`);
-    return this.accepted('instance.disk.resize', this.find(id).id);
+    return this.accepted('disk.resize', this.find(id).id);
   }
   async exec(id: string) {
     this.call('exec', id);

@@ -66,7 +66,7 @@ describe('snapshots through the API: input rules, tasks and audit', () => {
       const res = await take({ name, description: `at ${name}`, withMemory: true });
       assert.equal(res.statusCode, 202, res.body);
       assert.match(String(res.headers.location), /^\/api\/v1\/tasks\//);
-      assert.equal(res.json<TaskAccepted>().task.kind, 'instance.snapshot.create');
+      assert.equal(res.json<TaskAccepted>().task.kind, 'snapshot.create');
     }
     const revert = await t.inject({
       method: 'POST',
@@ -99,7 +99,7 @@ describe('snapshots through the API: input rules, tasks and audit', () => {
       headers: admin,
     });
     assert.equal(del.statusCode, 202, del.body);
-    assert.equal(del.json<TaskAccepted>().task.kind, 'instance.snapshot.delete');
+    assert.equal(del.json<TaskAccepted>().task.kind, 'snapshot.delete');
     assert.ok((await lastAudit('snapshot.delete'))?.detail?.includes('"snapshot":"base"'));
   });
 

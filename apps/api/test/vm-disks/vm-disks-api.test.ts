@@ -53,7 +53,7 @@ describe('VM disks through the API: input rules, tasks and audit', () => {
       headers: admin,
     });
     assert.equal(add.statusCode, 202, add.body);
-    assert.equal(add.json<TaskAccepted>().task.kind, 'instance.disk.add');
+    assert.equal(add.json<TaskAccepted>().task.kind, 'disk.add');
     const grow = await t.inject({
       method: 'PATCH',
       url: `/api/v1/instances/${vmId}/disks/disk1.qcow2`,

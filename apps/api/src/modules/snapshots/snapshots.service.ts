@@ -23,7 +23,7 @@ export class SnapshotsService {
     const instance = await this.hosts.findInstance(id);
     return this.tasks.track(
       {
-        kind: 'instance.snapshot.create',
+        kind: 'snapshot.create',
         hostId: instance.hostId,
         instanceId: instance.id,
         userId,
@@ -41,7 +41,7 @@ export class SnapshotsService {
     const instance = await this.hosts.findInstance(id);
     return this.tasks.track(
       {
-        kind: 'instance.snapshot.revert',
+        kind: 'snapshot.revert',
         hostId: instance.hostId,
         instanceId: instance.id,
         userId,
@@ -54,7 +54,7 @@ export class SnapshotsService {
     const instance = await this.hosts.findInstance(id);
     return this.tasks.track(
       {
-        kind: 'instance.snapshot.delete',
+        kind: 'snapshot.delete',
         hostId: instance.hostId,
         instanceId: instance.id,
         userId,

@@ -12,7 +12,7 @@ export class VmDisksService {
   async add(userId: string, id: string, request: AddVmDiskRequest): Promise<Task> {
     const instance = await this.hosts.findInstance(id);
     return this.tasks.track(
-      { kind: 'instance.disk.add', hostId: instance.hostId, instanceId: instance.id, userId },
+      { kind: 'disk.add', hostId: instance.hostId, instanceId: instance.id, userId },
       () => this.hosts.client(instance.hostId).addVmDisk(instance.id, request),
     );
   }
@@ -25,7 +25,7 @@ export class VmDisksService {
   ): Promise<Task> {
     const instance = await this.hosts.findInstance(id);
     return this.tasks.track(
-      { kind: 'instance.disk.resize', hostId: instance.hostId, instanceId: instance.id, userId },
+      { kind: 'disk.resize', hostId: instance.hostId, instanceId: instance.id, userId },
       () => this.hosts.client(instance.hostId).resizeVmDisk(instance.id, disk, request),
     );
   }

@@ -59,15 +59,10 @@ export function SnapshotsTab({
   const rows = snapshotRows(list.items, list.current);
 
   const run = (what: string, c: Parameters<typeof change.mutate>[0]['change'], close: () => void) =>
+    // The task's end is toasted by the event stream, as every task of one's own; a request
+    // refused before it became a task is told here.
     change.mutate(
-      {
-        change: c,
-        cb: {
-          onSuccess: () => toast({ tone: 'success', title: `${what}: done` }),
-          onFailure: (t) =>
-            toast({ tone: 'error', title: `${what} failed`, body: t.error?.message ?? '' }),
-        },
-      },
+      { change: c },
       {
         onSettled: close,
         onError: (e) => toast({ tone: 'error', title: `${what} refused`, body: errorText(e) }),

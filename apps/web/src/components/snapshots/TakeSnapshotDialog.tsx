@@ -2,7 +2,6 @@
 import { useState } from 'react';
 import { SnapshotName, type Instance, type SnapshotList } from '@berth/contracts';
 import { saveErrors } from '@/lib/formErrors';
-import { toast } from '@/lib/toast';
 import { useSnapshotChange } from '@/queries/useSnapshots';
 import { Button } from '@/components/ui/Button';
 import { FormError } from '@/components/ui/FormError';
@@ -36,6 +35,7 @@ export function TakeSnapshotDialog({
     const checked = SnapshotName.safeParse(name);
     if (!checked.success) return setLocalError(checked.error.issues[0]?.message);
     setLocalError(undefined);
+    // The task's end is toasted by the event stream; a refusal stays in the dialog.
     take.mutate(
       {
         change: {
@@ -44,16 +44,6 @@ export function TakeSnapshotDialog({
             ...(description && { description }),
             ...(memoryReason === null && { withMemory }),
           },
-        },
-        cb: {
-          onSuccess: () =>
-            toast({ tone: 'success', title: `Snapshot ${name} of ${instance.name}` }),
-          onFailure: (t) =>
-            toast({
-              tone: 'error',
-              title: `No snapshot ${name} of ${instance.name}`,
-              body: t.error?.message ?? 'the snapshot failed',
-            }),
         },
       },
       { onSuccess: onClose },

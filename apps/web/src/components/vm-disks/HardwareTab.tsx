@@ -50,15 +50,13 @@ function DiskSizeDialog({
           change.mutate(
             {
               change: { sizeMiB: Number(size), ...(disk ? { disk: disk.name } : { add: true }) },
+              // The event stream toasts the task's end; a disk the guest only gets later is told.
               cb: {
-                onSuccess: (t) =>
-                  toast({
-                    tone: 'success',
-                    title: `${what}: done`,
-                    body: outcome(t.result as VmDiskChange | undefined),
-                  }),
-                onFailure: (t) =>
-                  toast({ tone: 'error', title: `${what} failed`, body: t.error?.message ?? '' }),
+                onSuccess: (t) => {
+                  const r = t.result as VmDiskChange | undefined;
+                  if (r && !r.live && instance.state === 'running')
+                    toast({ tone: 'info', title: `${what}: at the next start`, body: outcome(r) });
+                },
               },
             },
             { onSuccess: onClose },
