@@ -37,6 +37,8 @@ import { InstancesService } from './modules/instances/instances.service.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { StorageService } from './modules/storage/storage.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
+import { maintenanceRoutes } from './modules/instances/maintenance.routes.js';
+import { MaintenanceService } from './modules/instances/maintenance.service.js';
 import { processRoutes } from './modules/processes/processes.routes.js';
 import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
 import { SnapshotsService } from './modules/snapshots/snapshots.service.js';
@@ -212,6 +214,11 @@ export async function buildApi(
   await app.register(eventRoutes, { events, auth, visibility });
   await app.register(instanceRoutes, { instances, tasks, hosts });
   await app.register(privilegedRoutes, { instances, tasks });
+  await app.register(maintenanceRoutes, {
+    maintenance: new MaintenanceService(hosts, tasks),
+    tasks,
+    hosts,
+  });
   await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });

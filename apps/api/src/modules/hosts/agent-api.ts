@@ -4,6 +4,9 @@ import type {
   CreatePool,
   MoveRequest,
   Pool,
+  DisableRequest,
+  ReinstallRequest,
+  RenameRequest,
   AgentEvent,
   CreateAgentShell,
   CreateInstance,
@@ -71,6 +74,10 @@ export interface AgentApi {
   cloneInstance(id: string, body: CloneRequest): Accepted;
   /** A stopped container's private area to another pool, as an operation. */
   moveInstance(id: string, body: MoveRequest): Accepted;
+  /** Container maintenance: a new name (and hostname), disabled or not, a new root filesystem. */
+  renameInstance(id: string, body: RenameRequest): Promise<Instance>;
+  setDisabled(id: string, body: DisableRequest): Promise<Instance>;
+  reinstallInstance(id: string, body: ReinstallRequest): Accepted;
   pools(): Promise<{ items: Pool[] }>;
   createPool(body: CreatePool): Promise<Pool>;
   setDefaultPool(name: string): Promise<Pool>;

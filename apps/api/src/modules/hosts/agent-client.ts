@@ -29,6 +29,9 @@ import {
   type CreateAgentShell,
   type CreatePool,
   type MoveRequest,
+  type DisableRequest,
+  type ReinstallRequest,
+  type RenameRequest,
   type CreateInstance,
   type CreateSnapshotRequest,
   type AddVmDiskRequest,
@@ -254,6 +257,27 @@ export class AgentClient implements AgentApi {
       OperationAccepted,
       'POST',
       `/v1/instances/${encodeURIComponent(id)}/move`,
+      body,
+    );
+  }
+  renameInstance(id: string, body: RenameRequest) {
+    // A running container's hostname is set through lxc-attach, a stopped one's by mounting it.
+    return this.call(
+      Instance,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/rename`,
+      body,
+      60_000,
+    );
+  }
+  setDisabled(id: string, body: DisableRequest) {
+    return this.call(Instance, 'PUT', `/v1/instances/${encodeURIComponent(id)}/disabled`, body);
+  }
+  reinstallInstance(id: string, body: ReinstallRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/reinstall`,
       body,
     );
   }
