@@ -4,21 +4,15 @@ import { Search } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { Me } from '@berth/contracts';
 import { errorText } from '@/lib/errorText';
-import { actionLabel } from '@/lib/instanceActions';
 import { rankCommands } from '@/lib/palette';
 import { toast } from '@/lib/toast';
 import { useInstanceAction, useInstances } from '@/queries/useInstances';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmAction } from '@/components/instances/ConfirmAction';
 import { iconFor } from './icons';
 import { paletteCommands, type PaletteCommand } from './palette-actions';
 
 type ActionCommand = Extract<PaletteCommand, { type: 'action' }>;
-
-const confirmText: Partial<Record<string, string>> = {
-  reset: 'A hard reset, like pressing the reset button: unsaved data in the guest is lost.',
-  stop: 'The guest is asked to shut down; programs running in it end.',
-};
 
 const typeLabel: Record<PaletteCommand['type'], string> = {
   page: 'Page',
@@ -45,9 +39,9 @@ export function CommandPalette({
   const act = useInstanceAction();
   const [confirm, setConfirm] = useState<ActionCommand | null>(null);
 
-  const run = (c: ActionCommand) =>
+  const run = (c: ActionCommand, force = false) =>
     act.mutate(
-      { id: c.instance.id, action: c.action },
+      { id: c.instance.id, action: c.action, force },
       {
         onError: (e) =>
           toast({
@@ -72,19 +66,16 @@ export function CommandPalette({
   return (
     <>
       {open && <PaletteDialog me={me} onClose={onClose} onChoose={choose} />}
-      {confirm && (
-        <ConfirmDialog
-          title={`${actionLabel[confirm.action]} ${confirm.instance.name}?`}
-          confirmLabel={actionLabel[confirm.action]}
-          danger={confirm.action === 'reset'}
+      {confirm?.confirm && (
+        <ConfirmAction
+          instance={confirm.instance}
+          action={confirm.confirm}
           onCancel={() => setConfirm(null)}
-          onConfirm={() => {
+          onConfirm={({ force }) => {
             setConfirm(null);
-            run(confirm);
+            run(confirm, force);
           }}
-        >
-          {confirmText[confirm.action]}
-        </ConfirmDialog>
+        />
       )}
     </>
   );

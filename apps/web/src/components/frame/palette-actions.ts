@@ -9,6 +9,7 @@ import {
 import { actionDenied, actionLabel, busyReason } from '@/lib/instanceActions';
 import { needs } from '@/lib/can';
 import { pagesFor } from '@/lib/navigation';
+import type { ConfirmedAction } from '@/components/instances/ConfirmAction';
 
 /**
  * What the command palette offers: pages (from the navigation registry), instances to open,
@@ -35,14 +36,14 @@ export type PaletteCommand =
       icon: string;
       instance: Instance;
       action: InstanceAction;
-      /** Asked before running, as the instance page asks (hard reset, stop). */
-      confirm: boolean;
+      /** Asked before running, in the instance header's words (a stop with Force, a hard reset). */
+      confirm: ConfirmedAction | null;
       /** Why it cannot run now (permission, state, a task in progress); null when it can. */
       disabledReason: string | null;
     };
 
 /** Actions whose button asks first; the palette asks the same question. */
-export const CONFIRMED_ACTIONS: ReadonlySet<InstanceAction> = new Set(['stop', 'reset']);
+const asksFirst = (a: InstanceAction): a is ConfirmedAction => a === 'stop' || a === 'reset';
 
 const kindWords = (i: Instance) => (i.kind === 'vm' ? 'vm virtual machine' : 'ct container');
 
@@ -101,7 +102,7 @@ export function paletteCommands(
         icon: a,
         instance: i,
         action: a,
-        confirm: CONFIRMED_ACTIONS.has(a),
+        confirm: asksFirst(a) ? a : null,
         disabledReason: busy ?? actionDenied(me, i, a),
       });
     }
