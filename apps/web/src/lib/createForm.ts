@@ -34,6 +34,8 @@ export const initialForm = {
   dns: '',
   diskSizeMiB: '512',
   privileged: false,
+  /** Empty: the host's default pool. */
+  pool: '',
   // vm
   vcpus: '1',
   memoryMiB: '256',
@@ -68,6 +70,7 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
       dns: list(f.dns),
       diskSizeMiB: num(f.diskSizeMiB),
       privileged: f.privileged,
+      pool: opt(f.pool),
     };
   const size = num(f.vmDiskMiB);
   return {

@@ -32,6 +32,12 @@ export const actionDenied = (
   action: InstanceAction | 'delete',
 ): string | null => needs(me, action === 'delete' ? 'instance.delete' : 'instance.power', instance);
 
+/** Why a disabled instance may not do this (a start, or a restart, which starts it again). */
+export const disabledReason = (instance: Instance, action: InstanceAction): string | null =>
+  instance.disabled && (action === 'start' || action === 'restart')
+    ? `${instance.name} is disabled; enable it first`
+    : null;
+
 /**
  * The state to show while a task is on its way: a VM booting under TCG reads "stopped" until
  * QEMU is up, so the start task in flight says "starting" sooner than the host can.

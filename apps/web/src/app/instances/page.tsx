@@ -13,6 +13,7 @@ import { BulkBar } from '@/components/instances/BulkBar';
 import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
 import { RowActions } from '@/components/instances/RowActions';
 import { PrivilegedBadge } from '@/components/instances/Privileged';
+import { DisabledBadge } from '@/components/instances/MaintenanceDialogs';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
@@ -319,6 +320,11 @@ function InstancesView() {
                         {i.privileged && (
                           <span className="ml-1.5">
                             <PrivilegedBadge />
+                          </span>
+                        )}
+                        {i.disabled && (
+                          <span className="ml-1.5">
+                            <DisabledBadge />
                           </span>
                         )}
                         <span className="ml-1 text-xs text-muted sm:hidden">

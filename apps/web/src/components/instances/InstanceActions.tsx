@@ -2,10 +2,20 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { Copy, MoreHorizontal, Terminal, Trash2, X } from 'lucide-react';
+import {
+  Ban,
+  CircleCheck,
+  Copy,
+  MoreHorizontal,
+  PencilLine,
+  RotateCcwSquare,
+  Terminal,
+  Trash2,
+  X,
+} from 'lucide-react';
 import { actionsFor, whyNot, type Instance, type InstanceAction } from '@berth/contracts';
 import { useDeleteInstance, useInstanceAction } from '@/queries/useInstances';
-import { actionDenied, actionLabel, busyReason } from '@/lib/instanceActions';
+import { actionDenied, actionLabel, busyReason, disabledReason } from '@/lib/instanceActions';
 import { needs } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
@@ -16,6 +26,7 @@ import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { Menu } from '@/components/ui/Menu';
 import { CloneDialog } from '@/components/storage/CloneDialog';
 import { ConfirmAction, type ConfirmedAction } from './ConfirmAction';
+import { DisableDialog, ReinstallDialog, RenameDialog } from './MaintenanceDialogs';
 
 /** What the header offers as buttons, first that fits: bringing it up beats taking it down. */
 const PRIMARY: readonly InstanceAction[] = ['start', 'resume', 'unpause', 'stop'];
@@ -45,7 +56,9 @@ export function InstanceActions({ instance }: { instance: Instance }) {
     onFailure: (t) => failed('delete')(t.error ?? t.message),
   });
   const [pending, setPending] = useState<InstanceAction | null>(null);
-  const [confirm, setConfirm] = useState<ConfirmedAction | 'delete' | 'clone' | null>(null);
+  const [confirm, setConfirm] = useState<
+    ConfirmedAction | 'delete' | 'clone' | 'rename' | 'disable' | 'reinstall' | null
+  >(null);
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
@@ -62,7 +75,11 @@ export function InstanceActions({ instance }: { instance: Instance }) {
   const choose = (a: InstanceAction) =>
     ASKS_FIRST.has(a) ? setConfirm(a as ConfirmedAction) : run(a);
   const reason = (a: InstanceAction) =>
-    busy ?? actionDenied(me, instance, a) ?? whyNot(instance.kind, a, instance.state);
+    busy ??
+    actionDenied(me, instance, a) ??
+    whyNot(instance.kind, a, instance.state) ??
+    disabledReason(instance, a);
+  const configureDenied = busy ?? needs(me, 'instance.configure', instance);
 
   const actions = actionsFor(instance.kind);
   const up = actions.find(
@@ -148,6 +165,35 @@ export function InstanceActions({ instance }: { instance: Instance }) {
                     disabledReason: busy ?? needs(me, 'instance.create', instance),
                     onSelect: () => setConfirm('clone'),
                   },
+                  {
+                    key: 'rename',
+                    label: 'Rename…',
+                    icon: <PencilLine aria-hidden size={14} />,
+                    disabledReason: configureDenied,
+                    onSelect: () => setConfirm('rename'),
+                  },
+                  {
+                    key: 'disable',
+                    label: instance.disabled ? 'Enable' : 'Disable…',
+                    icon: instance.disabled ? (
+                      <CircleCheck aria-hidden size={14} />
+                    ) : (
+                      <Ban aria-hidden size={14} />
+                    ),
+                    disabledReason: configureDenied,
+                    onSelect: () => setConfirm('disable'),
+                  },
+                  {
+                    key: 'reinstall',
+                    label: 'Reinstall…',
+                    icon: <RotateCcwSquare aria-hidden size={14} />,
+                    danger: true,
+                    disabledReason:
+                      configureDenied ??
+                      needs(me, 'instance.delete', instance) ??
+                      (instance.state === 'stopped' ? null : 'stop it to reinstall it'),
+                    onSelect: () => setConfirm('reinstall'),
+                  },
                 ]
               : []),
             {
@@ -192,6 +238,15 @@ export function InstanceActions({ instance }: { instance: Instance }) {
         />
       )}
       {confirm === 'clone' && <CloneDialog instance={instance} onClose={() => setConfirm(null)} />}
+      {confirm === 'rename' && (
+        <RenameDialog instance={instance} onClose={() => setConfirm(null)} />
+      )}
+      {confirm === 'disable' && (
+        <DisableDialog instance={instance} onClose={() => setConfirm(null)} />
+      )}
+      {confirm === 'reinstall' && (
+        <ReinstallDialog instance={instance} onClose={() => setConfirm(null)} />
+      )}
       {confirm === 'delete' && (
         <ConfirmDialog
           title={`Delete ${instance.name}?`}

@@ -7,6 +7,7 @@ import { KindIcon } from '@/components/frame/icons';
 import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
 import { InstanceActions } from './InstanceActions';
 import { PrivilegedBadge } from './Privileged';
+import { DisabledBadge } from './MaintenanceDialogs';
 
 /**
  * Who the instance is and what can be done now: name, state (with the task in flight, so a
@@ -23,6 +24,7 @@ export function InstanceHeader({ instance: i }: { instance: Instance }) {
           <h1 className="text-2xl font-semibold tracking-tight break-all">{i.name}</h1>
           <StateBadge state={shownState(i.state, task)} />
           {i.privileged && <PrivilegedBadge />}
+          {i.disabled && <DisabledBadge />}
         </div>
         <p className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-muted">
           <KindBadge kind={i.kind} />

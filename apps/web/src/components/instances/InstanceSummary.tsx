@@ -56,6 +56,8 @@ export function InstanceSummary({ instance: i }: { instance: Instance }) {
           {i.dns.length > 0 && <Row label="DNS">{i.dns.join(', ')}</Row>}
           <Row label="Template">{i.template ?? '—'}</Row>
           <Row label="Disk">{formatBytes(i.diskSizeBytes)}</Row>
+          {i.pool !== null && <Row label="Storage pool">{i.pool}</Row>}
+          {i.disabled && <Row label="Disabled">yes: it cannot be started until enabled</Row>}
           {i.vm && (
             <>
               <Row label="CPUs, memory">

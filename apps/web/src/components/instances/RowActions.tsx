@@ -3,7 +3,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { MoreHorizontal, SquareArrowOutUpRight, Terminal } from 'lucide-react';
 import { actionsFor, whyNot, type Instance, type InstanceAction, type Me } from '@berth/contracts';
-import { actionDenied, actionLabel } from '@/lib/instanceActions';
+import { actionDenied, actionLabel, disabledReason } from '@/lib/instanceActions';
 import { needs } from '@/lib/can';
 import { actionIcon } from '@/components/frame/icons';
 import { Menu, type MenuItem } from '@/components/ui/Menu';
@@ -43,7 +43,7 @@ export function RowActions({
       key: a,
       label: actionLabel[a],
       icon: icon(a),
-      disabledReason: busy ?? actionDenied(me, instance, a),
+      disabledReason: busy ?? actionDenied(me, instance, a) ?? disabledReason(instance, a),
       onSelect: () => (a === 'stop' || a === 'reset' ? setConfirm(a) : onAct(instance, a, {})),
     }));
   if (whyNot(instance.kind, 'console', instance.state) === null)

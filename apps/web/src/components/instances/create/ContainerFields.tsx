@@ -1,6 +1,8 @@
 'use client';
 import { useTemplates } from '@/queries/useTemplates';
 import { useMe } from '@/queries/useAuth';
+import { usePools } from '@/queries/useStorage';
+import { formatBytes } from '@/lib/format';
 import type { CreateForm } from '@/lib/createForm';
 import { can } from '@/lib/can';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
@@ -57,6 +59,10 @@ export function ContainerBasics({ form }: { form: FormBinding<CreateForm> }) {
 /** A container's network, storage and (for those who may) privilege. */
 export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
   const me = useMe().data;
+  // Listing pools needs host.view: without it the default pool is the one choice.
+  const pools = usePools();
+  const usable = (pools.data ?? []).filter((p) => p.available);
+  const fallback = usable.find((p) => p.default);
   return (
     <>
       <Section title="Network">
@@ -77,6 +83,23 @@ export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
       </Section>
       <Section title="Storage">
         <InputField form={form} name="diskSizeMiB" label="Disk size (MiB)" type="number" min={16} />
+        <SelectField
+          form={form}
+          name="pool"
+          label="Storage pool"
+          hint={
+            pools.isPending
+              ? 'Loading pools…'
+              : 'Where the private area lives; snapshots and linked clones need a btrfs pool'
+          }
+        >
+          <option value="">default{fallback ? ` (${fallback.name})` : ''}</option>
+          {usable.map((p) => (
+            <option key={p.name} value={p.name}>
+              {p.name}: {p.driver}, {formatBytes(p.freeBytes)} free
+            </option>
+          ))}
+        </SelectField>
       </Section>
       {can(me, 'instance.privileged') && (
         <Section title="Security">
