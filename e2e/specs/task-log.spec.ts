@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted, TaskFailed } from '@berth/contracts';
+import type { Instance, TaskAccepted, TaskDetail, TaskFailed } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -72,5 +72,32 @@ test.describe.serial('the task view: its log, the failing command, the download'
     expect(text).toContain('status: failed');
     expect(text).toMatch(/\$ tar .*\(exit \d+, \d+ ms\)/);
     expect(text).toContain('No space left on device');
+  });
+
+  test('a running create is cancelled from its task view: asked first, then rolled back', async ({
+    page,
+  }, info) => {
+    const name = uniqueName('e2ecancel');
+    await login(page);
+    const { task } = await ok<TaskAccepted>(
+      api.post('/api/v1/instances', { data: { template: 'debian-12', name } }),
+    );
+    await page.goto(`/tasks/view/?id=${task.id}`);
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const ask = page.getByRole('dialog', { name: 'Cancel “Create instance”?' });
+    await expect(ask).toContainText('what it has done so far is undone');
+    await keepScreenshot(page, info, 'task-cancel-confirm');
+    await ask.getByRole('button', { name: 'Stop and roll back' }).click();
+    await expect(
+      page.getByText('cancelled; what it had done was rolled back').first(),
+    ).toBeVisible();
+    const ended = await ok<TaskDetail>(api.get(`/api/v1/tasks/${task.id}`));
+    expect(ended.status).toBe('failed');
+    expect(ended.error?.code).toBe('cancelled');
+    const list = await ok<{ items: Instance[] }>(api.get('/api/v1/instances'));
+    expect(list.items.map((i) => i.name)).not.toContain(name);
+    await expect(
+      page.getByRole('list', { name: 'Task log' }).getByText('cancel requested'),
+    ).toBeVisible();
   });
 });

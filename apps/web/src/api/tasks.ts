@@ -1,4 +1,4 @@
-import type { TaskDetail, TaskList, TaskLog } from '@berth/contracts';
+import type { TaskAccepted, TaskDetail, TaskList, TaskLog } from '@berth/contracts';
 import { http, url } from './http';
 
 /** GET /tasks's filters (TaskQuery in the contracts), as the page sends them. */
@@ -28,3 +28,7 @@ export const fetchTaskLog = (id: string, after?: number, signal?: AbortSignal) =
 /** Where the browser downloads the task's whole log as a text file (the cookie goes with it). */
 export const taskLogDownloadUrl = (id: string) =>
   url(`/tasks/${encodeURIComponent(id)}/log/download`);
+
+/** Asks a running create or template build to stop and roll back; it then ends as cancelled. */
+export const cancelTask = (id: string) =>
+  http<TaskAccepted>(`/tasks/${encodeURIComponent(id)}/cancel`, { method: 'POST' });

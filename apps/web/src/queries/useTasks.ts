@@ -1,7 +1,14 @@
 import { useMemo } from 'react';
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import type { Task } from '@berth/contracts';
-import { fetchTask, fetchTaskLog, fetchTaskPage, fetchTasks, type TaskFilter } from '@/api/tasks';
+import {
+  cancelTask,
+  fetchTask,
+  fetchTaskLog,
+  fetchTaskPage,
+  fetchTasks,
+  type TaskFilter,
+} from '@/api/tasks';
 import { taskKeys } from './keys';
 
 export function useTasks(filter: TaskFilter = {}) {
@@ -39,6 +46,9 @@ export function useTaskLog(id: string | null) {
     enabled: !!id,
   });
 }
+
+/** Cancels a running task; its end arrives through the event stream like any other. */
+export const useCancelTask = () => useMutation({ mutationFn: (id: string) => cancelTask(id) });
 
 /** The recent tasks, one shared query (kept current by the event stream). */
 export const RECENT_TASKS = { limit: 50 } as const;

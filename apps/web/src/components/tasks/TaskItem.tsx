@@ -4,6 +4,7 @@ import { formatRelative, taskTitle } from '@/lib/format';
 import { taskHref, taskSummary } from '@/lib/taskSummary';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TaskStatusBadge } from '@/components/ui/StateBadge';
+import { CancelTask } from './CancelTask';
 
 /**
  * One task as a list item: what, on what, how far, and how it ended (its outcome, not its last
@@ -60,6 +61,7 @@ export function TaskItem({
         <div className="flex items-center gap-2">
           <ProgressBar value={task.progress} label={`${title} progress`} className="max-w-md" />
           <span className="text-xs text-muted tabular-nums">{task.progress}%</span>
+          <CancelTask task={task} />
         </div>
       )}
       <p

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
 import { Suspense, useEffect, type ReactNode } from 'react';
+import { CANCELLABLE_KINDS } from '@berth/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { explainError } from '@/lib/errorText';
 import { taskTitle } from '@/lib/format';
@@ -10,6 +11,7 @@ import { useMe } from '@/queries/useAuth';
 import { useInstances } from '@/queries/useInstances';
 import { taskKeys } from '@/queries/keys';
 import { useTask, useTaskLog } from '@/queries/useTasks';
+import { CancelTask } from '@/components/tasks/CancelTask';
 import { CommandLine, TaskLogView } from '@/components/tasks/TaskLog';
 import { ProgressBar } from '@/components/ui/ProgressBar';
 import { TaskStatusBadge } from '@/components/ui/StateBadge';
@@ -82,6 +84,9 @@ function TaskView() {
           <ProgressBar value={t.progress} label="Progress" className="max-w-md" />
           <span className="text-sm tabular-nums">{t.progress}%</span>
           <span className="text-sm text-muted">{t.message}</span>
+          <span className="ml-auto">
+            <CancelTask task={t} size="md" />
+          </span>
         </div>
       )}
       {failing && (
@@ -153,7 +158,9 @@ function TaskView() {
         )}
         <Row term="Cancel">
           <span className="text-muted">
-            Not offered: the host&apos;s agent cannot stop an operation once it has begun.
+            {CANCELLABLE_KINDS.has(t.kind)
+              ? 'While it runs, its starter (or an operator over the instance) may cancel it: it stops at its next step and rolls back.'
+              : 'Not offered: this kind of work runs to its end once it has begun.'}
           </span>
         </Row>
       </dl>
