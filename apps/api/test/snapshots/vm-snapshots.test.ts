@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, SnapshotList, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
+import { untilFailpoint } from '../failpoint.js';
 import { guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -198,8 +199,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.record' } });
     const res = await stack.call<TaskReply>('POST', base(), { name: 'killed', withMemory: true });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    const { signal } = await stack.agent.exited;
-    assert.equal(signal, 'SIGKILL');
+    await untilFailpoint(stack, res.body.task.id);
     await stack.restartAgent({ env: {} });
     const task = await waitTask(stack, res.body.task.id);
     assert.equal(task.status, 'failed');
@@ -218,7 +218,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.record' } });
     const del = await stack.call<TaskReply>('DELETE', `${base()}/killed`);
     assert.equal(del.status, 202, JSON.stringify(del.body));
-    assert.equal((await stack.agent.exited).signal, 'SIGKILL');
+    await untilFailpoint(stack, del.body.task.id);
     await stack.restartAgent({ env: {} });
     const deleted = await waitTask(stack, del.body.task.id);
     assert.match(deleted.error?.message ?? '', /finished: snapshot killed is deleted/);

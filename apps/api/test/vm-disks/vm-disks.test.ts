@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, VmDiskChange } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
+import { untilFailpoint } from '../failpoint.js';
 import { guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -111,7 +112,7 @@ describe('VM disks through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.disk.record' } });
     const res = await stack.call<TaskReply>('POST', disks(), { sizeMiB: 32 });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    assert.equal((await stack.agent.exited).signal, 'SIGKILL');
+    await untilFailpoint(stack, res.body.task.id);
     await stack.restartAgent({ env: {} });
     const task = await waitTask(stack, res.body.task.id);
     assert.match(
