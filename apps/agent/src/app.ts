@@ -35,6 +35,7 @@ import { ContainerSnapshots } from './snapshots/containers.js';
 import { ContainerClones } from './instances/container-clones.js';
 import { ContainerMoves } from './instances/container-moves.js';
 import { ContainerMaintenance } from './instances/container-maintenance.js';
+import { VmClones } from './instances/vm-clones.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
@@ -149,6 +150,7 @@ export async function buildAgent(
   await app.register(poolRoutes, {
     pools,
     clones: new ContainerClones(containers, pools),
+    vmClones: new VmClones(vms),
     moves: new ContainerMoves(containers, pools),
     instances,
   });

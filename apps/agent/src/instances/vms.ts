@@ -96,10 +96,14 @@ const VM_READABLE = new Set([
   'disk.writeIops',
 ]);
 
-function macFor(id: string, index: number): string {
+/** A NIC's MAC, derived from the VM's id: a clone (another id) gets its own. */
+export function macFor(id: string, index: number): string {
   const bytes = createHash('sha256').update(`${id}/${index}`).digest().subarray(0, 5);
   return ['52', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
+
+/** A NIC's tap device: at most 15 characters, unique per VM and NIC. */
+export const tapFor = (id: string, index: number) => `vt${id.slice(0, 8)}${index}`;
 
 /** Where a running VM's screen and serial port are, and which VM that is (an id may be its name). */
 export interface ConsoleSockets {
@@ -116,6 +120,8 @@ export class Vms {
   private readonly guests = new GuestInfo();
   readonly busy: BusyGuard;
   readonly states: StateNotes;
+  /** Names of VMs being made (clones) whose record is not saved yet: taken all the same. */
+  readonly pendingNames = new Set<string>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -169,7 +175,7 @@ export class Vms {
   }
 
   names(): string[] {
-    return this.store.all().map((r) => r.name);
+    return [...this.store.all().map((r) => r.name), ...this.pendingNames];
   }
 
   inUseIsos(): string[] {
@@ -237,7 +243,7 @@ export class Vms {
       nics: input.nics.map((n, i) => ({
         network: n.network,
         mac: macFor(id, i),
-        tap: `vt${id.slice(0, 8)}${i}`,
+        tap: tapFor(id, i),
       })),
       onboot: input.onboot,
       description: input.description,

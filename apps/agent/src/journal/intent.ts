@@ -19,6 +19,16 @@ export type Intent =
       caps?: FileCapability[];
     }
   | { type: 'vm.create'; vmId: string; dir: string }
+  | {
+      type: 'vm.clone';
+      vmId: string;
+      dir: string;
+      /** The source VM's folder and drives, for the temporary snapshot of a running source. */
+      sourceDir: string;
+      sourceDisks: string[];
+      /** Set before a running source's disks get their temporary snapshot: removed at start. */
+      tempSnapshot?: string;
+    }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
   | { type: 'vm.disk'; vmId: string; dir: string; file: string; action: 'add' | 'resize' }
   | {

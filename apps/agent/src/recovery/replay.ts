@@ -17,6 +17,7 @@ import { settleVmDisk } from './vm-disk-replay.js';
 import { shiftOwnership } from '../storage/id-shift.js';
 import { settleContainerMove } from '../instances/container-moves.js';
 import { settleContainerReinstall } from '../instances/container-maintenance.js';
+import { settleVmClone } from '../instances/vm-clones.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
@@ -90,6 +91,8 @@ async function settleIntent(intent: Intent): Promise<string> {
       await rm(intent.dir, { recursive: true, force: true });
       return 'rolled back: removed the VM folder and its disks';
     }
+    case 'vm.clone':
+      return settleVmClone(intent);
     case 'vm.delete': {
       await killQemu(intent.vmId, intent.dir);
       for (const tap of intent.taps) await removeTap(tap);

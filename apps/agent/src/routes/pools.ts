@@ -14,6 +14,7 @@ import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { Instances } from '../instances/instances.js';
 import type { ContainerClones } from '../instances/container-clones.js';
 import type { ContainerMoves } from '../instances/container-moves.js';
+import type { VmClones } from '../instances/vm-clones.js';
 import type { Pools } from '../storage/pools/pools.js';
 
 /** Storage pools, and clones of containers into them. */
@@ -22,9 +23,16 @@ export async function poolRoutes(
   {
     pools,
     clones,
+    vmClones,
     moves,
     instances,
-  }: { pools: Pools; clones: ContainerClones; moves: ContainerMoves; instances: Instances },
+  }: {
+    pools: Pools;
+    clones: ContainerClones;
+    vmClones: VmClones;
+    moves: ContainerMoves;
+    instances: Instances;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -53,12 +61,11 @@ export async function poolRoutes(
     '/v1/instances/:id/clone',
     { schema: { params: InstanceRef, body: CloneRequest, response: { 202: OperationAccepted } } },
     async (req, reply) => {
-      if ((await instances.get(req.params.id)).kind === 'vm') {
-        throw badRequest('VMs are cloned from their disks; this clone is for containers');
-      }
+      const kind = (await instances.get(req.params.id)).kind;
+      const by = kind === 'vm' ? vmClones : clones;
       return reply
         .status(202)
-        .send({ operation: await clones.clone(req.params.id, req.body, instances.nameTaken) });
+        .send({ operation: await by.clone(req.params.id, req.body, instances.nameTaken) });
     },
   );
 

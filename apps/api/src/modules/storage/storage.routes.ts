@@ -112,7 +112,7 @@ export async function storageRoutes(
       schema: {
         tags: ['instances'],
         description:
-          'Clone a container into a new one with its own CT ID, name, MAC, address, hostname and machine-id: linked (shares blocks; copy-on-write pools only, else 409) or full (an independent copy, any pool), of its present state or of a snapshot. A running source is frozen for the instant of the copy.',
+          "Clone a container into a new one with its own CT ID, name, MAC, address, hostname and machine-id: linked (shares blocks; copy-on-write pools only, else 409) or full (an independent copy, any pool), of its present state or of a snapshot. A running source is frozen for the instant of the copy. A VM is cloned full (each disk copied with qemu-img convert, a template's backing file flattened) with its own id, name and MACs; a running VM's copy comes from a temporary disk-only snapshot, deleted after; linked is a 409 (a VM's own disk changes whenever it runs).",
         params: InstanceRef,
         querystring: SyncQuery,
         body: CloneRequest,
