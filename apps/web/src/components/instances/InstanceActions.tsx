@@ -156,15 +156,15 @@ export function InstanceActions({ instance }: { instance: Instance }) {
                 disabledReason: reason(a),
                 onSelect: () => choose(a),
               })),
+            {
+              key: 'clone',
+              label: 'Clone…',
+              icon: <Copy aria-hidden size={14} />,
+              disabledReason: busy ?? needs(me, 'instance.create', instance),
+              onSelect: () => setConfirm('clone'),
+            },
             ...(instance.kind === 'ct'
               ? [
-                  {
-                    key: 'clone',
-                    label: 'Clone…',
-                    icon: <Copy aria-hidden size={14} />,
-                    disabledReason: busy ?? needs(me, 'instance.create', instance),
-                    onSelect: () => setConfirm('clone'),
-                  },
                   {
                     key: 'rename',
                     label: 'Rename…',

@@ -21,18 +21,18 @@ export function CloneDialog({ instance, onClose }: { instance: Instance; onClose
   const pools = usePools().data ?? [];
   const snapshots = useSnapshots(instance.id).data?.items ?? [];
   const source = pools.find((p) => p.instances.some((i) => i.id === instance.id));
+  const linkedReason =
+    instance.kind === 'vm'
+      ? 'a VM is copied whole: its own disks change whenever it runs'
+      : source && !source.capabilities.linkedClones
+        ? `pool ${source.name} cannot share blocks; linked clones need a btrfs pool`
+        : null;
   const [name, setName] = useState(`${instance.name}-clone`);
-  const [mode, setMode] = useState<'linked' | 'full'>(
-    source?.capabilities.linkedClones === false ? 'full' : 'linked',
-  );
+  const [mode, setMode] = useState<'linked' | 'full'>(linkedReason ? 'full' : 'linked');
   const [snapshot, setSnapshot] = useState('');
   const [pool, setPool] = useState('');
   const [local, setLocal] = useState<Record<string, string>>({});
   const errors = { ...(clone.isError ? saveErrors(clone.error) : {}), ...local };
-  const linkedReason =
-    source && !source.capabilities.linkedClones
-      ? `pool ${source.name} cannot share blocks; linked clones need a btrfs pool`
-      : null;
 
   const submit = () => {
     const body = {
@@ -121,7 +121,7 @@ export function CloneDialog({ instance, onClose }: { instance: Instance; onClose
             </select>
           )}
         </Field>
-        {mode === 'full' && (
+        {mode === 'full' && instance.kind === 'ct' && (
           <Field label="Pool" error={errors.pool}>
             {(a) => (
               <select
