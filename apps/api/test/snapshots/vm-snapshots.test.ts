@@ -230,4 +230,21 @@ describe('VM snapshots through the API, on real QEMU', () => {
       'running',
     );
   });
+
+  test('the agent killed in the middle of a revert: the restarted agent finishes it', async () => {
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.record' } });
+    const res = await stack.call<TaskReply>('POST', `${base()}/branch/revert`, {
+      stopRunning: true,
+    });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await untilFailpoint(stack, res.body.task.id);
+    await stack.restartAgent({ env: {} });
+    const task = await waitTask(stack, res.body.task.id);
+    assert.match(task.error?.message ?? '', /finished: the VM is reverted to branch/);
+    assert.equal((await tree()).current, 'branch');
+    assert.equal(
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.state,
+      'stopped',
+    );
+  });
 });
