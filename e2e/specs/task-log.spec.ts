@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted, TaskDetail, TaskFailed } from '@berth/contracts';
+import type { Instance, TaskAccepted, TaskDetail, TaskFailed, Template } from '@berth/contracts';
 import {
   adminApi,
   expectAccessible,
@@ -74,30 +74,41 @@ test.describe.serial('the task view: its log, the failing command, the download'
     expect(text).toContain('No space left on device');
   });
 
-  test('a running create is cancelled from its task view: asked first, then rolled back', async ({
+  test('a debian-12 template rebuild is cancelled from the tasks list: asked first, then rolled back', async ({
     page,
   }, info) => {
-    const name = uniqueName('e2ecancel');
+    const cached = async () =>
+      (await ok<{ items: Template[] }>(api.get('/api/v1/templates'))).items.find(
+        (x) => x.name === 'debian-12',
+      );
+    const before = await cached();
+    expect(before?.cached, 'the e2e set-up builds debian-12').toBe(true);
     await login(page);
+    // The list is open before the build starts: the event stream brings the task in.
+    await page.goto('/tasks/');
+    await expect(page.getByRole('heading', { name: 'Tasks' })).toBeVisible();
     const { task } = await ok<TaskAccepted>(
-      api.post('/api/v1/instances', { data: { template: 'debian-12', name } }),
+      api.post('/api/v1/templates/debian-12/build', { data: { rebuild: true } }),
     );
-    await page.goto(`/tasks/view/?id=${task.id}`);
-    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
-    const ask = page.getByRole('dialog', { name: 'Cancel “Create instance”?' });
+    const row = page.locator(`li[data-task-id="${task.id}"]`);
+    await row.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const ask = page.getByRole('dialog', { name: /^Cancel “/ });
     await expect(ask).toContainText('what it has done so far is undone');
     await keepScreenshot(page, info, 'task-cancel-confirm');
     await ask.getByRole('button', { name: 'Stop and roll back' }).click();
-    await expect(
-      page.getByText('cancelled; what it had done was rolled back').first(),
-    ).toBeVisible();
+    await expect(row).toContainText('cancelled; what it had done was rolled back');
     const ended = await ok<TaskDetail>(api.get(`/api/v1/tasks/${task.id}`));
-    expect(ended.status).toBe('failed');
     expect(ended.error?.code).toBe('cancelled');
-    const list = await ok<{ items: Instance[] }>(api.get('/api/v1/instances'));
-    expect(list.items.map((i) => i.name)).not.toContain(name);
-    await expect(
-      page.getByRole('list', { name: 'Task log' }).getByText('cancel requested'),
-    ).toBeVisible();
+    // The old cache stays, and debootstrap took its mounts with it.
+    const after = await cached();
+    expect(after?.builtAt).toBe(before?.builtAt);
+    expect(after?.building).toBe(false);
+    expect(await readFile('/proc/mounts', 'utf8')).not.toContain('.build-debian-12');
+
+    await page.goto(`/tasks/view/?id=${task.id}`);
+    const log = page.getByRole('list', { name: 'Task log' });
+    await expect(log.getByText('cancel requested')).toBeVisible();
+    await expect(log.locator('li[data-failed]').filter({ hasText: '$ debootstrap' })).toBeVisible();
+    await keepScreenshot(page, info, 'task-cancelled');
   });
 });

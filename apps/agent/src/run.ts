@@ -8,6 +8,8 @@ import { logCommand, operationScope } from './operation-log.js';
 /** The PATH every host command runs with: the agent's own environment is never passed on. */
 export const HOST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 const HOST_ENV = { PATH: HOST_PATH, LANG: 'C.UTF-8' };
+/** How long a stopped long command has to tidy up after TERM before it is killed. */
+const KILL_GRACE_MS = 10_000;
 
 let log: Log = silentLog;
 
@@ -100,8 +102,9 @@ export async function run(
 
 /**
  * Runs a long command and hands each output line to onLine (progress from debootstrap, tar).
- * Cancelling the operation it runs under kills it with everything it started (its own process
- * group), and it fails like any other failure, so the operation rolls back.
+ * Cancelling the operation it runs under stops it with everything it started (its own process
+ * group: TERM, then KILL after 10 s), and it fails like any other failure, so the operation
+ * rolls back.
  */
 export function runLines(
   cmd: string,
@@ -119,19 +122,23 @@ export function runLines(
       detached: true,
     });
     let tail = '';
-    let aborted = false;
-    const killAll = () => {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+    let stopped: 'timeout' | 'cancel' | null = null;
+    let killer: NodeJS.Timeout | undefined;
+    // The whole group, politely first: debootstrap unmounts the chroot's /proc on TERM.
+    const stop = (why: 'timeout' | 'cancel') => {
+      stopped ??= why;
+      const group = (sig: NodeJS.Signals) => {
+        try {
+          if (child.pid) process.kill(-child.pid, sig);
+        } catch {
+          // already gone
+        }
+      };
+      group('SIGTERM');
+      killer ??= setTimeout(() => group('SIGKILL'), KILL_GRACE_MS);
     };
-    const timer = setTimeout(killAll, opts.timeoutMs ?? 30 * 60_000);
-    const onAbort = () => {
-      aborted = true;
-      killAll();
-    };
+    const timer = setTimeout(() => stop('timeout'), opts.timeoutMs ?? 30 * 60_000);
+    const onAbort = () => stop('cancel');
     if (signal?.aborted) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });
     const feed = (chunk: Buffer) => {
@@ -145,12 +152,13 @@ export function runLines(
       ended({ code: null, timedOut: false, stderr: err.message });
       reject(err);
     });
-    child.on('close', (code, killedBy) => {
+    child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(killer);
       signal?.removeEventListener('abort', onAbort);
       logged(cmd, args, started, code);
-      const timedOut = killedBy === 'SIGKILL' && !aborted;
-      const stderr = aborted ? `${tail}\nkilled: the operation was cancelled` : tail;
+      const timedOut = stopped === 'timeout';
+      const stderr = stopped === 'cancel' ? `${tail}\nstopped: the operation was cancelled` : tail;
       ended({ code: code ?? 137, timedOut, stderr });
       if (code === 0) resolve();
       else reject(new RunError(cmd, args, { stdout: '', stderr, code: code ?? 137, timedOut }));

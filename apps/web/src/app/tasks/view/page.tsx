@@ -95,7 +95,9 @@ function TaskView() {
           aria-label="Failing command"
         >
           <h2 className="mb-1 text-sm font-semibold text-red-700 dark:text-red-300">
-            The command that failed
+            {t.error?.code === 'cancelled'
+              ? 'The command the cancel stopped'
+              : 'The command that failed'}
           </h2>
           <CommandLine line={failing} />
         </section>
