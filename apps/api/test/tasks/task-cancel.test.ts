@@ -76,6 +76,39 @@ describe('cancelling a debian-12 container create mid-way (real agent)', () => {
     assert.equal(again.body.error.code, 'wrong_state');
   });
 
+  test('an agent killed right after a cancel leaves nothing half-made once it is back', async () => {
+    const name = `cancelkill-${process.pid}`;
+    const res = await stack.call<TaskReply>('POST', '/api/v1/instances', {
+      template: 'debian-12',
+      name: `${name}`,
+    });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    const { id } = res.body.task;
+    await until(
+      'the unpacking to start',
+      async () => (await stack.call<Task>('GET', `/api/v1/tasks/${id}`)).body.progress >= 36,
+      60_000,
+      20,
+    );
+    assert.equal((await stack.call('POST', `/api/v1/tasks/${id}/cancel`)).status, 202);
+    await stack.restartAgent({ kill: true });
+    const ended = await waitTask(stack, id);
+    assert.equal(ended.status, 'failed', JSON.stringify(ended));
+    const agentDir = stack.agent.dataDir;
+    await until(
+      'the image to be gone',
+      () => {
+        const images = path.join(agentDir, 'images');
+        return !existsSync(images) || execFileSync('ls', ['-A', images]).toString().trim() === '';
+      },
+      30_000,
+    );
+    assert.ok(!(await readFile('/proc/mounts', 'utf8')).includes(agentDir));
+    assert.ok(!execFileSync('losetup', ['-a']).toString().includes(agentDir));
+    const instances = await stack.call<{ items: Instance[] }>('GET', '/api/v1/instances');
+    assert.ok(!instances.body.items.some((i) => i.name === name));
+  });
+
   test('a name freed by a cancelled create can be used again at once', async () => {
     const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
       template: 'busybox',
