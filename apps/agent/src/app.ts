@@ -36,6 +36,7 @@ import { ContainerClones } from './instances/container-clones.js';
 import { ContainerMoves } from './instances/container-moves.js';
 import { ContainerMaintenance } from './instances/container-maintenance.js';
 import { VmClones } from './instances/vm-clones.js';
+import { VmTemplating, vmsBackedBy } from './instances/vm-to-template.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
@@ -104,7 +105,11 @@ export async function buildAgent(
     config.maxIsoBytes,
     config.isoQuotaBytes,
   );
-  const vmTemplates = new VmTemplates(config.templateDir, isos);
+  const vmTemplates = new VmTemplates(
+    config.templateDir,
+    isos,
+    path.join(config.dataDir, 'templates'),
+  );
   const accel = new Accelerator(path.join(config.dataDir, 'accel.json'), config.accel);
   await accel.load();
   const containers = new Containers(
@@ -119,6 +124,7 @@ export async function buildAgent(
   await containers.init();
   await vms.init();
   const instances = new Instances(containers, vms);
+  vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {
     const now = op.target ? await instances.get(op.target).catch(() => null) : null;
     operations.restore(withStateNow(op, now?.state ?? null));
@@ -157,6 +163,8 @@ export async function buildAgent(
   await app.register(maintenanceRoutes, {
     instances,
     maintenance: new ContainerMaintenance(containers, templates),
+    templating: new VmTemplating(vms, vmTemplates),
+    vmTemplates,
   });
   await app.register(processRoutes, {
     processes: new Processes(instances, path.join(config.dataDir, 'vms')),

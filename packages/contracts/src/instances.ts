@@ -8,7 +8,7 @@ import {
   Tag,
   queryFlag,
 } from './common.js';
-import { CtTemplateName, VmTemplateName } from './templates.js';
+import { CtTemplateName, VmTemplateRef } from './templates.js';
 import { ShellSettings } from './consoles.js';
 import { Limits, LimitsPatch } from './limits.js';
 
@@ -188,7 +188,7 @@ export const VmDisk = z.union([
   z.object({ sizeMiB: DiskSizeMiB.describe('a new empty qcow2 disk') }).strict(),
   z
     .object({
-      template: VmTemplateName.describe('start from this template disk'),
+      template: VmTemplateRef.describe('start from this template disk'),
       clone: z.enum(['linked', 'copy']).default('linked'),
       sizeMiB: DiskSizeMiB.optional().describe('grow the clone to this size'),
     })

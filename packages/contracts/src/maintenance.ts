@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Hostname, ResourceName } from './common.js';
+import { CustomTemplateName } from './templates.js';
 
 /** A new name for an instance; a container's hostname too when given (running or stopped). */
 export const RenameRequest = z.strictObject({
@@ -31,3 +32,14 @@ export const ReinstallRequest = z.strictObject({
 });
 export type ReinstallRequest = z.infer<typeof ReinstallRequest>;
 export type ReinstallRequestInput = z.input<typeof ReinstallRequest>;
+
+/**
+ * Makes a stopped VM a template: its first disk, flattened, becomes a read-only base that new
+ * VMs start from (linked or copied), and the VM itself goes.
+ */
+export const ConvertToTemplate = z.strictObject({
+  name: CustomTemplateName.describe("the template's name, listed with the built-in ones"),
+  description: z.string().max(500).default(''),
+});
+export type ConvertToTemplate = z.infer<typeof ConvertToTemplate>;
+export type ConvertToTemplateInput = z.input<typeof ConvertToTemplate>;

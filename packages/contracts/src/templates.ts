@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResourceName } from './common.js';
 
 /** OS templates for containers: root filesystem caches. */
 export const CtTemplateName = z.enum(['busybox', 'debian-12']);
@@ -8,6 +9,15 @@ export const VmTemplateName = z.enum(['tiny-linux']);
 export type VmTemplateName = z.infer<typeof VmTemplateName>;
 export const TemplateName = z.enum([...CtTemplateName.options, ...VmTemplateName.options]);
 export type TemplateName = z.infer<typeof TemplateName>;
+
+/** A VM template made from a VM ("convert to template"): its own name, never a built-in's. */
+export const CustomTemplateName = ResourceName.refine(
+  (n) => !(TemplateName.options as readonly string[]).includes(n),
+  "that is a built-in template's name",
+);
+/** What a VM's disk may start from: a built-in template or one made from a VM. */
+export const VmTemplateRef = z.union([VmTemplateName, CustomTemplateName]);
+export type VmTemplateRef = z.infer<typeof VmTemplateRef>;
 
 /**
  * How to log in on a console of an instance made from a built-in template, or null where no
@@ -20,7 +30,7 @@ export const LOGIN_HINTS: Record<TemplateName, string | null> = {
 };
 
 export const Template = z.object({
-  name: TemplateName,
+  name: z.string().describe('a built-in template, or one made from a VM'),
   description: z.string(),
   loginHint: z
     .string()
@@ -31,6 +41,7 @@ export const Template = z.object({
   building: z.boolean(),
   sizeBytes: z.number().int().nullable(),
   builtAt: z.iso.datetime().nullable(),
+  custom: z.boolean().describe('made from a VM (convert to template); it can be deleted'),
 });
 export type Template = z.infer<typeof Template>;
 

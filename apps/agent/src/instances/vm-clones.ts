@@ -28,7 +28,7 @@ const driveOf = (index: number) => `disk${index}`;
 const partial = (file: string) => `${file}.part`;
 
 /** What the copy of a disk takes at most: every layer of its backing chain, as allocated. */
-async function allocatedBytes(file: string): Promise<number> {
+export async function allocatedBytes(file: string): Promise<number> {
   const { stdout } = await run('qemu-img', [
     'info',
     '--output=json',
@@ -183,7 +183,7 @@ export class VmClones {
 }
 
 /** qemu-img convert with its progress (-p prints "(n/100%)" lines, separated by \r). */
-async function copyDisk(
+export async function copyDisk(
   from: string,
   to: string,
   snapshot: string | null,

@@ -225,6 +225,11 @@ export class Vms {
     if (input.cdrom && !(await this.isos.has(input.cdrom))) {
       throw badRequest(`there is no ISO named ${input.cdrom} in the ISO store`, 'cdrom');
     }
+    for (const d of input.disks) {
+      if ('template' in d && !(await this.templates.exists(d.template))) {
+        throw badRequest(`there is no VM template ${d.template}`, 'disks');
+      }
+    }
     if (input.boot.includes('disk') && input.disks.length === 0 && !input.boot.includes('cdrom')) {
       throw badRequest('the VM boots from disk but has no disk', 'disks');
     }
@@ -607,6 +612,12 @@ export class Vms {
     } catch {
       return { limits, effectiveLimits: null, limitsDiffer: [] };
     }
+  }
+
+  /** Forgets a stopped VM whose disks went elsewhere (it became a template): folder and record. */
+  async forget(vm: VmRecord): Promise<void> {
+    await this.store.remove(vm);
+    this.states.deleted(vm.id);
   }
 
   /** Applies changes to the one in-memory record (operations hold it) and writes it. */

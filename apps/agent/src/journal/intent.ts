@@ -30,6 +30,14 @@ export type Intent =
       tempSnapshot?: string;
     }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
+  | {
+      type: 'vm.template';
+      vmId: string;
+      dir: string;
+      /** The template's folder while written, and its name once whole (the commit point). */
+      staging: string;
+      final: string;
+    }
   | { type: 'vm.disk'; vmId: string; dir: string; file: string; action: 'add' | 'resize' }
   | {
       type: 'vm.snapshot';

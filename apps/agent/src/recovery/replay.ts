@@ -18,6 +18,7 @@ import { shiftOwnership } from '../storage/id-shift.js';
 import { settleContainerMove } from '../instances/container-moves.js';
 import { settleContainerReinstall } from '../instances/container-maintenance.js';
 import { settleVmClone } from '../instances/vm-clones.js';
+import { settleVmTemplate } from '../instances/vm-to-template.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
@@ -93,6 +94,8 @@ async function settleIntent(intent: Intent): Promise<string> {
     }
     case 'vm.clone':
       return settleVmClone(intent);
+    case 'vm.template':
+      return settleVmTemplate(intent);
     case 'vm.delete': {
       await killQemu(intent.vmId, intent.dir);
       for (const tap of intent.taps) await removeTap(tap);

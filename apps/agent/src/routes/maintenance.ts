@@ -1,22 +1,37 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
+  ConvertToTemplate,
   DisableRequest,
   Instance,
   InstanceRef,
   OperationAccepted,
   ReinstallRequest,
   RenameRequest,
+  ResourceName,
   badRequest,
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { ContainerMaintenance } from '../instances/container-maintenance.js';
 import type { Instances } from '../instances/instances.js';
+import type { VmTemplating } from '../instances/vm-to-template.js';
+import type { VmTemplates } from '../templates/vm-templates.js';
 
-/** Container maintenance: rename, disable/enable, reinstall. */
+/** Container maintenance (rename, disable/enable, reinstall) and VMs made templates. */
 export async function maintenanceRoutes(
   app: FastifyInstance,
-  { instances, maintenance }: { instances: Instances; maintenance: ContainerMaintenance },
+  {
+    instances,
+    maintenance,
+    templating,
+    vmTemplates,
+  }: {
+    instances: Instances;
+    maintenance: ContainerMaintenance;
+    templating: VmTemplating;
+    vmTemplates: VmTemplates;
+  },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -57,6 +72,34 @@ export async function maintenanceRoutes(
       return reply
         .status(202)
         .send({ operation: await maintenance.reinstall(req.params.id, req.body) });
+    },
+  );
+
+  r.post(
+    '/v1/instances/:id/template',
+    {
+      schema: {
+        params: InstanceRef,
+        body: ConvertToTemplate,
+        response: { 202: OperationAccepted },
+      },
+    },
+    async (req, reply) => {
+      if ((await instances.get(req.params.id)).kind === 'ct') {
+        throw badRequest('containers are cloned from any container; templates are made of VMs');
+      }
+      return reply
+        .status(202)
+        .send({ operation: await templating.convert(req.params.id, req.body) });
+    },
+  );
+
+  r.delete(
+    '/v1/templates/:name',
+    { schema: { params: z.object({ name: ResourceName }) } },
+    async (req, reply) => {
+      await vmTemplates.remove(req.params.name);
+      return reply.status(204).send();
     },
   );
 }

@@ -79,6 +79,7 @@ export class Templates {
       building: this.lock.isBusy(name),
       sizeBytes: meta?.sizeBytes ?? null,
       builtAt: meta?.builtAt ?? null,
+      custom: false,
     };
   }
 

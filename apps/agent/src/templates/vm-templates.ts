@@ -1,7 +1,7 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Template, VmTemplateName } from '@berth/contracts';
-import { conflict, LOGIN_HINTS } from '@berth/contracts';
+import type { Template, VmTemplateRef } from '@berth/contracts';
+import { badRequest, conflict, LOGIN_HINTS, notFound, VmTemplateName } from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
 import { KeyedLock } from '../locks.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
@@ -19,6 +19,20 @@ interface Meta {
   version: string;
 }
 
+/** What a template made from a VM says about itself, beside its disk. */
+export interface CustomMeta {
+  builtAt: string;
+  sizeBytes: number;
+  description: string;
+  /** The VM it was made from. */
+  from: string;
+}
+
+export const CUSTOM_META = 'berth-template.json';
+export const CUSTOM_DISK = 'disk.qcow2';
+
+const isBuiltIn = (name: string): name is VmTemplateName => VmTemplateName.safeParse(name).success;
+
 const DESCRIPTIONS: Record<VmTemplateName, string> = {
   'tiny-linux':
     "Debian's kernel with a busybox userland and QEMU's guest agent: boots in seconds, for tests and appliances",
@@ -31,18 +45,88 @@ const DESCRIPTIONS: Record<VmTemplateName, string> = {
  */
 export class VmTemplates {
   private readonly lock = new KeyedLock();
+  /** The VMs whose disks are overlays of this base file (set by the agent once VMs are known). */
+  private dependents: (base: string) => Promise<string[]> = async () => [];
 
+  /** @param customDir where templates made from VMs live: agent state, never a shared cache */
   constructor(
     private readonly dir: string,
     private readonly isos: IsoStore,
+    readonly customDir: string,
   ) {}
+
+  dependentsWith(fn: (base: string) => Promise<string[]>): void {
+    this.dependents = fn;
+  }
+
+  /** The folder of a template made from a VM. */
+  customFolder(name: string): string {
+    return path.join(this.customDir, name);
+  }
+
+  private async customMeta(name: string): Promise<CustomMeta | null> {
+    try {
+      return JSON.parse(
+        await readFile(path.join(this.customFolder(name), CUSTOM_META), 'utf8'),
+      ) as CustomMeta;
+    } catch {
+      return null;
+    }
+  }
+
+  private async customNames(): Promise<string[]> {
+    const entries = await readdir(this.customDir).catch(() => [] as string[]);
+    // Folders still being written end in .part (see the conversion): not templates yet.
+    return entries.filter((e) => !e.endsWith('.part')).sort();
+  }
+
+  /** Whether a template of this name exists, built-in or made from a VM. */
+  async exists(name: string): Promise<boolean> {
+    return isBuiltIn(name) || (await this.customMeta(name)) !== null;
+  }
+
+  private customTemplate(name: string, meta: CustomMeta): Template {
+    return {
+      name,
+      description: meta.description || `made from VM ${meta.from}`,
+      loginHint: null,
+      kind: 'vm',
+      cached: true,
+      building: false,
+      sizeBytes: meta.sizeBytes,
+      builtAt: meta.builtAt,
+      custom: true,
+    };
+  }
+
+  async getCustom(name: string): Promise<Template> {
+    const meta = await this.customMeta(name);
+    if (!meta) throw notFound(`template ${name}`);
+    return this.customTemplate(name, meta);
+  }
+
+  /** Deletes a template made from a VM; refused, naming them, while VMs' disks are overlays of it. */
+  async remove(name: string): Promise<void> {
+    if (isBuiltIn(name)) throw badRequest(`${name} is a built-in template; it cannot be deleted`);
+    await this.getCustom(name);
+    const users = await this.dependents(path.join(this.customFolder(name), CUSTOM_DISK));
+    if (users.length) {
+      throw conflict(
+        `template ${name} is the base of linked clones: ${users.join(', ')}; delete them first`,
+      );
+    }
+    await rm(this.customFolder(name), { recursive: true, force: true });
+  }
 
   private folder(name: VmTemplateName): string {
     return path.join(this.dir, 'vm', name);
   }
 
   /** The current base disk, or null when the template is not built. */
-  async disk(name: VmTemplateName): Promise<string | null> {
+  async disk(name: VmTemplateRef): Promise<string | null> {
+    if (!isBuiltIn(name)) {
+      return (await this.customMeta(name)) && path.join(this.customFolder(name), CUSTOM_DISK);
+    }
     const meta = await this.meta(name);
     return meta && path.join(this.folder(name), meta.version, 'disk.qcow2');
   }
@@ -54,7 +138,15 @@ export class VmTemplates {
   }
 
   async list(): Promise<Template[]> {
-    return Promise.all((Object.keys(DESCRIPTIONS) as VmTemplateName[]).map((n) => this.get(n)));
+    const builtIn = await Promise.all(
+      (Object.keys(DESCRIPTIONS) as VmTemplateName[]).map((n) => this.get(n)),
+    );
+    const custom: Template[] = [];
+    for (const name of await this.customNames()) {
+      const meta = await this.customMeta(name);
+      if (meta) custom.push(this.customTemplate(name, meta));
+    }
+    return [...builtIn, ...custom];
   }
 
   async get(name: VmTemplateName): Promise<Template> {
@@ -68,6 +160,7 @@ export class VmTemplates {
       building: this.lock.isBusy(name),
       sizeBytes: meta?.sizeBytes ?? null,
       builtAt: meta?.builtAt ?? null,
+      custom: false,
     };
   }
 
@@ -75,7 +168,12 @@ export class VmTemplates {
     if (this.lock.isBusy(name)) throw conflict(`template ${name} is being built already`);
   }
 
-  async ensure(name: VmTemplateName, progress: Progress, rebuild = false): Promise<Template> {
+  /** Builds a built-in template when it is not; one made from a VM is there or is a 400. */
+  async ensure(name: VmTemplateRef, progress: Progress, rebuild = false): Promise<Template> {
+    if (!isBuiltIn(name)) {
+      if (!(await this.customMeta(name))) throw badRequest(`there is no VM template ${name}`);
+      return this.getCustom(name);
+    }
     await this.lock.with(name, async () => {
       if (!rebuild && (await this.meta(name))) return;
       const builtAt = new Date().toISOString();

@@ -75,6 +75,8 @@ const ROUTES = [
   'POST /api/v1/instances/:id/rename',
   'PUT /api/v1/instances/:id/disabled',
   'POST /api/v1/instances/:id/reinstall',
+  'POST /api/v1/instances/:id/template',
+  'DELETE /api/v1/templates/:name',
   'GET /api/v1/pools',
   'POST /api/v1/pools',
   'PUT /api/v1/pools/:pool/default',

@@ -345,6 +345,13 @@ export class FakeAgent implements AgentApi {
     this.instances.set(found.id, found);
     return found;
   }
+  async convertToTemplate(id: string) {
+    this.call('convertToTemplate', id);
+    return this.accepted('instance.template', this.find(id).id);
+  }
+  async deleteTemplate(name: string) {
+    this.call('deleteTemplate', name);
+  }
   async reinstallInstance(id: string) {
     this.call('reinstallInstance', id);
     return this.accepted('instance.reinstall', this.find(id).id);

@@ -103,4 +103,39 @@ describe('container maintenance through the API', () => {
     });
     assert.equal(bare.statusCode, 202, `no body keeps nothing: ${bare.body}`);
   });
+
+  test('a VM made a template: a task needing instance.delete and template.manage; built-in names and bad bodies are 400s', async () => {
+    const { id } = t.agent.add({ kind: 'vm', ctid: null, name: 'base-vm' });
+    for (const body of [{ name: 'tiny-linux' }, { name: 'bad name' }, {}, { name: 'ok', x: 1 }]) {
+      const res = await call('POST', `/api/v1/instances/${id}/template`, body);
+      assert.equal(res.statusCode, 400, `${JSON.stringify(body)}: ${res.body}`);
+    }
+    const role = await t.db.role.create({
+      data: {
+        name: 'no-templates',
+        permissions: JSON.stringify(['instance.view', 'instance.delete']),
+      },
+    });
+    const { headers } = await t.userWith('deleter', [{ role: role.id, scope: 'all' }]);
+    const refused = await call(
+      'POST',
+      `/api/v1/instances/${id}/template`,
+      { name: 'gold' },
+      headers,
+    );
+    assert.equal(refused.statusCode, 403, refused.body);
+    assert.match(refused.json<ErrorBody>().error.message, /template\.manage/);
+
+    const res = await call('POST', `/api/v1/instances/${id}/template`, { name: 'gold' });
+    assert.equal(res.statusCode, 202, res.body);
+    assert.equal(res.json<TaskAccepted>().task.kind, 'instance.template');
+    assert.match((await lastAudit('instance.template'))?.detail ?? '', /"template":"gold"/);
+    const gone = await t.inject({
+      method: 'DELETE',
+      url: '/api/v1/templates/gold',
+      headers: admin,
+    });
+    assert.equal(gone.statusCode, 204, gone.body);
+    assert.equal((await lastAudit('template.delete'))?.targetId, 'gold');
+  });
 });

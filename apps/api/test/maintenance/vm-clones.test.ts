@@ -140,4 +140,66 @@ describe('VM clones through POST /instances/{id}/clone, on real QEMU', () => {
     await act(copy.id, 'stop');
     assert.ok(existsSync(path.join(vmDir(copy.id), 'disk0.qcow2')));
   });
+
+  test('a stopped VM made a template: listed, linked by a new VM, not deleted while that VM uses it; killed before and after its commit', async () => {
+    await act(src.id, 'start');
+    const running = await call('POST', `/api/v1/instances/${src.id}/template`, { name: 'x1' });
+    assert.equal(running.status, 409, 'a stopped VM only');
+    assert.match(running.body.error.message, /stop it/);
+    await act(src.id, 'stop');
+    const vm = await cloned('to-be-gold');
+
+    const interrupted = async (failpoint: string) => {
+      await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: failpoint } });
+      const res = await call<TaskReply>('POST', `/api/v1/instances/${vm.id}/template`, {
+        name: 'gold',
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.body));
+      await untilFailpoint(stack, res.body.task.id);
+      await stack.restartAgent({ env: {} });
+      const t = await waitTask(stack, res.body.task.id);
+      assert.equal(t.status, 'failed');
+      return t.error?.message ?? '';
+    };
+    const templates = async () =>
+      (await call<{ items: Array<{ name: string; custom: boolean }> }>('GET', '/api/v1/templates'))
+        .body.items;
+    assert.match(await interrupted('vm.template.commit'), /rolled back: the VM stays/);
+    assert.ok((await names()).includes('to-be-gold'));
+    assert.ok(!(await templates()).some((t) => t.name === 'gold'));
+    assert.match(await interrupted('vm.template.forget'), /finished: the VM is now template gold/);
+    assert.ok(!(await names()).includes('to-be-gold'), 'the VM went');
+    assert.ok(!existsSync(vmDir(vm.id)));
+    assert.deepEqual(
+      (await templates()).filter((t) => t.custom).map((t) => t.name),
+      ['gold'],
+    );
+
+    const made = await call<TaskReply>('POST', '/api/v1/instances?sync=true', {
+      kind: 'vm',
+      name: 'from-gold',
+      memoryMiB: 256,
+      disks: [{ template: 'gold', clone: 'linked' }],
+    });
+    assert.equal(made.body.task.status, 'succeeded', JSON.stringify(made.body.task.error));
+    const child = made.body.task.result as Instance;
+    assert.match(
+      info(path.join(vmDir(child.id), 'disk0.qcow2'))['backing-filename'] ?? '',
+      /templates\/gold\/disk\.qcow2$/,
+    );
+    const unknown = await call('POST', '/api/v1/instances', {
+      kind: 'vm',
+      name: 'from-nothing',
+      disks: [{ template: 'nothing' }],
+    });
+    assert.equal(unknown.status, 400, JSON.stringify(unknown.body));
+    const refused = await call('DELETE', '/api/v1/templates/gold');
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(refused.body.error.message, /from-gold/);
+    const builtIn = await call('DELETE', '/api/v1/templates/tiny-linux');
+    assert.equal(builtIn.status, 400);
+    await call('DELETE', `/api/v1/instances/${child.id}?sync=true`);
+    const gone = await call('DELETE', '/api/v1/templates/gold');
+    assert.equal(gone.status, 204, JSON.stringify(gone.body));
+  });
 });

@@ -7,6 +7,7 @@ import type {
   DisableRequest,
   ReinstallRequest,
   RenameRequest,
+  ConvertToTemplate,
   AgentEvent,
   CreateAgentShell,
   CreateInstance,
@@ -78,6 +79,9 @@ export interface AgentApi {
   renameInstance(id: string, body: RenameRequest): Promise<Instance>;
   setDisabled(id: string, body: DisableRequest): Promise<Instance>;
   reinstallInstance(id: string, body: ReinstallRequest): Accepted;
+  /** A stopped VM becomes a template (and goes); a template made so can be deleted. */
+  convertToTemplate(id: string, body: ConvertToTemplate): Accepted;
+  deleteTemplate(name: string): Promise<void>;
   pools(): Promise<{ items: Pool[] }>;
   createPool(body: CreatePool): Promise<Pool>;
   setDefaultPool(name: string): Promise<Pool>;

@@ -32,6 +32,7 @@ import {
   type DisableRequest,
   type ReinstallRequest,
   type RenameRequest,
+  type ConvertToTemplate,
   type CreateInstance,
   type CreateSnapshotRequest,
   type AddVmDiskRequest,
@@ -272,6 +273,17 @@ export class AgentClient implements AgentApi {
   }
   setDisabled(id: string, body: DisableRequest) {
     return this.call(Instance, 'PUT', `/v1/instances/${encodeURIComponent(id)}/disabled`, body);
+  }
+  convertToTemplate(id: string, body: ConvertToTemplate) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/template`,
+      body,
+    );
+  }
+  async deleteTemplate(name: string): Promise<void> {
+    await this.send('DELETE', `/v1/templates/${encodeURIComponent(name)}`, { timeoutMs: 60_000 });
   }
   reinstallInstance(id: string, body: ReinstallRequest) {
     return this.call(

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import {
+  ConvertToTemplate,
+  ResourceName,
   DisableRequest,
   Instance,
   InstanceRef,
@@ -97,6 +100,58 @@ export async function maintenanceRoutes(
       const p = requirePermission(req, 'instance.delete', instance);
       const task = await maintenance.reinstall(p.id, instance, req.body);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.post(
+    '/api/v1/instances/:id/template',
+    {
+      // The VM goes (instance.delete) and a template comes (template.manage).
+      config: { permission: 'instance.delete' },
+      schema: {
+        tags,
+        description:
+          'Make a stopped VM with one disk a template: its disk, flattened, becomes a read-only base listed with the templates (linked or copied by new VMs) and the VM goes. Needs instance.delete and template.manage. 409 while it runs, with more than one disk, or when the name is taken.',
+        params: InstanceRef,
+        querystring: SyncQuery,
+        body: ConvertToTemplate,
+        response: { 200: TaskAccepted, 202: TaskAccepted },
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.template',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { template: req.body.name },
+      };
+      const instance = await hosts.findInstance(req.params.id);
+      const p = requirePermission(req, 'template.manage');
+      const task = await maintenance.toTemplate(p.id, instance, req.body);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.delete(
+    '/api/v1/templates/:name',
+    {
+      config: { permission: 'template.manage' },
+      schema: {
+        tags: ['templates'],
+        description:
+          'Delete a template made from a VM. 409 naming the VMs whose disks are linked clones of it; 400 for a built-in template.',
+        params: z.object({ name: ResourceName }),
+        querystring: z.object({ hostId: z.string().optional() }),
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'template.delete',
+        targetType: 'template',
+        targetId: req.params.name,
+      };
+      await maintenance.deleteTemplate(req.params.name, req.query.hostId);
+      return reply.status(204).send();
     },
   );
 }

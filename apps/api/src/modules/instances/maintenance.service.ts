@@ -1,4 +1,5 @@
 import type {
+  ConvertToTemplate,
   DisableRequest,
   Instance,
   ReinstallRequest,
@@ -27,6 +28,18 @@ export class MaintenanceService {
       .client(instance.hostId as string)
       .setDisabled(instance.id, body);
     return { ...changed, hostId: instance.hostId };
+  }
+
+  toTemplate(userId: string, instance: Instance, body: ConvertToTemplate): Promise<Task> {
+    const hostId = instance.hostId as string;
+    return this.tasks.track(
+      { kind: 'instance.template', hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(hostId).convertToTemplate(instance.id, body),
+    );
+  }
+
+  deleteTemplate(name: string, hostId?: string): Promise<void> {
+    return this.hosts.pick(hostId).client.deleteTemplate(name);
   }
 
   reinstall(userId: string, instance: Instance, body: ReinstallRequest): Promise<Task> {
