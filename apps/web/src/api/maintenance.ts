@@ -1,4 +1,5 @@
 import type {
+  ConvertToTemplateInput,
   DisableRequest,
   Instance,
   ReinstallRequestInput,
@@ -18,3 +19,11 @@ export const setInstanceDisabled = (id: string, body: DisableRequest) =>
 /** A new root filesystem from the container's template (a task). */
 export const reinstallInstance = (id: string, body: ReinstallRequestInput) =>
   http<TaskAccepted>(`${path(id)}/reinstall`, { method: 'POST', body });
+
+/** A stopped VM becomes a template (a task); the VM goes. */
+export const convertToTemplate = (id: string, body: ConvertToTemplateInput) =>
+  http<TaskAccepted>(`${path(id)}/template`, { method: 'POST', body });
+
+/** Deletes a template made from a VM. */
+export const deleteTemplate = (name: string) =>
+  http<void>(`/templates/${encodeURIComponent(name)}`, { method: 'DELETE' });

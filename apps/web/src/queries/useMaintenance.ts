@@ -1,13 +1,20 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type {
+  ConvertToTemplateInput,
   DisableRequest,
   Instance,
   ReinstallRequestInput,
   RenameRequest,
 } from '@berth/contracts';
-import { reinstallInstance, renameInstance, setInstanceDisabled } from '@/api/maintenance';
+import {
+  convertToTemplate,
+  deleteTemplate,
+  reinstallInstance,
+  renameInstance,
+  setInstanceDisabled,
+} from '@/api/maintenance';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
-import { instanceKeys } from './keys';
+import { instanceKeys, templateKeys } from './keys';
 
 /** Rename and disable answer the changed instance: it goes straight into the cache. */
 function useInstanceChange<B>(id: string, fn: (id: string, body: B) => Promise<Instance>) {
@@ -34,5 +41,35 @@ export function useReinstallInstance(id: string) {
   return useMutation({
     mutationFn: ({ body, cb }: { body: ReinstallRequestInput; cb?: TaskCallbacks }) =>
       runTask(() => reinstallInstance(id, body), cb),
+  });
+}
+
+/** A VM made a template, as a task: at its end the instance list and the templates change. */
+export function useConvertToTemplate(id: string) {
+  const qc = useQueryClient();
+  const refetch = () => {
+    void qc.invalidateQueries({ queryKey: instanceKeys.all });
+    void qc.invalidateQueries({ queryKey: templateKeys.all });
+  };
+  return useMutation({
+    mutationFn: ({ body, cb = {} }: { body: ConvertToTemplateInput; cb?: TaskCallbacks }) =>
+      runTask(() => convertToTemplate(id, body), {
+        onSuccess: (t) => {
+          refetch();
+          cb.onSuccess?.(t);
+        },
+        onFailure: (t) => {
+          refetch();
+          cb.onFailure?.(t);
+        },
+      }),
+  });
+}
+
+export function useDeleteTemplate() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: deleteTemplate,
+    onSettled: () => qc.invalidateQueries({ queryKey: templateKeys.all }),
   });
 }

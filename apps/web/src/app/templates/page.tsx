@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import type { Task, Template } from '@berth/contracts';
 import { useBuildTemplate, useTemplates } from '@/queries/useTemplates';
+import { useDeleteTemplate } from '@/queries/useMaintenance';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { formatBytes, formatRelative } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ProgressBar } from '@/components/ui/ProgressBar';
@@ -13,6 +15,9 @@ import { toast } from '@/lib/toast';
 export default function TemplatesPage() {
   const templates = useTemplates();
   const build = useBuildTemplate();
+  const remove = useDeleteTemplate();
+  /** A template made from a VM, asked about before it is deleted. */
+  const [deleting, setDeleting] = useState<string | null>(null);
   /** The build task per template started from this page, for its progress bar. */
   const [tasks, setTasks] = useState<Partial<Record<Template['name'], Task>>>({});
   const track = (name: Template['name']) => (t: Task) => setTasks((o) => ({ ...o, [name]: t }));
@@ -84,20 +89,52 @@ export default function TemplatesPage() {
                   </p>
                 )}
                 <div>
-                  <Button
-                    size="sm"
-                    variant={t.cached ? 'secondary' : 'primary'}
-                    disabledReason={building ? 'a build is running' : null}
-                    onClick={() => start(t)}
-                    aria-label={`${t.cached ? 'Rebuild' : 'Build'} ${t.name}`}
-                  >
-                    {t.cached ? 'Rebuild' : 'Build'}
-                  </Button>
+                  {t.custom ? (
+                    <Button
+                      size="sm"
+                      variant="danger"
+                      onClick={() => setDeleting(t.name)}
+                      aria-label={`Delete ${t.name}`}
+                    >
+                      Delete
+                    </Button>
+                  ) : (
+                    <Button
+                      size="sm"
+                      variant={t.cached ? 'secondary' : 'primary'}
+                      disabledReason={building ? 'a build is running' : null}
+                      onClick={() => start(t)}
+                      aria-label={`${t.cached ? 'Rebuild' : 'Build'} ${t.name}`}
+                    >
+                      {t.cached ? 'Rebuild' : 'Build'}
+                    </Button>
+                  )}
                 </div>
               </li>
             );
           })}
         </ul>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title={`Delete template ${deleting}?`}
+          confirmLabel="Delete"
+          danger
+          busy={remove.isPending}
+          onCancel={() => setDeleting(null)}
+          onConfirm={() =>
+            remove.mutate(deleting, {
+              onSettled: () => setDeleting(null),
+              onError: (e) =>
+                toast({ tone: 'error', title: `Cannot delete ${deleting}`, body: errorText(e) }),
+            })
+          }
+        >
+          <p>
+            VMs made from it as copies keep working; it cannot be deleted while linked clones use
+            it.
+          </p>
+        </ConfirmDialog>
       )}
     </>
   );

@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import {
   Ban,
+  BookCopy,
   CircleCheck,
   Copy,
   MoreHorizontal,
@@ -26,7 +27,7 @@ import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { Menu } from '@/components/ui/Menu';
 import { CloneDialog } from '@/components/storage/CloneDialog';
 import { ConfirmAction, type ConfirmedAction } from './ConfirmAction';
-import { DisableDialog, ReinstallDialog, RenameDialog } from './MaintenanceDialogs';
+import { DisableDialog, ReinstallDialog, RenameDialog, TemplateDialog } from './MaintenanceDialogs';
 
 /** What the header offers as buttons, first that fits: bringing it up beats taking it down. */
 const PRIMARY: readonly InstanceAction[] = ['start', 'resume', 'unpause', 'stop'];
@@ -57,7 +58,7 @@ export function InstanceActions({ instance }: { instance: Instance }) {
   });
   const [pending, setPending] = useState<InstanceAction | null>(null);
   const [confirm, setConfirm] = useState<
-    ConfirmedAction | 'delete' | 'clone' | 'rename' | 'disable' | 'reinstall' | null
+    ConfirmedAction | 'delete' | 'clone' | 'rename' | 'disable' | 'reinstall' | 'template' | null
   >(null);
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
@@ -163,6 +164,21 @@ export function InstanceActions({ instance }: { instance: Instance }) {
               disabledReason: busy ?? needs(me, 'instance.create', instance),
               onSelect: () => setConfirm('clone'),
             },
+            ...(instance.kind === 'vm'
+              ? [
+                  {
+                    key: 'template',
+                    label: 'Make template…',
+                    icon: <BookCopy aria-hidden size={14} />,
+                    disabledReason:
+                      busy ??
+                      needs(me, 'instance.delete', instance) ??
+                      needs(me, 'template.manage') ??
+                      (instance.state === 'stopped' ? null : 'shut it down first'),
+                    onSelect: () => setConfirm('template'),
+                  },
+                ]
+              : []),
             ...(instance.kind === 'ct'
               ? [
                   {
@@ -243,6 +259,9 @@ export function InstanceActions({ instance }: { instance: Instance }) {
       )}
       {confirm === 'disable' && (
         <DisableDialog instance={instance} onClose={() => setConfirm(null)} />
+      )}
+      {confirm === 'template' && (
+        <TemplateDialog instance={instance} onClose={() => setConfirm(null)} />
       )}
       {confirm === 'reinstall' && (
         <ReinstallDialog instance={instance} onClose={() => setConfirm(null)} />

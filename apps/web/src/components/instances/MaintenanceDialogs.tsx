@@ -1,10 +1,12 @@
 'use client';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { RenameRequest, type Instance, type KeepFolder } from '@berth/contracts';
+import { ConvertToTemplate, RenameRequest, type Instance, type KeepFolder } from '@berth/contracts';
 import { errorText } from '@/lib/errorText';
 import { issuesByField, saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import {
+  useConvertToTemplate,
   useReinstallInstance,
   useRenameInstance,
   useSetInstanceDisabled,
@@ -185,6 +187,74 @@ export function ReinstallDialog({
             disabledReason={typed === instance.name ? null : `type ${instance.name} to confirm`}
           >
             Reinstall
+          </Button>
+        </div>
+      </form>
+    </Modal>
+  );
+}
+
+/**
+ * Makes a stopped VM a template: a name (never a built-in's) and a description; the VM goes,
+ * so the dialog says so. Closes once the API took it; the task's end is a toast.
+ */
+export function TemplateDialog({ instance, onClose }: { instance: Instance; onClose: () => void }) {
+  const convert = useConvertToTemplate(instance.id);
+  const router = useRouter();
+  const [name, setName] = useState(`${instance.name}-template`);
+  const [description, setDescription] = useState('');
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const errors = { ...(convert.isError ? saveErrors(convert.error) : {}), ...local };
+
+  const submit = () => {
+    const checked = ConvertToTemplate.safeParse({ name, description });
+    if (!checked.success) return setLocal(issuesByField(checked.error.issues));
+    setLocal({});
+    convert.mutate(
+      {
+        body: checked.data,
+        cb: {
+          onSuccess: () => {
+            toast({ tone: 'success', title: `${instance.name} is now template ${name}` });
+            router.push('/templates/');
+          },
+          onFailure: (t) =>
+            toast({
+              tone: 'error',
+              title: `${instance.name} was not made a template`,
+              body: t.error?.message ?? 'the conversion failed',
+            }),
+        },
+      },
+      { onSuccess: onClose },
+    );
+  };
+
+  return (
+    <Modal title={`Make ${instance.name} a template?`} onClose={onClose}>
+      <form
+        className="space-y-4"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <p className="text-sm text-muted">
+          Its disk becomes a read-only template that new VMs start from (linked or copied), listed
+          on the Templates page. The VM itself goes.
+        </p>
+        <TextField label="Template name" value={name} onChange={setName} error={errors.name} />
+        <TextField
+          label="Description"
+          value={description}
+          onChange={setDescription}
+          error={errors.description}
+        />
+        <FormError message={errors['(root)']} />
+        <div className="flex justify-end gap-2">
+          <Button onClick={onClose}>Cancel</Button>
+          <Button type="submit" variant="primary" busy={convert.isPending}>
+            Make template
           </Button>
         </div>
       </form>
