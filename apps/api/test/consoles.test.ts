@@ -93,7 +93,10 @@ describe('consoles through the API: shells, tickets and share links', () => {
   }
 
   async function audit(action: string): Promise<AuditEvent[]> {
-    const res = await stack.call<{ items: AuditEvent[] }>('GET', '/api/v1/audit?limit=500');
+    const res = await stack.call<{ items: AuditEvent[] }>(
+      'GET',
+      '/api/v1/audit?limit=500&collapse=false',
+    );
     return res.body.items.filter((e) => e.action === action);
   }
 

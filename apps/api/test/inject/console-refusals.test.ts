@@ -38,7 +38,12 @@ describe('refused console attempts are rate-limited per address and aggregated',
   };
 
   const refusedRows = async () =>
-    (await t.inject({ url: '/api/v1/audit?limit=500', headers: await t.as('admin') }))
+    (
+      await t.inject({
+        url: '/api/v1/audit?limit=500&collapse=false',
+        headers: await t.as('admin'),
+      })
+    )
       .json<{ items: AuditEvent[] }>()
       .items.filter((r) => r.action === 'console.refused');
 
