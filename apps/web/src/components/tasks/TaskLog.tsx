@@ -95,7 +95,8 @@ export function TaskLogView({
         <p className="p-4 text-sm text-muted">Loading the log…</p>
       ) : lines.length === 0 ? (
         <p className="p-4 text-sm text-muted">
-          No log: the task ended before its agent could keep one (it restarted while the task ran).
+          No log was kept: its agent restarted while the task ran, or the task is older than
+          Berth&apos;s task logs.
         </p>
       ) : (
         <ol className="divide-y divide-line text-sm" aria-label="Task log">
