@@ -130,4 +130,43 @@ test.describe.serial('container maintenance', () => {
     const summary = page.locator('dt', { hasText: 'Storage pool' }).locator('xpath=..');
     await expect(summary).toContainText(pool);
   });
+
+  test('a stopped VM made a template from the More menu; the Templates page lists and deletes it', async ({
+    page,
+  }, testInfo) => {
+    const vm = await createInstance(api, {
+      kind: 'vm',
+      name: uniqueName('e2etplvm'),
+      memoryMiB: 256,
+      disks: [{ template: 'tiny-linux' }],
+    });
+    const template = uniqueName('e2etpl');
+    await login(page);
+    await page.goto(`/instances/view/?id=${vm.id}`);
+    await page
+      .getByRole('toolbar', { name: 'Instance actions' })
+      .getByRole('button', { name: 'More actions' })
+      .click();
+    await page.getByRole('menuitem', { name: 'Make template…' }).click();
+    const dialog = page.getByRole('dialog', { name: `Make ${vm.name} a template?` });
+    await dialog.getByLabel('Template name').fill('tiny-linux');
+    await dialog.getByRole('button', { name: 'Make template' }).click();
+    await expect(dialog.getByLabel('Template name')).toHaveAttribute('aria-invalid', 'true');
+    await dialog.getByLabel('Template name').fill(template);
+    await keepScreenshot(page, testInfo, 'template-dialog');
+    await expectAccessible(page);
+    await dialog.getByRole('button', { name: 'Make template' }).click();
+    await expect(page).toHaveURL(/\/templates\/$/, { timeout: 120_000 });
+    const card = page.getByRole('list', { name: 'Templates' }).getByRole('listitem', {
+      name: template,
+    });
+    await expect(card).toContainText(`made from VM ${vm.name}`);
+    await keepScreenshot(page, testInfo, 'templates-custom');
+    await card.getByRole('button', { name: `Delete ${template}` }).click();
+    await page
+      .getByRole('dialog', { name: `Delete template ${template}?` })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await expect(card).toHaveCount(0);
+  });
 });
