@@ -13,11 +13,11 @@ import { Vms } from './instances/vms.js';
 import { logHostCommandsTo } from './run.js';
 import { imageDir, lxcPath } from './config.js';
 import { Accelerator } from './drivers/qemu/accel.js';
-import { startDhcp } from './net/dhcp.js';
+import { Networks } from './net/networks/networks.js';
 import { IsoStore } from './storage/isos.js';
 import { Pools } from './storage/pools/pools.js';
 import { VmTemplates } from './templates/vm-templates.js';
-import { ensureBridge } from './net/bridge.js';
+import { networkRoutes } from './routes/networks.js';
 import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
 import { Quarantine } from './recovery/quarantine.js';
@@ -75,7 +75,9 @@ export async function buildAgent(
 
   const log = (component: string) => app.log.child({ component });
   logHostCommandsTo(log('run'));
-  await ensureBridge(config.bridge, config.bridgeCidr, config.guardedPorts, log('bridge'));
+  // Bridges first: the replay and the instances' start-up find their networks whole.
+  const networks = new Networks(config, log('networks'));
+  await networks.init();
   const events = new EventBus();
   // Before anything is served: half-done work of a killed agent is rolled back or finished.
   const journal = new Journal(path.join(config.dataDir, 'journal'), config.failpoint);
@@ -98,7 +100,6 @@ export async function buildAgent(
     log('recovery'),
   );
   log('recovery').info({ ms: Date.now() - reconciling }, 'reconciled the host');
-  const dhcp = await startDhcp(config.bridge, config.bridgeCidr, config.dataDir);
   const templates = new Templates(config.templateDir, config.debianMirror);
   const isos = new IsoStore(
     path.join(config.dataDir, 'isos'),
@@ -116,14 +117,17 @@ export async function buildAgent(
     config,
     templates,
     pools,
+    networks,
     operations,
     events,
     log('containers'),
   );
-  const vms = new Vms(config, accel, vmTemplates, isos, operations, events, log('vms'));
+  const vms = new Vms(config, accel, vmTemplates, isos, networks, operations, events, log('vms'));
   await containers.init();
   await vms.init();
   const instances = new Instances(containers, vms);
+  networks.countMembersWith((n) => [...containers.onNetwork(n), ...vms.onNetwork(n)]);
+  await networks.reattach();
   vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {
     const now = op.target ? await instances.get(op.target).catch(() => null) : null;
@@ -134,7 +138,7 @@ export async function buildAgent(
   app.addHook('onClose', async () => {
     // VMs outlive the agent and keep renewing their leases: their DHCP server stays with them.
     const keepDhcp = await vms.anyRunning().catch(() => true);
-    await Promise.all([instances.close(), shells.close(), keepDhcp ? undefined : dhcp.stop()]);
+    await Promise.all([instances.close(), shells.close(), networks.close(keepDhcp)]);
   });
 
   await app.register(systemRoutes, {
@@ -170,6 +174,7 @@ export async function buildAgent(
     processes: new Processes(instances, path.join(config.dataDir, 'vms')),
     services: new Services(instances),
   });
+  await app.register(networkRoutes, { networks, instances });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { instances, shells });
   return app;

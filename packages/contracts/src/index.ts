@@ -9,6 +9,7 @@ export * from './limits.js';
 export * from './snapshots.js';
 export * from './vm-disks.js';
 export * from './storage.js';
+export * from './networks.js';
 export * from './maintenance.js';
 export * from './samples.js';
 export * from './hosts.js';

@@ -94,7 +94,10 @@ export const Instance = z.object({
       'paths whose effective value differs from the configured one (e.g. waiting for a restart)',
     ),
   disabled: z.boolean().describe('cannot be started until enabled (containers)'),
-  pool: z.string().nullable().describe("the storage pool of a container's private area; null for VMs"),
+  pool: z
+    .string()
+    .nullable()
+    .describe("the storage pool of a container's private area; null for VMs"),
 });
 export type Instance = z.infer<typeof Instance>;
 
@@ -122,8 +125,9 @@ export const CreateContainer = z
       })
       .refine((s) => !s.includes(':'), 'root password cannot contain colons')
       .optional(),
+    network: ResourceName.default('default').describe('the virtual network it joins'),
     ipv4: Ipv4Cidr.optional().describe(
-      'address/prefix on the default network; next free one when omitted',
+      'address/prefix on its network; next free one when omitted, 409 when in use',
     ),
     gateway: Ipv4.optional(),
     dns: z.array(Ipv4).max(3).default([]),
@@ -215,7 +219,7 @@ export const CreateVm = z
       .max(3)
       .default(['disk', 'cdrom']),
     nics: z
-      .array(z.object({ network: z.literal('default').default('default') }).strict())
+      .array(z.object({ network: ResourceName.default('default') }).strict())
       .max(8)
       .default([{ network: 'default' }]),
     onboot: z.boolean().default(false),

@@ -1,34 +1,42 @@
 import { badRequest, conflict } from '@berth/contracts';
-import { dhcpRange, inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
+import { inSubnet, intToIp, ipToInt, nextFreeAddress, parseCidr } from '../net/ipv4.js';
+
+/** What an address is chosen from: a network's gateway/prefix and the range its DHCP hands out. */
+export interface AddressPool {
+  name: string;
+  ipv4: string;
+  dhcp: { first: string; last: string };
+}
 
 /**
- * The address/prefix a new container gets on the bridge: the one asked for once it is checked,
- * else the next free one. Addresses from the DHCP range are the VMs', never a container's.
+ * The address/prefix a new container gets on its network: the one asked for once it is
+ * checked, else the next free one. Addresses from the DHCP range are the VMs', never a
+ * container's.
  */
 export function containerAddress(
   asked: string | undefined,
-  bridgeCidr: string,
+  network: AddressPool,
   used: Iterable<string>,
 ): string {
-  const bridge = parseCidr(bridgeCidr);
-  const taken = new Set([bridge.ip, ...used]);
+  const gateway = parseCidr(network.ipv4);
+  const taken = new Set([gateway.ip, ...used]);
+  const range = { first: ipToInt(network.dhcp.first), last: ipToInt(network.dhcp.last) };
   if (!asked) {
-    const ip = nextFreeAddress(bridge.subnet, taken);
-    if (!ip) throw conflict(`no free address left in ${bridgeCidr}`);
-    return `${ip}/${bridge.subnet.prefix}`;
+    const ip = nextFreeAddress(gateway.subnet, taken, 10, range);
+    if (!ip) throw conflict(`no free address left in network ${network.name} (${network.ipv4})`);
+    return `${ip}/${gateway.subnet.prefix}`;
   }
   const { ip, subnet } = parseCidr(asked);
-  if (subnet.prefix !== bridge.subnet.prefix || !inSubnet(ip, bridge.subnet)) {
-    throw badRequest(
-      `ipv4 ${asked} is not a host address in the default network ${bridgeCidr}`,
+  if (subnet.prefix !== gateway.subnet.prefix || !inSubnet(ip, gateway.subnet)) {
+    throw conflict(
+      `ipv4 ${asked} is not a host address in network ${network.name} (${network.ipv4})`,
       'ipv4',
     );
   }
   if (taken.has(ip)) throw conflict(`address ${ip} is in use`, 'ipv4');
-  const dhcpFirst = dhcpRange(bridge.subnet).first;
-  if (ipToInt(ip) >= dhcpFirst) {
+  if (ipToInt(ip) >= range.first && ipToInt(ip) <= range.last) {
     throw badRequest(
-      `ipv4 ${ip} is in the range DHCP hands out to VMs; pick one below ${intToIp(dhcpFirst)}`,
+      `ipv4 ${ip} is in the range DHCP hands out to VMs (${network.dhcp.first}-${intToIp(range.last)})`,
       'ipv4',
     );
   }

@@ -60,7 +60,7 @@ export class ContainerClones {
     const needed = req.mode === 'linked' ? LINKED_BYTES : (await stat(from)).blocks * 512;
     await assertFreeSpace(target.root, needed, `a ${req.mode} clone of CT ${source.ctid}`);
     const { ctid, ipv4, idmap } = this.containers.reserve(
-      { name: req.name, privileged: source.idmap === undefined },
+      { name: req.name, privileged: source.idmap === undefined, network: source.network },
       nameTaken,
     );
     const record: ContainerRecord = {

@@ -15,14 +15,23 @@ import type {
   Limits,
   Operation,
   Progress,
+  SetInstanceNetwork,
   ShellSettings,
   UpdateInstance,
 } from '@berth/contracts';
-import { badRequest, conflict, mergeLimits, notFound, whyNot, wrongState } from '@berth/contracts';
+import {
+  DEFAULT_NETWORK,
+  badRequest,
+  conflict,
+  mergeLimits,
+  notFound,
+  whyNot,
+  wrongState,
+} from '@berth/contracts';
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
-import { renderLxcConfig } from '../drivers/lxc/config.js';
+import { renderLxcConfig, vethFor } from '../drivers/lxc/config.js';
 import { ensureSubordinateRanges, pickIdRange } from '../drivers/lxc/idmap.js';
 import { letContainersTraverse } from '../drivers/lxc/lxcpath-access.js';
 import type { LxcInfo } from '../drivers/lxc/state.js';
@@ -41,6 +50,7 @@ import { Lxcfs } from '../limits/lxcfs.js';
 import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { parseCidr } from '../net/ipv4.js';
+import type { Attached, Networks } from '../net/networks/networks.js';
 import type { Operations } from '../operations.js';
 import { loopBackings } from '../recovery/loop-mounts.js';
 import {
@@ -100,6 +110,7 @@ export class Containers {
     private readonly config: AgentConfig,
     private readonly templates: Templates,
     private readonly pools: Pools,
+    private readonly networks: Networks,
     ops: Operations,
     events: EventBus,
     private readonly log: Log,
@@ -202,7 +213,7 @@ export class Containers {
       hostname: input.hostname ?? name,
       template: input.template,
       ipv4,
-      gateway: input.gateway ?? parseCidr(this.config.bridgeCidr).ip,
+      gateway: input.gateway ?? parseCidr(this.networks.get(input.network).ipv4).ip,
       dns: input.dns,
       onboot: input.onboot,
       diskSizeBytes,
@@ -210,6 +221,7 @@ export class Containers {
       tags: input.tags,
       createdAt: new Date().toISOString(),
       pool,
+      network: input.network,
       ...(idmap && { idmap }),
       ...(input.limits && { limits: withoutSize(input.limits) }),
     };
@@ -244,7 +256,7 @@ export class Containers {
    * claim, or two concurrent creates could pick the same CT ID or address.
    */
   reserve(
-    want: Pick<CreateContainer, 'name' | 'ctid' | 'ipv4' | 'privileged'>,
+    want: Pick<CreateContainer, 'name' | 'ctid' | 'ipv4' | 'privileged'> & { network?: string },
     nameTaken: (name: string) => boolean,
   ): { ctid: number; ipv4: string; idmap?: IdRange } {
     const records = this.store.all();
@@ -257,7 +269,7 @@ export class Containers {
     if (this.hasRemains(ctid)) {
       throw conflict(`CT ID ${ctid} still has files on disk (its image or LXC folder)`, 'ctid');
     }
-    const ipv4 = containerAddress(want.ipv4, this.config.bridgeCidr, [
+    const ipv4 = containerAddress(want.ipv4, this.networks.get(want.network ?? DEFAULT_NETWORK), [
       ...records.map((r) => r.ipv4.split('/')[0] as string),
       ...this.pending.ips,
     ]);
@@ -744,6 +756,52 @@ export class Containers {
     return path.join(this.pools.driver(this.poolOf(record)).root, `${record.ctid}.img`);
   }
 
+  /** Records from before networks name none: they were on the configured bridge, now `default`. */
+  networkOf(record: Pick<ContainerRecord, 'network'>): string {
+    return record.network ?? DEFAULT_NETWORK;
+  }
+
+  /** The containers on a network, with the host end of each one's veth. */
+  onNetwork(network: string): Attached[] {
+    return this.store
+      .all()
+      .filter((r) => this.networkOf(r) === network)
+      .map((r) => ({ id: r.id, name: r.name, kind: 'ct', ipv4: r.ipv4, ports: [vethFor(r.id)] }));
+  }
+
+  /**
+   * Moves a stopped container's adapter to another network with an address from there. The
+   * record is the commit point: LXC's config is written from it here and at every start.
+   */
+  async setNetwork(id: string, req: SetInstanceNetwork): Promise<Instance> {
+    const record = this.resolve(id);
+    return this.busy.hold(record.id, 'instance.configure', async () => {
+      if ((await this.lxc.info(record.ctid)).state !== 'stopped') {
+        throw wrongState('stop the container before moving it to another network');
+      }
+      if (this.networkOf(record) === req.network && !req.ipv4) {
+        throw conflict(`${record.name} is on network ${req.network} already`, 'network');
+      }
+      const network = this.networks.get(req.network);
+      const others = this.store.all().filter((r) => r.id !== record.id);
+      const ipv4 = containerAddress(req.ipv4, network, [
+        ...others.map((r) => r.ipv4.split('/')[0] as string),
+        ...this.pending.ips,
+      ]);
+      const next: ContainerRecord = {
+        ...record,
+        network: req.network,
+        ipv4,
+        gateway: parseCidr(network.ipv4).ip,
+      };
+      await this.store.save(next);
+      await this.writeLxcConfig(next);
+      const instance = await this.toInstance(next);
+      this.states.updated(instance);
+      return instance;
+    });
+  }
+
   /** Saves a record changed by work outside this class (snapshots) and tells the event stream. */
   async saveRecord(record: ContainerRecord): Promise<Instance> {
     await this.store.save(record);
@@ -766,7 +824,7 @@ export class Containers {
       path.join(dir, 'config'),
       renderLxcConfig(record, {
         image: this.imageOf(record),
-        bridge: this.config.bridge,
+        bridge: this.networks.get(this.networkOf(record)).bridge,
         haltSignal: this.templates.definition(record.template).haltSignal,
         consoleLog: path.join(dir, 'console.log'),
         apparmor: (await hostSecurity()).apparmor,

@@ -29,6 +29,8 @@ export interface ContainerRecord {
   limits?: Limits;
   /** The storage pool holding the private area; absent in records from before pools (`default`). */
   pool?: string;
+  /** The network its adapter is on; absent in records from before networks (`default`). */
+  network?: string;
   /** Snapshots of the private area (copy-on-write pools only), as a tree. */
   snapshots?: SnapshotTree;
   /** Refused a start until enabled ("disable" in Parallels Server Bare Metal); absent means enabled. */

@@ -10,7 +10,7 @@ export interface VmRecord {
   disks: Array<{ file: string; template: string | null }>;
   cdrom: string | null;
   boot: Array<'disk' | 'cdrom' | 'network'>;
-  nics: Array<{ network: 'default'; mac: string; tap: string }>;
+  nics: Array<{ network: string; mac: string; tap: string }>;
   onboot: boolean;
   description: string;
   tags: string[];

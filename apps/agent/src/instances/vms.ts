@@ -14,6 +14,7 @@ import type {
   Limits,
   Operation,
   Progress,
+  SetInstanceNetwork,
   UpdateInstance,
 } from '@berth/contracts';
 import {
@@ -38,6 +39,7 @@ import { placeProcess, removeProcessCgroup, writeSettings } from '../limits/proc
 import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
+import type { Attached, Networks } from '../net/networks/networks.js';
 import type { Operations } from '../operations.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
@@ -128,6 +130,7 @@ export class Vms {
     private readonly accel: Accelerator,
     private readonly templates: VmTemplates,
     private readonly isos: IsoStore,
+    private readonly networks: Networks,
     ops: Operations,
     events: EventBus,
     private readonly log: Log,
@@ -203,6 +206,7 @@ export class Vms {
   async create(input: CreateVm, nameTaken: (name: string) => boolean): Promise<Operation> {
     if (nameTaken(input.name))
       throw conflict(`an instance named ${input.name} exists already`, 'name');
+    for (const nic of input.nics) this.networks.get(nic.network, 'nics');
     if (input.limits) {
       await assertValidLimits(
         {
@@ -425,7 +429,7 @@ export class Vms {
     if (vm.cdrom && !(await this.isos.has(vm.cdrom))) {
       throw badRequest(`the VM's ISO ${vm.cdrom} is no longer in the ISO store; eject it first`);
     }
-    for (const nic of vm.nics) await ensureTap(nic.tap, this.config.bridge);
+    for (const nic of vm.nics) await ensureTap(nic.tap, this.networks.get(nic.network).bridge);
     try {
       // KVM is trusted only once a kernel has booted under it on this host.
       const accel = await this.accel.settle(await this.templates.kernel('tiny-linux'));
@@ -504,6 +508,35 @@ export class Vms {
           this.log.warn({ vm: id, err: err.message }, 'tidying after a guest power-off failed'),
         );
     }
+  }
+
+  /** The VMs with a NIC on a network, with those NICs' taps. */
+  onNetwork(network: string): Attached[] {
+    return this.store.all().flatMap((vm) => {
+      const ports = vm.nics.filter((n) => n.network === network).map((n) => n.tap);
+      return ports.length
+        ? [{ id: vm.id, name: vm.name, kind: 'vm' as const, ipv4: null, ports }]
+        : [];
+    });
+  }
+
+  /** Moves a stopped VM's first NIC to another network; its tap joins that bridge at boot. */
+  async setNetwork(id: string, req: SetInstanceNetwork): Promise<Instance> {
+    const vm = this.resolve(id);
+    return this.busy.hold(vm.id, 'instance.configure', async () => {
+      if ((await this.state(vm)) !== 'stopped') {
+        throw wrongState('stop the VM before moving it to another network');
+      }
+      if (req.ipv4) throw badRequest("a VM's address comes from its network's DHCP", 'ipv4');
+      this.networks.get(req.network);
+      const [first, ...rest] = vm.nics;
+      if (!first) throw wrongState('the VM has no network adapter');
+      vm.nics = [{ ...first, network: req.network }, ...rest];
+      await this.store.save(vm);
+      const instance = await this.toInstance(vm);
+      this.states.updated(instance);
+      return instance;
+    });
   }
 
   async state(vm: VmRecord): Promise<InstanceState> {

@@ -14,9 +14,13 @@ export interface Dhcp {
   stop(): Promise<void>;
 }
 
-function dnsmasqArgs(bridge: string, cidr: string, stateDir: string): string[] {
+function dnsmasqArgs(
+  bridge: string,
+  cidr: string,
+  stateDir: string,
+  range: { first: number; last: number },
+): string[] {
   const { ip, subnet } = parseCidr(cidr);
-  const range = dhcpRange(subnet);
   const mask = intToIp(2 ** 32 - 2 ** (32 - subnet.prefix));
   return [
     '--keep-in-foreground',
@@ -43,14 +47,19 @@ async function endProcess(pid: number): Promise<void> {
 }
 
 /**
- * DHCP for VMs on the bridge (containers get static addresses from LXC). One dnsmasq per
- * bridge, restarted by the runner if it dies. A dnsmasq left by an earlier agent is adopted
+ * DHCP for VMs on a network's bridge, over its range (the subnet's top quarter unless set;
+ * containers get static addresses from LXC). One dnsmasq per bridge, restarted by the runner if it dies. A dnsmasq left by an earlier agent is adopted
  * when its pidfile and command line match what this agent would run (VMs keep their leases
  * without a gap), and ended otherwise, so its settings follow the agent's.
  */
-export async function startDhcp(bridge: string, cidr: string, stateDir: string): Promise<Dhcp> {
+export async function startDhcp(
+  bridge: string,
+  cidr: string,
+  stateDir: string,
+  range = dhcpRange(parseCidr(cidr).subnet),
+): Promise<Dhcp> {
   const pidfile = path.join(stateDir, 'dnsmasq.pid');
-  const args = dnsmasqArgs(bridge, cidr, stateDir);
+  const args = dnsmasqArgs(bridge, cidr, stateDir, range);
   const spawnOwn = (): Followed =>
     follow('dnsmasq', args, {
       onStart: (pid) => void writeFile(pidfile, String(pid)).catch(() => undefined),

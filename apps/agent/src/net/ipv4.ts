@@ -36,14 +36,15 @@ export function dhcpRange(subnet: Subnet): { first: number; last: number } {
   return { first: subnet.broadcast - Math.floor(size / 4) + 1, last: subnet.broadcast - 1 };
 }
 
-/** The lowest free static address, skipping the first few (the gateway lives there). */
+/** The lowest free static address outside the DHCP range, skipping the first few (the gateway lives there). */
 export function nextFreeAddress(
   subnet: Subnet,
   used: ReadonlySet<string>,
   skip = 10,
+  range = dhcpRange(subnet),
 ): string | null {
-  const end = dhcpRange(subnet).first;
-  for (let n = subnet.network + skip; n < end; n++) {
+  for (let n = subnet.network + skip; n < subnet.broadcast; n++) {
+    if (n >= range.first && n <= range.last) continue;
     const ip = intToIp(n);
     if (!used.has(ip)) return ip;
   }

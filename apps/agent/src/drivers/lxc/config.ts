@@ -30,6 +30,9 @@ export interface RenderOptions {
 }
 
 /** A stable locally-administered MAC, so a container keeps its MAC across restarts. */
+/** The host end of a container's veth: at most 15 characters, from its id like a VM's taps. */
+export const vethFor = (id: string): string => `vc${id.slice(0, 8)}`;
+
 export function macFor(id: string): string {
   const bytes = createHash('sha256').update(id).digest().subarray(0, 5);
   return ['02', ...[...bytes].map((b) => b.toString(16).padStart(2, '0'))].join(':');
@@ -74,6 +77,8 @@ export function renderLxcConfig(record: LxcContainer, opts: RenderOptions): stri
     `lxc.net.0.link = ${opts.bridge}`,
     'lxc.net.0.flags = up',
     'lxc.net.0.name = eth0',
+    // A name the agent knows, so it can put the veth back on a bridge re-made under it.
+    `lxc.net.0.veth.pair = ${vethFor(record.id)}`,
     `lxc.net.0.hwaddr = ${macFor(record.id)}`,
     `lxc.net.0.ipv4.address = ${record.ipv4} ${intToIp(subnet.broadcast)}`,
     `lxc.net.0.ipv4.gateway = ${record.gateway}`,
