@@ -102,6 +102,26 @@ describe('VM clones through POST /instances/{id}/clone, on real QEMU', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual((await names()).sort(), ['copy1', 'source']);
     await call('DELETE', `/api/v1/instances/${copy.id}?sync=true`);
+
+    // Of a snapshot: the copy holds that state and none of the source's snapshots.
+    const snap = await call<TaskReply>('POST', `/api/v1/instances/${src.id}/snapshots?sync=true`, {
+      name: 's1',
+    });
+    assert.equal(snap.body.task.status, 'succeeded', JSON.stringify(snap.body.task.error));
+    const res = await call<TaskReply>('POST', `/api/v1/instances/${src.id}/clone?sync=true`, {
+      name: 'of-s1',
+      mode: 'full',
+      snapshot: 's1',
+    });
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    const ofSnap = res.body.task.result as Instance;
+    assert.equal(info(path.join(vmDir(ofSnap.id), 'disk0.qcow2')).snapshots, undefined);
+    await call('DELETE', `/api/v1/instances/${ofSnap.id}?sync=true`);
+    const dropped = await call<TaskReply>(
+      'DELETE',
+      `/api/v1/instances/${src.id}/snapshots/s1?sync=true`,
+    );
+    assert.equal(dropped.body.task.status, 'succeeded', JSON.stringify(dropped.body.task.error));
   });
 
   test('the agent killed while a running VM is copied: no clone, and the temporary snapshot is gone', async () => {
