@@ -12,6 +12,7 @@ export * from './storage.js';
 export * from './networks.js';
 export * from './maintenance.js';
 export * from './samples.js';
+export * from './metrics.js';
 export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';

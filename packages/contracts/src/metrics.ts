@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { CANONICAL_UINT } from './common.js';
+
+/**
+ * One instant's usage of the host or an instance. Counters (CPU time, bytes, operations,
+ * packets) are turned into rates over the interval since the agent's previous sample, so a
+ * roll-up is a plain average; levels (memory, swap, processes) are as read.
+ */
+export const MetricValues = z.object({
+  /** Percent of one CPU (200 = two CPUs busy). */
+  cpuPct: z.number(),
+  /** Percent of the CPU cap when one is set (100 = at the cap), else null. */
+  cpuCapPct: z.number().nullable(),
+  memBytes: z.number(),
+  memLimitBytes: z.number().nullable(),
+  swapBytes: z.number(),
+  diskReadBps: z.number(),
+  diskWriteBps: z.number(),
+  diskReadIops: z.number(),
+  diskWriteIops: z.number(),
+  netRxBps: z.number(),
+  netTxBps: z.number(),
+  netRxPps: z.number(),
+  netTxPps: z.number(),
+  /** Processes (containers, the host); null for a VM, whose guest the host cannot see into. */
+  processes: z.number().int().nullable(),
+});
+export type MetricValues = z.infer<typeof MetricValues>;
+
+export const MetricSubjectKind = z.enum(['host', 'ct', 'vm']);
+export type MetricSubjectKind = z.infer<typeof MetricSubjectKind>;
+
+/** A sample as the agent keeps it: `subject` is the instance id, or "host". */
+export const AgentSample = MetricValues.extend({
+  subject: z.string(),
+  kind: MetricSubjectKind,
+  name: z.string(),
+  /** ms since the epoch. */
+  t: z.number().int(),
+});
+export type AgentSample = z.infer<typeof AgentSample>;
+
+export const AgentSamples = z.object({
+  intervalMs: z.number().int(),
+  items: z.array(AgentSample),
+});
+export type AgentSamples = z.infer<typeof AgentSamples>;
+
+/** GET /v1/samples?since=<ms>: samples taken after `since` (at most the last hour). */
+export const SamplesQuery = z.strictObject({
+  since: z
+    .string()
+    .regex(CANONICAL_UINT, 'since: ms since the epoch, a whole number')
+    .transform(Number)
+    .default(0),
+});
+
+/** The ranges a graph offers, each served from the tier that covers it. */
+export const MetricsRange = z.enum(['1h', '1d', '1w', '1m', '1y']);
+export type MetricsRange = z.infer<typeof MetricsRange>;
+
+export const MetricsQuery = z.strictObject({ range: MetricsRange.default('1h') });
+
+export const MetricPoint = MetricValues.extend({
+  /** ms since the epoch, the start of the step. */
+  t: z.number().int(),
+  /** The highest 5 s CPU % the step covers. */
+  cpuMaxPct: z.number(),
+});
+export type MetricPoint = z.infer<typeof MetricPoint>;
+
+export const MetricSeries = z.object({
+  subject: z.string(),
+  range: MetricsRange,
+  stepSeconds: z.number().int(),
+  points: z.array(MetricPoint),
+});
+export type MetricSeries = z.infer<typeof MetricSeries>;
+
+/** The busiest instances now, for the dashboard. */
+export const TopInstances = z.object({
+  byCpu: z.array(
+    z.object({ id: z.string(), name: z.string(), kind: z.string(), value: z.number() }),
+  ),
+  byMemory: z.array(
+    z.object({ id: z.string(), name: z.string(), kind: z.string(), value: z.number() }),
+  ),
+});
+export type TopInstances = z.infer<typeof TopInstances>;
