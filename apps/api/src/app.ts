@@ -35,6 +35,8 @@ import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
+import { networkRoutes } from './modules/networks/networks.routes.js';
+import { NetworksService } from './modules/networks/networks.service.js';
 import { StorageService } from './modules/storage/storage.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
 import { maintenanceRoutes } from './modules/instances/maintenance.routes.js';
@@ -220,6 +222,7 @@ export async function buildApi(
     hosts,
   });
   await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
+  await app.register(networkRoutes, { networks: new NetworksService(hosts) });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });

@@ -5,6 +5,10 @@ import {
   type AgentEvent,
   type CloneRequest,
   type CreatePool,
+  type CreateNetwork,
+  type HostAdapter,
+  type Network,
+  type UpdateNetwork,
   type MoveRequest,
   type DisableRequest,
   type RenameRequest,
@@ -66,6 +70,22 @@ export function fakeOperation(over: Partial<Operation> = {}): Operation {
     error: null,
     createdAt: now(),
     finishedAt: null,
+    ...over,
+  };
+}
+
+export function fakeNetwork(over: Partial<Network> = {}): Network {
+  return {
+    name: 'net',
+    bridge: 'bn-net',
+    ipv4: '10.210.0.1/24',
+    nat: true,
+    dhcp: { enabled: true, first: '10.210.0.192', last: '10.210.0.254' },
+    mtu: 1500,
+    default: false,
+    up: true,
+    instances: [],
+    createdAt: now(),
     ...over,
   };
 }
@@ -387,6 +407,65 @@ export class FakeAgent implements AgentApi {
   async deletePool(name: string) {
     this.call('deletePool', name);
     this.storagePools.splice(this.storagePools.indexOf(this.pool(name)), 1);
+  }
+  /** Networks: `default` and what tests create; instances are named on none. */
+  readonly virtualNetworks: Network[] = [fakeNetwork({ name: 'default', default: true })];
+  private network_(name: string): Network {
+    const found = this.virtualNetworks.find((n) => n.name === name);
+    if (!found) throw notFoundError(`network ${name}`);
+    return found;
+  }
+  async networks() {
+    this.call('networks');
+    return { items: [...this.virtualNetworks] };
+  }
+  async network(name: string) {
+    this.call('network', name);
+    return this.network_(name);
+  }
+  async createNetwork(body: CreateNetwork) {
+    this.call('createNetwork', body.name);
+    if (this.virtualNetworks.some((n) => n.name === body.name)) {
+      throw new AppError(ErrorCode.conflict, `a network named ${body.name} exists already`);
+    }
+    const network = fakeNetwork({ name: body.name, ipv4: body.ipv4, nat: body.nat });
+    this.virtualNetworks.push(network);
+    return network;
+  }
+  async updateNetwork(name: string, body: UpdateNetwork) {
+    this.call('updateNetwork', name);
+    return Object.assign(this.network_(name), { ...body, dhcp: this.network_(name).dhcp });
+  }
+  async deleteNetwork(name: string) {
+    this.call('deleteNetwork', name);
+    this.virtualNetworks.splice(this.virtualNetworks.indexOf(this.network_(name)), 1);
+  }
+  async setInstanceNetwork(id: string) {
+    this.call('setInstanceNetwork', id);
+    return this.find(id);
+  }
+  async hostAdapters() {
+    this.call('hostAdapters');
+    return {
+      items: [
+        {
+          name: 'eth0',
+          kind: 'ethernet',
+          state: 'UP',
+          mtu: 1500,
+          mac: '52:54:00:00:00:01',
+          addresses: ['192.0.2.10/24'],
+          speedMbps: 1000,
+          rxBytes: 1,
+          txBytes: 2,
+          master: null,
+        },
+      ],
+    };
+  }
+  async createVlan(): Promise<HostAdapter> {
+    this.call('createVlan');
+    throw new AppError(ErrorCode.unsupported, 'this kernel has no 802.1Q VLAN support');
   }
   async addVmDisk(id: string) {
     this.call('addVmDisk', id);

@@ -14,6 +14,7 @@ const PARAMS: Record<string, string> = {
   snapshot: 'snap1',
   disk: 'disk0.qcow2',
   pool: 'pool1',
+  network: 'net1',
 };
 /** A concrete path for a route pattern, with ids the schemas accept. */
 export const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');

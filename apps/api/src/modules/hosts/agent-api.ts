@@ -1,5 +1,11 @@
 import type {
   ActionOptions,
+  CreateNetwork,
+  CreateVlan,
+  HostAdapter,
+  Network,
+  SetInstanceNetwork,
+  UpdateNetwork,
   CloneRequest,
   CreatePool,
   MoveRequest,
@@ -86,6 +92,14 @@ export interface AgentApi {
   createPool(body: CreatePool): Promise<Pool>;
   setDefaultPool(name: string): Promise<Pool>;
   deletePool(name: string): Promise<void>;
+  networks(): Promise<{ items: Network[] }>;
+  network(name: string): Promise<Network>;
+  createNetwork(body: CreateNetwork): Promise<Network>;
+  updateNetwork(name: string, body: UpdateNetwork): Promise<Network>;
+  deleteNetwork(name: string): Promise<void>;
+  setInstanceNetwork(id: string, body: SetInstanceNetwork): Promise<Instance>;
+  hostAdapters(): Promise<{ items: HostAdapter[] }>;
+  createVlan(body: CreateVlan): Promise<HostAdapter>;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;
   deleteInstance(id: string, force: boolean): Accepted;
   screenshot(id: string): Promise<Buffer>;

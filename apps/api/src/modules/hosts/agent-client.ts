@@ -16,6 +16,10 @@ import {
   PidOwner,
   Pool,
   PoolList,
+  Network,
+  NetworkList,
+  HostAdapter,
+  HostAdapterList,
   ProcessList,
   ServiceInfo,
   ServiceList,
@@ -28,6 +32,10 @@ import {
   type CloneRequest,
   type CreateAgentShell,
   type CreatePool,
+  type CreateNetwork,
+  type CreateVlan,
+  type SetInstanceNetwork,
+  type UpdateNetwork,
   type MoveRequest,
   type DisableRequest,
   type ReinstallRequest,
@@ -304,6 +312,30 @@ export class AgentClient implements AgentApi {
   }
   async deletePool(name: string): Promise<void> {
     await this.send('DELETE', `/v1/pools/${encodeURIComponent(name)}`, { timeoutMs: 120_000 });
+  }
+  networks() {
+    return this.call(NetworkList, 'GET', '/v1/networks');
+  }
+  network(name: string) {
+    return this.call(Network, 'GET', `/v1/networks/${encodeURIComponent(name)}`);
+  }
+  createNetwork(body: CreateNetwork) {
+    return this.call(Network, 'POST', '/v1/networks', body, 60_000);
+  }
+  updateNetwork(name: string, body: UpdateNetwork) {
+    return this.call(Network, 'PATCH', `/v1/networks/${encodeURIComponent(name)}`, body, 60_000);
+  }
+  async deleteNetwork(name: string): Promise<void> {
+    await this.send('DELETE', `/v1/networks/${encodeURIComponent(name)}`, { timeoutMs: 60_000 });
+  }
+  setInstanceNetwork(id: string, body: SetInstanceNetwork) {
+    return this.call(Instance, 'PUT', `/v1/instances/${encodeURIComponent(id)}/network`, body);
+  }
+  hostAdapters() {
+    return this.call(HostAdapterList, 'GET', '/v1/host/adapters');
+  }
+  createVlan(body: CreateVlan) {
+    return this.call(HostAdapter, 'POST', '/v1/host/vlans', body);
   }
   addVmDisk(id: string, body: AddVmDiskRequest) {
     return this.call(
