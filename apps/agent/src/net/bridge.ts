@@ -4,13 +4,45 @@ import { exec, run } from '../run.js';
 import { ensureGuard } from './firewall.js';
 import { parseCidr, intToIp } from './ipv4.js';
 
-/** The NAT table of one bridge (ip family: the masquerade is IPv4). */
+/** The table of one network's bridge: isolation and NAT (ip family: both are IPv4). */
 export const natTable = (bridge: string): string => `berth_${bridge.replace(/-/g, '_')}`;
 
 /**
- * A network's bridge: the host's address on it, its MTU, NAT for its subnet when asked (so
- * instances get a way out), and a firewall that keeps them off the host's guarded ports (the
- * API's and the agent's; none when allowed). Idempotent.
+ * The bridge's table as one nft script, replacing the old one atomically (like the guard
+ * table). New connections forwarded into the bridge from anywhere else (another network's
+ * bridge, the uplink) are dropped, so networks are apart from each other; replies and the
+ * host's own traffic pass. With NAT, what leaves the subnet is masqueraded.
+ */
+export function bridgeTableScript(bridge: string, cidr: string, nat: boolean): string {
+  const table = natTable(bridge);
+  const { subnet } = parseCidr(cidr);
+  const source = `${intToIp(subnet.network)}/${subnet.prefix}`;
+  return [
+    `table ip ${table}`,
+    `delete table ip ${table}`,
+    `table ip ${table} {`,
+    '  chain forward {',
+    '    type filter hook forward priority filter; policy accept;',
+    `    oifname "${bridge}" iifname != "${bridge}" ct state new drop`,
+    '  }',
+    ...(nat
+      ? [
+          '  chain postrouting {',
+          '    type nat hook postrouting priority srcnat; policy accept;',
+          `    ip saddr ${source} ip daddr != ${source} masquerade`,
+          '  }',
+        ]
+      : []),
+    '}',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A network's bridge: the host's address on it, its MTU, its table (isolation from other
+ * networks, NAT for its subnet when asked, so instances get a way out), and a firewall that
+ * keeps them off the host's guarded ports (the API's and the agent's; none when allowed).
+ * Idempotent.
  */
 export async function ensureBridge(
   name: string,
@@ -24,20 +56,11 @@ export async function ensureBridge(
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', name]);
   if (!addrs.stdout.includes(` ${cidr} `)) await run('ip', ['addr', 'add', cidr, 'dev', name]);
   await run('ip', ['link', 'set', 'dev', name, 'mtu', String(opts.mtu), 'up']);
-  const table = natTable(name);
   try {
-    // One table per bridge, replaced whole, so a restart never stacks duplicate rules.
-    await exec('nft', ['delete', 'table', 'ip', table]);
-    if (!opts.nat) return;
-    await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
-    const { subnet } = parseCidr(cidr);
-    const source = `${intToIp(subnet.network)}/${subnet.prefix}`;
-    await run('nft', ['-f', '-'], {
-      input: `table ip ${table} {\n  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n    ip saddr ${source} ip daddr != ${source} masquerade\n  }\n}\n`,
-    });
+    if (opts.nat) await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
+    await run('nft', ['-f', '-'], { input: bridgeTableScript(name, cidr, opts.nat) });
   } catch (err) {
-    log.warn({ bridge: name, err: (err as Error).message }, 'NAT for the bridge is not set up');
-  } finally {
-    await ensureGuard(name, guardedPorts, log);
+    log.warn({ bridge: name, err: (err as Error).message }, "the bridge's NAT table is not set up");
   }
+  await ensureGuard(name, guardedPorts, log);
 }
