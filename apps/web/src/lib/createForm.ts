@@ -24,6 +24,8 @@ export const initialForm = {
   description: '',
   tags: '',
   onboot: false,
+  /** Empty: the network `default`. */
+  networkName: '',
   // container
   template: 'busybox',
   ctid: '',
@@ -65,6 +67,7 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
       ctid: num(f.ctid),
       hostname: opt(f.hostname),
       rootPassword: f.rootPassword === '' ? undefined : f.rootPassword,
+      network: opt(f.networkName),
       ipv4: opt(f.ipv4),
       gateway: opt(f.gateway),
       dns: list(f.dns),
@@ -91,6 +94,6 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
             ],
     cdrom: f.cdrom || null,
     boot: f.boot.split(','),
-    nics: f.network ? [{ network: 'default' }] : [],
+    nics: f.network ? [{ network: opt(f.networkName) ?? 'default' }] : [],
   };
 }

@@ -3,6 +3,7 @@ import {
   Disc3,
   Film,
   HardDrive,
+  Network,
   LayoutDashboard,
   ListChecks,
   Boxes,
@@ -84,6 +85,15 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'work',
     key: 'g',
     keywords: 'pools btrfs disks space',
+  },
+  {
+    href: '/networks/',
+    label: 'Networks',
+    icon: Network,
+    permission: 'host.view',
+    group: 'work',
+    key: 'n',
+    keywords: 'bridge nat dhcp subnet adapters vlan',
   },
   {
     href: '/samples/',

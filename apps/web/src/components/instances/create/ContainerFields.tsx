@@ -7,6 +7,7 @@ import type { CreateForm } from '@/lib/createForm';
 import { can } from '@/lib/can';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
 import { Checkbox } from '@/components/ui/Field';
+import { NetworkSelect } from '@/components/networks/NetworkSelect';
 import { PrivilegedCreateWarning } from '../Privileged';
 import { Section } from './Section';
 
@@ -66,11 +67,12 @@ export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
   return (
     <>
       <Section title="Network">
+        <NetworkSelect form={form} />
         <InputField
           form={form}
           name="ipv4"
           label="IPv4 address"
-          hint="address/prefix like 10.210.0.50/24; empty for the next free one"
+          hint="address/prefix in the network's subnet; empty for the next free one"
           placeholder="auto"
         />
         <InputField form={form} name="gateway" label="Gateway" hint="Optional" />

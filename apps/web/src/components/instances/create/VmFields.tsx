@@ -4,6 +4,7 @@ import { useTemplates } from '@/queries/useTemplates';
 import { BOOT_ORDERS, type CreateForm } from '@/lib/createForm';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
 import { Checkbox } from '@/components/ui/Field';
+import { NetworkSelect } from '@/components/networks/NetworkSelect';
 import { IsoOptions } from '../IsoOptions';
 import { Section } from './Section';
 
@@ -101,13 +102,14 @@ export function VmSections({ form }: { form: FormBinding<CreateForm> }) {
       <Section title="Network">
         <div className="sm:col-span-2">
           <Checkbox
-            label="Attach to the default network"
-            hint="A tap on the host bridge; the address comes by DHCP"
+            label="Attach to a network"
+            hint="A tap on the network's bridge; the address comes by DHCP"
             checked={f.network}
             onChange={(v) => form.set('network', v)}
           />
           {form.errors.nics && <p className="field-error">{form.errors.nics}</p>}
         </div>
+        {f.network && <NetworkSelect form={form} />}
       </Section>
     </>
   );
