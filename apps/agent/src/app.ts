@@ -40,6 +40,8 @@ import { VmTemplating, vmsBackedBy } from './instances/vm-to-template.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
+import { licenseRoutes } from './routes/licenses.js';
+import { HostLicense } from './licenses/host-license.js';
 import { Processes } from './processes/processes.js';
 import { Services } from './services/services.js';
 import { Templates } from './templates/templates.js';
@@ -87,6 +89,9 @@ export async function buildAgent(
   await pools.init();
   const interrupted = await replayJournal(journal, log('recovery'));
   const quarantine = new Quarantine(path.join(config.dataDir, 'quarantine'));
+  const license = new HostLicense(config.dataDir);
+  const licenseFact = await license.load();
+  log('license').info(licenseFact ?? { state: 'none' }, 'host license checked');
   const reconciling = Date.now();
   await reconcileHost(
     {
@@ -141,7 +146,9 @@ export async function buildAgent(
     await Promise.all([instances.close(), shells.close(), networks.close(keepDhcp)]);
   });
 
+  await app.register(licenseRoutes, { license });
   await app.register(systemRoutes, {
+    license,
     config,
     accel,
     templates,

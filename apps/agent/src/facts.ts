@@ -2,6 +2,7 @@ import { readFile, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import type { HostFacts } from '@berth/contracts';
 import type { AgentConfig } from './config.js';
+import type { HostLicense } from './licenses/host-license.js';
 import { Lxc } from './drivers/lxc/lxc.js';
 import { hostSecurity } from './host/security.js';
 import { detectCgroup } from './limits/cgroup.js';
@@ -37,6 +38,7 @@ export async function hostFacts(
   config: AgentConfig,
   accel: 'kvm' | 'tcg',
   quarantine: Quarantine,
+  license: HostLicense,
 ): Promise<HostFacts> {
   const [tools, memoryAvailableBytes, disk, leftovers, security, cgroup] = await Promise.all([
     toolVersions(),
@@ -69,5 +71,6 @@ export async function hostFacts(
     },
     lxcfs: lxcfsStatus(),
     leftovers,
+    license: license.fact(),
   };
 }

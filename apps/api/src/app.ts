@@ -34,6 +34,8 @@ import { hostRoutes } from './modules/hosts/hosts.routes.js';
 import { Hosts } from './modules/hosts/hosts.service.js';
 import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
+import { LicensesService } from './modules/licenses/licenses.service.js';
+import { licenseRoutes } from './modules/licenses/licenses.routes.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { networkRoutes } from './modules/networks/networks.routes.js';
 import { NetworksService } from './modules/networks/networks.service.js';
@@ -166,7 +168,8 @@ export async function buildApi(
   );
   const tasks = new Tasks(db, hosts, events, audit, app.log.child({ component: 'tasks' }));
   app.addHook('onClose', async () => tasks.close());
-  const instances = new InstancesService(hosts, tasks);
+  const licenses = new LicensesService(db, hosts);
+  const instances = new InstancesService(hosts, tasks, licenses);
   const visibility = new Visibility(hosts);
   const shells = new Shells(hosts, app.log.child({ component: 'shells' }));
   const recordings = new Recordings({
@@ -210,6 +213,7 @@ export async function buildApi(
   await app.register(userRoutes, { users: new Users(db, auth, roles) });
   await app.register(roleRoutes, { roles });
   await app.register(hostRoutes, { hosts });
+  await app.register(licenseRoutes, { licenses });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
   await app.register(taskRoutes, { tasks, visibility, hosts });
   await app.register(auditRoutes, { audit });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HostLicenseFact } from './licenses.js';
 
 /**
  * Something of Berth's found on a host that belongs to no known instance or operation: the
@@ -69,6 +70,9 @@ export const HostFacts = z.object({
   leftovers: z
     .array(Leftover)
     .describe('needs attention: remains of interrupted work, moved aside, to delete by hand'),
+  license: HostLicenseFact.nullable()
+    .optional()
+    .describe("the host's own license file as the agent read it; null: none"),
 });
 export type HostFacts = z.infer<typeof HostFacts>;
 

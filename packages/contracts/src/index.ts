@@ -23,3 +23,4 @@ export * from './recordings.js';
 export * from './agent.js';
 export * from './permissions.js';
 export * from './users.js';
+export * from './licenses.js';

@@ -5,3 +5,4 @@ export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 export * from './event-bus.js';
 export * from './http-error.js';
 export * from './ws-close.js';
+export * from './license-verify.js';

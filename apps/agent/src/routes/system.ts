@@ -24,6 +24,7 @@ import type { Accelerator } from '../drivers/qemu/accel.js';
 import type { EventBus } from '../events.js';
 import { hostFacts } from '../facts.js';
 import type { Operations } from '../operations.js';
+import type { HostLicense } from '../licenses/host-license.js';
 import type { Quarantine } from '../recovery/quarantine.js';
 import type { Templates } from '../templates/templates.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
@@ -36,16 +37,17 @@ interface Deps {
   operations: Operations;
   events: EventBus;
   quarantine: Quarantine;
+  license: HostLicense;
 }
 
 export async function systemRoutes(
   app: FastifyInstance,
-  { config, accel, templates, vmTemplates, operations, events, quarantine }: Deps,
+  { config, accel, templates, vmTemplates, operations, events, quarantine, license }: Deps,
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get('/v1/facts', { schema: { response: { 200: HostFacts } } }, () =>
-    hostFacts(config, accel.current, quarantine),
+    hostFacts(config, accel.current, quarantine, license),
   );
 
   r.get('/v1/leftovers', { schema: { response: { 200: listOf(Leftover) } } }, async () => ({

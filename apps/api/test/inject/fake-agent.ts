@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  LicenseDocument,
+  type AgentLicense,
+  type InstallLicense,
   AppError,
   ErrorCode,
   type AgentEvent,
@@ -195,6 +198,21 @@ export class FakeAgent implements AgentApi {
   async facts() {
     this.call('facts');
     return facts;
+  }
+  /** The host's own license; the API verified it before sending. */
+  licenseDoc: LicenseDocument | null = null;
+  async license(): Promise<AgentLicense> {
+    this.call('license');
+    return { license: this.licenseDoc, fact: null };
+  }
+  async putLicense(body: InstallLicense): Promise<AgentLicense> {
+    this.call('putLicense');
+    this.licenseDoc = LicenseDocument.parse(JSON.parse(body.license));
+    return this.license();
+  }
+  async deleteLicense() {
+    this.call('deleteLicense');
+    this.licenseDoc = null;
   }
   async templates() {
     this.call('templates');

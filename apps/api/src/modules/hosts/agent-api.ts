@@ -1,4 +1,6 @@
 import type {
+  AgentLicense,
+  InstallLicense,
   ActionOptions,
   CreateNetwork,
   CreateVlan,
@@ -54,6 +56,9 @@ type Accepted = Promise<{ operation: Operation }>;
 export interface AgentApi {
   readonly url: string;
   facts(): Promise<HostFacts>;
+  license(): Promise<AgentLicense>;
+  putLicense(body: InstallLicense): Promise<AgentLicense>;
+  deleteLicense(): Promise<void>;
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;

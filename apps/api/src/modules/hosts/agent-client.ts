@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  AgentLicense,
+  type InstallLicense,
   AgentEvent,
   AppError,
   EndedShells,
@@ -193,6 +195,15 @@ export class AgentClient implements AgentApi {
 
   facts() {
     return this.call(HostFacts, 'GET', '/v1/facts', undefined, 10_000);
+  }
+  license() {
+    return this.call(AgentLicense, 'GET', '/v1/license');
+  }
+  putLicense(body: InstallLicense) {
+    return this.call(AgentLicense, 'PUT', '/v1/license', body);
+  }
+  async deleteLicense(): Promise<void> {
+    await this.send('DELETE', '/v1/license', { timeoutMs: 10_000 });
   }
   templates() {
     return this.call(TemplateList, 'GET', '/v1/templates');

@@ -11,6 +11,7 @@ import type {
 import type { AuditNote } from '../audit/audit.service.js';
 import { diff } from '../audit/diff.js';
 import type { Hosts } from '../hosts/hosts.service.js';
+import type { LicensesService } from '../licenses/licenses.service.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 
 /** Instance work on the right host's agent, each mutation tracked as a task. */
@@ -18,6 +19,7 @@ export class InstancesService {
   constructor(
     private readonly hosts: Hosts,
     private readonly tasks: Tasks,
+    private readonly licenses: LicensesService,
   ) {}
 
   list(): Promise<Instance[]> {
@@ -56,6 +58,8 @@ export class InstancesService {
     opts: ActionOptions,
   ): Promise<Task> {
     const instance = await this.hosts.findInstance(id);
+    if (action === 'start' && instance.state === 'stopped')
+      await this.licenses.admitStart(instance.hostId, instance.kind);
     return this.tasks.track(
       { kind: `instance.${action}`, hostId: instance.hostId, instanceId: instance.id, userId },
       () => this.hosts.client(instance.hostId).action(instance.id, action, opts),
