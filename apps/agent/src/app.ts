@@ -27,6 +27,8 @@ import { Shells } from './consoles/shells.js';
 import { consoleRoutes } from './routes/consoles.js';
 import { instanceRoutes, mediaRoutes } from './routes/instances.js';
 import { processRoutes } from './routes/processes.js';
+import { sampleRoutes } from './routes/samples.js';
+import { Sampler } from './monitoring/sampler.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { vmDiskRoutes } from './routes/vm-disks.js';
 import { VmDiskChanges } from './instances/vm-disk-changes.js';
@@ -177,10 +179,16 @@ export async function buildAgent(
     templating: new VmTemplating(vms, vmTemplates),
     vmTemplates,
   });
-  await app.register(processRoutes, {
-    processes: new Processes(instances, path.join(config.dataDir, 'vms')),
-    services: new Services(instances),
-  });
+  const processes = new Processes(instances, path.join(config.dataDir, 'vms'));
+  await app.register(processRoutes, { processes, services: new Services(instances) });
+  // BERTH_AGENT_SAMPLING=off: for the monitoring bench's baseline, the agent without sampling.
+  const sampler =
+    process.env.BERTH_AGENT_SAMPLING === 'off'
+      ? null
+      : new Sampler(instances, processes, log('monitoring'));
+  sampler?.start();
+  app.addHook('onClose', async () => sampler?.stop());
+  await app.register(sampleRoutes, { sampler });
   await app.register(networkRoutes, { networks, instances });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { instances, shells });

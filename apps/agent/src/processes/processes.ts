@@ -187,8 +187,11 @@ export class Processes {
     return { record, pid };
   }
 
-  /** A running container's own group (an instance that is not running answers 409). */
-  private async containerGroupOf(id: string) {
+  /**
+   * A running container's own group (an instance that is not running answers 409); the sampler
+   * reads usage from it too.
+   */
+  async containerGroupOf(id: string) {
     const { record, pid } = await this.runningInit(id);
     const initPlace = await placeOf(pid);
     if (!initPlace)

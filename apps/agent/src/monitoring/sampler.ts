@@ -1,0 +1,220 @@
+import os from 'node:os';
+import type { AgentSample, AgentSamples, Instance, MetricSubjectKind } from '@berth/contracts';
+import { vethFor } from '../drivers/lxc/config.js';
+import type { Instances } from '../instances/instances.js';
+import { tapFor } from '../instances/vms.js';
+import { detectCgroup } from '../limits/cgroup.js';
+import { readCgroupLimits } from '../limits/read.js';
+import type { Log } from '../log.js';
+import type { Processes } from '../processes/processes.js';
+import { sampleProcess, ticksToMs } from '../processes/proc-sample.js';
+import {
+  adapterTraffic,
+  readContainerGroup,
+  readHost,
+  readText,
+  type Reading,
+} from './counters.js';
+
+const HOUR_MS = 3_600_000;
+/** Which instances run is asked of LXC and the pidfiles this often, not every tick. */
+const MEMBERSHIP_MS = 10_000;
+/** Limits change only by an edit; read back this often. */
+const LIMITS_MS = 30_000;
+/** One answer holds at most this many samples; the caller asks again from the last one. */
+export const MAX_SAMPLES_PER_ANSWER = 20_000;
+const MiB = 1024 * 1024;
+const MAX_VM_NICS = 8;
+
+interface Subject {
+  id: string;
+  kind: MetricSubjectKind;
+  name: string;
+}
+
+interface Previous {
+  atMs: number;
+  reading: Reading;
+}
+
+interface BlockStats {
+  stats: { rd_bytes: number; wr_bytes: number; rd_operations: number; wr_operations: number };
+}
+
+/**
+ * Samples the host and every running instance every `intervalMs` and keeps the last hour per
+ * subject in memory (a ring: the oldest dropped as a new one comes). Reads files only; a VM's
+ * disk counters and balloon come over its QEMU's QMP connection, which the driver keeps open.
+ */
+export class Sampler {
+  private readonly rings = new Map<string, AgentSample[]>();
+  private readonly previous = new Map<string, Previous>();
+  private readonly limits = new Map<
+    string,
+    { atMs: number; capPct: number | null; memLimitBytes: number | null }
+  >();
+  private running: Instance[] = [];
+  private membershipAt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private readonly cpus = os.cpus().length;
+
+  constructor(
+    private readonly instances: Instances,
+    private readonly processes: Processes,
+    private readonly log: Log,
+    readonly intervalMs = 5000,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+    void this.tick();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Samples newer than `sinceMs`, oldest first, at most MAX_SAMPLES_PER_ANSWER. */
+  since(sinceMs: number): AgentSamples {
+    const items: AgentSample[] = [];
+    for (const ring of this.rings.values()) {
+      for (const s of ring) if (s.t > sinceMs) items.push(s);
+    }
+    items.sort((a, b) => a.t - b.t);
+    return { intervalMs: this.intervalMs, items: items.slice(0, MAX_SAMPLES_PER_ANSWER) };
+  }
+
+  async tick(): Promise<void> {
+    if (this.ticking) return; // a slow tick (a hung QMP answer) is not stacked upon
+    this.ticking = true;
+    try {
+      const now = Date.now();
+      if (now - this.membershipAt >= MEMBERSHIP_MS) await this.refreshMembership(now);
+      this.record({ id: 'host', kind: 'host', name: os.hostname() }, now, readHost());
+      await Promise.all(
+        this.running.map(async (i) => {
+          const reading = await this.readInstance(i, now).catch(() => null);
+          if (reading) this.record({ id: i.id, kind: i.kind, name: i.name }, now, reading);
+        }),
+      );
+      this.prune(now);
+    } catch (err) {
+      this.log.warn({ err }, 'sampling failed');
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private async refreshMembership(now: number): Promise<void> {
+    this.running = (await this.instances.list()).filter((i) => i.state === 'running');
+    this.membershipAt = now;
+    const live = new Set(['host', ...this.running.map((i) => i.id)]);
+    for (const id of this.previous.keys()) if (!live.has(id)) this.previous.delete(id);
+  }
+
+  private async readInstance(i: Instance, now: number): Promise<Reading | null> {
+    const cgroup = await detectCgroup();
+    if (i.kind === 'ct') {
+      const { group, initPid } = await this.processes.containerGroupOf(i.id);
+      const limits = await this.limitsOf(i.id, now, initPid);
+      const usage = readContainerGroup(group, cgroup);
+      return {
+        ...usage,
+        ...adapterTraffic([vethFor(i.id)]),
+        memLimitBytes: usage.memLimitBytes ?? limits.memLimitBytes,
+        capPct: limits.capPct,
+      };
+    }
+    const vms = this.instances.vms;
+    const target = vms.target(vms.resolve(i.id));
+    const pid = await vms.qemu.pid(target);
+    const proc = pid === null ? null : sampleProcess(pid);
+    if (pid === null || !proc) return null;
+    const limits = await this.limitsOf(i.id, now, pid);
+    const qmp = await vms.qemu.qmp(target);
+    const [blocks, balloon] = await Promise.all([
+      qmp.execute<BlockStats[]>('query-blockstats', undefined, 2000).catch(() => []),
+      qmp.execute<{ actual: number }>('query-balloon', undefined, 2000).catch(() => null),
+    ]);
+    const taps: string[] = [];
+    for (let n = 0; n < MAX_VM_NICS; n++) {
+      if (readText(`/sys/class/net/${tapFor(i.id, n)}/ifindex`) === null) break;
+      taps.push(tapFor(i.id, n));
+    }
+    const sum = (k: keyof BlockStats['stats']) =>
+      blocks.reduce((a, b) => a + (b.stats?.[k] ?? 0), 0);
+    return {
+      cpuNs: ticksToMs(proc.cpuTicks) * 1_000_000,
+      memBytes: proc.rssBytes ?? 0,
+      // The guest's memory as the balloon leaves it, else as configured.
+      memLimitBytes: balloon?.actual ?? (i.vm ? i.vm.memoryMiB * MiB : null),
+      swapBytes: 0,
+      diskReadBytes: sum('rd_bytes'),
+      diskWriteBytes: sum('wr_bytes'),
+      diskReadOps: sum('rd_operations'),
+      diskWriteOps: sum('wr_operations'),
+      ...adapterTraffic(taps),
+      processes: null,
+      capPct: limits.capPct,
+    };
+  }
+
+  private async limitsOf(id: string, now: number, pid: number) {
+    const known = this.limits.get(id);
+    if (known && now - known.atMs < LIMITS_MS) return known;
+    const l = await readCgroupLimits(pid, await detectCgroup(), this.cpus, []);
+    const fresh = {
+      atMs: now,
+      capPct: l.cpu?.cap ?? null,
+      memLimitBytes: l.memory?.limitMiB !== undefined ? l.memory.limitMiB * MiB : null,
+    };
+    this.limits.set(id, fresh);
+    return fresh;
+  }
+
+  /** Turns counters into rates against the previous reading; the first reading only primes. */
+  private record(subject: Subject, now: number, reading: Reading): void {
+    const before = this.previous.get(subject.id);
+    this.previous.set(subject.id, { atMs: now, reading });
+    if (!before || now <= before.atMs) return;
+    const seconds = (now - before.atMs) / 1000;
+    const rate = (k: keyof Reading) =>
+      Math.max(0, ((reading[k] as number) - (before.reading[k] as number)) / seconds);
+    const cpuPct = round(rate('cpuNs') / 1e7);
+    const sample: AgentSample = {
+      subject: subject.id,
+      kind: subject.kind,
+      name: subject.name,
+      t: now,
+      cpuPct,
+      cpuCapPct: reading.capPct ? round((cpuPct * 100) / reading.capPct) : null,
+      memBytes: reading.memBytes,
+      memLimitBytes: reading.memLimitBytes,
+      swapBytes: reading.swapBytes,
+      diskReadBps: round(rate('diskReadBytes')),
+      diskWriteBps: round(rate('diskWriteBytes')),
+      diskReadIops: round(rate('diskReadOps')),
+      diskWriteIops: round(rate('diskWriteOps')),
+      netRxBps: round(rate('rxBytes')),
+      netTxBps: round(rate('txBytes')),
+      netRxPps: round(rate('rxPackets')),
+      netTxPps: round(rate('txPackets')),
+      processes: reading.processes,
+    };
+    let ring = this.rings.get(subject.id);
+    if (!ring) this.rings.set(subject.id, (ring = []));
+    ring.push(sample);
+  }
+
+  private prune(now: number): void {
+    for (const [id, ring] of this.rings) {
+      const keepFrom = ring.findIndex((s) => s.t > now - HOUR_MS);
+      if (keepFrom === -1) this.rings.delete(id);
+      else if (keepFrom > 0) ring.splice(0, keepFrom);
+    }
+  }
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;
