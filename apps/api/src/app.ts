@@ -63,6 +63,10 @@ import { pagePolicy, securityHeaders } from './plugins/security-headers.js';
 import { recordingRoutes } from './modules/recordings/recordings.routes.js';
 import { Recordings } from './modules/recordings/recordings.service.js';
 import { sampleRoutes } from './modules/samples/samples.routes.js';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
+import { MetricsPuller } from './modules/monitoring/puller.js';
+import { metricsRegistry } from './modules/monitoring/prometheus.js';
+import { MetricsStore } from './modules/monitoring/store.js';
 import { Samples } from './modules/samples/samples.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
@@ -236,6 +240,21 @@ export async function buildApi(
   await app.register(consoleSocketRoutes, { consoles });
   await app.register(recordingRoutes, { recordings });
   await app.register(sampleRoutes, { samples: new Samples(db, hosts) });
+  const metricsStore = new MetricsStore(db);
+  const puller = new MetricsPuller(
+    db,
+    hosts,
+    metricsStore,
+    app.log.child({ component: 'metrics' }),
+  );
+  puller.start();
+  app.addHook('onClose', async () => puller.stop());
+  await app.register(monitoringRoutes, {
+    hosts,
+    store: metricsStore,
+    puller,
+    registry: metricsRegistry(puller),
+  });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

@@ -135,6 +135,10 @@ const ROUTES = [
   'POST /api/v1/samples/scale',
   'GET /api/v1/instances/:id/limits/problems',
   'GET /api/v1/instances/:id/sample-diff',
+  'GET /api/v1/instances/:id/metrics',
+  'GET /api/v1/hosts/:hostId/metrics',
+  'GET /api/v1/metrics/top',
+  'GET /metrics public',
 ];
 
 describe('authorization: who may call which route', () => {

@@ -6,6 +6,7 @@ import {
   AppError,
   ErrorCode,
   type AgentEvent,
+  type AgentSample,
   type CloneRequest,
   type CreatePool,
   type CreateNetwork,
@@ -509,6 +510,11 @@ export class FakeAgent implements AgentApi {
     this.call('processes', id);
     this.find(id);
     return { source: 'cgroup' as const, intervalMs: null, items: [] };
+  }
+  /** What samples() serves; not a recorded call, since the API pulls it on a timer. */
+  samplesToServe: AgentSample[] = [];
+  async samples(since: number) {
+    return { intervalMs: 5000, items: this.samplesToServe.filter((s) => s.t > since) };
   }
   async signalProcess(id: string, pid: number, signal: string) {
     this.call('signalProcess', `${id} ${pid} ${signal}`);

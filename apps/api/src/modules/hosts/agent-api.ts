@@ -1,6 +1,7 @@
 import type {
   AgentLicense,
   InstallLicense,
+  AgentSamples,
   ActionOptions,
   CreateNetwork,
   CreateVlan,
@@ -109,6 +110,8 @@ export interface AgentApi {
   deleteInstance(id: string, force: boolean): Accepted;
   screenshot(id: string): Promise<Buffer>;
   processes(id: string): Promise<ProcessList>;
+  /** Usage samples taken after `since` (ms since the epoch), from the agent's last hour. */
+  samples(since: number): Promise<AgentSamples>;
   /** A container's process by its host pid, a VM's by its guest pid. */
   signalProcess(id: string, pid: number, signal: ProcessSignal): Promise<void>;
   pidOwner(hostPid: number): Promise<PidOwner>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   AgentLicense,
   type InstallLicense,
+  AgentSamples,
   AgentEvent,
   AppError,
   EndedShells,
@@ -398,6 +399,9 @@ export class AgentClient implements AgentApi {
       undefined,
       30_000,
     );
+  }
+  samples(since: number) {
+    return this.call(AgentSamples, 'GET', `/v1/samples?since=${since}`, undefined, 10_000);
   }
   async signalProcess(id: string, pid: number, signal: ProcessSignal): Promise<void> {
     await this.send('POST', `/v1/instances/${encodeURIComponent(id)}/processes/${pid}/signal`, {
