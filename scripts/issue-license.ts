@@ -4,6 +4,8 @@
  *
  *   node --import tsx scripts/issue-license.ts --licensee "Acme" --scope host \
  *     --running-containers 1 --days 30 --grace 7 > acme.lic
+ *
+ * An already expired one (for tests): --days=-10 (with "=", since the value starts with "-").
  */
 import { randomUUID, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,12 +17,12 @@ import {
   LicensePayload,
   type LicenseDocument,
   type LicenseFeature,
-} from '../packages/contracts/src/licenses.ts';
+} from '../packages/contracts/src/licenses.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export interface IssueOptions {
+interface IssueOptions {
   licensee?: string;
   scope?: 'console' | 'host';
   keyId?: string;
@@ -36,13 +38,13 @@ export interface IssueOptions {
   now?: Date;
 }
 
-export function signLicense(payload: LicensePayload): LicenseDocument {
+function signLicense(payload: LicensePayload): LicenseDocument {
   const key = readFileSync(path.join(here, 'test-license-key.pem'), 'utf8');
   const signature = sign(null, Buffer.from(canonicalJson(payload)), key).toString('base64');
   return { payload, signature };
 }
 
-export function issueLicense(o: IssueOptions = {}): LicenseDocument {
+function issueLicense(o: IssueOptions = {}): LicenseDocument {
   const now = o.now ?? new Date();
   return signLicense(
     LicensePayload.parse({

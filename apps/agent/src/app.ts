@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
-import { ErrorCode } from '@berth/contracts';
+import { ErrorCode, trustsTestLicenses } from '@berth/contracts';
 import { errorBody, installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { AgentConfig } from './config.js';
 import { EventBus } from './events.js';
@@ -91,7 +91,7 @@ export async function buildAgent(
   await pools.init();
   const interrupted = await replayJournal(journal, log('recovery'));
   const quarantine = new Quarantine(path.join(config.dataDir, 'quarantine'));
-  const license = new HostLicense(config.dataDir);
+  const license = new HostLicense(config.dataDir, trustsTestLicenses(process.env));
   const licenseFact = await license.load();
   log('license').info(licenseFact ?? { state: 'none' }, 'host license checked');
   const reconciling = Date.now();

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import type { PrismaClient } from '@berth/db';
+import { trustsTestLicenses } from '@berth/contracts';
 import { installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { ApiConfig } from './config.js';
 import { withUnavailableErrors } from './database/unavailable.js';
@@ -172,7 +173,7 @@ export async function buildApi(
   );
   const tasks = new Tasks(db, hosts, events, audit, app.log.child({ component: 'tasks' }));
   app.addHook('onClose', async () => tasks.close());
-  const licenses = new LicensesService(db, hosts);
+  const licenses = new LicensesService(db, hosts, trustsTestLicenses(process.env));
   const instances = new InstancesService(hosts, tasks, licenses);
   const visibility = new Visibility(hosts);
   const shells = new Shells(hosts, app.log.child({ component: 'shells' }));

@@ -103,6 +103,62 @@ export function licenseTimeState(
   return { state: 'expired', daysLeft: 0 };
 }
 
+/**
+ * BERTH_TRUST_TEST_LICENSES=1 makes the test key trusted: the test harness and e2e setup set it,
+ * production never does. Read from the environment the caller passes.
+ */
+export const trustsTestLicenses = (env: Record<string, string | undefined>) =>
+  env.BERTH_TRUST_TEST_LICENSES === '1';
+
+/** Reads a license file's text: malformed text is null, so callers can say so for their field. */
+export function parseLicense(text: string): LicenseDocument | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = LicenseDocument.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}
+
+const bytes = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+
+/**
+ * Checks the signature offline against the built-in keys. WebCrypto, so the same code runs in
+ * the API and the agent (and could in a browser) with no copy of it.
+ */
+export async function licenseSignature(
+  doc: LicenseDocument,
+  trustTest: boolean,
+): Promise<'ok' | 'invalid-signature' | 'unknown-key'> {
+  const known = LICENSE_KEYS[doc.payload.keyId];
+  if (!known || (known.testOnly && !trustTest)) return 'unknown-key';
+  const key = await crypto.subtle.importKey(
+    'spki',
+    bytes(known.publicKey),
+    { name: 'Ed25519' },
+    false,
+    ['verify'],
+  );
+  const signed = new TextEncoder().encode(canonicalJson(doc.payload));
+  const ok = await crypto.subtle
+    .verify({ name: 'Ed25519' }, key, bytes(doc.signature), signed)
+    .catch(() => false);
+  return ok ? 'ok' : 'invalid-signature';
+}
+
+/** The signature first, then the dates. */
+export async function licenseState(
+  doc: LicenseDocument,
+  now: Date,
+  trustTest: boolean,
+): Promise<{ state: LicenseState; daysLeft: number | null }> {
+  const signature = await licenseSignature(doc, trustTest);
+  if (signature !== 'ok') return { state: signature, daysLeft: null };
+  return licenseTimeState(doc.payload, now);
+}
+
 /** The agent's view of its host's license file, in the host facts. */
 export const HostLicenseFact = z.strictObject({
   state: LicenseState,

@@ -5,4 +5,3 @@ export type { ZodTypeProvider } from 'fastify-type-provider-zod';
 export * from './event-bus.js';
 export * from './http-error.js';
 export * from './ws-close.js';
-export * from './license-verify.js';

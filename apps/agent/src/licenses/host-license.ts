@@ -2,11 +2,13 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   badRequest,
+  licenseSignature,
+  licenseTimeState,
+  parseLicense,
   type AgentLicense,
   type HostLicenseFact,
   type LicenseDocument,
 } from '@berth/contracts';
-import { licenseState, parseLicense } from '@berth/fastify-kit';
 import { writeFileAtomic } from '../journal/atomic-file.js';
 import { assertFreeSpace } from '../storage/free-space.js';
 
@@ -17,8 +19,13 @@ import { assertFreeSpace } from '../storage/free-space.js';
  */
 export class HostLicense {
   private doc: LicenseDocument | null = null;
+  /** Checked once per file: the signature cannot change, only the dates move on. */
+  private signature: 'ok' | 'invalid-signature' | 'unknown-key' = 'ok';
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly trustTest: boolean,
+  ) {}
 
   private get file() {
     return path.join(this.dataDir, 'license.json');
@@ -33,13 +40,15 @@ export class HostLicense {
     this.doc = text === null ? null : parseLicense(text);
     if (text !== null && !this.doc)
       return { state: 'invalid-signature', licenseId: '', expiresAt: '' };
+    if (this.doc) this.signature = await licenseSignature(this.doc, this.trustTest);
     return this.fact();
   }
 
   fact(now = new Date()): HostLicenseFact | null {
     if (!this.doc) return null;
     return {
-      state: licenseState(this.doc, now).state,
+      state:
+        this.signature === 'ok' ? licenseTimeState(this.doc.payload, now).state : this.signature,
       licenseId: this.doc.payload.id,
       expiresAt: this.doc.payload.expiresAt,
     };
@@ -55,13 +64,14 @@ export class HostLicense {
     if (!doc) throw badRequest('not a Berth license file', 'license');
     if (doc.payload.scope !== 'host')
       throw badRequest('a console-wide license: install it for the console', 'license');
-    const { state } = licenseState(doc, new Date());
-    if (state === 'invalid-signature' || state === 'unknown-key')
-      throw badRequest(`license refused: ${state.replace('-', ' ')}`, 'license');
+    const signature = await licenseSignature(doc, this.trustTest);
+    if (signature !== 'ok')
+      throw badRequest(`license refused: ${signature.replace('-', ' ')}`, 'license');
     const textOut = `${JSON.stringify(doc)}\n`;
     await assertFreeSpace(this.dataDir, textOut.length, 'the license file');
     await writeFileAtomic(this.file, textOut);
     this.doc = doc;
+    this.signature = signature;
     return this.get();
   }
 

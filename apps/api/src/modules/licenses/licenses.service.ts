@@ -2,6 +2,8 @@ import {
   badRequest,
   conflict,
   FREE_EDITION,
+  licenseState,
+  parseLicense,
   type Host,
   type Instance,
   type InstanceKind,
@@ -12,7 +14,6 @@ import {
   type LicenseView,
 } from '@berth/contracts';
 import type { PrismaClient } from '@berth/db';
-import { licenseState, parseLicense, trustTestLicenses } from '@berth/fastify-kit';
 import type { Hosts } from '../hosts/hosts.service.js';
 
 const CONSOLE_KEY = 'license.console';
@@ -26,8 +27,8 @@ const usable = (s: LicenseState | null) => s === 'valid' || s === 'grace';
 
 const summary = (d: LicenseDocument | null) => {
   if (!d) return null;
-  const { limits: _limits, ...rest } = d.payload;
-  return rest;
+  const { id, licensee, keyId, edition, scope, issuedAt, expiresAt, graceDays } = d.payload;
+  return { id, licensee, keyId, edition, scope, issuedAt, expiresAt, graceDays };
 };
 
 /** What a host's limits come from, with the license shown for it. */
@@ -48,7 +49,13 @@ export class LicensesService {
   constructor(
     private readonly db: PrismaClient,
     private readonly hosts: Hosts,
+    /** BERTH_TRUST_TEST_LICENSES=1: the test key is trusted (tests only). */
+    private readonly trustTest: boolean,
   ) {}
+
+  private state(doc: LicenseDocument) {
+    return licenseState(doc, new Date(), this.trustTest);
+  }
 
   private async setting<T>(key: string, fallback: T): Promise<T> {
     const row = await this.db.setting.findUnique({ where: { key } });
@@ -73,10 +80,14 @@ export class LicensesService {
   }
 
   /** The state of a host's own license: moved away counts as refused, whatever its dates. */
-  private ownState(doc: LicenseDocument, hostId: string, placements: Record<string, string>) {
+  private async ownState(
+    doc: LicenseDocument,
+    hostId: string,
+    placements: Record<string, string>,
+  ): Promise<{ state: LicenseState; daysLeft: number | null }> {
     const placed = placements[doc.payload.id];
-    if (placed && placed !== hostId) return { state: 'moved' as const, daysLeft: null };
-    return licenseState(doc, new Date());
+    if (placed && placed !== hostId) return { state: 'moved', daysLeft: null };
+    return this.state(doc);
   }
 
   private async effective(
@@ -85,10 +96,10 @@ export class LicensesService {
     consoleDoc: LicenseDocument | null,
     placements: Record<string, string>,
   ): Promise<Effective> {
-    const ownCheck = own ? this.ownState(own, hostId, placements) : null;
+    const ownCheck = own ? await this.ownState(own, hostId, placements) : null;
     if (own && ownCheck && usable(ownCheck.state))
       return { source: 'host', limits: own.payload.limits, shown: own, ...ownCheck };
-    const consoleCheck = consoleDoc ? licenseState(consoleDoc, new Date()) : null;
+    const consoleCheck = consoleDoc ? await this.state(consoleDoc) : null;
     const fallback =
       consoleDoc && consoleCheck && usable(consoleCheck.state)
         ? { source: 'console' as const, limits: consoleDoc.payload.limits }
@@ -113,7 +124,7 @@ export class LicensesService {
     const views = await Promise.all(
       hostList.map((h) => this.hostView(h, instances, consoleDoc, placements, hostList.length)),
     );
-    const consoleCheck = consoleDoc ? licenseState(consoleDoc, new Date()) : null;
+    const consoleCheck = consoleDoc ? await this.state(consoleDoc) : null;
     const limits =
       consoleDoc && consoleCheck && usable(consoleCheck.state)
         ? consoleDoc.payload.limits
@@ -139,7 +150,7 @@ export class LicensesService {
       },
       hosts: views,
       free: FREE_EDITION,
-      testKeysTrusted: trustTestLicenses(),
+      testKeysTrusted: this.trustTest,
     };
   }
 
@@ -210,7 +221,7 @@ export class LicensesService {
     );
   }
 
-  private read(text: string, scope: 'console' | 'host'): LicenseDocument {
+  private async read(text: string, scope: 'console' | 'host'): Promise<LicenseDocument> {
     const doc = parseLicense(text);
     if (!doc) throw badRequest('not a Berth license file', 'license');
     if (doc.payload.scope !== scope)
@@ -220,7 +231,7 @@ export class LicensesService {
           : 'a console-wide license: install it for the console',
         'license',
       );
-    const { state } = licenseState(doc, new Date());
+    const { state } = await this.state(doc);
     if (state === 'invalid-signature' || state === 'unknown-key')
       throw badRequest(`license refused: ${state.replace('-', ' ')}`, 'license');
     return doc;
@@ -228,7 +239,7 @@ export class LicensesService {
 
   /** Installs or replaces the console-wide license; answers the key ids before and after. */
   async installConsole(text: string) {
-    const doc = this.read(text, 'console');
+    const doc = await this.read(text, 'console');
     const before = await this.consoleLicense();
     await this.save(CONSOLE_KEY, doc);
     return { before: idsOf(before), after: ids(doc) };
@@ -242,7 +253,7 @@ export class LicensesService {
 
   /** Installs or replaces a host's license; one active elsewhere must be transferred instead. */
   async installHost(hostId: string, text: string) {
-    const doc = this.read(text, 'host');
+    const doc = await this.read(text, 'host');
     const client = this.hosts.client(hostId);
     const placements = await this.placements();
     const placed = placements[doc.payload.id];
