@@ -185,7 +185,7 @@ export async function buildAgent(
   const sampler =
     process.env.BERTH_AGENT_SAMPLING === 'off'
       ? null
-      : new Sampler(instances, processes, log('monitoring'));
+      : new Sampler(instances, processes, events, log('monitoring'));
   sampler?.start();
   app.addHook('onClose', async () => sampler?.stop());
   await app.register(sampleRoutes, { sampler });

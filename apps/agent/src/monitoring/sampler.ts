@@ -5,6 +5,7 @@ import type { Instances } from '../instances/instances.js';
 import { tapFor } from '../instances/vms.js';
 import { detectCgroup } from '../limits/cgroup.js';
 import { readCgroupLimits } from '../limits/read.js';
+import type { EventBus } from '../events.js';
 import type { Log } from '../log.js';
 import type { Processes } from '../processes/processes.js';
 import { sampleProcess, ticksToMs } from '../processes/proc-sample.js';
@@ -17,8 +18,11 @@ import {
 } from './counters.js';
 
 const HOUR_MS = 3_600_000;
-/** Which instances run is asked of LXC and the pidfiles this often, not every tick. */
-const MEMBERSHIP_MS = 10_000;
+/**
+ * Which instances run is asked of LXC and the pidfiles after each state event, and this often
+ * besides (an instance that died unseen), not every tick.
+ */
+const MEMBERSHIP_MS = 30_000;
 /** Limits change only by an edit; read back this often. */
 const LIMITS_MS = 30_000;
 /** One answer holds at most this many samples; the caller asks again from the last one. */
@@ -57,16 +61,21 @@ export class Sampler {
   private membershipAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  private unsubscribe: (() => void) | undefined;
   private readonly cpus = os.cpus().length;
 
   constructor(
     private readonly instances: Instances,
     private readonly processes: Processes,
+    private readonly events: EventBus,
     private readonly log: Log,
     readonly intervalMs = 5000,
   ) {}
 
   start(): void {
+    this.unsubscribe = this.events.subscribe((e) => {
+      if (e.type === 'instance.state' || e.type === 'instance.deleted') this.membershipAt = 0;
+    });
     this.timer = setInterval(() => void this.tick(), this.intervalMs);
     this.timer.unref();
     void this.tick();
@@ -74,6 +83,7 @@ export class Sampler {
 
   stop(): void {
     clearInterval(this.timer);
+    this.unsubscribe?.();
   }
 
   /** Samples newer than `sinceMs`, oldest first, at most MAX_SAMPLES_PER_ANSWER. */
