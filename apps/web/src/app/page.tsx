@@ -7,6 +7,7 @@ import { useInstances } from '@/queries/useInstances';
 import { useRecentTasks } from '@/queries/useTasks';
 import { HostCard } from '@/components/dashboard/HostCard';
 import { StateSummary } from '@/components/dashboard/StateSummary';
+import { HostMetrics, TopInstances } from '@/components/monitoring/HostMetrics';
 import { TaskItem } from '@/components/tasks/TaskItem';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
@@ -88,6 +89,14 @@ export default function DashboardPage() {
             )}
           </section>
           {attention}
+          {seesHosts && (
+            <>
+              {hosts.data?.map((h) => (
+                <HostMetrics key={h.id} host={h} />
+              ))}
+              <TopInstances />
+            </>
+          )}
           <section aria-labelledby="recent">
             <div className="mb-2 flex items-baseline justify-between">
               <h2 id="recent" className="text-base font-semibold">

@@ -97,6 +97,14 @@ export const processKeys = {
   services: (instanceId: string) => [...processKeys.all, 'services', instanceId] as const,
 };
 
+/** Usage over time of an instance or a host, per range; the busiest instances now. */
+export const metricKeys = {
+  all: ['metrics'] as const,
+  instance: (id: string, range: string) => [...metricKeys.all, 'instance', id, range] as const,
+  host: (id: string, range: string) => [...metricKeys.all, 'host', id, range] as const,
+  top: () => [...metricKeys.all, 'top'] as const,
+};
+
 /** One instance's snapshot tree. */
 export const snapshotKeys = {
   all: ['snapshots'] as const,

@@ -15,6 +15,7 @@ import { useHosts } from '@/queries/useHosts';
 import { RunCommand } from './RunCommand';
 import { IsoOptions } from './IsoOptions';
 import { ShellSettingsForm } from './ShellSettingsForm';
+import { InstanceMetrics } from '@/components/monitoring/InstanceMetrics';
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -89,6 +90,9 @@ export function InstanceSummary({ instance: i }: { instance: Instance }) {
         {i.kind === 'ct' && <ShellSettingsForm instance={i} />}
       </div>
       <RunCommand instance={i} />
+      <div className="lg:col-span-2">
+        <InstanceMetrics instance={i} />
+      </div>
     </div>
   );
 }

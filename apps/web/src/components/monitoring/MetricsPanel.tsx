@@ -1,0 +1,136 @@
+'use client';
+import dynamic from 'next/dynamic';
+import { useState } from 'react';
+import type { MetricPoint, MetricSeries, MetricsRange } from '@berth/contracts';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { formatBytes } from '@/lib/format';
+import { errorText } from '@/lib/errorText';
+
+/** uPlot only arrives when a graph is shown, keeping it out of every page's first load. */
+const TimeChart = dynamic(() => import('./TimeChart'), {
+  ssr: false,
+  loading: () => <div className="h-[160px] animate-pulse rounded bg-line/40" />,
+});
+
+const RANGES: Array<[MetricsRange, string]> = [
+  ['1h', '1 hour'],
+  ['1d', '1 day'],
+  ['1w', '1 week'],
+  ['1m', '1 month'],
+  ['1y', '1 year'],
+];
+
+const pct = (v: number) => `${Math.round(v)} %`;
+const bytes = (v: number) => formatBytes(v);
+const rate = (v: number) => `${formatBytes(v)}/s`;
+
+export function RangeButtons({
+  range,
+  onChange,
+}: {
+  range: MetricsRange;
+  onChange: (r: MetricsRange) => void;
+}) {
+  return (
+    <div role="group" aria-label="Range" className="flex gap-1">
+      {RANGES.map(([r, label]) => (
+        <button
+          key={r}
+          type="button"
+          aria-pressed={range === r}
+          title={label}
+          className={`rounded px-2 py-0.5 text-xs ${range === r ? 'bg-sky-700 text-white' : 'border border-line'}`}
+          onClick={() => onChange(r)}
+        >
+          {r}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * CPU, memory (its limit as a dashed line), disk I/O and network graphs of one series.
+ * `cpuOf` says what 100 % means in the CPU graph's label (one CPU).
+ */
+export function MetricsPanel({
+  title,
+  query,
+  range,
+  onRange,
+}: {
+  title: string;
+  query: UseQueryResult<MetricSeries>;
+  range: MetricsRange;
+  onRange: (r: MetricsRange) => void;
+}) {
+  const points: MetricPoint[] = query.data?.points ?? [];
+  const times = points.map((p) => p.t / 1000);
+  const col = <K extends keyof MetricPoint>(k: K) => points.map((p) => p[k] as number | null);
+  const hasLimit = points.some((p) => p.memLimitBytes !== null);
+  return (
+    <section aria-label={title} className="card space-y-3 p-4" data-testid="metrics-panel">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="font-semibold">{title}</h2>
+        <RangeButtons range={range} onChange={onRange} />
+      </div>
+      {query.isError ? (
+        <p className="text-sm text-red-700">{errorText(query.error)}</p>
+      ) : query.isPending ? (
+        <p className="text-sm text-muted">Loading…</p>
+      ) : points.length === 0 ? (
+        <p className="text-sm text-muted">
+          No samples in this range yet: they are taken every 5 s while it runs.
+        </p>
+      ) : (
+        <div className="grid gap-4 md:grid-cols-2">
+          <TimeChart
+            title="CPU (% of one CPU)"
+            times={times}
+            format={pct}
+            series={[
+              { label: 'average', values: col('cpuPct'), color: '#2563eb' },
+              ...(range === '1h'
+                ? []
+                : [{ label: 'peak', values: col('cpuMaxPct'), color: '#93c5fd' }]),
+            ]}
+          />
+          <TimeChart
+            title="Memory"
+            times={times}
+            format={bytes}
+            series={[
+              { label: 'used', values: col('memBytes'), color: '#16a34a' },
+              ...(hasLimit
+                ? [{ label: 'limit', values: col('memLimitBytes'), color: '#dc2626', dashed: true }]
+                : []),
+            ]}
+          />
+          <TimeChart
+            title="Disk I/O"
+            times={times}
+            format={rate}
+            series={[
+              { label: 'read', values: col('diskReadBps'), color: '#9333ea' },
+              { label: 'write', values: col('diskWriteBps'), color: '#ea580c' },
+            ]}
+          />
+          <TimeChart
+            title="Network"
+            times={times}
+            format={rate}
+            series={[
+              { label: 'in', values: col('netRxBps'), color: '#0891b2' },
+              { label: 'out', values: col('netTxBps'), color: '#ca8a04' },
+            ]}
+          />
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** Keeps the chosen range while the panel is mounted. */
+export function useRange(initial: MetricsRange = '1h') {
+  return useState<MetricsRange>(initial);
+}
