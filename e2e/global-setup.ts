@@ -46,6 +46,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const logDir = path.join(root, 'test-results', 'e2e-logs');
   await mkdir(logDir, { recursive: true });
   const agentLog = openSync(path.join(logDir, 'agent.log'), 'w');
+  // Licenses signed with the repository's test key are valid here (licenses.spec.ts); the
+  // agent and the API inherit it. Production never sets it.
+  process.env.BERTH_TRUST_TEST_LICENSES = '1';
   const agent = spawn(process.execPath, [path.join(root, 'apps/agent/dist/main.js')], {
     env: {
       ...process.env,

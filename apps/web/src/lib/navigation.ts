@@ -3,6 +3,7 @@ import {
   Disc3,
   Film,
   HardDrive,
+  KeyRound,
   Network,
   LayoutDashboard,
   ListChecks,
@@ -121,6 +122,15 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'admin',
     key: 'r',
     keywords: 'replay sessions',
+  },
+  {
+    href: '/licenses/',
+    label: 'Licenses',
+    icon: KeyRound,
+    permission: 'license.view',
+    group: 'admin',
+    key: 'l',
+    keywords: 'license limits edition transfer',
   },
   {
     href: '/users/',
