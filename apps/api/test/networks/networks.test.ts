@@ -40,7 +40,7 @@ describe('virtual networks with busybox containers and a namespace as the outsid
   const o = 20 + Math.floor(Math.random() * 200);
   const A = `10.214.${o}.1/24`;
   const B = `10.215.${o}.1/24`;
-  const OUT = `10.216.${o}`;
+  const OUT = `10.224.${o}`;
   const NS = 'bt-nets-out';
   const V0 = 'bt-nets-o0';
   const V1 = 'bt-nets-o1';
@@ -194,7 +194,7 @@ describe('virtual networks with busybox containers and a namespace as the outsid
     assert.equal(del.status, 409);
     assert.match(del.body.error.message, /c1/);
     assert.match(del.body.error.message, /c2/);
-    const renumber = await call('PATCH', '/api/v1/networks/na', { ipv4: `10.217.${o}.1/24` });
+    const renumber = await call('PATCH', '/api/v1/networks/na', { ipv4: `10.225.${o}.1/24` });
     assert.equal(renumber.status, 409);
     assert.match(renumber.body.error.message, /c1/);
     const overlap = await call('POST', '/api/v1/networks', {
@@ -233,7 +233,7 @@ describe('virtual networks with busybox containers and a namespace as the outsid
     const res = await call('POST', '/api/v1/networks', {
       name: 'nk',
       bridge: 'bt-nets-k',
-      ipv4: `10.218.${o}.1/24`,
+      ipv4: `10.226.${o}.1/24`,
     });
     assert.ok(res.status >= 500, JSON.stringify(res.body));
     const { signal } = await stack.agent.exited;

@@ -12,7 +12,8 @@ export const networkKeys = {
   all: ['networks'] as const,
   list: () => [...networkKeys.all, 'list'] as const,
   one: (name: string) => [...networkKeys.all, 'one', name] as const,
-  adapters: () => ['host-adapters'] as const,
+  // Under `all`: a network made or deleted adds or removes a bridge among the adapters.
+  adapters: () => [...networkKeys.all, 'host-adapters'] as const,
 };
 
 export function useNetworks(enabled = true) {
