@@ -824,7 +824,7 @@ export class Containers {
       path.join(dir, 'config'),
       renderLxcConfig(record, {
         image: this.imageOf(record),
-        bridge: this.networks.get(this.networkOf(record)).bridge,
+        bridge: this.networks.bridgeFor(this.networkOf(record)),
         haltSignal: this.templates.definition(record.template).haltSignal,
         consoleLog: path.join(dir, 'console.log'),
         apparmor: (await hostSecurity()).apparmor,

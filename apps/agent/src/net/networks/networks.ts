@@ -30,6 +30,9 @@ export interface NetworkEntry {
   state: 'creating' | 'ready' | 'deleting';
 }
 
+/** A network's bridge when its create names none (Linux allows 15 characters). */
+const bridgeNamed = (network: string) => `bn-${network.toLowerCase()}`.slice(0, 15);
+
 interface NetworkState {
   networks: NetworkEntry[];
 }
@@ -173,9 +176,16 @@ export class Networks {
     return entry;
   }
 
-  /** Where an instance's static addresses may not come from: the DHCP range. */
-  dhcpRangeOf(entry: NetworkEntry): { first: number; last: number } {
-    return { first: ipToInt(entry.dhcp.first), last: ipToInt(entry.dhcp.last) };
+  /**
+   * The bridge an existing instance's config names. Never a throw: a record naming a network
+   * this agent does not know (networks.json lost) must not stop the agent from starting; that
+   * instance's start fails on the missing bridge instead.
+   */
+  bridgeFor(name: string): string {
+    const entry = this.state.networks.find((n) => n.name === name);
+    if (entry) return entry.bridge;
+    this.log.warn({ network: name }, 'an instance is on a network this agent does not know');
+    return bridgeNamed(name);
   }
 
   async list(): Promise<Network[]> {
@@ -256,7 +266,7 @@ export class Networks {
       if (this.state.networks.some((n) => n.name.toLowerCase() === req.name.toLowerCase())) {
         throw conflict(`a network named ${req.name} exists already`, 'name');
       }
-      const bridge = req.bridge ?? `bn-${req.name.toLowerCase()}`.slice(0, 15);
+      const bridge = req.bridge ?? bridgeNamed(req.name);
       if (
         this.state.networks.some((n) => n.bridge === bridge) ||
         (await exec('ip', ['link', 'show', 'dev', bridge])).code === 0
