@@ -75,7 +75,7 @@ test.describe.serial('networks', () => {
       .filter({ hasText: net });
     await expect(row.getByRole('button', { name: `Delete ${net}` })).toBeDisabled();
 
-    await row.getByRole('link', { name: net }).click();
+    await row.getByRole('link', { name: net, exact: true }).click();
     await expect(page.getByRole('heading', { name: `Network ${net}` })).toBeVisible();
     const members = page.getByRole('region', { name: `Instances on ${net} table` });
     await expect(members.getByRole('row').filter({ hasText: ct.name })).toContainText(
