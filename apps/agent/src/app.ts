@@ -43,6 +43,7 @@ import { maintenanceRoutes } from './routes/maintenance.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { licenseRoutes } from './routes/licenses.js';
+import { diagnosticRoutes } from './routes/diagnostics.js';
 import { HostLicense } from './licenses/host-license.js';
 import { Processes } from './processes/processes.js';
 import { Services } from './services/services.js';
@@ -149,6 +150,7 @@ export async function buildAgent(
   });
 
   await app.register(licenseRoutes, { license });
+  await app.register(diagnosticRoutes, { config });
   await app.register(systemRoutes, {
     license,
     config,

@@ -37,6 +37,8 @@ import { instanceRoutes } from './modules/instances/instances.routes.js';
 import { InstancesService } from './modules/instances/instances.service.js';
 import { LicensesService } from './modules/licenses/licenses.service.js';
 import { licenseRoutes } from './modules/licenses/licenses.routes.js';
+import { ProblemReports } from './modules/problem-report/problem-report.service.js';
+import { problemReportRoutes } from './modules/problem-report/problem-report.routes.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { networkRoutes } from './modules/networks/networks.routes.js';
 import { NetworksService } from './modules/networks/networks.service.js';
@@ -219,6 +221,7 @@ export async function buildApi(
   await app.register(roleRoutes, { roles });
   await app.register(hostRoutes, { hosts });
   await app.register(licenseRoutes, { licenses });
+  await app.register(problemReportRoutes, { reports: new ProblemReports(db, hosts) });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
   await app.register(taskRoutes, { tasks, visibility, hosts });
   await app.register(auditRoutes, { audit });

@@ -24,3 +24,4 @@ export * from './agent.js';
 export * from './permissions.js';
 export * from './users.js';
 export * from './licenses.js';
+export * from './problem-report.js';

@@ -48,6 +48,7 @@ const ROUTES = [
   'PUT /api/v1/hosts/:hostId/license',
   'DELETE /api/v1/hosts/:hostId/license',
   'POST /api/v1/hosts/:hostId/license/transfer',
+  'POST /api/v1/hosts/:hostId/problem-report',
   'GET /api/v1/templates',
   'POST /api/v1/templates/:name/build',
   'GET /api/v1/tasks',

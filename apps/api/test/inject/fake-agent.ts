@@ -215,6 +215,10 @@ export class FakeAgent implements AgentApi {
     this.call('deleteLicense');
     this.licenseDoc = null;
   }
+  async diagnostics() {
+    this.call('diagnostics');
+    return { items: [] };
+  }
   async templates() {
     this.call('templates');
     return { items: [] };

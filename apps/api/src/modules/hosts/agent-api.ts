@@ -1,5 +1,6 @@
 import type {
   AgentLicense,
+  AgentDiagnostics,
   InstallLicense,
   AgentSamples,
   ActionOptions,
@@ -60,6 +61,7 @@ export interface AgentApi {
   license(): Promise<AgentLicense>;
   putLicense(body: InstallLicense): Promise<AgentLicense>;
   deleteLicense(): Promise<void>;
+  diagnostics(): Promise<AgentDiagnostics>;
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;

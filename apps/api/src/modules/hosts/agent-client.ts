@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   AgentLicense,
+  AgentDiagnostics,
   type InstallLicense,
   AgentSamples,
   AgentEvent,
@@ -205,6 +206,9 @@ export class AgentClient implements AgentApi {
   }
   async deleteLicense(): Promise<void> {
     await this.send('DELETE', '/v1/license', { timeoutMs: 10_000 });
+  }
+  diagnostics() {
+    return this.call(AgentDiagnostics, 'GET', '/v1/diagnostics', undefined, 60_000);
   }
   templates() {
     return this.call(TemplateList, 'GET', '/v1/templates');
