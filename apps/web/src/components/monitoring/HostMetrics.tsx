@@ -41,8 +41,8 @@ export function TopInstances() {
     </div>
   );
   return (
-    <section aria-labelledby="top" className="card p-4">
-      <h2 id="top" className="mb-2 font-semibold">
+    <section aria-labelledby="busiest" className="card p-4">
+      <h2 id="busiest" className="mb-2 font-semibold">
         Busiest instances
       </h2>
       <div className="grid gap-4 sm:grid-cols-2">

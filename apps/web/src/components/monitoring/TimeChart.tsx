@@ -43,7 +43,7 @@ export default function TimeChart({
       scales: { y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
         { stroke: 'currentColor' },
-        { stroke: 'currentColor', size: 60, values: (_u, ticks) => ticks.map(format) },
+        { stroke: 'currentColor', size: 76, values: (_u, ticks) => ticks.map(format) },
       ],
       series: [
         {},

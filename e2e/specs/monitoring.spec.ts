@@ -1,0 +1,72 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { Instance } from '@berth/contracts';
+import {
+  adminApi,
+  expectAccessible,
+  keepScreenshot,
+  login,
+  uniqueName,
+} from '../helpers/session.js';
+import { createInstance, removeInstance } from '../helpers/instances.js';
+
+let api: APIRequestContext;
+let ct: Instance;
+
+test.describe.serial('usage graphs', () => {
+  test.beforeAll(async ({ baseURL }) => {
+    api = await adminApi(baseURL!);
+    ct = await createInstance(
+      api,
+      { kind: 'ct', name: uniqueName('e2emon'), template: 'busybox', limits: { cpu: { cap: 50 } } },
+      { start: true },
+    );
+    const busy = await api.post(`/api/v1/instances/${ct.id}/exec`, {
+      data: {
+        command: ['sh', '-c', "setsid sh -c 'while :; do :; done' </dev/null >/dev/null 2>&1 &"],
+      },
+    });
+    expect(busy.ok(), await busy.text()).toBe(true);
+  });
+
+  test.afterAll(async () => {
+    await removeInstance(api, ct);
+    await api?.dispose();
+  });
+
+  test("the instance Summary draws its graphs with data, and the dashboard the host's", async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${ct.id}`);
+    const panel = page.getByTestId('metrics-panel');
+    // Samples come every 5 s; the graphs appear once the first ones are stored.
+    await expect(panel.getByTestId('chart-CPU (% of one CPU)').locator('canvas')).toBeVisible({
+      timeout: 30_000,
+    });
+    await expect(panel.getByTestId('chart-Memory').locator('canvas')).toBeVisible();
+    await expect(panel.getByTestId('chart-Disk I/O').locator('canvas')).toBeVisible();
+    await expect(panel.getByTestId('chart-Network').locator('canvas')).toBeVisible();
+    // The legend shows the cursor's value, or the last one: a busy loop under its 50 % cap.
+    await expect(panel.getByRole('button', { name: '1h' })).toHaveAttribute('aria-pressed', 'true');
+    await page.waitForTimeout(6000);
+    await keepScreenshot(page, testInfo, 'instance-graphs');
+    await expectAccessible(page);
+    await panel.getByRole('button', { name: '1d' }).click();
+    await expect(panel.getByRole('button', { name: '1d' })).toHaveAttribute('aria-pressed', 'true');
+
+    await page.goto('/');
+    await expect(page.getByRole('heading', { name: 'Busiest instances' })).toBeVisible();
+    await expect(
+      page
+        .getByRole('region', { name: 'Busiest instances' })
+        .getByRole('link', { name: ct.name })
+        .first(),
+    ).toBeVisible({ timeout: 20_000 });
+    const hostPanel = page.getByTestId('metrics-panel').first();
+    for (const chart of ['CPU (% of one CPU)', 'Memory', 'Disk I/O', 'Network'])
+      await expect(hostPanel.getByTestId(`chart-${chart}`).locator('canvas')).toBeVisible({
+        timeout: 20_000,
+      });
+    await keepScreenshot(page, testInfo, 'dashboard-graphs');
+  });
+});
