@@ -186,19 +186,18 @@ export function LicenseCard({
         ) : (
           'No license: the free edition’s limits apply.'
         )}
-        {view.hostId !== null && (
-          <span className="text-muted">
-            {' '}
-            Limits from{' '}
-            {view.source === 'host'
-              ? 'this host’s license'
-              : view.source === 'console'
-                ? 'the console-wide license'
-                : 'the free edition'}
-            .
-          </span>
-        )}
       </p>
+      {view.hostId !== null && (
+        <p className="text-sm text-muted">
+          Limits from{' '}
+          {view.source === 'host'
+            ? 'this host’s license'
+            : view.source === 'console'
+              ? 'the console-wide license'
+              : 'the free edition'}
+          .
+        </p>
+      )}
       {view.unreachable ? (
         <p className="text-sm text-muted">The host does not answer: its use is unknown.</p>
       ) : (
