@@ -89,6 +89,17 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     assert.equal(ten[0]!.cpuPct, 55);
   });
 
+  test('a catch-up of thousands of samples is stored, and pulling them again adds none', async () => {
+    const t0 = Date.now() - 50 * 60_000;
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      rowOf('h1', `catch-${i % 10}`, sample({ t: t0 + Math.floor(i / 10) * 5000 })),
+    );
+    await store.insert(rows);
+    await store.insert(rows.slice(0, 700));
+    const stored = await t.db.metricSample.count({ where: { subject: { startsWith: 'catch-' } } });
+    assert.equal(stored, 3000);
+  });
+
   test('retention deletes rows past each tier window and keeps the rest', async () => {
     const now = Date.now();
     const rows = TIERS.flatMap(({ step, keepMs }) =>

@@ -19,6 +19,9 @@ const AVERAGED = [
 ] as const;
 const NULLABLE = ['cpuCapPct', 'memLimitBytes', 'processes'] as const;
 
+/** Two bound variables a row in the delete: under the 999 SQLite allows a statement. */
+const INSERT_CHUNK = 400;
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /** The roll-up of rows of one subject: each value their average, cpuMaxPct their max. */
@@ -76,17 +79,21 @@ export class MetricsStore {
   constructor(private readonly db: PrismaClient) {}
 
   async insert(rows: Row[]): Promise<void> {
-    if (rows.length === 0) return;
-    // A re-pulled sample (an agent answering from before the last one seen) is one row still.
-    await this.db.$transaction([
-      this.db.metricSample.deleteMany({
-        where: {
-          step: TIERS[0].step,
-          OR: rows.map((r) => ({ subject: r.subject, at: r.at })),
-        },
-      }),
-      this.db.metricSample.createMany({ data: rows }),
-    ]);
+    // In chunks: a catch-up after an outage may bring an hour of every instance, more bound
+    // variables than one statement takes.
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      // A re-pulled sample (after an API restart) is still one row.
+      await this.db.$transaction([
+        this.db.metricSample.deleteMany({
+          where: {
+            step: TIERS[0].step,
+            OR: chunk.map((r) => ({ subject: r.subject, at: r.at })),
+          },
+        }),
+        this.db.metricSample.createMany({ data: chunk }),
+      ]);
+    }
   }
 
   /**
