@@ -18,6 +18,8 @@ import { IsoStore } from './storage/isos.js';
 import { Pools } from './storage/pools/pools.js';
 import { VmTemplates } from './templates/vm-templates.js';
 import { networkRoutes } from './routes/networks.js';
+import { firewallRoutes } from './routes/firewall.js';
+import { Firewalls } from './net/firewall/firewall.js';
 import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
 import { Quarantine } from './recovery/quarantine.js';
@@ -31,6 +33,8 @@ import { sampleRoutes } from './routes/samples.js';
 import { Sampler } from './monitoring/sampler.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { vmDiskRoutes } from './routes/vm-disks.js';
+import { vmHardwareRoutes } from './routes/vm-hardware.js';
+import { VmHardware } from './instances/vm-hardware.js';
 import { VmDiskChanges } from './instances/vm-disk-changes.js';
 import { VmSnapshots } from './snapshots/vms.js';
 import { ContainerSnapshots } from './snapshots/containers.js';
@@ -136,6 +140,8 @@ export async function buildAgent(
   const instances = new Instances(containers, vms);
   networks.countMembersWith((n) => [...containers.onNetwork(n), ...vms.onNetwork(n)]);
   await networks.reattach();
+  const firewalls = new Firewalls(config.dataDir, containers, networks, log('firewall'));
+  await firewalls.init(events);
   vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {
     const now = op.target ? await instances.get(op.target).catch(() => null) : null;
@@ -164,6 +170,7 @@ export async function buildAgent(
   await app.register(instanceRoutes, { instances });
   await app.register(mediaRoutes, { instances, isos });
   await app.register(vmDiskRoutes, { instances, disks: new VmDiskChanges(vms) });
+  await app.register(vmHardwareRoutes, { instances, hardware: new VmHardware(vms) });
   await app.register(snapshotRoutes, {
     instances,
     drivers: { vm: new VmSnapshots(vms), ct: new ContainerSnapshots(containers, pools) },
@@ -192,6 +199,7 @@ export async function buildAgent(
   app.addHook('onClose', async () => sampler?.stop());
   await app.register(sampleRoutes, { sampler });
   await app.register(networkRoutes, { networks, instances });
+  await app.register(firewallRoutes, { firewalls });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { instances, shells });
   return app;

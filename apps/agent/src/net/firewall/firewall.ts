@@ -1,0 +1,148 @@
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  badRequest,
+  DEFAULT_NETWORK,
+  type Firewall,
+  FirewallSettings,
+  type FirewallSettingsInput,
+} from '@berth/contracts';
+import { macFor, vethFor } from '../../drivers/lxc/config.js';
+import type { Containers } from '../../instances/containers.js';
+import type { EventBus } from '../../events.js';
+import { writeFileAtomic } from '../../journal/atomic-file.js';
+import type { Log } from '../../log.js';
+import { exec, run } from '../../run.js';
+import type { Networks } from '../networks/networks.js';
+import { firewallScript, type Port, ruleTag, tableName } from './script.js';
+
+const DEFAULTS = FirewallSettings.parse({});
+
+interface NftRule {
+  rule?: { comment?: string; expr: { counter?: { packets: number; bytes: number } }[] };
+}
+
+/**
+ * Instances' firewalls: settings kept in `firewall/<id>.json` (written whole, atomically), the
+ * table made from them. The state file is the truth: each agent start re-makes every table from
+ * it, so a table deleted by hand or an agent killed between the write and the load comes back
+ * as saved. Containers only for now: a VM's tap and its DHCP address are not matched yet.
+ */
+export class Firewalls {
+  private readonly dir: string;
+
+  constructor(
+    dataDir: string,
+    private readonly containers: Containers,
+    private readonly networks: Networks,
+    private readonly log: Log,
+  ) {
+    this.dir = path.join(dataDir, 'firewall');
+  }
+
+  /** Every container's table made again from its saved settings; a deleted one's gone. */
+  async init(events: EventBus): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    events.subscribe((e) => {
+      if (e.type === 'instance.deleted' && e.instanceId) {
+        this.remove(e.instanceId).catch((err: Error) =>
+          this.log.error({ id: e.instanceId, err: err.message }, 'firewall table not removed'),
+        );
+      }
+    });
+    for (const c of await this.containers.list()) {
+      await this.apply(c.id, await this.settings(c.id)).catch((err: Error) =>
+        this.log.error({ id: c.id, err: err.message }, 'firewall not applied'),
+      );
+    }
+    for (const file of await readdir(this.dir)) {
+      const id = file.replace(/\.json$/, '');
+      if (!(await this.containers.get(id).catch(() => null))) await this.remove(id);
+    }
+  }
+
+  async show(idOrCtid: string): Promise<Firewall> {
+    const port = this.portOf(idOrCtid);
+    const id = port.id;
+    const settings = await this.settings(id);
+    const table = tableName(port.bridge, id);
+    const counters = settings.rules.map(() => ({ packets: 0, bytes: 0 }));
+    const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
+    if (listed.code === 0) {
+      for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
+        const i = settings.rules.findIndex((_, n) => item.rule?.comment === ruleTag(n));
+        const counter = item.rule?.expr.find((x) => x.counter)?.counter;
+        if (i >= 0 && counter) counters[i] = { packets: counter.packets, bytes: counter.bytes };
+      }
+    }
+    return { ...settings, counters, table };
+  }
+
+  /** Saves the settings, then loads them: a crash between the two is mended by the next start. */
+  async set(idOrCtid: string, input: FirewallSettingsInput): Promise<Firewall> {
+    const { id } = this.portOf(idOrCtid);
+    const settings = FirewallSettings.parse(input);
+    const rejecting = settings.rules.findIndex((r) => r.action === 'reject');
+    if (rejecting >= 0) {
+      // The bridge family answers only from prerouting/input/forward and needs nft_reject_bridge,
+      // which this kernel lacks; a reject that silently dropped would be a lie.
+      throw badRequest(
+        'reject is not available on this host (no nft_reject_bridge in the kernel); use drop',
+        `rules.${rejecting}.action`,
+      );
+    }
+    await writeFileAtomic(this.fileOf(id), JSON.stringify(settings, null, 2));
+    await this.apply(id, settings);
+    return this.show(id);
+  }
+
+  private async apply(id: string, settings: FirewallSettings): Promise<void> {
+    const port = this.portOf(id);
+    const table = tableName(port.bridge, id);
+    // A table left under another bridge's name (the instance moved) goes in the same breath.
+    for (const old of await this.tablesOf(id)) {
+      if (old !== table) await exec('nft', ['delete', 'table', 'bridge', old]);
+    }
+    await run('nft', ['-f', '-'], { input: firewallScript(table, port, settings) });
+  }
+
+  async remove(id: string): Promise<void> {
+    for (const table of await this.tablesOf(id)) {
+      await exec('nft', ['delete', 'table', 'bridge', table]);
+    }
+    await rm(this.fileOf(id), { force: true });
+  }
+
+  private async tablesOf(id: string): Promise<string[]> {
+    const { stdout } = await exec('nft', ['list', 'tables', 'bridge']);
+    const suffix = `_fw_${id.slice(0, 8)}`;
+    return stdout
+      .split('\n')
+      .map((l) => l.trim().split(' ')[2] ?? '')
+      .filter((t) => t.startsWith('berth_') && t.endsWith(suffix));
+  }
+
+  private async settings(id: string): Promise<FirewallSettings> {
+    try {
+      return FirewallSettings.parse(JSON.parse(await readFile(this.fileOf(id), 'utf8')));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULTS;
+      throw err;
+    }
+  }
+
+  private portOf(id: string): Port & { bridge: string; id: string } {
+    const record = this.containers.resolve(id);
+    return {
+      id: record.id,
+      ifname: vethFor(record.id),
+      mac: macFor(record.id),
+      ipv4: record.ipv4.split('/')[0]!,
+      bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
+    };
+  }
+
+  private fileOf(id: string): string {
+    return path.join(this.dir, `${id}.json`);
+  }
+}
