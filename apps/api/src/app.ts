@@ -41,6 +41,7 @@ import { ProblemReports } from './modules/problem-report/problem-report.service.
 import { problemReportRoutes } from './modules/problem-report/problem-report.routes.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { networkRoutes } from './modules/networks/networks.routes.js';
+import { firewallRoutes } from './modules/firewall/firewall.routes.js';
 import { NetworksService } from './modules/networks/networks.service.js';
 import { StorageService } from './modules/storage/storage.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
@@ -235,6 +236,7 @@ export async function buildApi(
   });
   await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
   await app.register(networkRoutes, { networks: new NetworksService(hosts) });
+  await app.register(firewallRoutes, { hosts });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });

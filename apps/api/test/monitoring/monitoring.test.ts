@@ -156,6 +156,12 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
       assert.equal(refused.statusCode, 400, refused.body);
       assert.match(refused.body, /range|x/);
     }
+    const unknown = await t.inject({
+      method: 'GET',
+      url: '/api/v1/instances/11111111-1111-4111-8111-111111111111/metrics',
+      headers: admin,
+    });
+    assert.equal(unknown.statusCode, 404, unknown.body);
     const host = (await t.db.host.findFirstOrThrow({ where: { isLocal: true } })).id;
     const hostRes = await t.inject({
       method: 'GET',

@@ -1,4 +1,6 @@
 import type {
+  Firewall,
+  FirewallSettingsInput,
   AgentLicense,
   AgentDiagnostics,
   InstallLicense,
@@ -106,6 +108,8 @@ export interface AgentApi {
   updateNetwork(name: string, body: UpdateNetwork): Promise<Network>;
   deleteNetwork(name: string): Promise<void>;
   setInstanceNetwork(id: string, body: SetInstanceNetwork): Promise<Instance>;
+  firewall(id: string): Promise<Firewall>;
+  setFirewall(id: string, body: FirewallSettingsInput): Promise<Firewall>;
   hostAdapters(): Promise<{ items: HostAdapter[] }>;
   createVlan(body: CreateVlan): Promise<HostAdapter>;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;

@@ -57,6 +57,8 @@ import {
   type ServiceAction,
   type TemplateName,
   type UpdateInstance,
+  Firewall,
+  type FirewallSettingsInput,
 } from '@berth/contracts';
 import { readEventStream } from '@berth/fastify-kit';
 import { WebSocket } from 'ws';
@@ -346,6 +348,12 @@ export class AgentClient implements AgentApi {
   }
   setInstanceNetwork(id: string, body: SetInstanceNetwork) {
     return this.call(Instance, 'PUT', `/v1/instances/${encodeURIComponent(id)}/network`, body);
+  }
+  firewall(id: string) {
+    return this.call(Firewall, 'GET', `/v1/instances/${encodeURIComponent(id)}/firewall`);
+  }
+  setFirewall(id: string, body: FirewallSettingsInput) {
+    return this.call(Firewall, 'PUT', `/v1/instances/${encodeURIComponent(id)}/firewall`, body);
   }
   hostAdapters() {
     return this.call(HostAdapterList, 'GET', '/v1/host/adapters');
