@@ -94,6 +94,8 @@ const ROUTES = [
   'PATCH /api/v1/networks/:network',
   'DELETE /api/v1/networks/:network',
   'PUT /api/v1/instances/:id/network',
+  'GET /api/v1/instances/:id/firewall',
+  'PUT /api/v1/instances/:id/firewall',
   'GET /api/v1/host/adapters',
   'POST /api/v1/host/vlans',
   'GET /api/v1/instances/:id/processes',

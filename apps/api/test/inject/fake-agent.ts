@@ -26,6 +26,8 @@ import {
   type ShellSession,
   type Snapshot,
   type SnapshotList,
+  FirewallSettings,
+  type FirewallSettingsInput,
 } from '@berth/contracts';
 import type { WebSocket } from 'ws';
 import type { AgentApi } from '../../src/modules/hosts/agent-api.js';
@@ -431,6 +433,8 @@ export class FakeAgent implements AgentApi {
     this.call('deletePool', name);
     this.storagePools.splice(this.storagePools.indexOf(this.pool(name)), 1);
   }
+  /** Firewall settings by instance id, as PUT last. */
+  readonly firewalls = new Map<string, FirewallSettings>();
   /** Networks: `default` and what tests create; instances are named on none. */
   readonly virtualNetworks: Network[] = [fakeNetwork({ name: 'default', default: true })];
   private network_(name: string): Network {
@@ -466,6 +470,22 @@ export class FakeAgent implements AgentApi {
   async setInstanceNetwork(id: string) {
     this.call('setInstanceNetwork', id);
     return this.find(id);
+  }
+  async firewall(id: string) {
+    this.call('firewall', id);
+    this.find(id);
+    const settings = this.firewalls.get(id) ?? FirewallSettings.parse({});
+    return {
+      ...settings,
+      counters: settings.rules.map(() => ({ packets: 0, bytes: 0 })),
+      table: null,
+    };
+  }
+  async setFirewall(id: string, body: FirewallSettingsInput) {
+    this.call('setFirewall', id);
+    this.find(id);
+    this.firewalls.set(id, FirewallSettings.parse(body));
+    return this.firewall(id);
   }
   async hostAdapters() {
     this.call('hostAdapters');
