@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PNPM_VERSION=10.34.9
 DEBIAN_PACKAGES=(
   lxc debootstrap busybox-static e2fsprogs btrfs-progs iproute2 nftables dnsmasq-base zstd openssl ca-certificates
-  qemu-system-x86 qemu-utils syslinux syslinux-common isolinux xorriso mtools dosfstools fdisk
+  qemu-system-x86 qemu-utils ovmf syslinux syslinux-common isolinux xorriso mtools dosfstools fdisk
   chromium
   # containers see their own limits in /proc (free, nproc, uptime); the agent runs it.
   lxcfs

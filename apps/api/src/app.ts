@@ -52,6 +52,7 @@ import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
 import { SnapshotsService } from './modules/snapshots/snapshots.service.js';
 import { vmDiskRoutes } from './modules/vm-disks/vm-disks.routes.js';
 import { VmDisksService } from './modules/vm-disks/vm-disks.service.js';
+import { vmHardwareRoutes } from './modules/vm-hardware/vm-hardware.routes.js';
 import { ProcessesService } from './modules/processes/processes.service.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
@@ -239,6 +240,7 @@ export async function buildApi(
   await app.register(firewallRoutes, { hosts });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });
+  await app.register(vmHardwareRoutes, { hosts });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });

@@ -75,6 +75,21 @@ export const Instance = z.object({
       boot: z.array(z.string()),
       accel: z.enum(['kvm', 'tcg']),
       guestAgent: z.boolean().describe('the guest agent answered lately'),
+      firmware: z.enum(['bios', 'uefi']).optional(),
+      machine: z.string().optional(),
+      cpuModel: z.string().nullable().optional(),
+      pendingChanges: z
+        .array(
+          z.object({
+            field: z.enum(['firmware', 'machine', 'cpuModel', 'boot', 'vcpus', 'memoryMiB']),
+            running: z.unknown(),
+            next: z.unknown(),
+          }),
+        )
+        .optional()
+        .describe(
+          'start-time settings saved since the running QEMU started: they apply at next start',
+        ),
     })
     .nullable()
     .describe('VM hardware; null for containers'),

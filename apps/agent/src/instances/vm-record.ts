@@ -23,6 +23,43 @@ export interface VmRecord {
   snapshots?: VmSnapshot[];
   /** The snapshot the VM's present state descends from: where a new one hangs in the tree. */
   currentSnapshot?: string | null;
+  /** Start-time settings; absent in records from before they existed: bios, q35, the default CPU. */
+  firmware?: 'bios' | 'uefi';
+  machine?: string;
+  cpuModel?: string | null;
+  /** The start-time settings the running QEMU was started with, to show what waits for the next start. */
+  started?: StartSettings;
+}
+
+export interface StartSettings {
+  firmware: 'bios' | 'uefi';
+  machine: string;
+  cpuModel: string | null;
+  boot: Array<'disk' | 'cdrom' | 'network'>;
+  vcpus: number;
+  memoryMiB: number;
+}
+
+/** What the VM's next start uses. */
+export function startSettings(vm: VmRecord): StartSettings {
+  return {
+    firmware: vm.firmware ?? 'bios',
+    machine: vm.machine ?? 'q35',
+    cpuModel: vm.cpuModel ?? null,
+    boot: vm.boot,
+    vcpus: vm.vcpus,
+    memoryMiB: vm.memoryMiB,
+  };
+}
+
+/** Settings saved since the running QEMU started; empty when it runs with what is saved. */
+export function pendingChanges(vm: VmRecord) {
+  const next = startSettings(vm);
+  const running = vm.started;
+  if (!running) return [];
+  return (Object.keys(next) as Array<keyof StartSettings>)
+    .filter((field) => JSON.stringify(next[field]) !== JSON.stringify(running[field]))
+    .map((field) => ({ field, running: running[field], next: next[field] }));
 }
 
 export interface VmSnapshot {

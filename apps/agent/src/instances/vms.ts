@@ -50,7 +50,8 @@ import { GuestInfo } from './guest-info.js';
 import { RecordStore } from './record-store.js';
 import { StateNotes } from './state-notes.js';
 import { prepareDisks } from './vm-disks.js';
-import { SUSPEND_SNAPSHOT, type VmRecord } from './vm-record.js';
+import { SUSPEND_SNAPSHOT, pendingChanges, startSettings, type VmRecord } from './vm-record.js';
+import { ensureEfiVars } from '../drivers/qemu/ovmf.js';
 
 const MiB = 1024 * 1024;
 
@@ -433,11 +434,14 @@ export class Vms {
     try {
       // KVM is trusted only once a kernel has booted under it on this host.
       const accel = await this.accel.settle(await this.templates.kernel('tiny-linux'));
+      const settings = startSettings(vm);
+      if (settings.firmware === 'uefi') await ensureEfiVars(this.target(vm).dir);
       await this.qemu.launch(
         this.target(vm),
-        { ...vm, restore: vm.suspended ? SUSPEND_SNAPSHOT : restore },
+        { ...vm, ...settings, restore: vm.suspended ? SUSPEND_SNAPSHOT : restore },
         { accel, isoDir: this.isos.dir },
       );
+      await this.save(vm, { started: settings });
     } catch (err) {
       await this.releaseTaps(vm);
       throw err;
@@ -704,6 +708,11 @@ export class Vms {
         boot: vm.boot,
         accel: this.accel.current,
         guestAgent: this.guests.answered(vm.id),
+        firmware: vm.firmware ?? 'bios',
+        machine: vm.machine ?? 'q35',
+        cpuModel: vm.cpuModel ?? null,
+        // A stopped VM takes everything at its next start: nothing is pending then.
+        pendingChanges: state === 'running' || state === 'paused' ? pendingChanges(vm) : [],
       },
       shell: null,
       disabled: false,

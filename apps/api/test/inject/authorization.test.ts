@@ -77,6 +77,8 @@ const ROUTES = [
   'DELETE /api/v1/instances/:id/snapshots/:snapshot',
   'POST /api/v1/instances/:id/disks',
   'PATCH /api/v1/instances/:id/disks/:disk',
+  'GET /api/v1/instances/:id/hardware',
+  'PUT /api/v1/instances/:id/hardware',
   'POST /api/v1/instances/:id/clone',
   'POST /api/v1/instances/:id/move',
   'POST /api/v1/instances/:id/rename',

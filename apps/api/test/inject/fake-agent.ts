@@ -18,6 +18,7 @@ import {
   type RenameRequest,
   type HostFacts,
   type Instance,
+  type VmHardwareRequest,
   type InstanceAction,
   type Leftover,
   type Operation,
@@ -470,6 +471,28 @@ export class FakeAgent implements AgentApi {
   async setInstanceNetwork(id: string) {
     this.call('setInstanceNetwork', id);
     return this.find(id);
+  }
+  async setVmHardware(id: string, body: VmHardwareRequest) {
+    this.call('setVmHardware', id);
+    const found = this.find(id);
+    if (!found.vm)
+      throw new AppError(
+        ErrorCode.validation,
+        'firmware, machine type, CPU model and boot order are VM settings',
+      );
+    const vm = {
+      ...found.vm,
+      ...(body.firmware && { firmware: body.firmware }),
+      ...(body.machine && { machine: body.machine }),
+      ...(body.cpuModel !== undefined && { cpuModel: body.cpuModel }),
+      ...(body.boot && { boot: body.boot }),
+    };
+    this.instances.set(found.id, { ...found, vm });
+    return { instance: this.find(id), applies: 'next-start' as const };
+  }
+  async vmHardwareChoices() {
+    this.call('vmHardwareChoices');
+    return { machines: ['q35', 'pc-q35-7.2'], cpuModels: ['max', 'qemu64'], uefi: true };
   }
   async firewall(id: string) {
     this.call('firewall', id);

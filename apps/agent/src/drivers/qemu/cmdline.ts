@@ -14,7 +14,18 @@ export interface QemuMachine {
   nics: ReadonlyArray<{ mac: string; tap: string }>;
   /** An internal snapshot to restore the machine state from, or null for a cold boot. */
   restore: string | null;
+  firmware: 'bios' | 'uefi';
+  /** A q35 machine type; QEMU's q35 alias names its newest. */
+  machine: string;
+  /** Null: host under KVM, max under TCG (host needs KVM). */
+  cpuModel: string | null;
 }
+
+/** The per-VM EFI variable store, qcow2 so that savevm can snapshot it with the disks. */
+export const EFI_VARS_FILE = 'efivars.qcow2';
+/** Debian's ovmf package: the 4 MiB firmware, read-only, shared by every VM. */
+export const OVMF_CODE = '/usr/share/OVMF/OVMF_CODE_4M.fd';
+export const OVMF_VARS = '/usr/share/OVMF/OVMF_VARS_4M.fd';
 
 /** At most this many disks per VM (the create contract's limit too). */
 export const MAX_DISKS = 8;
@@ -61,9 +72,9 @@ export function qemuArgs(
     '-uuid',
     vm.id,
     '-machine',
-    `q35,accel=${opts.accel}`,
+    `${vm.machine},accel=${opts.accel}`,
     '-cpu',
-    opts.accel === 'kvm' ? 'host' : 'max',
+    vm.cpuModel ?? (opts.accel === 'kvm' ? 'host' : 'max'),
     '-smp',
     String(vm.vcpus),
     '-m',
@@ -99,6 +110,14 @@ export function qemuArgs(
     '-device',
     'virtio-balloon-pci,id=balloon0',
   ];
+  if (vm.firmware === 'uefi') {
+    args.push(
+      '-drive',
+      `if=pflash,unit=0,format=raw,readonly=on,file=${OVMF_CODE}`,
+      '-drive',
+      `if=pflash,unit=1,format=qcow2,file=${path.join(p.dir, EFI_VARS_FILE)}`,
+    );
+  }
   // bootindex (not -boot order) decides, because QEMU ignores -boot order for virtio devices.
   const bootindex = (what: 'disk' | 'cdrom' | 'network') => {
     const i = vm.boot.indexOf(what);

@@ -11,6 +11,9 @@ import type {
   HostAdapter,
   Network,
   SetInstanceNetwork,
+  VmHardwareChange,
+  VmHardwareChoices,
+  VmHardwareRequest,
   UpdateNetwork,
   CloneRequest,
   CreatePool,
@@ -87,6 +90,9 @@ export interface AgentApi {
   deleteSnapshot(id: string, name: string): Accepted;
   addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
+  /** A VM's firmware, machine, CPU model, boot order: saved now, taken at its next start. */
+  setVmHardware(id: string, body: VmHardwareRequest): Promise<VmHardwareChange>;
+  vmHardwareChoices(): Promise<VmHardwareChoices>;
   /** A container's clone: a new container with its own identity, as an operation. */
   cloneInstance(id: string, body: CloneRequest): Accepted;
   /** A stopped container's private area to another pool, as an operation. */

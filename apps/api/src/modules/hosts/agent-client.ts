@@ -17,6 +17,8 @@ import {
   Operation,
   OperationLog,
   OperationAccepted,
+  VmHardwareChange,
+  VmHardwareChoices,
   PidOwner,
   Pool,
   PoolList,
@@ -39,6 +41,7 @@ import {
   type CreateNetwork,
   type CreateVlan,
   type SetInstanceNetwork,
+  type VmHardwareRequest,
   type UpdateNetwork,
   type MoveRequest,
   type DisableRequest,
@@ -360,6 +363,17 @@ export class AgentClient implements AgentApi {
   }
   createVlan(body: CreateVlan) {
     return this.call(HostAdapter, 'POST', '/v1/host/vlans', body);
+  }
+  setVmHardware(id: string, body: VmHardwareRequest) {
+    return this.call(
+      VmHardwareChange,
+      'PUT',
+      `/v1/instances/${encodeURIComponent(id)}/hardware`,
+      body,
+    );
+  }
+  vmHardwareChoices() {
+    return this.call(VmHardwareChoices, 'GET', '/v1/vm-hardware');
   }
   addVmDisk(id: string, body: AddVmDiskRequest) {
     return this.call(
