@@ -43,11 +43,20 @@ export class Firewalls {
   /** Every container's table made again from its saved settings; a deleted one's gone. */
   async init(events: EventBus): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    // A new container gets its table (spoofing protection) when it first runs, and a moved one
+    // its table under the new bridge's name; there is a moment after the start before it is in.
     events.subscribe((e) => {
-      if (e.type === 'instance.deleted' && e.instanceId) {
+      if (e.type === 'instance.deleted') {
         this.remove(e.instanceId).catch((err: Error) =>
           this.log.error({ id: e.instanceId, err: err.message }, 'firewall table not removed'),
         );
+      } else if (e.type === 'instance.state' && e.state === 'running') {
+        if (!this.isContainer(e.instanceId)) return;
+        this.settings(e.instanceId)
+          .then((settings) => this.apply(e.instanceId, settings))
+          .catch((err: Error) =>
+            this.log.error({ id: e.instanceId, err: err.message }, 'firewall not applied'),
+          );
       }
     });
     for (const c of await this.containers.list()) {
@@ -57,7 +66,7 @@ export class Firewalls {
     }
     for (const file of await readdir(this.dir)) {
       const id = file.replace(/\.json$/, '');
-      if (!(await this.containers.get(id).catch(() => null))) await this.remove(id);
+      if (!this.isContainer(id)) await this.remove(id);
     }
   }
 
@@ -140,6 +149,15 @@ export class Firewalls {
       ipv4: record.ipv4.split('/')[0]!,
       bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
     };
+  }
+
+  private isContainer(id: string): boolean {
+    try {
+      this.containers.resolve(id);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private fileOf(id: string): string {

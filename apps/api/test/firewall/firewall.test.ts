@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, test } from 'node:test';
+import type {
+  ErrorBody,
+  Firewall,
+  FirewallSettingsInput,
+  Instance,
+  Network,
+  Task,
+} from '@berth/contracts';
+import { startStack, type Stack } from '../harness.js';
+
+type TaskReply = { task: Task };
+
+const nft = (...args: string[]) => {
+  try {
+    return execFileSync('nft', args, { encoding: 'utf8', stdio: 'pipe' });
+  } catch {
+    return null;
+  }
+};
+const tables = () =>
+  (nft('list', 'tables', 'bridge') ?? '')
+    .split('\n')
+    .map((l) => l.trim().split(' ')[2] ?? '')
+    .filter((t) => t.startsWith('berth_bt_fw_'));
+
+/**
+ * Instance firewalls on the real stack: two busybox containers on the stack's bridge; traffic
+ * only between them. Rules, counters, spoofing protection, an agent kill -9 and a delete.
+ */
+describe("an instance's firewall with busybox containers", () => {
+  let stack: Stack;
+  const cts: Record<string, Instance> = {};
+  const ips: Record<string, string> = {};
+
+  const call = <T>(method: string, url: string, body?: unknown) =>
+    stack.call<T & ErrorBody>(method, url, body);
+  const ok = async <T>(method: string, url: string, body?: unknown, status = 200) => {
+    const res = await call<T>(method, url, body);
+    assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  const task = async (url: string, body?: unknown) => {
+    const res = await call<TaskReply>('POST', url, body);
+    assert.ok(res.status < 300, `${url}: ${JSON.stringify(res.body)}`);
+    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
+    return res.body.task;
+  };
+  const sh = async (ct: string, script: string) =>
+    (
+      await ok<{ exitCode: number; stdout: string }>(
+        'POST',
+        `/api/v1/instances/${cts[ct]!.id}/exec`,
+        { command: ['sh', '-c', script], timeoutSeconds: 30 },
+      )
+    ).exitCode;
+  const pings = async (from: string, to: string, opts = '') =>
+    (await sh(from, `ping -c 1 -W 2 ${opts} ${ips[to]}`)) === 0;
+  const connects = async (from: string, to: string, port: number) =>
+    (await sh(from, `echo hi | nc -w 2 ${ips[to]} ${port}`)) === 0;
+  const setFw = (ct: string, body: FirewallSettingsInput) =>
+    ok<Firewall>('PUT', `/api/v1/instances/${cts[ct]!.id}/firewall`, body);
+  const getFw = (ct: string) => ok<Firewall>('GET', `/api/v1/instances/${cts[ct]!.id}/firewall`);
+
+  before(async () => {
+    stack = await startStack('fw');
+    for (const name of ['c1', 'c2']) {
+      const t = await task('/api/v1/instances?sync=true', { template: 'busybox', name });
+      cts[name] = t.result as Instance;
+      await task(`/api/v1/instances/${cts[name].id}/actions/start?sync=true`);
+    }
+    const net = await ok<Network>('GET', '/api/v1/networks/default');
+    for (const m of net.instances) ips[m.name] = m.ipv4!.split('/')[0]!;
+    // Two listeners in c2, each answering one connection after another.
+    await sh(
+      'c2',
+      'for p in 8001 8002; do (while true; do echo ok | nc -l -p $p; done) </dev/null >/dev/null 2>&1 & done',
+    );
+  });
+
+  after(async () => {
+    if (stack) {
+      for (const ct of Object.values(cts)) {
+        await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
+      }
+      await stack.close();
+    }
+    for (const t of tables()) nft('delete', 'table', 'bridge', t);
+  });
+
+  test('spoofing protection is on by default, the table is there, pings pass', async () => {
+    const fw = await getFw('c2');
+    assert.equal(fw.antiSpoofing, true);
+    assert.equal(tables().length, 2);
+    assert.ok(await pings('c1', 'c2'));
+  });
+
+  test('a drop rule stops pings and its counter grows; without it they pass', async () => {
+    const fw = await setFw('c2', {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'icmp', source: `${ips.c1}/32` }],
+    });
+    assert.equal(fw.rules.length, 1);
+    assert.equal(await pings('c1', 'c2'), false);
+    const { counters } = await getFw('c2');
+    assert.ok(counters[0]!.packets >= 1, JSON.stringify(counters));
+    await setFw('c2', { rules: [] });
+    assert.ok(await pings('c1', 'c2'));
+  });
+
+  test('reject is refused on this kernel, naming the rule, and nothing changes', async () => {
+    const res = await call('PUT', `/api/v1/instances/${cts.c2!.id}/firewall`, {
+      rules: [{ direction: 'in', action: 'reject', protocol: 'icmp' }],
+    });
+    assert.equal(res.status, 400, JSON.stringify(res.body));
+    assert.match(JSON.stringify(res.body), /rules\.0\.action/);
+    assert.equal((await getFw('c2')).rules.length, 0);
+  });
+
+  test('a port rule blocks one port and not another; a default drop inbound stops the rest', async () => {
+    assert.ok(await connects('c1', 'c2', 8001));
+    assert.ok(await connects('c1', 'c2', 8002));
+    await setFw('c2', {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['8002'] }],
+    });
+    assert.ok(await connects('c1', 'c2', 8001));
+    assert.equal(await connects('c1', 'c2', 8002), false);
+    await setFw('c2', {
+      policy: { in: 'drop', out: 'accept' },
+      rules: [{ direction: 'in', action: 'accept', protocol: 'tcp', ports: ['8001'] }],
+    });
+    assert.ok(await connects('c1', 'c2', 8001));
+    assert.equal(await pings('c1', 'c2'), false);
+    await setFw('c2', {});
+  });
+
+  test('a container sending from an address it was not given is dropped; with protection off it passes', async () => {
+    const spare = ips.c1!.replace(/\.\d+$/, '.250');
+    assert.equal(await sh('c1', `ip addr add ${spare}/24 dev eth0`), 0);
+    assert.equal(await pings('c1', 'c2', `-I ${spare}`), false);
+    await setFw('c1', { antiSpoofing: false });
+    assert.ok(await pings('c1', 'c2', `-I ${spare}`));
+    await setFw('c1', {});
+    assert.equal(await pings('c1', 'c2', `-I ${spare}`), false);
+    assert.ok(await pings('c1', 'c2'));
+  });
+
+  test('after an agent kill -9 with the table deleted by hand, the rules are in force again', async () => {
+    await setFw('c2', { rules: [{ direction: 'in', action: 'drop', protocol: 'icmp' }] });
+    const { table } = await getFw('c2');
+    assert.ok(nft('delete', 'table', 'bridge', table!) !== null);
+    assert.ok(await pings('c1', 'c2'));
+    await stack.restartAgent({ kill: true });
+    assert.ok(nft('list', 'table', 'bridge', table!));
+    assert.equal(await pings('c1', 'c2'), false);
+    assert.equal((await getFw('c2')).rules.length, 1);
+  });
+
+  test('deleting an instance removes its table', async () => {
+    const { table } = await getFw('c2');
+    await call('DELETE', `/api/v1/instances/${cts.c2!.id}?force=true&sync=true`);
+    delete cts.c2;
+    for (let i = 0; i < 20 && tables().includes(table!); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(tables().includes(table!), false);
+  });
+});
