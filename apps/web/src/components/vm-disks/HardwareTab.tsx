@@ -15,6 +15,7 @@ import { Field } from '@/components/ui/Field';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
 import { TableHead } from '@/components/ui/TableHead';
+import { StartSettings } from '@/components/vm-hardware/StartSettings';
 
 const MiB = 1024 * 1024;
 const MAX_DISKS = 8;
@@ -93,7 +94,7 @@ function DiskSizeDialog({
   );
 }
 
-/** A VM's disks: size and origin, grow one, add an empty one (live when it runs). */
+/** A VM's disks (size and origin, grow one, add an empty one, live when it runs) and start settings. */
 export function HardwareTab({ instance }: { instance: Instance }) {
   const me = useMe().data;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
@@ -149,6 +150,7 @@ export function HardwareTab({ instance }: { instance: Instance }) {
           </tbody>
         </table>
       </div>
+      <StartSettings instance={instance} disabledReason={reason} />
       {editing && (
         <DiskSizeDialog
           instance={instance}
