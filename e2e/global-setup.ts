@@ -173,9 +173,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       ['ip', 'link', 'del', bridge],
       ['nft', 'delete', 'table', 'ip', `berth_${bridge.replace(/-/g, '_')}`],
       ['nft', 'delete', 'table', 'inet', `berth_${bridge.replace(/-/g, '_')}_guard`],
-    ] as const) {
+      // Instance firewalls (issue 15) of instances the run left.
+      ...execFileSync('nft', ['list', 'tables', 'bridge'], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trim().split(' ')[2] ?? '')
+        .filter((t) => t.startsWith(`berth_${bridge.replace(/-/g, '_')}_fw_`))
+        .map((t) => ['nft', 'delete', 'table', 'bridge', t]),
+    ]) {
       try {
-        execFileSync(cmd, args, { stdio: 'ignore' });
+        execFileSync(cmd as string, args, { stdio: 'ignore' });
       } catch {
         // already gone
       }

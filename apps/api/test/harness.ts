@@ -239,6 +239,12 @@ export async function startStack(
         ['ip', 'link', 'del', agentOpts.bridge],
         ['nft', 'delete', 'table', 'ip', table],
         ['nft', 'delete', 'table', 'inet', `${table}_guard`],
+        // Instance firewalls of containers the test did not delete through the API.
+        ...execFileSync('nft', ['list', 'tables', 'bridge'], { encoding: 'utf8' })
+          .split('\n')
+          .map((l) => l.trim().split(' ')[2] ?? '')
+          .filter((t) => t.startsWith(`${table}_fw_`))
+          .map((t) => ['nft', 'delete', 'table', 'bridge', t]),
       ]) {
         try {
           execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });

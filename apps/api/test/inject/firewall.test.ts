@@ -14,7 +14,7 @@ describe("an instance's firewall: strict bodies, permissions and audit", () => {
   });
   after(() => t.close());
 
-  const put = (payload: unknown, headers = admin) =>
+  const put = (payload: object, headers = admin) =>
     t.inject({ method: 'PUT', url: `/api/v1/instances/${ctId}/firewall`, payload, headers });
 
   test('defaults: enabled, accept both ways, spoofing protection on, no rules', async () => {
@@ -29,7 +29,7 @@ describe("an instance's firewall: strict bodies, permissions and audit", () => {
 
   test('unknown fields, bad CIDRs and ports are a 400 naming the field, and reach no agent', async () => {
     const rule = { direction: 'in', action: 'drop', protocol: 'tcp' };
-    const cases: [unknown, string][] = [
+    const cases: [object, string][] = [
       [{ rules: [], extra: 1 }, ''],
       [{ rules: [{ ...rule, color: 'red' }] }, 'rules.0'],
       [{ rules: [{ ...rule, source: '10.0.0.300/24' }] }, 'rules.0.source'],
