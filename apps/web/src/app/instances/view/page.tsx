@@ -10,6 +10,7 @@ import { InstanceSummary } from '@/components/instances/InstanceSummary';
 import { LimitsSection } from '@/components/instances/LimitsSection';
 import { InstanceHeader } from '@/components/instances/InstanceHeader';
 import { PrivilegedPanel } from '@/components/instances/Privileged';
+import { FirewallTab } from '@/components/instances/FirewallTab';
 import { ProcessesTab } from '@/components/instances/ProcessesTab';
 import { ServicesTab } from '@/components/instances/ServicesTab';
 import { SnapshotsTab } from '@/components/snapshots/SnapshotsTab';
@@ -27,6 +28,7 @@ const TABS = [
   ['services', 'Services'],
   ['snapshots', 'Snapshots'],
   ['hardware', 'Hardware'],
+  ['firewall', 'Firewall'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -127,6 +129,7 @@ function InstanceView() {
         {tab === 'processes' && <ProcessesTab instance={i} />}
         {tab === 'services' && <ServicesTab instance={i} />}
         {tab === 'hardware' && <HardwareTab instance={i} />}
+        {tab === 'firewall' && <FirewallTab instance={i} />}
         {tab === 'snapshots' && <SnapshotsTab instance={i} openTake={params.get('take') === '1'} />}
       </div>
     </>
