@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, MetricPoint, MetricSeries, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
@@ -66,6 +67,32 @@ describe('monitoring on a real busybox container', () => {
     assert.ok(seen.processes !== null && seen.processes >= 2);
     assert.ok(seen.memBytes > 0);
     await exec(['sh', '-c', 'pkill -f "while :" || killall sh || true']).catch(() => undefined);
+  });
+
+  test('a UDP flood from the host shows in the network bytes received', async () => {
+    const ip = ct.ips[0]?.split('/')[0];
+    assert.ok(ip, 'the container has an address');
+    const startedAt = Date.now();
+    // The host has no ping: 4,000 datagrams of 1,000 bytes to the discard port instead.
+    const socket = createSocket('udp4');
+    const payload = Buffer.alloc(1000);
+    for (let n = 0; n < 4000; n++) {
+      await new Promise<void>((resolve, reject) =>
+        socket.send(payload, 9, ip, (err) => (err ? reject(err) : resolve())),
+      );
+    }
+    socket.close();
+    const rx = await until(
+      'the flood in the samples',
+      async () => {
+        const sum = (await points())
+          .filter((x) => x.t > startedAt)
+          .reduce((a, x) => a + x.netRxBps * 5, 0);
+        return sum >= 3e6 ? sum : undefined;
+      },
+      20_000,
+    );
+    assert.ok(rx < 2e7, `${rx} bytes in`);
   });
 
   test('a dd shows in disk write bytes', async () => {
