@@ -109,7 +109,7 @@ export function FirewallTab({ instance }: { instance: Instance }) {
   ) => (
     <select
       aria-label={label}
-      className="input"
+      className="input min-w-24"
       value={value}
       disabled={!!cannot}
       onChange={(e) => onChange(e.target.value as T)}
@@ -122,7 +122,7 @@ export function FirewallTab({ instance }: { instance: Instance }) {
   const text = (label: string, value: string, onChange: (v: string) => void, ph: string) => (
     <input
       aria-label={label}
-      className="input w-36"
+      className="input w-32"
       value={value}
       placeholder={ph}
       disabled={!!cannot}
@@ -144,13 +144,13 @@ export function FirewallTab({ instance }: { instance: Instance }) {
           checked={draft.antiSpoofing}
           onChange={(antiSpoofing) => set({ antiSpoofing })}
         />
-        <label className="flex items-center gap-2 text-sm">
+        <label className="flex items-center gap-2 whitespace-nowrap text-sm">
           Inbound default
           {select('Inbound default', draft.policy.in, ['accept', 'drop'] as const, (v) =>
             set({ policy: { ...draft.policy, in: v } }),
           )}
         </label>
-        <label className="flex items-center gap-2 text-sm">
+        <label className="flex items-center gap-2 whitespace-nowrap text-sm">
           Outbound default
           {select('Outbound default', draft.policy.out, ['accept', 'drop'] as const, (v) =>
             set({ policy: { ...draft.policy, out: v } }),
@@ -161,98 +161,102 @@ export function FirewallTab({ instance }: { instance: Instance }) {
         Rules are checked in order; the first that matches decides. They are stateless: with inbound
         dropping by default, replies to the container&apos;s own connections need a rule.
       </p>
-      <table className="table-base">
-        <caption className="sr-only">Firewall rules of {instance.name}</caption>
-        <TableHead
-          columns={[
-            { label: '#' },
-            { label: 'Direction' },
-            { label: 'Action' },
-            { label: 'Protocol' },
-            { label: 'Ports' },
-            { label: 'Source' },
-            { label: 'Destination' },
-            { label: 'Packets' },
-            { label: 'Bytes' },
-            { label: 'Order and delete' },
-          ]}
-        />
-        <tbody>
-          {draft.rules.map((r, i) => (
-            <tr key={r.key}>
-              <td>{i + 1}</td>
-              <td>
-                {select(
-                  `Rule ${i + 1} direction`,
-                  r.direction,
-                  ['in', 'out'] as const,
-                  (direction) => setRule(i, { direction }),
-                )}
-              </td>
-              <td>
-                {select(`Rule ${i + 1} action`, r.action, ['accept', 'drop'] as const, (action) =>
-                  setRule(i, { action }),
-                )}
-              </td>
-              <td>
-                {select(
-                  `Rule ${i + 1} protocol`,
-                  r.protocol,
-                  ['any', 'tcp', 'udp', 'icmp'] as const,
-                  (protocol) => setRule(i, { protocol }),
-                )}
-              </td>
-              <td>
-                {text(
-                  `Rule ${i + 1} ports`,
-                  r.ports,
-                  (ports) => setRule(i, { ports }),
-                  '22, 8000-8080',
-                )}
-              </td>
-              <td>
-                {text(`Rule ${i + 1} source`, r.source, (source) => setRule(i, { source }), 'any')}
-              </td>
-              <td>
-                {text(
-                  `Rule ${i + 1} destination`,
-                  r.destination,
-                  (destination) => setRule(i, { destination }),
-                  'any',
-                )}
-              </td>
-              <td className="tabular-nums">{counters[i]?.packets ?? '–'}</td>
-              <td className="tabular-nums">{counters[i]?.bytes ?? '–'}</td>
-              <td className="whitespace-nowrap">
-                <Button
-                  size="sm"
-                  aria-label={`Move rule ${i + 1} up`}
-                  disabledReason={cannot ?? (i === 0 ? 'first already' : null)}
-                  onClick={() => move(i, -1)}
-                >
-                  <ArrowUp size={14} />
-                </Button>
-                <Button
-                  size="sm"
-                  aria-label={`Move rule ${i + 1} down`}
-                  disabledReason={cannot ?? (i === draft.rules.length - 1 ? 'last already' : null)}
-                  onClick={() => move(i, 1)}
-                >
-                  <ArrowDown size={14} />
-                </Button>
-                <Button
-                  size="sm"
-                  aria-label={`Delete rule ${i + 1}`}
-                  disabledReason={cannot}
-                  onClick={() => set({ rules: draft.rules.filter((_, n) => n !== i) })}
-                >
-                  <Trash2 size={14} />
-                </Button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="overflow-x-auto">
+        <table className="table-base">
+          <caption className="sr-only">Firewall rules of {instance.name}</caption>
+          <TableHead
+            columns={[
+              { label: '#' },
+              { label: 'Direction' },
+              { label: 'Action' },
+              { label: 'Protocol' },
+              { label: 'Ports' },
+              { label: 'Source' },
+              { label: 'Destination' },
+              { label: 'Packets' },
+              { label: 'Bytes' },
+              { label: 'Order and delete' },
+            ]}
+          />
+          <tbody>
+            {draft.rules.map((r, i) => (
+              <tr key={r.key}>
+                <td>{i + 1}</td>
+                <td>
+                  {select(
+                    `Rule ${i + 1} direction`,
+                    r.direction,
+                    ['in', 'out'] as const,
+                    (direction) => setRule(i, { direction }),
+                  )}
+                </td>
+                <td>
+                  {select(`Rule ${i + 1} action`, r.action, ['accept', 'drop'] as const, (action) =>
+                    setRule(i, { action }),
+                  )}
+                </td>
+                <td>
+                  {select(
+                    `Rule ${i + 1} protocol`,
+                    r.protocol,
+                    ['any', 'tcp', 'udp', 'icmp'] as const,
+                    (protocol) => setRule(i, { protocol }),
+                  )}
+                </td>
+                <td>
+                  {text(`Rule ${i + 1} ports`, r.ports, (ports) => setRule(i, { ports }), 'all')}
+                </td>
+                <td>
+                  {text(
+                    `Rule ${i + 1} source`,
+                    r.source,
+                    (source) => setRule(i, { source }),
+                    'any',
+                  )}
+                </td>
+                <td>
+                  {text(
+                    `Rule ${i + 1} destination`,
+                    r.destination,
+                    (destination) => setRule(i, { destination }),
+                    'any',
+                  )}
+                </td>
+                <td className="tabular-nums">{counters[i]?.packets ?? '–'}</td>
+                <td className="tabular-nums">{counters[i]?.bytes ?? '–'}</td>
+                <td className="whitespace-nowrap">
+                  <Button
+                    size="sm"
+                    aria-label={`Move rule ${i + 1} up`}
+                    disabledReason={cannot ?? (i === 0 ? 'first already' : null)}
+                    onClick={() => move(i, -1)}
+                  >
+                    <ArrowUp size={14} />
+                  </Button>
+                  <Button
+                    size="sm"
+                    aria-label={`Move rule ${i + 1} down`}
+                    disabledReason={
+                      cannot ?? (i === draft.rules.length - 1 ? 'last already' : null)
+                    }
+                    onClick={() => move(i, 1)}
+                  >
+                    <ArrowDown size={14} />
+                  </Button>
+                  <Button
+                    size="sm"
+                    aria-label={`Delete rule ${i + 1}`}
+                    disabledReason={cannot}
+                    onClick={() => set({ rules: draft.rules.filter((_, n) => n !== i) })}
+                  >
+                    <Trash2 size={14} />
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {draft.rules.length === 0 && (
         <p className="text-sm text-muted">No rules: the defaults decide.</p>
       )}
