@@ -152,7 +152,7 @@ export function StartSettings({
                 </Button>
                 <Button
                   size="sm"
-                  aria-label={`Do not boot from ${d}`}
+                  aria-label={`Remove ${d} from the boot order`}
                   disabledReason={boot.length === 1 ? 'a VM boots from something' : null}
                   onClick={() => setBoot(boot.filter((x) => x !== d))}
                 >

@@ -1,0 +1,62 @@
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import type { Instance, TaskAccepted } from '@berth/contracts';
+import { createInstance, removeInstance } from '../helpers/instances.js';
+import {
+  adminApi,
+  expectAccessible,
+  keepScreenshot,
+  login,
+  uniqueName,
+} from '../helpers/session.js';
+
+/**
+ * The Hardware tab's start settings on a running tiny VM: firmware, CPU model and boot order
+ * saved from the form are listed under "Applies at next start" with their present values.
+ */
+test.describe('VM hardware: start settings', () => {
+  let api: APIRequestContext;
+  let vm: Instance | undefined;
+
+  test.beforeAll(async ({ baseURL }) => {
+    api = await adminApi(baseURL!);
+    const build = await api.post('/api/v1/templates/tiny-linux/build?sync=true', {
+      data: { rebuild: false },
+    });
+    expect(((await build.json()) as TaskAccepted).task.status).toBe('succeeded');
+    vm = await createInstance(api, {
+      kind: 'vm',
+      name: uniqueName('e2ehw'),
+      memoryMiB: 128,
+      disks: [{ template: 'tiny-linux' }],
+    });
+    const start = await api.post(`/api/v1/instances/${vm.id}/actions/start?sync=true`);
+    expect(((await start.json()) as TaskAccepted).task.status).toBe('succeeded');
+  });
+  test.afterAll(async () => {
+    await removeInstance(api, vm);
+    await api.dispose();
+  });
+
+  test('changes saved while it runs are pending until the next start', async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${vm!.id}&tab=hardware`);
+    const form = page.getByRole('region', { name: 'Start settings' });
+    await expect(form.getByLabel('Machine type')).toContainText('q35');
+    await expect(form.getByText('Applies at next start')).toHaveCount(0);
+
+    await form.getByLabel('Firmware').selectOption('uefi');
+    await form.getByLabel('CPU model').selectOption('qemu64');
+    await form.getByRole('button', { name: 'cdrom earlier' }).click();
+    await form.getByRole('button', { name: 'Save for the next start' }).click();
+
+    const pending = form.getByRole('status');
+    await expect(pending).toContainText('Applies at next start');
+    await expect(pending).toContainText('Firmware: bios now, uefi from the next start');
+    await expect(pending).toContainText('CPU model: default now, qemu64 from the next start');
+    await expect(pending).toContainText('Boot order: disk → cdrom now, cdrom → disk');
+    await keepScreenshot(page, testInfo, 'hardware-start-settings');
+    await expectAccessible(page);
+  });
+});
