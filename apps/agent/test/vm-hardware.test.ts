@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
-import { qemuArgs, vmPaths } from '../src/drivers/qemu/cmdline.js';
+import { OVMF_VARS, qemuArgs, vmPaths } from '../src/drivers/qemu/cmdline.js';
+import { ensureEfiVars } from '../src/drivers/qemu/ovmf.js';
 import { cpuModels, q35Machines } from '../src/instances/vm-hardware.js';
 import { pendingChanges, startSettings, type VmRecord } from '../src/instances/vm-record.js';
 
@@ -68,5 +73,24 @@ describe('VM start settings', () => {
     assert.ok(uefi.some((a) => a.includes('readonly=on') && a.includes('OVMF_CODE_4M.fd')));
     assert.ok(uefi.includes('if=pflash,unit=1,format=qcow2,file=/vms/x/efivars.qcow2'));
     assert.ok(!args('bios').some((a) => a.includes('pflash')));
+  });
+
+  test('a store half-written when the agent was killed is made again whole at the next start', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-efivars-'));
+    try {
+      // What a kill during qemu-img convert leaves: the temp file only, never a partial store.
+      await writeFile(path.join(dir, 'efivars.qcow2.tmp'), 'QFI\xfbhalf');
+      await ensureEfiVars(dir);
+      assert.equal(existsSync(path.join(dir, 'efivars.qcow2.tmp')), false);
+      const info = JSON.parse(
+        execFileSync('qemu-img', ['info', '--output=json', path.join(dir, 'efivars.qcow2')], {
+          encoding: 'utf8',
+        }),
+      ) as { format: string; 'virtual-size': number };
+      assert.equal(info.format, 'qcow2');
+      assert.equal(info['virtual-size'], statSync(OVMF_VARS).size, 'as big as OVMF’s own store');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
