@@ -140,7 +140,13 @@ export async function buildAgent(
   const instances = new Instances(containers, vms);
   networks.countMembersWith((n) => [...containers.onNetwork(n), ...vms.onNetwork(n)]);
   await networks.reattach();
-  const firewalls = new Firewalls(config.dataDir, containers, networks, log('firewall'));
+  const firewalls = new Firewalls(
+    config.dataDir,
+    containers,
+    networks,
+    log('firewall'),
+    config.failpoint,
+  );
   await firewalls.init(events);
   vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {

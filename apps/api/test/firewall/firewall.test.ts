@@ -157,6 +157,21 @@ describe("an instance's firewall with busybox containers", () => {
     assert.equal((await getFw('c2')).rules.length, 1);
   });
 
+  test('the agent killed between saving and loading: the next start loads what was saved', async () => {
+    await setFw('c2', {});
+    assert.ok(await pings('c1', 'c2'));
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.set' } });
+    const res = await call('PUT', `/api/v1/instances/${cts.c2!.id}/firewall`, {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'icmp' }],
+    });
+    assert.ok(res.status >= 500, JSON.stringify(res.body));
+    const { signal } = await stack.agent.exited;
+    assert.equal(signal, 'SIGKILL');
+    await stack.restartAgent({ env: {} });
+    assert.equal(await pings('c1', 'c2'), false);
+    assert.equal((await getFw('c2')).rules.length, 1);
+  });
+
   test('deleting an instance removes its table', async () => {
     const { table } = await getFw('c2');
     await call('DELETE', `/api/v1/instances/${cts.c2!.id}?force=true&sync=true`);

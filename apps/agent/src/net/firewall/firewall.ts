@@ -36,6 +36,8 @@ export class Firewalls {
     private readonly containers: Containers,
     private readonly networks: Networks,
     private readonly log: Log,
+    /** `firewall.set`: the agent kills itself between saving the settings and loading them. */
+    private readonly failpoint: string | null = null,
   ) {
     this.dir = path.join(dataDir, 'firewall');
   }
@@ -101,6 +103,7 @@ export class Firewalls {
       );
     }
     await writeFileAtomic(this.fileOf(id), JSON.stringify(settings, null, 2));
+    if (this.failpoint === 'firewall.set') process.kill(process.pid, 'SIGKILL');
     await this.apply(id, settings);
     return this.show(id);
   }
