@@ -77,10 +77,12 @@ describe('bad input gets a 4xx that says what is wrong, and changes nothing', ()
   test('unknown templates, bad addresses and unknown fields are refused', async () => {
     await rejects({ template: 'windows-95', name: 'win' }, 400, /template/);
     await rejects({ template: 'busybox', name: 'ip1', ipv4: '999.1.1.1/24' }, 400, /ipv4/);
+    // Well-formed but outside the network it would join: a conflict with the network, as
+    // issue 15 asks (an address in use is one too).
     await rejects(
       { template: 'busybox', name: 'ip2', ipv4: '8.8.8.8/24' },
-      400,
-      /not a host address in the default network/,
+      409,
+      /not a host address in network default/,
     );
     await rejects(
       { template: 'busybox', name: 'pw', rootPassword: 'short' },
