@@ -66,5 +66,5 @@ test('invalid fields show their errors next to the field, from the client and fr
   await page.getByRole('button', { name: 'Create container' }).click();
   await expect(ipField).toHaveAttribute('aria-invalid', 'true');
   const ipError = page.locator(`[id="${await ipField.getAttribute('aria-describedby')}"]`);
-  await expect(ipError).toContainText(/not a host address in the default network/);
+  await expect(ipError).toContainText(/not a host address in network default/);
 });
