@@ -24,6 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class Qemu {
   private readonly qmps = new Map<string, Qmp>();
+  /** Connections being made, so that callers who race share one (see qmp). */
+  private readonly connecting = new Map<string, Promise<Qmp>>();
 
   constructor(private readonly onEvent: (vmId: string, event: QmpEvent) => void) {}
 
@@ -62,12 +64,25 @@ export class Qemu {
     return false;
   }
 
+  /**
+   * QEMU serves one QMP client per socket: a second connection is accepted by the kernel but
+   * never greeted, so two callers racing here (a start and the sampler's tick) would leave one
+   * waiting 30 s for an answer. They share the connection being made instead.
+   */
   async qmp(vm: QemuVm): Promise<Qmp> {
     const existing = this.qmps.get(vm.id);
     if (existing && !existing.isClosed) return existing;
-    const qmp = await Qmp.connect(this.paths(vm).qmp, (e) => this.onEvent(vm.id, e));
-    this.qmps.set(vm.id, qmp);
-    return qmp;
+    let connecting = this.connecting.get(vm.id);
+    if (!connecting) {
+      connecting = Qmp.connect(this.paths(vm).qmp, (e) => this.onEvent(vm.id, e))
+        .then((qmp) => {
+          this.qmps.set(vm.id, qmp);
+          return qmp;
+        })
+        .finally(() => this.connecting.delete(vm.id));
+      this.connecting.set(vm.id, connecting);
+    }
+    return connecting;
   }
 
   /** 'stopped' when no QEMU runs, 'unknown' when one runs but QMP does not answer. */
