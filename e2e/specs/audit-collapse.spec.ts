@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import { expectAccessible, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 
 test('the audit page shows a run of identical failed logins as one row with its count', async ({

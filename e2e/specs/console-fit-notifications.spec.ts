@@ -1,4 +1,5 @@
-import { expect, request, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { request, type APIRequestContext, type Page } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import { adminApi, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 import { ok } from '../helpers/api.js';

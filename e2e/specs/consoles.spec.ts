@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import type { ExecResult, Instance } from '@berth/contracts';
 import {
   adminApi,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import { expectAccessible, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 
 test('create a container in the wizard, see it run live, stop it, delete it', async ({

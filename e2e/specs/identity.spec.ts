@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type Page } from '@playwright/test';
 import { base32Decode, hotp, stepAt } from '../../apps/api/src/modules/auth/totp.js';
 import { expectAccessible, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 

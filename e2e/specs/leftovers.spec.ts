@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import type { Host, Leftover } from '@berth/contracts';
 import { expectAccessible, keepScreenshot, login } from '../helpers/session.js';
 

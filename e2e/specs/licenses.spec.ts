@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type APIRequestContext } from '@playwright/test';
 import { adminApi, expectAccessible, keepScreenshot, login } from '../helpers/session.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import { adminPassword, expectAccessible, keepScreenshot, login } from '../helpers/session.js';
 
 test('a wrong password is refused with a clear message', async ({ page }) => {

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type APIRequestContext } from '@playwright/test';
 import type { Instance } from '@berth/contracts';
 import { adminApi, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 import { createRunning, removeInstance } from '../helpers/instances.js';

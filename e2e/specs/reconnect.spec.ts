@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import { csrfHeaders, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 
 const runDir = () => {

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import {
   adminApi,

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type APIRequestContext } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
+import { type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted, TaskDetail, TaskFailed, Template } from '@berth/contracts';
 import {
   adminApi,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../helpers/test.js';
 import { expectAccessible, keepScreenshot, login, uniqueName } from '../helpers/session.js';
 
 test('create a VM from the tiny-linux template and see its screen', async ({ page }, testInfo) => {
