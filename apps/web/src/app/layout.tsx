@@ -24,9 +24,11 @@ const themeScript = `try{var h=document.documentElement;var t=localStorage.getIt
 /**
  * A script chunk that fails to load (the browser's network changed under it, or an upgrade
  * replaced the files) reloads the page once, rather than leaving Next.js's "Application error".
- * Load errors do not bubble: the listener catches them on the way down.
+ * Only when the server answers: while the API restarts, a reload would trade the live page
+ * (which reconnects by itself) for the browser's "can't be reached". Load errors do not bubble:
+ * the listener catches them on the way down.
  */
-const chunkRetryScript = `addEventListener('error',function(e){var s=e.target;if(s&&s.tagName==='SCRIPT'&&/\\/_next\\/static\\//.test(s.src)){try{var k='berth-chunk-reload',n=Date.now();if(n-(+sessionStorage.getItem(k)||0)>10000){sessionStorage.setItem(k,String(n));location.reload()}}catch(x){}}},true)`;
+const chunkRetryScript = `addEventListener('error',function(e){var s=e.target;if(s&&s.tagName==='SCRIPT'&&/\\/_next\\/static\\//.test(s.src)){try{var k='berth-chunk-reload',n=Date.now();if(n-(+sessionStorage.getItem(k)||0)>10000){fetch(location.href,{method:'HEAD',cache:'no-store'}).then(function(r){if(r.ok){sessionStorage.setItem(k,String(Date.now()));location.reload()}},function(){})}}catch(x){}}},true)`;
 
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
