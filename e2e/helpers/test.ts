@@ -2,6 +2,9 @@ import { test as base } from '@playwright/test';
 
 export { expect } from '@playwright/test';
 
+/** How an aborted load reads: the error itself, or the error page that replaced the load. */
+const NETWORK_CHANGED = /ERR_NETWORK_CHANGED|interrupted by another navigation to "chrome-error:/;
+
 /**
  * Playwright's test, with navigations that survive the host's network changing under them:
  * chromium aborts a load with ERR_NETWORK_CHANGED whenever an interface or address appears,
@@ -17,7 +20,7 @@ export const test = base.extend({
           try {
             return await call(...args);
           } catch (err) {
-            if (attempt >= 3 || !String(err).includes('ERR_NETWORK_CHANGED')) throw err;
+            if (attempt >= 3 || !NETWORK_CHANGED.test(String(err))) throw err;
           }
         }
       };
