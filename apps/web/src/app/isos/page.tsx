@@ -236,7 +236,6 @@ const columns = (onDelete: (iso: Iso) => void, deny: string | null): Column<Iso>
     cell: (iso) => (
       <Button
         size="sm"
-        variant="danger"
         aria-label={`Delete ${iso.name}`}
         disabledReason={deny}
         onClick={() => onDelete(iso)}

@@ -81,7 +81,6 @@ const columns = (deny: string | null, onDelete: (n: Network) => void): Column<Ne
         </Link>
         <Button
           size="sm"
-          variant="danger"
           aria-label={`Delete ${n.name}`}
           disabledReason={deny ?? undeletable(n)}
           onClick={() => onDelete(n)}

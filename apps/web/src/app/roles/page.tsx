@@ -127,7 +127,6 @@ export default function RolesPage() {
             </Button>
             <Button
               size="sm"
-              variant="danger"
               disabledReason={
                 r.grants > 0 ? `granted ${r.grants}×: remove those grants first` : null
               }

@@ -87,7 +87,6 @@ export default function SamplesPage() {
               </Button>
               <Button
                 size="sm"
-                variant="danger"
                 disabledReason={needs(me, 'sample.manage')}
                 onClick={() => setDialog({ kind: 'delete', sample: s })}
               >

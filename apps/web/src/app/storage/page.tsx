@@ -103,7 +103,6 @@ const columns = (
         </Button>
         <Button
           size="sm"
-          variant="danger"
           aria-label={`Delete ${p.name}`}
           disabledReason={deny ?? undeletable(p)}
           onClick={() => onDelete(p)}

@@ -92,7 +92,6 @@ export default function TemplatesPage() {
                   {t.custom ? (
                     <Button
                       size="sm"
-                      variant="danger"
                       onClick={() => setDeleting(t.name)}
                       aria-label={`Delete ${t.name}`}
                     >

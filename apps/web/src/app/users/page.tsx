@@ -290,7 +290,7 @@ export default function UsersPage() {
           >
             {u.disabled ? 'Enable' : 'Disable'}
           </Button>
-          <Button size="sm" variant="danger" onClick={() => setDialog({ kind: 'delete', user: u })}>
+          <Button size="sm" onClick={() => setDialog({ kind: 'delete', user: u })}>
             Delete
           </Button>
         </div>

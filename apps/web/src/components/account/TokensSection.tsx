@@ -194,7 +194,6 @@ export function TokensSection({ me }: { me: Me }) {
                     <td className="text-right">
                       <Button
                         size="sm"
-                        variant="danger"
                         aria-label={`Revoke ${t.name}`}
                         onClick={() => setRevoke(t)}
                       >
