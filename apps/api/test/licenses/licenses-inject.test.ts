@@ -175,4 +175,39 @@ describe('licenses: install, view, statuses, transfer and the start limit (fake 
     );
     assert.equal((await overview()).hosts.find((h) => h.hostId === b)!.source, 'console');
   });
+
+  test('a host added beyond the hosts limit takes no create or start (409 naming the count); the first host still does', async () => {
+    const second = (await overview()).hosts.find((h) => h.hostName === 'second-host')!.hostId!;
+    await put('/api/v1/licenses/console', {
+      license: text(issue('--edition', 'one-host', '--hosts', '1', '--running-containers', '9')),
+    });
+    const create = (hostId?: string) =>
+      t.inject({
+        method: 'POST',
+        url: `/api/v1/instances${hostId ? `?hostId=${hostId}` : ''}`,
+        payload: { template: 'busybox', name: `lic-${hostId ? 'over' : 'first'}` },
+        headers: admin,
+      });
+    const refused = await create(second);
+    assert.equal(refused.statusCode, 409, refused.body);
+    assert.match(
+      refused.json<ErrorBody>().error.message,
+      /hosts 2 registered, 1 allowed under the console license \(one-host\).*remove a host or install/,
+    );
+    const onSecond = t.agents.get('http://second-host')!;
+    const stopped = onSecond.add({ name: 'far', ctid: 190, state: 'stopped' });
+    const start = await t.inject({
+      method: 'POST',
+      url: `/api/v1/instances/${stopped.id}/actions/start`,
+      headers: admin,
+    });
+    assert.equal(start.statusCode, 409, start.body);
+    assert.match(start.json<ErrorBody>().error.message, /hosts 2 registered/);
+    assert.ok(!onSecond.calls.some((c) => c.startsWith('create') || c.startsWith('action')));
+    assert.equal((await create()).statusCode, 202);
+
+    // A license allowing both hosts lifts the refusal.
+    await put('/api/v1/licenses/console', { license: text(issue('--hosts', '2')) });
+    assert.equal((await create(second)).statusCode, 202);
+  });
 });

@@ -32,6 +32,7 @@ export class InstancesService {
 
   async create(userId: string, spec: CreateInstance, wantedHost?: string): Promise<Task> {
     const { hostId, client } = this.hosts.pick(wantedHost);
+    await this.licenses.admitHost(hostId);
     return this.tasks.track(
       { kind: 'instance.create', hostId, instanceId: null, userId },
       async () => {

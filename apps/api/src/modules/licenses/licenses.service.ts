@@ -191,10 +191,37 @@ export class LicensesService {
   }
 
   /**
+   * Refuses new work (a create, a start) on a host registered beyond the console's hosts limit.
+   * The console's own host counts first, then the others in the order they were added, so the
+   * one added over the limit is the one refused; what runs there already keeps running.
+   */
+  async admitHost(hostId: string): Promise<void> {
+    const [rows, consoleDoc] = await Promise.all([
+      this.db.host.findMany({
+        orderBy: [{ isLocal: 'desc' }, { createdAt: 'asc' }],
+        select: { id: true },
+      }),
+      this.consoleLicense(),
+    ]);
+    const rank = rows.findIndex((r) => r.id === hostId);
+    const check = consoleDoc ? await this.state(consoleDoc) : null;
+    const licensed = consoleDoc && check && usable(check.state);
+    const limit = licensed ? consoleDoc.payload.limits.hosts : FREE_EDITION.hosts;
+    if (rank < limit) return;
+    const from = licensed
+      ? `the console license (${consoleDoc.payload.edition})`
+      : 'the free edition';
+    throw conflict(
+      `license limit reached: hosts ${rows.length} registered, ${limit} allowed under ${from}; this host was added beyond the limit, so it takes no new work: remove a host or install a console license that allows more`,
+    );
+  }
+
+  /**
    * Refuses a start that would take the host's running instances of that kind beyond its
    * license. Nothing already running is ever stopped by a license.
    */
   async admitStart(hostId: string, kind: InstanceKind): Promise<void> {
+    await this.admitHost(hostId);
     const [own, consoleDoc, placements, instances] = await Promise.all([
       this.hosts
         .client(hostId)
