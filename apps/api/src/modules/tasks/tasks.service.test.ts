@@ -143,6 +143,16 @@ test('a failed operation fails its task with the agent’s error', async () => {
   assert.deepEqual(settled, [[task.id, 'failure', 'no disk']]);
 });
 
+test('a known failure is stored with its cause and fix, in the task and its audit row', async () => {
+  const accepted = op();
+  const task = await tasks.track(ctx, async () => ({ operation: accepted }));
+  const message = 'tar exited 2: Cannot write: No space left on device';
+  host.emit({ ...accepted, status: 'failed', error: { code: 'host_error', message } });
+  const done = await tasks.wait(task.id, 5000);
+  assert.match(done.error!.message, /^tar exited 2: .*Cause: the disk is full.*Fix: free space/);
+  assert.equal(settled[0]?.[2], done.error!.message);
+});
+
 test('wait answers with the running task when the time is up', async () => {
   const task = await tasks.track(ctx, async () => ({ operation: op() }));
   const waited = await tasks.wait(task.id, 20);

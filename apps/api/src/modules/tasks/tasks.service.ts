@@ -22,6 +22,7 @@ import {
 import type { ApiEvents } from '../events/events.service.js';
 import type { Audit } from '../audit/audit.service.js';
 import { isUnavailable } from '../../database/unavailable.js';
+import { explainFailure } from './explain.js';
 
 /** How long to wait before catching up again with a host whose task updates could not be saved. */
 const RETRY_MS = 2_000;
@@ -464,11 +465,12 @@ export class Tasks {
   private async finish(
     row: TaskRow,
     status: 'succeeded' | 'failed',
-    error: Operation['error'],
+    failure: Operation['error'],
     result?: unknown,
     message?: string | null,
   ): Promise<void> {
     const taskId = row.id;
+    const error = explainFailure(failure);
     // Before the row says it ended, so whoever sees the end finds the whole log with it.
     await this.keepLog(row);
     const updated = await this.db.task.update({
