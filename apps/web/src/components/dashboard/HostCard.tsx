@@ -2,6 +2,7 @@ import { Server } from 'lucide-react';
 import type { Host } from '@berth/contracts';
 import { formatBytes } from '@/lib/format';
 import { UsageBar } from '@/components/ui/ProgressBar';
+import { ProblemReportButton } from '@/components/troubleshooting/ProblemReportButton';
 import { NeedsAttention } from './NeedsAttention';
 
 function Meter({
@@ -109,6 +110,9 @@ export function HostCard({ host }: { host: Host }) {
             </dd>
           </dl>
           <NeedsAttention hostId={host.id} hostName={host.name} leftovers={f.leftovers} />
+          <div className="flex justify-end pt-1">
+            <ProblemReportButton hostId={host.id} />
+          </div>
         </div>
       ) : (
         <p className="mt-3 text-sm text-muted">No facts from this host yet.</p>

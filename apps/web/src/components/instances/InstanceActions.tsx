@@ -7,6 +7,7 @@ import {
   BookCopy,
   CircleCheck,
   Copy,
+  LifeBuoy,
   MoreHorizontal,
   PencilLine,
   RotateCcwSquare,
@@ -26,6 +27,7 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { Menu } from '@/components/ui/Menu';
 import { CloneDialog } from '@/components/storage/CloneDialog';
+import { ProblemReportDialog } from '@/components/troubleshooting/ProblemReportDialog';
 import { ConfirmAction, type ConfirmedAction } from './ConfirmAction';
 import { DisableDialog, ReinstallDialog, RenameDialog, TemplateDialog } from './MaintenanceDialogs';
 
@@ -58,7 +60,15 @@ export function InstanceActions({ instance }: { instance: Instance }) {
   });
   const [pending, setPending] = useState<InstanceAction | null>(null);
   const [confirm, setConfirm] = useState<
-    ConfirmedAction | 'delete' | 'clone' | 'rename' | 'disable' | 'reinstall' | 'template' | null
+    | ConfirmedAction
+    | 'delete'
+    | 'clone'
+    | 'rename'
+    | 'disable'
+    | 'reinstall'
+    | 'template'
+    | 'report'
+    | null
   >(null);
   const [force, setForce] = useState(false);
   const needsForce = whyNot(instance.kind, 'delete', instance.state) !== null;
@@ -213,6 +223,13 @@ export function InstanceActions({ instance }: { instance: Instance }) {
                 ]
               : []),
             {
+              key: 'report',
+              label: 'Problem report…',
+              icon: <LifeBuoy aria-hidden size={14} />,
+              disabledReason: instance.hostId ? needs(me, 'host.manage') : 'its host is not known',
+              onSelect: () => setConfirm('report'),
+            },
+            {
               key: 'delete',
               label: 'Delete',
               icon: <Trash2 aria-hidden size={14} />,
@@ -251,6 +268,13 @@ export function InstanceActions({ instance }: { instance: Instance }) {
             setConfirm(null);
             run(confirm, opts);
           }}
+        />
+      )}
+      {confirm === 'report' && instance.hostId && (
+        <ProblemReportDialog
+          hostId={instance.hostId}
+          preselected={[instance.id]}
+          onClose={() => setConfirm(null)}
         />
       )}
       {confirm === 'clone' && <CloneDialog instance={instance} onClose={() => setConfirm(null)} />}
