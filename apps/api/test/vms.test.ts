@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import type { ConsoleTicket, Instance, Task } from '@berth/contracts';
 import { connect, until, type Opened } from './console-client.js';
 import { startStack, waitTask, type Stack } from './harness.js';
+import { buildTinyTemplate } from './vm-guest.js';
 
 type TaskReply = { task: Task };
 type ErrorReply = { error: { code: string; message: string } };
@@ -91,12 +92,7 @@ describe('VMs through the API, on real QEMU', () => {
 
   before(async () => {
     stack = await startStack('vm');
-    const build = await stack.call<TaskReply>(
-      'POST',
-      '/api/v1/templates/tiny-linux/build?sync=true',
-      { rebuild: false },
-    );
-    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
+    await buildTinyTemplate(stack);
   });
   after(async () => stack?.close());
 

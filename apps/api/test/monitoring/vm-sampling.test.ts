@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, MetricPoint, MetricSeries, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { buildTinyTemplate } from '../vm-guest.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
@@ -14,12 +15,7 @@ describe('monitoring a real VM', () => {
 
   before(async () => {
     stack = await startStack('monvm');
-    const build = await stack.call<TaskReply>(
-      'POST',
-      '/api/v1/templates/tiny-linux/build?sync=true',
-      { rebuild: false },
-    );
-    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
+    await buildTinyTemplate(stack);
   });
   after(async () => {
     if (vm) await stack?.call('DELETE', `/api/v1/instances/${vm.id}?force=true&sync=true`);

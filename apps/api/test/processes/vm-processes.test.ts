@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Instance, PidOwner, ProcessList, Task } from '@berth/contracts';
+import type { ErrorBody, Instance, PidOwner, ProcessList } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { bootTinyVm } from '../vm-guest.js';
 import { until } from '../wait.js';
-
-type TaskReply = { task: Task };
 
 describe('processes inside a VM through its guest agent, and its QEMU on the host', () => {
   let stack: Stack;
@@ -14,34 +13,7 @@ describe('processes inside a VM through its guest agent, and its QEMU on the hos
 
   before(async () => {
     stack = await startStack('vmprocs');
-    const build = await stack.call<TaskReply>(
-      'POST',
-      '/api/v1/templates/tiny-linux/build?sync=true',
-      { rebuild: false },
-    );
-    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      kind: 'vm',
-      name: 'procs-vm',
-      memoryMiB: 256,
-      disks: [{ template: 'tiny-linux' }],
-    });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    vm = res.body.task.result as Instance;
-    const started = await stack.call<TaskReply>(
-      'POST',
-      `/api/v1/instances/${vm.id}/actions/start?sync=true`,
-    );
-    assert.equal(started.status, 200, JSON.stringify(started.body));
-    vm = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
-    await until(
-      'the guest agent to answer',
-      async () =>
-        (await stack.call('POST', `/api/v1/instances/${vm.id}/exec`, { command: ['true'] }))
-          .status === 200,
-      180_000,
-      1000,
-    );
+    vm = await bootTinyVm(stack, 'procs-vm');
   });
   after(async () => stack?.close());
 

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Instance, SnapshotList, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
 import { untilFailpoint } from '../failpoint.js';
-import { guest, waitForGuest } from '../vm-guest.js';
+import { act as actOn, bootTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
@@ -25,36 +25,14 @@ describe('VM snapshots through the API, on real QEMU', () => {
 
   before(async () => {
     stack = await startStack('vsnap');
-    const build = await stack.call<TaskReply>(
-      'POST',
-      '/api/v1/templates/tiny-linux/build?sync=true',
-      { rebuild: false },
-    );
-    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      kind: 'vm',
-      name: 'snappy',
-      memoryMiB: 256,
-      disks: [{ template: 'tiny-linux' }],
-    });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    vm = res.body.task.result as Instance;
-    await act('start');
-    await waitForGuest(stack, vm.id);
+    vm = await bootTinyVm(stack, 'snappy');
   });
   after(async () => {
     if (vm) await stack?.call('DELETE', `/api/v1/instances/${vm.id}?force=true&sync=true`);
     await stack?.close();
   });
 
-  async function act(action: string): Promise<void> {
-    const res = await stack.call<TaskReply>(
-      'POST',
-      `/api/v1/instances/${vm.id}/actions/${action}?sync=true`,
-      action === 'stop' ? { force: true } : undefined,
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  }
+  const act = (action: string) => actOn(stack, vm.id, action);
 
   /** A snapshot operation that must succeed. */
   async function ok(method: string, url: string, body?: unknown): Promise<Task> {

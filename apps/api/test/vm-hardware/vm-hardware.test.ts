@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, VmHardwareChange, VmHardwareChoices } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { buildTinyTemplate, createTinyVm } from '../vm-guest.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
@@ -23,20 +24,8 @@ describe('VM hardware on real QEMU: UEFI, machine, CPU model, pending changes', 
 
   before(async () => {
     stack = await startStack('vhw');
-    const build = await stack.call<TaskReply>(
-      'POST',
-      '/api/v1/templates/tiny-linux/build?sync=true',
-      { rebuild: false },
-    );
-    assert.equal(build.body.task.status, 'succeeded', JSON.stringify(build.body.task.error));
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      kind: 'vm',
-      name: 'uefi',
-      memoryMiB: 256,
-      disks: [{ template: 'tiny-linux' }],
-    });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    vm = res.body.task.result as Instance;
+    await buildTinyTemplate(stack);
+    vm = await createTinyVm(stack, 'uefi');
   });
   after(async () => {
     if (vm) await stack?.call('DELETE', `/api/v1/instances/${vm.id}?force=true&sync=true`);
