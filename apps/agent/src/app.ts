@@ -48,6 +48,8 @@ import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { licenseRoutes } from './routes/licenses.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
+import { updateRoutes } from './routes/updates.js';
+import { HostUpdates, aptPrograms } from './updates/host-updates.js';
 import { HostLicense } from './licenses/host-license.js';
 import { Processes } from './processes/processes.js';
 import { Services } from './services/services.js';
@@ -163,6 +165,9 @@ export async function buildAgent(
 
   await app.register(licenseRoutes, { license });
   await app.register(diagnosticRoutes, { config });
+  await app.register(updateRoutes, {
+    updates: new HostUpdates(operations, aptPrograms(process.env)),
+  });
   await app.register(systemRoutes, {
     license,
     config,

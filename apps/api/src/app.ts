@@ -5,7 +5,7 @@ import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import websocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
-import type { PrismaClient } from '@berth/db';
+import { providerOf, type PrismaClient } from '@berth/db';
 import { trustsTestLicenses } from '@berth/contracts';
 import { installErrorHandler, useZod } from '@berth/fastify-kit';
 import type { ApiConfig } from './config.js';
@@ -39,6 +39,8 @@ import { LicensesService } from './modules/licenses/licenses.service.js';
 import { licenseRoutes } from './modules/licenses/licenses.routes.js';
 import { ProblemReports } from './modules/problem-report/problem-report.service.js';
 import { problemReportRoutes } from './modules/problem-report/problem-report.routes.js';
+import { UpdatesService } from './modules/updates/updates.service.js';
+import { updateRoutes } from './modules/updates/updates.routes.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { networkRoutes } from './modules/networks/networks.routes.js';
 import { firewallRoutes } from './modules/firewall/firewall.routes.js';
@@ -224,6 +226,7 @@ export async function buildApi(
   await app.register(hostRoutes, { hosts });
   await app.register(licenseRoutes, { licenses });
   await app.register(problemReportRoutes, { reports: new ProblemReports(db, hosts) });
+  await app.register(updateRoutes, { updates: new UpdatesService(hosts, tasks), tasks });
   await app.register(templateRoutes, { templates: new TemplatesService(hosts, tasks), tasks });
   await app.register(taskRoutes, { tasks, visibility, hosts });
   await app.register(auditRoutes, { audit });
@@ -248,7 +251,7 @@ export async function buildApi(
   await app.register(consoleSocketRoutes, { consoles });
   await app.register(recordingRoutes, { recordings });
   await app.register(sampleRoutes, { samples: new Samples(db, hosts) });
-  const metricsStore = new MetricsStore(db);
+  const metricsStore = new MetricsStore(db, providerOf(config.databaseUrl));
   const puller = new MetricsPuller(
     db,
     hosts,

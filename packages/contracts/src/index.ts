@@ -27,3 +27,4 @@ export * from './permissions.js';
 export * from './users.js';
 export * from './licenses.js';
 export * from './problem-report.js';
+export * from './updates.js';

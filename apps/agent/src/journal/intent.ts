@@ -38,7 +38,15 @@ export type Intent =
       staging: string;
       final: string;
     }
-  | { type: 'vm.disk'; vmId: string; dir: string; file: string; action: 'add' | 'resize' }
+  | {
+      type: 'vm.disk';
+      vmId: string;
+      dir: string;
+      file: string;
+      action: 'add' | 'import' | 'resize';
+      /** An import's uploaded image, removed whichever way the import ends. */
+      staging?: string;
+    }
   | {
       type: 'vm.snapshot';
       vmId: string;
@@ -87,7 +95,8 @@ export type Intent =
       swapping?: boolean;
     }
   | { type: 'instance.action'; instance: string }
-  | { type: 'template.build'; template: string; buildDir?: string };
+  | { type: 'template.build'; template: string; buildDir?: string }
+  | { type: 'host.upgrade'; simulate: boolean };
 
 export interface JournalEntry {
   id: string;

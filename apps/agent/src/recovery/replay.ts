@@ -22,6 +22,7 @@ import { settleVmTemplate } from '../instances/vm-to-template.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
+import { settleHostUpgrade } from '../updates/host-updates.js';
 
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
 async function killQemu(vmId: string, dir: string): Promise<void> {
@@ -116,6 +117,8 @@ async function settleIntent(intent: Intent): Promise<string> {
       return LEFT_AS_IS;
     case 'template.build':
       return `the build of ${intent.template} was abandoned and its work folder removed`;
+    case 'host.upgrade':
+      return settleHostUpgrade(intent.simulate);
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type HostUpdates,
   LicenseDocument,
   type AgentLicense,
   type InstallLicense,
@@ -221,6 +222,22 @@ export class FakeAgent implements AgentApi {
   async diagnostics() {
     this.call('diagnostics');
     return { items: [] };
+  }
+  /** What the host's apt lists as upgradable; tests set packages. */
+  hostUpdates: HostUpdates = {
+    berthVersion: '0.1.0',
+    checkedAt: null,
+    packages: [],
+    error: null,
+    applying: null,
+  };
+  async updates(refresh: boolean) {
+    this.call('updates', String(refresh));
+    return this.hostUpdates;
+  }
+  async applyUpdates(body: { simulate: boolean }) {
+    this.call('applyUpdates', String(body.simulate));
+    return this.accepted('host.upgrade', null);
   }
   async templates() {
     this.call('templates');
@@ -536,6 +553,11 @@ export class FakeAgent implements AgentApi {
   async addVmDisk(id: string) {
     this.call('addVmDisk', id);
     return this.accepted('disk.add', this.find(id).id);
+  }
+  async importVmDisk(id: string, body: ReadableStream<Uint8Array>) {
+    this.call('importVmDisk', id);
+    await body.cancel();
+    return this.accepted('disk.import', this.find(id).id);
   }
   async resizeVmDisk(id: string, disk: string) {
     this.call('resizeVmDisk', `${id} ${disk}`);

@@ -1,4 +1,6 @@
 import type {
+  ApplyHostUpdates,
+  HostUpdates,
   Firewall,
   FirewallSettingsInput,
   AgentLicense,
@@ -29,6 +31,7 @@ import type {
   CreateSnapshotRequest,
   AddVmDiskRequest,
   ResizeVmDiskRequest,
+  ImportableDiskFormat,
   ExecRequest,
   ExecResult,
   HostFacts,
@@ -67,6 +70,9 @@ export interface AgentApi {
   putLicense(body: InstallLicense): Promise<AgentLicense>;
   deleteLicense(): Promise<void>;
   diagnostics(): Promise<AgentDiagnostics>;
+  /** Berth's version and the host's upgradable packages; refresh runs apt-get update first. */
+  updates(refresh: boolean): Promise<HostUpdates>;
+  applyUpdates(body: ApplyHostUpdates): Accepted;
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;
@@ -90,6 +96,12 @@ export interface AgentApi {
   deleteSnapshot(id: string, name: string): Accepted;
   addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
+  /** An uploaded disk image, streamed to the agent and converted to the VM's next disk. */
+  importVmDisk(
+    id: string,
+    body: ReadableStream<Uint8Array>,
+    format?: ImportableDiskFormat,
+  ): Accepted;
   /** A VM's firmware, machine, CPU model, boot order: saved now, taken at its next start. */
   setVmHardware(id: string, body: VmHardwareRequest): Promise<VmHardwareChange>;
   vmHardwareChoices(): Promise<VmHardwareChoices>;

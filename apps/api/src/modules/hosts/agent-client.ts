@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  HostUpdates,
+  type ApplyHostUpdates,
   AgentLicense,
   AgentDiagnostics,
   type InstallLicense,
@@ -52,6 +54,7 @@ import {
   type CreateSnapshotRequest,
   type AddVmDiskRequest,
   type ResizeVmDiskRequest,
+  type ImportableDiskFormat,
   type ErrorBody,
   type ExecRequest,
   type InstanceAction,
@@ -214,6 +217,12 @@ export class AgentClient implements AgentApi {
   }
   diagnostics() {
     return this.call(AgentDiagnostics, 'GET', '/v1/diagnostics', undefined, 60_000);
+  }
+  updates(refresh: boolean) {
+    return this.call(HostUpdates, 'GET', `/v1/updates?refresh=${refresh}`, undefined, 6 * 60_000);
+  }
+  applyUpdates(body: ApplyHostUpdates) {
+    return this.call(OperationAccepted, 'POST', '/v1/updates/apply', body, 60_000);
   }
   templates() {
     return this.call(TemplateList, 'GET', '/v1/templates');
@@ -382,6 +391,20 @@ export class AgentClient implements AgentApi {
       `/v1/instances/${encodeURIComponent(id)}/disks`,
       body,
     );
+  }
+  /** Relays an uploaded image as it arrives; the agent answers once it has it, with the conversion's operation. */
+  async importVmDisk(
+    id: string,
+    body: ReadableStream<Uint8Array>,
+    format?: ImportableDiskFormat,
+  ): Promise<OperationAccepted> {
+    const url = `/v1/instances/${encodeURIComponent(id)}/disks/import${format ? `?format=${format}` : ''}`;
+    const response = await this.send('PUT', url, {
+      body,
+      contentType: 'application/octet-stream',
+      timeoutMs: 6 * 3600_000,
+    });
+    return this.parse(OperationAccepted, `PUT ${url}`, await response.text());
   }
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest) {
     return this.call(

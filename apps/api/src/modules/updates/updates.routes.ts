@@ -1,0 +1,63 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApplyHostUpdates, HostUpdates, UpdatesQuery } from '@berth/contracts';
+import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { principalOf, requirePermission } from '../../plugins/auth.js';
+import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
+import type { Tasks } from '../tasks/tasks.service.js';
+import type { UpdatesService } from './updates.service.js';
+
+const HostParams = z.strictObject({ hostId: z.string().min(1).max(64) });
+
+export async function updateRoutes(
+  app: FastifyInstance,
+  { updates, tasks }: { updates: UpdatesService; tasks: Tasks },
+) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const tags = ['updates'];
+
+  r.get(
+    '/api/v1/hosts/:hostId/updates',
+    {
+      config: { permission: 'host.view' },
+      schema: {
+        tags,
+        description:
+          "Berth's version and the host's upgradable packages (apt; versions and a security flag). refresh=true runs apt-get update first (host.manage).",
+        params: HostParams,
+        querystring: UpdatesQuery,
+        response: { 200: HostUpdates },
+      },
+    },
+    (req) => {
+      // Refreshing runs apt-get update on the host: work on it, not a look at it.
+      if (req.query.refresh) requirePermission(req, 'host.manage');
+      return updates.host(req.params.hostId, req.query.refresh);
+    },
+  );
+
+  r.post(
+    '/api/v1/hosts/:hostId/updates/apply',
+    {
+      config: { permission: 'host.manage' },
+      schema: {
+        tags,
+        description:
+          "Upgrades the host's packages (apt-get upgrade) as a task with apt's log; simulate=true runs apt-get -s and changes nothing. 409 while an upgrade, a migration or a backup runs on the host.",
+        params: HostParams,
+        querystring: SyncQuery,
+        body: ApplyHostUpdates,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'host.upgrade',
+        targetType: 'host',
+        targetId: req.params.hostId,
+        detail: { simulate: req.body.simulate },
+      };
+      const task = await updates.applyHost(principalOf(req).id, req.params.hostId, req.body);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** One package apt would upgrade, as `apt list --upgradable` names it. */
+export const UpgradablePackage = z.strictObject({
+  name: z.string(),
+  /** The installed version, and the candidate apt would install. */
+  from: z.string(),
+  to: z.string(),
+  arch: z.string(),
+  /** The suites the candidate comes from, e.g. "bookworm-security,bookworm-updates". */
+  origin: z.string(),
+  /** The candidate comes from a *-security suite. */
+  security: z.boolean(),
+});
+export type UpgradablePackage = z.infer<typeof UpgradablePackage>;
+
+/** GET /v1/updates on the agent (and per host from the API): Berth's version and apt's view. */
+export const HostUpdates = z.strictObject({
+  berthVersion: z.string(),
+  /** When apt's package lists were last refreshed here; null: not since the agent started. */
+  checkedAt: z.iso.datetime().nullable(),
+  packages: z.array(UpgradablePackage),
+  /** Why the refresh failed (no route to the archive, apt locked), with apt's own words. */
+  error: z.string().nullable(),
+  /** The running upgrade's operation, if one runs. */
+  applying: z.string().nullable(),
+});
+export type HostUpdates = z.infer<typeof HostUpdates>;
+
+export const UpdatesQuery = z.strictObject({
+  refresh: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v === 'true')
+    .describe("run apt-get update first (slow); otherwise answer from apt's current lists"),
+});
+
+/** Body of an apply: simulate runs `apt-get -s upgrade`, which changes nothing (tests, previews). */
+export const ApplyHostUpdates = z.strictObject({
+  simulate: z.boolean().default(false),
+});
+export type ApplyHostUpdates = z.infer<typeof ApplyHostUpdates>;
+
+/** A Debian container's upgradable packages, as apt inside it lists them. */
+export const ContainerUpdates = z.strictObject({
+  instanceId: z.string(),
+  checkedAt: z.iso.datetime(),
+  packages: z.array(UpgradablePackage),
+});
+export type ContainerUpdates = z.infer<typeof ContainerUpdates>;
