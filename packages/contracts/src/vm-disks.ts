@@ -27,3 +27,14 @@ export const VmDiskChange = z.object({
   note: z.string().nullable(),
 });
 export type VmDiskChange = z.infer<typeof VmDiskChange>;
+
+/**
+ * What an imported disk image may be. `raw` has no header to recognise, so it is taken only when
+ * named: an unnamed upload that is none of the others is refused as not a disk image.
+ */
+export const ImportableDiskFormat = z.enum(['qcow2', 'vmdk', 'vdi', 'vhdx', 'raw']);
+export type ImportableDiskFormat = z.infer<typeof ImportableDiskFormat>;
+
+/** A disk image uploaded as the raw body, converted to the VM's next qcow2 disk. */
+export const ImportVmDiskQuery = z.strictObject({ format: ImportableDiskFormat.optional() });
+export type ImportVmDiskQuery = z.infer<typeof ImportVmDiskQuery>;

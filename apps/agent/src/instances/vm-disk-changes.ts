@@ -1,16 +1,21 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type {
   AddVmDiskRequest,
+  ImportableDiskFormat,
   Operation,
+  Progress,
   ResizeVmDiskRequest,
   VmDiskChange,
 } from '@berth/contracts';
 import { badRequest, conflict, notFound, wrongState } from '@berth/contracts';
 import { MAX_DISKS } from '../drivers/qemu/cmdline.js';
 import { growLive, hotplugDisk } from '../drivers/qemu/hotplug.js';
+import { inspectImage, receiveImage } from '../storage/disk-import.js';
 import { assertFreeSpace } from '../storage/free-space.js';
-import { emptyDisk, growDisk, virtualSize } from '../storage/qcow2.js';
+import { convertToQcow2, emptyDisk, growDisk, virtualSize } from '../storage/qcow2.js';
 import type { VmRecord } from './vm-record.js';
 import type { Vms } from './vms.js';
 
@@ -20,59 +25,58 @@ const METADATA_BYTES = 4 * MiB;
 const LIVE = new Set(['running', 'paused']);
 
 /**
- * A VM's disks after its create: a new empty one (hot-plugged when the VM runs) and growing one
- * (block_resize live, qemu-img when stopped). Both are operations with a journaled intent.
+ * A VM's disks after its create: a new empty one or one from an uploaded image (hot-plugged
+ * when the VM runs), and growing one (block_resize live, qemu-img when stopped). Each is an
+ * operation with a journaled intent.
  */
 export class VmDiskChanges {
   constructor(private readonly vms: Vms) {}
 
   async add(id: string, request: AddVmDiskRequest): Promise<Operation> {
-    const vm = this.vms.resolve(id);
-    this.vms.busy.assertIdle(vm.id);
-    if (vm.disks.length >= MAX_DISKS) {
-      throw conflict(`the VM has ${MAX_DISKS} disks, as many as it can have`);
-    }
-    await this.assertChangeable(vm);
-    const index = [...Array(MAX_DISKS).keys()].find(
-      (n) => !vm.disks.some((d) => d.file === `disk${n}.qcow2`),
-    )!;
-    const name = `disk${index}.qcow2`;
+    const vm = await this.assertCanAdd(id);
     const dir = this.vms.target(vm).dir;
-    const file = path.join(dir, name);
     await assertFreeSpace(dir, METADATA_BYTES, 'a new disk');
-    return this.vms.busy.start(
-      vm.id,
-      'instance.disk.add',
-      async (progress, step): Promise<VmDiskChange> => {
-        const state = await this.vms.state(vm);
-        await step('vm.disk.create');
-        try {
-          await emptyDisk(file, request.sizeMiB);
-          await step('vm.disk.record');
-          // The commit point, before QEMU sees it: a kill after it leaves a disk for the next start.
-          await this.vms.save(vm, { disks: [...vm.disks, { file: name, template: null }] });
-        } catch (err) {
-          await rm(file, { force: true });
-          throw err;
-        }
-        const sizeBytes = request.sizeMiB * MiB;
-        if (!LIVE.has(state)) return { disk: name, sizeBytes, live: false, note: null };
-        progress(60, 'plugging it into the running VM');
-        await step('vm.disk.attach');
-        try {
-          await hotplugDisk(await this.vms.qemu.qmp(this.vms.target(vm)), index, file);
-          return { disk: name, sizeBytes, live: true, note: null };
-        } catch (err) {
-          return {
-            disk: name,
-            sizeBytes,
-            live: false,
-            note: `QEMU did not take it live (${(err as Error).message}); the VM has it from its next start`,
-          };
-        }
-      },
-      { type: 'vm.disk', vmId: vm.id, dir, file, action: 'add' },
+    return this.attachNew(vm, 'instance.disk.add', null, async (file) => {
+      await emptyDisk(file, request.sizeMiB);
+      return request.sizeMiB * MiB;
+    });
+  }
+
+  /**
+   * A disk from an uploaded image (qcow2, vmdk, vdi, vhdx or raw): received into the VM's
+   * folder, inspected, then converted to the VM's next qcow2 disk as an operation. The upload
+   * is refused before a byte when the VM cannot take a disk.
+   */
+  async importDisk(
+    id: string,
+    body: Readable,
+    declaredBytes: number | null,
+    format?: ImportableDiskFormat,
+  ): Promise<Operation> {
+    let vm: VmRecord;
+    try {
+      vm = await this.assertCanAdd(id);
+    } catch (err) {
+      await finished(body.resume()).catch(() => undefined);
+      throw err;
+    }
+    const dir = this.vms.target(vm).dir;
+    const staging = await this.vms.busy.hold(vm.id, 'instance.disk.import', () =>
+      receiveImage(dir, body, declaredBytes),
     );
+    try {
+      const image = await inspectImage(staging, format);
+      await assertFreeSpace(dir, image.allocatedBytes + METADATA_BYTES, 'the imported disk');
+      return this.attachNew(vm, 'instance.disk.import', staging, async (file, progress) => {
+        progress(10, `converting the ${image.format} image to qcow2`);
+        await convertToQcow2(file, staging, image.format);
+        await rm(staging, { force: true });
+        return image.virtualBytes;
+      });
+    } catch (err) {
+      await rm(staging, { force: true });
+      throw err;
+    }
   }
 
   async resize(id: string, disk: string, request: ResizeVmDiskRequest): Promise<Operation> {
@@ -108,6 +112,68 @@ export class VmDiskChanges {
         return { disk, sizeBytes: await virtualSize(file), live: LIVE.has(state), note: null };
       },
       { type: 'vm.disk', vmId: vm.id, dir, file, action: 'resize' },
+    );
+  }
+
+  private async assertCanAdd(id: string): Promise<VmRecord> {
+    const vm = this.vms.resolve(id);
+    this.vms.busy.assertIdle(vm.id);
+    if (vm.disks.length >= MAX_DISKS) {
+      throw conflict(`the VM has ${MAX_DISKS} disks, as many as it can have`);
+    }
+    await this.assertChangeable(vm);
+    return vm;
+  }
+
+  /**
+   * Writes the VM's next disk with `produce`, records it (the commit point) and plugs it into
+   * a running VM. A kill before the record rolls the file (and an import's upload) back.
+   */
+  private attachNew(
+    vm: VmRecord,
+    kind: 'instance.disk.add' | 'instance.disk.import',
+    staging: string | null,
+    produce: (file: string, progress: Progress) => Promise<number>,
+  ): Operation {
+    const index = [...Array(MAX_DISKS).keys()].find(
+      (n) => !vm.disks.some((d) => d.file === `disk${n}.qcow2`),
+    )!;
+    const name = `disk${index}.qcow2`;
+    const dir = this.vms.target(vm).dir;
+    const file = path.join(dir, name);
+    const action = kind === 'instance.disk.add' ? 'add' : 'import';
+    return this.vms.busy.start(
+      vm.id,
+      kind,
+      async (progress, step): Promise<VmDiskChange> => {
+        const state = await this.vms.state(vm);
+        await step('vm.disk.create');
+        let sizeBytes: number;
+        try {
+          sizeBytes = await produce(file, progress);
+          await step('vm.disk.record');
+          // The commit point, before QEMU sees it: a kill after it leaves a disk for the next start.
+          await this.vms.save(vm, { disks: [...vm.disks, { file: name, template: null }] });
+        } catch (err) {
+          await rm(file, { force: true });
+          throw err;
+        }
+        if (!LIVE.has(state)) return { disk: name, sizeBytes, live: false, note: null };
+        progress(60, 'plugging it into the running VM');
+        await step('vm.disk.attach');
+        try {
+          await hotplugDisk(await this.vms.qemu.qmp(this.vms.target(vm)), index, file);
+          return { disk: name, sizeBytes, live: true, note: null };
+        } catch (err) {
+          return {
+            disk: name,
+            sizeBytes,
+            live: false,
+            note: `QEMU did not take it live (${(err as Error).message}); the VM has it from its next start`,
+          };
+        }
+      },
+      { type: 'vm.disk', vmId: vm.id, dir, file, action, ...(staging ? { staging } : {}) },
     );
   }
 

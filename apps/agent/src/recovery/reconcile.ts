@@ -6,6 +6,7 @@ import { vmPaths } from '../drivers/qemu/cmdline.js';
 import { cmdlineOf, processAlive, readPidfile } from '../host/proc.js';
 import type { Log } from '../log.js';
 import { exec } from '../run.js';
+import { IMPORT_PREFIX, importOwner } from '../storage/disk-import.js';
 import { UPLOAD_PREFIX } from '../storage/isos.js';
 import { BUILD_PREFIX } from '../templates/templates.js';
 import { loopBackings, mountsOf, releaseImage } from './loop-mounts.js';
@@ -58,6 +59,13 @@ export async function reconcileHost(layout: HostLayout, quarantine: Quarantine, 
     if (!(await pathExists(path.join(dir, 'vm.json')))) {
       await keep('vm-dir', `folder of VM ${entry}, without a record`, dir);
       continue;
+    }
+    for (const file of await list(dir)) {
+      const owner = file.startsWith(IMPORT_PREFIX) ? importOwner(file) : null;
+      if (owner === null || owner === process.pid || (owner && (await processAlive(owner))))
+        continue;
+      await rm(path.join(dir, file), { force: true });
+      log.info({ vm: entry, file }, 'removed an abandoned disk upload');
     }
     const p = vmPaths(dir);
     const pid = await readPidfile(p.pidfile);

@@ -5,7 +5,7 @@ import type { VmRecord } from '../instances/vm-record.js';
 import { virtualSize } from '../storage/qcow2.js';
 
 /**
- * A disk add is kept once the record lists it (the VM has it at its next start at the latest)
+ * A disk add or import is kept once the record lists it (the VM has it at its next start at the latest)
  * and rolled back otherwise; a resize is one qemu-img or QMP call: the file says where it got.
  */
 export async function settleVmDisk(intent: Extract<Intent, { type: 'vm.disk' }>): Promise<string> {
@@ -16,6 +16,7 @@ export async function settleVmDisk(intent: Extract<Intent, { type: 'vm.disk' }>)
       ? `${name} could not be read`
       : `${name} is ${Math.round(size / (1024 * 1024))} MiB, as its file says`;
   }
+  if (intent.staging) await rm(intent.staging, { force: true });
   const record = JSON.parse(await readFile(path.join(intent.dir, 'vm.json'), 'utf8')) as VmRecord;
   if (record.disks.some((d) => d.file === name)) {
     return `${name} had been added and is kept; a running VM has it from its next start`;

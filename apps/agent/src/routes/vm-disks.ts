@@ -1,6 +1,9 @@
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import {
   AddVmDiskRequest,
+  ImportVmDiskQuery,
   InstanceRef,
   OperationAccepted,
   ResizeVmDiskRequest,
@@ -32,6 +35,39 @@ export async function vmDiskRoutes(
     async (req, reply) => {
       await assertVm(req.params.id);
       return reply.status(202).send({ operation: await disks.add(req.params.id, req.body) });
+    },
+  );
+
+  // An imported image is streamed to disk as it arrives, never held in memory.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
+    done(null, payload),
+  );
+  r.put(
+    '/v1/instances/:id/disks/import',
+    {
+      bodyLimit: Number.MAX_SAFE_INTEGER,
+      schema: {
+        params: InstanceRef,
+        querystring: ImportVmDiskQuery,
+        response: { 202: OperationAccepted },
+      },
+    },
+    async (req, reply) => {
+      if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
+        throw badRequest(
+          'send the disk image as the raw body with content-type application/octet-stream',
+        );
+      }
+      const body = req.body as Readable;
+      // Read to its end before refusing: an answer sent mid-upload reaches the client as a reset.
+      await assertVm(req.params.id).catch(async (err: unknown) => {
+        await finished(body.resume()).catch(() => undefined);
+        throw err;
+      });
+      const length = Number(req.headers['content-length']);
+      const declared = Number.isSafeInteger(length) && length > 0 ? length : null;
+      const operation = await disks.importDisk(req.params.id, body, declared, req.query.format);
+      return reply.status(202).send({ operation });
     },
   );
 

@@ -9,6 +9,13 @@ export async function fullCopy(base: string, file: string): Promise<void> {
   await run('qemu-img', ['convert', '-O', 'qcow2', base, file], { timeoutMs: 30 * 60_000 });
 }
 
+/** An image in another format (already inspected: no backing or data file) as a standalone qcow2. */
+export async function convertToQcow2(file: string, source: string, format: string): Promise<void> {
+  await run('qemu-img', ['convert', '-f', format, '-O', 'qcow2', source, file], {
+    timeoutMs: 6 * 3600_000,
+  });
+}
+
 export async function emptyDisk(file: string, sizeMiB: number): Promise<void> {
   await run('qemu-img', ['create', '-q', '-f', 'qcow2', file, `${sizeMiB}M`]);
 }

@@ -1,6 +1,9 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import {
   AddVmDiskRequest,
+  ImportVmDiskQuery,
+  badRequest,
   InstanceRef,
   ResizeVmDiskRequest,
   TaskAccepted,
@@ -42,6 +45,47 @@ export async function vmDiskRoutes(
         detail: { sizeMiB: req.body.sizeMiB },
       };
       const task = await disks.add(principalOf(req).id, req.params.id, req.body);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  // The image is relayed to the agent as it arrives, never buffered here.
+  app.addContentTypeParser('application/octet-stream', (_req, payload, done) =>
+    done(null, payload),
+  );
+  r.put(
+    '/api/v1/instances/:id/disks/import',
+    {
+      bodyLimit: Number.MAX_SAFE_INTEGER,
+      config: { permission: 'instance.configure', rawBody: 'application/octet-stream' },
+      schema: {
+        tags,
+        description:
+          "Add a disk to a VM from an uploaded image (qcow2, vmdk, vdi, vhdx; raw when named with ?format=raw), sent as the raw body with content-type application/octet-stream. The image is converted to the VM's next qcow2 disk as a task and hot-plugged into a running VM. Refused with a 400, leaving nothing behind: a file that is not a disk image, an image with a backing file, an external data file or a vmdk whose data lives in other files (they could point anywhere on the host). 507 when the host lacks the space.",
+        params: InstanceRef,
+        querystring: ImportVmDiskQuery.extend(SyncQuery.shape),
+        response: taskAnswer,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.disk.import',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { format: req.query.format ?? 'detected' },
+      };
+      if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
+        throw badRequest(
+          'send the disk image as the raw body with content-type application/octet-stream',
+        );
+      }
+      const body = Readable.toWeb(req.body as Readable) as ReadableStream<Uint8Array>;
+      const task = await disks.importDisk(
+        principalOf(req).id,
+        req.params.id,
+        body,
+        req.query.format,
+      );
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );

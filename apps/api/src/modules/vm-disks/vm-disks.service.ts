@@ -1,4 +1,9 @@
-import type { AddVmDiskRequest, ResizeVmDiskRequest, Task } from '@berth/contracts';
+import type {
+  AddVmDiskRequest,
+  ImportableDiskFormat,
+  ResizeVmDiskRequest,
+  Task,
+} from '@berth/contracts';
 import type { Hosts } from '../hosts/hosts.service.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 
@@ -14,6 +19,19 @@ export class VmDisksService {
     return this.tasks.track(
       { kind: 'disk.add', hostId: instance.hostId, instanceId: instance.id, userId },
       () => this.hosts.client(instance.hostId).addVmDisk(instance.id, request),
+    );
+  }
+
+  async importDisk(
+    userId: string,
+    id: string,
+    body: ReadableStream<Uint8Array>,
+    format?: ImportableDiskFormat,
+  ): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    return this.tasks.track(
+      { kind: 'disk.import', hostId: instance.hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(instance.hostId).importVmDisk(instance.id, body, format),
     );
   }
 
