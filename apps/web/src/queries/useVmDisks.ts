@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { addVmDisk, resizeVmDisk } from '@/api/vmDisks';
+import type { ImportableDiskFormat } from '@berth/contracts';
+import { addVmDisk, importVmDisk, resizeVmDisk } from '@/api/vmDisks';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 import { instanceKeys } from './keys';
 
@@ -28,5 +29,35 @@ export function useVmDiskChange(id: string) {
           },
         },
       ),
+  });
+}
+
+/** A disk from an uploaded image: the upload reports its share, then the conversion runs as a task. */
+export function useVmDiskImport(id: string) {
+  const qc = useQueryClient();
+  const refetch = () => void qc.invalidateQueries({ queryKey: instanceKeys.detail(id) });
+  return useMutation({
+    mutationFn: ({
+      file,
+      format,
+      onUploaded,
+      cb = {},
+    }: {
+      file: File;
+      format: ImportableDiskFormat | null;
+      onUploaded: (fraction: number) => void;
+      cb?: TaskCallbacks;
+    }) =>
+      runTask(() => importVmDisk(id, file, format, onUploaded), {
+        ...cb,
+        onSuccess: (t) => {
+          refetch();
+          cb.onSuccess?.(t);
+        },
+        onFailure: (t) => {
+          refetch();
+          cb.onFailure?.(t);
+        },
+      }),
   });
 }

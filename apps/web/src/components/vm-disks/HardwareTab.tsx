@@ -16,6 +16,7 @@ import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
 import { TableHead } from '@/components/ui/TableHead';
 import { StartSettings } from '@/components/vm-hardware/StartSettings';
+import { ImportDiskDialog } from './ImportDiskDialog';
 
 const MiB = 1024 * 1024;
 const MAX_DISKS = 8;
@@ -94,11 +95,12 @@ function DiskSizeDialog({
   );
 }
 
-/** A VM's disks (size and origin, grow one, add an empty one, live when it runs) and start settings. */
+/** A VM's disks (size and origin, grow one, add an empty one or one from an image, live when it runs) and start settings. */
 export function HardwareTab({ instance }: { instance: Instance }) {
   const me = useMe().data;
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
   const [editing, setEditing] = useState<{ name: string; sizeBytes: number } | null | 'new'>(null);
+  const [importing, setImporting] = useState(false);
   if (!instance.vm)
     return (
       <EmptyState title="Containers have one disk">
@@ -123,6 +125,15 @@ export function HardwareTab({ instance }: { instance: Instance }) {
           onClick={() => setEditing('new')}
         >
           Add disk
+        </Button>
+        <Button
+          size="sm"
+          disabledReason={
+            reason ?? (disks.length >= MAX_DISKS ? `a VM has at most ${MAX_DISKS} disks` : null)
+          }
+          onClick={() => setImporting(true)}
+        >
+          Import disk
         </Button>
       </div>
       <div className="card overflow-x-auto" role="region" aria-label="Disks" tabIndex={0}>
@@ -151,6 +162,7 @@ export function HardwareTab({ instance }: { instance: Instance }) {
         </table>
       </div>
       <StartSettings instance={instance} disabledReason={reason} />
+      {importing && <ImportDiskDialog instance={instance} onClose={() => setImporting(false)} />}
       {editing && (
         <DiskSizeDialog
           instance={instance}
