@@ -74,6 +74,8 @@ import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { MetricsPuller } from './modules/monitoring/puller.js';
 import { metricsRegistry } from './modules/monitoring/prometheus.js';
 import { MetricsStore } from './modules/monitoring/store.js';
+import { usageRoutes } from './modules/usage/usage.routes.js';
+import { UsageService } from './modules/usage/usage.service.js';
 import { Samples } from './modules/samples/samples.service.js';
 
 const connectOverHttp: ConnectAgent = (host) => new AgentClient(host.url, host.agentToken);
@@ -266,6 +268,7 @@ export async function buildApi(
     puller,
     registry: metricsRegistry(puller),
   });
+  await app.register(usageRoutes, { usage: new UsageService(db, hosts) });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

@@ -15,6 +15,7 @@ export * from './firewall.js';
 export * from './maintenance.js';
 export * from './samples.js';
 export * from './metrics.js';
+export * from './usage.js';
 export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';

@@ -59,21 +59,51 @@ export const SamplesQuery = z.strictObject({
 export const MetricsRange = z.enum(['1h', '1d', '1w', '1m', '1y']);
 export type MetricsRange = z.infer<typeof MetricsRange>;
 
-export const MetricsQuery = z.strictObject({ range: MetricsRange.default('1h') });
+/** A stored series: every value of a sample, and the highest 5 s CPU % a coarser step covers. */
+export const MetricField = z.enum([
+  'cpuPct',
+  'cpuMaxPct',
+  'cpuCapPct',
+  'memBytes',
+  'memLimitBytes',
+  'swapBytes',
+  'diskReadBps',
+  'diskWriteBps',
+  'diskReadIops',
+  'diskWriteIops',
+  'netRxBps',
+  'netTxBps',
+  'netRxPps',
+  'netTxPps',
+  'processes',
+]);
+export type MetricField = z.infer<typeof MetricField>;
 
-export const MetricPoint = MetricValues.extend({
-  /** ms since the epoch, the start of the step. */
-  t: z.number().int(),
-  /** The highest 5 s CPU % the step covers. */
-  cpuMaxPct: z.number(),
+const FIELD_LIST = new RegExp(
+  `^(${MetricField.options.join('|')})(,(${MetricField.options.join('|')}))*$`,
+);
+
+export const MetricsQuery = z.strictObject({
+  range: MetricsRange.default('1h'),
+  /** Comma-separated fields to answer (a graph asks only what it draws); default all. */
+  fields: z
+    .string()
+    .regex(FIELD_LIST, `fields: a comma-separated list of ${MetricField.options.join(', ')}`)
+    .transform((s) => [...new Set(s.split(','))] as MetricField[])
+    .optional(),
 });
-export type MetricPoint = z.infer<typeof MetricPoint>;
 
+/**
+ * Columns, as uPlot draws them: `t` (ms since the epoch, the start of each step, ascending) and
+ * one array per asked field aligned with it (null where a value is unknown: no cap, no limit).
+ * Counters are per second; a coarser step's value is the average of the 5 s samples it covers.
+ */
 export const MetricSeries = z.object({
   subject: z.string(),
   range: MetricsRange,
   stepSeconds: z.number().int(),
-  points: z.array(MetricPoint),
+  t: z.array(z.number().int()),
+  values: z.partialRecord(MetricField, z.array(z.number().nullable())),
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
 

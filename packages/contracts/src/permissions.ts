@@ -36,6 +36,9 @@ export const CONSOLE_WIDE_PERMISSIONS = [
   'sample.manage', // create, change and delete them
   'license.view',
   'license.manage',
+  'usage.view', // usage totals of every instance (billing)
+  'alert.view', // alert rules and their history
+  'alert.manage', // create, change and delete alert rules
 ] as const;
 
 export const Permission = z.enum([...INSTANCE_PERMISSIONS, ...CONSOLE_WIDE_PERMISSIONS]);

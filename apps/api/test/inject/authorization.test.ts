@@ -146,6 +146,7 @@ const ROUTES = [
   'GET /api/v1/instances/:id/metrics',
   'GET /api/v1/hosts/:hostId/metrics',
   'GET /api/v1/metrics/top',
+  'GET /api/v1/usage',
   'GET /metrics public',
 ];
 

@@ -76,7 +76,7 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     const rows = await t.db.metricSample.findMany({ where: { subject: 'roll-a', step: 60 } });
     assert.equal(rows.length, 1);
     const [row] = rows;
-    assert.equal(row!.at.getTime(), minute);
+    assert.equal(Number(row!.t), minute);
     assert.equal(row!.cpuPct, 55); // mean of 0, 10, …, 110
     assert.equal(row!.cpuMaxPct, 110);
     assert.equal(row!.memBytes, 105.5);
@@ -87,6 +87,26 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     const ten = await t.db.metricSample.findMany({ where: { subject: 'roll-a', step: 600 } });
     assert.equal(ten.length, 1);
     assert.equal(ten[0]!.cpuPct, 55);
+  });
+
+  test('one query answers several series as columns in time order, rounded to 2 decimals', async () => {
+    const t0 = Date.now() - 10 * 60_000;
+    // Inserted out of order, and one subject with a value that rounds.
+    const rows = [3, 1, 2].flatMap((i) =>
+      ['cols-a', 'cols-b'].map((subject) =>
+        rowOf('h1', subject, sample({ t: t0 + i * 5000, cpuPct: i + 1 / 3, memLimitBytes: null })),
+      ),
+    );
+    await store.insert(rows);
+    const got = await store.series(['cols-a', 'cols-b', 'cols-none'], 5, t0, [
+      'cpuPct',
+      'memLimitBytes',
+    ]);
+    assert.deepEqual([...got.keys()].sort(), ['cols-a', 'cols-b']);
+    assert.deepEqual(got.get('cols-a'), {
+      t: [t0 + 5000, t0 + 10_000, t0 + 15_000],
+      values: { cpuPct: [1.33, 2.33, 3.33], memLimitBytes: [null, null, null] },
+    });
   });
 
   test('a catch-up of thousands of samples is stored, and pulling them again adds none', async () => {
@@ -118,7 +138,7 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     );
     for (const r of left) {
       const tier = TIERS.find((x) => x.step === r.step)!;
-      assert.ok(now - r.at.getTime() < tier.keepMs);
+      assert.ok(now - Number(r.t) < tier.keepMs);
     }
   });
 
@@ -146,15 +166,26 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json<MetricSeries>();
     assert.equal(body.stepSeconds, 5);
-    assert.equal(body.points.at(-1)?.cpuPct, 50);
-    for (const bad of ['?range=2h', '?range=1h&x=1']) {
+    assert.equal(body.values.cpuPct?.at(-1), 50);
+    const some = await t.inject({
+      method: 'GET',
+      url: `/api/v1/instances/${a.id}/metrics?range=1h&fields=cpuPct,memLimitBytes`,
+      headers: admin,
+    });
+    assert.equal(some.statusCode, 200, some.body);
+    assert.deepEqual(Object.keys(some.json<MetricSeries>().values).sort(), [
+      'cpuPct',
+      'memLimitBytes',
+    ]);
+    assert.equal(some.json<MetricSeries>().values.memLimitBytes?.at(-1), null);
+    for (const bad of ['?range=2h', '?range=1h&x=1', '?fields=cpuPct,at']) {
       const refused = await t.inject({
         method: 'GET',
         url: `/api/v1/instances/${a.id}/metrics${bad}`,
         headers: admin,
       });
       assert.equal(refused.statusCode, 400, refused.body);
-      assert.match(refused.body, /range|x/);
+      assert.match(refused.body, /range|x|fields/);
     }
     const unknown = await t.inject({
       method: 'GET',

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, MetricPoint, MetricSeries, Task } from '@berth/contracts';
+import type { Instance, MetricSeries, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { until } from '../wait.js';
+import { pointsOf, type Point } from './points.js';
 
 type TaskReply = { task: Task };
 
@@ -12,13 +13,13 @@ describe('monitoring on a real busybox container', () => {
   let stack: Stack;
   let ct: Instance;
 
-  const points = async (): Promise<MetricPoint[]> => {
+  const points = async (): Promise<Point[]> => {
     const res = await stack.call<MetricSeries>(
       'GET',
       `/api/v1/instances/${ct.id}/metrics?range=1h`,
     );
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body.points;
+    return pointsOf(res.body);
   };
   const exec = async (command: string[], timeoutSeconds = 30) => {
     const res = await stack.call<{ exitCode: number; stderr: string }>(

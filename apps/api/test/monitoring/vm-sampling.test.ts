@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, MetricPoint, MetricSeries, Task } from '@berth/contracts';
+import type { Instance, MetricSeries, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { buildTinyTemplate } from '../vm-guest.js';
 import { until } from '../wait.js';
+import { pointsOf, type Point } from './points.js';
 
 type TaskReply = { task: Task };
 const MiB = 1024 * 1024;
@@ -36,9 +37,11 @@ describe('monitoring a real VM', () => {
       `/api/v1/instances/${vm.id}/actions/start?sync=true`,
     );
     assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
-    const points = async (): Promise<MetricPoint[]> =>
-      (await stack.call<MetricSeries>('GET', `/api/v1/instances/${vm!.id}/metrics?range=1h`)).body
-        .points;
+    const points = async (): Promise<Point[]> =>
+      pointsOf(
+        (await stack.call<MetricSeries>('GET', `/api/v1/instances/${vm!.id}/metrics?range=1h`))
+          .body,
+      );
     const seen = await until(
       'samples of the booting VM',
       async () => {

@@ -1,9 +1,17 @@
 import type { MetricSeries, MetricsRange, TopInstances } from '@berth/contracts';
 import { http } from './http';
 
+/** What MetricsPanel draws: the other fields stay on the server. */
+const DRAWN =
+  'fields=cpuPct,cpuMaxPct,memBytes,memLimitBytes,diskReadBps,diskWriteBps,netRxBps,netTxBps';
+
 export const fetchInstanceMetrics = (id: string, range: MetricsRange, signal?: AbortSignal) =>
-  http<MetricSeries>(`/instances/${encodeURIComponent(id)}/metrics?range=${range}`, { signal });
+  http<MetricSeries>(`/instances/${encodeURIComponent(id)}/metrics?range=${range}&${DRAWN}`, {
+    signal,
+  });
 export const fetchHostMetrics = (hostId: string, range: MetricsRange, signal?: AbortSignal) =>
-  http<MetricSeries>(`/hosts/${encodeURIComponent(hostId)}/metrics?range=${range}`, { signal });
+  http<MetricSeries>(`/hosts/${encodeURIComponent(hostId)}/metrics?range=${range}&${DRAWN}`, {
+    signal,
+  });
 export const fetchTopInstances = (signal?: AbortSignal) =>
   http<TopInstances>('/metrics/top', { signal });

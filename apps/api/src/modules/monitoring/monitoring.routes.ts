@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   InstanceRef,
+  MetricField,
   MetricSeries,
   MetricsQuery,
   TopInstances,
@@ -29,10 +30,11 @@ export async function monitoringRoutes(
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['monitoring'];
-  const series = async (subject: string, range: MetricsRange) => {
+  const series = async (subject: string, range: MetricsRange, fields?: MetricField[]) => {
     const { step, spanMs } = RANGES[range];
-    const points = await store.series(subject, step, Date.now() - spanMs);
-    return { subject, range, stepSeconds: step, points };
+    const found = (await store.series([subject], step, Date.now() - spanMs, fields)).get(subject);
+    const empty = Object.fromEntries((fields ?? MetricField.options).map((f) => [f, []]));
+    return { subject, range, stepSeconds: step, ...(found ?? { t: [], values: empty }) };
   };
 
   r.get(
@@ -42,17 +44,17 @@ export async function monitoringRoutes(
       schema: {
         tags,
         description:
-          "An instance's usage over a range: 1h at 5 s, 1d at 1 min, 1w and 1m at 10 min, 1y at 1 h. Counters are per second; each point of a coarser step is the average of the 5 s samples it covers (cpuMaxPct their highest CPU).",
+          "An instance's usage over a range as columns (t and one array per field; `fields` picks them): 1h at 5 s, 1d at 1 min, 1w and 1m at 10 min, 1y at 1 h. Counters are per second; each point of a coarser step is the average of the 5 s samples it covers (cpuMaxPct their highest CPU).",
         params: InstanceRef,
         querystring: MetricsQuery,
         response: { 200: MetricSeries },
       },
     },
     async (req) => {
-      const found = await series(req.params.id, req.query.range);
+      const found = await series(req.params.id, req.query.range, req.query.fields);
       // Rows of the id say it is (or was) an instance; only without any is its host asked,
       // which answers 404 for an id no host knows.
-      if (found.points.length === 0) await hosts.findInstance(req.params.id);
+      if (found.t.length === 0) await hosts.findInstance(req.params.id);
       return found;
     },
   );
@@ -71,7 +73,7 @@ export async function monitoringRoutes(
     },
     async (req) => {
       hosts.client(req.params.hostId); // an unknown host is a 404
-      return series(hostSubject(req.params.hostId), req.query.range);
+      return series(hostSubject(req.params.hostId), req.query.range, req.query.fields);
     },
   );
 

@@ -1,8 +1,15 @@
-import type { Prisma, PrismaClient } from '@berth/db';
-import type { AgentSample, MetricPoint } from '@berth/contracts';
+import { Prisma, type PrismaClient } from '@berth/db';
+import { MetricField, type AgentSample } from '@berth/contracts';
 import { TIERS } from './tiers.js';
 
 type Row = Prisma.MetricSampleCreateManyInput;
+export type Provider = 'sqlite' | 'postgresql';
+
+/** One series as columns: `t` (ms) and an array per field, aligned with it. */
+export interface Columns {
+  t: number[];
+  values: Partial<Record<MetricField, Array<number | null>>>;
+}
 
 const AVERAGED = [
   'cpuPct',
@@ -23,22 +30,28 @@ const NULLABLE = ['cpuCapPct', 'memLimitBytes', 'processes'] as const;
 const INSERT_CHUNK = 400;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+/**
+ * Values are stored with two decimals: no graph or total shows more, and a read then returns
+ * them as stored instead of rounding each one (which cost SQLite more than the read itself).
+ */
+const round2 = (v: number) => Math.round(v * 100) / 100;
+const round2OrNull = (v: number | null) => (v === null ? null : round2(v));
 
 /** The roll-up of rows of one subject: each value their average, cpuMaxPct their max. */
-export function rollUp(rows: readonly Row[], step: number, at: Date): Row {
+export function rollUp(rows: readonly Row[], step: number, atMs: number): Row {
   const first = rows[0];
   if (!first) throw new Error('nothing to roll up');
   const out: Row = {
     subject: first.subject,
     hostId: first.hostId,
     step,
-    at,
+    t: BigInt(atMs),
     cpuMaxPct: Math.max(...rows.map((r) => r.cpuMaxPct)),
   } as Row;
-  for (const k of AVERAGED) out[k] = mean(rows.map((r) => r[k]));
+  for (const k of AVERAGED) out[k] = round2(mean(rows.map((r) => r[k])));
   for (const k of NULLABLE) {
     const xs = rows.map((r) => r[k]).filter((v): v is number => typeof v === 'number');
-    out[k] = xs.length ? mean(xs) : null;
+    out[k] = xs.length ? round2(mean(xs)) : null;
   }
   return out;
 }
@@ -48,21 +61,21 @@ export function rowOf(hostId: string, subject: string, s: AgentSample): Row {
     subject,
     hostId,
     step: TIERS[0].step,
-    at: new Date(s.t),
-    cpuPct: s.cpuPct,
-    cpuMaxPct: s.cpuPct,
-    cpuCapPct: s.cpuCapPct,
+    t: BigInt(s.t),
+    cpuPct: round2(s.cpuPct),
+    cpuMaxPct: round2(s.cpuPct),
+    cpuCapPct: round2OrNull(s.cpuCapPct),
     memBytes: s.memBytes,
     memLimitBytes: s.memLimitBytes,
     swapBytes: s.swapBytes,
-    diskReadBps: s.diskReadBps,
-    diskWriteBps: s.diskWriteBps,
-    diskReadIops: s.diskReadIops,
-    diskWriteIops: s.diskWriteIops,
-    netRxBps: s.netRxBps,
-    netTxBps: s.netTxBps,
-    netRxPps: s.netRxPps,
-    netTxPps: s.netTxPps,
+    diskReadBps: round2(s.diskReadBps),
+    diskWriteBps: round2(s.diskWriteBps),
+    diskReadIops: round2(s.diskReadIops),
+    diskWriteIops: round2(s.diskWriteIops),
+    netRxBps: round2(s.netRxBps),
+    netTxBps: round2(s.netTxBps),
+    netRxPps: round2(s.netRxPps),
+    netTxPps: round2(s.netTxPps),
     processes: s.processes,
   };
 }
@@ -76,7 +89,10 @@ export class MetricsStore {
   /** Per tier (by step), the end of the last bucket rolled up. */
   private readonly rolledTo = new Map<number, number>();
 
-  constructor(private readonly db: PrismaClient) {}
+  constructor(
+    private readonly db: PrismaClient,
+    private readonly provider: Provider = 'sqlite',
+  ) {}
 
   async insert(rows: Row[]): Promise<void> {
     // In chunks: a catch-up after an outage may bring an hour of every instance, more bound
@@ -88,7 +104,7 @@ export class MetricsStore {
         this.db.metricSample.deleteMany({
           where: {
             step: TIERS[0].step,
-            OR: chunk.map((r) => ({ subject: r.subject, at: r.at })),
+            OR: chunk.map((r) => ({ subject: r.subject, t: r.t })),
           },
         }),
         this.db.metricSample.createMany({ data: chunk }),
@@ -116,9 +132,8 @@ export class MetricsStore {
   async rollUpBucket(i: number, fromMs: number): Promise<void> {
     const { step } = TIERS[i]!;
     const finer = TIERS[i - 1]!.step;
-    const at = new Date(fromMs);
     const rows = await this.db.metricSample.findMany({
-      where: { step: finer, at: { gte: at, lt: new Date(fromMs + step * 1000) } },
+      where: { step: finer, t: { gte: BigInt(fromMs), lt: BigInt(fromMs + step * 1000) } },
     });
     const bySubject = new Map<string, Row[]>();
     for (const r of rows) {
@@ -126,9 +141,9 @@ export class MetricsStore {
       list.push(r);
       bySubject.set(r.subject, list);
     }
-    const made = [...bySubject.values()].map((list) => rollUp(list, step, at));
+    const made = [...bySubject.values()].map((list) => rollUp(list, step, fromMs));
     await this.db.$transaction([
-      this.db.metricSample.deleteMany({ where: { step, at } }),
+      this.db.metricSample.deleteMany({ where: { step, t: BigInt(fromMs) } }),
       this.db.metricSample.createMany({ data: made }),
     ]);
   }
@@ -138,27 +153,45 @@ export class MetricsStore {
     let deleted = 0;
     for (const { step, keepMs } of TIERS) {
       const res = await this.db.metricSample.deleteMany({
-        where: { step, at: { lt: new Date(nowMs - keepMs) } },
+        where: { step, t: { lt: BigInt(nowMs - keepMs) } },
       });
       deleted += res.count;
     }
     return deleted;
   }
 
-  async series(subject: string, step: number, fromMs: number): Promise<MetricPoint[]> {
-    const rows = await this.db.metricSample.findMany({
-      where: { subject, step, at: { gte: new Date(fromMs) } },
-      orderBy: { at: 'asc' },
-      omit: { subject: true, hostId: true, step: true },
-    });
-    // Averages carry long fractions no graph shows: two decimals make a month's answer about
-    // half the size to encode, compress and send.
-    return rows.map(({ at, ...values }) => {
-      const point = { t: at.getTime() } as MetricPoint;
-      for (const [k, v] of Object.entries(values) as Array<[keyof MetricPoint, number | null]>)
-        (point as Record<string, number | null>)[k] = v === null ? null : Math.round(v * 100) / 100;
-      point.processes = values.processes === null ? null : Math.round(values.processes);
-      return point;
-    });
+  /**
+   * Series of several subjects in one grouped query: the database builds each column as one JSON
+   * array (in `t` order), so neither Prisma nor JS handles a row per point.
+   */
+  async series(
+    subjects: readonly string[],
+    step: number,
+    fromMs: number,
+    fields: readonly MetricField[] = MetricField.options,
+  ): Promise<Map<string, Columns>> {
+    const out = new Map<string, Columns>();
+    if (subjects.length === 0) return out;
+    // SQLite aggregates in the order of the sorted subquery; PostgreSQL is told the order.
+    const agg = (col: string) =>
+      this.provider === 'postgresql'
+        ? `json_agg("${col}" ORDER BY "t")`
+        : `json_group_array("${col}")`;
+    // Field names come from the MetricField enum, never from the request's text.
+    const cols = ['t', ...fields].map((c) => `${agg(c)} AS "${c}"`).join(', ');
+    const rows = await this.db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT "subject", ${Prisma.raw(cols)}
+      FROM (SELECT * FROM "MetricSample"
+            WHERE "subject" IN (${Prisma.join(subjects)}) AND "step" = ${step} AND "t" >= ${BigInt(fromMs)}
+            ORDER BY "subject", "t") AS s
+      GROUP BY "subject"`;
+    const json = (v: unknown) =>
+      (typeof v === 'string' ? JSON.parse(v) : v) as Array<number | null>;
+    for (const row of rows) {
+      const values: Columns['values'] = {};
+      for (const f of fields) values[f] = json(row[f]);
+      out.set(row.subject as string, { t: json(row.t) as number[], values });
+    }
+    return out;
   }
 }

@@ -1,7 +1,7 @@
 'use client';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import type { MetricPoint, MetricSeries, MetricsRange } from '@berth/contracts';
+import type { MetricField, MetricSeries, MetricsRange } from '@berth/contracts';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { formatBytes } from '@/lib/format';
 import { errorText } from '@/lib/errorText';
@@ -64,10 +64,9 @@ export function MetricsPanel({
   range: MetricsRange;
   onRange: (r: MetricsRange) => void;
 }) {
-  const points: MetricPoint[] = query.data?.points ?? [];
-  const times = points.map((p) => p.t / 1000);
-  const col = <K extends keyof MetricPoint>(k: K) => points.map((p) => p[k] as number | null);
-  const hasLimit = points.some((p) => p.memLimitBytes !== null);
+  const times = (query.data?.t ?? []).map((t) => t / 1000);
+  const col = (k: MetricField) => query.data?.values[k] ?? [];
+  const hasLimit = col('memLimitBytes').some((v) => v !== null);
   return (
     <section aria-label={title} className="card space-y-3 p-4" data-testid="metrics-panel">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -78,7 +77,7 @@ export function MetricsPanel({
         <p className="text-sm text-red-700">{errorText(query.error)}</p>
       ) : query.isPending ? (
         <p className="text-sm text-muted">Loading…</p>
-      ) : points.length === 0 ? (
+      ) : times.length === 0 ? (
         <p className="text-sm text-muted">
           No samples in this range yet: they are taken every 5 s while it runs.
         </p>
