@@ -3,6 +3,7 @@ import {
   Disc3,
   Film,
   HardDrive,
+  Receipt,
   KeyRound,
   Network,
   LayoutDashboard,
@@ -104,6 +105,14 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'work',
     key: 's',
     keywords: 'configuration limits split scale',
+  },
+  {
+    href: '/usage/',
+    label: 'Usage',
+    icon: Receipt,
+    permission: 'usage.view',
+    group: 'admin',
+    keywords: 'billing export csv cpu-hours totals',
   },
   {
     href: '/audit/',
