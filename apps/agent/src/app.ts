@@ -50,6 +50,7 @@ import { licenseRoutes } from './routes/licenses.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
 import { updateRoutes } from './routes/updates.js';
 import { HostUpdates, aptPrograms } from './updates/host-updates.js';
+import { ContainerUpdates } from './updates/container-updates.js';
 import { HostLicense } from './licenses/host-license.js';
 import { Processes } from './processes/processes.js';
 import { Services } from './services/services.js';
@@ -165,9 +166,6 @@ export async function buildAgent(
 
   await app.register(licenseRoutes, { license });
   await app.register(diagnosticRoutes, { config });
-  await app.register(updateRoutes, {
-    updates: new HostUpdates(operations, aptPrograms(process.env)),
-  });
   await app.register(systemRoutes, {
     license,
     config,
@@ -179,6 +177,10 @@ export async function buildAgent(
     quarantine,
   });
   await app.register(instanceRoutes, { instances });
+  await app.register(updateRoutes, {
+    host: new HostUpdates(operations, aptPrograms(process.env)),
+    containers: new ContainerUpdates(instances),
+  });
   await app.register(mediaRoutes, { instances, isos });
   await app.register(vmDiskRoutes, { instances, disks: new VmDiskChanges(vms) });
   await app.register(vmHardwareRoutes, { instances, hardware: new VmHardware(vms) });

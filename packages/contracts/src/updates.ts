@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { Tag } from './common.js';
+import { Task } from './tasks.js';
 
 /** One package apt would upgrade, as `apt list --upgradable` names it. */
 export const UpgradablePackage = z.strictObject({
@@ -48,3 +50,16 @@ export const ContainerUpdates = z.strictObject({
   packages: z.array(UpgradablePackage),
 });
 export type ContainerUpdates = z.infer<typeof ContainerUpdates>;
+
+/** Body of POST /api/v1/updates/containers: update every running Debian container with this tag. */
+export const ApplyContainerUpdatesByTag = z.strictObject({ tag: Tag });
+export type ApplyContainerUpdatesByTag = z.infer<typeof ApplyContainerUpdatesByTag>;
+
+/** One task per container started; the others with why they were left out. */
+export const ContainerUpdatesStarted = z.strictObject({
+  tasks: z.array(Task),
+  skipped: z.array(
+    z.strictObject({ instanceId: z.string(), name: z.string(), reason: z.string() }),
+  ),
+});
+export type ContainerUpdatesStarted = z.infer<typeof ContainerUpdatesStarted>;

@@ -43,7 +43,7 @@ export type Intent =
       vmId: string;
       dir: string;
       file: string;
-      action: 'add' | 'import' | 'resize';
+      action: 'add' | 'import' | 'resize' | 'remove';
       /** An import's uploaded image, removed whichever way the import ends. */
       staging?: string;
     }
@@ -96,7 +96,8 @@ export type Intent =
     }
   | { type: 'instance.action'; instance: string }
   | { type: 'template.build'; template: string; buildDir?: string }
-  | { type: 'host.upgrade'; simulate: boolean };
+  | { type: 'host.upgrade'; simulate: boolean }
+  | { type: 'ct.upgrade'; instance: string };
 
 export interface JournalEntry {
   id: string;

@@ -23,6 +23,7 @@ import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
 import { settleHostUpgrade } from '../updates/host-updates.js';
+import { settleContainerUpgrade } from '../updates/container-updates.js';
 
 /** Ends a VM's QEMU found by its pidfile, only when the pid is still that VM's. */
 async function killQemu(vmId: string, dir: string): Promise<void> {
@@ -119,6 +120,8 @@ async function settleIntent(intent: Intent): Promise<string> {
       return `the build of ${intent.template} was abandoned and its work folder removed`;
     case 'host.upgrade':
       return settleHostUpgrade(intent.simulate);
+    case 'ct.upgrade':
+      return settleContainerUpgrade();
   }
 }
 

@@ -239,6 +239,14 @@ export class FakeAgent implements AgentApi {
     this.call('applyUpdates', String(body.simulate));
     return this.accepted('host.upgrade', null);
   }
+  async containerUpdates(id: string) {
+    this.call('containerUpdates', id);
+    return { instanceId: this.find(id).id, checkedAt: new Date().toISOString(), packages: [] };
+  }
+  async applyContainerUpdates(id: string) {
+    this.call('applyContainerUpdates', id);
+    return this.accepted('instance.upgrade', this.find(id).id);
+  }
   async templates() {
     this.call('templates');
     return { items: [] };
@@ -558,6 +566,10 @@ export class FakeAgent implements AgentApi {
     this.call('importVmDisk', id);
     await body.cancel();
     return this.accepted('disk.import', this.find(id).id);
+  }
+  async removeVmDisk(id: string, disk: string) {
+    this.call('removeVmDisk', `${id} ${disk}`);
+    return this.accepted('disk.remove', this.find(id).id);
   }
   async resizeVmDisk(id: string, disk: string) {
     this.call('resizeVmDisk', `${id} ${disk}`);

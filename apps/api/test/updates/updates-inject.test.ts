@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { conflict, type ErrorBody, type HostUpdates, type TaskAccepted } from '@berth/contracts';
+import {
+  conflict,
+  type ContainerUpdatesStarted,
+  type ErrorBody,
+  type HostUpdates,
+  type TaskAccepted,
+} from '@berth/contracts';
 import { buildTestApi, type TestApi } from '../inject/build-test-api.js';
 
 describe('host updates: the listing, the refresh permission, the apply task and its refusal (fake agent)', () => {
@@ -99,5 +105,65 @@ describe('host updates: the listing, the refresh permission, the apply task and 
       headers: await t.as('operator'),
     });
     assert.equal(op.statusCode, 403, op.body);
+  });
+
+  test('a container: listing and apply are instance.configure, scoped; apply is an audited task', async () => {
+    const ct = t.agent.add({ name: 'deb', ctid: 140, state: 'running', tags: ['web'] });
+    const admin = await t.as('admin');
+    const list = await t.inject({
+      method: 'GET',
+      url: `/api/v1/instances/${ct.id}/updates`,
+      headers: admin,
+    });
+    assert.equal(list.statusCode, 200, list.body);
+    const res = await t.inject({
+      method: 'POST',
+      url: `/api/v1/instances/${ct.id}/updates/apply`,
+      headers: admin,
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    const { task } = res.json<TaskAccepted>();
+    assert.equal(task.kind, 'instance.upgrade');
+    assert.equal(task.instanceId, ct.id);
+    assert.ok(
+      await t.db.auditEvent.findFirst({ where: { action: 'instance.upgrade', targetId: ct.id } }),
+    );
+    const auditor = await t.as('auditor');
+    const denied = await t.inject({
+      method: 'GET',
+      url: `/api/v1/instances/${ct.id}/updates`,
+      headers: auditor,
+    });
+    assert.equal(denied.statusCode, 403, denied.body);
+  });
+
+  test('by tag: one task per running container the caller may configure; the others with why', async () => {
+    const up = t.agent.add({ name: 'tag-up', ctid: 141, state: 'running', tags: ['batch'] });
+    const down = t.agent.add({ name: 'tag-down', ctid: 142, state: 'stopped', tags: ['batch'] });
+    t.agent.add({ name: 'other', ctid: 143, state: 'running', tags: ['else'] });
+    const res = await t.inject({
+      method: 'POST',
+      url: '/api/v1/updates/containers',
+      payload: { tag: 'batch' },
+      headers: await t.as('admin'),
+    });
+    assert.equal(res.statusCode, 202, res.body);
+    const body = res.json<ContainerUpdatesStarted>();
+    assert.deepEqual(
+      body.tasks.map((x) => x.instanceId),
+      [up.id],
+    );
+    assert.deepEqual(
+      body.skipped.map((x) => [x.instanceId, x.reason]),
+      [[down.id, 'it is stopped: start it to update its packages']],
+    );
+    const bad = await t.inject({
+      method: 'POST',
+      url: '/api/v1/updates/containers',
+      payload: { tag: 'Not A Tag!' },
+      headers: await t.as('admin'),
+    });
+    assert.equal(bad.statusCode, 400, bad.body);
+    assert.match(bad.body, /tag/);
   });
 });

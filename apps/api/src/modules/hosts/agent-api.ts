@@ -1,5 +1,6 @@
 import type {
   ApplyHostUpdates,
+  ContainerUpdates,
   HostUpdates,
   Firewall,
   FirewallSettingsInput,
@@ -73,6 +74,9 @@ export interface AgentApi {
   /** Berth's version and the host's upgradable packages; refresh runs apt-get update first. */
   updates(refresh: boolean): Promise<HostUpdates>;
   applyUpdates(body: ApplyHostUpdates): Accepted;
+  /** A Debian container's upgradable packages (apt-get update inside first). */
+  containerUpdates(id: string): Promise<ContainerUpdates>;
+  applyContainerUpdates(id: string): Accepted;
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;
@@ -96,6 +100,8 @@ export interface AgentApi {
   deleteSnapshot(id: string, name: string): Accepted;
   addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
+  /** A VM's disk unplugged (running), dropped from its record and deleted. */
+  removeVmDisk(id: string, disk: string): Accepted;
   /** An uploaded disk image, streamed to the agent and converted to the VM's next disk. */
   importVmDisk(
     id: string,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   HostUpdates,
+  ContainerUpdates,
   type ApplyHostUpdates,
   AgentLicense,
   AgentDiagnostics,
@@ -224,6 +225,24 @@ export class AgentClient implements AgentApi {
   applyUpdates(body: ApplyHostUpdates) {
     return this.call(OperationAccepted, 'POST', '/v1/updates/apply', body, 60_000);
   }
+  containerUpdates(id: string) {
+    return this.call(
+      ContainerUpdates,
+      'GET',
+      `/v1/instances/${encodeURIComponent(id)}/updates`,
+      undefined,
+      6 * 60_000,
+    );
+  }
+  applyContainerUpdates(id: string) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/updates/apply`,
+      undefined,
+      60_000,
+    );
+  }
   templates() {
     return this.call(TemplateList, 'GET', '/v1/templates');
   }
@@ -405,6 +424,13 @@ export class AgentClient implements AgentApi {
       timeoutMs: 6 * 3600_000,
     });
     return this.parse(OperationAccepted, `PUT ${url}`, await response.text());
+  }
+  removeVmDisk(id: string, disk: string) {
+    return this.call(
+      OperationAccepted,
+      'DELETE',
+      `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}`,
+    );
   }
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest) {
     return this.call(

@@ -1,6 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { ApplyHostUpdates, HostUpdates, UpdatesQuery } from '@berth/contracts';
+import {
+  ApplyContainerUpdatesByTag,
+  ApplyHostUpdates,
+  ContainerUpdates,
+  ContainerUpdatesStarted,
+  HostUpdates,
+  InstanceRef,
+  UpdatesQuery,
+  can,
+} from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import { principalOf, requirePermission } from '../../plugins/auth.js';
 import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
@@ -58,6 +67,75 @@ export async function updateRoutes(
       };
       const task = await updates.applyHost(principalOf(req).id, req.params.hostId, req.body);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  // Listing runs apt-get update inside the container: a change to it, so instance.configure.
+  r.get(
+    '/api/v1/instances/:id/updates',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          "A Debian container's upgradable packages: apt-get update, then apt list --upgradable, inside it. 503 naming why when apt inside cannot reach its archive.",
+        params: InstanceRef,
+        response: { 200: ContainerUpdates },
+      },
+    },
+    (req) => updates.container(req.params.id),
+  );
+
+  r.post(
+    '/api/v1/instances/:id/updates/apply',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          "Upgrades a running Debian container's packages (apt-get upgrade inside) as a task with apt's log.",
+        params: InstanceRef,
+        querystring: SyncQuery,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.upgrade',
+        targetType: 'instance',
+        targetId: req.params.id,
+      };
+      const task = await updates.applyContainer(principalOf(req).id, req.params.id);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
+  r.post(
+    '/api/v1/updates/containers',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          'Upgrades the packages of every running container with the tag that the caller may configure: one task each; the rest are listed with why.',
+        body: ApplyContainerUpdatesByTag,
+        response: { 202: ContainerUpdatesStarted },
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const started = await updates.applyTagged(p.id, req.body.tag, (i) =>
+        can(p, 'instance.configure', { hostId: i.hostId, tags: i.tags }),
+      );
+      req.auditNote = {
+        action: 'instance.upgrade',
+        targetType: 'tag',
+        targetId: req.body.tag,
+        detail: {
+          instanceIds: started.tasks.map((t) => t.instanceId),
+          skipped: started.skipped.map((s) => s.instanceId),
+        },
+      };
+      return reply.status(202).send(started);
     },
   );
 }
