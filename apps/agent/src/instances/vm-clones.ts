@@ -3,7 +3,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { CloneRequest, Operation } from '@berth/contracts';
 import { badRequest, conflict, notFound, unsupported, wrongState } from '@berth/contracts';
-import { vmPaths } from '../drivers/qemu/cmdline.js';
+import { driveOf, vmPaths } from '../drivers/qemu/cmdline.js';
 import {
   imageSnapshots,
   liveDeleteSnapshot,
@@ -22,7 +22,6 @@ import { macFor, tapFor, type Vms } from './vms.js';
 type CloneIntent = Extract<Intent, { type: 'vm.clone' }>;
 
 /** The QEMU drive id of a VM's disk (see cmdline.ts). */
-const driveOf = (index: number) => `disk${index}`;
 
 /** A disk being copied, renamed to its own name once whole. */
 const partial = (file: string) => `${file}.part`;
@@ -122,7 +121,7 @@ export class VmClones {
               await step('vm.clone.snapshot', { tempSnapshot: temp });
               await liveDiskSnapshot(
                 await this.vms.qemu.qmp(this.vms.target(source)),
-                source.disks.map((_, i) => driveOf(i)),
+                source.disks.map((d) => driveOf(d.file)),
                 temp,
               );
               snapshot = temp;
@@ -209,8 +208,8 @@ async function dropSnapshot(
   name: string,
   qmp: Qmp | null,
 ): Promise<void> {
-  for (const [i, file] of files.entries()) {
-    if (qmp) await liveDeleteSnapshot(qmp, driveOf(i), name);
+  for (const file of files) {
+    if (qmp) await liveDeleteSnapshot(qmp, driveOf(file), name);
     else if ((await imageSnapshots(path.join(dir, file))).snapshots.some((s) => s.name === name))
       await offlineSnapshot(path.join(dir, file), 'delete', name);
   }

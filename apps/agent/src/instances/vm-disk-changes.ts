@@ -11,8 +11,8 @@ import type {
   VmDiskChange,
 } from '@berth/contracts';
 import { badRequest, conflict, notFound, wrongState } from '@berth/contracts';
-import { MAX_DISKS } from '../drivers/qemu/cmdline.js';
-import { growLive, hotplugDisk } from '../drivers/qemu/hotplug.js';
+import { MAX_DISKS, driveOf } from '../drivers/qemu/cmdline.js';
+import { growLive, hotplugDisk, unplugDisk } from '../drivers/qemu/hotplug.js';
 import { inspectImage, receiveImage } from '../storage/disk-import.js';
 import { assertFreeSpace } from '../storage/free-space.js';
 import { convertToQcow2, emptyDisk, growDisk, virtualSize } from '../storage/qcow2.js';
@@ -105,7 +105,7 @@ export class VmDiskChanges {
         if (bytes === now) return { disk, sizeBytes: bytes, live: LIVE.has(state), note: null };
         if (LIVE.has(state)) {
           progress(30, 'growing it under the running guest');
-          await growLive(await this.vms.qemu.qmp(this.vms.target(vm)), index, bytes);
+          await growLive(await this.vms.qemu.qmp(this.vms.target(vm)), driveOf(disk), bytes);
         } else {
           await growDisk(file, request.sizeMiB);
         }
@@ -174,6 +174,47 @@ export class VmDiskChanges {
         }
       },
       { type: 'vm.disk', vmId: vm.id, dir, file, action, ...(staging ? { staging } : {}) },
+    );
+  }
+
+  /**
+   * Removes a disk and its file: unplugged from a running guest first (it must let it go), then
+   * dropped from the record (the commit point), then deleted. The boot disk stays, and so does
+   * any disk while the VM has snapshots: reverting one needs every disk it was taken with.
+   */
+  async remove(id: string, disk: string): Promise<Operation> {
+    const vm = this.vms.resolve(id);
+    this.vms.busy.assertIdle(vm.id);
+    const index = vm.disks.findIndex((d) => d.file === disk);
+    if (index < 0) throw notFound(`disk ${disk} of VM ${vm.name}`);
+    if (index === 0) throw conflict(`${disk} is the VM's boot disk; it cannot be removed`);
+    const snapshots = (vm.snapshots ?? []).map((s) => s.name);
+    if (snapshots.length > 0) {
+      throw conflict(
+        `the VM has snapshots (${snapshots.join(', ')}) that hold ${disk}; delete them first`,
+      );
+    }
+    await this.assertChangeable(vm);
+    const dir = this.vms.target(vm).dir;
+    const file = path.join(dir, disk);
+    const sizeBytes = await virtualSize(file);
+    return this.vms.busy.start(
+      vm.id,
+      'instance.disk.remove',
+      async (progress, step): Promise<VmDiskChange> => {
+        const live = LIVE.has(await this.vms.state(vm));
+        if (live) {
+          progress(10, 'asking the guest to release it');
+          await step('vm.disk.detach');
+          await unplugDisk(await this.vms.qemu.qmp(this.vms.target(vm)), driveOf(disk));
+        }
+        await step('vm.disk.record');
+        await this.vms.save(vm, { disks: vm.disks.filter((d) => d.file !== disk) });
+        await step('vm.disk.delete');
+        await rm(file, { force: true });
+        return { disk, sizeBytes, live, note: null };
+      },
+      { type: 'vm.disk', vmId: vm.id, dir, file, action: 'remove' },
     );
   }
 

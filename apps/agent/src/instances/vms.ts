@@ -28,6 +28,7 @@ import {
   mergeLimits,
 } from '@berth/contracts';
 import type { AgentConfig } from '../config.js';
+import { driveOf } from '../drivers/qemu/cmdline.js';
 import type { Accelerator } from '../drivers/qemu/accel.js';
 import { Qemu, type QemuVm } from '../drivers/qemu/qemu.js';
 import type { QmpEvent } from '../drivers/qemu/qmp.js';
@@ -597,8 +598,8 @@ export class Vms {
     const d = limits.disk ?? {};
     const throttled = [d.readBps, d.writeBps, d.readIops, d.writeIops].some((n) => n !== undefined);
     // At boot the disks start unthrottled; a live change may be lifting a throttle.
-    for (let i = 0; i < vm.disks.length && (throttled || !place); i++) {
-      await this.qemu.throttle(t, `disk${i}`, {
+    for (const disk of throttled || !place ? vm.disks : []) {
+      await this.qemu.throttle(t, driveOf(disk.file), {
         readBps: d.readBps ?? 0,
         writeBps: d.writeBps ?? 0,
         readIops: d.readIops ?? 0,

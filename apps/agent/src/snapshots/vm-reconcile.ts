@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { vmPaths } from '../drivers/qemu/cmdline.js';
+import { driveOf, vmPaths } from '../drivers/qemu/cmdline.js';
 import {
   imageSnapshots,
   liveDeleteSnapshot,
@@ -57,7 +57,7 @@ export async function reconcileVmSnapshots(intent: SnapshotIntent): Promise<stri
       // Half of each is never kept: a take is undone, a delete is finished.
       for (const [i, file] of files.entries()) {
         if (!held[i]!.includes(name)) continue;
-        if (qmp) await liveDeleteSnapshot(qmp, `disk${i}`, name);
+        if (qmp) await liveDeleteSnapshot(qmp, driveOf(path.basename(file)), name);
         else await offlineSnapshot(file, 'delete', name);
       }
       held = await lists();

@@ -15,6 +15,7 @@ import {
   offlineSnapshot,
   type DiskSnapshot,
 } from '../drivers/qemu/internal-snapshots.js';
+import { driveOf } from '../drivers/qemu/cmdline.js';
 import type { Intent } from '../journal/intent.js';
 import { SUSPEND_SNAPSHOT, type VmRecord, type VmSnapshot } from '../instances/vm-record.js';
 import type { Vms } from '../instances/vms.js';
@@ -27,7 +28,6 @@ const MiB = 1024 * 1024;
 const DISK_ONLY_BYTES = 64 * MiB;
 
 /** The QEMU drive id of a VM's disk (see cmdline.ts): what QMP's block commands name. */
-const driveOf = (index: number) => `disk${index}`;
 
 const LIVE = new Set(['running', 'paused']);
 
@@ -106,7 +106,7 @@ export class VmSnapshots implements SnapshotDriver {
           const qmp = await this.vms.qemu.qmp(t);
           await liveDiskSnapshot(
             qmp,
-            vm.disks.map((_, i) => driveOf(i)),
+            vm.disks.map((d) => driveOf(d.file)),
             snapshot.name,
           );
         } else {
@@ -197,7 +197,7 @@ export class VmSnapshots implements SnapshotDriver {
           const qmp = await this.vms.qemu.qmp(t);
           for (const i of vm.disks.keys()) {
             progress(10 + (80 * i) / vm.disks.length, `deleting it from ${vm.disks[i]!.file}`);
-            await liveDeleteSnapshot(qmp, driveOf(i), name);
+            await liveDeleteSnapshot(qmp, driveOf(vm.disks[i]!.file), name);
           }
         } else {
           const { held } = await this.disks(vm);

@@ -33,6 +33,15 @@ export const MAX_DISKS = 8;
 /** The PCIe root port disk `index` (1 and up) sits on. */
 export const diskPort = (index: number) => `hp${index}`;
 
+/**
+ * A disk's number comes from its file (`disk3.qcow2` is 3), not its place in the list: with a
+ * disk removed from the middle, the others keep their drive names, ports and saved states.
+ */
+export const diskNumber = (file: string) => Number(/^disk(\d+)\.qcow2$/.exec(file)?.[1] ?? NaN);
+
+/** The QEMU drive (a cold start's -drive id, a hot-plug's node name) of a disk file. */
+export const driveOf = (file: string) => `disk${diskNumber(file)}`;
+
 export interface VmPaths {
   dir: string;
   qmp: string;
@@ -128,14 +137,15 @@ export function qemuArgs(
   for (let port = 1; port < MAX_DISKS; port++) {
     args.push('-device', `pcie-root-port,id=${diskPort(port)},chassis=${port},slot=${port}`);
   }
-  vm.disks.forEach((disk, i) => {
+  for (const disk of vm.disks) {
+    const n = diskNumber(disk.file);
     args.push(
       '-drive',
-      `file=${path.join(p.dir, disk.file)},if=none,id=disk${i},format=qcow2,cache=writeback,discard=unmap`,
+      `file=${path.join(p.dir, disk.file)},if=none,id=disk${n},format=qcow2,cache=writeback,discard=unmap`,
       '-device',
-      `virtio-blk-pci,drive=disk${i},id=vdisk${i}${i === 0 ? bootindex('disk') : `,bus=${diskPort(i)}`}`,
+      `virtio-blk-pci,drive=disk${n},id=vdisk${n}${n === 0 ? bootindex('disk') : `,bus=${diskPort(n)}`}`,
     );
-  });
+  }
   // Always present, possibly empty, so an ISO can be inserted while the VM runs.
   args.push(
     '-drive',

@@ -1,3 +1,4 @@
+import { wrongState } from '@berth/contracts';
 import { diskPort } from './cmdline.js';
 import type { Qmp } from './qmp.js';
 
@@ -27,14 +28,37 @@ export async function hotplugDisk(qmp: Qmp, index: number, file: string): Promis
 }
 
 /**
- * Grows disk `index` of a running VM; the guest sees the new size at once. A disk from the
+ * Grows a running VM's disk (its drive, as driveOf names it); the guest sees the new size at once. A disk from the
  * command line is found by its drive name, a hot-plugged one by its node name.
  */
-export async function growLive(qmp: Qmp, index: number, bytes: number): Promise<void> {
+export async function growLive(qmp: Qmp, drive: string, bytes: number): Promise<void> {
   try {
-    await qmp.execute('block_resize', { device: `disk${index}`, size: bytes });
+    await qmp.execute('block_resize', { device: drive, size: bytes });
   } catch (err) {
     if (!/not found|cannot find/i.test((err as Error).message)) throw err;
-    await qmp.execute('block_resize', { 'node-name': `disk${index}`, size: bytes });
+    await qmp.execute('block_resize', { 'node-name': drive, size: bytes });
   }
+}
+
+/**
+ * Asks the guest to let a disk go (PCIe hot-unplug: the guest's pciehp waits out its 5 s
+ * attention-button delay before it powers the slot off) and waits until QEMU has removed the
+ * device. A hot-plugged disk's node is then deleted; a cold start's drive goes with its device.
+ */
+export async function unplugDisk(qmp: Qmp, drive: string, timeoutMs = 30_000): Promise<void> {
+  const device = `v${drive}`;
+  await qmp.execute('device_del', { id: device });
+  const gone = async () =>
+    !(await qmp.execute<Array<{ name: string }>>('qom-list', { path: '/machine/peripheral' })).some(
+      (p) => p.name === device,
+    );
+  for (const until = Date.now() + timeoutMs; !(await gone());) {
+    if (Date.now() > until) {
+      throw wrongState(
+        `the guest did not release ${device} within ${timeoutMs / 1000} s (it needs PCIe hot-unplug); stop the VM and remove the disk then`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await qmp.execute('blockdev-del', { 'node-name': drive }).catch(() => undefined);
 }
