@@ -5,8 +5,9 @@ import type { VmRecord } from '../instances/vm-record.js';
 import { virtualSize } from '../storage/qcow2.js';
 
 /**
- * A disk add or import is kept once the record lists it (the VM has it at its next start at the latest)
- * and rolled back otherwise; a resize is one qemu-img or QMP call: the file says where it got.
+ * A disk add or import is kept once the record lists it (the VM has it at its next start at the
+ * latest) and rolled back otherwise; a removal is finished once the record no longer lists it;
+ * a resize is one qemu-img or QMP call: the file says where it got.
  */
 export async function settleVmDisk(intent: Extract<Intent, { type: 'vm.disk' }>): Promise<string> {
   const name = path.basename(intent.file);
@@ -18,7 +19,14 @@ export async function settleVmDisk(intent: Extract<Intent, { type: 'vm.disk' }>)
   }
   if (intent.staging) await rm(intent.staging, { force: true });
   const record = JSON.parse(await readFile(path.join(intent.dir, 'vm.json'), 'utf8')) as VmRecord;
-  if (record.disks.some((d) => d.file === name)) {
+  const listed = record.disks.some((d) => d.file === name);
+  if (intent.action === 'remove') {
+    if (listed)
+      return `${name} is kept; a running guest that let it go has it again from its next start`;
+    await rm(intent.file, { force: true });
+    return `${name} had left the VM's record; its file is now removed too`;
+  }
+  if (listed) {
     return `${name} had been added and is kept; a running VM has it from its next start`;
   }
   await rm(intent.file, { force: true });

@@ -71,6 +71,16 @@ export async function vmDiskRoutes(
     },
   );
 
+  r.delete(
+    '/v1/instances/:id/disks/:disk',
+    { schema: { params: VmDiskRef, response: { 202: OperationAccepted } } },
+    async (req, reply) => {
+      await assertVm(req.params.id);
+      const operation = await disks.remove(req.params.id, req.params.disk);
+      return reply.status(202).send({ operation });
+    },
+  );
+
   r.patch(
     '/v1/instances/:id/disks/:disk',
     {

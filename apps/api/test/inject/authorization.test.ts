@@ -151,6 +151,12 @@ const ROUTES = [
   'GET /api/v1/hosts/:hostId/metrics',
   'GET /api/v1/metrics/top',
   'GET /api/v1/usage',
+  'GET /api/v1/alerts/rules',
+  'POST /api/v1/alerts/rules',
+  'PUT /api/v1/alerts/rules/:id',
+  'DELETE /api/v1/alerts/rules/:id',
+  'GET /api/v1/alerts',
+  'GET /api/v1/instances/:id/alerts',
   'GET /metrics public',
 ];
 

@@ -17,9 +17,10 @@ type ErrorReply = { error: { code: string; message: string } };
 /**
  * Disks from uploaded images on real QEMU: a vmdk made from the tiny guest's disk becomes the
  * only disk of an empty VM, which boots from it; images that would make QEMU open other files
- * are refused; a raw image is hot-plugged; the agent killed mid-import leaves nothing.
+ * are refused; a raw image is hot-plugged; the agent killed mid-import leaves nothing. Then
+ * disks are removed, one from the middle under the running guest, with one boot for it all.
  */
-describe('VM disk import through the API, on real QEMU', () => {
+describe('VM disk import and removal through the API, on real QEMU', () => {
   let stack: Stack;
   let work: string;
   let vm: Instance;
@@ -200,5 +201,64 @@ describe('VM disk import through the API, on real QEMU', () => {
     assert.notEqual(await answered, 200);
     req.destroy();
     assert.deepEqual(diskFiles(), ['disk0.qcow2', 'disk1.qcow2']);
+  });
+
+  /** The guest's virtio disks, as MiB, in its own order. */
+  const guestDisks = async () =>
+    (await guest(stack, vm.id, ['sh', '-c', 'cat /sys/block/vd*/size'])).stdout
+      .trim()
+      .split('\n')
+      .map((sectors) => (Number(sectors) * 512) / (1024 * 1024));
+  const disks = () => `/api/v1/instances/${vm.id}/disks`;
+
+  test('a disk is removed from the middle under the running guest; the others keep their places', async () => {
+    const added = await stack.call<TaskReply>('POST', `${disks()}?sync=true`, { sizeMiB: 32 });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.equal((added.body.task.result as VmDiskChange).disk, 'disk2.qcow2');
+    assert.deepEqual((await guestDisks()).slice(1).sort(), [24, 32]);
+    const boot = await stack.call<ErrorReply>('DELETE', `${disks()}/disk0.qcow2?sync=true`);
+    assert.equal(boot.status, 409, JSON.stringify(boot.body));
+    assert.match(boot.body.error.message, /boot disk/);
+    const unknown = await stack.call<ErrorReply>('DELETE', `${disks()}/disk7.qcow2?sync=true`);
+    assert.equal(unknown.status, 404, JSON.stringify(unknown.body));
+
+    const removed = await stack.call<TaskReply>('DELETE', `${disks()}/disk1.qcow2?sync=true`);
+    assert.equal(removed.status, 200, JSON.stringify(removed.body));
+    assert.equal((removed.body.task.result as VmDiskChange).live, true);
+    assert.deepEqual(diskFiles(), ['disk0.qcow2', 'disk2.qcow2']);
+    assert.deepEqual((await guestDisks()).slice(1), [32]);
+
+    await act(stack, vm.id, 'stop');
+    await act(stack, vm.id, 'start');
+    await waitForGuest(stack, vm.id);
+    assert.deepEqual((await guestDisks()).slice(1), [32]);
+    const grown = await stack.call<TaskReply>('PATCH', `${disks()}/disk2.qcow2?sync=true`, {
+      sizeMiB: 48,
+    });
+    assert.equal(grown.status, 200, JSON.stringify(grown.body));
+    await until(
+      'the guest to see disk2 at 48 MiB',
+      async () => (await guestDisks())[1] === 48,
+      30_000,
+      500,
+    );
+  });
+
+  test('the agent killed after the record: the removal is finished at start', async () => {
+    const added = await stack.call<TaskReply>('POST', `${disks()}?sync=true`, { sizeMiB: 16 });
+    assert.equal((added.body.task.result as VmDiskChange).disk, 'disk1.qcow2');
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.disk.delete' } });
+    const res = await stack.call<TaskReply>('DELETE', `${disks()}/disk1.qcow2`);
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await untilFailpoint(stack, res.body.task.id);
+    await stack.restartAgent({ env: {} });
+    const task = await waitTask(stack, res.body.task.id);
+    assert.match(task.error?.message ?? '', /its file is now removed too/);
+    assert.deepEqual(diskFiles(), ['disk0.qcow2', 'disk2.qcow2']);
+    const shown = await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`);
+    assert.deepEqual(
+      shown.body.vm?.disks.map((d) => d.name),
+      ['disk0.qcow2', 'disk2.qcow2'],
+    );
   });
 });

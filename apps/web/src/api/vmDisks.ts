@@ -11,6 +11,8 @@ const base = (id: string) => `/instances/${encodeURIComponent(id)}/disks`;
 
 export const addVmDisk = (id: string, body: AddVmDiskRequest) =>
   http<TaskAccepted>(base(id), { method: 'POST', body });
+export const removeVmDisk = (id: string, disk: string) =>
+  http<TaskAccepted>(`${base(id)}/${encodeURIComponent(disk)}`, { method: 'DELETE' });
 export const resizeVmDisk = (id: string, disk: string, body: ResizeVmDiskRequest) =>
   http<TaskAccepted>(`${base(id)}/${encodeURIComponent(disk)}`, { method: 'PATCH', body });
 /** The image is uploaded first (progress as it goes); the conversion is the task that follows. */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ImportableDiskFormat } from '@berth/contracts';
-import { addVmDisk, importVmDisk, resizeVmDisk } from '@/api/vmDisks';
+import { addVmDisk, importVmDisk, removeVmDisk, resizeVmDisk } from '@/api/vmDisks';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 import { instanceKeys } from './keys';
 
@@ -59,5 +59,15 @@ export function useVmDiskImport(id: string) {
           cb.onFailure?.(t);
         },
       }),
+  });
+}
+
+/** Removes a disk and its file, as a task; the instance is read again when it ends. */
+export function useVmDiskRemove(id: string) {
+  const qc = useQueryClient();
+  const refetch = () => void qc.invalidateQueries({ queryKey: instanceKeys.detail(id) });
+  return useMutation({
+    mutationFn: (disk: string) =>
+      runTask(() => removeVmDisk(id, disk), { onSuccess: refetch, onFailure: refetch }),
   });
 }

@@ -90,6 +90,31 @@ export async function vmDiskRoutes(
     },
   );
 
+  r.delete(
+    '/api/v1/instances/:id/disks/:disk',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          'Remove a VM disk and delete its file, as a task. A running guest is asked to let it go first (PCIe hot-unplug; a guest that does not within 30 s fails the task and keeps the disk). 409 for the boot disk (the first), while the VM has snapshots (a revert needs every disk), or for a suspended VM; 404 for a disk the VM does not have.',
+        params: VmDiskRef,
+        querystring: SyncQuery,
+        response: taskAnswer,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.disk.remove',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { disk: req.params.disk },
+      };
+      const task = await disks.remove(principalOf(req).id, req.params.id, req.params.disk);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
+
   r.patch(
     '/api/v1/instances/:id/disks/:disk',
     {

@@ -35,6 +35,14 @@ export class VmDisksService {
     );
   }
 
+  async remove(userId: string, id: string, disk: string): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    return this.tasks.track(
+      { kind: 'disk.remove', hostId: instance.hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(instance.hostId).removeVmDisk(instance.id, disk),
+    );
+  }
+
   async resize(
     userId: string,
     id: string,

@@ -8,8 +8,9 @@ import { busyReason } from '@/lib/instanceActions';
 import { toast } from '@/lib/toast';
 import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
-import { useVmDiskChange } from '@/queries/useVmDisks';
+import { useVmDiskChange, useVmDiskRemove } from '@/queries/useVmDisks';
 import { Button } from '@/components/ui/Button';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState } from '@/components/ui/States';
 import { Field } from '@/components/ui/Field';
 import { FormError } from '@/components/ui/FormError';
@@ -101,6 +102,8 @@ export function HardwareTab({ instance }: { instance: Instance }) {
   const busy = busyReason(useActiveTaskByInstance().get(instance.id));
   const [editing, setEditing] = useState<{ name: string; sizeBytes: number } | null | 'new'>(null);
   const [importing, setImporting] = useState(false);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const remove = useVmDiskRemove(instance.id);
   if (!instance.vm)
     return (
       <EmptyState title="Containers have one disk">
@@ -154,6 +157,14 @@ export function HardwareTab({ instance }: { instance: Instance }) {
                     onClick={() => setEditing(d)}
                   >
                     Grow
+                  </Button>{' '}
+                  <Button
+                    size="sm"
+                    disabledReason={reason ?? (d === disks[0] ? 'the boot disk stays' : null)}
+                    aria-label={`Remove ${d.name}`}
+                    onClick={() => setRemoving(d.name)}
+                  >
+                    Remove
                   </Button>
                 </td>
               </tr>
@@ -162,6 +173,20 @@ export function HardwareTab({ instance }: { instance: Instance }) {
         </table>
       </div>
       <StartSettings instance={instance} disabledReason={reason} />
+      {removing && (
+        <ConfirmDialog
+          title={`Remove ${removing}?`}
+          confirmLabel="Remove and delete"
+          danger
+          busy={remove.isPending}
+          onCancel={() => setRemoving(null)}
+          onConfirm={() => remove.mutate(removing, { onSettled: () => setRemoving(null) })}
+        >
+          Its file and everything on it are deleted.
+          {instance.state === 'running' &&
+            ' The running guest is asked to let it go first; unmount it in the guest before.'}
+        </ConfirmDialog>
+      )}
       {importing && <ImportDiskDialog instance={instance} onClose={() => setImporting(false)} />}
       {editing && (
         <DiskSizeDialog
