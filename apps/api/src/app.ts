@@ -74,6 +74,9 @@ import { monitoringRoutes } from './modules/monitoring/monitoring.routes.js';
 import { MetricsPuller } from './modules/monitoring/puller.js';
 import { metricsRegistry } from './modules/monitoring/prometheus.js';
 import { MetricsStore } from './modules/monitoring/store.js';
+import { alertRoutes } from './modules/alerts/alerts.routes.js';
+import { Alerts } from './modules/alerts/alerts.service.js';
+import { AlertEvaluator } from './modules/alerts/evaluator.js';
 import { usageRoutes } from './modules/usage/usage.routes.js';
 import { UsageService } from './modules/usage/usage.service.js';
 import { Samples } from './modules/samples/samples.service.js';
@@ -254,11 +257,19 @@ export async function buildApi(
   await app.register(recordingRoutes, { recordings });
   await app.register(sampleRoutes, { samples: new Samples(db, hosts) });
   const metricsStore = new MetricsStore(db, providerOf(config.databaseUrl));
+  const alertEvaluator = new AlertEvaluator(
+    db,
+    hosts,
+    events,
+    app.log.child({ component: 'alerts' }),
+  );
+  await alertEvaluator.init();
   const puller = new MetricsPuller(
     db,
     hosts,
     metricsStore,
     app.log.child({ component: 'metrics' }),
+    alertEvaluator,
   );
   puller.start();
   app.addHook('onClose', async () => puller.stop());
@@ -269,6 +280,9 @@ export async function buildApi(
     registry: metricsRegistry(puller),
   });
   await app.register(usageRoutes, { usage: new UsageService(db, hosts) });
+  await app.register(alertRoutes, {
+    alerts: new Alerts(db, (ruleId) => alertEvaluator.ruleChanged(ruleId)),
+  });
 
   await hosts.init(config.localAgent);
   app.addHook('onClose', async () => hosts.close());

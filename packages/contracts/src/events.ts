@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AlertEvent } from './alerts.js';
 import { Instance, InstanceState } from './instances.js';
 import { Operation } from './operations.js';
 import { Task } from './tasks.js';
@@ -45,5 +46,7 @@ export const ApiEvent = z.discriminatedUnion('type', [
     status: z.enum(['online', 'offline']),
     at: z.iso.datetime(),
   }),
+  /** An alert fired (resolvedAt null) or resolved. */
+  z.object({ type: z.literal('alert'), alert: AlertEvent, at: z.iso.datetime() }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

@@ -16,6 +16,7 @@ export * from './maintenance.js';
 export * from './samples.js';
 export * from './metrics.js';
 export * from './usage.js';
+export * from './alerts.js';
 export * from './hosts.js';
 export * from './tasks.js';
 export * from './events.js';

@@ -53,6 +53,9 @@ export class Visibility {
           return !ids || ids.has(e.instanceId);
         case 'instance.deleted':
           return !ids || ids.delete(e.instanceId);
+        case 'alert':
+          if (can(p, 'alert.view')) return true;
+          return e.alert.subject.startsWith('host:') ? seesHosts : !ids || ids.has(e.alert.subject);
       }
     };
   }

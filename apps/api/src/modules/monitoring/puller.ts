@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { PrismaClient } from '@berth/db';
 import type { AgentSample } from '@berth/contracts';
 import type { Hosts } from '../hosts/hosts.service.js';
+import type { AlertEvaluator } from '../alerts/evaluator.js';
 import { rowOf, type MetricsStore } from './store.js';
 import { hostSubject } from './tiers.js';
 
@@ -35,6 +36,7 @@ export class MetricsPuller {
     private readonly hosts: Hosts,
     private readonly store: MetricsStore,
     private readonly log: FastifyBaseLogger,
+    private readonly alerts: AlertEvaluator,
     private readonly intervalMs = 5000,
   ) {}
 
@@ -81,6 +83,10 @@ export class MetricsPuller {
       rowOf(hostId, s.subject === 'host' ? hostSubject(hostId) : s.subject, s),
     );
     await this.store.insert(rows);
+    // Stored first: an alert's history row may then be checked against the samples behind it.
+    await this.alerts
+      .observe(hostId, items, nowMs)
+      .catch((err: unknown) => this.log.warn({ err, hostId }, 'judging alerts failed'));
     for (const s of items) {
       const key = s.subject === 'host' ? hostSubject(hostId) : s.subject;
       this.newest.set(key, { hostId, hostName, sample: s });
