@@ -3,6 +3,13 @@
  * the dashboard and the instances list in headless chromium, and the JS a first load sends.
  * Beside it, in the same run, the API's own answer time for the same list.
  *
+ * Interactive: the page's data is on screen (the dashboard's count of instances; the list's
+ * first page of rows with its "Showing 50 of N" line, drawn in the same render as the rows)
+ * and the main thread has then gone idle, timed from navigation. The list draws 50 rows and
+ * a "Show more" since it stopped drawing all 500; before, this waited for the last row's link.
+ * Targets: FCP and interactive under 1 s, first-load JS under 300 KB gzip, and the list's
+ * interactive within 3x of the same list's API call from node (issue 12).
+ *
  *   node --import tsx bench/web.ts [instances] [rounds]
  */
 import { gzipSync } from 'node:zlib';
@@ -61,7 +68,7 @@ try {
 
   const pages = [
     { path: '/', ready: `text=${count}` },
-    { path: '/instances/', ready: `role=link[name="web-${count - 1}"]` },
+    { path: '/instances/', ready: `text=Showing 50 of ${count}` },
   ];
   const results: Array<{
     page: string;
@@ -125,8 +132,10 @@ try {
       `  ${r.page.padEnd(12)} FCP ${r.fcp.toFixed(0).padStart(5)}  interactive ${r.tti.toFixed(0).padStart(5)}  JS ${kb.toFixed(0)} KB gzip (${r.scripts.length} files)` +
         `  [targets: <1000, <1000, <300 KB: ${r.fcp < 1000 && r.tti < 1000 && kb < 300 ? 'met' : 'MISSED'}]`,
     );
+    const ratio = r.tti / median(apiList);
     console.log(
-      `  ${''.padEnd(12)} interactive / API list alone: ${(r.tti / median(apiList)).toFixed(1)}x`,
+      `  ${''.padEnd(12)} interactive / API list alone: ${ratio.toFixed(1)}x` +
+        (r.page === '/instances/' ? `  [target: <3x: ${ratio < 3 ? 'met' : 'MISSED'}]` : ''),
     );
     console.log(
       `  ${''.padEnd(12)} API calls of the last load (ms from navigation): ${r.api.join(', ')}`,

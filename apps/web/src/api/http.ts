@@ -1,4 +1,5 @@
 import type { ErrorBody } from '@berth/contracts';
+import { takeBoot } from '@/lib/boot';
 
 export type ApiIssue = NonNullable<ErrorBody['error']['issues']>[number];
 
@@ -58,18 +59,21 @@ export function csrfHeader(): Record<string, string> {
 /** The one JSON transport: same-origin cookie, typed errors, 204 → undefined. */
 export async function http<T>(path: string, opts: Options = {}): Promise<T> {
   let res: Response;
+  const to = url(path, opts.query);
+  const early = !opts.method || opts.method === 'GET' ? takeBoot(to) : undefined;
   try {
-    res = await fetch(url(path, opts.query), {
-      method: opts.method ?? 'GET',
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(opts.method && opts.method !== 'GET' ? csrfHeader() : {}),
-      },
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
+    res = await (early ??
+      fetch(to, {
+        method: opts.method ?? 'GET',
+        credentials: 'same-origin',
+        headers: {
+          accept: 'application/json',
+          ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(opts.method && opts.method !== 'GET' ? csrfHeader() : {}),
+        },
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      }));
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'network_error', 'the server cannot be reached');

@@ -16,6 +16,7 @@ import {
   logout,
 } from '@/api/auth';
 import { isApiError } from '@/api/http';
+import { forgetBoot } from '@/lib/boot';
 import { authKeys } from './keys';
 
 /** Who is logged in: the user, or null after a 401. */
@@ -47,6 +48,7 @@ export function useLogin() {
       code?: string;
     }) => login(username, password, code),
     onSuccess: (me) => {
+      forgetBoot();
       qc.clear();
       qc.setQueryData(authKeys.me, me);
     },
@@ -57,6 +59,7 @@ export function useLogin() {
 function useLoggedOut() {
   const qc = useQueryClient();
   return () => {
+    forgetBoot();
     qc.clear();
     qc.setQueryData(authKeys.me, null);
   };

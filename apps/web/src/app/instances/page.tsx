@@ -21,6 +21,12 @@ import { toast } from '@/lib/toast';
 
 type SortKey = 'name' | 'ctid' | 'state' | 'kind' | 'createdAt';
 
+/**
+ * Rows drawn at first, and added by each "Show more": 500 rows of a table cost the page most
+ * of a second to lay out, and a screen shows some twenty.
+ */
+const PAGE = 50;
+
 function sortBy(items: Instance[], key: SortKey, dir: 1 | -1): Instance[] {
   const val = (i: Instance): string | number =>
     key === 'ctid' ? (i.ctid ?? Number.MAX_SAFE_INTEGER) : i[key];
@@ -89,6 +95,7 @@ function InstancesView() {
   const [sort, setSort] = useState<SortKey>('name');
   const [dir, setDir] = useState<1 | -1>(1);
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [limit, setLimit] = useState(PAGE);
 
   const setFilter = (key: keyof typeof filters) => (v: string) => {
     const p = new URLSearchParams(window.location.search);
@@ -121,9 +128,10 @@ function InstancesView() {
     );
   }, [all, q, kind, state, host, tag, sort, dir]);
 
+  const shown = rows.length > limit ? rows.slice(0, limit) : rows;
   // Only rows that still exist and are shown count as selected.
-  const chosen = rows.filter((i) => selected.has(i.id));
-  const allChosen = rows.length > 0 && chosen.length === rows.length;
+  const chosen = shown.filter((i) => selected.has(i.id));
+  const allChosen = shown.length > 0 && chosen.length === shown.length;
   const toggle = (id: string) =>
     setSelected((s) => {
       const n = new Set(s);
@@ -268,7 +276,7 @@ function InstancesView() {
                     aria-label="Select all shown instances"
                     checked={allChosen}
                     onChange={() =>
-                      setSelected(allChosen ? new Set() : new Set(rows.map((i) => i.id)))
+                      setSelected(allChosen ? new Set() : new Set(shown.map((i) => i.id)))
                     }
                   />
                 </th>
@@ -291,7 +299,7 @@ function InstancesView() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((i) => (
+              {shown.map((i) => (
                 <tr
                   key={i.id}
                   data-instance={i.name}
@@ -379,6 +387,19 @@ function InstancesView() {
               ))}
             </tbody>
           </table>
+          {shown.length < rows.length && (
+            <div className="flex items-center gap-3 border-t border-line px-3 py-2 text-sm">
+              <span className="text-muted">
+                Showing {shown.length} of {rows.length}
+              </span>
+              <button type="button" className="btn-link" onClick={() => setLimit((n) => n + PAGE)}>
+                Show {Math.min(PAGE, rows.length - shown.length)} more
+              </button>
+              <button type="button" className="btn-link" onClick={() => setLimit(rows.length)}>
+                Show all {rows.length}
+              </button>
+            </div>
+          )}
         </div>
       )}
     </>
