@@ -5,6 +5,8 @@ import { useMe } from '@/queries/useAuth';
 import { can } from '@/lib/can';
 import { useInstances } from '@/queries/useInstances';
 import { useRecentTasks } from '@/queries/useTasks';
+import { useAlertHistory } from '@/queries/useAlerts';
+import { FiringAlerts } from '@/components/alerts/FiringAlerts';
 import { HostCard } from '@/components/dashboard/HostCard';
 import { StateSummary } from '@/components/dashboard/StateSummary';
 import { HostMetrics, TopInstances } from '@/components/monitoring/HostMetrics';
@@ -16,7 +18,12 @@ import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/u
 export default function DashboardPage() {
   const hosts = useHosts();
   // A user whose grants are scoped to a host or tag sees instances, not the hosts themselves.
-  const seesHosts = can(useMe().data, 'host.view');
+  const me = useMe().data;
+  const seesHosts = can(me, 'host.view');
+  const firing = useAlertHistory(
+    { limit: 10, offset: 0, state: 'firing' },
+    can(me, 'alert.view'),
+  ).data;
   const instances = useInstances();
   const tasks = useRecentTasks();
   const names = new Map(instances.data?.map((i) => [i.id, i.name]));
@@ -24,7 +31,12 @@ export default function DashboardPage() {
   const unknown = instances.data?.filter((i) => i.state === 'unknown') ?? [];
   const offline = hosts.data?.filter((h) => h.status !== 'online') ?? [];
   const withLeftovers = hosts.data?.filter((h) => (h.facts?.leftovers.length ?? 0) > 0) ?? [];
-  const problems = failedTasks.length + unknown.length + offline.length + withLeftovers.length;
+  const problems =
+    failedTasks.length +
+    unknown.length +
+    offline.length +
+    withLeftovers.length +
+    (firing?.total ?? 0);
 
   const attention = (
     <section aria-labelledby="problems">
@@ -35,6 +47,7 @@ export default function DashboardPage() {
         <p className="card p-3 text-sm text-muted">Nothing is failing.</p>
       ) : (
         <ul className="card divide-y divide-line">
+          {firing && firing.total > 0 && <FiringAlerts page={firing} />}
           {offline.map((h) => (
             <li key={h.id} className="px-3 py-2 text-sm">
               Host <strong>{h.name}</strong> is offline{h.error ? `: ${h.error}` : ''}

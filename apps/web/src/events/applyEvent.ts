@@ -2,7 +2,14 @@ import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query'
 import { ApiEvent, type Instance, type Task, type TaskList } from '@berth/contracts';
 // Relative, not '@/': its unit test runs under tsx from the repo root, which knows no web alias.
 import type { TaskFilter } from '../api/tasks';
-import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
+import {
+  alertKeys,
+  hostKeys,
+  instanceKeys,
+  isoKeys,
+  taskKeys,
+  templateKeys,
+} from '../queries/keys';
 import { isFinished } from './taskWatchers';
 
 /**
@@ -163,6 +170,9 @@ export function applyEvent(qc: QueryClient, event: ApiEvent): void {
     }
     case 'host.status':
       void qc.invalidateQueries({ queryKey: hostKeys.all });
+      break;
+    case 'alert':
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
       break;
   }
 }

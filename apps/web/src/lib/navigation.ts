@@ -1,5 +1,6 @@
 import type { LucideIcon } from 'lucide-react';
 import {
+  BellRing,
   Disc3,
   Film,
   HardDrive,
@@ -14,6 +15,7 @@ import {
   Users,
   Server,
   SlidersHorizontal,
+  PackageCheck,
 } from 'lucide-react';
 import type { Me, Permission } from '@berth/contracts';
 import { can } from './can';
@@ -107,12 +109,28 @@ export const NAV_PAGES: readonly NavPage[] = [
     keywords: 'configuration limits split scale',
   },
   {
+    href: '/alerts/',
+    label: 'Alerts',
+    icon: BellRing,
+    permission: 'alert.view',
+    group: 'work',
+    keywords: 'alarms rules thresholds firing notifications',
+  },
+  {
     href: '/usage/',
     label: 'Usage',
     icon: Receipt,
     permission: 'usage.view',
     group: 'admin',
     keywords: 'billing export csv cpu-hours totals',
+  },
+  {
+    href: '/updates/',
+    label: 'Updates',
+    icon: PackageCheck,
+    permission: 'host.view',
+    group: 'admin',
+    keywords: 'upgrade apt packages security version templates refresh',
   },
   {
     href: '/audit/',

@@ -105,6 +105,9 @@ export const metricKeys = {
   top: () => [...metricKeys.all, 'top'] as const,
 };
 
+/** Every alert query starts with this, so an 'alert' event refreshes them all. */
+export const alertKeys = { all: ['alerts'] as const };
+
 /** One instance's snapshot tree. */
 export const snapshotKeys = {
   all: ['snapshots'] as const,

@@ -1,11 +1,17 @@
 'use client';
 import type { Instance } from '@berth/contracts';
+import { FiringBanner } from '@/components/alerts/InstanceAlerts';
 import { useInstanceMetrics } from '@/queries/useMetrics';
 import { MetricsPanel, useRange } from './MetricsPanel';
 
-/** The instance Summary's usage graphs. */
+/** The instance Summary's usage graphs, under whatever alert is firing on it. */
 export function InstanceMetrics({ instance }: { instance: Instance }) {
   const [range, setRange] = useRange();
   const query = useInstanceMetrics(instance.id, range);
-  return <MetricsPanel title="Usage" query={query} range={range} onRange={setRange} />;
+  return (
+    <div className="space-y-3">
+      <FiringBanner id={instance.id} />
+      <MetricsPanel title="Usage" query={query} range={range} onRange={setRange} />
+    </div>
+  );
 }

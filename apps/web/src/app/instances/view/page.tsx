@@ -10,7 +10,9 @@ import { InstanceSummary } from '@/components/instances/InstanceSummary';
 import { LimitsSection } from '@/components/instances/LimitsSection';
 import { InstanceHeader } from '@/components/instances/InstanceHeader';
 import { PrivilegedPanel } from '@/components/instances/Privileged';
+import { InstanceAlerts } from '@/components/alerts/InstanceAlerts';
 import { FirewallTab } from '@/components/instances/FirewallTab';
+import { NetworkTab } from '@/components/instances/NetworkTab';
 import { ProcessesTab } from '@/components/instances/ProcessesTab';
 import { ServicesTab } from '@/components/instances/ServicesTab';
 import { SnapshotsTab } from '@/components/snapshots/SnapshotsTab';
@@ -28,7 +30,9 @@ const TABS = [
   ['services', 'Services'],
   ['snapshots', 'Snapshots'],
   ['hardware', 'Hardware'],
+  ['network', 'Network'],
   ['firewall', 'Firewall'],
+  ['alerts', 'Alerts'],
 ] as const;
 type Tab = (typeof TABS)[number][0];
 
@@ -129,7 +133,9 @@ function InstanceView() {
         {tab === 'processes' && <ProcessesTab instance={i} />}
         {tab === 'services' && <ServicesTab instance={i} />}
         {tab === 'hardware' && <HardwareTab instance={i} />}
+        {tab === 'network' && <NetworkTab instance={i} />}
         {tab === 'firewall' && <FirewallTab instance={i} />}
+        {tab === 'alerts' && <InstanceAlerts id={i.id} />}
         {tab === 'snapshots' && <SnapshotsTab instance={i} openTake={params.get('take') === '1'} />}
       </div>
     </>
