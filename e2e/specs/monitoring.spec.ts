@@ -12,6 +12,7 @@ import { createInstance, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let ct: Instance;
+let ruleId: string | undefined;
 
 test.describe.serial('usage graphs', () => {
   test.beforeAll(async ({ baseURL }) => {
@@ -30,6 +31,7 @@ test.describe.serial('usage graphs', () => {
   });
 
   test.afterAll(async () => {
+    if (ruleId) await api.delete(`/api/v1/alerts/rules/${ruleId}`);
     await removeInstance(api, ct);
     await api?.dispose();
   });
@@ -69,5 +71,54 @@ test.describe.serial('usage graphs', () => {
         timeout: 20_000,
       });
     await keepScreenshot(page, testInfo, 'dashboard-graphs');
+  });
+
+  test('an alert on the busy loop shows on the dashboard, the instance and the Alerts page; usage totals on the Usage page', async ({
+    page,
+  }, testInfo) => {
+    const rule = await api.post('/api/v1/alerts/rules', {
+      data: {
+        name: 'e2e busy',
+        metric: 'cpuPct',
+        threshold: 30,
+        forSeconds: 10,
+        scope: 'instance',
+        scopeValue: ct.id,
+      },
+    });
+    expect(rule.status(), await rule.text()).toBe(201);
+    ruleId = ((await rule.json()) as { id: string }).id;
+    await login(page);
+    await page.goto('/');
+    const attention = page.getByRole('region', { name: 'Needs attention' });
+    await expect(attention.getByTestId('firing-alert').filter({ hasText: ct.name })).toBeVisible({
+      timeout: 45_000,
+    });
+    await keepScreenshot(page, testInfo, 'dashboard-alert');
+
+    await page.goto(`/instances/view/?id=${ct.id}`);
+    await expect(page.getByTestId('firing-banner')).toContainText('e2e busy');
+    await keepScreenshot(page, testInfo, 'instance-firing');
+    await page.getByRole('tab', { name: 'Alerts' }).click();
+    await expect(page.getByTestId('alert-history')).toContainText('firing');
+    await keepScreenshot(page, testInfo, 'instance-alerts-tab');
+
+    await page.goto('/alerts/');
+    await expect(page.getByTestId('alert-rules')).toContainText('e2e busy');
+    await expect(page.getByTestId('alert-history')).toContainText(ct.name);
+    await keepScreenshot(page, testInfo, 'alerts-page');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'New rule' }).click();
+    await expect(page.getByRole('form', { name: 'Alert rule' })).toBeVisible();
+    await keepScreenshot(page, testInfo, 'alerts-new-rule');
+
+    await page.goto('/usage/');
+    await expect(page.getByTestId('usage-table')).toContainText(ct.name);
+    await keepScreenshot(page, testInfo, 'usage-page');
+    await expectAccessible(page);
+    const csv = page.getByRole('link', { name: 'Download CSV' });
+    const res = await api.get((await csv.getAttribute('href'))!);
+    expect(res.status()).toBe(200);
+    expect(await res.text()).toContain(ct.id);
   });
 });

@@ -1,4 +1,4 @@
--- "at" becomes "t", ms since the epoch; kept rows are converted, values rounded as now written.
+-- "at" becomes "t", ms since the epoch: kept rows are converted, values rounded as now written.
 DROP INDEX "MetricSample_step_at_idx";
 
 ALTER TABLE "MetricSample" DROP CONSTRAINT "MetricSample_pkey",
