@@ -117,3 +117,18 @@ export const TopInstances = z.object({
   ),
 });
 export type TopInstances = z.infer<typeof TopInstances>;
+
+/** Every running instance's newest sample, for the dashboard's overview of many instances. */
+export const InstanceNow = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: MetricSubjectKind,
+  hostId: z.string(),
+  cpuPct: z.number(),
+  cpuCapPct: z.number().nullable(),
+  memBytes: z.number(),
+  memLimitBytes: z.number().nullable(),
+});
+export type InstanceNow = z.infer<typeof InstanceNow>;
+export const InstancesNow = z.object({ items: z.array(InstanceNow) });
+export type InstancesNow = z.infer<typeof InstancesNow>;

@@ -150,6 +150,7 @@ const ROUTES = [
   'GET /api/v1/instances/:id/metrics',
   'GET /api/v1/hosts/:hostId/metrics',
   'GET /api/v1/metrics/top',
+  'GET /api/v1/metrics/now',
   'GET /api/v1/usage',
   'GET /api/v1/alerts/rules',
   'POST /api/v1/alerts/rules',

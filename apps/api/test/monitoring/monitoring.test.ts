@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AgentSample, MetricSeries, TopInstances } from '@berth/contracts';
+import type { AgentSample, InstancesNow, MetricSeries, TopInstances } from '@berth/contracts';
 import { MetricsStore, rowOf } from '../../src/modules/monitoring/store.js';
 import { TIERS } from '../../src/modules/monitoring/tiers.js';
 import { buildTestApi, type TestApi } from '../inject/build-test-api.js';
@@ -215,6 +215,14 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
       top.byCpu.map((i) => i.name),
       ['busy-a', 'idle-b'],
     );
+
+    const overview = (
+      await t.inject({ method: 'GET', url: '/api/v1/metrics/now', headers: admin })
+    ).json<InstancesNow>();
+    assert.deepEqual(overview.items.map((i) => [i.name, i.cpuPct, i.cpuCapPct]).sort(), [
+      ['busy-a', 50, 100],
+      ['idle-b', 2, null],
+    ]);
 
     assert.equal((await t.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
     const viewerOnly = await t.userWith('metrics-viewer', [

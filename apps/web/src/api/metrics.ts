@@ -1,4 +1,4 @@
-import type { MetricSeries, MetricsRange, TopInstances } from '@berth/contracts';
+import type { InstancesNow, MetricSeries, MetricsRange, TopInstances } from '@berth/contracts';
 import { http } from './http';
 
 /** What MetricsPanel draws: the other fields stay on the server. */
@@ -15,3 +15,5 @@ export const fetchHostMetrics = (hostId: string, range: MetricsRange, signal?: A
   });
 export const fetchTopInstances = (signal?: AbortSignal) =>
   http<TopInstances>('/metrics/top', { signal });
+export const fetchInstancesNow = (signal?: AbortSignal) =>
+  http<InstancesNow>('/metrics/now', { signal });

@@ -10,6 +10,7 @@ import { FiringAlerts } from '@/components/alerts/FiringAlerts';
 import { HostCard } from '@/components/dashboard/HostCard';
 import { StateSummary } from '@/components/dashboard/StateSummary';
 import { HostMetrics, TopInstances } from '@/components/monitoring/HostMetrics';
+import { InstanceHeatmap } from '@/components/monitoring/InstanceHeatmap';
 import { TaskItem } from '@/components/tasks/TaskItem';
 import { TaskList } from '@/components/tasks/TaskList';
 import { QueryView } from '@/components/ui/DataTable';
@@ -108,6 +109,7 @@ export default function DashboardPage() {
                 <HostMetrics key={h.id} host={h} />
               ))}
               <TopInstances />
+              <InstanceHeatmap />
             </>
           )}
           <section aria-labelledby="recent">

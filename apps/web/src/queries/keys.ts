@@ -103,6 +103,7 @@ export const metricKeys = {
   instance: (id: string, range: string) => [...metricKeys.all, 'instance', id, range] as const,
   host: (id: string, range: string) => [...metricKeys.all, 'host', id, range] as const,
   top: () => [...metricKeys.all, 'top'] as const,
+  now: () => [...metricKeys.all, 'now'] as const,
 };
 
 /** Every alert query starts with this, so an 'alert' event refreshes them all. */

@@ -1,6 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { MetricsRange } from '@berth/contracts';
-import { fetchHostMetrics, fetchInstanceMetrics, fetchTopInstances } from '@/api/metrics';
+import {
+  fetchHostMetrics,
+  fetchInstanceMetrics,
+  fetchInstancesNow,
+  fetchTopInstances,
+} from '@/api/metrics';
 import { metricKeys } from './keys';
 
 /**
@@ -31,6 +36,16 @@ export function useTopInstances(enabled: boolean) {
   return useQuery({
     queryKey: metricKeys.top(),
     queryFn: ({ signal }) => fetchTopInstances(signal),
+    enabled,
+    refetchInterval: 5000,
+    refetchIntervalInBackground: false,
+  });
+}
+
+export function useInstancesNow(enabled: boolean) {
+  return useQuery({
+    queryKey: metricKeys.now(),
+    queryFn: ({ signal }) => fetchInstancesNow(signal),
     enabled,
     refetchInterval: 5000,
     refetchIntervalInBackground: false,
