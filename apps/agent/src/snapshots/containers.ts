@@ -107,8 +107,15 @@ export class ContainerSnapshots implements SnapshotDriver {
     const record = this.containers.resolve(id);
     const tree = treeOf(record);
     const reason = this.whyNot(record);
+    const sizes = await this.pool(record)
+      .driver.exclusiveBytes(tree.snapshots.map((s) => this.snapshotFile(record, s.name)))
+      .catch(() => tree.snapshots.map(() => null));
     return {
-      items: tree.snapshots.map((s) => ({ ...s, withMemory: false, sizeBytes: null })),
+      items: tree.snapshots.map((s, i) => ({
+        ...s,
+        withMemory: false,
+        sizeBytes: sizes[i] ?? null,
+      })),
       current: tree.current,
       supported: { snapshots: reason === null, memory: false, reason },
     };

@@ -82,6 +82,18 @@ export class BtrfsPool implements PoolDriver {
     else await fullCopy(from, to, progress);
   }
 
+  async exclusiveBytes(files: string[]): Promise<Array<number | null>> {
+    if (files.length === 0) return [];
+    const res = await exec('btrfs', ['filesystem', 'du', '--raw', '--', ...files]);
+    const byFile = new Map<string, number>();
+    // "  Total  Exclusive  Set shared  Filename": a file name may hold spaces, the numbers not.
+    for (const line of res.stdout.split('\n')) {
+      const m = /^\s*(\d+)\s+(\d+)\s+(\d+|-)\s+(.+)$/.exec(line);
+      if (m) byFile.set(m[4]!, Number(m[2]));
+    }
+    return files.map((f) => byFile.get(f) ?? null);
+  }
+
   async destroy(): Promise<void> {
     if (await isMountPoint(this.root)) {
       // A loop mount made with -o loop sets autoclear: the device goes with the unmount.

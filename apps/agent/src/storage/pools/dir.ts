@@ -35,6 +35,11 @@ export class DirPool implements PoolDriver {
     await fullCopy(from, to, progress);
   }
 
+  /** Nothing here shares blocks, and nothing here has snapshots to ask about. */
+  async exclusiveBytes(files: string[]): Promise<Array<number | null>> {
+    return files.map(() => null);
+  }
+
   async destroy(): Promise<void> {
     throw unsupported('the dir pool stays: it is where the agent keeps its images');
   }

@@ -34,6 +34,11 @@ export interface PoolDriver {
     mode: 'linked' | 'full',
     progress?: (f: number) => void,
   ): Promise<void>;
+  /**
+   * Bytes each file holds that no other file shares (a snapshot's own data beside the live
+   * image), in one call for all; null where the driver cannot tell.
+   */
+  exclusiveBytes(files: string[]): Promise<Array<number | null>>;
   /** Unmounts and removes what create made; the pool must be empty. */
   destroy(): Promise<void>;
 }
