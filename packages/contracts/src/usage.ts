@@ -43,8 +43,11 @@ export const UsageReport = z.object({
   from: z.iso.datetime(),
   to: z.iso.datetime(),
   groupBy: UsageGroupBy,
-  /** The tier summed: the finest one whose history still reaches back to `from`. */
-  stepSeconds: z.number().int(),
+  /**
+   * The tiers summed (their steps in seconds, finest first): each part of the period from the
+   * finest tier that still holds it, so a total is exact to that step at the period's ends.
+   */
+  steps: z.array(z.number().int()),
   items: z.array(UsageRow),
 });
 export type UsageReport = z.infer<typeof UsageReport>;

@@ -98,7 +98,7 @@ describe('usage export: totals per instance, host and tag as CSV and JSON', () =
       return UsageReport.parse(res.json());
     };
     const byInstance = await json('instance');
-    assert.equal(byInstance.stepSeconds, 5);
+    assert.deepEqual(byInstance.steps, [5]);
     const total = byInstance.items.reduce((a, r) => a + r.cpuHours, 0);
     const byHost = await json('host');
     assert.equal(byHost.items.length, 1, 'the host row itself is not an instance’s usage');
@@ -107,6 +107,46 @@ describe('usage export: totals per instance, host and tag as CSV and JSON', () =
     const tag = (name: string) => byTag.items.find((r) => r.key === name)!;
     assert.ok(Math.abs(tag('billing-a').cpuHours - total) < 1e-5);
     assert.equal(tag('web').cpuHours, byInstance.items.find((r) => r.key === web.id)!.cpuHours);
+  });
+
+  test('a day reads the last hour at 5 s and before it the 1 min tier, counting no time twice', async () => {
+    const inst = t.agent.add({ name: 'tiers-1' });
+    const host = (await t.db.host.findFirstOrThrow({ where: { isLocal: true } })).id;
+    const now = Date.now();
+    const cut = Math.ceil((now - 3_600_000) / 60_000) * 60_000;
+    const at = (step: number, t: number, cpuPct: number) => ({
+      ...rowOf(host, inst.id, sample(t, 0)),
+      step,
+      t: BigInt(t),
+      cpuPct,
+    });
+    await t.db.metricSample.createMany({
+      data: [
+        // 1 min rows: two before the cut (counted), one after it (the 5 s rows' roll-up: not).
+        at(60, cut - 120_000, 60),
+        at(60, cut - 60_000, 30),
+        at(60, cut + 60_000, 1000),
+        // 5 s rows after the cut (counted), and one before it (past its window: not).
+        at(5, cut + 5000, 12),
+        at(5, now - 10_000, 24),
+        at(5, cut - 5000, 1000),
+      ],
+    });
+    const admin = await t.as('admin');
+    const from = new Date(now - 86_400_000).toISOString();
+    const res = await t.inject({
+      method: 'GET',
+      url: `/api/v1/usage?from=${from}&to=${new Date(now).toISOString()}`,
+      headers: admin,
+    });
+    assert.equal(res.statusCode, 200, res.body);
+    const report = UsageReport.parse(res.json());
+    // The first minutes of the day (before the 1 min tier's window) come from the 10 min tier.
+    assert.deepEqual(report.steps, [5, 60, 600]);
+    const row = report.items.find((r) => r.key === inst.id)!;
+    const cpuSeconds = ((60 + 30) / 100) * 60 + ((12 + 24) / 100) * 5;
+    assert.ok(Math.abs(row.cpuHours - cpuSeconds / 3600) < 1e-6, `${row.cpuHours}`);
+    assert.ok(Math.abs(row.sampledHours - (2 * 60 + 2 * 5) / 3600) < 1e-6);
   });
 
   test('bad input is a 400 naming the field; without usage.view a 403', async () => {

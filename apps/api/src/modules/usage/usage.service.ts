@@ -1,4 +1,4 @@
-import type { PrismaClient } from '@berth/db';
+import { Prisma, type PrismaClient } from '@berth/db';
 import type { Instance, UsageQuery, UsageReport, UsageRow, UsageTotals } from '@berth/contracts';
 import type { Hosts } from '../hosts/hosts.service.js';
 import { TIERS } from '../monitoring/tiers.js';
@@ -26,7 +26,34 @@ interface SubjectSums {
   mem: number;
   rx: number;
   tx: number;
-  n: bigint | number;
+  seconds: bigint | number;
+}
+
+interface Segment {
+  step: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * Which tier answers which part of [from, to): the finest one that still holds it. Tier i holds
+ * the last keepMs; from the first whole bucket of the next tier after that on, tier i is read,
+ * and before it the next tier, whose rows there cover whole closed buckets. So recent time comes
+ * at 5 s (not waiting for roll-ups) and no time is counted twice.
+ */
+export function segmentsOf(fromMs: number, toMs: number, nowMs: number): Segment[] {
+  const out: Segment[] = [];
+  let end = toMs;
+  for (let i = 0; i < TIERS.length && end > fromMs; i++) {
+    const coarser = TIERS[i + 1];
+    const cut = coarser
+      ? Math.ceil((nowMs - TIERS[i]!.keepMs) / (coarser.step * 1000)) * coarser.step * 1000
+      : -Infinity;
+    const start = Math.max(fromMs, cut);
+    if (start < end) out.push({ step: TIERS[i]!.step, from: start, to: end });
+    end = Math.min(end, start);
+  }
+  return out;
 }
 
 /**
@@ -43,15 +70,23 @@ export class UsageService {
   async report(q: UsageQuery, nowMs = Date.now()): Promise<UsageReport> {
     const fromMs = Date.parse(q.from);
     const toMs = Date.parse(q.to);
-    // The finest tier still holding `from`; past a year the hourly tier holds what is left.
-    const { step } = TIERS.find((t) => fromMs >= nowMs - t.keepMs) ?? TIERS[3];
-    const sums = await this.db.$queryRaw<SubjectSums[]>`
-      SELECT "subject", "hostId", SUM("cpuPct") AS cpu, SUM("memBytes") AS mem,
-             SUM("netRxBps") AS rx, SUM("netTxBps") AS tx, COUNT(*) AS n
+    const segments = segmentsOf(fromMs, toMs, nowMs);
+    // Each row stands for its step: sums are of value × step, and SUM(step) is the time covered.
+    const sums = segments.length
+      ? await this.db.$queryRaw<SubjectSums[]>`
+      SELECT "subject", "hostId", SUM("cpuPct" * "step") AS cpu, SUM("memBytes" * "step") AS mem,
+             SUM("netRxBps" * "step") AS rx, SUM("netTxBps" * "step") AS tx, SUM("step") AS seconds
       FROM "MetricSample"
-      WHERE "step" = ${step} AND "t" >= ${BigInt(fromMs)} AND "t" < ${BigInt(toMs)}
+      WHERE (${Prisma.join(
+        segments.map(
+          (g) =>
+            Prisma.sql`("step" = ${g.step} AND "t" >= ${BigInt(g.from)} AND "t" < ${BigInt(g.to)})`,
+        ),
+        ' OR ',
+      )})
         AND "subject" NOT LIKE 'host:%'
-      GROUP BY "subject", "hostId"`;
+      GROUP BY "subject", "hostId"`
+      : [];
     const instances = new Map<string, Instance>();
     if (sums.length) for (const i of await this.hosts.instances()) instances.set(i.id, i);
     const hostNames = new Map(
@@ -68,14 +103,14 @@ export class UsageService {
       groups.set(key, g);
     };
     for (const s of sums) {
-      const seconds = Number(s.n) * step;
+      const seconds = Number(s.seconds);
       const inst = instances.get(s.subject);
       const totals: UsageTotals = {
-        cpuHours: ((Number(s.cpu) / 100) * step) / HOUR_S,
-        memoryGiBHours: ((Number(s.mem) / GiB) * step) / HOUR_S,
+        cpuHours: Number(s.cpu) / 100 / HOUR_S,
+        memoryGiBHours: Number(s.mem) / GiB / HOUR_S,
         diskGiBDays: ((inst?.diskSizeBytes ?? 0) / GiB) * (seconds / DAY_S),
-        netInGiB: (Number(s.rx) * step) / GiB,
-        netOutGiB: (Number(s.tx) * step) / GiB,
+        netInGiB: Number(s.rx) / GiB,
+        netOutGiB: Number(s.tx) / GiB,
         sampledHours: seconds / HOUR_S,
       };
       if (q.groupBy === 'instance') add(s.subject, inst?.name ?? s.subject, totals);
@@ -92,7 +127,7 @@ export class UsageService {
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       groupBy: q.groupBy,
-      stepSeconds: step,
+      steps: segments.map((g) => g.step),
       items,
     };
   }

@@ -145,8 +145,8 @@ export default function UsagePage() {
             </tbody>
           </table>
           <p className="p-2 text-xs text-muted">
-            Summed from the {usage.data.stepSeconds} s tier: the finest one still holding the start
-            of the period.
+            Summed from the {usage.data.steps.join(' s, ')} s samples: each part of the period at
+            the finest step still kept.
           </p>
         </div>
       )}
