@@ -54,7 +54,7 @@ export function ProblemReportDialog({
         configs of the instances ticked below. Passwords, tokens and keys are redacted.
       </p>
       {instances.length > 0 && (
-        <fieldset className="mt-3 max-h-56 overflow-y-auto rounded border border-border p-2">
+        <fieldset className="mt-3 max-h-56 overflow-y-auto rounded border border-line p-2">
           <legend className="px-1 text-fg">Instances whose configs go in</legend>
           {instances.map((i) => (
             <label key={i.id} className="flex items-center gap-2 py-0.5 text-fg">
