@@ -14,8 +14,9 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import type { Instance } from '@berth/contracts';
+import type { Instance, MetricField } from '@berth/contracts';
 import { startStack, type Stack } from '@berth/api/harness';
 import { MetricsStore } from '@berth/api/monitoring-store';
 import { median, ok, timed } from './lib.js';
@@ -24,6 +25,17 @@ const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 50);
 const windowS = Number(process.argv[3] ?? 60);
 const DAY = 86_400_000;
+/** What apps/web's MetricsPanel asks for. */
+const DRAWN: MetricField[] = [
+  'cpuPct',
+  'cpuMaxPct',
+  'memBytes',
+  'memLimitBytes',
+  'diskReadBps',
+  'diskWriteBps',
+  'netRxBps',
+  'netTxBps',
+];
 
 /** utime + stime of a process, in seconds (USER_HZ 100). */
 const cpuSeconds = (pid: number) => {
@@ -142,6 +154,7 @@ async function main() {
     await stack.call('GET', '/api/health').catch(() => undefined);
     const monthMs: number[] = [];
     const dayMs: number[] = [];
+    const dayDrawnMs: number[] = [];
     for (let r = 0; r < 9; r++) {
       monthMs.push(
         (
@@ -163,6 +176,14 @@ async function main() {
           })
         )[0],
       );
+      dayDrawnMs.push(
+        (
+          await timed(async () => {
+            const got = await store.series(subjects, 60, now - DAY - 1000, DRAWN);
+            if (got.size !== subjects.length) throw new Error(`day: ${got.size} series`);
+          })
+        )[0],
+      );
     }
     // Rows an instance keeps once every tier is full, and what a day adds until then.
     const kept = TIERS.reduce((a, t) => a + (t.keepDays * DAY) / 1000 / t.step, 0);
@@ -177,7 +198,15 @@ async function main() {
     console.log(
       `  1 day at 1 min, 100 instances (store) median ${median(dayMs).toFixed(1)} ms (target < 300)`,
     );
+    console.log(
+      `  the same, the ${DRAWN.length} fields the graphs draw   median ${median(dayDrawnMs).toFixed(1)} ms`,
+    );
     console.log(`  SQLite bytes per row (with indexes)   ${bytesPerRow.toFixed(0)}`);
+    console.log(
+      `  load average at the end: ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} (2 cores)`,
+    );
     console.log(
       `  per instance: ${written} rows written a day; ${kept} rows kept once full = ${((kept * bytesPerRow) / 1024 / 1024).toFixed(2)} MiB; after the first month the database grows ${((24 * bytesPerRow) / 1024).toFixed(1)} KiB a day (the 1 h tier) until a year`,
     );
