@@ -77,7 +77,7 @@ export class AlertEvaluator {
     samples: readonly AgentSample[],
     nowMs = Date.now(),
   ): Promise<void> {
-    if (this.rules.length === 0) return;
+    if (this.rules.length === 0 && this.state.size === 0) return;
     if (this.rules.some((r) => r.scope === 'tag') && nowMs - this.tagsAt > TAGS_EVERY_MS) {
       this.tagsAt = nowMs;
       this.tags = new Map((await this.hosts.instances()).map((i) => [i.id, i.tags]));
