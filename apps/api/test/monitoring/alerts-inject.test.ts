@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AgentSample, AlertHistoryPage, AlertRule, AlertRulePage } from '@berth/contracts';
+import type {
+  AgentSample,
+  AlertHistoryPage,
+  AlertRule,
+  AlertRulePage,
+  ApiEvent,
+} from '@berth/contracts';
+import { AlertEvaluator } from '../../src/modules/alerts/evaluator.js';
+import { ApiEvents } from '../../src/modules/events/events.service.js';
+import type { Hosts } from '../../src/modules/hosts/hosts.service.js';
 import { buildTestApi, type TestApi } from '../inject/build-test-api.js';
 import { until } from '../wait.js';
 
@@ -202,5 +211,46 @@ describe('alert rules: CRUD with permissions and audit; judged against pulled sa
       headers: admin,
     });
     assert.equal(none.json<AlertHistoryPage>().total, 0);
+  });
+
+  test('after an API restart an open alert is neither fired again nor lost: it resolves', async () => {
+    const rule = await t.db.alertRule.create({
+      data: { ...RULE, scopeValue: '', comparison: 'above', createdBy: 'admin' },
+    });
+    const open = await t.db.alertEvent.create({
+      data: {
+        ruleId: rule.id,
+        ruleName: rule.name,
+        metric: 'cpuPct',
+        comparison: 'above',
+        threshold: 30,
+        subject: 'restart-ct',
+        subjectName: 'restart-ct',
+        hostId: 'h',
+        value: 90,
+        firedAt: new Date(Date.now() - 60_000),
+      },
+    });
+    // A fresh evaluator, as after a restart: it reads the open alert back.
+    const published: ApiEvent[] = [];
+    const events = new ApiEvents();
+    events.subscribe((e) => published.push(e));
+    // Scope "all" never asks the hosts for tags.
+    const noHosts = { instances: async () => [] } as unknown as Hosts;
+    const evaluator = new AlertEvaluator(t.db, noHosts, events, t.app.log);
+    await evaluator.init();
+    const ct = (cpuPct: number, t: number) =>
+      sample({ subject: 'restart-ct', kind: 'ct', name: 'restart-ct', t, cpuPct });
+    const now = Date.now();
+    await evaluator.observe('h', [ct(95, now - 20_000), ct(95, now - 15_000)], now);
+    assert.equal(await t.db.alertEvent.count({ where: { subject: 'restart-ct' } }), 1);
+    await evaluator.observe('h', [ct(2, now - 10_000)], now);
+    const row = await t.db.alertEvent.findUniqueOrThrow({ where: { id: open.id } });
+    assert.ok(row.resolvedAt, 'resolved');
+    assert.deepEqual(
+      published.map((e) => e.type === 'alert' && e.alert.resolvedAt !== null),
+      [true],
+    );
+    await t.db.alertRule.delete({ where: { id: rule.id } });
   });
 });
