@@ -62,7 +62,11 @@ export default function DashboardPage() {
           ))}
           {unknown.map((i) => (
             <li key={i.id} className="px-3 py-2 text-sm">
-              <Link className="link font-medium" href={`/instances/view/?id=${i.id}`}>
+              <Link
+                prefetch={false}
+                className="link font-medium"
+                href={`/instances/view/?id=${i.id}`}
+              >
                 {i.name}
               </Link>{' '}
               is in an unknown state
@@ -90,7 +94,7 @@ export default function DashboardPage() {
               <h2 id="states" className="text-base font-semibold">
                 Instances
               </h2>
-              <Link href="/instances/" className="link-plain text-sm">
+              <Link prefetch={false} href="/instances/" className="link-plain text-sm">
                 All instances
               </Link>
             </div>
@@ -117,7 +121,7 @@ export default function DashboardPage() {
               <h2 id="recent" className="text-base font-semibold">
                 Recent tasks
               </h2>
-              <Link href="/tasks/" className="link-plain text-sm">
+              <Link prefetch={false} href="/tasks/" className="link-plain text-sm">
                 All tasks
               </Link>
             </div>

@@ -170,10 +170,10 @@ function InstancesView() {
         description="Virtual machines and containers on every host."
         actions={
           <>
-            <Link href="/instances/new/?kind=ct" className="btn-link">
+            <Link prefetch={false} href="/instances/new/?kind=ct" className="btn-link">
               New container
             </Link>
-            <Link href="/instances/new/?kind=vm" className="btn-link-primary">
+            <Link prefetch={false} href="/instances/new/?kind=vm" className="btn-link-primary">
               New VM
             </Link>
           </>
@@ -319,8 +319,11 @@ function InstancesView() {
                         <ScreenThumbnail instance={i} />
                       )}
                       <div className="min-w-0">
+                        {/* Not prefetched: each row in view fetched the instance page's data
+                            and code just after the list was drawn, which kept the page busy. */}
                         <Link
                           href={`/instances/view/?id=${i.id}`}
+                          prefetch={false}
                           className="link-plain font-medium"
                         >
                           {i.name}

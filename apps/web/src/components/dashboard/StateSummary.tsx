@@ -39,7 +39,7 @@ export function StateSummary({
     n === 0 ? (
       <span className="text-muted">–</span>
     ) : (
-      <Link className="link-plain font-medium" href={href}>
+      <Link prefetch={false} className="link-plain font-medium" href={href}>
         {n}
       </Link>
     );

@@ -30,7 +30,7 @@ export function TopInstances() {
         <ol className="divide-y divide-line/60 text-sm">
           {items.map((i) => (
             <li key={i.id} className="flex justify-between gap-2 py-1">
-              <Link className="link truncate" href={`/instances/view/?id=${i.id}`}>
+              <Link prefetch={false} className="link truncate" href={`/instances/view/?id=${i.id}`}>
                 {i.name}
               </Link>
               <span className="tabular-nums text-muted">{show(i.value)}</span>

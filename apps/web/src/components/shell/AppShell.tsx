@@ -130,7 +130,11 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
             <PanelLeftOpen aria-hidden size={18} />
           )}
         </button>
-        <Link href="/" className="flex items-center gap-2 font-semibold tracking-tight">
+        <Link
+          prefetch={false}
+          href="/"
+          className="flex items-center gap-2 font-semibold tracking-tight"
+        >
           <Logo />
           <span className="sr-only sm:not-sr-only">Berth</span>
         </Link>

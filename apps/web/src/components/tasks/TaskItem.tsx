@@ -30,11 +30,15 @@ export function TaskItem({
       aria-label={`${title}: ${task.status}${count > 1 ? `, ${count} times` : ''}`}
     >
       <div className="flex flex-wrap items-center gap-2">
-        <Link className="link-plain font-medium" href={taskHref(task.id)}>
+        <Link prefetch={false} className="link-plain font-medium" href={taskHref(task.id)}>
           {title}
         </Link>
         {showInstance && task.instanceId && task.kind.startsWith('instance.') && (
-          <Link className="link-plain text-sm" href={`/instances/view/?id=${task.instanceId}`}>
+          <Link
+            prefetch={false}
+            className="link-plain text-sm"
+            href={`/instances/view/?id=${task.instanceId}`}
+          >
             {instanceName ?? task.instanceId.slice(0, 8)}
           </Link>
         )}
