@@ -142,6 +142,8 @@ export async function buildAgent(
   await vms.init();
   const instances = new Instances(containers, vms);
   networks.countMembersWith((n) => [...containers.onNetwork(n), ...vms.onNetwork(n)]);
+  networks.leaseStaticallyWith((n) => vms.staticLeases(n));
+  await networks.refreshStaticLeases();
   await networks.reattach();
   const firewalls = new Firewalls(
     config.dataDir,
@@ -180,6 +182,7 @@ export async function buildAgent(
   await app.register(updateRoutes, {
     host: new HostUpdates(operations, aptPrograms(process.env)),
     containers: new ContainerUpdates(instances),
+    templates,
   });
   await app.register(mediaRoutes, { instances, isos });
   await app.register(vmDiskRoutes, { instances, disks: new VmDiskChanges(vms) });

@@ -63,3 +63,23 @@ export const ContainerUpdatesStarted = z.strictObject({
   ),
 });
 export type ContainerUpdatesStarted = z.infer<typeof ContainerUpdatesStarted>;
+
+export const PackageVersion = z.strictObject({ name: z.string(), version: z.string() });
+export type PackageVersion = z.infer<typeof PackageVersion>;
+
+/** A template cache's packages as dpkg listed them when it was built. */
+export const TemplatePackages = z.strictObject({
+  template: z.string(),
+  builtAt: z.iso.datetime().nullable(),
+  /** null: the cache predates package lists (refresh it), or its system has no dpkg (busybox). */
+  packages: z.array(PackageVersion).nullable(),
+});
+export type TemplatePackages = z.infer<typeof TemplatePackages>;
+
+/** What a refresh changed in a template cache, package by package. */
+export const TemplatePackageChanges = z.strictObject({
+  upgraded: z.array(z.strictObject({ name: z.string(), from: z.string(), to: z.string() })),
+  added: z.array(PackageVersion),
+  removed: z.array(PackageVersion),
+});
+export type TemplatePackageChanges = z.infer<typeof TemplatePackageChanges>;

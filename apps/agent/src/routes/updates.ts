@@ -2,18 +2,26 @@ import type { FastifyInstance } from 'fastify';
 import {
   ApplyHostUpdates,
   ContainerUpdates as ContainerUpdatesView,
+  CtTemplateName,
+  TemplatePackages,
   HostUpdates as HostUpdatesView,
   InstanceRef,
   OperationAccepted,
   UpdatesQuery,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
+import { z } from 'zod';
+import type { Templates } from '../templates/templates.js';
 import type { ContainerUpdates } from '../updates/container-updates.js';
 import type { HostUpdates } from '../updates/host-updates.js';
 
 export async function updateRoutes(
   app: FastifyInstance,
-  { host, containers }: { host: HostUpdates; containers: ContainerUpdates },
+  {
+    host,
+    containers,
+    templates,
+  }: { host: HostUpdates; containers: ContainerUpdates; templates: Templates },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -41,5 +49,16 @@ export async function updateRoutes(
     { schema: { params: InstanceRef, response: { 202: OperationAccepted } } },
     async (req, reply) =>
       reply.status(202).send({ operation: await containers.apply(req.params.id) }),
+  );
+
+  r.get(
+    '/v1/templates/:name/packages',
+    {
+      schema: {
+        params: z.strictObject({ name: CtTemplateName }),
+        response: { 200: TemplatePackages },
+      },
+    },
+    (req) => templates.packages(req.params.name),
   );
 }

@@ -1,12 +1,22 @@
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { CtTemplateName as TemplateName, Template } from '@berth/contracts';
+import type {
+  CtTemplateName as TemplateName,
+  Template,
+  TemplatePackageChanges,
+  TemplatePackages,
+} from '@berth/contracts';
 import { conflict, LOGIN_HINTS } from '@berth/contracts';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import { buildBusyboxRootfs } from './rootfs-busybox.js';
 import { buildDebianRootfs } from './rootfs-debian.js';
+import {
+  installedPackages,
+  packageChanges,
+  type PackageList,
+} from '../updates/template-packages.js';
 
 type Progress = (fraction: number, message: string) => void;
 
@@ -45,6 +55,8 @@ interface CacheMeta {
   sizeBytes: number;
   /** Space the unpacked tree takes, to refuse disks too small for it up front. */
   unpackedBytes: number;
+  /** dpkg's packages in the tree; absent in caches built before they were kept, null without dpkg. */
+  packages?: PackageList | null;
 }
 
 /** OS templates: each one a root filesystem tarball (zstd) built here from Debian's packages. */
@@ -87,10 +99,19 @@ export class Templates {
     if (this.lock.isBusy(name)) throw conflict(`template ${name} is being built already`);
   }
 
-  /** Builds the cache when missing (or always, with rebuild); concurrent callers share one build. */
-  async ensure(name: TemplateName, progress: Progress, rebuild = false): Promise<Template> {
+  /**
+   * Builds the cache when missing (or always, with rebuild); concurrent callers share one build.
+   * A rebuild answers what it changed against the cache it replaced, when both lists are known.
+   */
+  async ensure(
+    name: TemplateName,
+    progress: Progress,
+    rebuild = false,
+  ): Promise<Template & { changes?: TemplatePackageChanges }> {
+    let changes: TemplatePackageChanges | undefined;
     await this.lock.with(name, async () => {
-      if (!rebuild && (await this.meta(name))) return;
+      const previous = await this.meta(name);
+      if (!rebuild && previous) return;
       await mkdir(this.dir, { recursive: true });
       await assertFreeSpace(this.dir, DEFINITIONS[name].buildBytes, `building template ${name}`);
       // The pid in the name tells a later agent whether the build's owner is still alive.
@@ -106,6 +127,8 @@ export class Templates {
         );
         const du = await run('du', ['-s', '-B1', '-x', root]);
         const unpackedBytes = Number(du.stdout.split('\t')[0]);
+        const packages = await installedPackages(root);
+        if (previous?.packages && packages) changes = packageChanges(previous.packages, packages);
         progress(0.85, 'packing the template cache');
         const out = path.join(work, 'rootfs.tar.zst');
         await run('tar', ['--numeric-owner', '--xattrs', '--zstd', '-C', root, '-cf', out, '.'], {
@@ -114,7 +137,12 @@ export class Templates {
         const sizeBytes = (await stat(out)).size;
         // Rename is atomic: a create never sees a half-written cache.
         await rename(out, this.tarball(name));
-        const meta: CacheMeta = { builtAt: new Date().toISOString(), sizeBytes, unpackedBytes };
+        const meta: CacheMeta = {
+          builtAt: new Date().toISOString(),
+          sizeBytes,
+          unpackedBytes,
+          packages,
+        };
         await writeFile(this.metaFile(name), JSON.stringify(meta));
       } catch (err) {
         throw await explainNoSpace(err, work);
@@ -122,7 +150,22 @@ export class Templates {
         await rm(work, { recursive: true, force: true });
       }
     });
-    return this.get(name);
+    return { ...(await this.get(name)), ...(changes && { changes }) };
+  }
+
+  /** The cache's packages as captured when it was built. */
+  async packages(name: TemplateName): Promise<TemplatePackages> {
+    const meta = await this.meta(name);
+    const list = meta?.packages;
+    return {
+      template: name,
+      builtAt: meta?.builtAt ?? null,
+      packages: list
+        ? Object.entries(list)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([n, version]) => ({ name: n, version }))
+        : null,
+    };
   }
 
   /** The smallest disk this template fits in (with room for ext4's own metadata), when known. */

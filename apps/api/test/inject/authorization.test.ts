@@ -54,6 +54,7 @@ const ROUTES = [
   'GET /api/v1/instances/:id/updates',
   'POST /api/v1/instances/:id/updates/apply',
   'POST /api/v1/updates/containers',
+  'GET /api/v1/templates/:name/packages',
   'GET /api/v1/templates',
   'POST /api/v1/templates/:name/build',
   'GET /api/v1/tasks',

@@ -42,6 +42,7 @@ export function fakeInstance(over: Partial<Instance> = {}): Instance {
     kind: 'ct',
     ctid: 100,
     privileged: false,
+    nics: [{ network: 'default', mac: null, ipv4: '10.0.3.10/24' }],
     name: 'box',
     hostname: 'box',
     hostId: null,
@@ -242,6 +243,10 @@ export class FakeAgent implements AgentApi {
   async containerUpdates(id: string) {
     this.call('containerUpdates', id);
     return { instanceId: this.find(id).id, checkedAt: new Date().toISOString(), packages: [] };
+  }
+  async templatePackages(name: string) {
+    this.call('templatePackages', name);
+    return { template: name, builtAt: null, packages: null };
   }
   async applyContainerUpdates(id: string) {
     this.call('applyContainerUpdates', id);

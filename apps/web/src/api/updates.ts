@@ -3,6 +3,7 @@ import type {
   ContainerUpdatesStarted,
   HostUpdates,
   TaskAccepted,
+  TemplatePackages,
 } from '@berth/contracts';
 import { http } from './http';
 
@@ -22,3 +23,6 @@ export const applyContainerUpdates = (id: string) =>
 
 export const applyTaggedContainerUpdates = (tag: string) =>
   http<ContainerUpdatesStarted>('/updates/containers', { method: 'POST', body: { tag } });
+
+export const fetchTemplatePackages = (name: string, hostId: string) =>
+  http<TemplatePackages>(`/templates/${encodeURIComponent(name)}/packages`, { query: { hostId } });

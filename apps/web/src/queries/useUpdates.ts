@@ -5,6 +5,7 @@ import {
   applyTaggedContainerUpdates,
   fetchContainerUpdates,
   fetchHostUpdates,
+  fetchTemplatePackages,
 } from '@/api/updates';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 
@@ -12,6 +13,8 @@ export const updateKeys = {
   all: ['updates'] as const,
   host: (hostId: string) => [...updateKeys.all, 'host', hostId] as const,
   container: (id: string) => [...updateKeys.all, 'container', id] as const,
+  template: (hostId: string, name: string) =>
+    [...updateKeys.all, 'template', hostId, name] as const,
 };
 
 /** A host's version and upgradable packages from apt's current lists (no apt-get update). */
@@ -72,3 +75,18 @@ export function useApplyContainerUpdates() {
 
 export const useApplyTaggedContainerUpdates = () =>
   useMutation({ mutationFn: (tag: string) => applyTaggedContainerUpdates(tag) });
+
+/** A template cache's packages as kept at its build, when asked for. */
+export function useTemplatePackages(
+  hostId: string,
+  name: string,
+  builtAt: string | null,
+  enabled: boolean,
+) {
+  return useQuery({
+    // The build time in the key: a refresh makes it ask again.
+    queryKey: [...updateKeys.template(hostId, name), builtAt],
+    queryFn: () => fetchTemplatePackages(name, hostId),
+    enabled,
+  });
+}

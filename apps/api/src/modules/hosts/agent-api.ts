@@ -2,6 +2,8 @@ import type {
   ApplyHostUpdates,
   ContainerUpdates,
   HostUpdates,
+  TemplatePackages,
+  CtTemplateName,
   Firewall,
   FirewallSettingsInput,
   AgentLicense,
@@ -77,6 +79,8 @@ export interface AgentApi {
   /** A Debian container's upgradable packages (apt-get update inside first). */
   containerUpdates(id: string): Promise<ContainerUpdates>;
   applyContainerUpdates(id: string): Accepted;
+  /** A container template cache's packages as captured at its build. */
+  templatePackages(name: CtTemplateName): Promise<TemplatePackages>;
   templates(): Promise<{ items: Template[] }>;
   buildTemplate(name: TemplateName, rebuild: boolean): Accepted;
   isos(): Promise<{ items: Iso[] }>;

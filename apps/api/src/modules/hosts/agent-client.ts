@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   HostUpdates,
   ContainerUpdates,
+  TemplatePackages,
+  type CtTemplateName,
   type ApplyHostUpdates,
   AgentLicense,
   AgentDiagnostics,
@@ -233,6 +235,9 @@ export class AgentClient implements AgentApi {
       undefined,
       6 * 60_000,
     );
+  }
+  templatePackages(name: CtTemplateName) {
+    return this.call(TemplatePackages, 'GET', `/v1/templates/${name}/packages`);
   }
   applyContainerUpdates(id: string) {
     return this.call(

@@ -5,6 +5,8 @@ import {
   ApplyHostUpdates,
   ContainerUpdates,
   ContainerUpdatesStarted,
+  CtTemplateName,
+  TemplatePackages,
   HostUpdates,
   InstanceRef,
   UpdatesQuery,
@@ -137,5 +139,23 @@ export async function updateRoutes(
       };
       return reply.status(202).send(started);
     },
+  );
+
+  r.get(
+    '/api/v1/templates/:name/packages',
+    {
+      config: { permission: 'template.view' },
+      schema: {
+        tags,
+        description:
+          "A container template cache's packages and versions as dpkg listed them at its build; null before the first refresh that kept them, or for a system without dpkg.",
+        params: z.strictObject({ name: CtTemplateName }),
+        querystring: z.strictObject({
+          hostId: z.string().min(1).max(64).optional().describe('defaults to the local host'),
+        }),
+        response: { 200: TemplatePackages },
+      },
+    },
+    (req) => updates.templatePackages(req.params.name, req.query.hostId),
   );
 }

@@ -2,6 +2,8 @@ import type {
   ApplyHostUpdates,
   ContainerUpdates,
   ContainerUpdatesStarted,
+  CtTemplateName,
+  TemplatePackages,
   HostUpdates,
   Instance,
   Task,
@@ -29,6 +31,10 @@ export class UpdatesService {
     return this.tasks.track({ kind: 'host.upgrade', hostId, instanceId: null, userId }, () =>
       client.applyUpdates(body),
     );
+  }
+
+  templatePackages(name: CtTemplateName, hostId?: string): Promise<TemplatePackages> {
+    return this.hosts.pick(hostId).client.templatePackages(name);
   }
 
   async container(id: string): Promise<ContainerUpdates> {

@@ -1,17 +1,87 @@
 'use client';
 import { useState } from 'react';
 import { RefreshCw } from 'lucide-react';
+import type { TemplatePackageChanges } from '@berth/contracts';
 import type { HostTemplate } from '@/api/templates';
 import { formatBytes, formatRelative } from '@/lib/format';
 import { needs } from '@/lib/can';
 import { useMe } from '@/queries/useAuth';
 import { useBuildTemplate, useTemplates } from '@/queries/useTemplates';
+import { useTask } from '@/queries/useTasks';
+import { useTemplatePackages } from '@/queries/useUpdates';
 import { Button } from '@/components/ui/Button';
 import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { LoadingState } from '@/components/ui/States';
 import { TaskFollow } from './TaskFollow';
 
-/** One container template cache: its age, and a rebuild from the archive. */
+/** The packages the cache holds, as dpkg listed them when it was built. */
+function Packages({ template }: { template: HostTemplate }) {
+  const [open, setOpen] = useState(false);
+  const q = useTemplatePackages(template.hostId, template.name, template.builtAt, open);
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary className="cursor-pointer text-sm text-muted">Packages</summary>
+      {q.isPending ? (
+        <LoadingState label="Loading packages…" />
+      ) : q.isError ? (
+        <ErrorMessage error={q.error} />
+      ) : q.data.packages === null ? (
+        <p className="text-sm text-muted">
+          No package list was kept with this cache (built before lists were kept, or a system
+          without dpkg): Refresh keeps one.
+        </p>
+      ) : (
+        <ul className="mt-1 max-h-64 columns-1 overflow-y-auto font-mono text-xs sm:columns-2 lg:columns-3">
+          {q.data.packages.map((p) => (
+            <li key={p.name}>
+              {p.name} {p.version}
+            </li>
+          ))}
+        </ul>
+      )}
+    </details>
+  );
+}
+
+/** What a finished refresh changed, from its task's result. */
+function Changes({ taskId }: { taskId: string }) {
+  const t = useTask(taskId).data;
+  if (t?.status !== 'succeeded') return null;
+  const changes = (t.result as { changes?: TemplatePackageChanges } | null)?.changes;
+  if (!changes)
+    return (
+      <p className="text-sm text-muted">
+        Rebuilt; the old cache kept no package list to compare with.
+      </p>
+    );
+  const { upgraded, added, removed } = changes;
+  return (
+    <div className="text-sm" role="status">
+      <p>
+        Rebuilt: {upgraded.length} upgraded, {added.length} added, {removed.length} removed.
+      </p>
+      <ul className="mt-1 max-h-48 overflow-y-auto font-mono text-xs">
+        {upgraded.map((u) => (
+          <li key={u.name}>
+            {u.name} {u.from} → {u.to}
+          </li>
+        ))}
+        {added.map((a) => (
+          <li key={a.name}>
+            + {a.name} {a.version}
+          </li>
+        ))}
+        {removed.map((r) => (
+          <li key={r.name}>
+            − {r.name} {r.version}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** One container template cache: its age, its packages, and a rebuild from the archive. */
 function TemplateRow({ template }: { template: HostTemplate }) {
   const me = useMe().data;
   const build = useBuildTemplate();
@@ -41,7 +111,9 @@ function TemplateRow({ template }: { template: HostTemplate }) {
           <RefreshCw aria-hidden size={14} /> Refresh
         </Button>
       </div>
+      {template.cached && <Packages template={template} />}
       {build.isError && <ErrorMessage error={build.error} />}
+      {taskId && <Changes taskId={taskId} />}
       {taskId && <TaskFollow taskId={taskId} label={`Rebuild of ${template.name}`} />}
     </li>
   );
