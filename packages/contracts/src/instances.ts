@@ -113,6 +113,20 @@ export const Instance = z.object({
     .string()
     .nullable()
     .describe("the storage pool of a container's private area; null for VMs"),
+  nics: z
+    .array(
+      z.object({
+        network: z.string(),
+        mac: z.string().nullable(),
+        ipv4: z
+          .string()
+          .nullable()
+          .describe(
+            "address/prefix: a container's own, a VM's static DHCP lease; null when DHCP hands the VM any",
+          ),
+      }),
+    )
+    .describe("the instance's network adapters"),
 });
 export type Instance = z.infer<typeof Instance>;
 

@@ -103,7 +103,9 @@ export const Limits = z
     processes: fields.processes.optional(),
     network: optional(fields.network)
       .optional()
-      .describe('reserved: applied by the networks issue, refused until then'),
+      .describe(
+        "kbit/s into (ingress) and out of (egress) the instance's adapter: HTB on its host end, IFB for egress; containers",
+      ),
   })
   .strict();
 export type Limits = z.infer<typeof Limits>;
@@ -170,8 +172,8 @@ export const LIMIT_APPLY: Record<'ct' | 'vm', Record<LimitPath, LimitApply>> = {
     'disk.readIops': 'live',
     'disk.writeIops': 'live',
     processes: 'live',
-    'network.ingressKbps': 'unsupported',
-    'network.egressKbps': 'unsupported',
+    'network.ingressKbps': 'live',
+    'network.egressKbps': 'live',
   },
   vm: {
     'cpu.weight': 'live',
@@ -251,14 +253,6 @@ export const validateLimits = (
   const hostMiB = Math.floor(host.memoryBytes / 1024 / 1024);
 
   for (const path of limitPaths(limits)) {
-    if (path.startsWith('network.')) {
-      add(
-        path,
-        'network limits are applied by the networks issue and are not available yet',
-        `remove ${path}`,
-      );
-      continue;
-    }
     if (LIMIT_APPLY[kind][path] === 'unsupported') {
       add(path, `${path} does not apply to ${kindName}`, `remove ${path}`);
       continue;

@@ -79,11 +79,13 @@ export type UpdateNetwork = z.infer<typeof UpdateNetwork>;
 
 export const NetworkRef = z.object({ network: NetworkName });
 
-/** Moves a stopped instance's (only) adapter to another network. */
+/** Moves a stopped instance's (first) adapter to another network, or sets a VM's static lease. */
 export const SetInstanceNetwork = z
   .object({
     network: NetworkName,
-    ipv4: Ipv4Cidr.optional().describe("a container's address there; next free one when omitted"),
+    ipv4: Ipv4Cidr.optional().describe(
+      "a container's address there (the next free one when omitted); a VM's static DHCP lease, outside the DHCP range (omitted: DHCP hands it any)",
+    ),
   })
   .strict();
 export type SetInstanceNetwork = z.infer<typeof SetInstanceNetwork>;

@@ -9,9 +9,9 @@ export interface AddressPool {
 }
 
 /**
- * The address/prefix a new container gets on its network: the one asked for once it is
- * checked, else the next free one. Addresses from the DHCP range are the VMs', never a
- * container's.
+ * The address/prefix a new container gets on its network (or a VM's static lease): the one
+ * asked for once it is checked, else the next free one. Addresses from the DHCP range are for
+ * VMs without a static lease, never a container's or a static lease's.
  */
 export function containerAddress(
   asked: string | undefined,

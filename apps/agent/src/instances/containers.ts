@@ -31,7 +31,8 @@ import {
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
-import { renderLxcConfig, vethFor } from '../drivers/lxc/config.js';
+import { macFor, renderLxcConfig, vethFor } from '../drivers/lxc/config.js';
+import { dropIfb, readShaping, shapeAdapter } from '../net/shaping.js';
 import { ensureSubordinateRanges, pickIdRange } from '../drivers/lxc/idmap.js';
 import { letContainersTraverse } from '../drivers/lxc/lxcpath-access.js';
 import type { LxcInfo } from '../drivers/lxc/state.js';
@@ -158,6 +159,9 @@ export class Containers {
         await this.applyLimits(record, record.limits ?? {}).catch((err: Error) =>
           this.log.warn({ ctid: record.ctid, err: err.message }, 'limits not reapplied'),
         );
+      } else if (record.limits?.network?.egressKbps) {
+        // It stopped while no agent watched: its IFB device stayed.
+        await dropIfb(vethFor(record.id));
       }
     }
     await this.monitor.start();
@@ -269,9 +273,12 @@ export class Containers {
     if (this.hasRemains(ctid)) {
       throw conflict(`CT ID ${ctid} still has files on disk (its image or LXC folder)`, 'ctid');
     }
-    const ipv4 = containerAddress(want.ipv4, this.networks.get(want.network ?? DEFAULT_NETWORK), [
+    const network = want.network ?? DEFAULT_NETWORK;
+    const ipv4 = containerAddress(want.ipv4, this.networks.get(network), [
       ...records.map((r) => r.ipv4.split('/')[0] as string),
       ...this.pending.ips,
+      // VMs' static leases; a new container has no id yet to leave out.
+      ...this.networks.addressesInUse(network, ''),
     ]);
     const idmap = want.privileged ? undefined : this.nextIdRange(records);
     this.pending.names.add(want.name.toLowerCase());
@@ -320,7 +327,7 @@ export class Containers {
         case 'start':
           progress(10, 'starting');
           await this.lxc.start(record.ctid);
-          await this.applyDiskThrottle(record);
+          await this.applyDeviceLimits(record);
           break;
         case 'stop':
           await this.stop(record, state, opts, progress);
@@ -329,7 +336,7 @@ export class Containers {
           await this.stop(record, state, opts, progress);
           progress(60, 'starting');
           await this.lxc.start(record.ctid);
-          await this.applyDiskThrottle(record);
+          await this.applyDeviceLimits(record);
           break;
         case 'suspend':
           await this.lxc.freeze(record.ctid);
@@ -640,13 +647,18 @@ export class Containers {
     for (const { controller, key, value } of next) {
       if (changed.has(controller)) await this.lxc.cgroup(record.ctid, key, value);
     }
+    const shaping = JSON.stringify(limits.network ?? {});
+    if ((limits.network || from?.network) && shaping !== JSON.stringify(from?.network ?? {})) {
+      await shapeAdapter(vethFor(record.id), limits.network);
+    }
   }
 
   /**
-   * Throttles name the container's loop device, which exists only once it runs: the config
-   * cannot hold them, so each start writes them.
+   * Disk throttles name the container's loop device and rate limits its veth, which exist only
+   * once it runs: the config cannot hold them, so each start writes them.
    */
-  private async applyDiskThrottle(record: ContainerRecord): Promise<void> {
+  private async applyDeviceLimits(record: ContainerRecord): Promise<void> {
+    if (record.limits?.network) await shapeAdapter(vethFor(record.id), record.limits.network);
     const ctx = await this.keyContext(record);
     const all = cgroupSettings(record.limits ?? {}, ctx, false);
     for (const { key, value } of all.filter((s) =>
@@ -679,11 +691,16 @@ export class Containers {
       () => null,
     );
     if (!effective) return { limits, effectiveLimits: null, limitsDiffer: [] };
+    if (configured.network) {
+      const shaped = await readShaping(vethFor(record.id));
+      if (Object.keys(shaped).length > 0) effective.network = shaped;
+    }
     // The private area's size in force is its image file's.
     const image = await stat(this.imageOf(record)).catch(() => null);
     if (image) effective.disk = { ...effective.disk, sizeMiB: Math.floor(image.size / MiB) };
     const expected = expectedContainerLimits(configured, ctx.cgroup, ctx.hostCpus);
     const readable = containerReadable(ctx.cgroup, ctx.devices.length > 0);
+    readable.add('network.ingressKbps').add('network.egressKbps');
     return {
       limits,
       effectiveLimits: effective,
@@ -700,6 +717,7 @@ export class Containers {
       kind: 'ct',
       ctid: record.ctid,
       privileged: record.idmap === undefined,
+      nics: [{ network: this.networkOf(record), mac: macFor(record.id), ipv4: record.ipv4 }],
       name: record.name,
       hostname: record.hostname,
       hostId: null,
@@ -729,7 +747,12 @@ export class Containers {
 
   private onMonitor(ctid: number, state: InstanceState): void {
     const record = this.store.all().find((r) => r.ctid === ctid);
-    if (record) this.states.note(record.id, state);
+    if (!record) return;
+    this.states.note(record.id, state);
+    // The veth went with the container; the IFB device that shaped what it sent did not.
+    if (state === 'stopped' && record.limits?.network?.egressKbps) {
+      void dropIfb(vethFor(record.id)).catch(() => undefined);
+    }
   }
 
   /** Skips CT IDs something of which is still on disk: reusing one would trip over it (EEXIST). */
@@ -787,6 +810,7 @@ export class Containers {
       const ipv4 = containerAddress(req.ipv4, network, [
         ...others.map((r) => r.ipv4.split('/')[0] as string),
         ...this.pending.ips,
+        ...this.networks.addressesInUse(req.network, record.id),
       ]);
       const next: ContainerRecord = {
         ...record,

@@ -10,7 +10,8 @@ export interface VmRecord {
   disks: Array<{ file: string; template: string | null }>;
   cdrom: string | null;
   boot: Array<'disk' | 'cdrom' | 'network'>;
-  nics: Array<{ network: string; mac: string; tap: string }>;
+  /** ipv4 (address/prefix) is a static DHCP lease; without one the NIC gets any from the range. */
+  nics: Array<{ network: string; mac: string; tap: string; ipv4?: string }>;
   onboot: boolean;
   description: string;
   tags: string[];

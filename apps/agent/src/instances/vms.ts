@@ -40,7 +40,8 @@ import { placeProcess, removeProcessCgroup, writeSettings } from '../limits/proc
 import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { ensureTap, removeTap } from '../net/tap.js';
-import type { Attached, Networks } from '../net/networks/networks.js';
+import type { Attached, Networks, StaticLease } from '../net/networks/networks.js';
+import { containerAddress } from './container-address.js';
 import type { Operations } from '../operations.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
@@ -515,29 +516,51 @@ export class Vms {
     }
   }
 
-  /** The VMs with a NIC on a network, with those NICs' taps. */
+  /** The VMs with a NIC on a network, with those NICs' taps and static lease. */
   onNetwork(network: string): Attached[] {
     return this.store.all().flatMap((vm) => {
-      const ports = vm.nics.filter((n) => n.network === network).map((n) => n.tap);
-      return ports.length
-        ? [{ id: vm.id, name: vm.name, kind: 'vm' as const, ipv4: null, ports }]
+      const nics = vm.nics.filter((n) => n.network === network);
+      const ipv4 = nics.find((n) => n.ipv4)?.ipv4 ?? null;
+      return nics.length
+        ? [{ id: vm.id, name: vm.name, kind: 'vm' as const, ipv4, ports: nics.map((n) => n.tap) }]
         : [];
     });
   }
 
-  /** Moves a stopped VM's first NIC to another network; its tap joins that bridge at boot. */
+  /** The static leases on a network, for its DHCP server's hosts file. */
+  staticLeases(network: string): StaticLease[] {
+    return this.store
+      .all()
+      .flatMap((vm) => vm.nics)
+      .filter((n) => n.network === network && n.ipv4)
+      .map((n) => ({ mac: n.mac, ip: n.ipv4!.split('/')[0]! }));
+  }
+
+  /**
+   * Moves a stopped VM's first NIC to another network (its tap joins that bridge at boot), and
+   * sets or clears its static lease: an address outside the DHCP range that the network's
+   * dnsmasq hands to this MAC only. A lease on the same network changes while the VM runs; the
+   * guest takes it at its next DHCP request.
+   */
   async setNetwork(id: string, req: SetInstanceNetwork): Promise<Instance> {
     const vm = this.resolve(id);
     return this.busy.hold(vm.id, 'instance.configure', async () => {
-      if ((await this.state(vm)) !== 'stopped') {
-        throw wrongState('stop the VM before moving it to another network');
-      }
-      if (req.ipv4) throw badRequest("a VM's address comes from its network's DHCP", 'ipv4');
-      this.networks.get(req.network);
       const [first, ...rest] = vm.nics;
       if (!first) throw wrongState('the VM has no network adapter');
-      vm.nics = [{ ...first, network: req.network }, ...rest];
+      const moving = first.network !== req.network;
+      if (moving && (await this.state(vm)) !== 'stopped') {
+        throw wrongState('stop the VM before moving it to another network');
+      }
+      if (!moving && !req.ipv4 && !first.ipv4) {
+        throw conflict(`${vm.name} is on network ${req.network} already`, 'network');
+      }
+      const network = this.networks.get(req.network);
+      const ipv4 = req.ipv4
+        ? containerAddress(req.ipv4, network, this.networks.addressesInUse(req.network, vm.id))
+        : undefined;
+      vm.nics = [{ network: req.network, mac: first.mac, tap: first.tap, ipv4 }, ...rest];
       await this.store.save(vm);
+      await this.networks.refreshStaticLeases([...new Set([first.network, req.network])]);
       const instance = await this.toInstance(vm);
       this.states.updated(instance);
       return instance;
@@ -686,6 +709,7 @@ export class Vms {
       kind: 'vm',
       ctid: null,
       privileged: false,
+      nics: vm.nics.map((n) => ({ network: n.network, mac: n.mac, ipv4: n.ipv4 ?? null })),
       name: vm.name,
       // The name the guest uses, as its agent says; a VM's name is not its guest's hostname.
       hostname: this.guests.hostname(vm.id) ?? '',

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { argvOf, endProcesses, processAlive, readPidfile, untilGone } from '../host/proc.js';
 import { follow, type Followed } from '../run.js';
@@ -13,6 +13,19 @@ export interface Dhcp {
   /** Ends dnsmasq; when VMs still run, the agent leaves it serving them instead. */
   stop(): Promise<void>;
 }
+
+/**
+ * Static leases (MAC → address), one `mac,ip` line each, kept by the agent and given to dnsmasq
+ * as `--dhcp-host` arguments: dnsmasq reads a hosts file only after dropping to `nobody`, who
+ * cannot enter the agent's private folder.
+ */
+export const hostsFile = (stateDir: string) => path.join(stateDir, 'dnsmasq.hosts');
+
+const staticLeaseArgs = async (stateDir: string) =>
+  (await readFile(hostsFile(stateDir), 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => /^[0-9a-f:]{17},[0-9.]+$/.test(l))
+    .map((l) => `--dhcp-host=${l}`);
 
 function dnsmasqArgs(
   bridge: string,
@@ -59,7 +72,10 @@ export async function startDhcp(
   range = dhcpRange(parseCidr(cidr).subnet),
 ): Promise<Dhcp> {
   const pidfile = path.join(stateDir, 'dnsmasq.pid');
-  const args = dnsmasqArgs(bridge, cidr, stateDir, range);
+  const args = [
+    ...dnsmasqArgs(bridge, cidr, stateDir, range),
+    ...(await staticLeaseArgs(stateDir)),
+  ];
   const spawnOwn = (): Followed =>
     follow('dnsmasq', args, {
       onStart: (pid) => void writeFile(pidfile, String(pid)).catch(() => undefined),

@@ -23,6 +23,7 @@ export const anInstance = (over: Partial<Instance> = {}): Instance => ({
   kind: 'ct',
   ctid: 100,
   privileged: false,
+  nics: [{ network: 'default', mac: null, ipv4: '10.0.3.10/24' }],
   name: 'web1',
   hostname: 'web1',
   hostId: 'local',

@@ -14,7 +14,7 @@ export interface LimitField {
   text?: boolean;
 }
 
-/** The fields a sample sets, in the order the editor shows them. Network limits are not yet. */
+/** The fields a sample sets, in the order the editor shows them. */
 export const LIMIT_FIELDS: readonly LimitField[] = [
   { path: 'cpu.count', label: 'CPUs', hint: 'visible to the instance' },
   { path: 'cpu.cap', label: 'CPU cap (%)', hint: 'of one CPU: 150 = one and a half' },
@@ -31,6 +31,8 @@ export const LIMIT_FIELDS: readonly LimitField[] = [
   { path: 'disk.readIops', label: 'Read (IOPS)', hint: 'per disk' },
   { path: 'disk.writeIops', label: 'Write (IOPS)', hint: 'per disk' },
   { path: 'processes', label: 'Processes', hint: 'containers; most at once' },
+  { path: 'network.ingressKbps', label: 'Network in (kbit/s)', hint: 'containers; into it' },
+  { path: 'network.egressKbps', label: 'Network out (kbit/s)', hint: 'containers; out of it' },
 ];
 
 export type LimitsText = Partial<Record<LimitPath, string>>;

@@ -9,13 +9,19 @@ import type { Log } from '../../log.js';
 import { exec, run } from '../../run.js';
 import { assertFreeSpace } from '../../storage/free-space.js';
 import { ensureBridge, natTable } from '../bridge.js';
-import { startDhcp, type Dhcp } from '../dhcp.js';
+import { hostsFile, startDhcp, type Dhcp } from '../dhcp.js';
 import { guardTable } from '../firewall.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, parseCidr } from '../ipv4.js';
 
 /** An instance on a network, with the host-side links (veth, taps) that belong on its bridge. */
 export interface Attached extends NetworkMember {
   ports: string[];
+}
+
+/** A VM adapter's fixed address, handed out by the network's DHCP to its MAC. */
+export interface StaticLease {
+  mac: string;
+  ip: string;
 }
 
 export interface NetworkEntry {
@@ -49,6 +55,7 @@ export class Networks {
   private readonly dhcp = new Map<string, Dhcp>();
   private readonly lock = new KeyedLock();
   private members: (network: string) => Attached[] = () => [];
+  private staticLeases: (network: string) => StaticLease[] = () => [];
 
   constructor(
     private readonly config: AgentConfig,
@@ -68,6 +75,33 @@ export class Networks {
 
   countMembersWith(members: (network: string) => Attached[]): void {
     this.members = members;
+  }
+
+  leaseStaticallyWith(leases: (network: string) => StaticLease[]): void {
+    this.staticLeases = leases;
+  }
+
+  /** Addresses instances on a network hold (containers' own, VMs' static leases), but one's. */
+  addressesInUse(network: string, exceptId: string): string[] {
+    return this.members(network)
+      .filter((m) => m.id !== exceptId && m.ipv4)
+      .map((m) => m.ipv4!.split('/')[0]!);
+  }
+
+  /**
+   * Writes the networks' static leases (all when no names) and restarts the dnsmasq of those
+   * whose leases changed, since it takes them as arguments. Leases handed out stay in its lease
+   * file; an unchanged network is left alone, so an agent start changes nothing.
+   */
+  async refreshStaticLeases(names?: string[]): Promise<void> {
+    for (const entry of this.state.networks.filter((n) => !names || names.includes(n.name))) {
+      const file = hostsFile(this.stateDir(entry));
+      const lines = this.staticLeases(entry.name).map((l) => `${l.mac},${l.ip}\n`);
+      if ((await readFile(file, 'utf8').catch(() => '')) === lines.join('')) continue;
+      await mkdir(this.stateDir(entry), { recursive: true });
+      await writeFileAtomic(file, lines.join(''));
+      if (this.dhcp.has(entry.name)) await this.restartDhcp(entry);
+    }
   }
 
   private save(): Promise<void> {
@@ -141,6 +175,8 @@ export class Networks {
     this.dhcp.delete(entry.name);
     if (!entry.dhcp.enabled) return;
     const dir = this.stateDir(entry);
+    // The last run's static leases, in the file, until the VMs are loaded and refreshStaticLeases
+    // writes them anew: a dnsmasq left by the last agent then matches and is adopted.
     await mkdir(dir, { recursive: true });
     this.dhcp.set(
       entry.name,

@@ -137,7 +137,7 @@ export async function networkRoutes(
       schema: {
         tags: ['instances'],
         description:
-          "Move a stopped instance's adapter to another network: a container gets an address there (the one asked for, else the next free one; 409 when outside the subnet or in use), a VM's tap joins that bridge at its next boot.",
+          "Move a stopped instance's (first) adapter to another network: a container gets an address there (the one asked for, else the next free one; 409 when outside the subnet or in use), a VM's tap joins that bridge at its next boot. For a VM, `ipv4` is a static DHCP lease (its MAC always gets that address; 400 inside the DHCP range, 409 outside the subnet or in use) and may be set or cleared (omitted) on its own network while it runs: the guest takes it at its next DHCP request.",
         params: InstanceRef,
         body: SetInstanceNetwork,
         response: { 200: Instance },

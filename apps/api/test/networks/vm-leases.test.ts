@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ErrorBody, Instance, Network } from '@berth/contracts';
+import { startStack, type Stack } from '../harness.js';
+import { act, buildTinyTemplate, createTinyVm, waitForGuest } from '../vm-guest.js';
+import { until } from '../wait.js';
+
+const ipToInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+
+/**
+ * DHCP for a tiny VM on the stack's network: an address from the range, then a static lease
+ * set while it runs and taken at its next boot, kept across an agent restart, and cleared.
+ */
+describe('DHCP leases of a VM: from the range, then static', () => {
+  let stack: Stack;
+  let vm: Instance;
+  let net: Network;
+  /** The agent's static leases for the network, as it gives them to dnsmasq; none when no file. */
+  const hosts = () => {
+    const file = path.join(stack.agent.dataDir, 'dnsmasq.hosts');
+    return existsSync(file) ? readFileSync(file, 'utf8') : '';
+  };
+  /** Whether the network's running dnsmasq was given the lease. */
+  const dnsmasqHas = (lease: string) =>
+    execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' })
+      .split('\n')
+      .some((l) => l.startsWith('dnsmasq') && l.includes(` --dhcp-host=${lease}`));
+  const setNetwork = (body: unknown) =>
+    stack.call<Instance & ErrorBody>('PUT', `/api/v1/instances/${vm.id}/network`, body);
+  /**
+   * The guest's address on the network's subnet once its agent reports one (the one wanted, when
+   * given: what was reported before a reboot may linger until the guest is asked again).
+   */
+  const guestAddress = async (want?: string) => {
+    let ip = '';
+    const prefix = net.ipv4.split('.').slice(0, 3).join('.');
+    await until(
+      `the guest to report ${want ?? 'an address'}`,
+      async () => {
+        const shown = await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`);
+        ip = shown.body.ips.find((a) => a.startsWith(`${prefix}.`)) ?? '';
+        return want ? ip === want : ip !== '';
+      },
+      90_000,
+      1000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last reported: ${ip || 'none'}`);
+    });
+    return ip;
+  };
+
+  before(async () => {
+    stack = await startStack('vlease');
+    await buildTinyTemplate(stack);
+    vm = await createTinyVm(stack, 'leasy');
+    net = (await stack.call<Network>('GET', '/api/v1/networks/default')).body;
+  });
+  after(async () => {
+    if (vm) await stack?.call('DELETE', `/api/v1/instances/${vm.id}?force=true&sync=true`);
+    await stack?.close();
+  });
+
+  test('without a lease the VM gets an address from the DHCP range', async () => {
+    assert.deepEqual(vm.nics, [{ network: 'default', mac: vm.nics[0]!.mac, ipv4: null }]);
+    await act(stack, vm.id, 'start');
+    await waitForGuest(stack, vm.id);
+    const ip = ipToInt(await guestAddress());
+    assert.ok(ip >= ipToInt(net.dhcp.first) && ip <= ipToInt(net.dhcp.last), String(ip));
+  });
+
+  test('bad leases are refused and change nothing', async () => {
+    const [a, b, c] = net.ipv4.split('.');
+    const cases: Array<[string, number, RegExp]> = [
+      [`${net.dhcp.first}/24`, 400, /in the range DHCP hands out/],
+      ['192.0.2.50/24', 409, /not a host address in network default/],
+      [net.ipv4, 409, /in use/],
+    ];
+    for (const [ipv4, status, message] of cases) {
+      const res = await setNetwork({ network: 'default', ipv4 });
+      assert.equal(res.status, status, `${ipv4}: ${JSON.stringify(res.body)}`);
+      assert.match(res.body.error.message, message);
+    }
+    const unknown = await setNetwork({
+      network: 'default',
+      ipv4: `${a}.${b}.${c}.50/24`,
+      mac: 'x',
+    });
+    assert.equal(unknown.status, 400, 'unknown fields are a 400');
+    assert.equal(hosts(), '');
+  });
+
+  test('a static lease set while it runs is the address of its next boot, and survives an agent restart', async () => {
+    const [a, b, c] = net.ipv4.split('.');
+    const fixed = `${a}.${b}.${c}.50`;
+    const set = await setNetwork({ network: 'default', ipv4: `${fixed}/24` });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.equal(set.body.nics[0]!.ipv4, `${fixed}/24`);
+    assert.equal(hosts(), `${vm.nics[0]!.mac},${fixed}\n`);
+    assert.ok(dnsmasqHas(`${vm.nics[0]!.mac},${fixed}`), 'dnsmasq was restarted with the lease');
+    const member = (await stack.call<Network>('GET', '/api/v1/networks/default')).body.instances;
+    assert.deepEqual(
+      member.find((m) => m.id === vm.id),
+      { id: vm.id, name: 'leasy', kind: 'vm', ipv4: `${fixed}/24` },
+    );
+    await act(stack, vm.id, 'stop');
+    await act(stack, vm.id, 'start');
+    await waitForGuest(stack, vm.id);
+    assert.equal(await guestAddress(fixed), fixed);
+
+    await stack.restartAgent({ env: {} });
+    assert.equal(hosts(), `${vm.nics[0]!.mac},${fixed}\n`);
+    const cleared = await setNetwork({ network: 'default' });
+    assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+    assert.equal(cleared.body.nics[0]!.ipv4, null);
+    assert.equal(hosts(), '');
+  });
+});
