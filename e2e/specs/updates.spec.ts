@@ -60,6 +60,18 @@ test.describe.serial('the Updates page: host packages, containers, template cach
     await keepScreenshot(page, info, 'updates-simulated');
   });
 
+  test('template caches show their age and the packages kept at build', async ({ page }, info) => {
+    await login(page);
+    await page.goto('/updates/');
+    const caches = page.getByRole('region', { name: 'Template caches' });
+    const debian = caches.getByRole('listitem').filter({ hasText: 'debian-12' }).first();
+    await expect(debian).toContainText(/built .* ago/);
+    await debian.getByText('Packages', { exact: true }).click();
+    // A cache built before lists were kept says so; one built since lists its packages.
+    await expect(debian.getByText(/^(No package list was kept|systemd \d)/)).toBeVisible();
+    await keepScreenshot(page, info, 'updates-templates');
+  });
+
   test('a busybox container says it has no apt', async ({ page }) => {
     await login(page);
     await page.goto('/updates/');
