@@ -59,6 +59,8 @@ const inPid = (pid: number): Inside => ['nsenter', '-t', String(pid), '-n'];
 async function stream(from: Inside, to: Inside, host: string): Promise<number> {
   const [cmd, ...args] = [...to, process.execPath, '-e', RECEIVER, host, String(PORT)];
   const receiver = spawn(cmd!, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Taken now: the receiver may be gone before the sender's answer is read.
+  const exited = new Promise((r) => receiver.once('exit', r));
   await new Promise<void>((resolve, reject) => {
     receiver.stdout.once('data', () => resolve());
     receiver.once('exit', (code) => reject(new Error(`receiver exited ${code}`)));
@@ -73,7 +75,7 @@ async function stream(from: Inside, to: Inside, host: string): Promise<number> {
     String(mib),
   ];
   const { stdout } = await run(sCmd!, sArgs, { timeout: 120_000 });
-  await new Promise((r) => receiver.once('exit', r));
+  await exited;
   return Number(stdout.trim());
 }
 

@@ -66,4 +66,24 @@ test.describe.serial("a container's Firewall tab", () => {
     fw = (await (await api.get(`/api/v1/instances/${ct.id}/firewall`)).json()) as Firewall;
     expect([fw.policy.in, fw.rules.length]).toEqual(['drop', 1]);
   });
+
+  test('the Network tab lists the adapter; a running container is not re-addressed, and says why', async ({
+    page,
+  }, testInfo) => {
+    await login(page);
+    await page.goto(`/instances/view/?id=${ct.id}&tab=network`);
+    const table = page.getByRole('table', { name: `Network adapters of ${ct.name}` });
+    await expect(table.getByRole('row').nth(1)).toContainText(ct.nics[0]!.ipv4!);
+    await expect(table.getByRole('link', { name: ct.nics[0]!.network })).toBeVisible();
+    await keepScreenshot(page, testInfo, 'network-tab');
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Change network or address' }).click();
+    const dialog = page.getByRole('dialog', { name: `Network of ${ct.name}` });
+    await dialog.getByRole('textbox', { name: /Address/ }).fill('10.1.2.3/24');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog.getByText(/stop the container/)).toBeVisible();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    const now = (await (await api.get(`/api/v1/instances/${ct.id}`)).json()) as Instance;
+    expect(now.nics).toEqual(ct.nics);
+  });
 });

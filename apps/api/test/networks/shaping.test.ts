@@ -68,12 +68,14 @@ describe('network rate limits of a container, measured', () => {
     const port = String(5300 + Math.floor(Math.random() * 500));
     const [rCmd, ...rArgs] = [...to, process.execPath, '-e', RECEIVER, host, port];
     const receiver = spawn(rCmd!, rArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
+    // Taken now: the receiver may be gone before the sender returns.
+    const exited = new Promise((r) => receiver.once('exit', r));
     const lines: string[] = [];
     receiver.stdout.on('data', (d: Buffer) => lines.push(...d.toString().trim().split('\n')));
     await until('the receiver to listen', async () => lines.includes('listening'), 10_000, 50);
     const [sCmd, ...sArgs] = [...from, process.execPath, '-e', SENDER, host, port, String(ms)];
     execFileSync(sCmd!, sArgs, { timeout: ms + 20_000 });
-    await new Promise((r) => receiver.once('exit', r));
+    await exited;
     return Number(lines.at(-1));
   }
   const patch = (limits: unknown) =>
