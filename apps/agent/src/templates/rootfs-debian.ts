@@ -5,6 +5,18 @@ import { runLines } from '../run.js';
 const PACKAGES = ['systemd-sysv', 'iproute2', 'ifupdown', 'iputils-ping', 'procps', 'less', 'nano'];
 
 /**
+ * The container's apt sources: the release, its updates and, where the mirror is laid out like
+ * Debian's own (…/debian beside …/debian-security), its security archive, so an update inside
+ * the container gets security fixes. debootstrap writes the release alone.
+ */
+export function aptSources(mirror: string): string {
+  const base = mirror.replace(/\/+$/, '');
+  const lines = [`deb ${base} bookworm main`, `deb ${base} bookworm-updates main`];
+  if (/\/debian$/.test(base)) lines.push(`deb ${base}-security bookworm-security main`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
  * Debian 12 from Debian's archive with debootstrap (minbase plus an init and the
  * basic network tools), trimmed of the package caches it leaves behind.
  */
@@ -29,6 +41,7 @@ export async function buildDebianRootfs(
     if (entry.endsWith('.deb')) await rm(path.join(archives, entry));
   }
   await rm(path.join(root, 'var/lib/apt/lists'), { recursive: true, force: true });
+  await writeFile(path.join(root, 'etc/apt/sources.list'), aptSources(mirror));
   await writeFile(path.join(root, 'etc/hostname'), 'debian\n');
   await writeFile(
     path.join(root, 'etc/network/interfaces'),

@@ -49,14 +49,18 @@ describe('packages inside a debian-12 container: list, update by tag, the log', 
       command: ['systemctl', 'is-system-running', '--wait'],
       timeoutSeconds: 120,
     });
-    // The template's debootstrap sources are the release alone, where nothing is newer than
-    // what it installed; the security suite has newer packages, so there is something to update.
+    // The security suite has packages newer than the release the template installed, so there
+    // is something to update. Templates built since it was added to their sources have it; an
+    // older cached one gets it here.
     const added = await stack.call<{ exitCode: number }>(
       'POST',
       `/api/v1/instances/${ct.id}/exec`,
       {
-        command: ['tee', '-a', '/etc/apt/sources.list'],
-        stdin: 'deb http://deb.debian.org/debian-security bookworm-security main\n',
+        command: [
+          'sh',
+          '-c',
+          'grep -q bookworm-security /etc/apt/sources.list || echo "deb http://deb.debian.org/debian-security bookworm-security main" >> /etc/apt/sources.list',
+        ],
       },
     );
     assert.equal(added.body.exitCode, 0, JSON.stringify(added.body));
