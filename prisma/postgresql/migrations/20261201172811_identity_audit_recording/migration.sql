@@ -9,7 +9,7 @@ ADD COLUMN     "hash" TEXT NOT NULL DEFAULT '',
 ADD COLUMN     "prevHash" TEXT NOT NULL DEFAULT '',
 ADD COLUMN     "seq" INTEGER;
 
--- Rows from before the chain keep their order as seq and an empty hash; the API seals them
+-- Rows from before the chain keep their order as seq and an empty hash, and the API seals them
 -- into the chain at start.
 UPDATE "AuditEvent" AS a SET "seq" = o.n
   FROM (SELECT "id", ROW_NUMBER() OVER (ORDER BY "at", "id") AS n FROM "AuditEvent") AS o
@@ -45,7 +45,7 @@ CREATE TABLE "Grant" (
     CONSTRAINT "Grant_pkey" PRIMARY KEY ("id")
 );
 
--- Each user's one role becomes a console-wide grant; "viewer" is now "auditor".
+-- Each user's one role becomes a console-wide grant, and "viewer" is now "auditor".
 INSERT INTO "Grant" ("id", "userId", "role", "scope", "scopeValue")
   SELECT md5(random()::text || "id"), "id", CASE "role" WHEN 'viewer' THEN 'auditor' ELSE "role" END, 'all', '' FROM "User";
 
