@@ -104,7 +104,8 @@ async function allowContainers(stack: Stack): Promise<void> {
 
 async function main() {
   process.env.BERTH_TRUST_TEST_LICENSES = '1';
-  const stack = await startStack('bench-mon');
+  // A /21: 200 containers need more addresses than a /24 holds below its DHCP range.
+  const stack = await startStack('bench-mon', { cidr: '10.221.0.1/21' });
   const cts: Instance[] = [];
   try {
     await allowContainers(stack);
