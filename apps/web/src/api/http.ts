@@ -1,5 +1,5 @@
 import type { ErrorBody } from '@berth/contracts';
-import { takeBoot } from '@/lib/boot';
+import { takeBoot } from '../lib/boot';
 
 export type ApiIssue = NonNullable<ErrorBody['error']['issues']>[number];
 
