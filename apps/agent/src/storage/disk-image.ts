@@ -33,11 +33,27 @@ export async function withMountedImage<T>(
     try {
       return await work(dir);
     } finally {
-      await run('umount', [dir], { timeoutMs: 120_000 });
+      await unmount(dir);
     }
   } finally {
     await rmdir(dir);
   }
+}
+
+/**
+ * Unmounts a work mount. A container starting meanwhile copies every host mount into its new
+ * namespace, and while that copy is busy an umount of the shared original fails "target is
+ * busy" (seen at 160 containers): it is tried again for a while, then detached lazily, which
+ * always succeeds; the loop device goes with the last reference.
+ */
+async function unmount(dir: string): Promise<void> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const res = await exec('umount', [dir], { timeoutMs: 120_000 });
+    if (res.code === 0) return;
+    if (!/busy/i.test(res.stderr)) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  await run('umount', ['-l', dir]);
 }
 
 /** Loop devices currently backed by this image (LXC attaches one while the container runs). */
