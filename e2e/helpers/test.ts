@@ -2,8 +2,11 @@ import { test as base } from '@playwright/test';
 
 export { expect } from '@playwright/test';
 
-/** How an aborted load reads: the error itself, or the error page that replaced the load. */
-const NETWORK_CHANGED = /ERR_NETWORK_CHANGED|interrupted by another navigation to "chrome-error:/;
+/**
+ * How an aborted load reads: the error itself, the error page that replaced the load, or the
+ * app's own reload of the page after a script chunk failed to load for the same reason.
+ */
+const NETWORK_CHANGED = /ERR_NETWORK_CHANGED|interrupted by another navigation to "/;
 
 /**
  * Playwright's test, with navigations that survive the host's network changing under them:
