@@ -133,7 +133,7 @@ export function NetworkTab({ instance }: { instance: Instance }) {
                 <td className="font-mono text-xs">{vm ? `net${i}` : 'eth0'}</td>
                 <td>
                   <Link
-                    className="btn-link"
+                    className="text-sky-700 hover:underline dark:text-sky-300"
                     href={`/networks/view/?name=${encodeURIComponent(n.network)}`}
                   >
                     {n.network}
