@@ -175,7 +175,11 @@ export class Containers {
 
   async list(): Promise<Instance[]> {
     const all = await this.lxc.infoAll();
-    return Promise.all(this.store.all().map((r) => this.toInstance(r, all.get(String(r.ctid)))));
+    // One look at the loop devices for the whole list, not one per running container.
+    const backings = await loopBackings();
+    return Promise.all(
+      this.store.all().map((r) => this.toInstance(r, all.get(String(r.ctid)), backings)),
+    );
   }
 
   async get(idOrCtid: string): Promise<Instance> {
@@ -668,9 +672,12 @@ export class Containers {
     }
   }
 
-  private async keyContext(record: ContainerRecord): Promise<KeyContext> {
+  private async keyContext(
+    record: ContainerRecord,
+    backings?: Map<string, string>,
+  ): Promise<KeyContext> {
     const image = this.imageOf(record);
-    const loop = [...(await loopBackings())].find(([, file]) => file === image)?.[0];
+    const loop = [...(backings ?? (await loopBackings()))].find(([, file]) => file === image)?.[0];
     const dev = loop ? await deviceNumber(loop) : null;
     return { cgroup: await detectCgroup(), hostCpus: os.cpus().length, devices: dev ? [dev] : [] };
   }
@@ -679,6 +686,7 @@ export class Containers {
   private async limitsView(
     record: ContainerRecord,
     pid: number | null,
+    backings?: Map<string, string>,
   ): Promise<Pick<Instance, 'limits' | 'effectiveLimits' | 'limitsDiffer'>> {
     const configured = record.limits ?? {};
     const limits = {
@@ -686,7 +694,7 @@ export class Containers {
       disk: { ...configured.disk, sizeMiB: Math.floor(record.diskSizeBytes / MiB) },
     };
     if (!pid) return { limits, effectiveLimits: null, limitsDiffer: [] };
-    const ctx = await this.keyContext(record);
+    const ctx = await this.keyContext(record, backings);
     const effective = await readCgroupLimits(pid, ctx.cgroup, ctx.hostCpus, ctx.devices).catch(
       () => null,
     );
@@ -708,7 +716,11 @@ export class Containers {
     };
   }
 
-  private async toInstance(record: ContainerRecord, known?: LxcInfo): Promise<Instance> {
+  private async toInstance(
+    record: ContainerRecord,
+    known?: LxcInfo,
+    backings?: Map<string, string>,
+  ): Promise<Instance> {
     const info = known ?? (await this.lxc.info(record.ctid));
     const live = info.pid && (info.state === 'running' || info.state === 'frozen');
     const uptime = live ? await processUptime(info.pid as number) : null;
@@ -735,7 +747,7 @@ export class Containers {
       shell: shellOf(record),
       disabled: record.disabled === true,
       pool: this.poolOf(record),
-      ...(await this.limitsView(record, live ? info.pid : null)),
+      ...(await this.limitsView(record, live ? info.pid : null, backings)),
     };
   }
 
