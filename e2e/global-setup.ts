@@ -3,11 +3,12 @@ import { openSync } from 'node:fs';
 import { randomBytes, randomInt } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../apps/api/test/free-port.js';
+import { tidyVmRemains } from '../apps/api/test/vm-remains.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const E2E_ADMIN_PASSWORD = 'e2e-admin-password';
@@ -135,28 +136,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // already stopped
       }
     }
-    const vmsDir = path.join(dir, 'agent', 'vms');
-    for (const vm of await readdir(vmsDir).catch(() => [])) {
-      const pid = Number(
-        await readFile(path.join(vmsDir, vm, 'qemu.pid'), 'utf8').catch(() => '0'),
-      );
-      if (pid > 0) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // not running
-        }
-      }
-      // A VM's taps are persistent devices: they outlive QEMU and the bridge they were on.
-      const record = await readFile(path.join(vmsDir, vm, 'vm.json'), 'utf8').catch(() => '{}');
-      for (const nic of (JSON.parse(record) as { nics?: Array<{ tap: string }> }).nics ?? []) {
-        try {
-          execFileSync('ip', ['link', 'del', nic.tap], { stdio: 'ignore' });
-        } catch {
-          // already gone
-        }
-      }
-    }
+    await tidyVmRemains(path.join(dir, 'agent', 'vms'));
     const dhcp = Number(
       await readFile(path.join(dir, 'agent', 'dnsmasq.pid'), 'utf8').catch(() => '0'),
     );

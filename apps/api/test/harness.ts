@@ -11,6 +11,7 @@ import type { ApiConfig } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
 import { browserSession } from './browser-session.js';
 import { freePort } from './free-port.js';
+import { tidyVmRemains } from './vm-remains.js';
 import { until } from './wait.js';
 
 const AGENT_MAIN = fileURLToPath(new URL('../../agent/dist/main.js', import.meta.url));
@@ -215,11 +216,24 @@ export async function startStack(
     async close() {
       const list = await stack.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/instances');
       for (const i of list.body?.items ?? []) {
-        await stack.call('DELETE', `/api/v1/instances/${i.id}?force=true&sync=true`);
+        // An operation still running on it (a graceful stop, say) refuses the delete: wait it out.
+        await until(
+          `${i.id} to be deleted`,
+          async () => {
+            const res = await stack.call<{ error?: { message: string } }>(
+              'DELETE',
+              `/api/v1/instances/${i.id}?force=true&sync=true`,
+            );
+            return res.status !== 409 || !/in progress/.test(res.body?.error?.message ?? '');
+          },
+          120_000,
+          1000,
+        ).catch(() => undefined);
       }
       await app.close();
       await db.$disconnect();
       await agent.stop();
+      await tidyVmRemains(path.join(agent.dataDir, 'vms'));
       // The agent's DHCP server for VMs outlives it by design; the tests' one goes with the test.
       const dhcp = Number(
         await readFile(path.join(agent.dataDir, 'dnsmasq.pid'), 'utf8').catch(() => '0'),
