@@ -1,12 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { ImportableDiskFormat } from '@berth/contracts';
 import { AppError, ErrorCode, MAX_DISK_MIB, badRequest } from '@berth/contracts';
 import { exec } from '../run.js';
-import { assertFreeSpace, explainNoSpace } from './free-space.js';
+import { assertFreeSpace } from './free-space.js';
+import { receiveUpload } from './upload.js';
 
 /** Uploads being received are `.import-<pid>-…` in the VM's folder: the pid tells whose they are. */
 export const IMPORT_PREFIX = '.import-';
@@ -42,34 +40,16 @@ export async function receiveImage(
   body: Readable,
   declaredBytes: number | null,
 ): Promise<string> {
-  try {
-    if (declaredBytes !== null) {
+  const file = path.join(dir, `${IMPORT_PREFIX}${process.pid}-${Date.now()}.part`);
+  await receiveUpload(body, file, 0o600, {
+    before: async () => {
+      if (declaredBytes === null) return;
       if (declaredBytes > MAX_BYTES) throw tooLarge();
       await assertFreeSpace(dir, declaredBytes, 'the uploaded disk image');
-    }
-  } catch (err) {
-    await finished(body.resume()).catch(() => undefined);
-    throw err;
-  }
-  const file = path.join(dir, `${IMPORT_PREFIX}${process.pid}-${Date.now()}.part`);
-  let size = 0;
-  let refusal: AppError | null = null;
-  const meter = new Transform({
-    transform: (chunk: Buffer, _enc, done) => {
-      size += chunk.length;
-      if (size > MAX_BYTES) refusal ??= tooLarge();
-      done(null, refusal ? undefined : chunk);
     },
+    chunk: (_chunk, size) => (size > MAX_BYTES ? tooLarge() : null),
   });
-  try {
-    await pipeline(body, meter, createWriteStream(file, { mode: 0o600 }));
-    if (refusal) throw refusal;
-    if (size === 0) throw badRequest('the upload was empty: send the disk image as the raw body');
-    return file;
-  } catch (err) {
-    await rm(file, { force: true });
-    throw await explainNoSpace(err, file);
-  }
+  return file;
 }
 
 /**

@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile, copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { Iso, IsoStoreUsage } from '@berth/contracts';
 import { ErrorCode, badRequest, conflict, notFound, AppError } from '@berth/contracts';
-import { assertFreeSpace, explainNoSpace } from './free-space.js';
+import { assertFreeSpace } from './free-space.js';
 import { ISO_HEAD_BYTES, imageFormat } from './iso-type.js';
+import { receiveUpload } from './upload.js';
 
 const META = '.meta.json';
 /** Uploads in progress are written as `.upload-<pid>-…`: the pid tells whose they are. */
@@ -86,66 +84,49 @@ export class IsoStore {
     if (await this.has(name))
       throw conflict(`an ISO named ${name} exists already; delete it first`);
     const used = await this.usedBytes();
-    if (expectedBytes !== null) {
-      try {
-        if (expectedBytes > this.maxBytes)
-          throw new AppError(
-            ErrorCode.tooLarge,
-            `ISO is larger than the ${this.maxBytes} byte limit`,
-          );
-        if (used + this.streaming + expectedBytes > quotaBytes) throw overQuota(quotaBytes);
-        await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
-      } catch (err) {
-        // Read (and drop) the rest of the body first: a connection closed under a client still
-        // sending makes it see a reset instead of this answer (the API proxies uploads).
-        await finished(body.resume()).catch(() => undefined);
-        throw err;
-      }
-    }
     const tmp = this.path(`${UPLOAD_PREFIX}${process.pid}-${Date.now()}-${name}`);
     const hash = createHash('sha256');
-    let size = 0;
     const limit = this.maxBytes;
+    const tooLarge = () =>
+      new AppError(ErrorCode.tooLarge, `ISO is larger than the ${limit} byte limit`);
     let head: Buffer | null = Buffer.alloc(0);
-    // A refused upload is read to its end but not written: answering while the client still
-    // sends would make it (and the API relaying it) see a reset instead of the reason.
-    let refusal: AppError | null = null;
-    const judge = (chunk: Buffer) => {
-      if (head === null) return;
+    const cdImage = (chunk: Buffer) => {
+      if (head === null) return null;
       head = Buffer.concat([head, chunk]);
-      if (chunk.length > 0 && head.length < ISO_HEAD_BYTES) return;
-      if (!imageFormat(head)) refusal = notAnImage();
+      if (chunk.length > 0 && head.length < ISO_HEAD_BYTES) return null;
+      const known = imageFormat(head);
       head = null;
+      return known ? null : notAnImage();
     };
-    const meter = new Transform({
-      transform: (chunk: Buffer, _enc, done) => {
-        if (refusal) return done();
-        size += chunk.length;
-        this.streaming += chunk.length;
-        if (size > limit)
-          refusal = new AppError(ErrorCode.tooLarge, `ISO is larger than the ${limit} byte limit`);
-        else if (used + this.streaming > quotaBytes) refusal = overQuota(quotaBytes);
-        else judge(chunk);
-        if (refusal) return done();
-        hash.update(chunk);
-        done(null, chunk);
-      },
-      flush: (done) => {
-        // An image shorter than the head is judged on all it has.
-        if (!refusal && size > 0) judge(Buffer.alloc(0));
-        done();
-      },
-    });
+    // What this upload has added to `streaming`, taken off again however it ends.
+    let counted = 0;
+    let size: number;
     try {
-      await pipeline(body, meter, createWriteStream(tmp, { mode: 0o644 }));
-      if (refusal) throw refusal;
-      if (size === 0) throw new AppError(ErrorCode.validation, 'the upload was empty');
+      size = await receiveUpload(body, tmp, 0o644, {
+        before: async () => {
+          if (expectedBytes === null) return;
+          if (expectedBytes > limit) throw tooLarge();
+          if (used + this.streaming + expectedBytes > quotaBytes) throw overQuota(quotaBytes);
+          await assertFreeSpace(this.dir, expectedBytes, `ISO ${name}`);
+        },
+        chunk: (chunk, total) => {
+          counted += chunk.length;
+          this.streaming += chunk.length;
+          if (total > limit) return tooLarge();
+          if (used + this.streaming > quotaBytes) return overQuota(quotaBytes);
+          const refusal = cdImage(chunk);
+          if (!refusal) hash.update(chunk);
+          return refusal;
+        },
+        // An image shorter than the head is judged on all it has.
+        end: () => cdImage(Buffer.alloc(0)),
+      });
       await rename(tmp, this.path(name));
     } catch (err) {
       await rm(tmp, { force: true });
-      throw await explainNoSpace(err, tmp);
+      throw err;
     } finally {
-      this.streaming -= size;
+      this.streaming -= counted;
     }
     const iso: Iso = {
       name,
