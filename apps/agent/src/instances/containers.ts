@@ -682,12 +682,18 @@ export class Containers {
     return { cgroup: await detectCgroup(), hostCpus: os.cpus().length, devices: dev ? [dev] : [] };
   }
 
-  /** Configured limits, those in force (read from the kernel while it runs) and where they part. */
+  /**
+   * Configured limits, those in force (read from the kernel while it runs) and where they part.
+   * Rate limits are read back only for one instance: that takes two `tc` processes, too many for
+   * each running container of every list (the lists the UI and the API’s puller keep asking for);
+   * a list is the caller that passes `backings`, the loop devices it read once for all.
+   */
   private async limitsView(
     record: ContainerRecord,
     pid: number | null,
     backings?: Map<string, string>,
   ): Promise<Pick<Instance, 'limits' | 'effectiveLimits' | 'limitsDiffer'>> {
+    const readShaped = backings === undefined && record.limits?.network !== undefined;
     const configured = record.limits ?? {};
     const limits = {
       ...configured,
@@ -699,7 +705,7 @@ export class Containers {
       () => null,
     );
     if (!effective) return { limits, effectiveLimits: null, limitsDiffer: [] };
-    if (configured.network) {
+    if (readShaped) {
       const shaped = await readShaping(vethFor(record.id));
       if (Object.keys(shaped).length > 0) effective.network = shaped;
     }
@@ -707,8 +713,7 @@ export class Containers {
     const image = await stat(this.imageOf(record)).catch(() => null);
     if (image) effective.disk = { ...effective.disk, sizeMiB: Math.floor(image.size / MiB) };
     const expected = expectedContainerLimits(configured, ctx.cgroup, ctx.hostCpus);
-    const readable = containerReadable(ctx.cgroup, ctx.devices.length > 0);
-    readable.add('network.ingressKbps').add('network.egressKbps');
+    const readable = containerReadable(ctx.cgroup, ctx.devices.length > 0, readShaped);
     return {
       limits,
       effectiveLimits: effective,

@@ -56,7 +56,11 @@ export function expectedContainerLimits(
 }
 
 /** The fields read back from a container's cgroups on this host. */
-export function containerReadable(cgroup: CgroupInfo, hasDevice: boolean): Set<string> {
+export function containerReadable(
+  cgroup: CgroupInfo,
+  hasDevice: boolean,
+  shapingRead: boolean,
+): Set<string> {
   const has = (c: string) => cgroup.controllers.includes(c);
   const out = new Set<string>();
   if (has('cpu')) ['cpu.weight', 'cpu.cap'].forEach((p) => out.add(p));
@@ -68,6 +72,7 @@ export function containerReadable(cgroup: CgroupInfo, hasDevice: boolean): Set<s
   if (has('blkio') && hasDevice) {
     ['disk.readBps', 'disk.writeBps', 'disk.readIops', 'disk.writeIops'].forEach((p) => out.add(p));
   }
+  if (shapingRead) ['network.ingressKbps', 'network.egressKbps'].forEach((p) => out.add(p));
   return out;
 }
 
