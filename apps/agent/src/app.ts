@@ -148,6 +148,7 @@ export async function buildAgent(
   const firewalls = new Firewalls(
     config.dataDir,
     containers,
+    vms,
     networks,
     log('firewall'),
     config.failpoint,

@@ -192,6 +192,10 @@ export class Vms {
     return Promise.all(this.store.all().map((r) => this.toInstance(r)));
   }
 
+  ids(): string[] {
+    return this.store.all().map((r) => r.id);
+  }
+
   async get(id: string): Promise<Instance> {
     return this.toInstance(this.resolve(id));
   }

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, Network, Task } from '@berth/contracts';
+import type { Firewall, Instance, Network, Task } from '@berth/contracts';
 import { until } from '../wait.js';
 import { startStack, type Stack } from '../harness.js';
-import { waitForGuest } from '../vm-guest.js';
+import { guest, waitForGuest } from '../vm-guest.js';
 
 type TaskReply = { task: Task };
 
@@ -15,6 +15,8 @@ type TaskReply = { task: Task };
 describe('a VM on a network gets its DHCP address from that network', () => {
   let stack: Stack;
   let vm: Instance | undefined;
+  /** The address the VM had from the range. */
+  let address = '';
   const o = 20 + Math.floor(Math.random() * 200);
   const BRIDGE = 'bt-netvm-a';
 
@@ -82,6 +84,7 @@ describe('a VM on a network gets its DHCP address from that network', () => {
       1000,
     ).catch(() => undefined);
     assert.ok(ips.some(inRange), `address from 10.227.${o}.100-120: ${ips.join(', ')}`);
+    address = ips.find(inRange)!;
     const nv = (await stack.call<Network>('GET', '/api/v1/networks/nv')).body;
     assert.deepEqual(
       nv.instances.map((i) => [i.name, i.kind, i.ipv4]),
@@ -93,5 +96,55 @@ describe('a VM on a network gets its DHCP address from that network', () => {
     );
     assert.equal(refused.status, 409);
     assert.match(refused.body.error.message, /netvm1/);
+  });
+
+  test("the VM's firewall: a drop policy stops the host's ping, not DHCP; a rule lets ping in; its table goes with it", async () => {
+    assert.ok(vm && address, 'the VM from the test before runs with an address');
+    const id = vm.id;
+    const pings = () => {
+      try {
+        execFileSync('ping', ['-c', '1', '-W', '3', address], { stdio: 'ignore' });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const put = async (body: unknown) => {
+      const res = await stack.call<Firewall>('PUT', `/api/v1/instances/${id}/firewall`, body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body;
+    };
+    assert.ok(await until('a ping before any rule', pings, 20_000, 500));
+
+    const table = (await put({ policy: { in: 'drop', out: 'accept' } })).table;
+    assert.equal(table, `berth_bt_netvm_a_fw_${id.slice(0, 8)}`, 'named after its bridge');
+    const listed = execFileSync('nft', ['list', 'table', 'bridge', table], { encoding: 'utf8' });
+    assert.match(listed, new RegExp(`iifname "vt${id.slice(0, 8)}0" ether saddr != `), listed);
+    assert.equal(pings(), false, 'inbound IPv4 is dropped');
+    // A fresh DHCP exchange in the guest, in the foreground: its answer comes in past the policy.
+    const renewed = await guest(stack, id, [
+      'sh',
+      '-c',
+      'iface=$(ls /sys/class/net | grep -v lo | head -n1); killall udhcpc; ' +
+        'udhcpc -i "$iface" -n -q -t 10 -T 2 -s /etc/udhcpc/default.script >/dev/null 2>&1 && echo LEASED',
+    ]);
+    assert.match(renewed.stdout, /LEASED/, JSON.stringify(renewed));
+
+    await put({
+      policy: { in: 'drop', out: 'accept' },
+      rules: [{ direction: 'in', action: 'accept', protocol: 'icmp' }],
+    });
+    assert.ok(await until('a ping through the ICMP rule', pings, 20_000, 500));
+    const counted = (await stack.call<Firewall>('GET', `/api/v1/instances/${id}/firewall`)).body;
+    assert.ok(counted.counters[0]!.packets > 0, JSON.stringify(counted.counters));
+
+    const gone = await stack.call('DELETE', `/api/v1/instances/${id}?force=true&sync=true`);
+    assert.ok(gone.status < 300, JSON.stringify(gone.body));
+    vm = undefined;
+    await until(
+      'its table to go',
+      () =>
+        !execFileSync('nft', ['list', 'tables', 'bridge'], { encoding: 'utf8' }).includes(table),
+    );
   });
 });

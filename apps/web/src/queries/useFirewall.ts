@@ -7,11 +7,10 @@ const firewallKey = (id: string) => ['firewall', id] as const;
 /** How often the counters refresh while the tab is on screen (paused in hidden browser tabs). */
 export const FIREWALL_REFRESH_MS = 5000;
 
-export function useFirewall(id: string, enabled: boolean) {
+export function useFirewall(id: string) {
   return useQuery({
     queryKey: firewallKey(id),
     queryFn: ({ signal }) => fetchFirewall(id, signal),
-    enabled,
     refetchInterval: FIREWALL_REFRESH_MS,
     refetchIntervalInBackground: false,
   });

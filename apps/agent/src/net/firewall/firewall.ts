@@ -9,6 +9,7 @@ import {
 } from '@berth/contracts';
 import { macFor, vethFor } from '../../drivers/lxc/config.js';
 import type { Containers } from '../../instances/containers.js';
+import type { Vms } from '../../instances/vms.js';
 import type { EventBus } from '../../events.js';
 import { writeFileAtomic } from '../../journal/atomic-file.js';
 import type { Log } from '../../log.js';
@@ -26,7 +27,8 @@ interface NftRule {
  * Instances' firewalls: settings kept in `firewall/<id>.json` (written whole, atomically), the
  * table made from them. The state file is the truth: each agent start re-makes every table from
  * it, so a table deleted by hand or an agent killed between the write and the load comes back
- * as saved. Containers only for now: a VM's tap and its DHCP address are not matched yet.
+ * as saved. A container has one port, its veth; a VM one per adapter, its taps, whose names
+ * nft matches whether or not QEMU runs, so a VM's table stands from its create on.
  */
 export class Firewalls {
   private readonly dir: string;
@@ -34,6 +36,7 @@ export class Firewalls {
   constructor(
     dataDir: string,
     private readonly containers: Containers,
+    private readonly vms: Vms,
     private readonly networks: Networks,
     private readonly log: Log,
     /** `firewall.set`: the agent kills itself between saving the settings and loading them. */
@@ -42,41 +45,45 @@ export class Firewalls {
     this.dir = path.join(dataDir, 'firewall');
   }
 
-  /** Every container's table made again from its saved settings; a deleted one's gone. */
+  /** Every instance's table made again from its saved settings; a deleted one's gone. */
   async init(events: EventBus): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    // A new container gets its table (spoofing protection) when it first runs, and a moved one
-    // its table under the new bridge's name; there is a moment after the start before it is in.
+    // A new instance gets its table (spoofing protection) when it first runs, and a moved one
+    // (another network, a VM's static lease) its table afresh; there is a moment after the
+    // start or the change before it is in.
     events.subscribe((e) => {
       if (e.type === 'instance.deleted') {
         this.remove(e.instanceId).catch((err: Error) =>
           this.log.error({ id: e.instanceId, err: err.message }, 'firewall table not removed'),
         );
       } else if (e.type === 'instance.state' && e.state === 'running') {
-        if (!this.isContainer(e.instanceId)) return;
-        this.settings(e.instanceId)
-          .then((settings) => this.apply(e.instanceId, settings))
-          .catch((err: Error) =>
-            this.log.error({ id: e.instanceId, err: err.message }, 'firewall not applied'),
-          );
+        this.reapply(e.instanceId);
+      } else if (e.type === 'instance.updated') {
+        this.reapply(e.instance.id);
       }
     });
-    for (const c of await this.containers.list()) {
-      await this.apply(c.id, await this.settings(c.id)).catch((err: Error) =>
-        this.log.error({ id: c.id, err: err.message }, 'firewall not applied'),
+    for (const id of [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()]) {
+      await this.apply(id, await this.settings(id)).catch((err: Error) =>
+        this.log.error({ id, err: err.message }, 'firewall not applied'),
       );
     }
     for (const file of await readdir(this.dir)) {
       const id = file.replace(/\.json$/, '');
-      if (!this.isContainer(id)) await this.remove(id);
+      if (!this.isKnown(id)) await this.remove(id);
     }
   }
 
+  private reapply(id: string): void {
+    if (!this.isKnown(id)) return;
+    this.settings(id)
+      .then((settings) => this.apply(id, settings))
+      .catch((err: Error) => this.log.error({ id, err: err.message }, 'firewall not applied'));
+  }
+
   async show(idOrCtid: string): Promise<Firewall> {
-    const port = this.portOf(idOrCtid);
-    const id = port.id;
+    const { id, bridge } = this.portsOf(idOrCtid);
     const settings = await this.settings(id);
-    const table = tableName(port.bridge, id);
+    const table = tableName(bridge, id);
     const counters = settings.rules.map(() => ({ packets: 0, bytes: 0 }));
     const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
     if (listed.code === 0) {
@@ -91,7 +98,7 @@ export class Firewalls {
 
   /** Saves the settings, then loads them: a crash between the two is mended by the next start. */
   async set(idOrCtid: string, input: FirewallSettingsInput): Promise<Firewall> {
-    const { id } = this.portOf(idOrCtid);
+    const { id } = this.portsOf(idOrCtid);
     const settings = FirewallSettings.parse(input);
     const rejecting = settings.rules.findIndex((r) => r.action === 'reject');
     if (rejecting >= 0) {
@@ -109,13 +116,13 @@ export class Firewalls {
   }
 
   private async apply(id: string, settings: FirewallSettings): Promise<void> {
-    const port = this.portOf(id);
-    const table = tableName(port.bridge, id);
+    const { bridge, ports } = this.portsOf(id);
+    const table = tableName(bridge, id);
     // A table left under another bridge's name (the instance moved) goes in the same breath.
     for (const old of await this.tablesOf(id)) {
       if (old !== table) await exec('nft', ['delete', 'table', 'bridge', old]);
     }
-    await run('nft', ['-f', '-'], { input: firewallScript(table, port, settings) });
+    await run('nft', ['-f', '-'], { input: firewallScript(table, ports, settings) });
   }
 
   async remove(id: string): Promise<void> {
@@ -143,20 +150,47 @@ export class Firewalls {
     }
   }
 
-  private portOf(id: string): Port & { bridge: string; id: string } {
-    const record = this.containers.resolve(id);
+  /** The instance's ports; the table is named after its (first) adapter's bridge. */
+  private portsOf(idOrCtid: string): { id: string; bridge: string; ports: Port[] } {
+    const vm = /^\d+$/.test(idOrCtid) ? undefined : this.vmOf(idOrCtid);
+    if (vm) {
+      return {
+        id: vm.id,
+        bridge: this.networks.bridgeFor(vm.nics[0]?.network ?? DEFAULT_NETWORK),
+        ports: vm.nics.map((n) => ({
+          ifname: n.tap,
+          mac: n.mac,
+          ipv4: n.ipv4?.split('/')[0] ?? null,
+          dhcp: true,
+        })),
+      };
+    }
+    const record = this.containers.resolve(idOrCtid);
     return {
       id: record.id,
-      ifname: vethFor(record.id),
-      mac: macFor(record.id),
-      ipv4: record.ipv4.split('/')[0]!,
       bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
+      ports: [
+        {
+          ifname: vethFor(record.id),
+          mac: macFor(record.id),
+          ipv4: record.ipv4.split('/')[0]!,
+          dhcp: false,
+        },
+      ],
     };
   }
 
-  private isContainer(id: string): boolean {
+  private vmOf(id: string) {
     try {
-      this.containers.resolve(id);
+      return this.vms.resolve(id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private isKnown(id: string): boolean {
+    try {
+      this.portsOf(id);
       return true;
     } catch {
       return false;

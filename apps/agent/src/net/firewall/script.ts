@@ -1,12 +1,14 @@
 import type { FirewallRule, FirewallSettings } from '@berth/contracts';
 
-/** What the script needs to know about one instance's adapter. */
+/** What the script needs to know about one of an instance's adapters. */
 export interface Port {
-  /** The host end of the adapter on the bridge (a container's veth). */
+  /** The host end of the adapter on the bridge (a container's veth, a VM's tap). */
   ifname: string;
   mac: string;
-  /** Its IPv4 address without the prefix. */
-  ipv4: string;
+  /** Its IPv4 address without the prefix; null for a VM that has whatever DHCP gives it. */
+  ipv4: string | null;
+  /** It asks DHCP for its address (a VM): its requests and the answers always pass. */
+  dhcp: boolean;
 }
 
 /**
@@ -35,21 +37,46 @@ function matchOf(rule: FirewallRule): string {
  * The whole table as one nft script: loaded with `nft -f -` it is one transaction that replaces
  * the old table (the first line makes sure there is one to delete), so the instance is never
  * without its rules between the old set and the new. The bridge family sees every frame on the
- * instance's port: prerouting has all it sends (to the host or another port), postrouting all it
+ * instance's ports: prerouting has all it sends (to the host or another port), postrouting all it
  * gets. There is no connection tracking in the bridge family here, so rules are stateless.
+ *
+ * DHCP passes after the MAC checks and before anything else: a VM's address comes from it, and
+ * a policy of drop must not leave it without one. It is asked from 0.0.0.0, which the address
+ * checks therefore allow on such a port.
  */
-export function firewallScript(table: string, port: Port, fw: FirewallSettings): string {
-  const from = `iifname "${port.ifname}"`;
-  const to = `oifname "${port.ifname}"`;
+export function firewallScript(
+  table: string,
+  ports: readonly Port[],
+  fw: FirewallSettings,
+): string {
+  const names = ports.map((p) => `"${p.ifname}"`);
+  const from = `iifname ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
+  const to = `oifname ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
   const out: string[] = [];
   const inn: string[] = [];
-  if (fw.antiSpoofing) {
-    out.push(
-      `${from} ether saddr != ${port.mac} counter drop comment "spoof-mac"`,
-      `${from} ether type arp arp saddr ether != ${port.mac} counter drop comment "spoof-arp-mac"`,
-      `${from} ether type arp arp saddr ip != ${port.ipv4} counter drop comment "spoof-arp-ip"`,
-      `${from} ether type ip ip saddr != ${port.ipv4} counter drop comment "spoof-ip"`,
-    );
+  for (const port of ports) {
+    const on = `iifname "${port.ifname}"`;
+    if (fw.antiSpoofing) {
+      out.push(
+        `${on} ether saddr != ${port.mac} counter drop comment "spoof-mac"`,
+        `${on} ether type arp arp saddr ether != ${port.mac} counter drop comment "spoof-arp-mac"`,
+      );
+    }
+    if (port.dhcp) {
+      out.push(
+        `${on} ether type ip meta l4proto udp udp sport 68 udp dport 67 accept comment "dhcp"`,
+      );
+      inn.push(
+        `oifname "${port.ifname}" ether type ip meta l4proto udp udp sport 67 udp dport 68 accept comment "dhcp"`,
+      );
+    }
+    if (fw.antiSpoofing && port.ipv4) {
+      const own = port.dhcp ? `{ ${port.ipv4}, 0.0.0.0 }` : port.ipv4;
+      out.push(
+        `${on} ether type arp arp saddr ip != ${own} counter drop comment "spoof-arp-ip"`,
+        `${on} ether type ip ip saddr != ${own} counter drop comment "spoof-ip"`,
+      );
+    }
   }
   if (fw.enabled) {
     fw.rules.forEach((rule, i) => {

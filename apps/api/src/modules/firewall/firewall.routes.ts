@@ -40,7 +40,7 @@ export async function firewallRoutes(app: FastifyInstance, { hosts }: { hosts: H
       schema: {
         tags,
         description:
-          "Replace an instance's firewall whole; the agent loads it in one nft transaction. Containers only for now.",
+          "Replace an instance's firewall whole; the agent loads it in one nft transaction. A VM's rules cover each of its adapters.",
         params: InstanceRef,
         body: FirewallSettings,
         response: { 200: Firewall },

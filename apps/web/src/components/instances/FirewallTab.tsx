@@ -10,7 +10,7 @@ import { toast } from '@/lib/toast';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Checkbox } from '@/components/ui/Field';
-import { EmptyState, ErrorState, LoadingState } from '@/components/ui/States';
+import { ErrorState, LoadingState } from '@/components/ui/States';
 import { TableHead } from '@/components/ui/TableHead';
 
 /** A rule as the form holds it: ports as typed, CIDRs possibly blank. */
@@ -55,12 +55,12 @@ const toBody = (d: Draft) => ({
 });
 
 /**
- * A container's firewall: ordered rules (first match decides) with their counters, refreshed
+ * An instance's firewall: ordered rules (first match decides) with their counters, refreshed
  * while the tab is on screen, the default policies and the spoofing switch, saved all at once.
+ * A VM's rules cover each of its adapters.
  */
 export function FirewallTab({ instance }: { instance: Instance }) {
-  const isCt = instance.kind === 'ct';
-  const q = useFirewall(instance.id, isCt);
+  const q = useFirewall(instance.id);
   const save = useSaveFirewall(instance.id);
   const cannot = needs(useMe().data, 'instance.configure', instance);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -70,7 +70,6 @@ export function FirewallTab({ instance }: { instance: Instance }) {
     if (loaded && draft === null) setDraft(toDraft(loaded));
   }, [loaded, draft]);
 
-  if (!isCt) return <EmptyState title="The firewall is for containers only so far" />;
   if (q.isPending) return <LoadingState label="Loading the firewall…" />;
   if (q.isError || !q.data) return <ErrorState error={q.error} onRetry={() => void q.refetch()} />;
   if (!draft) return null;
@@ -159,7 +158,10 @@ export function FirewallTab({ instance }: { instance: Instance }) {
       </div>
       <p className="text-sm text-muted">
         Rules are checked in order; the first that matches decides. They are stateless: with inbound
-        dropping by default, replies to the container&apos;s own connections need a rule.
+        dropping by default, replies to the {instance.kind === 'vm' ? 'VM' : 'container'}&apos;s own
+        connections need a rule.
+        {instance.kind === 'vm' &&
+          ' DHCP always passes, so the VM gets its address; the address check covers a static lease only.'}
       </p>
       <div className="overflow-x-auto">
         <table className="table-base">
