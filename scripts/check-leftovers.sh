@@ -2,7 +2,7 @@
 # Fails when the test suites left anything of theirs on the host. Tests name what they make
 # after one prefix: bridges, veths and network namespaces bt-*, nftables tables berth_bt_* (NAT
 # and the agent's guard tables, berth_bt_*_guard), VM taps (vt*, once their bridge is
-# gone), data under $TMPDIR/berth-*
+# gone), IFB devices of shaped adapters that are gone (ivc*, ivt*), data under $TMPDIR/berth-*
 # (images, mounts, loop devices, sockets), and processes (agents, QEMU, dnsmasq, lxc-monitor,
 # containers' LXC monitors) running from there.
 set -uo pipefail
@@ -19,6 +19,10 @@ done
 # A VM's tap (vt…) on no bridge: its VM and its bridge are gone, it stayed.
 for tap in $(ip -o link show 2>/dev/null | grep -v ' master ' | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^vt' || true); do
   report "tap $tap (on no bridge)"
+done
+# An IFB device (ivc…, ivt…) that shaped an adapter which is gone.
+for ifb in $(ip -o link show type ifb 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep -E '^iv[ct]' || true); do
+  ip link show dev "${ifb#i}" >/dev/null 2>&1 || report "IFB device $ifb (its adapter is gone)"
 done
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^bt-' || true); do
   report "network namespace $ns"

@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# What was on the host before the tests is not theirs (an earlier run killed half-way, say): the
+# check at the end counts only what they added.
+found_before=$(bash scripts/check-leftovers.sh 2>&1 >/dev/null || true)
+if [ -n "$found_before" ]; then
+  echo "==> on the host before the tests (not counted against them)"
+  echo "$found_before"
+fi
 
 echo "==> typecheck"
 pnpm exec turbo run typecheck --output-logs=errors-only
@@ -45,10 +52,15 @@ read -r e2e_pass e2e_fail e2e_skip < <(node -e '
   console.log(s ? `${s.expected + s.flaky} ${s.unexpected} ${s.skipped}` : "0 1 0");
 ')
 echo "==> leftovers (tests must leave the host as they found it)"
-set +e
-bash scripts/check-leftovers.sh
-leftover_status=$?
-set -e
+found_after=$(bash scripts/check-leftovers.sh 2>&1 >/dev/null || true)
+added=$(comm -13 <(sort <<<"$found_before") <(sort <<<"$found_after") | sed '/^$/d')
+if [ -n "$added" ]; then
+  echo "$added"
+  leftover_status=1
+else
+  echo "no test leftovers on the host"
+  leftover_status=0
+fi
 
 echo "berth: $((${pass:-0} + e2e_pass)) passed, $((${fail:-0} + e2e_fail)) failed, $((${skip:-0} + e2e_skip)) skipped"
 [ "$lint_status" -eq 0 ] || echo "berth: lint failed (see above)"
