@@ -2,12 +2,34 @@ import { z } from 'zod';
 
 /** An IPv4 network or one address, e.g. 10.0.5.0/24 or 10.0.5.7 (a /32). */
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const CIDR = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(/([0-9]|[12][0-9]|3[0-2]))?`;
 export const FirewallCidr = z
   .string()
   .regex(
-    new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(/([0-9]|[12][0-9]|3[0-2]))?$`),
+    new RegExp(`^${CIDR}$`),
     'an IPv4 address or network such as 10.0.5.0/24, octets 0-255 without leading zeros',
   );
+
+const SET_NAME = '[a-z][a-z0-9-]{0,31}';
+/** A named address set: nft takes the name as it is, so it keeps to what nft accepts. */
+export const FirewallSetName = z
+  .string()
+  .regex(
+    new RegExp(`^${SET_NAME}$`),
+    'a set name: a lowercase letter, then up to 31 lowercase letters, digits or dashes',
+  );
+
+/** A rule's source or destination: a CIDR, or `@` and the name of an address set. */
+export const FirewallAddress = z
+  .string()
+  .regex(
+    new RegExp(`^(${CIDR}|@${SET_NAME})$`),
+    'an IPv4 address or network such as 10.0.5.0/24, or @ and the name of an address set',
+  );
+
+/** The set a rule's source or destination names, if it names one. */
+export const setNamed = (address: string | undefined): string | null =>
+  address?.startsWith('@') ? address.slice(1) : null;
 
 /** One port (80) or a range (8000-8080); the first of a range is not above the last. */
 export const FirewallPort = z
@@ -26,8 +48,8 @@ export const FirewallRule = z
     protocol: z.enum(['tcp', 'udp', 'icmp', 'any']).default('any'),
     /** Destination ports (tcp and udp only); empty means every port. */
     ports: z.array(FirewallPort).max(64).default([]),
-    source: FirewallCidr.optional(),
-    destination: FirewallCidr.optional(),
+    source: FirewallAddress.optional(),
+    destination: FirewallAddress.optional(),
     comment: z.string().max(200).default(''),
   })
   .strict()
@@ -54,10 +76,66 @@ export const FirewallSettings = z
 export type FirewallSettings = z.infer<typeof FirewallSettings>;
 export type FirewallSettingsInput = z.input<typeof FirewallSettings>;
 
+const Counter = z.object({ packets: z.number().int(), bytes: z.number().int() });
+
 /** The settings with each rule's packet and byte counters since it was last applied. */
 export const Firewall = FirewallSettings.extend({
-  counters: z.array(z.object({ packets: z.number().int(), bytes: z.number().int() })),
+  counters: z.array(Counter),
   /** The nft table holding the rules; null when the instance has no adapter the firewall knows. */
   table: z.string().nullable(),
 });
 export type Firewall = z.infer<typeof Firewall>;
+
+/**
+ * A network's rules, checked in every instance's table on that network before the instance's
+ * own (like Proxmox's cluster and host levels before a VM's): the first match decides, so an
+ * instance's rules see only what no network rule matched. The policy and spoofing protection
+ * stay per instance.
+ */
+export const NetworkFirewallSettings = z
+  .object({
+    enabled: z.boolean().default(true),
+    rules: z.array(FirewallRule).max(200).default([]),
+  })
+  .strict();
+export type NetworkFirewallSettings = z.infer<typeof NetworkFirewallSettings>;
+export type NetworkFirewallSettingsInput = z.input<typeof NetworkFirewallSettings>;
+
+/** A network's rules with each one's counters summed over the tables of the instances on it. */
+export const NetworkFirewall = NetworkFirewallSettings.extend({
+  counters: z.array(Counter),
+  /** How many instances' tables hold the rules. */
+  instances: z.number().int(),
+});
+export type NetworkFirewall = z.infer<typeof NetworkFirewall>;
+
+/** What an address set holds; PUT replaces it whole. */
+export const FirewallSetBody = z
+  .object({
+    addresses: z.array(FirewallCidr).max(1024),
+    comment: z.string().max(200).default(''),
+  })
+  .strict();
+export type FirewallSetBody = z.infer<typeof FirewallSetBody>;
+export type FirewallSetBodyInput = z.input<typeof FirewallSetBody>;
+
+export const CreateFirewallSet = FirewallSetBody.extend({ name: FirewallSetName }).strict();
+export type CreateFirewallSet = z.infer<typeof CreateFirewallSet>;
+export type CreateFirewallSetInput = z.input<typeof CreateFirewallSet>;
+
+export const FirewallSetRef = z.object({ set: FirewallSetName });
+
+/** A named set of IPv4 addresses and networks that rules name as `@name`. */
+export const FirewallSet = CreateFirewallSet.extend({
+  /** Whose rules name it: a set in use cannot be deleted. */
+  usedBy: z
+    .object({
+      instances: z.array(z.object({ id: z.string(), name: z.string() })),
+      networks: z.array(z.string()),
+    })
+    .strict(),
+});
+export type FirewallSet = z.infer<typeof FirewallSet>;
+
+export const FirewallSetList = z.object({ items: z.array(FirewallSet) });
+export type FirewallSetList = z.infer<typeof FirewallSetList>;

@@ -2,25 +2,89 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   badRequest,
+  conflict,
+  type CreateFirewallSetInput,
+  CreateFirewallSet,
   DEFAULT_NETWORK,
   type Firewall,
+  type FirewallRule,
+  type FirewallSet,
+  FirewallSetBody,
+  type FirewallSetBodyInput,
   FirewallSettings,
   type FirewallSettingsInput,
+  type NetworkFirewall,
+  NetworkFirewallSettings,
+  type NetworkFirewallSettingsInput,
+  notFound,
+  setNamed,
 } from '@berth/contracts';
 import { macFor, vethFor } from '../../drivers/lxc/config.js';
 import type { Containers } from '../../instances/containers.js';
 import type { Vms } from '../../instances/vms.js';
 import type { EventBus } from '../../events.js';
 import { writeFileAtomic } from '../../journal/atomic-file.js';
+import { KeyedLock } from '../../locks.js';
 import type { Log } from '../../log.js';
 import { exec, run } from '../../run.js';
+import { assertFreeSpace } from '../../storage/free-space.js';
 import type { Networks } from '../networks/networks.js';
-import { firewallScript, type Port, ruleTag, tableName } from './script.js';
+import {
+  firewallScript,
+  networkRuleTag,
+  type Port,
+  ruleTag,
+  setsNamedBy,
+  tableName,
+} from './script.js';
 
 const DEFAULTS = FirewallSettings.parse({});
 
+interface SetUsers {
+  instances: { id: string; name: string }[];
+  networks: string[];
+  /** Ids of the instances whose tables hold the set. */
+  tables: string[];
+}
+const NO_NETWORK_RULES = NetworkFirewallSettings.parse({});
+const INSTANCE_FILE = /^([0-9a-f]{8}-[0-9a-f-]{27})\.json$/;
+const NETWORK_FILE = /^network-(.+)\.json$/;
+
+/**
+ * A network's rules on disk, stamped with the network's creation time: a network deleted and
+ * made again under its name starts without the old one's rules.
+ */
+interface NetworkFile {
+  createdAt: string;
+  settings: NetworkFirewallSettings;
+}
+
 interface NftRule {
   rule?: { comment?: string; expr: { counter?: { packets: number; bytes: number } }[] };
+}
+
+/** The rule counters of a table by comment; empty when it is not there. */
+async function countersOf(table: string): Promise<Map<string, { packets: number; bytes: number }>> {
+  const found = new Map<string, { packets: number; bytes: number }>();
+  const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
+  if (listed.code !== 0) return found;
+  for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
+    const counter = item.rule?.expr.find((x) => x.counter)?.counter;
+    if (item.rule?.comment && counter) found.set(item.rule.comment, counter);
+  }
+  return found;
+}
+
+function refuseReject(rules: readonly FirewallRule[]): void {
+  const rejecting = rules.findIndex((r) => r.action === 'reject');
+  if (rejecting >= 0) {
+    // The bridge family answers only from prerouting/input/forward and needs nft_reject_bridge,
+    // which this kernel lacks; a reject that silently dropped would be a lie.
+    throw badRequest(
+      'reject is not available on this host (no nft_reject_bridge in the kernel); use drop',
+      `rules.${rejecting}.action`,
+    );
+  }
 }
 
 /**
@@ -29,9 +93,16 @@ interface NftRule {
  * it, so a table deleted by hand or an agent killed between the write and the load comes back
  * as saved. A container has one port, its veth; a VM one per adapter, its taps, whose names
  * nft matches whether or not QEMU runs, so a VM's table stands from its create on.
+ *
+ * Networks' rules (`firewall/network-<name>.json`) and named address sets (`firewall/sets.json`)
+ * go into the table of each instance they concern; a change to either re-makes those tables,
+ * each in its own transaction. Changes are made one at a time (one lock), so a set cannot go
+ * while a rule naming it is saved.
  */
 export class Firewalls {
   private readonly dir: string;
+  private readonly lock = new KeyedLock();
+  private sets = new Map<string, FirewallSetBody>();
 
   constructor(
     dataDir: string,
@@ -39,7 +110,10 @@ export class Firewalls {
     private readonly vms: Vms,
     private readonly networks: Networks,
     private readonly log: Log,
-    /** `firewall.set`: the agent kills itself between saving the settings and loading them. */
+    /**
+     * `firewall.set`, `firewall.network`, `firewall.sets`: the agent kills itself between saving
+     * an instance's settings, a network's rules or a set and loading the tables.
+     */
     private readonly failpoint: string | null = null,
   ) {
     this.dir = path.join(dataDir, 'firewall');
@@ -48,6 +122,16 @@ export class Firewalls {
   /** Every instance's table made again from its saved settings; a deleted one's gone. */
   async init(events: EventBus): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    const saved = await readFile(this.setsFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return '[]';
+      throw err;
+    });
+    this.sets = new Map(
+      (JSON.parse(saved) as unknown[]).map((s) => {
+        const { name, ...body } = CreateFirewallSet.parse(s);
+        return [name, body];
+      }),
+    );
     // A new instance gets its table (spoofing protection) when it first runs, and a moved one
     // (another network, a VM's static lease) its table afresh; there is a moment after the
     // start or the change before it is in.
@@ -63,20 +147,24 @@ export class Firewalls {
       }
     });
     for (const id of [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()]) {
-      await this.apply(id, await this.settings(id)).catch((err: Error) =>
+      await this.apply(id).catch((err: Error) =>
         this.log.error({ id, err: err.message }, 'firewall not applied'),
       );
     }
     for (const file of await readdir(this.dir)) {
-      const id = file.replace(/\.json$/, '');
-      if (!this.isKnown(id)) await this.remove(id);
+      const id = INSTANCE_FILE.exec(file)?.[1];
+      if (id && !this.isKnown(id)) await this.remove(id);
+      const network = NETWORK_FILE.exec(file)?.[1];
+      if (network && !this.networkCreated(network)) {
+        await rm(path.join(this.dir, file), { force: true });
+      }
     }
   }
 
   private reapply(id: string): void {
     if (!this.isKnown(id)) return;
-    this.settings(id)
-      .then((settings) => this.apply(id, settings))
+    this.lock
+      .with('firewall', () => this.apply(id))
       .catch((err: Error) => this.log.error({ id, err: err.message }, 'firewall not applied'));
   }
 
@@ -84,15 +172,11 @@ export class Firewalls {
     const { id, bridge } = this.portsOf(idOrCtid);
     const settings = await this.settings(id);
     const table = tableName(bridge, id);
-    const counters = settings.rules.map(() => ({ packets: 0, bytes: 0 }));
-    const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
-    if (listed.code === 0) {
-      for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
-        const i = settings.rules.findIndex((_, n) => item.rule?.comment === ruleTag(n));
-        const counter = item.rule?.expr.find((x) => x.counter)?.counter;
-        if (i >= 0 && counter) counters[i] = { packets: counter.packets, bytes: counter.bytes };
-      }
-    }
+    const found = await countersOf(table);
+    const counters = settings.rules.map((_, i) => {
+      const c = found.get(ruleTag(i));
+      return { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0 };
+    });
     return { ...settings, counters, table };
   }
 
@@ -100,29 +184,178 @@ export class Firewalls {
   async set(idOrCtid: string, input: FirewallSettingsInput): Promise<Firewall> {
     const { id } = this.portsOf(idOrCtid);
     const settings = FirewallSettings.parse(input);
-    const rejecting = settings.rules.findIndex((r) => r.action === 'reject');
-    if (rejecting >= 0) {
-      // The bridge family answers only from prerouting/input/forward and needs nft_reject_bridge,
-      // which this kernel lacks; a reject that silently dropped would be a lie.
-      throw badRequest(
-        'reject is not available on this host (no nft_reject_bridge in the kernel); use drop',
-        `rules.${rejecting}.action`,
-      );
-    }
-    await writeFileAtomic(this.fileOf(id), JSON.stringify(settings, null, 2));
-    if (this.failpoint === 'firewall.set') process.kill(process.pid, 'SIGKILL');
-    await this.apply(id, settings);
+    refuseReject(settings.rules);
+    await this.lock.with('firewall', async () => {
+      this.refuseUnknownSets(settings.rules);
+      await assertFreeSpace(this.dir, 1024 * 1024, 'firewall settings');
+      await writeFileAtomic(this.fileOf(id), JSON.stringify(settings, null, 2));
+      this.crashAt('firewall.set');
+      await this.apply(id);
+    });
     return this.show(id);
   }
 
-  private async apply(id: string, settings: FirewallSettings): Promise<void> {
+  /** A network's rules with each one's counters summed over its instances' tables. */
+  async showNetwork(name: string): Promise<NetworkFirewall> {
+    const settings = await this.networkSettings(name, true);
+    const members = this.membersOf(name);
+    const counters = settings.rules.map(() => ({ packets: 0, bytes: 0 }));
+    for (const id of members) {
+      const found = await countersOf(tableName(this.portsOf(id).bridge, id));
+      counters.forEach((sum, i) => {
+        const c = found.get(networkRuleTag(name, i));
+        sum.packets += c?.packets ?? 0;
+        sum.bytes += c?.bytes ?? 0;
+      });
+    }
+    return { ...settings, counters, instances: members.length };
+  }
+
+  /** Saves a network's rules, then re-makes the table of each instance on it. */
+  async setNetwork(name: string, input: NetworkFirewallSettingsInput): Promise<NetworkFirewall> {
+    const createdAt = this.networkCreated(name);
+    if (!createdAt) throw notFound(`network ${name}`);
+    const settings = NetworkFirewallSettings.parse(input);
+    refuseReject(settings.rules);
+    await this.lock.with('firewall', async () => {
+      this.refuseUnknownSets(settings.rules);
+      await assertFreeSpace(this.dir, 1024 * 1024, 'network firewall rules');
+      const file: NetworkFile = { createdAt, settings };
+      await writeFileAtomic(this.networkFileOf(name), JSON.stringify(file, null, 2));
+      this.crashAt('firewall.network');
+      await this.applyAll(this.membersOf(name));
+    });
+    return this.showNetwork(name);
+  }
+
+  async listSets(): Promise<FirewallSet[]> {
+    const users = await this.setUsers();
+    return [...this.sets.keys()].sort().map((name) => this.describeSet(name, users));
+  }
+
+  async showSet(name: string): Promise<FirewallSet> {
+    if (!this.sets.has(name)) throw notFound(`address set ${name}`);
+    return this.describeSet(name, await this.setUsers());
+  }
+
+  async createSet(input: CreateFirewallSetInput): Promise<FirewallSet> {
+    const { name, ...body } = CreateFirewallSet.parse(input);
+    await this.lock.with('firewall', async () => {
+      if (this.sets.has(name))
+        throw conflict(`there is already an address set named ${name}`, 'name');
+      await this.saveSets(new Map([...this.sets, [name, body]]));
+    });
+    return this.showSet(name);
+  }
+
+  /** Replaces a set's addresses, then re-makes every table that holds it. */
+  async updateSet(name: string, input: FirewallSetBodyInput): Promise<FirewallSet> {
+    const body = FirewallSetBody.parse(input);
+    await this.lock.with('firewall', async () => {
+      if (!this.sets.has(name)) throw notFound(`address set ${name}`);
+      await this.saveSets(new Map([...this.sets, [name, body]]));
+      this.crashAt('firewall.sets');
+      const users = (await this.setUsers()).get(name);
+      await this.applyAll(users?.tables ?? []);
+    });
+    return this.showSet(name);
+  }
+
+  /** A set that rules name is not deleted: 409 naming the instances and networks. */
+  async deleteSet(name: string): Promise<void> {
+    await this.lock.with('firewall', async () => {
+      if (!this.sets.has(name)) throw notFound(`address set ${name}`);
+      const users = (await this.setUsers()).get(name);
+      if (users && (users.instances.length > 0 || users.networks.length > 0)) {
+        const named = [
+          ...users.instances.map((i) => `instance ${i.name}`),
+          ...users.networks.map((n) => `network ${n}`),
+        ];
+        throw conflict(`address set ${name} is used by the rules of ${named.join(', ')}`);
+      }
+      const rest = new Map(this.sets);
+      rest.delete(name);
+      await this.saveSets(rest);
+    });
+  }
+
+  private describeSet(name: string, users: Map<string, SetUsers>): FirewallSet {
+    const u = users.get(name);
+    return {
+      name,
+      ...this.sets.get(name)!,
+      usedBy: { instances: u?.instances ?? [], networks: u?.networks ?? [] },
+    };
+  }
+
+  private async saveSets(sets: Map<string, FirewallSetBody>): Promise<void> {
+    await assertFreeSpace(this.dir, 1024 * 1024, 'address sets');
+    const list = [...sets].map(([name, body]) => ({ name, ...body }));
+    await writeFileAtomic(this.setsFile, JSON.stringify(list, null, 2));
+    this.sets = sets;
+  }
+
+  /** Per set: the instances and networks whose rules name it, and the tables that hold it. */
+  private async setUsers(): Promise<Map<string, SetUsers>> {
+    const users = new Map<string, SetUsers>();
+    const of = (set: string) => {
+      if (!users.has(set)) users.set(set, { instances: [], networks: [], tables: [] });
+      return users.get(set)!;
+    };
+    for (const file of await readdir(this.dir)) {
+      const id = INSTANCE_FILE.exec(file)?.[1];
+      if (id && this.isKnown(id)) {
+        const { name } = this.portsOf(id);
+        for (const set of setsNamedBy((await this.settings(id)).rules)) {
+          of(set).instances.push({ id, name });
+          of(set).tables.push(id);
+        }
+      }
+      const network = NETWORK_FILE.exec(file)?.[1];
+      if (network && this.networkCreated(network)) {
+        for (const set of setsNamedBy((await this.networkSettings(network, false)).rules)) {
+          of(set).networks.push(network);
+          of(set).tables.push(...this.membersOf(network));
+        }
+      }
+    }
+    return users;
+  }
+
+  private refuseUnknownSets(rules: readonly FirewallRule[]): void {
+    rules.forEach((rule, i) => {
+      for (const field of ['source', 'destination'] as const) {
+        const set = setNamed(rule[field]);
+        if (set !== null && !this.sets.has(set)) {
+          throw badRequest(`there is no address set named ${set}`, `rules.${i}.${field}`);
+        }
+      }
+    });
+  }
+
+  private crashAt(failpoint: string): void {
+    if (this.failpoint === failpoint) process.kill(process.pid, 'SIGKILL');
+  }
+
+  private async applyAll(ids: readonly string[]): Promise<void> {
+    for (const id of new Set(ids)) await this.apply(id);
+  }
+
+  private async apply(id: string): Promise<void> {
     const { bridge, ports } = this.portsOf(id);
     const table = tableName(bridge, id);
     // A table left under another bridge's name (the instance moved) goes in the same breath.
     for (const old of await this.tablesOf(id)) {
       if (old !== table) await exec('nft', ['delete', 'table', 'bridge', old]);
     }
-    await run('nft', ['-f', '-'], { input: firewallScript(table, ports, settings) });
+    const networks = new Map<string, NetworkFirewallSettings>();
+    for (const { network } of ports) {
+      networks.set(network, await this.networkSettings(network, false));
+    }
+    const sets = new Map([...this.sets].map(([name, body]) => [name, body.addresses]));
+    await run('nft', ['-f', '-'], {
+      input: firewallScript(table, ports, await this.settings(id), { networks, sets }),
+    });
   }
 
   async remove(id: string): Promise<void> {
@@ -150,24 +383,58 @@ export class Firewalls {
     }
   }
 
+  /**
+   * A network's rules; none for a network deleted (or made again) since they were saved. A
+   * network that is not there is a 404 when `strict`.
+   */
+  private async networkSettings(name: string, strict: boolean): Promise<NetworkFirewallSettings> {
+    const createdAt = this.networkCreated(name);
+    if (!createdAt && strict) throw notFound(`network ${name}`);
+    try {
+      const saved = JSON.parse(await readFile(this.networkFileOf(name), 'utf8')) as NetworkFile;
+      return saved.createdAt === createdAt
+        ? NetworkFirewallSettings.parse(saved.settings)
+        : NO_NETWORK_RULES;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return NO_NETWORK_RULES;
+      throw err;
+    }
+  }
+
+  /** When a network that instances may join was made; null when there is none of that name. */
+  private networkCreated(name: string): string | null {
+    try {
+      return this.networks.get(name).createdAt;
+    } catch {
+      return null;
+    }
+  }
+
+  private membersOf(network: string): string[] {
+    return [...this.containers.onNetwork(network), ...this.vms.onNetwork(network)].map((m) => m.id);
+  }
+
   /** The instance's ports; the table is named after its (first) adapter's bridge. */
-  private portsOf(idOrCtid: string): { id: string; bridge: string; ports: Port[] } {
+  private portsOf(idOrCtid: string): { id: string; name: string; bridge: string; ports: Port[] } {
     const vm = /^\d+$/.test(idOrCtid) ? undefined : this.vmOf(idOrCtid);
     if (vm) {
       return {
         id: vm.id,
+        name: vm.name,
         bridge: this.networks.bridgeFor(vm.nics[0]?.network ?? DEFAULT_NETWORK),
         ports: vm.nics.map((n) => ({
           ifname: n.tap,
           mac: n.mac,
           ipv4: n.ipv4?.split('/')[0] ?? null,
           dhcp: true,
+          network: n.network ?? DEFAULT_NETWORK,
         })),
       };
     }
     const record = this.containers.resolve(idOrCtid);
     return {
       id: record.id,
+      name: record.name,
       bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
       ports: [
         {
@@ -175,6 +442,7 @@ export class Firewalls {
           mac: macFor(record.id),
           ipv4: record.ipv4.split('/')[0]!,
           dhcp: false,
+          network: record.network ?? DEFAULT_NETWORK,
         },
       ],
     };
@@ -199,5 +467,13 @@ export class Firewalls {
 
   private fileOf(id: string): string {
     return path.join(this.dir, `${id}.json`);
+  }
+
+  private networkFileOf(name: string): string {
+    return path.join(this.dir, `network-${name}.json`);
+  }
+
+  private get setsFile(): string {
+    return path.join(this.dir, 'sets.json');
   }
 }

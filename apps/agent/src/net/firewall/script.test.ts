@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { FirewallSettings } from '@berth/contracts';
+import { FirewallSettings, NetworkFirewallSettings } from '@berth/contracts';
 import { firewallScript, tableName } from './script.js';
 
-const port = { ifname: 'vcabcdef12', mac: '02:11:22:33:44:55', ipv4: '10.9.8.7', dhcp: false };
+const port = {
+  ifname: 'vcabcdef12',
+  mac: '02:11:22:33:44:55',
+  ipv4: '10.9.8.7',
+  dhcp: false,
+  network: 'default',
+};
+const none = { networks: new Map(), sets: new Map() };
 
 test('the table is replaced whole, spoofing rules first, rules in order, then the policy', () => {
   const table = tableName('bt-x', 'abcdef12-0000');
@@ -18,6 +26,7 @@ test('the table is replaced whole, spoofing rules first, rules in order, then th
         { direction: 'out', action: 'drop', protocol: 'any', destination: '10.0.0.0/8' },
       ],
     }),
+    none,
   );
   assert.match(script, /^table bridge (\S+)\ndelete table bridge \1\ntable bridge \1 \{/);
   const from = script.slice(
@@ -46,14 +55,27 @@ test('with spoofing protection off and rules off, the chains are empty', () => {
       policy: { in: 'drop', out: 'drop' },
       rules: [{ direction: 'in', action: 'drop' }],
     }),
+    none,
   );
   assert.doesNotMatch(script, /vcabcdef12/);
 });
 
 test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it asks, rules cover every tap", () => {
   const taps = [
-    { ifname: 'vtabcdef120', mac: '02:00:00:00:00:01', ipv4: '10.9.8.50', dhcp: true },
-    { ifname: 'vtabcdef121', mac: '02:00:00:00:00:02', ipv4: null, dhcp: true },
+    {
+      ifname: 'vtabcdef120',
+      mac: '02:00:00:00:00:01',
+      ipv4: '10.9.8.50',
+      dhcp: true,
+      network: 'default',
+    },
+    {
+      ifname: 'vtabcdef121',
+      mac: '02:00:00:00:00:02',
+      ipv4: null,
+      dhcp: true,
+      network: 'default',
+    },
   ];
   const script = firewallScript(
     't',
@@ -62,6 +84,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       policy: { in: 'drop', out: 'drop' },
       rules: [{ direction: 'in', action: 'accept', protocol: 'icmp' }],
     }),
+    none,
   );
   const from = script.slice(
     script.indexOf('chain from_instance'),
@@ -95,4 +118,95 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
     to.indexOf('"dhcp"') < to.indexOf('"policy"'),
     'the answers pass before the policy drops',
   );
+});
+
+test("a network's rules come after the spoofing checks and before the instance's own, on its ports only", () => {
+  const taps = [
+    { ...port, ifname: 'vtabcdef120', network: 'lan' },
+    { ...port, ifname: 'vtabcdef121', network: 'dmz' },
+  ];
+  const script = firewallScript(
+    't',
+    taps,
+    FirewallSettings.parse({
+      rules: [{ direction: 'in', action: 'accept', protocol: 'icmp' }],
+    }),
+    {
+      networks: new Map([
+        [
+          'lan',
+          NetworkFirewallSettings.parse({
+            rules: [{ direction: 'in', action: 'drop', protocol: 'icmp', source: '@office' }],
+          }),
+        ],
+        [
+          'dmz',
+          NetworkFirewallSettings.parse({
+            enabled: false,
+            rules: [{ direction: 'in', action: 'drop' }],
+          }),
+        ],
+      ]),
+      sets: new Map([['office', ['10.1.0.0/16', '10.2.0.7']]]),
+    },
+  );
+  const to = script.slice(script.indexOf('chain to_instance'));
+  assert.match(
+    to,
+    /oifname "vtabcdef120" ether type ip ip saddr @office meta l4proto icmp counter drop comment "berth-net-lan-0"\n.*oifname \{ "vtabcdef120", "vtabcdef121" \} ether type ip meta l4proto icmp counter accept comment "berth-rule-0"/,
+  );
+  assert.doesNotMatch(script, /berth-net-dmz/, 'a network whose rules are off adds none');
+  const from = script.slice(
+    script.indexOf('chain from_instance'),
+    script.indexOf('chain to_instance'),
+  );
+  assert.ok(from.indexOf('"spoof-ip"') >= 0);
+  assert.match(
+    script,
+    /table bridge t \{\n {2}set office \{ type ipv4_addr; flags interval; auto-merge; elements = \{ 10\.1\.0\.0\/16, 10\.2\.0\.7 \} \}\n {2}chain from_instance/,
+  );
+});
+
+test('a table holds only the sets its rules name; an empty set has no elements', () => {
+  const script = firewallScript(
+    't',
+    [port],
+    FirewallSettings.parse({
+      rules: [{ direction: 'out', action: 'drop', destination: '@empty' }],
+    }),
+    {
+      networks: new Map(),
+      sets: new Map([
+        ['empty', []],
+        ['other', ['10.0.0.1']],
+      ]),
+    },
+  );
+  assert.match(script, /set empty \{ type ipv4_addr; flags interval; auto-merge; \}/);
+  assert.match(script, /ip daddr @empty counter drop/);
+  assert.doesNotMatch(script, /set other/);
+});
+
+test('a script with sets and network rules passes nft -c (when nft is there)', () => {
+  const script = firewallScript(
+    'berth_unit_check',
+    [port],
+    FirewallSettings.parse({
+      rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' }],
+    }),
+    {
+      networks: new Map([
+        [
+          'default',
+          NetworkFirewallSettings.parse({
+            rules: [{ direction: 'out', action: 'accept', destination: '@a-b' }],
+          }),
+        ],
+      ]),
+      sets: new Map([['a-b', ['10.0.0.0/8', '10.1.2.3']]]),
+    },
+  );
+  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+  if (checked.error) return;
+  assert.equal(checked.status, 0, checked.stderr + script);
 });

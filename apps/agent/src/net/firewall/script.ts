@@ -1,4 +1,9 @@
-import type { FirewallRule, FirewallSettings } from '@berth/contracts';
+import {
+  type FirewallRule,
+  type FirewallSettings,
+  type NetworkFirewallSettings,
+  setNamed,
+} from '@berth/contracts';
 
 /** What the script needs to know about one of an instance's adapters. */
 export interface Port {
@@ -9,6 +14,16 @@ export interface Port {
   ipv4: string | null;
   /** It asks DHCP for its address (a VM): its requests and the answers always pass. */
   dhcp: boolean;
+  /** The network it is on: that network's rules cover it. */
+  network: string;
+}
+
+/** What an instance's table takes from outside its own settings. */
+export interface Shared {
+  /** Rules of the networks its ports are on, by network name. */
+  networks: ReadonlyMap<string, NetworkFirewallSettings>;
+  /** Address sets by name, as rules name them with `@name`. */
+  sets: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -22,6 +37,17 @@ export const tableName = (bridge: string, id: string): string =>
 
 /** The rule's comment in nft: how counters read back are matched to the rule's place in the list. */
 export const ruleTag = (index: number): string => `berth-rule-${index}`;
+
+/** A network rule's comment; the network is named since a VM's taps may be on several. */
+export const networkRuleTag = (network: string, index: number): string =>
+  `berth-net-${network}-${index}`;
+
+/** The address sets the rules name. */
+export const setsNamedBy = (rules: readonly FirewallRule[]): string[] => [
+  ...new Set(
+    rules.flatMap((r) => [setNamed(r.source), setNamed(r.destination)]).filter((n) => n !== null),
+  ),
+];
 
 function matchOf(rule: FirewallRule): string {
   const parts: string[] = [];
@@ -43,15 +69,21 @@ function matchOf(rule: FirewallRule): string {
  * DHCP passes after the MAC checks and before anything else: a VM's address comes from it, and
  * a policy of drop must not leave it without one. It is asked from 0.0.0.0, which the address
  * checks therefore allow on such a port.
+ *
+ * Then each network's rules on the ports of that network, then the instance's own: a network
+ * rule that matches decides. Sets are per table (a bridge-family table cannot name another's),
+ * so each table holds a copy of the sets its rules name.
  */
 export function firewallScript(
   table: string,
   ports: readonly Port[],
   fw: FirewallSettings,
+  shared: Shared,
 ): string {
-  const names = ports.map((p) => `"${p.ifname}"`);
-  const from = `iifname ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
-  const to = `oifname ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
+  const onPorts = (dir: 'iifname' | 'oifname', of: readonly Port[]) => {
+    const names = of.map((p) => `"${p.ifname}"`);
+    return `${dir} ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
+  };
   const out: string[] = [];
   const inn: string[] = [];
   for (const port of ports) {
@@ -78,19 +110,43 @@ export function firewallScript(
       );
     }
   }
-  if (fw.enabled) {
-    fw.rules.forEach((rule, i) => {
-      const line = `${rule.direction === 'in' ? to : from} ${matchOf(rule)} counter ${rule.action} comment "${ruleTag(i)}"`;
+  const used: FirewallRule[] = [];
+  const add = (rules: readonly FirewallRule[], of: readonly Port[], tag: (i: number) => string) => {
+    used.push(...rules);
+    rules.forEach((rule, i) => {
+      const line = `${onPorts(rule.direction === 'in' ? 'oifname' : 'iifname', of)} ${matchOf(rule)} counter ${rule.action} comment "${tag(i)}"`;
       (rule.direction === 'in' ? inn : out).push(line.replace(/ +/g, ' '));
     });
+  };
+  for (const network of [...new Set(ports.map((p) => p.network))]) {
+    const rules = shared.networks.get(network);
+    if (rules?.enabled) {
+      add(
+        rules.rules,
+        ports.filter((p) => p.network === network),
+        (i) => networkRuleTag(network, i),
+      );
+    }
+  }
+  const from = onPorts('iifname', ports);
+  const to = onPorts('oifname', ports);
+  if (fw.enabled) {
+    add(fw.rules, ports, ruleTag);
     // Only IPv4 falls to the default: ARP must pass or nothing, allowed or not, could be reached.
     if (fw.policy.out === 'drop') out.push(`${from} ether type ip counter drop comment "policy"`);
     if (fw.policy.in === 'drop') inn.push(`${to} ether type ip counter drop comment "policy"`);
   }
+  // An interval set takes networks; auto-merge lets them overlap.
+  const sets = setsNamedBy(used).map((name) => {
+    const elements = shared.sets.get(name) ?? [];
+    const body = elements.length > 0 ? ` elements = { ${elements.join(', ')} }` : '';
+    return `  set ${name} { type ipv4_addr; flags interval; auto-merge;${body} }`;
+  });
   return [
     `table bridge ${table}`,
     `delete table bridge ${table}`,
     `table bridge ${table} {`,
+    ...sets,
     '  chain from_instance {',
     '    type filter hook prerouting priority filter; policy accept;',
     ...out.map((l) => `    ${l}`),
