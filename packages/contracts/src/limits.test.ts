@@ -24,7 +24,7 @@ test('limits: validation names the field, the range and the fix', () => {
   assert.deepEqual(paths({ cpu: { count: 1, cap: 150 } }), ['cpu.cap']);
   assert.deepEqual(paths({ memory: { limitMiB: 8192 } }), ['memory.limitMiB']);
   assert.deepEqual(paths({ network: { egressKbps: 100 } }), []);
-  assert.deepEqual(paths({ network: { egressKbps: 100 } }, 'vm'), ['network.egressKbps']);
+  assert.deepEqual(paths({ network: { egressKbps: 100 } }, 'vm'), [], 'a VM shapes its taps');
   assert.deepEqual(paths({ memory: { minMiB: 64 } }), ['memory.minMiB']);
   assert.deepEqual(paths({ processes: 20 }, 'vm'), ['processes']);
   assert.deepEqual(

@@ -191,8 +191,8 @@ export const LIMIT_APPLY: Record<'ct' | 'vm', Record<LimitPath, LimitApply>> = {
     'disk.readIops': 'live',
     'disk.writeIops': 'live',
     processes: 'unsupported',
-    'network.ingressKbps': 'unsupported',
-    'network.egressKbps': 'unsupported',
+    'network.ingressKbps': 'live',
+    'network.egressKbps': 'live',
   },
 };
 

@@ -39,6 +39,7 @@ import { assertValidLimits } from '../limits/limits.js';
 import { placeProcess, removeProcessCgroup, writeSettings } from '../limits/process-cgroup.js';
 import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
+import { dropIfb, readShaping, shapeAdapter } from '../net/shaping.js';
 import { ensureTap, removeTap } from '../net/tap.js';
 import type { Attached, Networks, StaticLease } from '../net/networks/networks.js';
 import { containerAddress } from './container-address.js';
@@ -577,7 +578,11 @@ export class Vms {
   }
 
   private async releaseTaps(vm: VmRecord): Promise<void> {
-    for (const nic of vm.nics) await removeTap(nic.tap);
+    for (const nic of vm.nics) {
+      await removeTap(nic.tap);
+      // The IFB device that shaped what the tap sent outlives it.
+      if (vm.limits?.network?.egressKbps) await dropIfb(nic.tap);
+    }
     // Its QEMU is gone with its taps: so may its cgroup be.
     if (!(await this.qemu.pid(this.target(vm)))) {
       await removeProcessCgroup(cgroupName(vm), await detectCgroup());
@@ -633,6 +638,10 @@ export class Vms {
         writeIops: d.writeIops ?? 0,
       });
     }
+    // Each adapter's tap gets the rate limits, as a container's veth does; at boot they are new.
+    for (const nic of limits.network || !place ? vm.nics : []) {
+      await shapeAdapter(nic.tap, limits.network);
+    }
   }
 
   /** Configured limits, those in force (from QMP and QEMU's cgroup) and where they part. */
@@ -664,6 +673,9 @@ export class Vms {
         },
         ...(Object.keys(disk).length && { disk }),
       };
+      // Every tap has the same rate limits: the first one's are read back, with `tc`.
+      const shaped = limits.network && vm.nics[0] ? await readShaping(vm.nics[0].tap) : {};
+      if (Object.keys(shaped).length > 0) effective.network = shaped;
       // QEMU's cgroup shows no cpuset of its own when affinity is every CPU: none, as configured.
       const expected = { ...limits, cpu: { ...limits.cpu } };
       if (expected.cpu.affinity && !effective.cpu?.affinity) {
@@ -672,7 +684,13 @@ export class Vms {
       return {
         limits,
         effectiveLimits: effective,
-        limitsDiffer: limitsDiffer(expected, effective, VM_READABLE),
+        limitsDiffer: limitsDiffer(
+          expected,
+          effective,
+          limits.network
+            ? new Set([...VM_READABLE, 'network.ingressKbps', 'network.egressKbps'])
+            : VM_READABLE,
+        ),
       };
     } catch {
       return { limits, effectiveLimits: null, limitsDiffer: [] };

@@ -9,6 +9,7 @@ import type { Intent, JournalEntry } from '../journal/intent.js';
 import { writeFileAtomic } from '../journal/atomic-file.js';
 import type { Journal } from '../journal/journal.js';
 import type { Log } from '../log.js';
+import { dropIfb } from '../net/shaping.js';
 import { removeTap } from '../net/tap.js';
 import { exec } from '../run.js';
 import { withMountedImage } from '../storage/disk-image.js';
@@ -100,7 +101,10 @@ async function settleIntent(intent: Intent): Promise<string> {
       return settleVmTemplate(intent);
     case 'vm.delete': {
       await killQemu(intent.vmId, intent.dir);
-      for (const tap of intent.taps) await removeTap(tap);
+      for (const tap of intent.taps) {
+        await removeTap(tap);
+        await dropIfb(tap);
+      }
       await rm(intent.dir, { recursive: true, force: true });
       return 'the delete of the VM was finished';
     }

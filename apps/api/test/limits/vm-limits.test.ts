@@ -1,12 +1,36 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, Task } from '@berth/contracts';
+import type { Instance, Network, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
+
+/**
+ * Takes one connection, and prints its rate in kbit/s from its first byte to the last of the
+ * bytes it waits for; then drops it, so the sender ends whether or not its nc half-closes.
+ */
+const RECEIVER = `
+const net = require('node:net');
+const want = Number(process.argv[3]);
+const server = net.createServer((s) => {
+  let bytes = 0, t0 = 0;
+  s.on('data', (d) => {
+    if (!t0) t0 = performance.now();
+    bytes += d.length;
+    if (bytes >= want) {
+      console.log(String((bytes * 8) / (performance.now() - t0)));
+      s.destroy();
+      server.close();
+    }
+  });
+});
+server.listen(Number(process.argv[2]), process.argv[1], () => console.log('listening'));
+`;
 type ErrorReply = { error: { message: string; issues?: Array<{ path: string }> } };
 /** TCG boots the tiny guest in well under a minute; KVM in seconds. */
 const GUEST_BOOT_MS = 120_000;
@@ -16,7 +40,7 @@ const GUEST_BOOT_MS = 120_000;
  * effective limits are QEMU's own answers (query-balloon, query-block, query-cpus-fast).
  */
 
-describe('resource limits on a real VM (tiny-linux): balloon and disk throttle, live', () => {
+describe('resource limits on a real VM (tiny-linux): balloon, disk throttle and rate limits, live', () => {
   let stack: Stack;
   let vm: Instance;
   const patch = (limits: unknown) =>
@@ -96,5 +120,60 @@ describe('resource limits on a real VM (tiny-linux): balloon and disk throttle, 
     const refused = await patch({ processes: 10 });
     assert.equal(refused.status, 400);
     assert.match(JSON.stringify(refused.body), /limits\.processes/);
+  });
+
+  test('rate limits go onto its tap live, hold a stream out of the guest, and are lifted', async (t) => {
+    const tap = `vt${vm.id.slice(0, 8)}0`;
+    const set = await patch({ network: { egressKbps: 2000, ingressKbps: 4000 } });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.effectiveLimits?.network, { egressKbps: 2000, ingressKbps: 4000 });
+    assert.deepEqual(
+      set.body.limitsDiffer.filter((p) => p.startsWith('network.')),
+      [],
+      'what tc has is what was asked',
+    );
+
+    // One stream from the guest to the host's address on the stack's bridge, both this test's.
+    await waitForGuest(stack, vm.id);
+    const gateway = (await stack.call<Network>('GET', '/api/v1/networks/default')).body.ipv4.split(
+      '/',
+    )[0]!;
+    const port = String(5300 + Math.floor(Math.random() * 500));
+    const receiver = spawn(process.execPath, ['-e', RECEIVER, gateway, port, '1000000'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = new Promise((r) => receiver.once('exit', r));
+    const lines: string[] = [];
+    receiver.stdout.on('data', (d: Buffer) => lines.push(...d.toString().trim().split('\n')));
+    try {
+      await until('the receiver to listen', () => lines.includes('listening'), 10_000, 50);
+      await guest(stack, vm.id, [
+        'sh',
+        '-c',
+        `dd if=/dev/zero bs=1000 count=1100 2>/dev/null | timeout 30 nc ${gateway} ${port}`,
+      ]);
+      await until('the receiver to measure', () => lines.length > 1, 30_000, 100);
+    } finally {
+      receiver.kill();
+      await exited;
+    }
+    const kbps = Number(lines.at(-1));
+    t.diagnostic(`out of the guest under egressKbps 2000: ${Math.round(kbps)} kbit/s`);
+    assert.ok(
+      Math.abs(kbps - 2000) <= 400,
+      `${Math.round(kbps)} kbit/s out of the guest, not 2000 ± 20 %`,
+    );
+
+    const lifted = await patch({ network: { egressKbps: null, ingressKbps: null } });
+    assert.equal(lifted.status, 200, JSON.stringify(lifted.body));
+    assert.equal(lifted.body.effectiveLimits?.network, undefined);
+    assert.doesNotMatch(
+      execFileSync('tc', ['qdisc', 'show', 'dev', tap], { encoding: 'utf8' }),
+      /htb/,
+    );
+    assert.throws(
+      () => execFileSync('ip', ['link', 'show', `i${tap}`], { stdio: 'pipe' }),
+      'its IFB device went',
+    );
   });
 });
