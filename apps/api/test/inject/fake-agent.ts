@@ -30,6 +30,16 @@ import {
   type SnapshotList,
   FirewallSettings,
   type FirewallSettingsInput,
+  CreateFirewallSet,
+  type CreateFirewallSetInput,
+  FirewallSetBody,
+  type FirewallSetBodyInput,
+  type FirewallRule,
+  NetworkFirewallSettings,
+  type NetworkFirewallSettingsInput,
+  badRequest,
+  conflict,
+  setNamed,
 } from '@berth/contracts';
 import type { WebSocket } from 'ws';
 import type { AgentApi } from '../../src/modules/hosts/agent-api.js';
@@ -537,8 +547,89 @@ export class FakeAgent implements AgentApi {
   async setFirewall(id: string, body: FirewallSettingsInput) {
     this.call('setFirewall', id);
     this.find(id);
-    this.firewalls.set(id, FirewallSettings.parse(body));
+    const settings = FirewallSettings.parse(body);
+    this.refuseUnknownSets(settings.rules);
+    this.firewalls.set(id, settings);
     return this.firewall(id);
+  }
+  /** Address sets and networks' rules, as PUT last; like the agent's, `@name` must exist. */
+  readonly addressSets = new Map<string, FirewallSetBody>();
+  readonly networkFirewalls = new Map<string, NetworkFirewallSettings>();
+  private refuseUnknownSets(rules: readonly FirewallRule[]) {
+    rules.forEach((rule, i) => {
+      for (const field of ['source', 'destination'] as const) {
+        const set = setNamed(rule[field]);
+        if (set !== null && !this.addressSets.has(set)) {
+          throw badRequest(`there is no address set named ${set}`, `rules.${i}.${field}`);
+        }
+      }
+    });
+  }
+  async networkFirewall(network: string) {
+    this.call('networkFirewall', network);
+    this.network_(network);
+    const settings = this.networkFirewalls.get(network) ?? NetworkFirewallSettings.parse({});
+    return {
+      ...settings,
+      counters: settings.rules.map(() => ({ packets: 0, bytes: 0 })),
+      instances: 0,
+    };
+  }
+  async setNetworkFirewall(network: string, body: NetworkFirewallSettingsInput) {
+    this.call('setNetworkFirewall', network);
+    this.network_(network);
+    const settings = NetworkFirewallSettings.parse(body);
+    this.refuseUnknownSets(settings.rules);
+    this.networkFirewalls.set(network, settings);
+    return this.networkFirewall(network);
+  }
+  private firewallSetView(name: string) {
+    const body = this.addressSets.get(name);
+    if (!body) throw notFoundError(`address set ${name}`);
+    const uses = (rules: readonly FirewallRule[]) =>
+      rules.some((r) => setNamed(r.source) === name || setNamed(r.destination) === name);
+    return {
+      name,
+      ...body,
+      usedBy: {
+        instances: [...this.firewalls]
+          .filter(([, fw]) => uses(fw.rules))
+          .map(([id]) => ({ id, name: this.find(id).name })),
+        networks: [...this.networkFirewalls].filter(([, fw]) => uses(fw.rules)).map(([n]) => n),
+      },
+    };
+  }
+  async firewallSets() {
+    this.call('firewallSets');
+    return { items: [...this.addressSets.keys()].sort().map((n) => this.firewallSetView(n)) };
+  }
+  async firewallSet(name: string) {
+    this.call('firewallSet', name);
+    return this.firewallSetView(name);
+  }
+  async createFirewallSet(body: CreateFirewallSetInput) {
+    this.call('createFirewallSet', body.name);
+    const { name, ...rest } = CreateFirewallSet.parse(body);
+    if (this.addressSets.has(name)) {
+      throw conflict(`there is already an address set named ${name}`, 'name');
+    }
+    this.addressSets.set(name, rest);
+    return this.firewallSetView(name);
+  }
+  async updateFirewallSet(name: string, body: FirewallSetBodyInput) {
+    this.call('updateFirewallSet', name);
+    this.firewallSetView(name);
+    this.addressSets.set(name, FirewallSetBody.parse(body));
+    return this.firewallSetView(name);
+  }
+  async deleteFirewallSet(name: string) {
+    this.call('deleteFirewallSet', name);
+    const { usedBy } = this.firewallSetView(name);
+    const users = [...usedBy.instances.map((i) => i.name), ...usedBy.networks];
+    if (users.length > 0) {
+      throw conflict(`address set ${name} is used by the rules of ${users.join(', ')}`);
+    }
+    this.addressSets.delete(name);
   }
   async hostAdapters() {
     this.call('hostAdapters');

@@ -15,6 +15,7 @@ const PARAMS: Record<string, string> = {
   disk: 'disk0.qcow2',
   pool: 'pool1',
   network: 'net1',
+  set: 'office',
 };
 /** A concrete path for a route pattern, with ids the schemas accept. */
 export const concrete = (url: string) => url.replace(/:(\w+)/g, (_, p: string) => PARAMS[p] ?? 'x');

@@ -4,8 +4,13 @@ import type {
   HostUpdates,
   TemplatePackages,
   CtTemplateName,
+  CreateFirewallSetInput,
   Firewall,
+  FirewallSet,
+  FirewallSetBodyInput,
   FirewallSettingsInput,
+  NetworkFirewall,
+  NetworkFirewallSettingsInput,
   AgentLicense,
   AgentDiagnostics,
   InstallLicense,
@@ -138,6 +143,13 @@ export interface AgentApi {
   setInstanceNetwork(id: string, body: SetInstanceNetwork): Promise<Instance>;
   firewall(id: string): Promise<Firewall>;
   setFirewall(id: string, body: FirewallSettingsInput): Promise<Firewall>;
+  networkFirewall(network: string): Promise<NetworkFirewall>;
+  setNetworkFirewall(network: string, body: NetworkFirewallSettingsInput): Promise<NetworkFirewall>;
+  firewallSets(): Promise<{ items: FirewallSet[] }>;
+  firewallSet(name: string): Promise<FirewallSet>;
+  createFirewallSet(body: CreateFirewallSetInput): Promise<FirewallSet>;
+  updateFirewallSet(name: string, body: FirewallSetBodyInput): Promise<FirewallSet>;
+  deleteFirewallSet(name: string): Promise<void>;
   hostAdapters(): Promise<{ items: HostAdapter[] }>;
   createVlan(body: CreateVlan): Promise<HostAdapter>;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;

@@ -68,6 +68,12 @@ import {
   type UpdateInstance,
   Firewall,
   type FirewallSettingsInput,
+  type CreateFirewallSetInput,
+  FirewallSet,
+  type FirewallSetBodyInput,
+  FirewallSetList,
+  NetworkFirewall,
+  type NetworkFirewallSettingsInput,
 } from '@berth/contracts';
 import { readEventStream } from '@berth/fastify-kit';
 import { WebSocket } from 'ws';
@@ -390,6 +396,32 @@ export class AgentClient implements AgentApi {
   }
   setFirewall(id: string, body: FirewallSettingsInput) {
     return this.call(Firewall, 'PUT', `/v1/instances/${encodeURIComponent(id)}/firewall`, body);
+  }
+  networkFirewall(network: string) {
+    const url = `/v1/networks/${encodeURIComponent(network)}/firewall`;
+    return this.call(NetworkFirewall, 'GET', url);
+  }
+  setNetworkFirewall(network: string, body: NetworkFirewallSettingsInput) {
+    const url = `/v1/networks/${encodeURIComponent(network)}/firewall`;
+    return this.call(NetworkFirewall, 'PUT', url, body, 60_000);
+  }
+  firewallSets() {
+    return this.call(FirewallSetList, 'GET', '/v1/firewall/sets');
+  }
+  firewallSet(name: string) {
+    return this.call(FirewallSet, 'GET', `/v1/firewall/sets/${encodeURIComponent(name)}`);
+  }
+  createFirewallSet(body: CreateFirewallSetInput) {
+    return this.call(FirewallSet, 'POST', '/v1/firewall/sets', body);
+  }
+  updateFirewallSet(name: string, body: FirewallSetBodyInput) {
+    const url = `/v1/firewall/sets/${encodeURIComponent(name)}`;
+    return this.call(FirewallSet, 'PUT', url, body, 60_000);
+  }
+  async deleteFirewallSet(name: string): Promise<void> {
+    await this.send('DELETE', `/v1/firewall/sets/${encodeURIComponent(name)}`, {
+      timeoutMs: 30_000,
+    });
   }
   hostAdapters() {
     return this.call(HostAdapterList, 'GET', '/v1/host/adapters');
