@@ -109,6 +109,37 @@ describe('monitoring: store, roll-ups, retention, routes and /metrics', () => {
     });
   });
 
+  test('a series answers every value exactly as stored (it leaves the database in hundredths)', async () => {
+    const t0 = Date.now() - 10 * 60_000;
+    const odd = [0.01, 0.07, 0.29, 1.005, 12_345.67, 99.99, 2 ** 40 + 0.5];
+    const rows = odd.map((v, i) =>
+      rowOf(
+        'h1',
+        'exact-a',
+        sample({
+          t: t0 + i * 5000,
+          cpuPct: v,
+          cpuCapPct: i % 2 ? null : v,
+          memBytes: 64 * 2 ** 30 + i,
+          memLimitBytes: i % 3 ? null : 2 ** 46,
+          diskWriteBps: v * 1000,
+        }),
+      ),
+    );
+    await store.insert(rows);
+    const got = (await store.series(['exact-a'], 5, t0)).get('exact-a')!;
+    const stored = await t.db.metricSample.findMany({
+      where: { subject: 'exact-a' },
+      orderBy: { t: 'asc' },
+    });
+    for (const f of ['cpuPct', 'cpuCapPct', 'memBytes', 'memLimitBytes', 'diskWriteBps'] as const)
+      assert.deepEqual(
+        got.values[f],
+        stored.map((r) => r[f]),
+        f,
+      );
+  });
+
   test('a catch-up of thousands of samples is stored, and pulling them again adds none', async () => {
     const t0 = Date.now() - 50 * 60_000;
     const rows = Array.from({ length: 3000 }, (_, i) =>
