@@ -41,6 +41,8 @@ export async function startAgent(opts: {
   bridge: string;
   cidr: string;
   env?: Record<string, string>;
+  /** How long it may take to answer: it rediscovers every running container first. */
+  upTimeoutMs?: number;
 }): Promise<Agent> {
   const child = spawn(process.execPath, [AGENT_MAIN], {
     env: {
@@ -70,7 +72,7 @@ export async function startAgent(opts: {
         }).catch(() => null);
         return res?.ok;
       },
-      30_000,
+      opts.upTimeoutMs ?? 30_000,
     );
   } catch (err) {
     // A live child keeps this test file's process from ending: the file would then hang to
@@ -115,7 +117,11 @@ export interface Stack {
    * Stops the agent (kill -9 with kill: true; nothing when it already died) and starts a new
    * one on the same data dir and port; env replaces the extra environment given at start.
    */
-  restartAgent(opts?: { kill?: boolean; env?: Record<string, string> }): Promise<void>;
+  restartAgent(opts?: {
+    kill?: boolean;
+    env?: Record<string, string>;
+    upTimeoutMs?: number;
+  }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -210,7 +216,7 @@ export async function startStack(
       if (restart.kill) await agent.kill();
       else await agent.stop();
       if (restart.env) agentOpts.env = { BERTH_AGENT_API_PORT: String(apiPort), ...restart.env };
-      agent = await startAgent(agentOpts);
+      agent = await startAgent({ ...agentOpts, upTimeoutMs: restart.upTimeoutMs });
       stack.agent = agent;
     },
     async close() {
