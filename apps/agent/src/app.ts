@@ -17,6 +17,7 @@ import { Networks } from './net/networks/networks.js';
 import { IsoStore } from './storage/isos.js';
 import { Pools } from './storage/pools/pools.js';
 import { VmTemplates } from './templates/vm-templates.js';
+import { CtCustomTemplates } from './templates/ct-templates.js';
 import { networkRoutes } from './routes/networks.js';
 import { firewallRoutes } from './routes/firewall.js';
 import { Firewalls } from './net/firewall/firewall.js';
@@ -44,6 +45,8 @@ import { ContainerMaintenance } from './instances/container-maintenance.js';
 import { VmClones } from './instances/vm-clones.js';
 import { VmTemplating, vmsBackedBy } from './instances/vm-to-template.js';
 import { maintenanceRoutes } from './routes/maintenance.js';
+import { ctTemplateRoutes } from './routes/ct-templates.js';
+import { CtTemplating } from './instances/ct-to-template.js';
 import { poolRoutes } from './routes/pools.js';
 import { systemRoutes } from './routes/system.js';
 import { licenseRoutes } from './routes/licenses.js';
@@ -115,7 +118,12 @@ export async function buildAgent(
     log('recovery'),
   );
   log('recovery').info({ ms: Date.now() - reconciling }, 'reconciled the host');
-  const templates = new Templates(config.templateDir, config.debianMirror);
+  // Templates made from containers live beside those made from VMs: one name space.
+  const ctTemplates = new CtCustomTemplates(path.join(config.dataDir, 'templates'));
+  for (const left of await ctTemplates.sweep()) {
+    log('recovery').warn({ left }, 'removed a template an interrupted import or delete left');
+  }
+  const templates = new Templates(config.templateDir, config.debianMirror, ctTemplates);
   const isos = new IsoStore(
     path.join(config.dataDir, 'isos'),
     config.maxIsoBytes,
@@ -203,8 +211,11 @@ export async function buildAgent(
     instances,
     maintenance: new ContainerMaintenance(containers, templates),
     templating: new VmTemplating(vms, vmTemplates),
+    ctTemplating: new CtTemplating(containers, templates, vmTemplates),
     vmTemplates,
+    ctTemplates,
   });
+  await app.register(ctTemplateRoutes, { ctTemplates });
   const processes = new Processes(instances, path.join(config.dataDir, 'vms'));
   await app.register(processRoutes, { processes, services: new Services(instances) });
   // BERTH_AGENT_SAMPLING=off: for the monitoring bench's baseline, the agent without sampling.

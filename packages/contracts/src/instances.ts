@@ -8,7 +8,7 @@ import {
   Tag,
   queryFlag,
 } from './common.js';
-import { CtTemplateName, VmTemplateRef } from './templates.js';
+import { CtTemplateRef, VmTemplateRef } from './templates.js';
 import { ShellSettings } from './consoles.js';
 import { Limits, LimitsPatch } from './limits.js';
 
@@ -138,7 +138,7 @@ export const Tags = z.array(Tag).max(32);
 export const CreateContainer = z
   .object({
     kind: z.literal('ct'),
-    template: CtTemplateName,
+    template: CtTemplateRef.describe('a built-in template or one made from a container'),
     ctid: CtId.optional().describe('next free one when omitted'),
     name: ResourceName,
     hostname: Hostname.optional().describe('defaults to the name'),

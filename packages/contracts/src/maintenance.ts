@@ -35,7 +35,8 @@ export type ReinstallRequestInput = z.input<typeof ReinstallRequest>;
 
 /**
  * Makes a stopped VM a template: its first disk, flattened, becomes a read-only base that new
- * VMs start from (linked or copied), and the VM itself goes.
+ * VMs start from (linked or copied), and the VM itself goes. Of a stopped container, its root
+ * filesystem is packed as a template cache and the container stays.
  */
 export const ConvertToTemplate = z.strictObject({
   name: CustomTemplateName.describe("the template's name, listed with the built-in ones"),

@@ -10,7 +10,10 @@ export type VmTemplateName = z.infer<typeof VmTemplateName>;
 export const TemplateName = z.enum([...CtTemplateName.options, ...VmTemplateName.options]);
 export type TemplateName = z.infer<typeof TemplateName>;
 
-/** A VM template made from a VM ("convert to template"): its own name, never a built-in's. */
+/**
+ * A template made from an instance (a VM converted, a container's filesystem packed, or one
+ * imported from a file): its own name, never a built-in's. VM and container ones share the names.
+ */
 export const CustomTemplateName = ResourceName.refine(
   (n) => !(TemplateName.options as readonly string[]).includes(n),
   "that is a built-in template's name",
@@ -18,6 +21,15 @@ export const CustomTemplateName = ResourceName.refine(
 /** What a VM's disk may start from: a built-in template or one made from a VM. */
 export const VmTemplateRef = z.union([VmTemplateName, CustomTemplateName]);
 export type VmTemplateRef = z.infer<typeof VmTemplateRef>;
+/** What a container may be made from: a built-in cache or a template made from a container. */
+export const CtTemplateRef = z.union([CtTemplateName, CustomTemplateName]);
+export type CtTemplateRef = z.infer<typeof CtTemplateRef>;
+
+/** Imports a container template exported by a Berth host, under a name of its own. */
+export const ImportCtTemplate = z.strictObject({
+  name: CustomTemplateName.describe("the new template's name"),
+});
+export type ImportCtTemplate = z.infer<typeof ImportCtTemplate>;
 
 /**
  * How to log in on a console of an instance made from a built-in template, or null where no
@@ -30,7 +42,7 @@ export const LOGIN_HINTS: Record<TemplateName, string | null> = {
 };
 
 export const Template = z.object({
-  name: z.string().describe('a built-in template, or one made from a VM'),
+  name: z.string().describe('a built-in template, or one made from an instance'),
   description: z.string(),
   loginHint: z
     .string()
@@ -41,7 +53,11 @@ export const Template = z.object({
   building: z.boolean(),
   sizeBytes: z.number().int().nullable(),
   builtAt: z.iso.datetime().nullable(),
-  custom: z.boolean().describe('made from a VM (convert to template); it can be deleted'),
+  custom: z
+    .boolean()
+    .describe(
+      'made from a VM or a container, or imported; it can be deleted (and exported, a container one)',
+    ),
 });
 export type Template = z.infer<typeof Template>;
 

@@ -563,6 +563,8 @@ export class Containers {
     let writing = image;
     try {
       await this.templates.ensure(record.template, (f, m) => progress(f * 30, `template: ${m}`));
+      const custom = await this.templates.custom.meta(record.template);
+      if (custom) record.haltSignal = custom.haltSignal;
       const minDisk = await this.templates.minDiskBytes(record.template);
       if (minDisk !== null && record.diskSizeBytes < minDisk) {
         throw badRequest(
@@ -866,7 +868,7 @@ export class Containers {
       renderLxcConfig(record, {
         image: this.imageOf(record),
         bridge: this.networks.bridgeFor(this.networkOf(record)),
-        haltSignal: this.templates.definition(record.template).haltSignal,
+        haltSignal: record.haltSignal ?? this.templates.haltSignal(record.template),
         consoleLog: path.join(dir, 'console.log'),
         apparmor: (await hostSecurity()).apparmor,
         cgroup: await this.cgroupConfig(record),

@@ -1,4 +1,4 @@
-import type { CtTemplateName, Limits, ShellSettings } from '@berth/contracts';
+import type { CtTemplateRef, Limits, ShellSettings } from '@berth/contracts';
 import type { SnapshotTree } from '../snapshots/tree.js';
 import type { IdRange } from '../storage/id-shift.js';
 
@@ -8,7 +8,12 @@ export interface ContainerRecord {
   ctid: number;
   name: string;
   hostname: string;
-  template: CtTemplateName;
+  template: CtTemplateRef;
+  /**
+   * lxc.signal.halt of a container made from a custom template (which may be deleted later);
+   * a built-in template's own otherwise.
+   */
+  haltSignal?: string;
   /** address/prefix on the bridge */
   ipv4: string;
   gateway: string;

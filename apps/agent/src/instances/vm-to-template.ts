@@ -39,7 +39,7 @@ export class VmTemplating {
     if (vm.disks.length !== 1) {
       throw conflict(`a template is one disk; ${vm.name} has ${vm.disks.length}`);
     }
-    if (await this.templates.exists(req.name)) {
+    if (await this.templates.taken(req.name)) {
       throw conflict(`a template named ${req.name} exists already`, 'name');
     }
     const dir = this.vms.target(vm).dir;

@@ -31,6 +31,15 @@ export type Intent =
     }
   | { type: 'vm.delete'; vmId: string; dir: string; taps: string[] }
   | {
+      type: 'ct.template';
+      ctid: number;
+      image: string;
+      /** The template's folder while written, and its name once whole (the commit point). */
+      staging: string;
+      final: string;
+      mountDir?: string;
+    }
+  | {
       type: 'vm.template';
       vmId: string;
       dir: string;
@@ -43,7 +52,7 @@ export type Intent =
       vmId: string;
       dir: string;
       file: string;
-      action: 'add' | 'import' | 'resize' | 'remove';
+      action: 'add' | 'import' | 'resize' | 'remove' | 'compact';
       /** An import's uploaded image, removed whichever way the import ends. */
       staging?: string;
     }
@@ -56,6 +65,8 @@ export type Intent =
       snapshot: VmSnapshot;
       /** Set once a revert starts changing the disks or the machine: then it is finished at start. */
       applying?: boolean;
+      /** A take froze the running guest's filesystems: the replay thaws them. */
+      frozen?: boolean;
     }
   | {
       type: 'ct.snapshot';

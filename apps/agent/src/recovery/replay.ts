@@ -20,6 +20,7 @@ import { settleContainerMove } from '../instances/container-moves.js';
 import { settleContainerReinstall } from '../instances/container-maintenance.js';
 import { settleVmClone } from '../instances/vm-clones.js';
 import { settleVmTemplate } from '../instances/vm-to-template.js';
+import { settleCtTemplate } from '../instances/ct-to-template.js';
 import { settleContainerSnapshot } from '../snapshots/container-recovery.js';
 import { snapshotDir } from '../snapshots/containers.js';
 import { releaseImage } from './loop-mounts.js';
@@ -99,6 +100,8 @@ async function settleIntent(intent: Intent): Promise<string> {
       return settleVmClone(intent);
     case 'vm.template':
       return settleVmTemplate(intent);
+    case 'ct.template':
+      return settleCtTemplate(intent);
     case 'vm.delete': {
       await killQemu(intent.vmId, intent.dir);
       for (const tap of intent.taps) {

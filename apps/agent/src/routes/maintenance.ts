@@ -14,8 +14,10 @@ import {
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { ContainerMaintenance } from '../instances/container-maintenance.js';
+import type { CtTemplating } from '../instances/ct-to-template.js';
 import type { Instances } from '../instances/instances.js';
 import type { VmTemplating } from '../instances/vm-to-template.js';
+import type { CtCustomTemplates } from '../templates/ct-templates.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
 
 /** Container maintenance (rename, disable/enable, reinstall) and VMs made templates. */
@@ -25,12 +27,16 @@ export async function maintenanceRoutes(
     instances,
     maintenance,
     templating,
+    ctTemplating,
     vmTemplates,
+    ctTemplates,
   }: {
     instances: Instances;
     maintenance: ContainerMaintenance;
     templating: VmTemplating;
+    ctTemplating: CtTemplating;
     vmTemplates: VmTemplates;
+    ctTemplates: CtCustomTemplates;
   },
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -85,12 +91,11 @@ export async function maintenanceRoutes(
       },
     },
     async (req, reply) => {
-      if ((await instances.get(req.params.id)).kind === 'ct') {
-        throw badRequest('containers are cloned from any container; templates are made of VMs');
-      }
-      return reply
-        .status(202)
-        .send({ operation: await templating.convert(req.params.id, req.body) });
+      const ct = (await instances.get(req.params.id)).kind === 'ct';
+      const operation = ct
+        ? await ctTemplating.make(req.params.id, req.body)
+        : await templating.convert(req.params.id, req.body);
+      return reply.status(202).send({ operation });
     },
   );
 
@@ -98,7 +103,8 @@ export async function maintenanceRoutes(
     '/v1/templates/:name',
     { schema: { params: z.object({ name: ResourceName }) } },
     async (req, reply) => {
-      await vmTemplates.remove(req.params.name);
+      if (await ctTemplates.meta(req.params.name)) await ctTemplates.remove(req.params.name);
+      else await vmTemplates.remove(req.params.name);
       return reply.status(204).send();
     },
   );

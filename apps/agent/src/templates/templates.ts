@@ -2,14 +2,16 @@ import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import path from 'node:path';
 import type {
   CtTemplateName as TemplateName,
+  CtTemplateRef,
   Template,
   TemplatePackageChanges,
   TemplatePackages,
 } from '@berth/contracts';
-import { conflict, LOGIN_HINTS } from '@berth/contracts';
+import { badRequest, conflict, CtTemplateName, LOGIN_HINTS } from '@berth/contracts';
 import { KeyedLock } from '../locks.js';
 import { run, runLines } from '../run.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
+import type { CtCustomTemplates } from './ct-templates.js';
 import { buildBusyboxRootfs } from './rootfs-busybox.js';
 import { buildDebianRootfs } from './rootfs-debian.js';
 import {
@@ -59,25 +61,40 @@ interface CacheMeta {
   packages?: PackageList | null;
 }
 
-/** OS templates: each one a root filesystem tarball (zstd) built here from Debian's packages. */
+const isBuiltIn = (name: string): name is TemplateName => CtTemplateName.safeParse(name).success;
+
+/**
+ * OS templates: each one a root filesystem tarball (zstd) built here from Debian's packages,
+ * and those made from containers or imported (`custom`), which containers are made from alike.
+ */
 export class Templates {
   private readonly lock = new KeyedLock();
 
   constructor(
     private readonly dir: string,
     private readonly debianMirror: string,
+    readonly custom: CtCustomTemplates,
   ) {}
 
   definition(name: TemplateName): TemplateDefinition {
     return DEFINITIONS[name];
   }
 
-  tarball(name: TemplateName): string {
-    return path.join(this.dir, `${name}.tar.zst`);
+  /**
+   * The halt signal of a built-in template. A container made from a custom one keeps its own
+   * in its record (the template may be deleted); SIGPWR is LXC's default.
+   */
+  haltSignal(name: string): string {
+    return isBuiltIn(name) ? DEFINITIONS[name].haltSignal : 'SIGPWR';
+  }
+
+  tarball(name: CtTemplateRef): string {
+    return isBuiltIn(name) ? path.join(this.dir, `${name}.tar.zst`) : this.custom.tarball(name);
   }
 
   async list(): Promise<Template[]> {
-    return Promise.all(Object.values(DEFINITIONS).map((d) => this.get(d.name)));
+    const builtIn = await Promise.all(Object.values(DEFINITIONS).map((d) => this.get(d.name)));
+    return [...builtIn, ...(await this.custom.list())];
   }
 
   async get(name: TemplateName): Promise<Template> {
@@ -104,10 +121,16 @@ export class Templates {
    * A rebuild answers what it changed against the cache it replaced, when both lists are known.
    */
   async ensure(
-    name: TemplateName,
+    name: CtTemplateRef,
     progress: Progress,
     rebuild = false,
   ): Promise<Template & { changes?: TemplatePackageChanges }> {
+    if (!isBuiltIn(name)) {
+      if (!(await this.custom.meta(name))) {
+        throw badRequest(`there is no container template ${name}`, 'template');
+      }
+      return this.custom.get(name);
+    }
     let changes: TemplatePackageChanges | undefined;
     await this.lock.with(name, async () => {
       const previous = await this.meta(name);
@@ -169,13 +192,13 @@ export class Templates {
   }
 
   /** The smallest disk this template fits in (with room for ext4's own metadata), when known. */
-  async minDiskBytes(name: TemplateName): Promise<number | null> {
-    const meta = await this.meta(name);
+  async minDiskBytes(name: CtTemplateRef): Promise<number | null> {
+    const meta = isBuiltIn(name) ? await this.meta(name) : await this.custom.meta(name);
     return meta ? Math.ceil(meta.unpackedBytes * 1.1) + 16 * 1024 * 1024 : null;
   }
 
   /** Unpacks the cache into a mounted private area. */
-  async extract(name: TemplateName, dest: string, progress: Progress): Promise<void> {
+  async extract(name: CtTemplateRef, dest: string, progress: Progress): Promise<void> {
     let files = 0;
     await runLines(
       'tar',

@@ -85,6 +85,12 @@ export class VmTemplates {
     return isBuiltIn(name) || (await this.customMeta(name)) !== null;
   }
 
+  /** Whether the name is free for a new template: container templates share the folder. */
+  async taken(name: string): Promise<boolean> {
+    if (await this.exists(name)) return true;
+    return (await stat(this.customFolder(name)).catch(() => null)) !== null;
+  }
+
   private customTemplate(name: string, meta: CustomMeta): Template {
     return {
       name,

@@ -438,6 +438,26 @@ export class FakeAgent implements AgentApi {
   async deleteTemplate(name: string) {
     this.call('deleteTemplate', name);
   }
+  async exportTemplate(name: string) {
+    this.call('exportTemplate', name);
+    const bytes = new TextEncoder().encode(`export of ${name}`);
+    return { body: new Blob([bytes]).stream(), sizeBytes: bytes.length };
+  }
+  async importTemplate(name: string, body: ReadableStream<Uint8Array>) {
+    this.call('importTemplate', name);
+    const sizeBytes = (await new Response(body).arrayBuffer()).byteLength;
+    return {
+      name,
+      description: 'imported',
+      loginHint: null,
+      kind: 'ct' as const,
+      cached: true,
+      building: false,
+      sizeBytes,
+      builtAt: new Date(0).toISOString(),
+      custom: true,
+    };
+  }
   async reinstallInstance(id: string) {
     this.call('reinstallInstance', id);
     return this.accepted('instance.reinstall', this.find(id).id);
@@ -666,6 +686,10 @@ export class FakeAgent implements AgentApi {
   async removeVmDisk(id: string, disk: string) {
     this.call('removeVmDisk', `${id} ${disk}`);
     return this.accepted('disk.remove', this.find(id).id);
+  }
+  async compactVmDisk(id: string, disk: string) {
+    this.call('compactVmDisk', `${id} ${disk}`);
+    return this.accepted('disk.compact', this.find(id).id);
   }
   async resizeVmDisk(id: string, disk: string) {
     this.call('resizeVmDisk', `${id} ${disk}`);

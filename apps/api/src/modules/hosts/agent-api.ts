@@ -109,6 +109,8 @@ export interface AgentApi {
   deleteSnapshot(id: string, name: string): Accepted;
   addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
+  /** A VM's disk given back the room it no longer uses: trimmed by the guest, or rewritten. */
+  compactVmDisk(id: string, disk: string): Accepted;
   /** A VM's disk unplugged (running), dropped from its record and deleted. */
   removeVmDisk(id: string, disk: string): Accepted;
   /** An uploaded disk image, streamed to the agent and converted to the VM's next disk. */
@@ -131,6 +133,14 @@ export interface AgentApi {
   /** A stopped VM becomes a template (and goes); a template made so can be deleted. */
   convertToTemplate(id: string, body: ConvertToTemplate): Accepted;
   deleteTemplate(name: string): Promise<void>;
+  /** A container template as one file (a tar), streamed, with its length. */
+  exportTemplate(name: string): Promise<{ body: ReadableStream<Uint8Array>; sizeBytes: number }>;
+  /** A container template from an exported file, relayed as it arrives. */
+  importTemplate(
+    name: string,
+    body: ReadableStream<Uint8Array>,
+    sizeBytes: number | null,
+  ): Promise<Template>;
   pools(): Promise<{ items: Pool[] }>;
   createPool(body: CreatePool): Promise<Pool>;
   setDefaultPool(name: string): Promise<Pool>;

@@ -353,6 +353,24 @@ export class AgentClient implements AgentApi {
   async deleteTemplate(name: string): Promise<void> {
     await this.send('DELETE', `/v1/templates/${encodeURIComponent(name)}`, { timeoutMs: 60_000 });
   }
+  async exportTemplate(name: string) {
+    const response = await this.send('GET', `/v1/templates/${encodeURIComponent(name)}/export`, {
+      timeoutMs: 6 * 3600_000,
+    });
+    if (!response.body) throw new AppError(ErrorCode.hostError, 'the agent sent no export');
+    return { body: response.body, sizeBytes: Number(response.headers.get('content-length')) };
+  }
+  async importTemplate(name: string, body: ReadableStream<Uint8Array>, sizeBytes: number | null) {
+    const query = new URLSearchParams({ name });
+    if (sizeBytes !== null) query.set('sizeBytes', String(sizeBytes));
+    const url = `/v1/templates/import?${query}`;
+    const response = await this.send('PUT', url, {
+      body,
+      contentType: 'application/octet-stream',
+      timeoutMs: 6 * 3600_000,
+    });
+    return this.parse(Template, `PUT ${url}`, await response.text());
+  }
   reinstallInstance(id: string, body: ReinstallRequest) {
     return this.call(
       OperationAccepted,
@@ -467,6 +485,13 @@ export class AgentClient implements AgentApi {
       OperationAccepted,
       'DELETE',
       `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}`,
+    );
+  }
+  compactVmDisk(id: string, disk: string) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}/compact`,
     );
   }
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest) {

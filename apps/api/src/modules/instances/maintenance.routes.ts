@@ -106,12 +106,12 @@ export async function maintenanceRoutes(
   r.post(
     '/api/v1/instances/:id/template',
     {
-      // The VM goes (instance.delete) and a template comes (template.manage).
-      config: { permission: 'instance.delete' },
+      // A template comes (template.manage); a VM goes (instance.delete), a container is read.
+      config: { permission: 'template.manage' },
       schema: {
         tags,
         description:
-          'Make a stopped VM with one disk a template: its disk, flattened, becomes a read-only base listed with the templates (linked or copied by new VMs) and the VM goes. Needs instance.delete and template.manage. 409 while it runs, with more than one disk, or when the name is taken.',
+          'Make a stopped VM with one disk a template: its disk, flattened, becomes a read-only base listed with the templates (linked or copied by new VMs) and the VM goes (needs instance.delete too). Of a stopped container, its root filesystem is packed as a container template (ids as the container sees them) and the container stays (needs instance.view of it). 409 while it runs, with more than one disk, or when the name is taken.',
         params: InstanceRef,
         querystring: SyncQuery,
         body: ConvertToTemplate,
@@ -126,7 +126,8 @@ export async function maintenanceRoutes(
         detail: { template: req.body.name },
       };
       const instance = await hosts.findInstance(req.params.id);
-      const p = requirePermission(req, 'template.manage');
+      const source = instance.kind === 'vm' ? 'instance.delete' : 'instance.view';
+      const p = requirePermission(req, source, instance);
       const task = await maintenance.toTemplate(p.id, instance, req.body);
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
@@ -139,7 +140,7 @@ export async function maintenanceRoutes(
       schema: {
         tags: ['templates'],
         description:
-          'Delete a template made from a VM. 409 naming the VMs whose disks are linked clones of it; 400 for a built-in template.',
+          'Delete a template made from a VM or a container (or imported). For a VM template, 409 naming the VMs whose disks are linked clones of it; containers are full copies of their template, so a container template is always deleted. 400 for a built-in template.',
         params: z.object({ name: ResourceName }),
         querystring: z.object({ hostId: z.string().optional() }),
       },

@@ -15,6 +15,20 @@ export class TemplatesService {
     return items.map((t) => ({ ...t, hostId }));
   }
 
+  exportCt(name: string, hostId?: string) {
+    return this.hosts.pick(hostId).client.exportTemplate(name);
+  }
+
+  async importCt(
+    name: string,
+    body: ReadableStream<Uint8Array>,
+    sizeBytes: number | null,
+    wantedHost?: string,
+  ): Promise<Template & { hostId: string }> {
+    const { hostId, client } = this.hosts.pick(wantedHost);
+    return { ...(await client.importTemplate(name, body, sizeBytes)), hostId };
+  }
+
   async build(
     userId: string,
     name: TemplateName,
