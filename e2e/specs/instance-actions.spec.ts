@@ -86,11 +86,24 @@ test.describe.serial('instance header and bulk actions', () => {
 
     // With Force ticked the question turns into "Power off", and it does.
     await actions.getByRole('button', { name: 'Stop' }).click();
-    // Ticked again if a refresh of the page's data re-made the dialog under the first click
-    // (seen once in CI: the tick did not stay); the question must still turn into Power off.
-    await expect(async () => {
-      await stop.getByLabel(/Force: power off at once/).check({ timeout: 2000 });
-    }).toPass({ timeout: 15_000 });
+    const force = stop.getByLabel(/Force: power off at once/);
+    await force.check();
+    await expect(stop.getByRole('button', { name: 'Power off' })).toBeVisible();
+    // The page's data changes under the open dialog (an instance.updated event re-renders the
+    // header that holds it): the same box, still ticked, still Power off.
+    await force.evaluate((el) => el.setAttribute('data-opened', 'once'));
+    await ok(api.patch(`/api/v1/instances/${running.id}`, { data: { onboot: true } }));
+    await expect(page.locator('dt:text-is("Start at boot") + dd')).toHaveText('yes');
+    await expect(stop.locator('input[data-opened="once"]')).toBeChecked();
+    // Unticked and ticked again while updates keep coming: each click stays.
+    for (const onboot of [false, true, false, true]) {
+      const update = api.patch(`/api/v1/instances/${running.id}`, { data: { onboot } });
+      await force.uncheck();
+      await force.check();
+      await ok(update);
+    }
+    await expect(page.locator('dt:text-is("Start at boot") + dd')).toHaveText('yes');
+    await expect(stop.locator('input[data-opened="once"]')).toBeChecked();
     await stop.getByRole('button', { name: 'Power off' }).click();
     await expect(page.locator('h1 ~ [data-state="stopped"]')).toBeVisible({ timeout: 60_000 });
     // Stopped: Start is the one button; no Stop, no Console.

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { whyNot, type Instance, type InstanceVerb } from '@berth/contracts';
 import { useBulkInstanceAction, type BulkAction } from '@/queries/useInstances';
 import { Button } from '@/components/ui/Button';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmDialog, ConfirmTick } from '@/components/ui/ConfirmDialog';
 import { errorText } from '@/lib/errorText';
 import { bulkOutcome } from '@/lib/instanceActions';
 import { toast } from '@/lib/toast';
@@ -116,10 +116,9 @@ export function BulkBar({
             This shuts down {names(stoppable)}: containers are stopped, VMs get an ACPI shutdown and
             are powered off if they have not stopped after the timeout.
           </p>
-          <label className="mt-3 flex items-center gap-2 text-fg">
-            <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+          <ConfirmTick checked={force} onChange={setForce}>
             Force: power off at once (unsaved data in them is lost)
-          </label>
+          </ConfirmTick>
         </ConfirmDialog>
       )}
       {confirm === 'delete' && (
@@ -139,14 +138,9 @@ export function BulkBar({
           <p>This deletes {names(selected)} and their disks. It cannot be undone.</p>
           {running.length > 0 && (
             <>
-              <label className="mt-3 flex items-center gap-2 text-fg">
-                <input
-                  type="checkbox"
-                  checked={force}
-                  onChange={(e) => setForce(e.target.checked)}
-                />
+              <ConfirmTick checked={force} onChange={setForce}>
                 Stop first: stop the running ones, then delete them
-              </label>
+              </ConfirmTick>
               {!force && (
                 <p className="mt-2" role="note">
                   {plural(running.length, 'instance')} running ({names(running)}):{' '}

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { Instance } from '@berth/contracts';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmDialog, ConfirmTick } from '@/components/ui/ConfirmDialog';
 
 /** The actions that ask first: a stop (which may be forced) and a hard reset. */
 export type ConfirmedAction = 'stop' | 'reset';
@@ -47,10 +47,9 @@ export function ConfirmAction({
           ? 'The guest gets an ACPI shutdown request and is powered off if it has not stopped after the timeout.'
           : 'The container is asked to shut down and is killed if it has not stopped after the timeout.'}
       </p>
-      <label className="mt-3 flex items-center gap-2 text-fg">
-        <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+      <ConfirmTick checked={force} onChange={setForce}>
         Force: power off at once (unsaved data is lost)
-      </label>
+      </ConfirmTick>
     </ConfirmDialog>
   );
 }

@@ -23,7 +23,7 @@ import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { actionIcon } from '@/components/frame/icons';
 import { Button } from '@/components/ui/Button';
-import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { ConfirmDialog, ConfirmTick } from '@/components/ui/ConfirmDialog';
 import { ErrorMessage } from '@/components/ui/ErrorMessage';
 import { Menu } from '@/components/ui/Menu';
 import { CloneDialog } from '@/components/storage/CloneDialog';
@@ -316,10 +316,9 @@ export function InstanceActions({ instance }: { instance: Instance }) {
             be undone.
           </p>
           {needsForce && (
-            <label className="mt-3 flex items-center gap-2 text-fg">
-              <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} />
+            <ConfirmTick checked={force} onChange={setForce}>
               Stop it first, then delete
-            </label>
+            </ConfirmTick>
           )}
         </ConfirmDialog>
       )}
