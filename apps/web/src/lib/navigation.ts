@@ -1,6 +1,7 @@
 import type { LucideIcon } from 'lucide-react';
 import {
   BellRing,
+  BrickWall,
   Disc3,
   Film,
   HardDrive,
@@ -98,6 +99,14 @@ export const NAV_PAGES: readonly NavPage[] = [
     group: 'work',
     key: 'n',
     keywords: 'bridge nat dhcp subnet adapters vlan',
+  },
+  {
+    href: '/firewall-sets/',
+    label: 'Address sets',
+    icon: BrickWall,
+    permission: 'host.view',
+    group: 'work',
+    keywords: 'firewall ip set cidr addresses @ rules',
   },
   {
     href: '/samples/',

@@ -1,7 +1,7 @@
 'use client';
+import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import { ArrowDown, ArrowUp, Trash2 } from 'lucide-react';
-import type { Firewall, FirewallRule, Instance } from '@berth/contracts';
+import type { Firewall, Instance } from '@berth/contracts';
 import { useMe } from '@/queries/useAuth';
 import { useFirewall, useSaveFirewall } from '@/queries/useFirewall';
 import { needs } from '@/lib/can';
@@ -11,47 +11,27 @@ import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { Checkbox } from '@/components/ui/Field';
 import { ErrorState, LoadingState } from '@/components/ui/States';
-import { TableHead } from '@/components/ui/TableHead';
+import {
+  newRow,
+  type RuleRow,
+  RulesEditor,
+  toRows,
+  toRules,
+} from '@/components/firewall/RulesEditor';
 
-/** A rule as the form holds it: ports as typed, CIDRs possibly blank. */
-interface Row {
-  key: number;
-  direction: 'in' | 'out';
-  action: 'accept' | 'drop';
-  protocol: FirewallRule['protocol'];
-  ports: string;
-  source: string;
-  destination: string;
-}
-type Draft = Pick<Firewall, 'enabled' | 'policy' | 'antiSpoofing'> & { rules: Row[] };
+type Draft = Pick<Firewall, 'enabled' | 'policy' | 'antiSpoofing'> & { rules: RuleRow[] };
 
-let nextKey = 0;
 const toDraft = (fw: Firewall): Draft => ({
   enabled: fw.enabled,
   policy: fw.policy,
   antiSpoofing: fw.antiSpoofing,
-  rules: fw.rules.map((r) => ({
-    key: nextKey++,
-    direction: r.direction,
-    action: r.action === 'accept' ? 'accept' : 'drop',
-    protocol: r.protocol,
-    ports: r.ports.join(', '),
-    source: r.source ?? '',
-    destination: r.destination ?? '',
-  })),
+  rules: toRows(fw.rules),
 });
 const toBody = (d: Draft) => ({
   enabled: d.enabled,
   policy: d.policy,
   antiSpoofing: d.antiSpoofing,
-  rules: d.rules.map((r) => ({
-    direction: r.direction,
-    action: r.action,
-    protocol: r.protocol,
-    ports: r.ports.split(/[\s,]+/).filter(Boolean),
-    ...(r.source ? { source: r.source } : {}),
-    ...(r.destination ? { destination: r.destination } : {}),
-  })),
+  rules: toRules(d.rules),
 });
 
 /**
@@ -65,6 +45,7 @@ export function FirewallTab({ instance }: { instance: Instance }) {
   const cannot = needs(useMe().data, 'instance.configure', instance);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const networks = [...new Set(instance.nics.map((n) => n.network))];
   const loaded = q.data;
   useEffect(() => {
     if (loaded && draft === null) setDraft(toDraft(loaded));
@@ -75,14 +56,6 @@ export function FirewallTab({ instance }: { instance: Instance }) {
   if (!draft) return null;
 
   const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
-  const setRule = (i: number, patch: Partial<Row>) =>
-    set({ rules: draft.rules.map((r, n) => (n === i ? { ...r, ...patch } : r)) });
-  const move = (i: number, by: number) => {
-    const rules = [...draft.rules];
-    const [r] = rules.splice(i, 1);
-    rules.splice(i + by, 0, r!);
-    set({ rules });
-  };
   const dropsAllInbound =
     draft.enabled &&
     draft.policy.in === 'drop' &&
@@ -99,7 +72,6 @@ export function FirewallTab({ instance }: { instance: Instance }) {
         toast({ tone: 'error', title: 'Firewall not applied', body: errorText(e) });
       },
     });
-  const counters = q.data.counters;
   const select = <T extends string>(
     label: string,
     value: T,
@@ -118,17 +90,6 @@ export function FirewallTab({ instance }: { instance: Instance }) {
       ))}
     </select>
   );
-  const text = (label: string, value: string, onChange: (v: string) => void, ph: string) => (
-    <input
-      aria-label={label}
-      className="input w-32"
-      value={value}
-      placeholder={ph}
-      disabled={!!cannot}
-      onChange={(e) => onChange(e.target.value)}
-    />
-  );
-
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center gap-6">
@@ -161,127 +122,33 @@ export function FirewallTab({ instance }: { instance: Instance }) {
         dropping by default, replies to the {instance.kind === 'vm' ? 'VM' : 'container'}&apos;s own
         connections need a rule.
         {instance.kind === 'vm' &&
-          ' DHCP always passes, so the VM gets its address; the address check covers a static lease only.'}
+          ' DHCP always passes, so the VM gets its address; the address check covers a static lease only.'}{' '}
+        Sources and destinations take an address set as @name.
       </p>
-      <div className="overflow-x-auto">
-        <table className="table-base">
-          <caption className="sr-only">Firewall rules of {instance.name}</caption>
-          <TableHead
-            columns={[
-              { label: '#' },
-              { label: 'Direction' },
-              { label: 'Action' },
-              { label: 'Protocol' },
-              { label: 'Ports' },
-              { label: 'Source' },
-              { label: 'Destination' },
-              { label: 'Packets' },
-              { label: 'Bytes' },
-              { label: 'Order and delete' },
-            ]}
-          />
-          <tbody>
-            {draft.rules.map((r, i) => (
-              <tr key={r.key}>
-                <td>{i + 1}</td>
-                <td>
-                  {select(
-                    `Rule ${i + 1} direction`,
-                    r.direction,
-                    ['in', 'out'] as const,
-                    (direction) => setRule(i, { direction }),
-                  )}
-                </td>
-                <td>
-                  {select(`Rule ${i + 1} action`, r.action, ['accept', 'drop'] as const, (action) =>
-                    setRule(i, { action }),
-                  )}
-                </td>
-                <td>
-                  {select(
-                    `Rule ${i + 1} protocol`,
-                    r.protocol,
-                    ['any', 'tcp', 'udp', 'icmp'] as const,
-                    (protocol) => setRule(i, { protocol }),
-                  )}
-                </td>
-                <td>
-                  {text(`Rule ${i + 1} ports`, r.ports, (ports) => setRule(i, { ports }), 'all')}
-                </td>
-                <td>
-                  {text(
-                    `Rule ${i + 1} source`,
-                    r.source,
-                    (source) => setRule(i, { source }),
-                    'any',
-                  )}
-                </td>
-                <td>
-                  {text(
-                    `Rule ${i + 1} destination`,
-                    r.destination,
-                    (destination) => setRule(i, { destination }),
-                    'any',
-                  )}
-                </td>
-                <td className="tabular-nums">{counters[i]?.packets ?? '–'}</td>
-                <td className="tabular-nums">{counters[i]?.bytes ?? '–'}</td>
-                <td className="whitespace-nowrap">
-                  <Button
-                    size="sm"
-                    aria-label={`Move rule ${i + 1} up`}
-                    disabledReason={cannot ?? (i === 0 ? 'first already' : null)}
-                    onClick={() => move(i, -1)}
-                  >
-                    <ArrowUp size={14} />
-                  </Button>
-                  <Button
-                    size="sm"
-                    aria-label={`Move rule ${i + 1} down`}
-                    disabledReason={
-                      cannot ?? (i === draft.rules.length - 1 ? 'last already' : null)
-                    }
-                    onClick={() => move(i, 1)}
-                  >
-                    <ArrowDown size={14} />
-                  </Button>
-                  <Button
-                    size="sm"
-                    aria-label={`Delete rule ${i + 1}`}
-                    disabledReason={cannot}
-                    onClick={() => set({ rules: draft.rules.filter((_, n) => n !== i) })}
-                  >
-                    <Trash2 size={14} />
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {draft.rules.length === 0 && (
-        <p className="text-sm text-muted">No rules: the defaults decide.</p>
+      {networks.length > 0 && (
+        <p className="text-sm text-muted">
+          The rules of {networks.length === 1 ? 'network' : 'networks'}{' '}
+          {networks.map((n, i) => (
+            <span key={n}>
+              {i > 0 && ', '}
+              <Link className="link" href={`/networks/view/?name=${encodeURIComponent(n)}`}>
+                {n}
+              </Link>
+            </span>
+          ))}{' '}
+          are checked before these: a network rule that matches decides.
+        </p>
       )}
+      <RulesEditor
+        rows={draft.rules}
+        onChange={(rules) => set({ rules })}
+        counters={q.data.counters}
+        cannot={cannot}
+        caption={`Firewall rules of ${instance.name}`}
+        empty="No rules: the defaults decide."
+      />
       <div className="flex gap-2">
-        <Button
-          disabledReason={cannot}
-          onClick={() =>
-            set({
-              rules: [
-                ...draft.rules,
-                {
-                  key: nextKey++,
-                  direction: 'in',
-                  action: 'drop',
-                  protocol: 'any',
-                  ports: '',
-                  source: '',
-                  destination: '',
-                },
-              ],
-            })
-          }
-        >
+        <Button disabledReason={cannot} onClick={() => set({ rules: [...draft.rules, newRow()] })}>
           Add rule
         </Button>
         <Button

@@ -9,6 +9,7 @@ import { needs } from '@/lib/can';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 import { NetworkForm } from '@/components/networks/NetworkForm';
+import { NetworkFirewallSection } from '@/components/firewall/NetworkFirewallSection';
 
 const columns: Column<NetworkMember>[] = [
   {
@@ -45,7 +46,7 @@ function NetworkView() {
           n.dhcp.enabled ? `${n.dhcp.first} – ${n.dhcp.last}` : 'off'
         } · MTU ${n.mtu}${n.up ? '' : ' · bridge down'}`}
       />
-      <div className="max-w-4xl space-y-6">
+      <div className="max-w-6xl space-y-6">
         <section aria-labelledby="members" className="space-y-2">
           <h2 id="members" className="font-semibold">
             Instances on it
@@ -59,6 +60,7 @@ function NetworkView() {
             empty="No instance is on this network"
           />
         </section>
+        <NetworkFirewallSection network={n.name} />
         <NetworkForm key={JSON.stringify(n)} network={n} disabledReason={deny} />
         <p>
           <Link className="link" href="/networks/">
