@@ -202,6 +202,7 @@ export class Containers {
     // The awaits come first: from here to the reservation below nothing may yield,
     // or two concurrent creates could pick the same CT ID or address.
     if (input.limits) await assertValidLimits(input.limits, 'ct');
+    await this.templates.assertKnown(input.template);
     const pool = input.pool ?? this.pools.defaultName;
     await this.pools.writable(pool);
     const diskSizeBytes = (input.limits?.disk?.sizeMiB ?? input.diskSizeMiB) * MiB;

@@ -116,6 +116,13 @@ export class Templates {
     if (this.lock.isBusy(name)) throw conflict(`template ${name} is being built already`);
   }
 
+  /** A custom template that is not there is a 400 before anything is reserved. */
+  async assertKnown(name: CtTemplateRef): Promise<void> {
+    if (!isBuiltIn(name) && !(await this.custom.meta(name))) {
+      throw badRequest(`there is no container template ${name}`, 'template');
+    }
+  }
+
   /**
    * Builds the cache when missing (or always, with rebuild); concurrent callers share one build.
    * A rebuild answers what it changed against the cache it replaced, when both lists are known.
@@ -126,9 +133,7 @@ export class Templates {
     rebuild = false,
   ): Promise<Template & { changes?: TemplatePackageChanges }> {
     if (!isBuiltIn(name)) {
-      if (!(await this.custom.meta(name))) {
-        throw badRequest(`there is no container template ${name}`, 'template');
-      }
+      await this.assertKnown(name);
       return this.custom.get(name);
     }
     let changes: TemplatePackageChanges | undefined;

@@ -1,7 +1,14 @@
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Template, VmTemplateRef } from '@berth/contracts';
-import { badRequest, conflict, LOGIN_HINTS, notFound, VmTemplateName } from '@berth/contracts';
+import {
+  badRequest,
+  conflict,
+  LOGIN_HINTS,
+  notFound,
+  TemplateName,
+  VmTemplateName,
+} from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
 import { KeyedLock } from '../locks.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
@@ -113,7 +120,9 @@ export class VmTemplates {
 
   /** Deletes a template made from a VM; refused, naming them, while VMs' disks are overlays of it. */
   async remove(name: string): Promise<void> {
-    if (isBuiltIn(name)) throw badRequest(`${name} is a built-in template; it cannot be deleted`);
+    if (TemplateName.safeParse(name).success) {
+      throw badRequest(`${name} is a built-in template; it cannot be deleted`);
+    }
     await this.getCustom(name);
     const users = await this.dependents(path.join(this.customFolder(name), CUSTOM_DISK));
     if (users.length) {

@@ -71,6 +71,8 @@ export async function templateRoutes(
     {
       // A container's whole filesystem, secrets and all: for those who may make templates.
       config: { permission: 'template.manage' },
+      // zstd packed it already: gzip would spend the CPU for nothing and hide the length.
+      compress: false,
       schema: {
         tags: ['templates'],
         description:
