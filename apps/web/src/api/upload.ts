@@ -1,7 +1,7 @@
 import { API, ApiError, csrfHeader, errorFrom } from './http';
 
 /**
- * PUTs a file as the raw body. XMLHttpRequest, not fetch, because only it reports upload
+ * PUTs (or POSTs) a file as the raw body. XMLHttpRequest, not fetch, because only it reports upload
  * progress (same origin: the session cookie goes along). Abort with the signal.
  */
 export function uploadRaw<T>(
@@ -9,10 +9,11 @@ export function uploadRaw<T>(
   file: Blob,
   onProgress: (fraction: number) => void,
   signal?: AbortSignal,
+  method: 'PUT' | 'POST' = 'PUT',
 ): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('PUT', `${API}${path}`);
+    xhr.open(method, `${API}${path}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     for (const [name, value] of Object.entries(csrfHeader())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {

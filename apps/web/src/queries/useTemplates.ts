@@ -1,6 +1,6 @@
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Template } from '@berth/contracts';
-import { buildTemplate, fetchTemplates } from '@/api/templates';
+import { buildTemplate, fetchTemplates, importTemplate } from '@/api/templates';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 import { templateKeys } from './keys';
 
@@ -22,5 +22,14 @@ export function useBuildTemplate() {
       rebuild: boolean;
       cb?: TaskCallbacks;
     }) => runTask(() => buildTemplate(name, rebuild), cb),
+  });
+}
+
+export function useImportTemplate(onProgress: (fraction: number) => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ name, file, signal }: { name: string; file: File; signal?: AbortSignal }) =>
+      importTemplate(name, file, onProgress, signal),
+    onSettled: () => qc.invalidateQueries({ queryKey: templateKeys.all }),
   });
 }

@@ -2,6 +2,8 @@
 import { useState } from 'react';
 import type { Task, Template } from '@berth/contracts';
 import { useBuildTemplate, useTemplates } from '@/queries/useTemplates';
+import { templateExportUrl } from '@/api/templates';
+import { ImportTemplateForm } from '@/components/templates/ImportTemplateForm';
 import { useDeleteTemplate } from '@/queries/useMaintenance';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { formatBytes, formatRelative } from '@/lib/format';
@@ -16,8 +18,8 @@ export default function TemplatesPage() {
   const templates = useTemplates();
   const build = useBuildTemplate();
   const remove = useDeleteTemplate();
-  /** A template made from a VM, asked about before it is deleted. */
-  const [deleting, setDeleting] = useState<string | null>(null);
+  /** A template made from an instance, asked about before it is deleted. */
+  const [deleting, setDeleting] = useState<Template | null>(null);
   /** The build task per template started from this page, for its progress bar. */
   const [tasks, setTasks] = useState<Partial<Record<Template['name'], Task>>>({});
   const track = (name: Template['name']) => (t: Task) => setTasks((o) => ({ ...o, [name]: t }));
@@ -35,8 +37,9 @@ export default function TemplatesPage() {
     <>
       <PageHeader
         title="Templates"
-        description="Root filesystems for containers and bootable disks for VMs, built here from Debian's packages."
+        description="Root filesystems for containers and bootable disks for VMs, built here from Debian's packages or made from your own instances."
       />
+      <ImportTemplateForm />
       {templates.isPending ? (
         <LoadingState label="Loading templates…" />
       ) : templates.isError ? (
@@ -88,11 +91,21 @@ export default function TemplatesPage() {
                     Build failed: {task.error?.message}
                   </p>
                 )}
-                <div>
+                <div className="flex gap-2">
+                  {t.custom && t.kind === 'ct' && (
+                    <a
+                      href={templateExportUrl(t.name)}
+                      download={`${t.name}.berth-template.tar`}
+                      aria-label={`Export ${t.name}`}
+                      className="inline-flex items-center rounded-md border border-line bg-surface px-2.5 py-1 text-sm font-medium text-fg hover:bg-slate-100 dark:hover:bg-slate-800"
+                    >
+                      Export
+                    </a>
+                  )}
                   {t.custom ? (
                     <Button
                       size="sm"
-                      onClick={() => setDeleting(t.name)}
+                      onClick={() => setDeleting(t)}
                       aria-label={`Delete ${t.name}`}
                     >
                       Delete
@@ -116,23 +129,34 @@ export default function TemplatesPage() {
       )}
       {deleting && (
         <ConfirmDialog
-          title={`Delete template ${deleting}?`}
+          title={`Delete template ${deleting.name}?`}
           confirmLabel="Delete"
           danger
           busy={remove.isPending}
           onCancel={() => setDeleting(null)}
           onConfirm={() =>
-            remove.mutate(deleting, {
+            remove.mutate(deleting.name, {
               onSettled: () => setDeleting(null),
               onError: (e) =>
-                toast({ tone: 'error', title: `Cannot delete ${deleting}`, body: errorText(e) }),
+                toast({
+                  tone: 'error',
+                  title: `Cannot delete ${deleting.name}`,
+                  body: errorText(e),
+                }),
             })
           }
         >
-          <p>
-            VMs made from it as copies keep working; it cannot be deleted while linked clones use
-            it.
-          </p>
+          {deleting.kind === 'ct' ? (
+            <p>
+              Containers made from it keep working: each is a full copy. Export it first to keep a
+              file of it.
+            </p>
+          ) : (
+            <p>
+              VMs made from it as copies keep working; it cannot be deleted while linked clones use
+              it.
+            </p>
+          )}
         </ConfirmDialog>
       )}
     </>

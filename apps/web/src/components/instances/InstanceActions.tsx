@@ -174,21 +174,18 @@ export function InstanceActions({ instance }: { instance: Instance }) {
               disabledReason: busy ?? needs(me, 'instance.create', instance),
               onSelect: () => setConfirm('clone'),
             },
-            ...(instance.kind === 'vm'
-              ? [
-                  {
-                    key: 'template',
-                    label: 'Make template…',
-                    icon: <BookCopy aria-hidden size={14} />,
-                    disabledReason:
-                      busy ??
-                      needs(me, 'instance.delete', instance) ??
-                      needs(me, 'template.manage') ??
-                      (instance.state === 'stopped' ? null : 'shut it down first'),
-                    onSelect: () => setConfirm('template'),
-                  },
-                ]
-              : []),
+            {
+              key: 'template',
+              label: 'Make template…',
+              icon: <BookCopy aria-hidden size={14} />,
+              // A VM goes (instance.delete); a container stays and is only read.
+              disabledReason:
+                busy ??
+                needs(me, instance.kind === 'vm' ? 'instance.delete' : 'instance.view', instance) ??
+                needs(me, 'template.manage') ??
+                (instance.state === 'stopped' ? null : 'shut it down first'),
+              onSelect: () => setConfirm('template'),
+            },
             ...(instance.kind === 'ct'
               ? [
                   {

@@ -195,8 +195,9 @@ export function ReinstallDialog({
 }
 
 /**
- * Makes a stopped VM a template: a name (never a built-in's) and a description; the VM goes,
- * so the dialog says so. Closes once the API took it; the task's end is a toast.
+ * Makes a stopped VM or container a template: a name (never a built-in's) and a description;
+ * a VM goes, so the dialog says so, a container stays. Closes once the API took it; the task's
+ * end is a toast.
  */
 export function TemplateDialog({ instance, onClose }: { instance: Instance; onClose: () => void }) {
   const convert = useConvertToTemplate(instance.id);
@@ -215,7 +216,13 @@ export function TemplateDialog({ instance, onClose }: { instance: Instance; onCl
         body: checked.data,
         cb: {
           onSuccess: () => {
-            toast({ tone: 'success', title: `${instance.name} is now template ${name}` });
+            toast({
+              tone: 'success',
+              title:
+                instance.kind === 'vm'
+                  ? `${instance.name} is now template ${name}`
+                  : `Template ${name} was made from ${instance.name}`,
+            });
             router.push('/templates/');
           },
           onFailure: (t) =>
@@ -231,7 +238,14 @@ export function TemplateDialog({ instance, onClose }: { instance: Instance; onCl
   };
 
   return (
-    <Modal title={`Make ${instance.name} a template?`} onClose={onClose}>
+    <Modal
+      title={
+        instance.kind === 'vm'
+          ? `Make ${instance.name} a template?`
+          : `Make a template from ${instance.name}?`
+      }
+      onClose={onClose}
+    >
       <form
         className="space-y-4"
         onSubmit={(e) => {
@@ -239,10 +253,18 @@ export function TemplateDialog({ instance, onClose }: { instance: Instance; onCl
           submit();
         }}
       >
-        <p className="text-sm text-muted">
-          Its disk becomes a read-only template that new VMs start from (linked or copied), listed
-          on the Templates page. The VM itself goes.
-        </p>
+        {instance.kind === 'vm' ? (
+          <p className="text-sm text-muted">
+            Its disk becomes a read-only template that new VMs start from (linked or copied), listed
+            on the Templates page. The VM itself goes.
+          </p>
+        ) : (
+          <p className="text-sm text-muted">
+            Its root filesystem is packed as a container template that new containers start from,
+            listed on the Templates page (where it can be exported as a file). The container stays
+            as it is.
+          </p>
+        )}
         <TextField label="Template name" value={name} onChange={setName} error={errors.name} />
         <TextField
           label="Description"
