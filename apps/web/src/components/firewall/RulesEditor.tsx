@@ -93,7 +93,7 @@ export function RulesEditor({
   ) => (
     <select
       aria-label={label}
-      className="input min-w-24"
+      className="input w-auto"
       value={value}
       disabled={!!cannot}
       onChange={(e) => onSelect(e.target.value as T)}
@@ -112,7 +112,7 @@ export function RulesEditor({
   ) => (
     <input
       aria-label={label}
-      className="input w-32"
+      className={`input ${list ? 'w-40' : 'w-28'}`}
       value={value}
       placeholder={ph}
       list={list}
@@ -140,8 +140,7 @@ export function RulesEditor({
               { label: 'Ports' },
               { label: 'Source' },
               { label: 'Destination' },
-              { label: 'Packets' },
-              { label: 'Bytes' },
+              { label: 'Matched' },
               { label: 'Order and delete' },
             ]}
           />
@@ -191,8 +190,9 @@ export function RulesEditor({
                     SETS_LIST,
                   )}
                 </td>
-                <td className="tabular-nums">{counters[i]?.packets ?? '–'}</td>
-                <td className="tabular-nums">{counters[i]?.bytes ?? '–'}</td>
+                <td className="whitespace-nowrap tabular-nums">
+                  {counters[i] ? `${counters[i].packets} pkts · ${counters[i].bytes} B` : '–'}
+                </td>
                 <td className="whitespace-nowrap">
                   <Button
                     size="sm"
