@@ -48,6 +48,7 @@ const EXTRA: Record<string, number[]> = {
   'POST /api/v1/instances': [507],
   'POST /api/v1/instances/:id/actions/:action': [507],
   'POST /api/v1/templates/:name/build': [507],
+  'POST /api/v1/templates/import': [507],
   'PUT /api/v1/isos/:name': [507],
   'GET /api/v1/instances/:id/console/:kind': [429],
 };
