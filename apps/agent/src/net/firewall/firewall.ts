@@ -146,8 +146,12 @@ export class Firewalls {
         this.reapply(e.instance.id);
       }
     });
+    // One listing for all: with hundreds of tables `nft list tables` takes seconds (3 s with
+    // 200 here), and one per instance kept an agent with 200 running containers from answering
+    // for over 10 min. Each apply touches only its own instance's tables.
+    const tables = await this.bridgeTables();
     for (const id of [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()]) {
-      await this.apply(id).catch((err: Error) =>
+      await this.apply(id, tables).catch((err: Error) =>
         this.log.error({ id, err: err.message }, 'firewall not applied'),
       );
     }
@@ -169,10 +173,10 @@ export class Firewalls {
   }
 
   async show(idOrCtid: string): Promise<Firewall> {
-    const { id, bridge } = this.portsOf(idOrCtid);
+    const { id, bridge, ports } = this.portsOf(idOrCtid);
     const settings = await this.settings(id);
-    const table = tableName(bridge, id);
-    const found = await countersOf(table);
+    const table = ports.length > 0 ? tableName(bridge, id) : null;
+    const found = table ? await countersOf(table) : new Map<string, never>();
     const counters = settings.rules.map((_, i) => {
       const c = found.get(ruleTag(i));
       return { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0 };
@@ -338,15 +342,22 @@ export class Firewalls {
   }
 
   private async applyAll(ids: readonly string[]): Promise<void> {
-    for (const id of new Set(ids)) await this.apply(id);
+    const tables = await this.bridgeTables();
+    for (const id of new Set(ids)) await this.apply(id, tables);
   }
 
-  private async apply(id: string): Promise<void> {
+  /** `tables`: the bridge tables as listed before, when many instances are applied at once. */
+  private async apply(id: string, tables?: readonly string[]): Promise<void> {
     const { bridge, ports } = this.portsOf(id);
     const table = tableName(bridge, id);
     // A table left under another bridge's name (the instance moved) goes in the same breath.
-    for (const old of await this.tablesOf(id)) {
+    for (const old of await this.tablesOf(id, tables)) {
       if (old !== table) await exec('nft', ['delete', 'table', 'bridge', old]);
+    }
+    // A VM without adapters has nothing to filter; its settings wait for one.
+    if (ports.length === 0) {
+      await exec('nft', ['delete', 'table', 'bridge', table]);
+      return;
     }
     const networks = new Map<string, NetworkFirewallSettings>();
     for (const { network } of ports) {
@@ -365,13 +376,16 @@ export class Firewalls {
     await rm(this.fileOf(id), { force: true });
   }
 
-  private async tablesOf(id: string): Promise<string[]> {
-    const { stdout } = await exec('nft', ['list', 'tables', 'bridge']);
+  private async tablesOf(id: string, tables?: readonly string[]): Promise<string[]> {
     const suffix = `_fw_${id.slice(0, 8)}`;
-    return stdout
-      .split('\n')
-      .map((l) => l.trim().split(' ')[2] ?? '')
-      .filter((t) => t.startsWith('berth_') && t.endsWith(suffix));
+    return (tables ?? (await this.bridgeTables())).filter(
+      (t) => t.startsWith('berth_') && t.endsWith(suffix),
+    );
+  }
+
+  private async bridgeTables(): Promise<string[]> {
+    const { stdout } = await exec('nft', ['list', 'tables', 'bridge']);
+    return stdout.split('\n').map((l) => l.trim().split(' ')[2] ?? '');
   }
 
   private async settings(id: string): Promise<FirewallSettings> {
