@@ -14,8 +14,9 @@ import { Qmp } from '../drivers/qemu/qmp.js';
 import { pathExists } from '../host/files.js';
 import { cmdlineOf, readPidfile } from '../host/proc.js';
 import type { Intent } from '../journal/intent.js';
-import { run, runLines } from '../run.js';
+import { run } from '../run.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
+import { convertWithProgress } from '../storage/qcow2.js';
 import type { VmRecord } from './vm-record.js';
 import { macFor, tapFor, type Vms } from './vms.js';
 
@@ -181,25 +182,16 @@ export class VmClones {
   }
 }
 
-/** qemu-img convert with its progress (-p prints "(n/100%)" lines, separated by \r). */
+/** A disk (or one of its snapshots) copied whole, with progress. */
 export async function copyDisk(
   from: string,
   to: string,
   snapshot: string | null,
   progress: (fraction: number) => void,
 ): Promise<void> {
-  const args = ['convert', '-p', '-U', '-O', 'qcow2'];
+  const args = ['-U', '-O', 'qcow2'];
   if (snapshot) args.push('-l', `snapshot.name=${snapshot}`);
-  await runLines(
-    'qemu-img',
-    [...args, from, to],
-    (line) => {
-      const all = [...line.matchAll(/\((\d+(?:\.\d+)?)\/100%\)/g)];
-      const last = all.at(-1)?.[1];
-      if (last) progress(Number(last) / 100);
-    },
-    { timeoutMs: 6 * 3600_000 },
-  );
+  await convertWithProgress([...args, from, to], progress);
 }
 
 async function dropSnapshot(

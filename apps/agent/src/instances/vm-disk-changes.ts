@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -15,7 +15,14 @@ import { MAX_DISKS, driveOf } from '../drivers/qemu/cmdline.js';
 import { growLive, hotplugDisk, unplugDisk } from '../drivers/qemu/hotplug.js';
 import { inspectImage, receiveImage } from '../storage/disk-import.js';
 import { assertFreeSpace } from '../storage/free-space.js';
-import { convertToQcow2, emptyDisk, growDisk, virtualSize } from '../storage/qcow2.js';
+import {
+  allocatedBytes,
+  compactCopy,
+  convertToQcow2,
+  emptyDisk,
+  growDisk,
+  virtualSize,
+} from '../storage/qcow2.js';
 import type { VmRecord } from './vm-record.js';
 import type { Vms } from './vms.js';
 
@@ -23,6 +30,9 @@ const MiB = 1024 * 1024;
 /** A new or grown qcow2 writes only its tables; the guest's writes come later. */
 const METADATA_BYTES = 4 * MiB;
 const LIVE = new Set(['running', 'paused']);
+/** Where a stopped disk's compacted copy is written before it is renamed over the disk. */
+export const COMPACT_SUFFIX = '.compact';
+const mib = (bytes: number) => `${Math.round(bytes / MiB)} MiB`;
 
 /**
  * A VM's disks after its create: a new empty one or one from an uploaded image (hot-plugged
@@ -215,6 +225,75 @@ export class VmDiskChanges {
         return { disk, sizeBytes, live, note: null };
       },
       { type: 'vm.disk', vmId: vm.id, dir, file, action: 'remove' },
+    );
+  }
+
+  /**
+   * Gives back the room a disk no longer uses. A running guest trims its filesystems through its
+   * agent (guest-fstrim) and the disk's discard=unmap frees the clusters on the host. A stopped
+   * disk is rewritten without its empty and zeroed clusters into `<disk>.compact`, renamed over
+   * it (the commit point); not while the VM has snapshots, which the rewrite would drop.
+   */
+  async compact(id: string, disk: string): Promise<Operation> {
+    const vm = this.vms.resolve(id);
+    this.vms.busy.assertIdle(vm.id);
+    if (!vm.disks.some((d) => d.file === disk)) throw notFound(`disk ${disk} of VM ${vm.name}`);
+    await this.assertChangeable(vm);
+    const dir = this.vms.target(vm).dir;
+    const file = path.join(dir, disk);
+    const state = await this.vms.state(vm);
+    const guest = this.vms.qemu.guestAgent(this.vms.target(vm));
+    if (state === 'paused') throw wrongState('the VM is paused: resume it, or stop it, to compact');
+    if (state === 'running' && !(await guest.ping())) {
+      throw wrongState(
+        'the guest agent is not answering, and only the guest can say what it no longer uses: start it in the guest, or stop the VM to compact the disk offline',
+      );
+    }
+    const snapshots = (vm.snapshots ?? []).map((s) => s.name);
+    if (state === 'stopped' && snapshots.length > 0) {
+      throw conflict(
+        `rewriting ${disk} would drop the VM's snapshots (${snapshots.join(', ')}); delete them first, or compact it while the VM runs`,
+      );
+    }
+    const before = await allocatedBytes(file);
+    // The copy is at most what the disk holds now.
+    if (state === 'stopped') await assertFreeSpace(dir, before, `compacting ${disk}`);
+    return this.vms.busy.start(
+      vm.id,
+      'instance.disk.compact',
+      async (progress, step): Promise<VmDiskChange> => {
+        const sizeBytes = await virtualSize(file);
+        if (state === 'running') {
+          progress(10, 'the guest trims its filesystems');
+          await step('vm.disk.trim');
+          const paths = await guest.trim();
+          const failed = paths.filter((p) => p.error).map((p) => `${p.path}: ${p.error}`);
+          const after = await allocatedBytes(file);
+          return {
+            disk,
+            sizeBytes,
+            live: true,
+            note: `the guest trimmed ${paths.length - failed.length} filesystem(s)${failed.length ? ` (not ${failed.join('; ')})` : ''}; ${disk} takes ${mib(after)} on the host, was ${mib(before)}`,
+          };
+        }
+        const copy = `${file}${COMPACT_SUFFIX}`;
+        await step('vm.disk.compact');
+        try {
+          await compactCopy(file, copy, (f) => progress(5 + f * 85, `rewriting ${disk}`));
+          await step('vm.disk.compact.rename');
+          await rename(copy, file);
+        } finally {
+          await rm(copy, { force: true });
+        }
+        const after = await allocatedBytes(file);
+        return {
+          disk,
+          sizeBytes,
+          live: false,
+          note: `${disk} takes ${mib(after)} on the host, was ${mib(before)}`,
+        };
+      },
+      { type: 'vm.disk', vmId: vm.id, dir, file, action: 'compact' },
     );
   }
 

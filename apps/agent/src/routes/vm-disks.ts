@@ -96,4 +96,14 @@ export async function vmDiskRoutes(
       return reply.status(202).send({ operation });
     },
   );
+
+  r.post(
+    '/v1/instances/:id/disks/:disk/compact',
+    { schema: { params: VmDiskRef, response: { 202: OperationAccepted } } },
+    async (req, reply) => {
+      await assertVm(req.params.id);
+      const operation = await disks.compact(req.params.id, req.params.disk);
+      return reply.status(202).send({ operation });
+    },
+  );
 }

@@ -13,6 +13,8 @@ export const addVmDisk = (id: string, body: AddVmDiskRequest) =>
   http<TaskAccepted>(base(id), { method: 'POST', body });
 export const removeVmDisk = (id: string, disk: string) =>
   http<TaskAccepted>(`${base(id)}/${encodeURIComponent(disk)}`, { method: 'DELETE' });
+export const compactVmDisk = (id: string, disk: string) =>
+  http<TaskAccepted>(`${base(id)}/${encodeURIComponent(disk)}/compact`, { method: 'POST' });
 export const resizeVmDisk = (id: string, disk: string, body: ResizeVmDiskRequest) =>
   http<TaskAccepted>(`${base(id)}/${encodeURIComponent(disk)}`, { method: 'PATCH', body });
 /** The image is uploaded first (progress as it goes); the conversion is the task that follows. */

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { ImportableDiskFormat, TaskAccepted } from '@berth/contracts';
-import { addVmDisk, importVmDisk, removeVmDisk, resizeVmDisk } from '@/api/vmDisks';
+import { addVmDisk, compactVmDisk, importVmDisk, removeVmDisk, resizeVmDisk } from '@/api/vmDisks';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 import { instanceKeys } from './keys';
 
@@ -61,4 +61,10 @@ export function useVmDiskImport(id: string) {
 export function useVmDiskRemove(id: string) {
   const task = useDiskTask(id);
   return useMutation({ mutationFn: (disk: string) => task(() => removeVmDisk(id, disk)) });
+}
+
+/** Gives back the host room a disk no longer uses (the guest trims, or a stopped disk is rewritten). */
+export function useVmDiskCompact(id: string) {
+  const task = useDiskTask(id);
+  return useMutation({ mutationFn: (disk: string) => task(() => compactVmDisk(id, disk)) });
 }

@@ -145,4 +145,29 @@ export async function vmDiskRoutes(
       return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );
+
+  r.post(
+    '/api/v1/instances/:id/disks/:disk/compact',
+    {
+      config: { permission: 'instance.configure' },
+      schema: {
+        tags,
+        description:
+          "Give back the host room a VM disk no longer uses, as a task. Running: the guest trims its filesystems through its agent (guest-fstrim) and the disk's discard frees the clusters (409 without a guest agent). Stopped: the disk is rewritten without its empty and zeroed clusters (a template clone stays linked), 409 while the VM has snapshots. The task's note says what the disk takes before and after.",
+        params: VmDiskRef,
+        querystring: SyncQuery,
+        response: taskAnswer,
+      },
+    },
+    async (req, reply) => {
+      req.auditNote = {
+        action: 'instance.disk.compact',
+        targetType: 'instance',
+        targetId: req.params.id,
+        detail: { disk: req.params.disk },
+      };
+      const task = await disks.compact(principalOf(req).id, req.params.id, req.params.disk);
+      return replyWithTask(req, reply, tasks, task, req.query.sync);
+    },
+  );
 }

@@ -43,6 +43,14 @@ export class VmDisksService {
     );
   }
 
+  async compact(userId: string, id: string, disk: string): Promise<Task> {
+    const instance = await this.hosts.findInstance(id);
+    return this.tasks.track(
+      { kind: 'disk.compact', hostId: instance.hostId, instanceId: instance.id, userId },
+      () => this.hosts.client(instance.hostId).compactVmDisk(instance.id, disk),
+    );
+  }
+
   async resize(
     userId: string,
     id: string,

@@ -8,7 +8,7 @@ import { busyReason } from '@/lib/instanceActions';
 import { toast } from '@/lib/toast';
 import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
-import { useVmDiskChange, useVmDiskRemove } from '@/queries/useVmDisks';
+import { useVmDiskChange, useVmDiskCompact, useVmDiskRemove } from '@/queries/useVmDisks';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState } from '@/components/ui/States';
@@ -104,6 +104,7 @@ export function HardwareTab({ instance }: { instance: Instance }) {
   const [importing, setImporting] = useState(false);
   const [removing, setRemoving] = useState<string | null>(null);
   const remove = useVmDiskRemove(instance.id);
+  const compact = useVmDiskCompact(instance.id);
   if (!instance.vm)
     return (
       <EmptyState title="Containers have one disk">
@@ -157,6 +158,23 @@ export function HardwareTab({ instance }: { instance: Instance }) {
                     onClick={() => setEditing(d)}
                   >
                     Grow
+                  </Button>{' '}
+                  <Button
+                    size="sm"
+                    disabledReason={
+                      reason ??
+                      (instance.state === 'paused' ? 'the VM is paused: resume or stop it' : null)
+                    }
+                    aria-label={`Compact ${d.name}`}
+                    title={
+                      instance.state === 'running'
+                        ? 'The guest trims what its filesystems no longer use'
+                        : 'Rewrite the disk without its empty and zeroed blocks'
+                    }
+                    busy={compact.isPending && compact.variables === d.name}
+                    onClick={() => compact.mutate(d.name)}
+                  >
+                    Compact
                   </Button>{' '}
                   <Button
                     size="sm"
