@@ -4,10 +4,10 @@ import type { ConvertToTemplate, Operation, TemplateName } from '@berth/contract
 import { conflict, LOGIN_HINTS, wrongState } from '@berth/contracts';
 import type { Intent } from '../journal/intent.js';
 import { releaseImage } from '../recovery/loop-mounts.js';
-import { run } from '../run.js';
+import { exec, run } from '../run.js';
 import { waitDetached, withMountedImage } from '../storage/disk-image.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
-import type { IdRange } from '../storage/id-shift.js';
+import type { FileCapability, IdRange } from '../storage/id-shift.js';
 import { CT_META, CT_ROOTFS, type CtCustomMeta } from '../templates/ct-templates.js';
 import type { Templates } from '../templates/templates.js';
 import type { VmTemplates } from '../templates/vm-templates.js';
@@ -22,6 +22,20 @@ type TemplateIntent = Extract<Intent, { type: 'ct.template' }>;
  */
 const idMap = (range: IdRange) =>
   Array.from({ length: range.count }, (_, i) => `+${range.hostBase + i} +${i}`).join('\n') + '\n';
+
+/**
+ * The capabilities of the files under root, relative to it, whether written for the host's root
+ * (a privileged container) or namespaced for the container's (an unprivileged one): a new
+ * container gets them for its own root (see Templates.extract).
+ */
+async function fileCapabilities(root: string): Promise<FileCapability[]> {
+  const found = await exec('getcap', ['-n', '-r', root], { timeoutMs: 120_000 });
+  return found.stdout
+    .split('\n')
+    .map((line) => /^(.+) (\S+)$/.exec(line.trimEnd().replace(/ \[rootid=\d+\]$/, '')))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ file: path.relative(root, m[1] as string), caps: m[2] as string }));
+}
 
 /**
  * Makes a template from a stopped container ("application templates"): its root filesystem,
@@ -79,6 +93,7 @@ export class CtTemplating {
           await mkdir(staging, { mode: 0o700 });
           const out = path.join(staging, CT_ROOTFS);
           const maps: string[] = [];
+          let capabilities: FileCapability[] = [];
           if (record.idmap) {
             const map = path.join(staging, 'ids.map');
             await writeFile(map, idMap(record.idmap));
@@ -86,10 +101,23 @@ export class CtTemplating {
           }
           const unpackedBytes = await withMountedImage(image, async (root) => {
             await step('ct.template.mounted', { mountDir: root });
+            progress(5, 'listing file capabilities');
+            capabilities = await fileCapabilities(root);
             progress(10, `packing CT ${record.ctid}'s root filesystem`);
             await run(
               'tar',
-              ['--numeric-owner', '--xattrs', '--zstd', ...maps, '-C', root, '-cf', out, '.'],
+              [
+                '--numeric-owner',
+                '--xattrs',
+                '--xattrs-exclude=security.capability',
+                '--zstd',
+                ...maps,
+                '-C',
+                root,
+                '-cf',
+                out,
+                '.',
+              ],
               { timeoutMs: 30 * 60_000 },
             );
             const du = await run('du', ['-s', '-B1', '-x', root]);
@@ -105,6 +133,7 @@ export class CtTemplating {
             from: record.name,
             haltSignal: source.haltSignal,
             loginHint: source.loginHint,
+            capabilities,
           };
           await writeFile(path.join(staging, CT_META), JSON.stringify(meta));
           await run('sync', ['-f', out]);

@@ -21,6 +21,22 @@ export const CtCustomMeta = z.strictObject({
   /** The source's template's lxc.signal.halt: a container made from it shuts down the same way. */
   haltSignal: z.string().regex(/^SIG[A-Z0-9+]+$/),
   loginHint: z.string().max(200).nullable(),
+  /**
+   * Files' capabilities as the host's root would hold them (`getcap` text, paths relative to
+   * the root). Kept out of the tarball: there they would name the source container's root id.
+   */
+  capabilities: z
+    .array(
+      z.strictObject({
+        file: z
+          .string()
+          .max(4096)
+          .refine((f) => !f.startsWith('/') && !f.split('/').includes('..'), 'a relative path'),
+        caps: z.string().regex(/^[a-z0-9_,+=-]+$/),
+      }),
+    )
+    .max(100_000)
+    .default([]),
 });
 export type CtCustomMeta = z.infer<typeof CtCustomMeta>;
 

@@ -1,4 +1,14 @@
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises';
 import path from 'node:path';
 import type {
   CtTemplateName as TemplateName,
@@ -202,7 +212,11 @@ export class Templates {
     return meta ? Math.ceil(meta.unpackedBytes * 1.1) + 16 * 1024 * 1024 : null;
   }
 
-  /** Unpacks the cache into a mounted private area. */
+  /**
+   * Unpacks the cache into a mounted private area. A custom template's file capabilities are
+   * written for the host's root, as a built-in cache holds them: the shift that follows makes
+   * them the new container's.
+   */
   async extract(name: CtTemplateRef, dest: string, progress: Progress): Promise<void> {
     let files = 0;
     await runLines(
@@ -222,6 +236,14 @@ export class Templates {
       () => progress(Math.min(0.95, ++files / 60), 'unpacking the template'),
       { timeoutMs: 30 * 60_000 },
     );
+    if (isBuiltIn(name)) return;
+    const root = await realpath(dest);
+    for (const { file, caps } of (await this.custom.meta(name))?.capabilities ?? []) {
+      // An imported meta is not trusted: only regular files inside the tree, never through a link.
+      const target = await realpath(path.join(root, file)).catch(() => null);
+      if (!target?.startsWith(`${root}/`) || !(await lstat(target)).isFile()) continue;
+      await run('setcap', [caps, target]);
+    }
   }
 
   private metaFile(name: TemplateName): string {

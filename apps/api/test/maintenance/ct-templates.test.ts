@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, Template } from '@berth/contracts';
@@ -60,6 +61,34 @@ describe('container templates: from a container, exported and imported as a file
       },
       body,
     });
+  /** The container's record and image as the agent keeps them. */
+  const onHost = (ct: Instance) => {
+    const find = (name: string) =>
+      execFileSync('find', [stack.agent.dataDir, '-name', name]).toString().trim().split('\n');
+    const record = find('berth.json')
+      .map(
+        (f) =>
+          JSON.parse(readFileSync(f, 'utf8')) as { ctid: number; idmap?: { hostBase: number } },
+      )
+      .find((r) => r.ctid === ct.ctid);
+    assert.ok(record?.idmap, `CT ${ct.ctid} is unprivileged`);
+    const image = find(`${ct.ctid}.img`)[0];
+    assert.ok(image);
+    return { hostBase: record.idmap.hostBase, image };
+  };
+  /** Runs `work` with the container's (stopped) image mounted on the host. */
+  const mounted = <T>(ct: Instance, work: (root: string, hostBase: number) => T): T => {
+    const { image, hostBase } = onHost(ct);
+    const dir = mkdtempSync(path.join(tmpdir(), 'cttpl-'));
+    execFileSync('mount', ['-o', 'loop', image, dir]);
+    try {
+      return work(dir, hostBase);
+    } finally {
+      execFileSync('umount', [dir]);
+      rmdirSync(dir);
+    }
+  };
+
   /** A container made from `template` has the source's files, with their owners. */
   const checkMadeFrom = async (template: string, name: string) => {
     const ct = await create(name, template);
@@ -69,6 +98,11 @@ describe('container templates: from a container, exported and imported as a file
     assert.equal(await sh(ct.id, 'stat -c %u:%g /srv/owned'), '1000:1000');
     assert.equal(await sh(ct.id, 'hostname'), name, "its own hostname, not the source's");
     await stop(ct.id);
+    // The capability is the new container's root's, not the source's.
+    mounted(ct, (root, hostBase) => {
+      const caps = execFileSync('getcap', ['-n', path.join(root, 'srv/capped')]).toString();
+      assert.match(caps, new RegExp(`cap_net_raw=ep \\[rootid=${hostBase}\\]`));
+    });
     await ok('DELETE', `/api/v1/instances/${ct.id}`);
   };
 
@@ -79,7 +113,17 @@ describe('container templates: from a container, exported and imported as a file
     await start(src.id);
     await sh(src.id, 'echo "hello from the source" > /root/hello.txt');
     await sh(src.id, 'mkdir -p /srv && touch /srv/owned && chown 1000:1000 /srv/owned');
+    await sh(src.id, 'touch /srv/capped');
     await stop(src.id);
+    // As `setcap` inside the container would write it: namespaced for its root.
+    mounted(src, (root, hostBase) =>
+      execFileSync('setcap', [
+        '-n',
+        String(hostBase),
+        'cap_net_raw+ep',
+        path.join(root, 'srv/capped'),
+      ]),
+    );
   });
   after(async () => {
     if (!stack) return;
@@ -108,6 +152,11 @@ describe('container templates: from a container, exported and imported as a file
     ]).toString();
     assert.match(listing, /^-\S+ 0\/0 .* \.\/root\/hello\.txt$/m);
     assert.match(listing, /^-\S+ 1000\/1000 .* \.\/srv\/owned$/m);
+    const meta = JSON.parse(
+      readFileSync(path.join(folder, 'app1', 'berth-ct-template.json'), 'utf8'),
+    ) as { capabilities: unknown; haltSignal: string };
+    assert.deepEqual(meta.capabilities, [{ file: 'srv/capped', caps: 'cap_net_raw=ep' }]);
+    assert.equal(meta.haltSignal, 'SIGUSR2', "busybox's");
     await checkMadeFrom('app1', 'child1');
   });
 
