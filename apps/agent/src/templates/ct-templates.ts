@@ -167,11 +167,19 @@ export class CtCustomTemplates {
    * point); any refusal or failure removes the folder, and a kill leaves it to the start's sweep.
    */
   async import(name: string, body: Readable, expectedBytes: number | null): Promise<Template> {
-    if (await this.taken(name)) throw conflict(`a template named ${name} exists already`, 'name');
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const final = this.folder(name);
     const staging = `${final}.part`;
-    await mkdir(staging, { mode: 0o700 });
+    // A second import of the same name finds the first one's .part: mkdir fails, nothing of the
+    // first is touched. The refusal comes through the upload's `before`, which reads the body to
+    // its end first: an answer sent while the client still sends reaches it as a reset.
+    let mine = false;
+    if (!(await this.taken(name))) {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 });
+      mine = await mkdir(staging, { mode: 0o700 }).then(
+        () => true,
+        () => false,
+      );
+    }
     try {
       const upload = path.join(staging, UPLOAD);
       let head: Buffer | null = Buffer.alloc(0);
@@ -183,6 +191,7 @@ export class CtCustomTemplates {
       };
       await receiveUpload(body, upload, 0o600, {
         before: async () => {
+          if (!mine) throw conflict(`a template named ${name} exists already`, 'name');
           if (expectedBytes !== null) {
             await assertFreeSpace(this.dir, expectedBytes * 2, `importing template ${name}`);
           }
@@ -224,7 +233,7 @@ export class CtCustomTemplates {
       await writeFile(path.join(staging, CT_META), JSON.stringify(meta));
       await run('sync', ['-f', staging]);
     } catch (err) {
-      await rm(staging, { recursive: true, force: true });
+      if (mine) await rm(staging, { recursive: true, force: true });
       if (err instanceof SyntaxError) throw notAnExport(`${CT_META} is not JSON`);
       throw await explainNoSpace(err, staging);
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { request } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import type { Instance, Task, Template } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
 import { untilFailpoint } from '../failpoint.js';
 import { loopDevicesUnder } from '../fault-drills/drill-checks.js';
+import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
 type ErrorReply = { error: { code: string; message: string; issues?: Array<{ path: string }> } };
@@ -205,6 +207,41 @@ describe('container templates: from a container, exported and imported as a file
     await start(src.id);
     assert.equal(await sh(src.id, 'cat /root/hello.txt'), 'hello from the source');
     await stop(src.id);
+  });
+
+  test('the agent killed in the middle of an import leaves no template and no .part', async () => {
+    const file = execFileSync('tar', ['-cf', '-', '-C', path.join(folder, 'app2'), '.'], {
+      maxBuffer: 64 << 20,
+    });
+    const req = request(new URL(`${stack.baseUrl}/api/v1/templates/import?name=cut`), {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${stack.token}`,
+        'content-type': 'application/octet-stream',
+        'content-length': String(file.length * 4),
+      },
+    });
+    const answered = new Promise<number>((resolve) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', () => resolve(0));
+    });
+    req.write(file);
+    await until(
+      'the upload to reach the agent',
+      async () => existsSync(path.join(folder, 'cut.part', 'upload.tar')),
+      10_000,
+    );
+    await stack.restartAgent({ kill: true });
+    assert.notEqual(await answered, 201);
+    req.destroy();
+    assert.deepEqual(readdirSync(folder).sort(), ['app2'], 'swept at start');
+    assert.deepEqual(
+      (await templates()).map((x) => x.name),
+      ['app2'],
+    );
   });
 
   test('bad input is a 4xx and changes nothing', async () => {
