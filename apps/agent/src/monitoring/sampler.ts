@@ -58,6 +58,13 @@ export class Sampler {
     { atMs: number; capPct: number | null; memLimitBytes: number | null }
   >();
   private running: Instance[] = [];
+  /**
+   * Each running container's group and init, found again with the membership only: LXC names
+   * the group after the container, so a restart (whose state event also refreshes membership)
+   * keeps it. Finding them every tick (three reads through the thread pool per container) cost
+   * more CPU than reading the usage itself: 46 ms against 36 ms a tick with 200 containers.
+   */
+  private readonly groups = new Map<string, Awaited<ReturnType<Processes['containerGroupOf']>>>();
   private membershipAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
@@ -120,6 +127,7 @@ export class Sampler {
   private async refreshMembership(now: number): Promise<void> {
     this.running = (await this.instances.list()).filter((i) => i.state === 'running');
     this.membershipAt = now;
+    this.groups.clear();
     const live = new Set(['host', ...this.running.map((i) => i.id)]);
     for (const id of this.previous.keys()) if (!live.has(id)) this.previous.delete(id);
   }
@@ -127,7 +135,9 @@ export class Sampler {
   private async readInstance(i: Instance, now: number): Promise<Reading | null> {
     const cgroup = await detectCgroup();
     if (i.kind === 'ct') {
-      const { group, initPid } = await this.processes.containerGroupOf(i.id);
+      let found = this.groups.get(i.id);
+      if (!found) this.groups.set(i.id, (found = await this.processes.containerGroupOf(i.id)));
+      const { group, initPid } = found;
       const limits = await this.limitsOf(i.id, now, initPid);
       const usage = readContainerGroup(group, cgroup);
       return {

@@ -163,10 +163,10 @@ export class MetricsStore {
   /**
    * Series of several subjects in one grouped query: the database builds each column as one JSON
    * array (in `t` order), so neither Prisma nor JS handles a row per point. Values leave the
-   * database as whole hundredths: SQLite writes an integer into JSON, and V8 parses one, at about
-   * half the cost of a float (the 100-instance day of bench/monitoring), and stored values have
-   * two decimals, so k / 100 is the stored double again. (Whole hundredths stay exact below
-   * 2^53 / 100, 90 TB or 90 TB/s, far beyond what one machine holds or moves.)
+   * database as whole hundredths: SQLite writes an integer into JSON, and V8 parses one, for less
+   * than a float (the 100-instance day of bench/monitoring takes a third less), and stored values
+   * have two decimals, so k / 100 is the stored double again. (Exact below 2^53 / 100: 90 TB, or
+   * 90 TB/s, far beyond what one machine holds or moves.)
    */
   async series(
     subjects: readonly string[],
