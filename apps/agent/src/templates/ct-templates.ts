@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -217,6 +217,11 @@ export class CtCustomTemplates {
       await assertFreeSpace(this.dir, (await stat(upload)).size, `importing template ${name}`);
       await run('tar', ['--no-same-owner', '-xf', upload, '-C', staging, CT_META, CT_ROOTFS]);
       await rm(upload);
+      for (const member of [CT_META, CT_ROOTFS]) {
+        // A link would make the template (and its export) read a file elsewhere on the host.
+        const st = await lstat(path.join(staging, member));
+        if (!st.isFile() || st.nlink !== 1) throw notAnExport(`${member} is not a plain file`);
+      }
       const parsed = CtCustomMeta.safeParse(
         JSON.parse(await readFile(path.join(staging, CT_META), 'utf8').catch(() => 'null')),
       );

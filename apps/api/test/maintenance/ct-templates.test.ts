@@ -278,6 +278,15 @@ describe('container templates: from a container, exported and imported as a file
     const wrongBody = await wrong.text();
     assert.equal(wrong.status, 400, wrongBody);
     assert.match(wrongBody, /must hold berth-ct-template\.json and rootfs\.tar\.zst/);
+    // A member that is a link would let the template read a host file.
+    const linked = execFileSync('sh', [
+      '-c',
+      'd=$(mktemp -d) && ln -s /etc/shadow "$d/rootfs.tar.zst" && echo {} > "$d/berth-ct-template.json" && tar -cf - -C "$d" berth-ct-template.json rootfs.tar.zst && rm -r "$d"',
+    ]);
+    const link = await importFile('x6', linked);
+    const linkBody = await link.text();
+    assert.equal(link.status, 400, linkBody);
+    assert.match(linkBody, /rootfs\.tar\.zst is not a plain file/);
     assert.equal((await importFile('app2', random)).status, 409);
     assert.equal((await importFile('x5', random, '&colour=red')).status, 400);
     assert.equal((await importFile('busybox', random)).status, 400);
