@@ -146,14 +146,22 @@ export class Firewalls {
         this.reapply(e.instance.id);
       }
     });
-    // One listing for all: with hundreds of tables `nft list tables` takes seconds (3 s with
-    // 200 here), and one per instance kept an agent with 200 running containers from answering
-    // for over 10 min. Each apply touches only its own instance's tables.
-    const tables = await this.bridgeTables();
-    for (const id of [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()]) {
-      await this.apply(id, tables).catch((err: Error) =>
+    const known = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()];
+    for (const id of known) {
+      await this.apply(id).catch((err: Error) =>
         this.log.error({ id, err: err.message }, 'firewall not applied'),
       );
+    }
+    // Tables of instances deleted while no agent ran (with default settings they have no file):
+    // one listing here, the only one. With hundreds of tables `nft list tables` takes seconds
+    // (3 s with 200), and one per instance kept an agent with 200 containers down for 10 min.
+    const ours = this.networks.bridges().map((b) => tableName(b, ''));
+    const live = new Set(known.map((id) => id.slice(0, 8)));
+    for (const t of await this.bridgeTables()) {
+      const prefix = ours.find((p) => t.startsWith(p));
+      if (prefix && !live.has(t.slice(prefix.length))) {
+        await exec('nft', ['delete', 'table', 'bridge', t]);
+      }
     }
     for (const file of await readdir(this.dir)) {
       const id = INSTANCE_FILE.exec(file)?.[1];
@@ -342,21 +350,18 @@ export class Firewalls {
   }
 
   private async applyAll(ids: readonly string[]): Promise<void> {
-    const tables = await this.bridgeTables();
-    for (const id of new Set(ids)) await this.apply(id, tables);
+    for (const id of new Set(ids)) await this.apply(id);
   }
 
-  /** `tables`: the bridge tables as listed before, when many instances are applied at once. */
-  private async apply(id: string, tables?: readonly string[]): Promise<void> {
+  private async apply(id: string): Promise<void> {
     const { bridge, ports } = this.portsOf(id);
     const table = tableName(bridge, id);
-    // A table left under another bridge's name (the instance moved) goes in the same breath.
-    for (const old of await this.tablesOf(id, tables)) {
-      if (old !== table) await exec('nft', ['delete', 'table', 'bridge', old]);
-    }
+    // A table left under another network's bridge (the instance moved) goes in the same
+    // transaction, so nothing lists every table (seconds with hundreds of them).
+    const others = this.networks.bridges().filter((b) => b !== bridge);
     // A VM without adapters has nothing to filter; its settings wait for one.
     if (ports.length === 0) {
-      await exec('nft', ['delete', 'table', 'bridge', table]);
+      await run('nft', ['-f', '-'], { input: dropTables([bridge, ...others], id) });
       return;
     }
     const networks = new Map<string, NetworkFirewallSettings>();
@@ -365,22 +370,15 @@ export class Firewalls {
     }
     const sets = new Map([...this.sets].map(([name, body]) => [name, body.addresses]));
     await run('nft', ['-f', '-'], {
-      input: firewallScript(table, ports, await this.settings(id), { networks, sets }),
+      input:
+        dropTables(others, id) +
+        firewallScript(table, ports, await this.settings(id), { networks, sets }),
     });
   }
 
   async remove(id: string): Promise<void> {
-    for (const table of await this.tablesOf(id)) {
-      await exec('nft', ['delete', 'table', 'bridge', table]);
-    }
+    await run('nft', ['-f', '-'], { input: dropTables(this.networks.bridges(), id) });
     await rm(this.fileOf(id), { force: true });
-  }
-
-  private async tablesOf(id: string, tables?: readonly string[]): Promise<string[]> {
-    const suffix = `_fw_${id.slice(0, 8)}`;
-    return (tables ?? (await this.bridgeTables())).filter(
-      (t) => t.startsWith('berth_') && t.endsWith(suffix),
-    );
   }
 
   private async bridgeTables(): Promise<string[]> {
@@ -490,4 +488,18 @@ export class Firewalls {
   private get setsFile(): string {
     return path.join(this.dir, 'sets.json');
   }
+}
+
+/**
+ * An nft script that deletes an instance's tables under these bridges, whether or not they
+ * exist: each `table` line makes sure there is one to delete.
+ */
+function dropTables(bridges: readonly string[], id: string): string {
+  return bridges
+    .flatMap((b) => [
+      `table bridge ${tableName(b, id)}`,
+      `delete table bridge ${tableName(b, id)}`,
+      '',
+    ])
+    .join('\n');
 }

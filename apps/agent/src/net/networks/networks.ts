@@ -224,6 +224,11 @@ export class Networks {
     return bridgeNamed(name);
   }
 
+  /** Every network's bridge, ready or not: tables named after any of them may exist. */
+  bridges(): string[] {
+    return this.state.networks.map((n) => n.bridge);
+  }
+
   async list(): Promise<Network[]> {
     return Promise.all(
       this.state.networks.filter((n) => n.state === 'ready').map((n) => this.describe(n)),
