@@ -6,6 +6,7 @@ import {
   liveDeleteSnapshot,
   offlineSnapshot,
 } from '../drivers/qemu/internal-snapshots.js';
+import { GuestAgent } from '../drivers/qemu/guest-agent.js';
 import { Qmp } from '../drivers/qemu/qmp.js';
 import { cmdlineOf, readPidfile } from '../host/proc.js';
 import { writeFileAtomic } from '../journal/atomic-file.js';
@@ -96,6 +97,11 @@ export async function reconcileVmSnapshots(intent: SnapshotIntent): Promise<stri
             withMemory: (stateSizes.get(found) ?? 0) > 0,
           },
     );
+    if (intent.frozen && qmp) {
+      // The killed agent froze the guest's filesystems; nothing else would ever thaw them.
+      const thawed = await new GuestAgent(vmPaths(intent.dir).qga).thaw();
+      outcome += `; the guest's filesystems were thawed (${thawed})`;
+    }
     await writeFileAtomic(
       recordFile,
       JSON.stringify(

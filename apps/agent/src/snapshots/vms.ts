@@ -102,13 +102,38 @@ export class VmSnapshots implements SnapshotDriver {
           progress(10, 'saving memory, devices and disks (the VM is paused meanwhile)');
           await this.vms.qemu.saveSnapshot(t, snapshot.name);
         } else if (LIVE.has(now)) {
-          progress(10, 'snapshotting every disk at once');
-          const qmp = await this.vms.qemu.qmp(t);
-          await liveDiskSnapshot(
-            qmp,
-            vm.disks.map((d) => driveOf(d.file)),
-            snapshot.name,
-          );
+          // A running guest with an agent flushes and freezes its filesystems around the
+          // snapshot, so they are clean on it; without one the snapshot is as after a power cut.
+          const guest = this.vms.qemu.guestAgent(t);
+          let unfrozen = now === 'paused' ? 'the VM is paused' : 'no guest agent answers';
+          const frozen =
+            now === 'running' && (await guest.ping())
+              ? await guest.freeze().catch((err: Error) => {
+                  // qemu-ga thaws what it froze when a freeze fails part-way.
+                  unfrozen = `the guest could not freeze its filesystems: ${err.message}`;
+                  return null;
+                })
+              : null;
+          try {
+            if (frozen !== null) await step('vm.snapshot.frozen', { frozen: true });
+            progress(
+              10,
+              frozen === null
+                ? `snapshotting every disk at once (${unfrozen}: the disks are as after a power cut)`
+                : `froze ${frozen} filesystem(s) in the guest; snapshotting every disk at once`,
+            );
+            const qmp = await this.vms.qemu.qmp(t);
+            await liveDiskSnapshot(
+              qmp,
+              vm.disks.map((d) => driveOf(d.file)),
+              snapshot.name,
+            );
+          } finally {
+            if (frozen !== null) {
+              await guest.thaw();
+              progress(80, 'thawed the guest’s filesystems');
+            }
+          }
         } else {
           for (const [i, disk] of vm.disks.entries()) {
             progress(10 + (80 * i) / vm.disks.length, `snapshotting ${disk.file}`);

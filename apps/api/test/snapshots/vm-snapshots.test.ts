@@ -1,14 +1,48 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, SnapshotList, Task } from '@berth/contracts';
+import type { Instance, SnapshotList, Task, TaskLog } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
 import { untilFailpoint } from '../failpoint.js';
 import { act as actOn, bootTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
+
+/**
+ * Asks the guest agent straight through its socket whether the guest's filesystems are frozen,
+ * beside the Berth agent's own connections. A sync first, so a stale line cannot answer.
+ */
+function freezeStatus(socket: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const conn = connect(socket);
+    let text = '';
+    const timer = setTimeout(() => {
+      conn.destroy();
+      reject(new Error(`no answer from the guest agent: ${text}`));
+    }, 10_000);
+    conn.on('error', reject);
+    conn.on('data', (d: Buffer) => {
+      text += d.toString();
+      const answers = text
+        .split('\n')
+        .filter((l) => l.trim().startsWith('{'))
+        .map((l) => JSON.parse(l) as { return?: unknown });
+      const synced = answers.findIndex((a) => a.return === 4242);
+      const status = synced >= 0 ? answers[synced + 1] : undefined;
+      if (status) {
+        clearTimeout(timer);
+        conn.destroy();
+        resolve(String(status.return));
+      }
+    });
+    conn.write(
+      '{"execute":"guest-sync","arguments":{"id":4242}}\n{"execute":"guest-fsfreeze-status"}\n',
+    );
+  });
+}
 type ErrorReply = { error: { code: string; message: string } };
 
 /** A sector of the guest's disk before its partition (which starts at 1 MiB): free to scribble on. */
@@ -80,7 +114,13 @@ describe('VM snapshots through the API, on real QEMU', () => {
   test('a disk-only snapshot of the running VM, then one with memory: the counter goes back and keeps counting', async () => {
     await writeMark('first');
     assert.equal(await readMark(), 'first');
-    await ok('POST', base(), { name: 'disk1', description: 'before the second mark' });
+    const disk1 = await ok('POST', base(), {
+      name: 'disk1',
+      description: 'before the second mark',
+    });
+    const log = await stack.call<TaskLog>('GET', `/api/v1/tasks/${disk1.id}/log`);
+    assert.match(JSON.stringify(log.body.items), /froze \d+ filesystem\(s\) in the guest/);
+    assert.match(JSON.stringify(log.body.items), /thawed the guest/);
     await writeMark('second');
     // A counter in the guest's memory (its /run is a tmpfs): it ticks once a second.
     await sh(
@@ -171,6 +211,27 @@ describe('VM snapshots through the API, on real QEMU', () => {
     assert.deepEqual(await edges(), ['->branch', '->mem1']);
     assert.doesNotMatch(diskSnapshots(), /\bdisk1\b/);
     assert.equal((await tree()).current, 'mem1');
+  });
+
+  // The tiny guest runs from its initramfs and mounts no disk filesystem, so qemu-ga freezes none
+  // and does not stay frozen (a freeze of nothing unsets its frozen state at once). What is
+  // checked: the kill lands between the freeze and the snapshot, and the replay thaws through
+  // the guest agent, which then runs commands again.
+  test('the agent killed after the guest froze: the restarted agent thaws it', async () => {
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.frozen' } });
+    const res = await stack.call<TaskReply>('POST', base(), { name: 'icy' });
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await untilFailpoint(stack, res.body.task.id);
+    await stack.restartAgent({ env: {} });
+    const task = await waitTask(stack, res.body.task.id);
+    assert.match(
+      task.error?.message ?? '',
+      /nothing had been taken: there is no snapshot icy; the guest's filesystems were thawed \(\d+\)/,
+    );
+    const qga = path.join(stack.agent.dataDir, 'vms', vm.id, 'qga');
+    assert.equal(await freezeStatus(qga), 'thawed');
+    assert.equal((await sh('true')).exitCode, 0, 'the guest agent runs commands again');
+    assert.ok(!(await tree()).items.some((s) => s.name === 'icy'));
   });
 
   test('the agent killed between the snapshot and its record: the restarted agent keeps what the disk holds', async () => {

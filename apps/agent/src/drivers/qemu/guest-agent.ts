@@ -97,6 +97,41 @@ export class GuestAgent {
   }
 
   /**
+   * Freezes the guest's filesystems (FIFREEZE), after it has flushed them; gives how many. Until
+   * the thaw the guest agent answers little else (no exec): whoever freezes must thaw.
+   */
+  freeze(timeoutMs = 30_000): Promise<number> {
+    return this.session(
+      (conn) => conn.request<number>({ execute: 'guest-fsfreeze-freeze' }, timeoutMs),
+      2000,
+    );
+  }
+
+  /** Thaws them; gives how many were thawed (none when nothing was frozen). */
+  thaw(timeoutMs = 30_000): Promise<number> {
+    return this.session(
+      (conn) => conn.request<number>({ execute: 'guest-fsfreeze-thaw' }, timeoutMs),
+      2000,
+    );
+  }
+
+  /** Has the guest trim its mounted filesystems: what they no longer use is discarded. */
+  trim(
+    timeoutMs = 10 * 60_000,
+  ): Promise<Array<{ path: string; trimmed?: number; error?: string }>> {
+    return this.session(
+      async (conn) =>
+        (
+          await conn.request<{ paths: Array<{ path: string; trimmed?: number; error?: string }> }>(
+            { execute: 'guest-fstrim' },
+            timeoutMs,
+          )
+        ).paths,
+      2000,
+    );
+  }
+
+  /**
    * What the guest says it is: IPv4 addresses of its interfaces other than loopback, and the
    * host name it uses (null when its agent does not tell, e.g. one built without that command).
    */
