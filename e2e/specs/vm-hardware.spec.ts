@@ -12,7 +12,8 @@ import {
 
 /**
  * The Hardware tab's start settings on a running tiny VM: firmware, CPU model and boot order
- * saved from the form are listed under "Applies at next start" with their present values.
+ * saved from the form are listed under "Applies at next start" with their present values. Then
+ * its disk compacted from the tab, and its Firewall tab.
  */
 test.describe('VM hardware: start settings', () => {
   let api: APIRequestContext;
@@ -58,6 +59,31 @@ test.describe('VM hardware: start settings', () => {
     await expect(pending).toContainText('CPU model: default now, qemu64 from the next start');
     await expect(pending).toContainText('Boot order: disk → cdrom now, cdrom → disk');
     await keepScreenshot(page, testInfo, 'hardware-start-settings');
+    await expectAccessible(page);
+  });
+
+  test('its disk is compacted by the guest, and its Firewall tab covers its adapter', async ({
+    page,
+  }, testInfo) => {
+    // The guest trims only once its agent answers; under TCG it boots in a few seconds more.
+    await expect
+      .poll(
+        async () =>
+          (
+            await api.post(`/api/v1/instances/${vm!.id}/exec`, { data: { command: ['true'] } })
+          ).status(),
+        { timeout: 240_000, intervals: [1000] },
+      )
+      .toBe(200);
+    await login(page);
+    await page.goto(`/instances/view/?id=${vm!.id}&tab=hardware`);
+    await page.getByRole('button', { name: 'Compact disk0.qcow2' }).click();
+    await expect(page.getByText(/Compact disk/).first()).toBeVisible({ timeout: 60_000 });
+
+    await page.goto(`/instances/view/?id=${vm!.id}&tab=firewall`);
+    await expect(page.getByText(/DHCP always passes/)).toBeVisible();
+    await expect(page.getByLabel('Inbound default')).toBeVisible();
+    await keepScreenshot(page, testInfo, 'vm-firewall');
     await expectAccessible(page);
   });
 });

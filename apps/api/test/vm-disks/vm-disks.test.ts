@@ -86,6 +86,15 @@ describe('VM disks through the API, on real QEMU', () => {
     assert.equal(await guestMiB('vdb'), 128);
   });
 
+  test('compacting a disk of the running VM asks its guest to trim', async () => {
+    const compacted = await change('POST', `${disks()}/disk1.qcow2/compact`, undefined);
+    assert.equal(compacted.live, true);
+    assert.match(
+      compacted.note ?? '',
+      /^the guest trimmed \d+ filesystem\(s\).*takes \d+ MiB on the host/,
+    );
+  });
+
   test('the agent killed before the record: the new disk file is rolled back', async () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.disk.record' } });
     const res = await stack.call<TaskReply>('POST', disks(), { sizeMiB: 32 });
