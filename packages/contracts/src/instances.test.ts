@@ -44,7 +44,11 @@ test('a create without kind is a container, with defaults filled', () => {
   assert.equal(parsed.kind, 'ct');
   assert.equal(parsed.kind === 'ct' && parsed.diskSizeMiB, 512);
   assert.deepEqual(parsed.tags, []);
-  assert.equal(CreateInstance.safeParse({ template: 'windows', name: 'x1' }).success, false);
+  // Custom templates have names of their own; a path or a space is never one.
+  for (const template of ['../busybox', 'my template', 'a/b']) {
+    assert.equal(CreateInstance.safeParse({ template, name: 'x1' }).success, false, template);
+  }
+  assert.equal(CreateInstance.safeParse({ template: 'my-app', name: 'x1' }).success, true);
   assert.equal(
     CreateInstance.safeParse({ kind: 'vm', template: 'busybox', name: 'x1' }).success,
     false,
