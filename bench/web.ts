@@ -15,12 +15,10 @@
  * interactive within 3x of the same list's API call from node (issue 12).
  *
  * The pages and the baseline are measured against the built API as its own process (plain
- * HTTP), as production runs it. The harness's API runs inside this bench's process, beside
- * Playwright's client: it makes the containers, then gives its port to the process. Measured
- * against it, the list's call took ~660 ms in the browser during a load but ~120 ms from node,
- * so the ratio compared two different servers: a busy one for the page, an idle one for node.
- * Each API call of the last load prints when it was sent, its first and last byte, and its size
- * on the wire, so a slow call shows whether the server or the transfer took the time.
+ * HTTP), as production runs it, not the harness's API inside this bench's process beside
+ * Playwright's client: the harness's API makes the containers, then gives its port to the
+ * process. Each API call of the last load prints when it was sent, its first and last byte, and
+ * its size on the wire, so a slow call shows whether the server or the transfer took the time.
  *
  *   node --import tsx bench/web.ts [instances] [rounds]
  */
