@@ -1,63 +1,15 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import type {
-  ErrorBody,
-  Firewall,
-  FirewallSettingsInput,
-  Instance,
-  Network,
-  Task,
-} from '@berth/contracts';
-import { startStack, type Stack } from '../harness.js';
-
-type TaskReply = { task: Task };
-
-const nft = (...args: string[]) => {
-  try {
-    return execFileSync('nft', args, { encoding: 'utf8', stdio: 'pipe' });
-  } catch {
-    return null;
-  }
-};
-const tables = () =>
-  (nft('list', 'tables', 'bridge') ?? '')
-    .split('\n')
-    .map((l) => l.trim().split(' ')[2] ?? '')
-    .filter((t) => t.startsWith('berth_bt_fw_'));
+import type { Firewall, FirewallSettingsInput } from '@berth/contracts';
+import { containerPair, nft } from './container-pair.js';
 
 /**
  * Instance firewalls on the real stack: two busybox containers on the stack's bridge; traffic
  * only between them. Rules, counters, spoofing protection, an agent kill -9 and a delete.
  */
 describe("an instance's firewall with busybox containers", () => {
-  let stack: Stack;
-  const cts: Record<string, Instance> = {};
-  const ips: Record<string, string> = {};
-
-  const call = <T>(method: string, url: string, body?: unknown) =>
-    stack.call<T & ErrorBody>(method, url, body);
-  const ok = async <T>(method: string, url: string, body?: unknown, status = 200) => {
-    const res = await call<T>(method, url, body);
-    assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const task = async (url: string, body?: unknown) => {
-    const res = await call<TaskReply>('POST', url, body);
-    assert.ok(res.status < 300, `${url}: ${JSON.stringify(res.body)}`);
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    return res.body.task;
-  };
-  const sh = async (ct: string, script: string) =>
-    (
-      await ok<{ exitCode: number; stdout: string }>(
-        'POST',
-        `/api/v1/instances/${cts[ct]!.id}/exec`,
-        { command: ['sh', '-c', script], timeoutSeconds: 30 },
-      )
-    ).exitCode;
-  const pings = async (from: string, to: string, opts = '') =>
-    (await sh(from, `ping -c 1 -W 2 ${opts} ${ips[to]}`)) === 0;
+  const pair = containerPair('fw');
+  const { cts, ips, call, ok, sh, pings, tables } = pair;
   const connects = async (from: string, to: string, port: number) =>
     (await sh(from, `echo hi | nc -w 2 ${ips[to]} ${port}`)) === 0;
   const setFw = (ct: string, body: FirewallSettingsInput) =>
@@ -65,30 +17,14 @@ describe("an instance's firewall with busybox containers", () => {
   const getFw = (ct: string) => ok<Firewall>('GET', `/api/v1/instances/${cts[ct]!.id}/firewall`);
 
   before(async () => {
-    stack = await startStack('fw');
-    for (const name of ['c1', 'c2']) {
-      const t = await task('/api/v1/instances?sync=true', { template: 'busybox', name });
-      cts[name] = t.result as Instance;
-      await task(`/api/v1/instances/${cts[name].id}/actions/start?sync=true`);
-    }
-    const net = await ok<Network>('GET', '/api/v1/networks/default');
-    for (const m of net.instances) ips[m.name] = m.ipv4!.split('/')[0]!;
+    await pair.setUp();
     // Two listeners in c2, each answering one connection after another.
     await sh(
       'c2',
       'for p in 8001 8002; do (while true; do echo ok | nc -l -p $p; done) </dev/null >/dev/null 2>&1 & done',
     );
   });
-
-  after(async () => {
-    if (stack) {
-      for (const ct of Object.values(cts)) {
-        await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
-      }
-      await stack.close();
-    }
-    for (const t of tables()) nft('delete', 'table', 'bridge', t);
-  });
+  after(() => pair.tearDown());
 
   test('spoofing protection is on by default, the table is there, pings pass', async () => {
     const fw = await getFw('c2');
@@ -151,7 +87,7 @@ describe("an instance's firewall with busybox containers", () => {
     const { table } = await getFw('c2');
     assert.ok(nft('delete', 'table', 'bridge', table!) !== null);
     assert.ok(await pings('c1', 'c2'));
-    await stack.restartAgent({ kill: true });
+    await pair.stack.restartAgent({ kill: true });
     assert.ok(nft('list', 'table', 'bridge', table!));
     assert.equal(await pings('c1', 'c2'), false);
     assert.equal((await getFw('c2')).rules.length, 1);
@@ -160,14 +96,14 @@ describe("an instance's firewall with busybox containers", () => {
   test('the agent killed between saving and loading: the next start loads what was saved', async () => {
     await setFw('c2', {});
     assert.ok(await pings('c1', 'c2'));
-    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.set' } });
+    await pair.stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.set' } });
     const res = await call('PUT', `/api/v1/instances/${cts.c2!.id}/firewall`, {
       rules: [{ direction: 'in', action: 'drop', protocol: 'icmp' }],
     });
     assert.ok(res.status >= 500, JSON.stringify(res.body));
-    const { signal } = await stack.agent.exited;
+    const { signal } = await pair.stack.agent.exited;
     assert.equal(signal, 'SIGKILL');
-    await stack.restartAgent({ env: {} });
+    await pair.stack.restartAgent({ env: {} });
     assert.equal(await pings('c1', 'c2'), false);
     assert.equal((await getFw('c2')).rules.length, 1);
   });

@@ -1,31 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import type {
-  ErrorBody,
-  FirewallSet,
-  Instance,
-  Network,
-  NetworkFirewall,
-  NetworkFirewallSettingsInput,
-  Task,
-} from '@berth/contracts';
-import { startStack, type Stack } from '../harness.js';
-
-type TaskReply = { task: Task };
-
-const nft = (...args: string[]) => {
-  try {
-    return execFileSync('nft', args, { encoding: 'utf8', stdio: 'pipe' });
-  } catch {
-    return null;
-  }
-};
-const tables = () =>
-  (nft('list', 'tables', 'bridge') ?? '')
-    .split('\n')
-    .map((l) => l.trim().split(' ')[2] ?? '')
-    .filter((t) => t.startsWith('berth_bt_nfw_fw_'));
+import type { FirewallSet, NetworkFirewall, NetworkFirewallSettingsInput } from '@berth/contracts';
+import { containerPair, nft } from './container-pair.js';
 
 /**
  * A network's rules and address sets on the real stack: two busybox containers on the stack's
@@ -33,54 +9,14 @@ const tables = () =>
  * agent killed between saving and loading.
  */
 describe('network firewall rules and address sets with busybox containers', () => {
-  let stack: Stack;
-  const cts: Record<string, Instance> = {};
-  const ips: Record<string, string> = {};
-
-  const call = <T>(method: string, url: string, body?: unknown) =>
-    stack.call<T & ErrorBody>(method, url, body);
-  const ok = async <T>(method: string, url: string, body?: unknown, status = 200) => {
-    const res = await call<T>(method, url, body);
-    assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const task = async (url: string, body?: unknown) => {
-    const res = await call<TaskReply>('POST', url, body);
-    assert.ok(res.status < 300, `${url}: ${JSON.stringify(res.body)}`);
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    return res.body.task;
-  };
-  const pings = async (from: string, to: string) =>
-    (
-      await ok<{ exitCode: number }>('POST', `/api/v1/instances/${cts[from]!.id}/exec`, {
-        command: ['ping', '-c', '1', '-W', '2', ips[to]!],
-        timeoutSeconds: 30,
-      })
-    ).exitCode === 0;
+  const pair = containerPair('nfw');
+  const { cts, ips, call, ok, pings, tables } = pair;
   const setNet = (body: NetworkFirewallSettingsInput) =>
     ok<NetworkFirewall>('PUT', '/api/v1/networks/default/firewall', body);
   const getNet = () => ok<NetworkFirewall>('GET', '/api/v1/networks/default/firewall');
 
-  before(async () => {
-    stack = await startStack('nfw');
-    for (const name of ['c1', 'c2']) {
-      const t = await task('/api/v1/instances?sync=true', { template: 'busybox', name });
-      cts[name] = t.result as Instance;
-      await task(`/api/v1/instances/${cts[name].id}/actions/start?sync=true`);
-    }
-    const net = await ok<Network>('GET', '/api/v1/networks/default');
-    for (const m of net.instances) ips[m.name] = m.ipv4!.split('/')[0]!;
-  });
-
-  after(async () => {
-    if (stack) {
-      for (const ct of Object.values(cts)) {
-        await call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
-      }
-      await stack.close();
-    }
-    for (const t of tables()) nft('delete', 'table', 'bridge', t);
-  });
+  before(() => pair.setUp());
+  after(() => pair.tearDown());
 
   test("a network rule dropping ICMP from a set stops that container's pings, before the instance's own accept, and counts", async () => {
     assert.ok(await pings('c1', 'c2'));
@@ -120,14 +56,14 @@ describe('network firewall rules and address sets with busybox containers', () =
   });
 
   test('the agent killed between saving a set and loading it: the next start has the rules in force', async () => {
-    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.sets' } });
+    await pair.stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.sets' } });
     const res = await call('PUT', '/api/v1/firewall/sets/noisy', { addresses: [ips.c1] });
     assert.ok(res.status >= 500, JSON.stringify(res.body));
-    assert.equal((await stack.agent.exited).signal, 'SIGKILL');
+    assert.equal((await pair.stack.agent.exited).signal, 'SIGKILL');
     for (const t of tables()) {
       assert.match(nft('list', 'table', 'bridge', t) ?? '', /\.250/, 'the old set stands');
     }
-    await stack.restartAgent({ env: {} });
+    await pair.stack.restartAgent({ env: {} });
     assert.equal(await pings('c1', 'c2'), false);
     assert.deepEqual((await ok<FirewallSet>('GET', '/api/v1/firewall/sets/noisy')).addresses, [
       ips.c1,
@@ -135,14 +71,14 @@ describe('network firewall rules and address sets with busybox containers', () =
   });
 
   test("the agent killed between saving a network's rules and loading them: the next start loads them", async () => {
-    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.network' } });
+    await pair.stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'firewall.network' } });
     const res = await call('PUT', '/api/v1/networks/default/firewall', { rules: [] });
     assert.ok(res.status >= 500, JSON.stringify(res.body));
-    assert.equal((await stack.agent.exited).signal, 'SIGKILL');
+    assert.equal((await pair.stack.agent.exited).signal, 'SIGKILL');
     for (const t of tables()) {
       assert.match(nft('list', 'table', 'bridge', t) ?? '', /@noisy/, 'the old rules stand');
     }
-    await stack.restartAgent({ env: {} });
+    await pair.stack.restartAgent({ env: {} });
     assert.ok(await pings('c1', 'c2'));
     assert.deepEqual((await getNet()).rules, []);
     // Nothing names the set any more: it goes.
