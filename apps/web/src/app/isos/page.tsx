@@ -13,7 +13,9 @@ import { can, needs } from '@/lib/can';
 import { formatBytes, formatDate } from '@/lib/format';
 import { Button } from '@/components/ui/Button';
 import { ConfirmDelete } from '@/components/ui/ConfirmDelete';
-import { ProgressBar } from '@/components/ui/ProgressBar';
+import { ProgressBar, UploadProgress } from '@/components/ui/ProgressBar';
+import { TextField } from '@/components/ui/TextField';
+import { FilePicker } from '@/components/ui/FilePicker';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { EmptyState, PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';
@@ -141,48 +143,22 @@ function UploadForm({ store }: { store: IsoStoreUsage | undefined }) {
         Upload an ISO
       </h2>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <label htmlFor="iso-file" className="label">
-            File
-          </label>
-          <input
-            ref={input}
-            id="iso-file"
-            type="file"
-            accept=".iso,application/x-iso9660-image"
-            className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-sm file:text-fg"
-            onChange={(e) => {
-              const f = e.target.files?.[0] ?? null;
-              setFile(f);
-              if (f) setName(f.name.endsWith('.iso') ? f.name : `${f.name}.iso`);
-            }}
-          />
-        </div>
-        <div>
-          <label htmlFor="iso-name" className="label">
-            Name in the store
-          </label>
-          <input
-            id="iso-name"
-            className="input"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'iso-name-err' : undefined}
-          />
-          {nameError && (
-            <p id="iso-name-err" className="field-error">
-              {nameError}
-            </p>
-          )}
-        </div>
+        <FilePicker
+          inputRef={input}
+          accept=".iso,application/x-iso9660-image"
+          onPick={(f) => {
+            setFile(f);
+            if (f) setName(f.name.endsWith('.iso') ? f.name : `${f.name}.iso`);
+          }}
+        />
+        <TextField
+          label="Name in the store"
+          value={name}
+          onChange={setName}
+          error={nameError ?? undefined}
+        />
       </div>
-      {progress !== null && (
-        <div className="flex items-center gap-2">
-          <ProgressBar value={Math.round(progress * 100)} label="Upload progress" />
-          <span className="text-xs text-muted tabular-nums">{Math.round(progress * 100)}%</span>
-        </div>
-      )}
+      <UploadProgress fraction={progress} label="Upload progress" />
       <div className="flex gap-2">
         <Button
           type="submit"

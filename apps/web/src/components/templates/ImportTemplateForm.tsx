@@ -2,7 +2,9 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { CustomTemplateName } from '@berth/contracts';
 import { Button } from '@/components/ui/Button';
-import { ProgressBar } from '@/components/ui/ProgressBar';
+import { UploadProgress } from '@/components/ui/ProgressBar';
+import { TextField } from '@/components/ui/TextField';
+import { FilePicker } from '@/components/ui/FilePicker';
 import { useMe } from '@/queries/useAuth';
 import { useImportTemplate } from '@/queries/useTemplates';
 import { needs } from '@/lib/can';
@@ -57,48 +59,22 @@ export function ImportTemplateForm() {
         A file exported from a template made from a container, on this host or another.
       </p>
       <div className="grid gap-3 sm:grid-cols-2">
-        <div>
-          <label htmlFor="template-file" className="label">
-            File
-          </label>
-          <input
-            ref={input}
-            id="template-file"
-            type="file"
-            accept={`${SUFFIX},.tar,application/x-tar`}
-            className="block w-full text-sm file:mr-3 file:rounded-md file:border file:border-line file:bg-surface file:px-3 file:py-1.5 file:text-sm file:text-fg"
-            onChange={(e) => {
-              const f = e.target.files?.[0] ?? null;
-              setFile(f);
-              if (f && !name) setName(f.name.replace(SUFFIX, '').replace(/\.tar$/, ''));
-            }}
-          />
-        </div>
-        <div>
-          <label htmlFor="template-name" className="label">
-            Template name
-          </label>
-          <input
-            id="template-name"
-            className="input"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'template-name-err' : undefined}
-          />
-          {nameError && (
-            <p id="template-name-err" className="field-error">
-              {nameError}
-            </p>
-          )}
-        </div>
+        <FilePicker
+          inputRef={input}
+          accept={`${SUFFIX},.tar,application/x-tar`}
+          onPick={(f) => {
+            setFile(f);
+            if (f && !name) setName(f.name.replace(SUFFIX, '').replace(/\.tar$/, ''));
+          }}
+        />
+        <TextField
+          label="Template name"
+          value={name}
+          onChange={setName}
+          error={nameError ?? undefined}
+        />
       </div>
-      {progress !== null && (
-        <div className="flex items-center gap-2">
-          <ProgressBar value={Math.round(progress * 100)} label="Import progress" />
-          <span className="text-xs text-muted tabular-nums">{Math.round(progress * 100)}%</span>
-        </div>
-      )}
+      <UploadProgress fraction={progress} label="Import progress" />
       <div className="flex gap-2">
         <Button
           type="submit"

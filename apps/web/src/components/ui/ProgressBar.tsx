@@ -41,3 +41,15 @@ export function UsageBar({ used, total, label }: { used: number; total: number; 
     <ProgressBar value={pct} label={label} tone={pct >= 90 ? 'red' : pct >= 75 ? 'amber' : 'sky'} />
   );
 }
+
+/** An upload's share sent so far, as a bar and its percentage; nothing before it starts. */
+export function UploadProgress({ fraction, label }: { fraction: number | null; label: string }) {
+  if (fraction === null) return null;
+  const pct = Math.round(fraction * 100);
+  return (
+    <div className="flex items-center gap-2">
+      <ProgressBar value={pct} label={label} />
+      <span className="text-xs text-muted tabular-nums">{pct}%</span>
+    </div>
+  );
+}
