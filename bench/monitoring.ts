@@ -5,7 +5,8 @@
  *     BERTH_AGENT_SAMPLING=off over the same containers;
  *  2. the API answering a month of 10 min samples of one instance (HTTP), and the store
  *     reading one day at 1 min of 100 instances (targets: < 50 ms and < 300 ms);
- *  3. database growth per instance per day, from the measured bytes per row.
+ *  3. database growth per instance per day, from the measured bytes per row (MetricSample's,
+ *     and AdapterSample's for each adapter an instance has).
  *
  *   node --import tsx bench/monitoring.ts [containers=50] [windowSeconds=60]
  *
@@ -158,6 +159,22 @@ async function main() {
       await stack.db.metricSample.createMany({ data: day.slice(i, i + 2000) });
     const rows = month.length + day.length;
     const bytesPerRow = ((await pageBytes()) - before) / rows;
+    // The same day of the 100 as one adapter each (a container's eth0): AdapterSample's rows.
+    const beforeAdapters = await pageBytes();
+    const adapterDay = day.map((r) => ({
+      subject: r.subject,
+      adapter: 'eth0',
+      hostId: r.hostId,
+      step: r.step,
+      t: r.t,
+      rxBps: r.netRxBps,
+      txBps: r.netTxBps,
+      rxPps: r.netRxPps,
+      txPps: r.netTxPps,
+    }));
+    for (let i = 0; i < adapterDay.length; i += 2000)
+      await stack.db.adapterSample.createMany({ data: adapterDay.slice(i, i + 2000) });
+    const bytesPerAdapterRow = ((await pageBytes()) - beforeAdapters) / adapterDay.length;
 
     const store = new MetricsStore(stack.db);
     // The seeding held this process's event loop (the API runs in it) past the server's
@@ -238,6 +255,9 @@ async function main() {
     );
     console.log(
       `  per instance: ${written} rows written a day; ${kept} rows kept once full = ${((kept * bytesPerRow) / 1024 / 1024).toFixed(2)} MiB; after the first month the database grows ${((24 * bytesPerRow) / 1024).toFixed(1)} KiB a day (the 1 h tier) until a year`,
+    );
+    console.log(
+      `  per adapter: ${bytesPerAdapterRow.toFixed(0)} bytes a row, as many rows: ${((kept * bytesPerAdapterRow) / 1024 / 1024).toFixed(2)} MiB kept once full, ${((24 * bytesPerAdapterRow) / 1024).toFixed(1)} KiB a day after the first month`,
     );
   } finally {
     // A restart that failed left no agent to delete them with.

@@ -43,6 +43,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const runId = randomBytes(2).toString('hex');
   const bridge = `bt-e2e-${runId}`;
   const subnet = `10.216.${randomInt(0, 250)}`;
+  const browserNet = makeBrowserNetns(runId);
   // The services' logs outlive the run beside the screenshots, so a failure can be read after it.
   const logDir = path.join(root, 'test-results', 'e2e-logs');
   await mkdir(logDir, { recursive: true });
@@ -87,7 +88,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         BERTH_DATA_DIR: dir,
         // HTTPS with the certificate the API makes at its first start, as in production: the
         // browser and request contexts ignore that no authority signed it (playwright.config.ts).
-        BERTH_API_LISTEN: '127.0.0.1',
+        BERTH_API_LISTEN: `127.0.0.1,${browserNet.hostIp}`,
         BERTH_API_PORT: String(apiPort),
         BERTH_LOCAL_AGENT_URL: `http://127.0.0.1:${agentPort}`,
         BERTH_LOCAL_AGENT_TOKEN: 'e2e-agent-token',
@@ -96,16 +97,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  const baseUrl = `https://127.0.0.1:${apiPort}`;
+  const baseUrl = `https://${browserNet.hostIp}:${apiPort}`;
   try {
     await waitHttp(`${baseUrl}/api/health`, api, 'the API');
   } catch (err) {
     api.kill('SIGTERM');
     agent.kill('SIGTERM');
+    browserNet.remove();
     const log = await readFile(apiLog, 'utf8').catch(() => '');
     throw new Error(`${(err as Error).message}; the API's log ends:\n${log.slice(-3000)}`);
   }
   process.env.BERTH_E2E_URL = baseUrl;
+  process.env.BERTH_E2E_NETNS = browserNet.netns;
   process.env.BERTH_E2E_RUN_DIR = runDir;
   process.env.BERTH_E2E_ADMIN_PASSWORD = E2E_ADMIN_PASSWORD;
 
@@ -166,6 +169,47 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         // already gone
       }
     }
+    browserNet.remove();
     await rm(dir, { recursive: true, force: true });
   };
+}
+
+/**
+ * A network namespace for the browser (chromium-netns.sh runs chromium in it), joined to the
+ * host by a veth pair. Chromium aborts every load and fetch with ERR_NETWORK_CHANGED when an
+ * interface or address appears, and the tests running beside this suite (and its own
+ * containers and VMs) make bridges, veths and taps all the time; in here nothing changes.
+ */
+function makeBrowserNetns(runId: string) {
+  const netns = `bt-e2e-${runId}`;
+  const link = `bt-e2eh-${runId}`;
+  const peer = `bt-e2en-${runId}`;
+  const net = `10.219.${randomInt(0, 250)}`;
+  const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
+  const remove = () => {
+    for (const args of [
+      ['netns', 'del', netns],
+      ['link', 'del', link],
+    ]) {
+      try {
+        ip(...args);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  try {
+    ip('netns', 'add', netns);
+    ip('link', 'add', link, 'type', 'veth', 'peer', 'name', peer);
+    ip('link', 'set', peer, 'netns', netns);
+    ip('addr', 'add', `${net}.1/30`, 'dev', link);
+    ip('link', 'set', link, 'up');
+    ip('netns', 'exec', netns, 'ip', 'addr', 'add', `${net}.2/30`, 'dev', peer);
+    ip('netns', 'exec', netns, 'ip', 'link', 'set', peer, 'up');
+    ip('netns', 'exec', netns, 'ip', 'link', 'set', 'lo', 'up');
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { netns, hostIp: `${net}.1`, remove };
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
 
 /**
@@ -22,7 +23,10 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+      // Debian's chromium, run in a network namespace of the run's own (global-setup.ts).
+      executablePath:
+        process.env.BERTH_CHROMIUM ??
+        fileURLToPath(new URL('./chromium-netns.sh', import.meta.url)),
       args: [
         '--no-sandbox',
         '--disable-gpu',

@@ -42,6 +42,14 @@ test.describe.serial("a container's Firewall tab", () => {
     await page.getByRole('button', { name: 'Add rule' }).click();
     await page.getByRole('combobox', { name: 'Rule 2 protocol' }).selectOption('icmp');
     await page.getByRole('combobox', { name: 'Rule 2 action' }).selectOption('accept');
+    // An IPv6 source: a bad prefix is named beside the field and holds the save back.
+    // A datalist of the address sets makes the field a combobox.
+    const source = page.getByRole('combobox', { name: 'Rule 2 source' });
+    await source.fill('fd00:1::/129');
+    await expect(source).toHaveAccessibleDescription(/IPv6 one such as fd00:1::\/64/);
+    await expect(page.getByRole('button', { name: 'Save' })).toBeDisabled();
+    await source.fill('fd00:1::/64');
+    await expect(source).not.toHaveAttribute('aria-invalid');
     await page.getByRole('button', { name: 'Move rule 2 up' }).click();
     await expect(page.getByRole('combobox', { name: 'Rule 1 protocol' })).toHaveValue('icmp');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -51,9 +59,9 @@ test.describe.serial("a container's Firewall tab", () => {
     await expectAccessible(page);
 
     let fw = (await (await api.get(`/api/v1/instances/${ct.id}/firewall`)).json()) as Firewall;
-    expect(fw.rules.map((r) => [r.protocol, r.action, r.ports])).toEqual([
-      ['icmp', 'accept', []],
-      ['tcp', 'drop', ['22', '8000-8080']],
+    expect(fw.rules.map((r) => [r.protocol, r.action, r.ports, r.source])).toEqual([
+      ['icmp', 'accept', [], 'fd00:1::/64'],
+      ['tcp', 'drop', ['22', '8000-8080'], undefined],
     ]);
 
     await page.getByRole('button', { name: 'Delete rule 1' }).click();

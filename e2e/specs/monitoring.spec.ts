@@ -54,6 +54,13 @@ test.describe.serial('usage graphs', () => {
     await page.waitForTimeout(6000);
     await keepScreenshot(page, testInfo, 'instance-graphs');
     await expectAccessible(page);
+    // The network graph shows the total, or one adapter (a container's eth0) picked above it.
+    const adapter = panel.getByLabel('Adapter');
+    await expect(adapter.locator('option')).toHaveText(['All (total)', 'eth0']);
+    await adapter.selectOption('eth0');
+    await expect(panel.getByTestId('chart-Network').locator('canvas')).toBeVisible();
+    await expect(panel.getByTestId('chart-Network')).toContainText('in');
+    await keepScreenshot(page, testInfo, 'instance-network-eth0');
     await panel.getByRole('button', { name: '1d' }).click();
     await expect(panel.getByRole('button', { name: '1d' })).toHaveAttribute('aria-pressed', 'true');
 

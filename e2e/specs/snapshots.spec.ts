@@ -1,7 +1,8 @@
 import { expect, test } from '../helpers/test.js';
 import { type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
+import type { Instance } from '@berth/contracts';
 import { createInstance, removeInstance } from '../helpers/instances.js';
+import { createTinyVm, openInstanceTab } from '../helpers/vms.js';
 import {
   adminApi,
   expectAccessible,
@@ -22,17 +23,7 @@ test.describe('snapshots tab', () => {
 
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const build = await api.post('/api/v1/templates/tiny-linux/build?sync=true', {
-      data: { rebuild: false },
-    });
-    expect(build.ok(), await build.text()).toBe(true);
-    expect(((await build.json()) as TaskAccepted).task.status).toBe('succeeded');
-    vm = await createInstance(api, {
-      kind: 'vm',
-      name: uniqueName('e2esnap'),
-      memoryMiB: 128,
-      disks: [{ template: 'tiny-linux' }],
-    });
+    vm = await createTinyVm(api, 'e2esnap');
     ct = await createInstance(api, { template: 'busybox', name: uniqueName('e2esnapct') });
   });
   test.afterAll(async () => {
@@ -44,8 +35,7 @@ test.describe('snapshots tab', () => {
   test('take, revert into a branch and delete snapshots of a stopped VM', async ({
     page,
   }, testInfo) => {
-    await login(page);
-    await page.goto(`/instances/view/?id=${vm!.id}&tab=snapshots`);
+    await openInstanceTab(page, vm!, 'snapshots');
     await expect(page.getByRole('tab', { name: 'Snapshots' })).toHaveAttribute(
       'aria-selected',
       'true',

@@ -1,14 +1,9 @@
 import { expect, test } from '../helpers/test.js';
 import { type APIRequestContext } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
-import { createInstance, removeInstance } from '../helpers/instances.js';
-import {
-  adminApi,
-  expectAccessible,
-  keepScreenshot,
-  login,
-  uniqueName,
-} from '../helpers/session.js';
+import type { Instance } from '@berth/contracts';
+import { removeInstance } from '../helpers/instances.js';
+import { createTinyVm, openInstanceTab } from '../helpers/vms.js';
+import { adminApi, expectAccessible, keepScreenshot } from '../helpers/session.js';
 
 /**
  * The Hardware tab's start settings on a running tiny VM: firmware, CPU model and boot order
@@ -21,18 +16,7 @@ test.describe('VM hardware: start settings', () => {
 
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
-    const build = await api.post('/api/v1/templates/tiny-linux/build?sync=true', {
-      data: { rebuild: false },
-    });
-    expect(((await build.json()) as TaskAccepted).task.status).toBe('succeeded');
-    vm = await createInstance(api, {
-      kind: 'vm',
-      name: uniqueName('e2ehw'),
-      memoryMiB: 128,
-      disks: [{ template: 'tiny-linux' }],
-    });
-    const start = await api.post(`/api/v1/instances/${vm.id}/actions/start?sync=true`);
-    expect(((await start.json()) as TaskAccepted).task.status).toBe('succeeded');
+    vm = await createTinyVm(api, 'e2ehw', { start: true });
   });
   test.afterAll(async () => {
     await removeInstance(api, vm);
@@ -42,8 +26,7 @@ test.describe('VM hardware: start settings', () => {
   test('changes saved while it runs are pending until the next start', async ({
     page,
   }, testInfo) => {
-    await login(page);
-    await page.goto(`/instances/view/?id=${vm!.id}&tab=hardware`);
+    await openInstanceTab(page, vm!, 'hardware');
     const form = page.getByRole('region', { name: 'Start settings' });
     await expect(form.getByLabel('Machine type')).toContainText('q35');
     await expect(form.getByText('Applies at next start')).toHaveCount(0);
@@ -75,8 +58,7 @@ test.describe('VM hardware: start settings', () => {
         { timeout: 240_000, intervals: [1000] },
       )
       .toBe(200);
-    await login(page);
-    await page.goto(`/instances/view/?id=${vm!.id}&tab=hardware`);
+    await openInstanceTab(page, vm!, 'hardware');
     await page.getByRole('button', { name: 'Compact disk0.qcow2' }).click();
     await expect(page.getByText(/Compact disk/).first()).toBeVisible({ timeout: 60_000 });
 

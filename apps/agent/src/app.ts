@@ -20,6 +20,7 @@ import { VmTemplates } from './templates/vm-templates.js';
 import { CtCustomTemplates } from './templates/ct-templates.js';
 import { networkRoutes } from './routes/networks.js';
 import { firewallRoutes } from './routes/firewall.js';
+import { networkClassRoutes } from './routes/network-classes.js';
 import { Firewalls } from './net/firewall/firewall.js';
 import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
@@ -34,9 +35,16 @@ import { sampleRoutes } from './routes/samples.js';
 import { Sampler } from './monitoring/sampler.js';
 import { snapshotRoutes } from './routes/snapshots.js';
 import { vmDiskRoutes } from './routes/vm-disks.js';
+import { nicRoutes } from './routes/nics.js';
+import { NicChanges } from './instances/vm-nics.js';
 import { vmHardwareRoutes } from './routes/vm-hardware.js';
+import { vmCdromRoutes } from './routes/vm-cdroms.js';
+import { VmDrives } from './instances/vm-cdroms.js';
 import { VmHardware } from './instances/vm-hardware.js';
 import { VmDiskChanges } from './instances/vm-disk-changes.js';
+import { vmDeviceRoutes } from './routes/vm-devices.js';
+import { VmPorts } from './instances/vm-ports.js';
+import { VmUsb } from './instances/vm-usb.js';
 import { VmSnapshots } from './snapshots/vms.js';
 import { ContainerSnapshots } from './snapshots/containers.js';
 import { ContainerClones } from './instances/container-clones.js';
@@ -152,7 +160,24 @@ export async function buildAgent(
   networks.countMembersWith((n) => [...containers.onNetwork(n), ...vms.onNetwork(n)]);
   networks.leaseStaticallyWith((n) => vms.staticLeases(n));
   await networks.refreshStaticLeases();
+  await networks.refreshNames();
+  // Names follow the instances: made, renamed, moved to another network or readdressed, deleted.
+  events.subscribe((e) => {
+    if (
+      e.type === 'instance.state' ||
+      e.type === 'instance.updated' ||
+      e.type === 'instance.deleted'
+    ) {
+      networks
+        .refreshNames()
+        .catch((err: Error) =>
+          log('networks').warn({ err: err.message }, 'DNS names not refreshed'),
+        );
+    }
+  });
   await networks.reattach();
+  const nics = new NicChanges(vms, containers, networks, log('nics'));
+  await nics.init();
   const firewalls = new Firewalls(
     config.dataDir,
     containers,
@@ -162,6 +187,7 @@ export async function buildAgent(
     config.failpoint,
   );
   await firewalls.init(events);
+  networks.onIpv6ChangeDo((n) => firewalls.reapplyNetwork(n));
   vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {
     const now = op.target ? await instances.get(op.target).catch(() => null) : null;
@@ -195,7 +221,14 @@ export async function buildAgent(
   });
   await app.register(mediaRoutes, { instances, isos });
   await app.register(vmDiskRoutes, { instances, disks: new VmDiskChanges(vms) });
+  await app.register(nicRoutes, { nics });
   await app.register(vmHardwareRoutes, { instances, hardware: new VmHardware(vms) });
+  await app.register(vmCdromRoutes, { instances, drives: new VmDrives(vms, isos) });
+  await app.register(vmDeviceRoutes, {
+    instances,
+    ports: new VmPorts(vms),
+    usb: new VmUsb(vms),
+  });
   await app.register(snapshotRoutes, {
     instances,
     drivers: { vm: new VmSnapshots(vms), ct: new ContainerSnapshots(containers, pools) },
@@ -228,6 +261,7 @@ export async function buildAgent(
   await app.register(sampleRoutes, { sampler });
   await app.register(networkRoutes, { networks, instances });
   await app.register(firewallRoutes, { firewalls });
+  await app.register(networkClassRoutes, { firewalls });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
   await app.register(consoleRoutes, { instances, shells });
   return app;

@@ -49,6 +49,12 @@ describe('VM start settings', () => {
       boot: ['disk', 'cdrom'],
       vcpus: 1,
       memoryMiB: 256,
+      // What an old record has of the devices added since: its disk as it always was, drive 0,
+      // no extra ports, the tablet.
+      disks: [{ file: 'disk0.qcow2', bus: 'virtio', cache: 'writeback' }],
+      cdDrives: [0],
+      ports: [],
+      usb: [{ name: 'tablet', kind: 'tablet' }],
     });
     assert.deepEqual(pendingChanges(vm), [], 'never started by this agent: nothing to compare');
     vm.started = startSettings(vm);

@@ -44,6 +44,9 @@ import { updateRoutes } from './modules/updates/updates.routes.js';
 import { storageRoutes } from './modules/storage/storage.routes.js';
 import { networkRoutes } from './modules/networks/networks.routes.js';
 import { firewallRoutes } from './modules/firewall/firewall.routes.js';
+import { networkClassRoutes } from './modules/network-classes/network-classes.routes.js';
+import { cachedClassCounters } from './modules/network-classes/class-counters.js';
+import { ClassTrafficRecorder } from './modules/network-classes/class-traffic.js';
 import { NetworksService } from './modules/networks/networks.service.js';
 import { StorageService } from './modules/storage/storage.service.js';
 import { privilegedRoutes } from './modules/instances/privileged.routes.js';
@@ -54,7 +57,13 @@ import { snapshotRoutes } from './modules/snapshots/snapshots.routes.js';
 import { SnapshotsService } from './modules/snapshots/snapshots.service.js';
 import { vmDiskRoutes } from './modules/vm-disks/vm-disks.routes.js';
 import { VmDisksService } from './modules/vm-disks/vm-disks.service.js';
+import { nicRoutes } from './modules/nics/nics.routes.js';
+import { NicsService } from './modules/nics/nics.service.js';
 import { vmHardwareRoutes } from './modules/vm-hardware/vm-hardware.routes.js';
+import { vmCdromRoutes } from './modules/vm-cdroms/vm-cdroms.routes.js';
+import { VmCdromsService } from './modules/vm-cdroms/vm-cdroms.service.js';
+import { vmDeviceRoutes } from './modules/vm-devices/vm-devices.routes.js';
+import { VmUsbService } from './modules/vm-devices/vm-devices.service.js';
 import { ProcessesService } from './modules/processes/processes.service.js';
 import { isoRoutes } from './modules/isos/isos.routes.js';
 import { IsosService } from './modules/isos/isos.service.js';
@@ -246,9 +255,20 @@ export async function buildApi(
   await app.register(storageRoutes, { storage: new StorageService(hosts, tasks), tasks, hosts });
   await app.register(networkRoutes, { networks: new NetworksService(hosts) });
   await app.register(firewallRoutes, { hosts });
+  const classTraffic = new ClassTrafficRecorder(
+    db,
+    hosts,
+    app.log.child({ component: 'class-traffic' }),
+  );
+  classTraffic.start();
+  app.addHook('onClose', async () => classTraffic.stop());
+  await app.register(networkClassRoutes, { hosts, recorder: classTraffic });
   await app.register(snapshotRoutes, { snapshots: new SnapshotsService(hosts, tasks), tasks });
   await app.register(vmDiskRoutes, { disks: new VmDisksService(hosts, tasks), tasks });
+  await app.register(nicRoutes, { hosts, nics: new NicsService(hosts, tasks), tasks });
   await app.register(vmHardwareRoutes, { hosts });
+  await app.register(vmCdromRoutes, { drives: new VmCdromsService(hosts, tasks), tasks });
+  await app.register(vmDeviceRoutes, { hosts, usb: new VmUsbService(hosts, tasks), tasks });
   await app.register(processRoutes, { processes: new ProcessesService(hosts) });
   await app.register(isoRoutes, { isos: new IsosService(hosts, db) });
   await app.register(websocket, { options: { maxPayload: 1024 * 1024 } });
@@ -277,7 +297,7 @@ export async function buildApi(
     hosts,
     store: metricsStore,
     puller,
-    registry: metricsRegistry(puller),
+    registry: metricsRegistry(puller, cachedClassCounters(hosts)),
   });
   await app.register(usageRoutes, { usage: new UsageService(db, hosts) });
   await app.register(alertRoutes, {

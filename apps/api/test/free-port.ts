@@ -1,13 +1,23 @@
 import { createServer } from 'node:net';
 
-/** A TCP port on loopback that nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Below the kernel's ephemeral range (32768–60999 by default): a port there can be taken by any
+// outgoing connection between this check and the listen, and once was (EADDRINUSE in CI).
+const LOW = 20_000;
+const HIGH = 32_000;
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port on loopback that nothing listens on right now, outside the ephemeral range. */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (await tryListen(port)) return port;
+  }
+  throw new Error(`no free port between ${LOW} and ${HIGH} after 200 tries`);
 }

@@ -149,132 +149,148 @@ export async function startStack(
     env: { BERTH_AGENT_API_PORT: String(apiPort), ...opts.agentEnv },
   };
   let agent = await startAgent(agentOpts);
-  const config: ApiConfig = {
-    // In-process and plain HTTP: these tests are about instances, not transport (the API
-    // process tests and the e2e suite run over HTTPS).
-    listen: ['127.0.0.1'],
-    port: apiPort,
-    tls: null,
-    databaseUrl: `file:${path.join(dir, 'berth.db')}`,
-    localAgent: { url: agent.url, token: agent.token },
-    initialAdminPassword: ADMIN_PASSWORD,
-    dataDir: dir,
-    secureCookies: false,
-    sessionHours: 1,
-    webDir: fileURLToPath(new URL('../../web/out/', import.meta.url)),
-    allowedOrigins: [],
-  };
-  const db = await openDatabase(config.databaseUrl);
-  const { app } = await buildApi(config, db);
-  await app.listen({ host: '127.0.0.1', port: config.port });
-  const baseUrl = `http://127.0.0.1:${config.port}`;
+  let app: FastifyInstance | undefined;
+  let db: PrismaClient | undefined;
+  try {
+    return await finishStack();
+  } catch (err) {
+    // A live agent, API or database keeps this test file's process from ending: the file
+    // would hang to the runner's timeout instead of failing now with the reason.
+    await app?.close().catch(() => undefined);
+    await db?.$disconnect().catch(() => undefined);
+    await agent.stop();
+    throw err;
+  }
 
-  const raw = async <T>(
-    method: string,
-    url: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const res = await fetch(`${baseUrl}${url}`, {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      body: (text ? JSON.parse(text) : undefined) as T,
-      headers: res.headers,
+  async function finishStack(): Promise<Stack> {
+    const config: ApiConfig = {
+      // In-process and plain HTTP: these tests are about instances, not transport (the API
+      // process tests and the e2e suite run over HTTPS).
+      listen: ['127.0.0.1'],
+      port: apiPort,
+      tls: null,
+      databaseUrl: `file:${path.join(dir, 'berth.db')}`,
+      localAgent: { url: agent.url, token: agent.token },
+      initialAdminPassword: ADMIN_PASSWORD,
+      dataDir: dir,
+      secureCookies: false,
+      sessionHours: 1,
+      webDir: fileURLToPath(new URL('../../web/out/', import.meta.url)),
+      allowedOrigins: [],
     };
-  };
-  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const created = await raw<{ token: string }>(
-    'POST',
-    '/api/v1/auth/tokens',
-    { name: 'tests' },
-    browserSession(login, baseUrl),
-  );
-  const token = created.body.token;
+    const database = (db = await openDatabase(config.databaseUrl));
+    const server = (app = (await buildApi(config, database)).app);
+    await server.listen({ host: '127.0.0.1', port: config.port });
+    const baseUrl = `http://127.0.0.1:${config.port}`;
 
-  const stack: Stack = {
-    api: app,
-    db,
-    agent,
-    baseUrl,
-    dir,
-    token,
-    call: (method, url, body, headers) =>
-      raw(method, url, body, { authorization: `Bearer ${token}`, ...headers }),
-    async restartAgent(restart = {}) {
-      if (restart.kill) await agent.kill();
-      else await agent.stop();
-      if (restart.env) agentOpts.env = { BERTH_AGENT_API_PORT: String(apiPort), ...restart.env };
-      agent = await startAgent({ ...agentOpts, upTimeoutMs: restart.upTimeoutMs });
-      stack.agent = agent;
-    },
-    async close() {
-      const list = await stack.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/instances');
-      for (const i of list.body?.items ?? []) {
-        // An operation still running on it (a graceful stop, say) refuses the delete: wait it out.
-        await until(
-          `${i.id} to be deleted`,
-          async () => {
-            const res = await stack.call<{ error?: { message: string } }>(
-              'DELETE',
-              `/api/v1/instances/${i.id}?force=true&sync=true`,
-            );
-            return res.status !== 409 || !/in progress/.test(res.body?.error?.message ?? '');
-          },
-          120_000,
-          1000,
-        ).catch(() => undefined);
-      }
-      await app.close();
-      await db.$disconnect();
-      await agent.stop();
-      await tidyVmRemains(path.join(agent.dataDir, 'vms'));
-      // The agent's DHCP server for VMs outlives it by design; the tests' one goes with the test.
-      const dhcp = Number(
-        await readFile(path.join(agent.dataDir, 'dnsmasq.pid'), 'utf8').catch(() => '0'),
-      );
-      if (dhcp > 0) {
-        try {
-          process.kill(dhcp, 'SIGTERM');
-        } catch {
-          // already gone
+    const raw = async <T>(
+      method: string,
+      url: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return {
+        status: res.status,
+        body: (text ? JSON.parse(text) : undefined) as T,
+        headers: res.headers,
+      };
+    };
+    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const created = await raw<{ token: string }>(
+      'POST',
+      '/api/v1/auth/tokens',
+      { name: 'tests' },
+      browserSession(login, baseUrl),
+    );
+    const token = created.body.token;
+
+    const stack: Stack = {
+      api: server,
+      db: database,
+      agent,
+      baseUrl,
+      dir,
+      token,
+      call: (method, url, body, headers) =>
+        raw(method, url, body, { authorization: `Bearer ${token}`, ...headers }),
+      async restartAgent(restart = {}) {
+        if (restart.kill) await agent.kill();
+        else await agent.stop();
+        if (restart.env) agentOpts.env = { BERTH_AGENT_API_PORT: String(apiPort), ...restart.env };
+        agent = await startAgent({ ...agentOpts, upTimeoutMs: restart.upTimeoutMs });
+        stack.agent = agent;
+      },
+      async close() {
+        const list = await stack.call<{ items: Array<{ id: string }> }>('GET', '/api/v1/instances');
+        for (const i of list.body?.items ?? []) {
+          // An operation still running on it (a graceful stop, say) refuses the delete: wait it out.
+          await until(
+            `${i.id} to be deleted`,
+            async () => {
+              const res = await stack.call<{ error?: { message: string } }>(
+                'DELETE',
+                `/api/v1/instances/${i.id}?force=true&sync=true`,
+              );
+              return res.status !== 409 || !/in progress/.test(res.body?.error?.message ?? '');
+            },
+            120_000,
+            1000,
+          ).catch(() => undefined);
         }
-      }
-      await rm(dir, { recursive: true, force: true });
-      // The agent leaves its bridge, NAT and guard tables up on purpose (containers outlive it);
-      // tests tidy up.
-      const table = `berth_${agentOpts.bridge.replace(/-/g, '_')}`;
-      for (const args of [
-        ['ip', 'link', 'del', agentOpts.bridge],
-        ['nft', 'delete', 'table', 'ip', table],
-        ['nft', 'delete', 'table', 'inet', `${table}_guard`],
-        // Instance firewalls of containers the test did not delete through the API.
-        ...execFileSync('nft', ['list', 'tables', 'bridge'], { encoding: 'utf8' })
-          .split('\n')
-          .map((l) => l.trim().split(' ')[2] ?? '')
-          .filter((t) => t.startsWith(`${table}_fw_`))
-          .map((t) => ['nft', 'delete', 'table', 'bridge', t]),
-      ]) {
-        try {
-          execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
-        } catch {
-          // already gone
+        await server.close();
+        await database.$disconnect();
+        await agent.stop();
+        await tidyVmRemains(path.join(agent.dataDir, 'vms'));
+        // The agent's DHCP server for VMs outlives it by design; the tests' one goes with the test.
+        const dhcp = Number(
+          await readFile(path.join(agent.dataDir, 'dnsmasq.pid'), 'utf8').catch(() => '0'),
+        );
+        if (dhcp > 0) {
+          try {
+            process.kill(dhcp, 'SIGTERM');
+          } catch {
+            // already gone
+          }
         }
-      }
-    },
-  };
-  return stack;
+        await rm(dir, { recursive: true, force: true });
+        // The agent leaves its bridge, NAT and guard tables up on purpose (containers outlive it);
+        // tests tidy up.
+        const table = `berth_${agentOpts.bridge.replace(/-/g, '_')}`;
+        for (const args of [
+          ['ip', 'link', 'del', agentOpts.bridge],
+          ['nft', 'delete', 'table', 'ip', table],
+          ['nft', 'delete', 'table', 'inet', `${table}_guard`],
+          // Instance firewalls of containers the test did not delete through the API.
+          ...execFileSync('nft', ['list', 'tables', 'bridge'], { encoding: 'utf8' })
+            .split('\n')
+            .map((l) => l.trim().split(' ')[2] ?? '')
+            .filter((t) => t.startsWith(`${table}_fw_`))
+            .map((t) => ['nft', 'delete', 'table', 'bridge', t]),
+        ]) {
+          try {
+            execFileSync(args[0] as string, args.slice(1), { stdio: 'ignore' });
+          } catch {
+            // already gone
+          }
+        }
+      },
+    };
+    return stack;
+  }
 }
 
 /** Waits for a task to end through the API's long-poll. */

@@ -2,13 +2,36 @@ import { z } from 'zod';
 
 /** An IPv4 network or one address, e.g. 10.0.5.0/24 or 10.0.5.7 (a /32). */
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const CIDR = `${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(/([0-9]|[12][0-9]|3[0-2]))?`;
+const CIDR4 = new RegExp(`^${OCTET}\\.${OCTET}\\.${OCTET}\\.${OCTET}(/([0-9]|[12][0-9]|3[0-2]))?$`);
+
+/** An IPv6 network or one address, e.g. fd00:1::/64 or fd00:1::7 (a /128); no zone. */
+const isCidr6 = (s: string): boolean => {
+  const [ip, prefix, ...rest] = s.split('/');
+  return (
+    s.length <= 50 &&
+    rest.length === 0 &&
+    z.ipv6().safeParse(ip).success &&
+    (prefix === undefined || /^([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/.test(prefix))
+  );
+};
+
+/** Which family a CIDR is of; null for anything else (a set's name). */
+export const cidrFamily = (s: string | undefined): 'ipv4' | 'ipv6' | null =>
+  s === undefined ? null : CIDR4.test(s) ? 'ipv4' : isCidr6(s) ? 'ipv6' : null;
+
+const CIDR_MESSAGE =
+  'an IPv4 address or network such as 10.0.5.0/24 (octets 0-255 without leading zeros) or an IPv6 one such as fd00:1::/64 (prefix 0-128)';
+
+/** IPv4 only: what network classes take (their counting is IPv4). */
 export const FirewallCidr = z
   .string()
   .regex(
-    new RegExp(`^${CIDR}$`),
+    CIDR4,
     'an IPv4 address or network such as 10.0.5.0/24, octets 0-255 without leading zeros',
   );
+
+/** An address set's member: either family. */
+export const FirewallSetMember = z.string().refine((s) => cidrFamily(s) !== null, CIDR_MESSAGE);
 
 const SET_NAME = '[a-z][a-z0-9-]{0,31}';
 /** A named address set: nft takes the name as it is, so it keeps to what nft accepts. */
@@ -19,12 +42,12 @@ export const FirewallSetName = z
     'a set name: a lowercase letter, then up to 31 lowercase letters, digits or dashes',
   );
 
-/** A rule's source or destination: a CIDR, or `@` and the name of an address set. */
+/** A rule's source or destination: a CIDR of either family, or `@` and an address set's name. */
 export const FirewallAddress = z
   .string()
-  .regex(
-    new RegExp(`^(${CIDR}|@${SET_NAME})$`),
-    'an IPv4 address or network such as 10.0.5.0/24, or @ and the name of an address set',
+  .refine(
+    (s) => cidrFamily(s) !== null || new RegExp(`^@${SET_NAME}$`).test(s),
+    `${CIDR_MESSAGE}, or @ and the name of an address set`,
   );
 
 /** The set a rule's source or destination names, if it names one. */
@@ -56,14 +79,25 @@ export const FirewallRule = z
   .refine((r) => r.ports.length === 0 || r.protocol === 'tcp' || r.protocol === 'udp', {
     message: 'ports need protocol tcp or udp',
     path: ['ports'],
-  });
+  })
+  .refine(
+    (r) => {
+      const [a, b] = [cidrFamily(r.source), cidrFamily(r.destination)];
+      return a === null || b === null || a === b;
+    },
+    {
+      // A packet is one or the other: such a rule could never match.
+      message: 'the source and the destination are both IPv4 or both IPv6',
+      path: ['destination'],
+    },
+  );
 export type FirewallRule = z.infer<typeof FirewallRule>;
 
 /** What an instance's firewall is; rules are checked in order, the first match decides. */
 export const FirewallSettings = z
   .object({
     enabled: z.boolean().default(true),
-    /** What happens to IPv4 traffic no rule matched, per direction. */
+    /** What happens to IPv4 and IPv6 traffic no rule matched, per direction (ARP, neighbour discovery and DHCPv6 pass). */
     policy: z
       .object({ in: z.enum(['accept', 'drop']), out: z.enum(['accept', 'drop']) })
       .strict()
@@ -112,7 +146,7 @@ export type NetworkFirewall = z.infer<typeof NetworkFirewall>;
 /** What an address set holds; PUT replaces it whole. */
 export const FirewallSetBody = z
   .object({
-    addresses: z.array(FirewallCidr).max(1024),
+    addresses: z.array(FirewallSetMember).max(1024),
     comment: z.string().max(200).default(''),
   })
   .strict();
@@ -125,7 +159,7 @@ export type CreateFirewallSetInput = z.input<typeof CreateFirewallSet>;
 
 export const FirewallSetRef = z.object({ set: FirewallSetName });
 
-/** A named set of IPv4 addresses and networks that rules name as `@name`. */
+/** A named set of IPv4 and IPv6 addresses and networks that rules name as `@name`. */
 export const FirewallSet = CreateFirewallSet.extend({
   /** Whose rules name it: a set in use cannot be deleted. */
   usedBy: z

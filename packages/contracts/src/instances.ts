@@ -11,6 +11,8 @@ import {
 import { CtTemplateRef, VmTemplateRef } from './templates.js';
 import { ShellSettings } from './consoles.js';
 import { Limits, LimitsPatch } from './limits.js';
+import { VmDiskBus, VmDiskCache } from './vm-disk-bus.js';
+import { Ipv6Cidr } from './networks.js';
 
 export const InstanceKind = z.enum(['ct', 'vm']);
 export type InstanceKind = z.infer<typeof InstanceKind>;
@@ -41,6 +43,13 @@ export const DiskSizeMiB = z
   .min(MIN_DISK_MIB, `disk must be at least ${MIN_DISK_MIB} MiB`)
   .max(MAX_DISK_MIB, 'disk must be at most 2 TiB');
 
+/** How a container's adapter joins its network. */
+export const ContainerNetworkMode = z.enum(['bridged', 'routed']);
+/** A VM NIC's device: virtio-net, or an emulated Intel one (e1000e on q35) for guests without virtio drivers. */
+export const NicModel = z.enum(['virtio', 'e1000']);
+export type NicModel = z.infer<typeof NicModel>;
+export type ContainerNetworkMode = z.infer<typeof ContainerNetworkMode>;
+
 export const Instance = z.object({
   id: z.uuid(),
   kind: InstanceKind,
@@ -69,9 +78,15 @@ export const Instance = z.object({
           name: z.string(),
           sizeBytes: z.number().int(),
           template: z.string().nullable(),
+          bus: VmDiskBus.optional(),
+          cache: VmDiskCache.optional(),
         }),
       ),
       cdrom: z.string().nullable(),
+      cdDrives: z
+        .array(z.object({ drive: z.number().int(), iso: z.string().nullable() }))
+        .optional()
+        .describe('every CD/DVD drive with its ISO; drive 0 is `cdrom`'),
       boot: z.array(z.string()),
       accel: z.enum(['kvm', 'tcg']),
       guestAgent: z.boolean().describe('the guest agent answered lately'),
@@ -81,7 +96,18 @@ export const Instance = z.object({
       pendingChanges: z
         .array(
           z.object({
-            field: z.enum(['firmware', 'machine', 'cpuModel', 'boot', 'vcpus', 'memoryMiB']),
+            field: z.enum([
+              'firmware',
+              'machine',
+              'cpuModel',
+              'boot',
+              'vcpus',
+              'memoryMiB',
+              'ports',
+              'usb',
+              'disks',
+              'cdDrives',
+            ]),
             running: z.unknown(),
             next: z.unknown(),
           }),
@@ -124,6 +150,12 @@ export const Instance = z.object({
           .describe(
             "address/prefix: a container's own, a VM's static DHCP lease; null when DHCP hands the VM any",
           ),
+        ipv6: z
+          .string()
+          .nullable()
+          .optional()
+          .describe("a container's static IPv6 address/prefix; null or absent: none"),
+        mode: ContainerNetworkMode.optional().describe('routed: a host-routed container adapter'),
       }),
     )
     .describe("the instance's network adapters"),
@@ -155,8 +187,14 @@ export const CreateContainer = z
       .refine((s) => !s.includes(':'), 'root password cannot contain colons')
       .optional(),
     network: ResourceName.default('default').describe('the virtual network it joins'),
+    networkMode: ContainerNetworkMode.default('bridged').describe(
+      "routed: host-routed (Parallels' venet): its address is routed to it as a /32, on no bridge, and it cannot send from another",
+    ),
     ipv4: Ipv4Cidr.optional().describe(
       'address/prefix on its network; next free one when omitted, 409 when in use',
+    ),
+    ipv6: Ipv6Cidr.optional().describe(
+      'IPv6 address/prefix on its network (which must have IPv6); the next free one when omitted and the network has IPv6, 409 when outside it or in use',
     ),
     gateway: Ipv4.optional(),
     dns: z.array(Ipv4).max(3).default([]),
@@ -218,12 +256,20 @@ export type IsoQuota = z.infer<typeof IsoQuota>;
 
 export const MAX_VM_MEMORY_MIB = 1024 * 1024;
 export const VmDisk = z.union([
-  z.object({ sizeMiB: DiskSizeMiB.describe('a new empty qcow2 disk') }).strict(),
+  z
+    .object({
+      sizeMiB: DiskSizeMiB.describe('a new empty qcow2 disk'),
+      bus: VmDiskBus.optional().describe('virtio when absent'),
+      cache: VmDiskCache.optional().describe('writeback when absent'),
+    })
+    .strict(),
   z
     .object({
       template: VmTemplateRef.describe('start from this template disk'),
       clone: z.enum(['linked', 'copy']).default('linked'),
       sizeMiB: DiskSizeMiB.optional().describe('grow the clone to this size'),
+      bus: VmDiskBus.optional().describe('virtio when absent'),
+      cache: VmDiskCache.optional().describe('writeback when absent'),
     })
     .strict(),
 ]);
@@ -248,7 +294,14 @@ export const CreateVm = z
       .max(3)
       .default(['disk', 'cdrom']),
     nics: z
-      .array(z.object({ network: ResourceName.default('default') }).strict())
+      .array(
+        z
+          .object({
+            network: ResourceName.default('default'),
+            model: NicModel.optional().describe('virtio (the default) or e1000 (e1000e on q35)'),
+          })
+          .strict(),
+      )
       .max(8)
       .default([{ network: 'default' }]),
     onboot: z.boolean().default(false),

@@ -30,6 +30,24 @@ export type MetricValues = z.infer<typeof MetricValues>;
 export const MetricSubjectKind = z.enum(['host', 'ct', 'vm']);
 export type MetricSubjectKind = z.infer<typeof MetricSubjectKind>;
 
+/** What a network adapter's rates are called, as stored and served. */
+export const AdapterField = z.enum(['rxBps', 'txBps', 'rxPps', 'txPps']);
+export type AdapterField = z.infer<typeof AdapterField>;
+
+/**
+ * One adapter's traffic in a sample, named as its instance knows it (a container's `eth0`, a
+ * VM's `net0`, `net1`… by NIC index; the host's physical adapters by their own names) and read
+ * from the instance's side: rx is what it received.
+ */
+export const AdapterRates = z.strictObject({
+  adapter: z.string().min(1).max(32),
+  rxBps: z.number(),
+  txBps: z.number(),
+  rxPps: z.number(),
+  txPps: z.number(),
+});
+export type AdapterRates = z.infer<typeof AdapterRates>;
+
 /** A sample as the agent keeps it: `subject` is the instance id, or "host". */
 export const AgentSample = MetricValues.extend({
   subject: z.string(),
@@ -37,6 +55,8 @@ export const AgentSample = MetricValues.extend({
   name: z.string(),
   /** ms since the epoch. */
   t: z.number().int(),
+  /** Per adapter; the net* totals above are their sum (an agent before this sends none). */
+  adapters: z.array(AdapterRates).optional(),
 });
 export type AgentSample = z.infer<typeof AgentSample>;
 
@@ -106,6 +126,26 @@ export const MetricSeries = z.object({
   values: z.partialRecord(MetricField, z.array(z.number().nullable())),
 });
 export type MetricSeries = z.infer<typeof MetricSeries>;
+
+export const AdapterMetricsQuery = z.strictObject({ range: MetricsRange.default('1h') });
+
+/**
+ * One series per adapter, each as MetricSeries' columns: `t` and an array per AdapterField.
+ * Adapters in name order; one that came later (a NIC added) has no points before it.
+ */
+export const AdapterSeries = z.object({
+  subject: z.string(),
+  range: MetricsRange,
+  stepSeconds: z.number().int(),
+  adapters: z.array(
+    z.object({
+      adapter: z.string(),
+      t: z.array(z.number().int()),
+      values: z.record(AdapterField, z.array(z.number())),
+    }),
+  ),
+});
+export type AdapterSeries = z.infer<typeof AdapterSeries>;
 
 /** The busiest instances now, for the dashboard. */
 export const TopInstances = z.object({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DiskSizeMiB, InstanceRef } from './instances.js';
+import { VmDiskBus, VmDiskCache } from './vm-disk-bus.js';
 
 /** A VM disk as its instance lists it (vm.disks[].name): the qcow2 file in the VM's folder. */
 export const VmDiskName = z
@@ -11,8 +12,15 @@ export const VmDiskName = z
 
 export const VmDiskRef = InstanceRef.extend({ disk: VmDiskName });
 
-/** A new empty qcow2 disk: hot-plugged (virtio-blk) into a running VM, else there at its next start. */
-export const AddVmDiskRequest = z.strictObject({ sizeMiB: DiskSizeMiB });
+/**
+ * A new empty qcow2 disk: hot-plugged into a running VM, else there at its next start. Only a
+ * virtio disk can be hot-plugged: another bus on a running VM is a 409.
+ */
+export const AddVmDiskRequest = z.strictObject({
+  sizeMiB: DiskSizeMiB,
+  bus: VmDiskBus.optional(),
+  cache: VmDiskCache.optional(),
+});
 export type AddVmDiskRequest = z.infer<typeof AddVmDiskRequest>;
 
 /** Disks only grow: a size below the present one is a 400. */

@@ -3,13 +3,18 @@ import path from 'node:path';
 
 /**
  * What Debian's kernel builds as modules but a QEMU guest needs: virtio transport
- * and devices, and the ACPI power button plus evdev so an ACPI shutdown request
- * reaches acpid. Order is load order.
+ * and devices, disks on virtio-scsi and q35's AHCI (sata, ide) and its CD drives,
+ * and the ACPI power button plus evdev so an ACPI shutdown request reaches acpid.
+ * Order is load order.
  */
 export const GUEST_MODULES = [
   'virtio_pci',
   'virtio_net',
   'virtio_blk',
+  'virtio_scsi',
+  'ahci',
+  'sd_mod',
+  'sr_mod',
   'virtio_console',
   'virtio_balloon',
   'virtio_rng',

@@ -74,6 +74,13 @@ export class ContainerClones {
       createdAt: new Date().toISOString(),
       pool,
       snapshots: undefined,
+      // Its other adapters' addresses are the source's: the clone starts with eth0 alone.
+      adapters: undefined,
+      // A MAC set on the source is the source's: the clone's is derived from its own id.
+      mac: undefined,
+      // The source's IPv6 is the source's: the clone has IPv4 only.
+      ipv6: undefined,
+      gateway6: undefined,
       idmap,
     };
     const image = this.containers.imageOf(record);
@@ -93,7 +100,7 @@ export class ContainerClones {
           progress(80, 'giving the clone its own identity');
           await withMountedImage(image, async (root) => {
             await step('ct.create.unpack', { mountDir: root });
-            await customizeRootfs(root, { hostname: record.hostname, dns: record.dns });
+            await customizeRootfs(root, record);
             // Empty: systemd makes a new one at first boot, so the clone is another machine.
             await truncate(path.join(root, 'etc', 'machine-id'), 0).catch(() =>
               writeFile(path.join(root, 'etc', 'machine-id'), ''),

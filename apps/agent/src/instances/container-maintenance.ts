@@ -134,7 +134,7 @@ export class ContainerMaintenance {
             await step('ct.reinstall.unpack', { mountDir: root });
             progress(25, `unpacking ${record.template}`);
             await this.templates.extract(record.template, root, (f, m) => progress(25 + f * 50, m));
-            await customizeRootfs(root, { hostname: record.hostname, dns: record.dns });
+            await customizeRootfs(root, record);
             if (record.idmap) await shiftOwnership(root, record.idmap);
             if (req.keep.length === 0) return;
             progress(80, `keeping ${req.keep.map((k) => `/${k}`).join(' and ')}`);
@@ -206,7 +206,8 @@ async function writeHostname(root: string, hostname: string, owner: number): Pro
   await replaceFile(hostsFile, `${[...others, hostsLine(hostname)].join('\n')}\n`, owner);
 }
 
-async function replaceFile(file: string, text: string, owner: number): Promise<void> {
+/** Replaces a file of a container's tree by a rename, never writing through a symlink. */
+export async function replaceFile(file: string, text: string, owner: number): Promise<void> {
   const tmp = `${file}.berth`;
   await rm(tmp, { force: true });
   await writeFile(tmp, text, { flag: 'wx', mode: 0o644 });

@@ -31,7 +31,7 @@ import {
 import { type AgentConfig, imageDir, lxcPath } from '../config.js';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import { LxcMonitor } from '../drivers/lxc/monitor.js';
-import { macFor, renderLxcConfig, vethFor } from '../drivers/lxc/config.js';
+import { renderLxcConfig, vethFor } from '../drivers/lxc/config.js';
 import { dropIfb, readShaping, shapeAdapter } from '../net/shaping.js';
 import { ensureSubordinateRanges, pickIdRange } from '../drivers/lxc/idmap.js';
 import { letContainersTraverse } from '../drivers/lxc/lxcpath-access.js';
@@ -51,7 +51,9 @@ import { Lxcfs } from '../limits/lxcfs.js';
 import { limitsDiffer, readCgroupLimits } from '../limits/read.js';
 import type { Log } from '../log.js';
 import { parseCidr } from '../net/ipv4.js';
+import { setHostLink } from '../net/link.js';
 import type { Attached, Networks } from '../net/networks/networks.js';
+import { containerIpv6, ipv6sOf } from './ct-ipv6.js';
 import type { Operations } from '../operations.js';
 import { loopBackings } from '../recovery/loop-mounts.js';
 import {
@@ -70,6 +72,7 @@ import { snapshotDir } from '../snapshots/containers.js';
 import type { Templates } from '../templates/templates.js';
 import { BusyGuard } from './busy.js';
 import { containerAddress } from './container-address.js';
+import { adaptersOf } from './ct-adapters.js';
 import { StateNotes } from './state-notes.js';
 import { customizeRootfs } from './customize.js';
 import type { ContainerRecord } from './record.js';
@@ -149,19 +152,23 @@ export class Containers {
     );
     // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
     const all = await this.lxc.infoAll();
+    const backings = await loopBackings();
     for (const record of records) {
       await this.writeLxcConfig(record);
       const known = all.get(String(record.ctid)) ?? (await this.lxc.info(record.ctid));
       this.states.set(record.id, known.state);
       // The record is what limits should be: a change the last agent died in the middle of
       // (or a disk throttle lost with its loop device) is put right here. Idempotent.
-      if (known.state === 'running' || known.state === 'frozen') {
+      if (
+        (known.state === 'running' || known.state === 'frozen') &&
+        !(await this.limitsInForce(record, known.pid, backings))
+      ) {
         await this.applyLimits(record, record.limits ?? {}).catch((err: Error) =>
           this.log.warn({ ctid: record.ctid, err: err.message }, 'limits not reapplied'),
         );
       } else if (record.limits?.network?.egressKbps) {
-        // It stopped while no agent watched: its IFB device stayed.
-        await dropIfb(vethFor(record.id));
+        // It stopped while no agent watched: its IFB devices stayed.
+        for (const { veth } of adaptersOf(record)) await dropIfb(veth);
       }
     }
     await this.monitor.start();
@@ -214,7 +221,17 @@ export class Containers {
       );
     }
     const name = input.name;
+    const network = this.networks.get(input.network);
+    // Checked before the claims below (nothing to undo on a 409), claimed with them: no yield.
+    const v6 = containerIpv6(input.ipv6, network, input.networkMode === 'routed', [
+      ...ipv6sOf(this.store.all()),
+      ...this.pending.ips,
+    ]);
     const { ctid, ipv4, idmap } = this.reserve(input, nameTaken);
+    if (v6.ipv6) this.pending.ips.add(v6.ipv6.split('/')[0] as string);
+    const gateway = parseCidr(network.ipv4).ip;
+    // On a network with DNS names its gateway resolves them (and forwards the rest).
+    const namedByNetwork = input.dns.length === 0 && network.dnsDomain ? network.dnsDomain : null;
     const record: ContainerRecord = {
       id: randomUUID(),
       ctid,
@@ -222,8 +239,10 @@ export class Containers {
       hostname: input.hostname ?? name,
       template: input.template,
       ipv4,
-      gateway: input.gateway ?? parseCidr(this.networks.get(input.network).ipv4).ip,
-      dns: input.dns,
+      gateway: input.gateway ?? gateway,
+      ...v6,
+      dns: namedByNetwork ? [gateway] : input.dns,
+      ...(namedByNetwork && { dnsSearch: namedByNetwork }),
       onboot: input.onboot,
       diskSizeBytes,
       description: input.description,
@@ -231,6 +250,7 @@ export class Containers {
       createdAt: new Date().toISOString(),
       pool,
       network: input.network,
+      ...(input.networkMode === 'routed' && { networkMode: 'routed' as const }),
       ...(idmap && { idmap }),
       ...(input.limits && { limits: withoutSize(input.limits) }),
     };
@@ -303,6 +323,7 @@ export class Containers {
     this.pending.names.delete(record.name.toLowerCase());
     this.pending.ctids.delete(record.ctid);
     this.pending.ips.delete(record.ipv4.split('/')[0] as string);
+    if (record.ipv6) this.pending.ips.delete(record.ipv6.split('/')[0] as string);
     if (record.idmap) this.pending.idmaps.delete(record.idmap);
   }
 
@@ -581,7 +602,7 @@ export class Containers {
       await withMountedImage(image, async (root) => {
         await step('ct.create.unpack', { mountDir: root });
         await this.templates.extract(record.template, root, (f, m) => progress(35 + f * 55, m));
-        await customizeRootfs(root, { hostname: record.hostname, dns: record.dns, rootPassword });
+        await customizeRootfs(root, { ...record, rootPassword });
         if (record.idmap) {
           await step('ct.create.shift', { mountDir: root });
           await shiftOwnership(root, record.idmap);
@@ -656,8 +677,23 @@ export class Containers {
     }
     const shaping = JSON.stringify(limits.network ?? {});
     if ((limits.network || from?.network) && shaping !== JSON.stringify(from?.network ?? {})) {
-      await shapeAdapter(vethFor(record.id), limits.network);
+      for (const { veth } of adaptersOf(record)) await shapeAdapter(veth, limits.network);
     }
+  }
+
+  /**
+   * Whether the kernel holds the recorded limits, read from cgroup files: writing them all again
+   * takes an lxc-cgroup per controller, minutes for an agent starting with hundreds running.
+   * Rate limits are not read here (two `tc` per container), so a shaped container is rewritten.
+   */
+  private async limitsInForce(
+    record: ContainerRecord,
+    pid: number | null,
+    backings: Map<string, string>,
+  ): Promise<boolean> {
+    if (record.limits?.network) return false;
+    const view = await this.limitsView(record, pid, backings);
+    return view.effectiveLimits !== null && view.limitsDiffer.length === 0;
   }
 
   /**
@@ -665,7 +701,10 @@ export class Containers {
    * once it runs: the config cannot hold them, so each start writes them.
    */
   private async applyDeviceLimits(record: ContainerRecord): Promise<void> {
-    if (record.limits?.network) await shapeAdapter(vethFor(record.id), record.limits.network);
+    for (const { veth, link } of adaptersOf(record)) {
+      if (record.limits?.network) await shapeAdapter(veth, record.limits.network);
+      if (link === 'down') await setHostLink(veth, 'down');
+    }
     const ctx = await this.keyContext(record);
     const all = cgroupSettings(record.limits ?? {}, ctx, false);
     for (const { key, value } of all.filter((s) =>
@@ -737,7 +776,13 @@ export class Containers {
       kind: 'ct',
       ctid: record.ctid,
       privileged: record.idmap === undefined,
-      nics: [{ network: this.networkOf(record), mac: macFor(record.id), ipv4: record.ipv4 }],
+      nics: adaptersOf(record).map((a) => ({
+        network: a.network,
+        mac: a.mac,
+        ipv4: a.ipv4,
+        ipv6: a.index === 0 ? (record.ipv6 ?? null) : null,
+        ...(a.mode && { mode: a.mode }),
+      })),
       name: record.name,
       hostname: record.hostname,
       hostId: null,
@@ -771,7 +816,7 @@ export class Containers {
     this.states.note(record.id, state);
     // The veth went with the container; the IFB device that shaped what it sent did not.
     if (state === 'stopped' && record.limits?.network?.egressKbps) {
-      void dropIfb(vethFor(record.id)).catch(() => undefined);
+      for (const { veth } of adaptersOf(record)) void dropIfb(veth).catch(() => undefined);
     }
   }
 
@@ -804,12 +849,26 @@ export class Containers {
     return record.network ?? DEFAULT_NETWORK;
   }
 
-  /** The containers on a network, with the host end of each one's veth. */
+  /** Every container's record (settings checked across the host, a MAC in use, say). */
+  records(): ContainerRecord[] {
+    return this.store.all();
+  }
+
+  /** The containers with an adapter on a network, with its address and the host end of its veth. */
   onNetwork(network: string): Attached[] {
-    return this.store
-      .all()
-      .filter((r) => this.networkOf(r) === network)
-      .map((r) => ({ id: r.id, name: r.name, kind: 'ct', ipv4: r.ipv4, ports: [vethFor(r.id)] }));
+    return this.store.all().flatMap((r) =>
+      adaptersOf(r)
+        .filter((a) => a.network === network)
+        .map((a) => ({
+          id: r.id,
+          name: r.name,
+          kind: 'ct' as const,
+          ipv4: a.ipv4,
+          ipv6: a.index === 0 ? (r.ipv6 ?? null) : null,
+          // A routed adapter belongs on no bridge.
+          ports: a.mode === 'routed' ? [] : [a.veth],
+        })),
+    );
   }
 
   /**
@@ -825,6 +884,13 @@ export class Containers {
       if (this.networkOf(record) === req.network && !req.ipv4) {
         throw conflict(`${record.name} is on network ${req.network} already`, 'network');
       }
+      const other = record.adapters?.find((a) => a.network === req.network);
+      if (other) {
+        throw conflict(
+          `eth${other.index} of ${record.name} is on network ${req.network}`,
+          'network',
+        );
+      }
       const network = this.networks.get(req.network);
       const others = this.store.all().filter((r) => r.id !== record.id);
       const ipv4 = containerAddress(req.ipv4, network, [
@@ -837,6 +903,9 @@ export class Containers {
         network: req.network,
         ipv4,
         gateway: parseCidr(network.ipv4).ip,
+        // Its IPv6 belonged to the old network; the new one's is given by a create only.
+        ipv6: undefined,
+        gateway6: undefined,
       };
       await this.store.save(next);
       await this.writeLxcConfig(next);
@@ -861,7 +930,11 @@ export class Containers {
     return { version: cgroup.version, settings: cgroupSettings(record.limits ?? {}, ctx, false) };
   }
 
-  private async writeLxcConfig(record: ContainerRecord): Promise<void> {
+  dirOf(record: ContainerRecord): string {
+    return this.store.dirOf(record);
+  }
+
+  async writeLxcConfig(record: ContainerRecord): Promise<void> {
     const dir = this.store.dirOf(record);
     await mkdir(dir, { recursive: true });
     await writeFile(
@@ -869,6 +942,7 @@ export class Containers {
       renderLxcConfig(record, {
         image: this.imageOf(record),
         bridge: this.networks.bridgeFor(this.networkOf(record)),
+        bridgeFor: (network) => this.networks.bridgeFor(network),
         haltSignal: record.haltSignal ?? this.templates.haltSignal(record.template),
         consoleLog: path.join(dir, 'console.log'),
         apparmor: (await hostSecurity()).apparmor,

@@ -6,6 +6,8 @@ import { badRequest, hasControlCharacters } from '@berth/contracts';
 export interface Customization {
   hostname: string;
   dns: string[];
+  /** The search domain: the network's DNS domain when its gateway was chosen as the resolver. */
+  dnsSearch?: string;
   rootPassword?: string;
 }
 
@@ -40,6 +42,12 @@ export function hostsLine(hostname: string): string {
   return `127.0.1.1\t${hostname}${short !== hostname ? `\t${short}` : ''}`;
 }
 
+/** A container's /etc/resolv.conf from its record. */
+export function resolvConf(c: Pick<Customization, 'dns' | 'dnsSearch'>): string {
+  const search = c.dnsSearch ? `search ${c.dnsSearch}\n` : '';
+  return search + c.dns.map((ip) => `nameserver ${ip}\n`).join('');
+}
+
 /** Writes the per-container identity into a freshly unpacked root filesystem. */
 export async function customizeRootfs(root: string, c: Customization): Promise<void> {
   const etc = path.join(root, 'etc');
@@ -50,7 +58,7 @@ export async function customizeRootfs(root: string, c: Customization): Promise<v
   );
   // resolv.conf may be a symlink into the template; replace it rather than write through it.
   await rm(path.join(etc, 'resolv.conf'), { force: true });
-  await writeFile(path.join(etc, 'resolv.conf'), c.dns.map((ip) => `nameserver ${ip}\n`).join(''));
+  await writeFile(path.join(etc, 'resolv.conf'), resolvConf(c));
   if (c.rootPassword !== undefined) {
     const shadowFile = path.join(etc, 'shadow');
     const shadow = await readFile(shadowFile, 'utf8').catch(() => '');

@@ -17,7 +17,12 @@ export interface ContainerRecord {
   /** address/prefix on the bridge */
   ipv4: string;
   gateway: string;
+  /** eth0's static IPv6 address/prefix and its gateway; absent: none (IPv4 only). */
+  ipv6?: string;
+  gateway6?: string;
   dns: string[];
+  /** resolv.conf's search domain, set when the network's DNS was chosen for it at the create. */
+  dnsSearch?: string;
   onboot: boolean;
   diskSizeBytes: number;
   description: string;
@@ -36,8 +41,31 @@ export interface ContainerRecord {
   pool?: string;
   /** The network its adapter is on; absent in records from before networks (`default`). */
   network?: string;
+  /** 'routed': host-routed (venet), on no bridge; absent: bridged. */
+  networkMode?: 'routed';
+  /** 'down': the host end of its veth is set down at every start (a disconnected cable). */
+  link?: 'down';
+  /** eth0's MAC as set after the create; absent: the one derived from its id (macFor). */
+  mac?: string;
+  /**
+   * Adapters beside eth0 (whose are the fields above), eth1-eth3 by index, bridged; absent in
+   * records from before several adapters.
+   */
+  adapters?: CtAdapter[];
   /** Snapshots of the private area (copy-on-write pools only), as a tree. */
   snapshots?: SnapshotTree;
   /** Refused a start until enabled ("disable" in Parallels Server Bare Metal); absent means enabled. */
   disabled?: boolean;
+}
+
+/** A container's adapter beside eth0. */
+export interface CtAdapter {
+  /** ethN inside, `vc<id8>n<N>` on the host. */
+  index: number;
+  network: string;
+  /** address/prefix on the network's bridge */
+  ipv4: string;
+  link?: 'down';
+  /** Set after the create; absent: the one derived from the container's id and index. */
+  mac?: string;
 }

@@ -98,13 +98,16 @@ export class VmClones {
       ...source,
       id: cloneId,
       name: req.name,
-      disks: source.disks.map((d) => ({ file: d.file, template: null })),
+      disks: source.disks.map((d) => ({ ...d, template: null })),
       nics: source.nics.map((n, i) => ({ ...n, mac: macFor(cloneId, i), tap: tapFor(cloneId, i) })),
       onboot: false,
       createdAt: new Date().toISOString(),
       suspended: false,
       snapshots: undefined,
       currentSnapshot: undefined,
+      // A USB stick's image is the source's own file, not copied with the disks.
+      usb: source.usb?.filter((u) => u.kind !== 'storage'),
+      started: undefined,
     };
     const dir = this.vms.target(record).dir;
     const temp = `berth-clone-${cloneId.slice(0, 8)}`;

@@ -23,7 +23,8 @@ import {
   growDisk,
   virtualSize,
 } from '../storage/qcow2.js';
-import type { VmRecord } from './vm-record.js';
+import { diskBuses, type StartSettings, type VmRecord } from './vm-record.js';
+import { assertAhciRoom } from './vm-cdroms.js';
 import type { Vms } from './vms.js';
 
 const MiB = 1024 * 1024;
@@ -44,12 +45,35 @@ export class VmDiskChanges {
 
   async add(id: string, request: AddVmDiskRequest): Promise<Operation> {
     const vm = await this.assertCanAdd(id);
+    const settings = {
+      ...(request.bus && { bus: request.bus }),
+      ...(request.cache && { cache: request.cache }),
+    };
+    if ((request.bus ?? 'virtio') !== 'virtio') {
+      // q35's AHCI ports and a virtio-scsi controller added at start take no hot-plug here.
+      if (LIVE.has(await this.vms.state(vm))) {
+        throw conflict(
+          `a running VM takes only virtio disks live: stop it to add a ${request.bus} disk, or add it as virtio`,
+        );
+      }
+      assertAhciRoom(
+        [...vm.disks, { file: 'new', template: null, ...settings }],
+        vm.cdroms ?? [],
+        'the disk',
+      );
+    }
     const dir = this.vms.target(vm).dir;
     await assertFreeSpace(dir, METADATA_BYTES, 'a new disk');
-    return this.attachNew(vm, 'instance.disk.add', null, async (file) => {
-      await emptyDisk(file, request.sizeMiB);
-      return request.sizeMiB * MiB;
-    });
+    return this.attachNew(
+      vm,
+      'instance.disk.add',
+      null,
+      async (file) => {
+        await emptyDisk(file, request.sizeMiB);
+        return request.sizeMiB * MiB;
+      },
+      settings,
+    );
   }
 
   /**
@@ -144,6 +168,7 @@ export class VmDiskChanges {
     kind: 'instance.disk.add' | 'instance.disk.import',
     staging: string | null,
     produce: (file: string, progress: Progress) => Promise<number>,
+    settings: Pick<VmRecord['disks'][number], 'bus' | 'cache'> = {},
   ): Operation {
     const index = [...Array(MAX_DISKS).keys()].find(
       (n) => !vm.disks.some((d) => d.file === `disk${n}.qcow2`),
@@ -163,7 +188,9 @@ export class VmDiskChanges {
           sizeBytes = await produce(file, progress);
           await step('vm.disk.record');
           // The commit point, before QEMU sees it: a kill after it leaves a disk for the next start.
-          await this.vms.save(vm, { disks: [...vm.disks, { file: name, template: null }] });
+          await this.vms.save(vm, {
+            disks: [...vm.disks, { file: name, template: null, ...settings }],
+          });
         } catch (err) {
           await rm(file, { force: true });
           throw err;
@@ -172,7 +199,13 @@ export class VmDiskChanges {
         progress(60, 'plugging it into the running VM');
         await step('vm.disk.attach');
         try {
-          await hotplugDisk(await this.vms.qemu.qmp(this.vms.target(vm)), index, file);
+          await hotplugDisk(
+            await this.vms.qemu.qmp(this.vms.target(vm)),
+            index,
+            file,
+            settings.cache,
+          );
+          await this.runningDisksChanged(vm, name, true);
           return { disk: name, sizeBytes, live: true, note: null };
         } catch (err) {
           return {
@@ -220,6 +253,7 @@ export class VmDiskChanges {
         }
         await step('vm.disk.record');
         await this.vms.save(vm, { disks: vm.disks.filter((d) => d.file !== disk) });
+        if (live) await this.runningDisksChanged(vm, disk, false);
         await step('vm.disk.delete');
         await rm(file, { force: true });
         return { disk, sizeBytes, live, note: null };
@@ -295,6 +329,22 @@ export class VmDiskChanges {
       },
       { type: 'vm.disk', vmId: vm.id, dir, file, action: 'compact' },
     );
+  }
+
+  /**
+   * A disk plugged (with its bus and cache) or unplugged live changes what the running QEMU has
+   * by that disk alone: other disks' saved changes still wait for the next start.
+   */
+  private async runningDisksChanged(vm: VmRecord, file: string, plugged: boolean): Promise<void> {
+    if (!vm.started) return;
+    const started: Partial<StartSettings> = vm.started;
+    // A QEMU started before buses were recorded runs every disk on virtio with writeback.
+    const before =
+      started.disks ?? vm.disks.map((d) => ({ file: d.file, bus: 'virtio', cache: 'writeback' }));
+    const others = before.filter((d) => d.file !== file);
+    const disk = diskBuses(vm).find((d) => d.file === file);
+    const disks = plugged && disk ? [...others, disk] : others;
+    await this.vms.save(vm, { started: { ...vm.started, disks } });
   }
 
   /** A suspended VM's saved machine state has its disks as they were: they stay so until it resumes. */

@@ -53,8 +53,10 @@ import { GuestInfo } from './guest-info.js';
 import { RecordStore } from './record-store.js';
 import { StateNotes } from './state-notes.js';
 import { prepareDisks } from './vm-disks.js';
+import { assertAhciRoom } from './vm-cdroms.js';
 import { SUSPEND_SNAPSHOT, pendingChanges, startSettings, type VmRecord } from './vm-record.js';
 import { ensureEfiVars } from '../drivers/qemu/ovmf.js';
+import { applyNicLinks } from '../drivers/qemu/nic-hotplug.js';
 
 const MiB = 1024 * 1024;
 
@@ -186,7 +188,10 @@ export class Vms {
   }
 
   inUseIsos(): string[] {
-    return this.store.all().flatMap((r) => (r.cdrom ? [r.cdrom] : []));
+    return this.store
+      .all()
+      .flatMap((r) => [r.cdrom, ...(r.cdroms ?? []).map((d) => d.iso)])
+      .filter((iso): iso is string => !!iso);
   }
 
   async list(): Promise<Instance[]> {
@@ -254,6 +259,8 @@ export class Vms {
       disks: input.disks.map((d, i) => ({
         file: `disk${i}.qcow2`,
         template: 'template' in d ? d.template : null,
+        ...(d.bus && { bus: d.bus }),
+        ...(d.cache && { cache: d.cache }),
       })),
       cdrom: input.cdrom,
       boot: input.boot,
@@ -261,7 +268,9 @@ export class Vms {
         network: n.network,
         mac: macFor(id, i),
         tap: tapFor(id, i),
+        ...(n.model === 'e1000' && { model: 'e1000' as const }),
       })),
+      nicPorts: true,
       onboot: input.onboot,
       description: input.description,
       tags: input.tags,
@@ -269,6 +278,7 @@ export class Vms {
       suspended: false,
       ...(input.limits && { limits: kept(input.limits) }),
     };
+    assertAhciRoom(record.disks, [], 'a sata or ide disk');
     const dir = this.store.dirOf(record);
     return this.busy.start(
       id,
@@ -434,8 +444,10 @@ export class Vms {
 
   /** Starts QEMU; `restore` names a snapshot whose machine state the VM resumes from. */
   async boot(vm: VmRecord, restore: string | null = null): Promise<void> {
-    if (vm.cdrom && !(await this.isos.has(vm.cdrom))) {
-      throw badRequest(`the VM's ISO ${vm.cdrom} is no longer in the ISO store; eject it first`);
+    for (const iso of [vm.cdrom, ...(vm.cdroms ?? []).map((d) => d.iso)]) {
+      if (iso && !(await this.isos.has(iso))) {
+        throw badRequest(`the VM's ISO ${iso} is no longer in the ISO store; eject it first`);
+      }
     }
     for (const nic of vm.nics) await ensureTap(nic.tap, this.networks.get(nic.network).bridge);
     try {
@@ -454,6 +466,7 @@ export class Vms {
       throw err;
     }
     await this.applyLimits(vm, limitsOf(vm), true);
+    await applyNicLinks(await this.qemu.qmp(this.target(vm)), vm.nics);
     if (vm.suspended) {
       // The state is back in memory: drop the snapshot so the disk does not keep growing.
       await this.qemu.deleteSnapshot(this.target(vm), SUSPEND_SNAPSHOT);
@@ -723,7 +736,13 @@ export class Vms {
     const disks = await Promise.all(
       vm.disks.map(async (d) => {
         const size = await virtualSize(path.join(t.dir, d.file)).catch(() => 0);
-        return { name: d.file, sizeBytes: size, template: d.template };
+        return {
+          name: d.file,
+          sizeBytes: size,
+          template: d.template,
+          bus: d.bus ?? 'virtio',
+          cache: d.cache ?? 'writeback',
+        };
       }),
     );
     return {
@@ -752,6 +771,7 @@ export class Vms {
         memoryMiB: vm.memoryMiB,
         disks,
         cdrom: vm.cdrom,
+        cdDrives: [{ drive: 0, iso: vm.cdrom }, ...(vm.cdroms ?? [])],
         boot: vm.boot,
         accel: this.accel.current,
         guestAgent: this.guests.answered(vm.id),

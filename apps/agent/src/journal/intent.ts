@@ -1,4 +1,4 @@
-import type { VmSnapshot } from '../instances/vm-record.js';
+import type { VmRecord, VmSnapshot } from '../instances/vm-record.js';
 import type { FileCapability, IdRange } from '../storage/id-shift.js';
 
 /**
@@ -55,6 +55,54 @@ export type Intent =
       action: 'add' | 'import' | 'resize' | 'remove' | 'compact';
       /** An import's uploaded image, removed whichever way the import ends. */
       staging?: string;
+    }
+  | {
+      type: 'vm.usb';
+      vmId: string;
+      dir: string;
+      device: string;
+      action: 'add' | 'remove';
+      /** A storage device's qcow2; and the upload it is converted from. */
+      file?: string;
+      staging?: string;
+    }
+  | {
+      /** A running container's adapter plugged or unplugged live. */
+      type: 'ct.nic';
+      /** The container's folder in LXC's lxcpath, holding berth.json. */
+      lxcDir: string;
+      action: 'add' | 'remove';
+      index: number;
+      /** The host end of its veth. */
+      veth: string;
+    }
+  | {
+      /** A container adapter's settings changed (PATCH …/nics/N/settings): see applyCtSettings. */
+      type: 'ct.settings';
+      lxcDir: string;
+      lxcpath: string;
+      ctid: number;
+      image: string;
+      /** What the change touches in a running container or in its files. */
+      touched: {
+        macs: number[];
+        gateway: boolean;
+        resolv: boolean;
+        /** Adapters moved while running: each to this network's bridge (absent: older agents). */
+        moves?: Array<{ index: number; network: string; bridge: string }>;
+      };
+      /** Where a stopped container's image was mounted to write its resolv.conf. */
+      mountDir?: string;
+    }
+  | {
+      type: 'vm.nic';
+      vmId: string;
+      dir: string;
+      action: 'add' | 'remove' | 'settings';
+      /** The NIC as the record holds it (or will): a replay can finish an add from it. */
+      nic: VmRecord['nics'][number];
+      /** Settings: the bridge of the NIC's network, where a running VM's tap goes. */
+      bridge?: string;
     }
   | {
       type: 'vm.snapshot';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { blkioTotals, ioStatTotals } from './counters.js';
+import { adapterTraffic, blkioTotals, ioStatTotals } from './counters.js';
 
 test('v1 blkio files sum Read and Write over devices, skipping the Total line', () => {
   const text = [
@@ -20,4 +21,22 @@ test('v2 io.stat sums bytes and operations over devices', () => {
     '7:3 rbytes=5 wbytes=7 rios=3 wios=4',
   ].join('\n');
   assert.deepEqual(ioStatTotals(text), { rbytes: 105, wbytes: 207, rios: 4, wios: 6 });
+});
+
+test('adapter traffic is per adapter, from the instance side, summed; a missing device counts nothing', () => {
+  const lo = (f: string) => Number(readFileSync(`/sys/class/net/lo/statistics/${f}`, 'utf8'));
+  const before = lo('tx_bytes');
+  const got = adapterTraffic([
+    { adapter: 'eth0', device: 'lo' },
+    { adapter: 'eth1', device: 'berth-no-such-device' },
+  ]);
+  assert.deepEqual(
+    got.adapters.map((a) => a.adapter),
+    ['eth0'],
+  );
+  const [one] = got.adapters;
+  // The host end's tx is what the instance received.
+  assert.ok(one!.rxBytes >= before && one!.rxBytes <= lo('tx_bytes'));
+  assert.equal(got.rxBytes, one!.rxBytes);
+  assert.equal(got.txPackets, one!.txPackets);
 });

@@ -25,6 +25,8 @@ export interface Reading {
   processes: number | null;
   /** The CPU cap in % of one CPU, when one is set. */
   capPct: number | null;
+  /** Per adapter; the rx/tx totals above are their sum. */
+  adapters: AdapterTotals[];
 }
 
 export const readText = (file: string): string | null => {
@@ -51,21 +53,45 @@ export interface NetTotals {
   txPackets: number;
 }
 
+/** One adapter's counters, named as its instance knows it. */
+export interface AdapterTotals extends NetTotals {
+  adapter: string;
+}
+
+/** An instance's adapter: its name inside (`eth0`, `net1`) and the host end's device. */
+export interface HostEnd {
+  adapter: string;
+  device: string;
+}
+
 /**
- * An instance's traffic from the host ends of its adapters. What the host end receives the
- * instance sent, so rx and tx are swapped to read from the instance's side. A missing device
- * (the instance is stopping) counts nothing.
+ * An instance's traffic from the host ends of its adapters, per adapter and summed. What the
+ * host end receives the instance sent, so rx and tx are swapped to read from the instance's
+ * side. A missing device (the instance is stopping) counts nothing.
  */
-export function adapterTraffic(devices: readonly string[]): NetTotals {
+export function adapterTraffic(
+  ends: readonly HostEnd[],
+): NetTotals & { adapters: AdapterTotals[] } {
   const out = { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
-  for (const dev of devices) {
-    const at = (name: string) => readNum(`/sys/class/net/${dev}/statistics/${name}`);
-    out.rxBytes += at('tx_bytes');
-    out.txBytes += at('rx_bytes');
-    out.rxPackets += at('tx_packets');
-    out.txPackets += at('rx_packets');
+  const adapters: AdapterTotals[] = [];
+  for (const { adapter, device } of ends) {
+    const at = (name: string) => readText(`/sys/class/net/${device}/statistics/${name}`);
+    const rxBytes = at('tx_bytes');
+    if (rxBytes === null) continue;
+    const one = {
+      adapter,
+      rxBytes: Number(rxBytes) || 0,
+      txBytes: Number(at('rx_bytes')) || 0,
+      rxPackets: Number(at('tx_packets')) || 0,
+      txPackets: Number(at('rx_packets')) || 0,
+    };
+    adapters.push(one);
+    out.rxBytes += one.rxBytes;
+    out.txBytes += one.txBytes;
+    out.rxPackets += one.rxPackets;
+    out.txPackets += one.txPackets;
   }
-  return out;
+  return { ...out, adapters };
 }
 
 /** The directory of one controller for a group (v1: per controller; v2: the one tree). */
@@ -103,7 +129,7 @@ export function ioStatTotals(text: string | null) {
 export function readContainerGroup(
   place: CgroupPlace,
   info: CgroupInfo,
-): Omit<Reading, keyof NetTotals | 'capPct'> {
+): Omit<Reading, keyof NetTotals | 'capPct' | 'adapters'> {
   const dir = (c: string) => groupDir(place, info, c);
   if (info.version === 'v2') {
     const d = dir('');
@@ -179,14 +205,23 @@ export function readHost(): Reading {
     diskWriteBytes += Number(f[9]) * 512;
   }
   const net = { rxBytes: 0, txBytes: 0, rxPackets: 0, txPackets: 0 };
+  const adapters: AdapterTotals[] = [];
   for (const line of (readText('/proc/net/dev') ?? '').split('\n').slice(2)) {
     const [name, rest] = line.split(':');
     if (!name || !rest || !physical('net', name.trim())) continue;
     const f = rest.trim().split(/\s+/).map(Number);
-    net.rxBytes += f[0] ?? 0;
-    net.rxPackets += f[1] ?? 0;
-    net.txBytes += f[8] ?? 0;
-    net.txPackets += f[9] ?? 0;
+    const one = {
+      adapter: name.trim(),
+      rxBytes: f[0] ?? 0,
+      rxPackets: f[1] ?? 0,
+      txBytes: f[8] ?? 0,
+      txPackets: f[9] ?? 0,
+    };
+    adapters.push(one);
+    net.rxBytes += one.rxBytes;
+    net.rxPackets += one.rxPackets;
+    net.txBytes += one.txBytes;
+    net.txPackets += one.txPackets;
   }
   let processes = 0;
   for (const e of readdirSync('/proc')) if (/^\d+$/.test(e)) processes++;
@@ -200,6 +235,7 @@ export function readHost(): Reading {
     diskReadOps,
     diskWriteOps,
     ...net,
+    adapters,
     processes,
     capPct: null,
   };

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { AgentSample, AgentSamples, Instance, MetricSubjectKind } from '@berth/contracts';
-import { vethFor } from '../drivers/lxc/config.js';
+import { adaptersOf } from '../instances/ct-adapters.js';
+import { nicNumber } from '../drivers/qemu/cmdline.js';
 import type { Instances } from '../instances/instances.js';
-import { tapFor } from '../instances/vms.js';
 import { detectCgroup } from '../limits/cgroup.js';
 import { readCgroupLimits } from '../limits/read.js';
 import type { EventBus } from '../events.js';
@@ -13,7 +13,8 @@ import {
   adapterTraffic,
   readContainerGroup,
   readHost,
-  readText,
+  type HostEnd,
+  type NetTotals,
   type Reading,
 } from './counters.js';
 
@@ -28,7 +29,6 @@ const LIMITS_MS = 30_000;
 /** One answer holds at most this many samples; the caller asks again from the last one. */
 export const MAX_SAMPLES_PER_ANSWER = 20_000;
 const MiB = 1024 * 1024;
-const MAX_VM_NICS = 8;
 
 interface Subject {
   id: string;
@@ -142,13 +142,20 @@ export class Sampler {
       const usage = readContainerGroup(group, cgroup);
       return {
         ...usage,
-        ...adapterTraffic([vethFor(i.id)]),
+        // LXC names the adapters eth0-eth3 as their index (lxc.net.N.name).
+        ...adapterTraffic(
+          adaptersOf(this.instances.containers.resolve(i.id)).map((a) => ({
+            adapter: `eth${a.index}`,
+            device: a.veth,
+          })),
+        ),
         memLimitBytes: usage.memLimitBytes ?? limits.memLimitBytes,
         capPct: limits.capPct,
       };
     }
     const vms = this.instances.vms;
-    const target = vms.target(vms.resolve(i.id));
+    const record = vms.resolve(i.id);
+    const target = vms.target(record);
     const pid = await vms.qemu.pid(target);
     const proc = pid === null ? null : sampleProcess(pid);
     if (pid === null || !proc) return null;
@@ -158,11 +165,12 @@ export class Sampler {
       qmp.execute<BlockStats[]>('query-blockstats', undefined, 2000).catch(() => []),
       qmp.execute<{ actual: number }>('query-balloon', undefined, 2000).catch(() => null),
     ]);
-    const taps: string[] = [];
-    for (let n = 0; n < MAX_VM_NICS; n++) {
-      if (readText(`/sys/class/net/${tapFor(i.id, n)}/ifindex`) === null) break;
-      taps.push(tapFor(i.id, n));
-    }
+    // From the record, not by probing tap names: a NIC removed leaves a gap in the numbers.
+    // Each is named by its number, as the VM's NIC list shows it (net0, net1, …).
+    const taps: HostEnd[] = record.nics.map((n) => ({
+      adapter: `net${nicNumber(n.tap)}`,
+      device: n.tap,
+    }));
     const sum = (k: keyof BlockStats['stats']) =>
       blocks.reduce((a, b) => a + (b.stats?.[k] ?? 0), 0);
     return {
@@ -200,7 +208,7 @@ export class Sampler {
     this.previous.set(subject.id, { atMs: now, reading });
     if (!before || now <= before.atMs) return;
     const seconds = (now - before.atMs) / 1000;
-    const rate = (k: keyof Reading) =>
+    const rate = (k: Exclude<keyof Reading, 'adapters'>) =>
       Math.max(0, ((reading[k] as number) - (before.reading[k] as number)) / seconds);
     const cpuPct = round(rate('cpuNs') / 1e7);
     const sample: AgentSample = {
@@ -223,6 +231,22 @@ export class Sampler {
       netTxPps: round(rate('txPackets')),
       processes: reading.processes,
     };
+    // An adapter not in the previous reading (a NIC just added) only primes, like a subject.
+    const adapters = reading.adapters.flatMap((a) => {
+      const was = before.reading.adapters.find((b) => b.adapter === a.adapter);
+      if (!was) return [];
+      const per = (k: keyof NetTotals) => round(Math.max(0, (a[k] - was[k]) / seconds));
+      return [
+        {
+          adapter: a.adapter,
+          rxBps: per('rxBytes'),
+          txBps: per('txBytes'),
+          rxPps: per('rxPackets'),
+          txPps: per('txPackets'),
+        },
+      ];
+    });
+    if (adapters.length > 0) sample.adapters = adapters;
     let ring = this.rings.get(subject.id);
     if (!ring) this.rings.set(subject.id, (ring = []));
     ring.push(sample);

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Log } from '../log.js';
 import { exec, run } from '../run.js';
 import { ensureGuard } from './firewall.js';
@@ -12,6 +13,12 @@ export const natTable = (bridge: string): string => `berth_${bridge.replace(/-/g
  * table). New connections forwarded into the bridge from anywhere else (another network's
  * bridge, the uplink) are dropped, so networks are apart from each other; replies and the
  * host's own traffic pass. With NAT, what leaves the subnet is masqueraded.
+ *
+ * The exception is this network's host-routed containers: their veths (`vc…`, LXC's names) are
+ * on no bridge, so what they send to a bridged neighbour arrives from outside it. It passes when
+ * its source is in the subnet and routed back out the veth it came in on (the reverse-path
+ * lookup): only the container the /32 is routed to can send from that address, with or without
+ * its own guard table, and another network's routed containers stay out.
  */
 export function bridgeTableScript(bridge: string, cidr: string, nat: boolean): string {
   const table = natTable(bridge);
@@ -23,6 +30,7 @@ export function bridgeTableScript(bridge: string, cidr: string, nat: boolean): s
     `table ip ${table} {`,
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
+    `    oifname "${bridge}" iifname "vc*" ip saddr ${source} fib saddr . iif oif exists accept`,
     `    oifname "${bridge}" iifname != "${bridge}" ct state new drop`,
     '  }',
     ...(nat
@@ -36,6 +44,25 @@ export function bridgeTableScript(bridge: string, cidr: string, nat: boolean): s
     '}',
     '',
   ].join('\n');
+}
+
+/**
+ * A bridge's MAC, from its name: locally administered, unicast, the same each time it is made.
+ * Without one set, a bridge takes the lowest of its ports' MACs, which changes as instances come
+ * and go, and a bridge made again (deleted by hand) would have another: instances that knew the
+ * gateway by the old one lose it until their ARP entry fails (a DNS test saw 30 s without
+ * answers).
+ */
+export function bridgeMac(name: string): string {
+  const bytes = createHash('sha256').update(`berth-bridge:${name}`).digest().subarray(0, 6);
+  bytes[0] = (bytes[0]! & 0xfe) | 0x02;
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(':');
+}
+
+async function pinBridgeMac(name: string): Promise<void> {
+  const mac = bridgeMac(name);
+  const now = (await readFile(`/sys/class/net/${name}/address`, 'utf8')).trim();
+  if (now !== mac) await run('ip', ['link', 'set', 'dev', name, 'address', mac]);
 }
 
 /**
@@ -56,6 +83,11 @@ export async function ensureBridge(
   const addrs = await run('ip', ['-4', '-o', 'addr', 'show', 'dev', name]);
   if (!addrs.stdout.includes(` ${cidr} `)) await run('ip', ['addr', 'add', cidr, 'dev', name]);
   await run('ip', ['link', 'set', 'dev', name, 'mtu', String(opts.mtu), 'up']);
+  await pinBridgeMac(name);
+  // Host-routed containers hold addresses of the subnet without being on the bridge: the host
+  // answers ARP for them (proxy ARP only answers for addresses routed out another interface, so
+  // the bridge's own instances are left to answer for themselves).
+  await writeFile(`/proc/sys/net/ipv4/conf/${name}/proxy_arp`, '1');
   try {
     if (opts.nat) await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
     await run('nft', ['-f', '-'], { input: bridgeTableScript(name, cidr, opts.nat) });

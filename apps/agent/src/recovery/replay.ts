@@ -15,9 +15,13 @@ import { exec } from '../run.js';
 import { withMountedImage } from '../storage/disk-image.js';
 import { reconcileVmSnapshots } from '../snapshots/vm-reconcile.js';
 import { settleVmDisk } from './vm-disk-replay.js';
+import { settleVmNic } from './vm-nic-replay.js';
+import { settleCtNic } from './ct-nic-replay.js';
+import { settleVmUsb } from './vm-usb-replay.js';
 import { shiftOwnership } from '../storage/id-shift.js';
 import { settleContainerMove } from '../instances/container-moves.js';
 import { settleContainerReinstall } from '../instances/container-maintenance.js';
+import { settleCtSettings } from '../instances/ct-settings.js';
 import { settleVmClone } from '../instances/vm-clones.js';
 import { settleVmTemplate } from '../instances/vm-to-template.js';
 import { settleCtTemplate } from '../instances/ct-to-template.js';
@@ -115,6 +119,14 @@ async function settleIntent(intent: Intent): Promise<string> {
       return reconcileVmSnapshots(intent);
     case 'vm.disk':
       return settleVmDisk(intent);
+    case 'vm.nic':
+      return settleVmNic(intent);
+    case 'ct.settings':
+      return settleCtSettings(intent);
+    case 'ct.nic':
+      return settleCtNic(intent);
+    case 'vm.usb':
+      return settleVmUsb(intent);
     case 'ct.snapshot':
       return settleContainerSnapshot(intent);
     case 'ct.move':

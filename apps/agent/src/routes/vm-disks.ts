@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import {
   AddVmDiskRequest,
@@ -8,10 +6,10 @@ import {
   OperationAccepted,
   ResizeVmDiskRequest,
   VmDiskRef,
-  badRequest,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
 import type { Instances } from '../instances/instances.js';
+import { rawUpload, vmOnly } from './raw-upload.js';
 import type { VmDiskChanges } from '../instances/vm-disk-changes.js';
 
 export async function vmDiskRoutes(
@@ -20,12 +18,7 @@ export async function vmDiskRoutes(
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  /** Containers have one disk, grown with PATCH diskSizeMiB; an unknown id is a 404 from get. */
-  async function assertVm(id: string): Promise<void> {
-    if (instances.vms.has(id)) return;
-    await instances.get(id);
-    throw badRequest('containers have one disk: grow it with PATCH diskSizeMiB');
-  }
+  const assertVm = vmOnly(instances, 'containers have one disk: grow it with PATCH diskSizeMiB');
 
   r.post(
     '/v1/instances/:id/disks',
@@ -53,19 +46,9 @@ export async function vmDiskRoutes(
       },
     },
     async (req, reply) => {
-      if (!req.headers['content-type']?.startsWith('application/octet-stream')) {
-        throw badRequest(
-          'send the disk image as the raw body with content-type application/octet-stream',
-        );
-      }
-      const body = req.body as Readable;
-      // Read to its end before refusing: an answer sent mid-upload reaches the client as a reset.
-      await assertVm(req.params.id).catch(async (err: unknown) => {
-        await finished(body.resume()).catch(() => undefined);
-        throw err;
-      });
-      const length = Number(req.headers['content-length']);
-      const declared = Number.isSafeInteger(length) && length > 0 ? length : null;
+      const { body, declared } = await rawUpload(req, 'the disk image', () =>
+        assertVm(req.params.id),
+      );
       const operation = await disks.importDisk(req.params.id, body, declared, req.query.format);
       return reply.status(202).send({ operation });
     },

@@ -10,6 +10,7 @@ import {
   VmTemplateName,
 } from '@berth/contracts';
 import { buildTinyLinux, tinyLinuxPaths } from '../guest-images/index.js';
+import { GUEST_MODULES } from '../guest-images/modules.js';
 import { KeyedLock } from '../locks.js';
 import { assertFreeSpace, explainNoSpace } from '../storage/free-space.js';
 import type { IsoStore } from '../storage/isos.js';
@@ -24,7 +25,11 @@ interface Meta {
   sizeBytes: number;
   /** Each build gets its own folder: linked clones keep pointing at the base they were made from. */
   version: string;
+  /** The guest modules it was built with: a cache built with others is built again. */
+  modules?: string;
 }
+
+const MODULES_STAMP = GUEST_MODULES.join(',');
 
 /** What a template made from a VM says about itself, beside its disk. */
 export interface CustomMeta {
@@ -199,7 +204,12 @@ export class VmTemplates {
       const built = await buildTinyLinux(out, progress).catch(async (err: unknown) => {
         throw await explainNoSpace(err, out);
       });
-      const meta: Meta = { builtAt, sizeBytes: (await stat(built.disk)).size, version };
+      const meta: Meta = {
+        builtAt,
+        sizeBytes: (await stat(built.disk)).size,
+        version,
+        modules: MODULES_STAMP,
+      };
       await writeFile(path.join(this.folder(name), 'berth-template.json'), JSON.stringify(meta));
     });
     // Also when the cache was already there: a template dir can be shared by several agents.
@@ -218,7 +228,7 @@ export class VmTemplates {
         await readFile(path.join(this.folder(name), 'berth-template.json'), 'utf8'),
       ) as Meta;
       await stat(path.join(this.folder(name), meta.version, 'disk.qcow2'));
-      return meta;
+      return meta.modules === MODULES_STAMP ? meta : null;
     } catch {
       return null;
     }

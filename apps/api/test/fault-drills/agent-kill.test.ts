@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { HostFacts, Instance, Task } from '@berth/contracts';
@@ -11,7 +10,7 @@ import {
   deleteInstance,
   listDir,
   loopDevicesUnder,
-  mountsUnder,
+  workMountsOf,
 } from './drill-checks.js';
 
 type TaskReply = { task: Task };
@@ -47,7 +46,7 @@ describe('fault drill: the agent killed in the middle of a create', () => {
 
   function assertNothingOnHost(): void {
     assert.deepEqual(loopDevicesUnder(stack.agent.dataDir), [], 'loop devices');
-    assert.deepEqual(mountsUnder(path.join(tmpdir(), 'berth-mnt-')), [], 'work mounts');
+    assert.deepEqual(workMountsOf(stack.agent.dataDir), [], 'work mounts');
     assert.deepEqual(listDir(images()), [], 'images');
     assert.deepEqual(
       listDir(lxc()).filter((e) => /^\d+$/.test(e)),

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Instance, Leftover, Task } from '@berth/contracts';
 import type { Stack } from '../harness.js';
 
@@ -22,6 +24,20 @@ export function mountsUnder(prefix: string): string[] {
     .split('\n')
     .map((l) => l.split(' ')[1] ?? '')
     .filter((p) => p.startsWith(prefix));
+}
+
+/**
+ * The agent's work mounts (berth-mnt-* in the temp dir) of images under its data dir. Another
+ * agent's, from a test running beside this one, are not this test's to count.
+ */
+export function workMountsOf(dataDir: string): string[] {
+  const loops = new Set(loopDevicesUnder(dataDir).map((l) => `/dev/${l}`));
+  const prefix = path.join(tmpdir(), 'berth-mnt-');
+  return readFileSync('/proc/self/mounts', 'utf8')
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([source, at]) => at?.startsWith(prefix) && loops.has(source ?? ''))
+    .map(([, at]) => at as string);
 }
 
 export const listDir = (dir: string): string[] => {

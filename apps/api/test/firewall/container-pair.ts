@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import type { ErrorBody, Instance, Network, Task } from '@berth/contracts';
+import type { Instance, Network } from '@berth/contracts';
+import { apiCalls } from '../api-calls.js';
 import { startStack, type Stack } from '../harness.js';
-
-type TaskReply = { task: Task };
 
 /** nft's answer, or null when it refused (a table that is not there). */
 export const nft = (...args: string[]) => {
@@ -25,19 +24,7 @@ export function containerPair(name: string) {
   const ips: Record<string, string> = {};
   const prefix = `berth_${`bt-${name}`.slice(0, 15).replace(/-/g, '_')}_fw_`;
 
-  const call = <T>(method: string, url: string, body?: unknown) =>
-    pair.stack.call<T & ErrorBody>(method, url, body);
-  const ok = async <T>(method: string, url: string, body?: unknown, status = 200) => {
-    const res = await call<T>(method, url, body);
-    assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const task = async (url: string, body?: unknown) => {
-    const res = await call<TaskReply>('POST', url, body);
-    assert.ok(res.status < 300, `${url}: ${JSON.stringify(res.body)}`);
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    return res.body.task;
-  };
+  const { call, ok, task } = apiCalls(() => pair.stack);
   /** A shell script's exit code in a container. */
   const sh = async (ct: string, script: string) =>
     (

@@ -14,6 +14,7 @@ import {
   type HostAdapter,
   type Network,
   type UpdateNetwork,
+  type VxlanSettings,
   type MoveRequest,
   type DisableRequest,
   type RenameRequest,
@@ -39,7 +40,20 @@ import {
   type NetworkFirewallSettingsInput,
   badRequest,
   conflict,
+  wrongState,
   setNamed,
+  MAX_VM_NICS,
+  MAX_CT_ADAPTERS,
+  MAX_CD_DRIVES,
+  type AddCdDriveRequest,
+  type CdMediaRequest,
+  type AddVmNicRequest,
+  type InstanceNics,
+  type SetNicLinkRequest,
+  type SetCtAdapterRequest,
+  NetworkClasses,
+  type NetworkClassesInput,
+  OTHER_CLASS,
 } from '@berth/contracts';
 import type { WebSocket } from 'ws';
 import type { AgentApi } from '../../src/modules/hosts/agent-api.js';
@@ -98,15 +112,23 @@ export function fakeNetwork(over: Partial<Network> = {}): Network {
     name: 'net',
     bridge: 'bn-net',
     ipv4: '10.210.0.1/24',
+    ipv6: null,
     nat: true,
     dhcp: { enabled: true, first: '10.210.0.192', last: '10.210.0.254' },
     mtu: 1500,
+    dnsDomain: null,
+    vxlan: null,
     default: false,
     up: true,
     instances: [],
     createdAt: now(),
     ...over,
   };
+}
+
+/** A network's overlay as the agent describes it: its device named after the bridge, up. */
+function fakeVxlan(v: VxlanSettings | null, bridge: string): Network['vxlan'] {
+  return v && { ...v, local: v.local ?? null, device: `${bridge.slice(0, 12)}-vx`, up: true };
 }
 
 export function fakePool(over: Partial<Pool> = {}): Pool {
@@ -516,17 +538,106 @@ export class FakeAgent implements AgentApi {
     if (this.virtualNetworks.some((n) => n.name === body.name)) {
       throw new AppError(ErrorCode.conflict, `a network named ${body.name} exists already`);
     }
-    const network = fakeNetwork({ name: body.name, ipv4: body.ipv4, nat: body.nat });
+    const network = fakeNetwork({
+      name: body.name,
+      bridge: body.bridge ?? `bn-${body.name}`,
+      ipv4: body.ipv4,
+      ipv6: body.ipv6,
+      nat: body.nat,
+    });
+    network.vxlan = fakeVxlan(body.vxlan, network.bridge);
     this.virtualNetworks.push(network);
     return network;
   }
   async updateNetwork(name: string, body: UpdateNetwork) {
     this.call('updateNetwork', name);
-    return Object.assign(this.network_(name), { ...body, dhcp: this.network_(name).dhcp });
+    const { dnsDomain = this.network_(name).dnsDomain, vxlan, ...rest } = body;
+    const network = this.network_(name);
+    return Object.assign(network, {
+      ...rest,
+      dnsDomain,
+      vxlan: vxlan === undefined ? network.vxlan : fakeVxlan(vxlan, network.bridge),
+      dhcp: this.network_(name).dhcp,
+    });
   }
   async deleteNetwork(name: string) {
     this.call('deleteNetwork', name);
     this.virtualNetworks.splice(this.virtualNetworks.indexOf(this.network_(name)), 1);
+  }
+  async instanceNics(id: string): Promise<InstanceNics> {
+    this.call('instanceNics', id);
+    const found = this.find(id);
+    return {
+      nics: found.nics.map((n, i) => ({
+        nic: i,
+        network: n.network,
+        mac: n.mac ?? `52:54:00:00:00:0${i}`,
+        ipv4: n.ipv4,
+        link: 'up' as const,
+        hostDevice: `vt${found.id.slice(0, 8)}${i}`,
+        hotplug: found.kind === 'vm',
+      })),
+      liveAdd: found.kind === 'vm',
+      max: found.kind === 'vm' ? MAX_VM_NICS : MAX_CT_ADAPTERS,
+    };
+  }
+  /** Refuses as the agent does before its operation starts: an unknown network, a 9th NIC, a 5th container adapter. */
+  async addNic(id: string, body: AddVmNicRequest) {
+    this.call('addNic', id);
+    const found = this.find(id);
+    if (!this.virtualNetworks.some((n) => n.name === body.network)) {
+      throw badRequest(`there is no network named ${body.network}`, 'network');
+    }
+    const max = found.kind === 'vm' ? MAX_VM_NICS : MAX_CT_ADAPTERS;
+    if (found.nics.length >= max) throw conflict(`the instance has ${max} adapters already`);
+    found.nics.push({ network: body.network, mac: body.mac ?? null, ipv4: body.ipv4 ?? null });
+    return this.accepted('nic.add', found.id);
+  }
+  async removeNic(id: string, nic: number) {
+    this.call('removeNic', `${id} ${nic}`);
+    const found = this.find(id);
+    if (!found.nics[nic]) throw notFoundError(`NIC ${nic}`);
+    if (found.kind === 'ct' && nic === 0) throw conflict('eth0 carries the default route');
+    return this.accepted('nic.remove', found.id);
+  }
+  async setNicLink(id: string, nic: number, body: SetNicLinkRequest) {
+    this.call('setNicLink', `${id} ${nic} ${body.link}`);
+    const list = await this.instanceNics(id);
+    if (!list.nics[nic]) throw notFoundError(`NIC ${nic}`);
+    list.nics[nic]!.link = body.link;
+    return list;
+  }
+  /** Refuses as the agent does before its operation starts, and keeps what it was given. */
+  async setNicSettings(id: string, nic: number, body: SetCtAdapterRequest) {
+    this.call('setNicSettings', `${id} ${nic}`);
+    const found = this.find(id);
+    const vm = found.kind === 'vm';
+    const adapter = found.nics[nic];
+    if (!adapter) throw notFoundError(`adapter eth${nic}`);
+    for (const field of ['gateway', 'dns', 'dnsSearch'] as const) {
+      if ((vm || nic !== 0) && body[field] !== undefined) {
+        throw badRequest(`${field} is the container’s: set it on eth0`, field);
+      }
+    }
+    if (body.network && !this.virtualNetworks.some((n) => n.name === body.network)) {
+      throw badRequest(`there is no network named ${body.network}`, 'network');
+    }
+    // Adapters move live, but a VM NIC's MAC and a host-routed eth0's move wait for a stop.
+    const moving = body.network !== undefined || body.ipv4 !== undefined;
+    if (found.state !== 'stopped' && (vm ? body.mac : moving && adapter.mode === 'routed')) {
+      throw wrongState(
+        vm ? 'stop the VM to change a NIC’s MAC' : `stop the container to move its routed eth0`,
+      );
+    }
+    const holder = [...this.instances.values()].find((i) =>
+      i.nics.some((n) => n !== adapter && n.mac === body.mac),
+    );
+    if (body.mac && holder) throw conflict(`MAC ${body.mac} is taken by ${holder.name}`, 'mac');
+    if (body.network) adapter.network = body.network;
+    if (body.ipv4) adapter.ipv4 = body.ipv4;
+    if (body.mac) adapter.mac = body.mac;
+    if (body.dns) found.dns = body.dns;
+    return this.accepted('instance.nic.settings', found.id);
   }
   async setInstanceNetwork(id: string) {
     this.call('setInstanceNetwork', id);
@@ -574,6 +685,35 @@ export class FakeAgent implements AgentApi {
   }
   /** Address sets and networks' rules, as PUT last; like the agent's, `@name` must exist. */
   readonly addressSets = new Map<string, FirewallSetBody>();
+  networkClassList: NetworkClasses = { classes: [] };
+  async networkClasses() {
+    this.call('networkClasses');
+    return this.networkClassList;
+  }
+  async setNetworkClasses(body: NetworkClassesInput) {
+    this.call('setNetworkClasses');
+    this.networkClassList = NetworkClasses.parse(body);
+    return this.networkClassList;
+  }
+  /** Bytes every instance sent to each class (it got twice as many), one packet each way. */
+  classBytes = 1000;
+  async classCounters() {
+    this.call('classCounters');
+    const names = [...this.networkClassList.classes.map((c) => c.name), OTHER_CLASS];
+    return {
+      items: [...this.instances.keys()].map((instanceId) => ({
+        instanceId,
+        since: '2026-01-01T00:00:00.000Z',
+        classes: names.map((name) => ({
+          class: name,
+          inBytes: 2 * this.classBytes,
+          outBytes: this.classBytes,
+          inPackets: 1,
+          outPackets: 1,
+        })),
+      })),
+    };
+  }
   readonly networkFirewalls = new Map<string, NetworkFirewallSettings>();
   private refuseUnknownSets(rules: readonly FirewallRule[]) {
     rules.forEach((rule, i) => {
@@ -694,6 +834,87 @@ export class FakeAgent implements AgentApi {
   async resizeVmDisk(id: string, disk: string) {
     this.call('resizeVmDisk', `${id} ${disk}`);
     return this.accepted('disk.resize', this.find(id).id);
+  }
+  async setVmDiskSettings(id: string, disk: string) {
+    this.call('setVmDiskSettings', `${id} ${disk}`);
+    const found = this.find(id);
+    if (!found.vm?.disks.some((d) => d.name === disk)) throw notFoundError(`disk ${disk}`);
+    return this.accepted('disk.settings', found.id);
+  }
+  /** The drives as the agent lists them; refusals as the agent's: a fifth drive, drive 0, one it lacks. */
+  private cdDrives(id: string) {
+    const found = this.find(id);
+    if (!found.vm) throw badRequest('disk buses and CD drives are VM hardware');
+    return { found, drives: found.vm.cdDrives ?? [{ drive: 0, iso: found.vm.cdrom }] };
+  }
+  async addCdDrive(id: string, body: AddCdDriveRequest) {
+    this.call('addCdDrive', id);
+    const { found, drives } = this.cdDrives(id);
+    if (drives.length >= MAX_CD_DRIVES) {
+      throw conflict(`the VM has ${MAX_CD_DRIVES} CD drives, as many as it can have`);
+    }
+    const drive = [1, 2, 3].find((n) => !drives.some((d) => d.drive === n))!;
+    const cdDrives = [...drives, { drive, iso: body.iso ?? null }];
+    this.instances.set(found.id, { ...found, vm: { ...found.vm!, cdDrives } });
+    return this.accepted('cdrom.add', found.id);
+  }
+  async removeCdDrive(id: string, drive: number) {
+    this.call('removeCdDrive', `${id} ${drive}`);
+    const { found, drives } = this.cdDrives(id);
+    if (drive === 0) throw conflict("drive 0 is the VM's `cdrom` and stays");
+    if (!drives.some((d) => d.drive === drive)) throw notFoundError(`CD drive ${drive}`);
+    const cdDrives = drives.filter((d) => d.drive !== drive);
+    this.instances.set(found.id, { ...found, vm: { ...found.vm!, cdDrives } });
+    return this.accepted('cdrom.remove', found.id);
+  }
+  async setCdMedia(id: string, drive: number, body: CdMediaRequest) {
+    this.call('setCdMedia', `${id} ${drive}`);
+    const { found, drives } = this.cdDrives(id);
+    if (!drives.some((d) => d.drive === drive)) throw notFoundError(`CD drive ${drive}`);
+    const cdDrives = drives.map((d) => (d.drive === drive ? { drive, iso: body.iso } : d));
+    const cdrom = drive === 0 ? body.iso : found.vm!.cdrom;
+    this.instances.set(found.id, { ...found, vm: { ...found.vm!, cdrom, cdDrives } });
+    return { instance: this.find(id), applies: 'next-start' as const };
+  }
+  async vmDevices(id: string) {
+    this.call('vmDevices', id);
+    this.find(id);
+    const console = { name: 'serial0', kind: 'serial', target: 'console' } as const;
+    return {
+      ports: [{ ...console, pending: null, logBytes: null }],
+      usb: [
+        { name: 'tablet', kind: 'tablet' as const, pending: null, sizeBytes: null, attached: null },
+      ],
+    };
+  }
+  async addVmPort(id: string) {
+    this.call('addVmPort', id);
+    this.find(id);
+    return { device: 'serial1', applies: 'next-start' as const, note: null };
+  }
+  async removeVmPort(id: string, port: string) {
+    this.call('removeVmPort', `${id} ${port}`);
+    this.find(id);
+    return { device: port, applies: 'next-start' as const, note: null };
+  }
+  async vmPortLog(id: string, port: string) {
+    this.call('vmPortLog', `${id} ${port}`);
+    this.find(id);
+    const text = new TextEncoder().encode('hello from ttyS1\n');
+    return { body: new Blob([text]).stream(), sizeBytes: text.length };
+  }
+  async addVmUsb(id: string) {
+    this.call('addVmUsb', id);
+    return this.accepted('usb.add', this.find(id).id);
+  }
+  async addVmUsbStorage(id: string, body: ReadableStream<Uint8Array>) {
+    this.call('addVmUsbStorage', id);
+    await body.cancel();
+    return this.accepted('usb.add', this.find(id).id);
+  }
+  async removeVmUsb(id: string, device: string) {
+    this.call('removeVmUsb', `${id} ${device}`);
+    return this.accepted('usb.remove', this.find(id).id);
   }
   async exec(id: string) {
     this.call('exec', id);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Host, HostFacts, Instance, Task } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { execIn, runningContainer } from '../running-container.js';
 import { until } from '../wait.js';
 
 type TaskReply = { task: Task };
@@ -47,15 +48,8 @@ describe('resource limits on a real busybox container', () => {
     (await stack.call<Instance>('GET', `/api/v1/instances/${id}`)).body;
   const patch = (id: string, limits: unknown) =>
     stack.call<Instance & ErrorReply>('PATCH', `/api/v1/instances/${id}`, { limits });
-  const exec = async (command: string[], timeoutSeconds = 30) => {
-    const res = await stack.call<{ exitCode: number; stdout: string; stderr: string }>(
-      'POST',
-      `/api/v1/instances/${ct.id}/exec`,
-      { command, timeoutSeconds },
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    return res.body;
-  };
+  const exec = (command: string[], timeoutSeconds = 30) =>
+    execIn(stack, ct.id, command, timeoutSeconds);
   /**
    * lxcfs runs wherever the kernel has FUSE (setup.sh installs it): only a host without
    * /dev/fuse skips what needs it; anywhere else a stopped lxcfs is a failure.
@@ -87,18 +81,10 @@ describe('resource limits on a real busybox container', () => {
   before(async () => {
     stack = await startStack('limits');
     facts = await hostFacts();
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      template: 'busybox',
+    ct = await runningContainer(stack, {
       name: `lim-${process.pid}`,
       limits: { memory: { limitMiB: 64 } },
     });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    ct = res.body.task.result as Instance;
-    const start = await stack.call<TaskReply>(
-      'POST',
-      `/api/v1/instances/${ct.id}/actions/start?sync=true`,
-    );
-    assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
   });
   after(async () => {
     if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
@@ -260,15 +246,9 @@ describe('resource limits on a real busybox container', () => {
         `/api/v1/instances/${deb.id}/actions/start?sync=true`,
       );
       assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
-      const free = await stack.call<{ stdout: string }>(
-        'POST',
-        `/api/v1/instances/${deb.id}/exec`,
-        {
-          command: ['free', '-m'],
-        },
-      );
-      t.diagnostic(free.body.stdout.split('\n')[1] ?? '');
-      assert.match(free.body.stdout, /^Mem:\s+64\s/m, free.body.stdout);
+      const free = await execIn(stack, deb.id, ['free', '-m']);
+      t.diagnostic(free.stdout.split('\n')[1] ?? '');
+      assert.match(free.stdout, /^Mem:\s+64\s/m, free.stdout);
     } finally {
       await stack.call('DELETE', `/api/v1/instances/${deb.id}?force=true&sync=true`);
     }

@@ -1,39 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type {
-  AgentSample,
-  AlertHistoryPage,
-  AlertRule,
-  AlertRulePage,
-  ApiEvent,
-} from '@berth/contracts';
+import type { AlertHistoryPage, AlertRule, AlertRulePage, ApiEvent } from '@berth/contracts';
 import { AlertEvaluator } from '../../src/modules/alerts/evaluator.js';
 import { ApiEvents } from '../../src/modules/events/events.service.js';
 import type { Hosts } from '../../src/modules/hosts/hosts.service.js';
 import { buildTestApi, type TestApi } from '../inject/build-test-api.js';
 import { until } from '../wait.js';
-
-const sample = (over: Partial<AgentSample>): AgentSample => ({
-  subject: 'host',
-  kind: 'host',
-  name: 'h',
-  t: Date.now(),
-  cpuPct: 1,
-  cpuCapPct: null,
-  memBytes: 1000,
-  memLimitBytes: null,
-  swapBytes: 0,
-  diskReadBps: 0,
-  diskWriteBps: 0,
-  diskReadIops: 0,
-  diskWriteIops: 0,
-  netRxBps: 0,
-  netTxBps: 0,
-  netRxPps: 0,
-  netTxPps: 0,
-  processes: 3,
-  ...over,
-});
+import { sample } from './samples.js';
 
 const RULE = {
   name: 'busy',

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { AlertHistoryPage, AlertRule, ApiEvent, Instance, Task } from '@berth/contracts';
+import type { AlertHistoryPage, AlertRule, ApiEvent, Instance } from '@berth/contracts';
 import { collectEvents, startStack, type Stack } from '../harness.js';
+import { execIn, runningContainer } from '../running-container.js';
 
-type TaskReply = { task: Task };
 type AlertEventMsg = Extract<ApiEvent, { type: 'alert' }>;
 
 /** A real busy loop in a real container trips a real rule, through the agent's sampler. */
@@ -11,28 +11,11 @@ describe('alerts on a real busybox container', () => {
   let stack: Stack;
   let ct: Instance;
 
-  const exec = async (command: string[]) => {
-    const res = await stack.call<{ exitCode: number; stderr: string }>(
-      'POST',
-      `/api/v1/instances/${ct.id}/exec`,
-      { command, timeoutSeconds: 30 },
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-  };
+  const exec = (command: string[]) => execIn(stack, ct.id, command);
 
   before(async () => {
     stack = await startStack('alerts');
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      template: 'busybox',
-      name: `alert-${process.pid}`,
-    });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    ct = res.body.task.result as Instance;
-    const start = await stack.call<TaskReply>(
-      'POST',
-      `/api/v1/instances/${ct.id}/actions/start?sync=true`,
-    );
-    assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
+    ct = await runningContainer(stack, { name: `alert-${process.pid}` });
   });
   after(async () => {
     if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { createSocket } from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
-import type { Instance, MetricSeries, Task } from '@berth/contracts';
+import type { Instance, MetricSeries } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
+import { execIn, runningContainer } from '../running-container.js';
 import { until } from '../wait.js';
 import { pointsOf, type Point } from './points.js';
-
-type TaskReply = { task: Task };
+import { udpFlood } from './flood.js';
 
 /** The real agent samples a real busybox container; the API stores what it pulls. */
 describe('monitoring on a real busybox container', () => {
@@ -22,29 +21,16 @@ describe('monitoring on a real busybox container', () => {
     return pointsOf(res.body);
   };
   const exec = async (command: string[], timeoutSeconds = 30) => {
-    const res = await stack.call<{ exitCode: number; stderr: string }>(
-      'POST',
-      `/api/v1/instances/${ct.id}/exec`,
-      { command, timeoutSeconds },
-    );
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal(res.body.exitCode, 0, res.body.stderr);
+    const res = await execIn(stack, ct.id, command, timeoutSeconds);
+    assert.equal(res.exitCode, 0, res.stderr);
   };
 
   before(async () => {
     stack = await startStack('monitor');
-    const res = await stack.call<TaskReply>('POST', '/api/v1/instances?sync=true', {
-      template: 'busybox',
+    ct = await runningContainer(stack, {
       name: `mon-${process.pid}`,
       limits: { cpu: { cap: 50 } },
     });
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    ct = res.body.task.result as Instance;
-    const start = await stack.call<TaskReply>(
-      'POST',
-      `/api/v1/instances/${ct.id}/actions/start?sync=true`,
-    );
-    assert.equal(start.body.task.status, 'succeeded', JSON.stringify(start.body.task.error));
   });
   after(async () => {
     if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
@@ -74,15 +60,7 @@ describe('monitoring on a real busybox container', () => {
     const ip = ct.ips[0]?.split('/')[0];
     assert.ok(ip, 'the container has an address');
     const startedAt = Date.now();
-    // The host has no ping: 4,000 datagrams of 1,000 bytes to the discard port instead.
-    const socket = createSocket('udp4');
-    const payload = Buffer.alloc(1000);
-    for (let n = 0; n < 4000; n++) {
-      await new Promise<void>((resolve, reject) =>
-        socket.send(payload, 9, ip, (err) => (err ? reject(err) : resolve())),
-      );
-    }
-    socket.close();
+    await udpFlood(ip);
     const rx = await until(
       'the flood in the samples',
       async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, HostAdapter, Instance, Network, Task } from '@berth/contracts';
+import type { HostAdapter, Instance, Network, Task } from '@berth/contracts';
+import { apiCalls } from '../api-calls.js';
 import { startStack, type Stack } from '../harness.js';
 
 type TaskReply = { task: Task };
@@ -47,19 +48,7 @@ describe('virtual networks with busybox containers and a namespace as the outsid
   const bridges = ['bt-nets-a', 'bt-nets-b', 'bt-nets-k'];
   const cts: Record<string, Instance> = {};
 
-  const call = <T>(method: string, url: string, body?: unknown) =>
-    stack.call<T & ErrorBody>(method, url, body);
-  const ok = async <T>(method: string, url: string, body?: unknown, status = 200) => {
-    const res = await call<T>(method, url, body);
-    assert.equal(res.status, status, `${method} ${url}: ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
-  const task = async (url: string, body?: unknown) => {
-    const res = await call<TaskReply>('POST', url, body);
-    assert.ok(res.status < 300, `${url}: ${JSON.stringify(res.body)}`);
-    assert.equal(res.body.task.status, 'succeeded', JSON.stringify(res.body.task.error));
-    return res.body.task;
-  };
+  const { call, ok, task } = apiCalls(() => stack);
   const create = async (name: string, network: string) => {
     const t = await task('/api/v1/instances?sync=true', { template: 'busybox', name, network });
     cts[name] = t.result as Instance;

@@ -103,7 +103,7 @@ describe('DHCP leases of a VM: from the range, then static', () => {
     const member = (await stack.call<Network>('GET', '/api/v1/networks/default')).body.instances;
     assert.deepEqual(
       member.find((m) => m.id === vm.id),
-      { id: vm.id, name: 'leasy', kind: 'vm', ipv4: `${fixed}/24` },
+      { id: vm.id, name: 'leasy', kind: 'vm', ipv4: `${fixed}/24`, ipv6: null },
     );
     // The guest asks again now (its client's own renewal is up to an hour away): a fresh
     // DHCP exchange in the foreground, whose answer the guest's address then shows.

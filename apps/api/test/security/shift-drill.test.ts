@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Instance, Task } from '@berth/contracts';
@@ -10,7 +9,7 @@ import {
   deleteInstance,
   listDir,
   loopDevicesUnder,
-  mountsUnder,
+  workMountsOf,
 } from '../fault-drills/drill-checks.js';
 
 let stack: Stack;
@@ -39,7 +38,7 @@ test('a create killed while shifting ids is rolled back; the CT ID and id range 
     /interrupted by an agent restart at ct\.create\.shift; rolled back/,
   );
   assert.deepEqual(loopDevicesUnder(stack.agent.dataDir), [], 'loop devices');
-  assert.deepEqual(mountsUnder(path.join(tmpdir(), 'berth-mnt-')), [], 'work mounts');
+  assert.deepEqual(workMountsOf(stack.agent.dataDir), [], 'work mounts');
   assert.deepEqual(listDir(path.join(stack.agent.dataDir, 'images')), [], 'images');
   assert.deepEqual(await agentLeftovers(stack), []);
 

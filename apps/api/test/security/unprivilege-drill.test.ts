@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ErrorBody, Instance, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { createInstance, loopDevicesUnder, mountsUnder } from '../fault-drills/drill-checks.js';
+import { createInstance, loopDevicesUnder, workMountsOf } from '../fault-drills/drill-checks.js';
 
 let stack: Stack;
 
@@ -39,7 +37,7 @@ test('a conversion killed while shifting ids is finished by the next agent start
     task.error?.message ?? '',
     /interrupted by an agent restart at ct\.unprivilege\.shift; finished: .* unprivileged/,
   );
-  assert.deepEqual(mountsUnder(path.join(tmpdir(), 'berth-mnt-')), [], 'work mounts');
+  assert.deepEqual(workMountsOf(stack.agent.dataDir), [], 'work mounts');
   assert.deepEqual(loopDevicesUnder(stack.agent.dataDir), [], 'loop devices');
   const now = await stack.call<Instance>('GET', `/api/v1/instances/${ct.id}`);
   assert.equal(now.body.privileged, false);

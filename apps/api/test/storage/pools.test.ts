@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Pool, SnapshotList, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { loopDevicesUnder, mountsUnder } from '../fault-drills/drill-checks.js';
+import { loopDevicesUnder, mountsUnder, workMountsOf } from '../fault-drills/drill-checks.js';
 
 type TaskReply = { task: Task };
 type ErrorReply = { error: { code: string; message: string; issues?: Array<{ path: string }> } };
@@ -382,7 +382,7 @@ describe('storage pools, container snapshots and clones on a real btrfs pool', (
       readdirSync(poolRoot()).filter((f) => f.endsWith('.img')),
       [`${ct.ctid}.img`],
     );
-    assert.deepEqual(mountsUnder('/tmp/berth-mnt-'), []);
+    assert.deepEqual(workMountsOf(stack.agent.dataDir), []);
     assert.equal(await state(ct.id), 'running', 'the source was thawed');
 
     // A move killed after its copy, before the record names the new pool: it stays put.

@@ -23,7 +23,8 @@ describe('VM disks through the API: input rules, tasks and audit', () => {
       { sizeMiB: -5 },
       { sizeMiB: '100' },
       { sizeMiB: 1.5 },
-      { sizeMiB: 64, bus: 'scsi' },
+      { sizeMiB: 64, bus: 'floppy' },
+      { sizeMiB: 64, format: 'qcow2' },
     ]) {
       const res = await t.inject({
         method: 'POST',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorBody, Instance, VmHardwareChange, VmHardwareChoices } from '@berth/contracts';
 import { buildTestApi, type TestApi } from '../inject/build-test-api.js';
+import { addFakeVm } from '../inject/fake-vm.js';
 
 describe('VM hardware settings through the API (fake agent)', () => {
   let t: TestApi;
@@ -9,19 +10,7 @@ describe('VM hardware settings through the API (fake agent)', () => {
   let ct: Instance;
   before(async () => {
     t = await buildTestApi();
-    vm = t.agent.add({
-      kind: 'vm',
-      ctid: null,
-      vm: {
-        vcpus: 1,
-        memoryMiB: 256,
-        disks: [],
-        cdrom: null,
-        boot: ['disk', 'cdrom'],
-        accel: 'tcg',
-        guestAgent: false,
-      },
-    });
+    vm = addFakeVm(t.agent, { boot: ['disk', 'cdrom'] });
     ct = t.agent.add({});
   });
   after(() => t.close());

@@ -35,6 +35,25 @@ test('a VM disk comes from a template, is new and empty, or is not there', () =>
   assert.deepEqual(disks({ diskSource: 'none', cdrom: 'debian.iso' }), []);
 });
 
+test("a disk's bus and cache mode are sent only when not the defaults", () => {
+  const disks = (over: Partial<typeof initialForm>) =>
+    CreateVm.parse(toBody('vm', form(over))).disks;
+  assert.deepEqual(disks({ diskSource: 'empty', vmDiskMiB: '64', diskBus: 'sata' }), [
+    { sizeMiB: 64, bus: 'sata' },
+  ]);
+  assert.deepEqual(disks({ diskCache: 'none' }), [
+    { template: 'tiny-linux', clone: 'linked', cache: 'none' },
+  ]);
+});
+
+test('a container is bridged unless host-routed is chosen', () => {
+  assert.equal(CreateContainer.parse(toBody('ct', form({}))).networkMode, 'bridged');
+  assert.equal(
+    CreateContainer.parse(toBody('ct', form({ networkMode: 'routed' }))).networkMode,
+    'routed',
+  );
+});
+
 test('the boot order and the network become lists', () => {
   const body = CreateVm.parse(toBody('vm', form({ boot: 'cdrom,disk', network: false })));
   assert.deepEqual(body.boot, ['cdrom', 'disk']);

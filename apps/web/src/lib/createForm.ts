@@ -1,4 +1,4 @@
-import type { InstanceKind } from '@berth/contracts';
+import type { InstanceKind, VmDiskBus, VmDiskCache } from '@berth/contracts';
 
 /*
  * The create wizard's form: what its inputs hold (text, as typed) and the request body made
@@ -27,6 +27,7 @@ export const initialForm = {
   /** Empty: the network `default`. */
   networkName: '',
   // container
+  networkMode: 'bridged' as 'bridged' | 'routed',
   template: 'busybox',
   ctid: '',
   hostname: '',
@@ -45,11 +46,19 @@ export const initialForm = {
   vmTemplate: 'tiny-linux',
   clone: 'linked' as 'linked' | 'copy',
   vmDiskMiB: '',
+  diskBus: 'virtio' as VmDiskBus,
+  diskCache: 'writeback' as VmDiskCache,
   cdrom: '',
   boot: 'disk,cdrom' as keyof typeof BOOT_ORDERS,
   network: true,
 };
 export type CreateForm = typeof initialForm;
+
+/** The defaults are left out, so a body asks only for what the operator chose. */
+const diskSettings = (f: CreateForm) => ({
+  ...(f.diskBus !== 'virtio' && { bus: f.diskBus }),
+  ...(f.diskCache !== 'writeback' && { cache: f.diskCache }),
+});
 
 /** The request body before validation: the API's own zod schemas decide what is valid. */
 export function toBody(kind: InstanceKind, f: CreateForm) {
@@ -68,6 +77,7 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
       hostname: opt(f.hostname),
       rootPassword: f.rootPassword === '' ? undefined : f.rootPassword,
       network: opt(f.networkName),
+      networkMode: f.networkMode,
       ipv4: opt(f.ipv4),
       gateway: opt(f.gateway),
       dns: list(f.dns),
@@ -84,12 +94,13 @@ export function toBody(kind: InstanceKind, f: CreateForm) {
       f.diskSource === 'none'
         ? []
         : f.diskSource === 'empty'
-          ? [{ sizeMiB: size }]
+          ? [{ sizeMiB: size, ...diskSettings(f) }]
           : [
               {
                 template: f.vmTemplate,
                 clone: f.clone,
                 ...(size !== undefined ? { sizeMiB: size } : {}),
+                ...diskSettings(f),
               },
             ],
     cdrom: f.cdrom || null,

@@ -2,6 +2,7 @@ import type { LucideIcon } from 'lucide-react';
 import {
   BellRing,
   BrickWall,
+  Gauge,
   Disc3,
   Film,
   HardDrive,
@@ -107,6 +108,14 @@ export const NAV_PAGES: readonly NavPage[] = [
     permission: 'host.view',
     group: 'work',
     keywords: 'firewall ip set cidr addresses @ rules',
+  },
+  {
+    href: '/network-classes/',
+    label: 'Network classes',
+    icon: Gauge,
+    permission: 'host.view',
+    group: 'work',
+    keywords: 'traffic accounting local world bytes class',
   },
   {
     href: '/samples/',

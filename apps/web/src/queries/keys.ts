@@ -102,6 +102,8 @@ export const metricKeys = {
   all: ['metrics'] as const,
   instance: (id: string, range: string) => [...metricKeys.all, 'instance', id, range] as const,
   host: (id: string, range: string) => [...metricKeys.all, 'host', id, range] as const,
+  adapters: (subject: 'instance' | 'host', id: string, range: string) =>
+    [...metricKeys.all, 'adapters', subject, id, range] as const,
   top: () => [...metricKeys.all, 'top'] as const,
   now: () => [...metricKeys.all, 'now'] as const,
 };

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { MetricsRange } from '@berth/contracts';
 import {
+  fetchAdapterMetrics,
   fetchHostMetrics,
   fetchInstanceMetrics,
   fetchInstancesNow,
@@ -27,6 +28,16 @@ export function useHostMetrics(hostId: string, range: MetricsRange) {
   return useQuery({
     queryKey: metricKeys.host(hostId, range),
     queryFn: ({ signal }) => fetchHostMetrics(hostId, range, signal),
+    refetchInterval: refreshFor(range),
+    refetchIntervalInBackground: false,
+  });
+}
+
+/** An instance's or a host's network traffic per adapter, live like its other graphs. */
+export function useAdapterMetrics(subject: 'instance' | 'host', id: string, range: MetricsRange) {
+  return useQuery({
+    queryKey: metricKeys.adapters(subject, id, range),
+    queryFn: ({ signal }) => fetchAdapterMetrics(subject, id, range, signal),
     refetchInterval: refreshFor(range),
     refetchIntervalInBackground: false,
   });

@@ -1,10 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ImportableDiskFormat, TaskAccepted } from '@berth/contracts';
+import type { ImportableDiskFormat, TaskAccepted, VmDiskBus, VmDiskCache } from '@berth/contracts';
 import { addVmDisk, compactVmDisk, importVmDisk, removeVmDisk, resizeVmDisk } from '@/api/vmDisks';
 import { runTask, type TaskCallbacks } from '@/events/taskWatchers';
 import { instanceKeys } from './keys';
 
-export type VmDiskChangeInput = { sizeMiB: number } & ({ add: true } | { disk: string });
+export type VmDiskChangeInput = { sizeMiB: number } & (
+  { add: true; bus?: VmDiskBus; cache?: VmDiskCache } | { disk: string }
+);
 
 /** Runs a disk task whose end, either way, has the instance (its disk list) read again. */
 function useDiskTask(id: string) {
@@ -32,7 +34,7 @@ export function useVmDiskChange(id: string) {
       task(
         () =>
           'add' in change
-            ? addVmDisk(id, { sizeMiB: change.sizeMiB })
+            ? addVmDisk(id, { sizeMiB: change.sizeMiB, bus: change.bus, cache: change.cache })
             : resizeVmDisk(id, change.disk, { sizeMiB: change.sizeMiB }),
         cb,
       ),

@@ -14,6 +14,7 @@ test('renders the LXC config from the record', () => {
   const text = renderLxcConfig(record, {
     image: '/d/images/101.img',
     bridge: 'berth0',
+    bridgeFor: () => 'unused',
     haltSignal: 'SIGUSR2',
     consoleLog: '/d/101/console.log',
     apparmor: false,
@@ -31,6 +32,7 @@ test('renders the LXC config from the record', () => {
 const opts = {
   image: '/d/images/101.img',
   bridge: 'berth0',
+  bridgeFor: (network: string) => `br-${network}`,
   haltSignal: 'SIGUSR2',
   consoleLog: '/d/101/console.log',
   apparmor: false,
@@ -67,4 +69,43 @@ test('MAC addresses are stable and locally administered', () => {
   assert.equal(macFor(record.id), macFor(record.id));
   assert.match(macFor(record.id), /^02(:[0-9a-f]{2}){5}$/);
   assert.notEqual(macFor(record.id), macFor('another'));
+});
+
+test('adapters beside eth0: numbered on from lxc.net.1, named by index, no gateway; eth0 unchanged', () => {
+  const plain = renderLxcConfig(record, opts);
+  const text = renderLxcConfig(
+    { ...record, adapters: [{ index: 2, network: 'lab', ipv4: '10.30.0.5/24' }] },
+    opts,
+  );
+  assert.equal(
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('lxc.net.0.'))
+      .join('\n'),
+    plain
+      .split('\n')
+      .filter((l) => l.startsWith('lxc.net.0.'))
+      .join('\n'),
+  );
+  assert.match(text, /^lxc\.net\.1\.link = br-lab$/m);
+  assert.match(text, /^lxc\.net\.1\.name = eth2$/m);
+  assert.match(text, /^lxc\.net\.1\.veth\.pair = vc3f1d5a8en2$/m);
+  assert.match(text, /^lxc\.net\.1\.ipv4\.address = 10\.30\.0\.5\/24 10\.30\.0\.255$/m);
+  assert.match(text, new RegExp(`^lxc\\.net\\.1\\.hwaddr = ${macFor(record.id, 2)}$`, 'm'));
+  assert.doesNotMatch(text, /^lxc\.net\.1\.ipv4\.gateway/m);
+  assert.notEqual(macFor(record.id, 2), macFor(record.id));
+  assert.equal(macFor(record.id, 0), macFor(record.id));
+});
+
+test('a MAC set after the create replaces the derived one, on eth0 and on an adapter beside it', () => {
+  const text = renderLxcConfig(
+    {
+      ...record,
+      mac: '02:aa:00:00:00:01',
+      adapters: [{ index: 1, network: 'lab', ipv4: '10.30.0.5/24', mac: '02:aa:00:00:00:02' }],
+    },
+    opts,
+  );
+  assert.match(text, /^lxc\.net\.0\.hwaddr = 02:aa:00:00:00:01$/m);
+  assert.match(text, /^lxc\.net\.1\.hwaddr = 02:aa:00:00:00:02$/m);
 });

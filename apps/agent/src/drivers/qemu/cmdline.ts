@@ -1,4 +1,14 @@
 import path from 'node:path';
+import {
+  ahciPorts,
+  bootCdDrive,
+  cdDriveArgs,
+  diskArgs,
+  scsiControllerArgs,
+  type CdDrive,
+  type DiskOnBus,
+} from './disk-buses.js';
+import { deviceArgs, tabletArgs, type PortRecord, type UsbRecord } from './devices.js';
 
 /** What QEMU is started with; files are relative to the VM's directory. */
 export interface QemuMachine {
@@ -7,11 +17,15 @@ export interface QemuMachine {
   name: string;
   vcpus: number;
   memoryMiB: number;
-  disks: ReadonlyArray<{ file: string }>;
+  disks: readonly DiskOnBus[];
   /** An ISO's file name in the ISO directory, or null for an empty drive. */
   cdrom: string | null;
+  /** CD drives beside drive 0 (`cdrom`); absent: drive 0 alone. */
+  cdroms?: readonly CdDrive[];
   boot: ReadonlyArray<'disk' | 'cdrom' | 'network'>;
-  nics: ReadonlyArray<{ mac: string; tap: string }>;
+  nics: ReadonlyArray<{ mac: string; tap: string; model?: 'e1000' }>;
+  /** NICs sit on root ports of their own (`np<n>`), so they can be hot-plugged; see nicPort. */
+  nicPorts?: boolean;
   /** An internal snapshot to restore the machine state from, or null for a cold boot. */
   restore: string | null;
   firmware: 'bios' | 'uefi';
@@ -19,6 +33,9 @@ export interface QemuMachine {
   machine: string;
   /** Null: host under KVM, max under TCG (host needs KVM). */
   cpuModel: string | null;
+  /** Ports beside serial0 and USB devices; absent: none, and the tablet alone. */
+  ports?: readonly PortRecord[];
+  usb?: readonly UsbRecord[];
 }
 
 /** The per-VM EFI variable store, qcow2 so that savevm can snapshot it with the disks. */
@@ -41,6 +58,29 @@ export const diskNumber = (file: string) => Number(/^disk(\d+)\.qcow2$/.exec(fil
 
 /** The QEMU drive (a cold start's -drive id, a hot-plug's node name) of a disk file. */
 export const driveOf = (file: string) => `disk${diskNumber(file)}`;
+
+/** At most this many NICs per VM (the contracts' MAX_VM_NICS). */
+export const MAX_NICS = 8;
+
+/**
+ * A NIC's number: its tap's name ends in it (`vt<id8><n>`), and its netdev, device and root
+ * port are named by it, so removing one from the middle renames none of the others.
+ */
+export const nicNumber = (tap: string) => Number(/(\d)$/.exec(tap)?.[1] ?? NaN);
+
+/**
+ * The PCIe root port NIC `n` sits on. Only VMs created since NIC hot-plug have these ports
+ * (`nicPorts`): adding ports moves nothing else, but a VM's saved machine state (a suspend, a
+ * snapshot with memory) holds its devices as they were, and an older VM's NICs sit on the root bus.
+ */
+export const nicPort = (n: number) => `np${n}`;
+
+/**
+ * A NIC's QEMU device: virtio-net, or e1000e for `e1000` (the PCIe Intel NIC: the machine is
+ * always q35, whose root ports take it cold and hot-plugged alike, where the PCI e1000 would not).
+ */
+export const nicDriver = (nic: { model?: 'e1000' }) =>
+  nic.model === 'e1000' ? 'e1000e' : 'virtio-net-pci';
 
 export interface VmPaths {
   dir: string;
@@ -113,8 +153,7 @@ export function qemuArgs(
     'virtserialport,chardev=qga0,name=org.qemu.guest_agent.0',
     '-device',
     'usb-ehci,id=usb',
-    '-device',
-    'usb-tablet,bus=usb.0',
+    ...tabletArgs(vm.usb),
     // Always present: memory.minMiB shrinks the guest through it, live.
     '-device',
     'virtio-balloon-pci,id=balloon0',
@@ -137,30 +176,37 @@ export function qemuArgs(
   for (let port = 1; port < MAX_DISKS; port++) {
     args.push('-device', `pcie-root-port,id=${diskPort(port)},chassis=${port},slot=${port}`);
   }
+  const cdDrives = vm.cdroms ?? [];
+  const ahci = ahciPorts(vm.disks, cdDrives);
+  args.push(...scsiControllerArgs(vm.disks));
   for (const disk of vm.disks) {
-    const n = diskNumber(disk.file);
+    const pcie = diskPort(diskNumber(disk.file));
     args.push(
-      '-drive',
-      `file=${path.join(p.dir, disk.file)},if=none,id=disk${n},format=qcow2,cache=writeback,discard=unmap`,
-      '-device',
-      `virtio-blk-pci,drive=disk${n},id=vdisk${n}${n === 0 ? bootindex('disk') : `,bus=${diskPort(n)}`}`,
+      ...diskArgs(p.dir, disk, { ahci: ahci.disk.get(disk.file), pcie }, bootindex('disk')),
     );
   }
+  const bootCd = bootCdDrive(vm.cdrom, cdDrives);
   // Always present, possibly empty, so an ISO can be inserted while the VM runs.
   args.push(
     '-drive',
     `if=none,id=cd0,media=cdrom,readonly=on${vm.cdrom ? `,file=${path.join(opts.isoDir, vm.cdrom)},format=raw` : ''}`,
     '-device',
-    `ide-cd,drive=cd0,id=cdrom0,bus=ide.0${bootindex('cdrom')}`,
+    `ide-cd,drive=cd0,id=cdrom0,bus=ide.0${bootCd === 0 ? bootindex('cdrom') : ''}`,
+    ...cdDriveArgs(opts.isoDir, cdDrives, ahci.cd, bootCd, bootindex('cdrom')),
   );
+  for (let n = 0; vm.nicPorts && n < MAX_NICS; n++) {
+    args.push('-device', `pcie-root-port,id=${nicPort(n)},chassis=${16 + n},slot=${16 + n}`);
+  }
   vm.nics.forEach((nic, i) => {
+    const n = nicNumber(nic.tap);
     args.push(
       '-netdev',
-      `tap,id=net${i},ifname=${nic.tap},script=no,downscript=no`,
+      `tap,id=net${n},ifname=${nic.tap},script=no,downscript=no`,
       '-device',
-      `virtio-net-pci,netdev=net${i},mac=${nic.mac},id=nic${i}${i === 0 ? bootindex('network') : ''}`,
+      `${nicDriver(nic)},netdev=net${n},mac=${nic.mac},id=nic${n}${vm.nicPorts ? `,bus=${nicPort(n)}` : ''}${i === 0 ? bootindex('network') : ''}`,
     );
   });
+  args.push(...deviceArgs(p.dir, vm.ports, vm.usb));
   args.push('-boot', 'menu=off,strict=on');
   if (vm.restore) args.push('-loadvm', vm.restore);
   return args;

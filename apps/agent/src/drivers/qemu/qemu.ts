@@ -153,13 +153,14 @@ export class Qemu {
     }
   }
 
-  /** Inserts an ISO (a host path) into the running VM's CD drive, or ejects it with null. */
-  async changeMedium(vm: QemuVm, file: string | null): Promise<void> {
+  /** Inserts an ISO (a host path) into a running VM's CD drive, or ejects it with null. */
+  async changeMedium(vm: QemuVm, file: string | null, drive = 0): Promise<void> {
     const qmp = await this.qmp(vm);
+    const id = `cdrom${drive}`;
     if (file) {
-      await qmp.execute('blockdev-change-medium', { id: 'cdrom0', filename: file, format: 'raw' });
+      await qmp.execute('blockdev-change-medium', { id, filename: file, format: 'raw' });
     } else {
-      await qmp.execute('eject', { id: 'cdrom0', force: true });
+      await qmp.execute('eject', { id, force: true });
     }
   }
 

@@ -16,10 +16,14 @@ import {
   type NetworkFirewall,
   NetworkFirewallSettings,
   type NetworkFirewallSettingsInput,
+  type ClassCounterList,
+  NetworkClasses,
+  type NetworkClassesInput,
   notFound,
   setNamed,
 } from '@berth/contracts';
-import { macFor, vethFor } from '../../drivers/lxc/config.js';
+import { vethFor } from '../../drivers/lxc/config.js';
+import { adaptersOf } from '../../instances/ct-adapters.js';
 import type { Containers } from '../../instances/containers.js';
 import type { Vms } from '../../instances/vms.js';
 import type { EventBus } from '../../events.js';
@@ -28,11 +32,14 @@ import { KeyedLock } from '../../locks.js';
 import type { Log } from '../../log.js';
 import { exec, run } from '../../run.js';
 import { assertFreeSpace } from '../../storage/free-space.js';
+import { slaacSources } from '../ipv6.js';
 import type { Networks } from '../networks/networks.js';
+import { classCountingScript, readClassCounters } from './classes.js';
 import {
   firewallScript,
   networkRuleTag,
   type Port,
+  routedGuardScript,
   ruleTag,
   setsNamedBy,
   tableName,
@@ -47,6 +54,10 @@ interface SetUsers {
   tables: string[];
 }
 const NO_NETWORK_RULES = NetworkFirewallSettings.parse({});
+const portsKey = (p: { bridge: string; ports: Port[]; routed?: unknown }) =>
+  JSON.stringify([p.bridge, p.ports, p.routed]);
+/** A bridged instance's rules are in a bridge table, a routed container's guard in an inet one. */
+const TABLE_FAMILIES = ['bridge', 'inet'] as const;
 const INSTANCE_FILE = /^([0-9a-f]{8}-[0-9a-f-]{27})\.json$/;
 const NETWORK_FILE = /^network-(.+)\.json$/;
 
@@ -63,14 +74,22 @@ interface NftRule {
   rule?: { comment?: string; expr: { counter?: { packets: number; bytes: number } }[] };
 }
 
-/** The rule counters of a table by comment; empty when it is not there. */
+/**
+ * The rule counters of a table by comment, summed over the lines that share one (a rule's IPv4
+ * and IPv6 matches); empty when it is not there.
+ */
 async function countersOf(table: string): Promise<Map<string, { packets: number; bytes: number }>> {
   const found = new Map<string, { packets: number; bytes: number }>();
   const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
   if (listed.code !== 0) return found;
   for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
     const counter = item.rule?.expr.find((x) => x.counter)?.counter;
-    if (item.rule?.comment && counter) found.set(item.rule.comment, counter);
+    if (!item.rule?.comment || !counter) continue;
+    const sum = found.get(item.rule.comment) ?? { packets: 0, bytes: 0 };
+    found.set(item.rule.comment, {
+      packets: sum.packets + counter.packets,
+      bytes: sum.bytes + counter.bytes,
+    });
   }
   return found;
 }
@@ -103,6 +122,11 @@ export class Firewalls {
   private readonly dir: string;
   private readonly lock = new KeyedLock();
   private sets = new Map<string, FirewallSetBody>();
+  private classes: NetworkClasses = { classes: [] };
+  /** When each bridged table was last made: its class counters count from then. */
+  private readonly madeAt = new Map<string, string>();
+  /** The bridge and ports each instance's table was last made for. */
+  private readonly applied = new Map<string, string>();
 
   constructor(
     dataDir: string,
@@ -132,6 +156,13 @@ export class Firewalls {
         return [name, body];
       }),
     );
+    this.classes = await readFile(this.classesFile, 'utf8').then(
+      (saved) => NetworkClasses.parse(JSON.parse(saved)),
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return { classes: [] };
+        throw err;
+      },
+    );
     // A new instance gets its table (spoofing protection) when it first runs, and a moved one
     // (another network, a VM's static lease) its table afresh; there is a moment after the
     // start or the change before it is in.
@@ -142,7 +173,8 @@ export class Firewalls {
         );
       } else if (e.type === 'instance.state' && e.state === 'running') {
         this.reapply(e.instanceId);
-      } else if (e.type === 'instance.updated') {
+      } else if (e.type === 'instance.updated' && this.portsChanged(e.instance.id)) {
+        // Most edits (a description, a tag, a limit) leave the ports as they were: no new table.
         this.reapply(e.instance.id);
       }
     });
@@ -157,10 +189,10 @@ export class Firewalls {
     // (3 s with 200), and one per instance kept an agent with 200 containers down for 10 min.
     const ours = this.networks.bridges().map((b) => tableName(b, ''));
     const live = new Set(known.map((id) => id.slice(0, 8)));
-    for (const t of await this.bridgeTables()) {
-      const prefix = ours.find((p) => t.startsWith(p));
-      if (prefix && !live.has(t.slice(prefix.length))) {
-        await exec('nft', ['delete', 'table', 'bridge', t]);
+    for (const { family, name } of await this.instanceTables()) {
+      const prefix = ours.find((p) => name.startsWith(p));
+      if (prefix && !live.has(name.slice(prefix.length))) {
+        await exec('nft', ['delete', 'table', family, name]);
       }
     }
     for (const file of await readdir(this.dir)) {
@@ -171,6 +203,10 @@ export class Firewalls {
         await rm(path.join(this.dir, file), { force: true });
       }
     }
+  }
+
+  private portsChanged(id: string): boolean {
+    return this.isKnown(id) && this.applied.get(id) !== portsKey(this.portsOf(id));
   }
 
   private reapply(id: string): void {
@@ -194,7 +230,12 @@ export class Firewalls {
 
   /** Saves the settings, then loads them: a crash between the two is mended by the next start. */
   async set(idOrCtid: string, input: FirewallSettingsInput): Promise<Firewall> {
-    const { id } = this.portsOf(idOrCtid);
+    const { id, routed } = this.portsOf(idOrCtid);
+    if (routed) {
+      throw conflict(
+        'firewall rules need a bridged adapter: this container is host-routed (its address is guarded against spoofing, and nothing else is filtered)',
+      );
+    }
     const settings = FirewallSettings.parse(input);
     refuseReject(settings.rules);
     await this.lock.with('firewall', async () => {
@@ -238,6 +279,46 @@ export class Firewalls {
       await this.applyAll(this.membersOf(name));
     });
     return this.showNetwork(name);
+  }
+
+  /** Re-makes the tables of a network's instances: their IPv6 allowance follows the network's. */
+  async reapplyNetwork(name: string): Promise<void> {
+    await this.lock.with('firewall', () => this.applyAll(this.membersOf(name)));
+  }
+
+  showClasses(): NetworkClasses {
+    return this.classes;
+  }
+
+  /**
+   * Saves the classes, then re-makes every instance's table with their counters (which start
+   * again from zero). A crash between the two is mended by the next start, which makes every
+   * table from the saved file.
+   */
+  async setClasses(input: NetworkClassesInput): Promise<NetworkClasses> {
+    const classes = NetworkClasses.parse(input);
+    await this.lock.with('firewall', async () => {
+      await assertFreeSpace(this.dir, 1024 * 1024, 'network classes');
+      await writeFileAtomic(this.classesFile, JSON.stringify(classes, null, 2));
+      this.classes = classes;
+      this.crashAt('firewall.classes');
+      await this.applyAll([...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()]);
+    });
+    return this.classes;
+  }
+
+  /** Every bridged instance's class counters, from one nft call. */
+  async classCounters(): Promise<ClassCounterList> {
+    const byTable = await readClassCounters(this.classes.classes);
+    const ids = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()];
+    const items = ids
+      .filter((id) => this.isKnown(id))
+      .flatMap((id) => {
+        const found = byTable.get(tableName(this.portsOf(id).bridge, id));
+        const since = this.madeAt.get(id);
+        return found && since ? [{ instanceId: id, since, classes: found }] : [];
+      });
+    return { items };
   }
 
   async listSets(): Promise<FirewallSet[]> {
@@ -359,9 +440,13 @@ export class Firewalls {
     // A table left under another network's bridge (the instance moved) goes in the same
     // transaction, so nothing lists every table (seconds with hundreds of them).
     const others = this.networks.bridges().filter((b) => b !== bridge);
-    // A VM without adapters has nothing to filter; its settings wait for one.
+    // A VM without adapters has nothing to filter; its settings wait for one. A host-routed
+    // container's adapter is on no bridge: it gets its spoofing guard only.
     if (ports.length === 0) {
-      await run('nft', ['-f', '-'], { input: dropTables([bridge, ...others], id) });
+      const { routed } = this.portsOf(id);
+      const guard = routed ? routedGuardScript(table, routed.ifname, routed.ipv4) : '';
+      await run('nft', ['-f', '-'], { input: dropTables([bridge, ...others], id) + guard });
+      this.applied.set(id, portsKey({ bridge, ports, routed }));
       return;
     }
     const networks = new Map<string, NetworkFirewallSettings>();
@@ -372,18 +457,27 @@ export class Firewalls {
     await run('nft', ['-f', '-'], {
       input:
         dropTables(others, id) +
-        firewallScript(table, ports, await this.settings(id), { networks, sets }),
+        firewallScript(table, ports, await this.settings(id), { networks, sets }) +
+        classCountingScript(table, ports, this.classes.classes),
     });
+    this.madeAt.set(id, new Date().toISOString());
+    this.applied.set(id, portsKey({ bridge, ports }));
   }
 
   async remove(id: string): Promise<void> {
+    this.applied.delete(id);
     await run('nft', ['-f', '-'], { input: dropTables(this.networks.bridges(), id) });
     await rm(this.fileOf(id), { force: true });
   }
 
-  private async bridgeTables(): Promise<string[]> {
-    const { stdout } = await exec('nft', ['list', 'tables', 'bridge']);
-    return stdout.split('\n').map((l) => l.trim().split(' ')[2] ?? '');
+  /** Every table of the families instances' tables are in: one `nft list tables`. */
+  private async instanceTables(): Promise<{ family: string; name: string }[]> {
+    const { stdout } = await exec('nft', ['list', 'tables']);
+    return stdout
+      .split('\n')
+      .map((l) => l.trim().split(' '))
+      .filter(([, family]) => (TABLE_FAMILIES as readonly string[]).includes(family ?? ''))
+      .map(([, family, name]) => ({ family: family!, name: name ?? '' }));
   }
 
   private async settings(id: string): Promise<FirewallSettings> {
@@ -427,7 +521,13 @@ export class Firewalls {
   }
 
   /** The instance's ports; the table is named after its (first) adapter's bridge. */
-  private portsOf(idOrCtid: string): { id: string; name: string; bridge: string; ports: Port[] } {
+  private portsOf(idOrCtid: string): {
+    id: string;
+    name: string;
+    bridge: string;
+    ports: Port[];
+    routed?: { ifname: string; ipv4: string };
+  } {
     const vm = /^\d+$/.test(idOrCtid) ? undefined : this.vmOf(idOrCtid);
     if (vm) {
       return {
@@ -438,25 +538,38 @@ export class Firewalls {
           ifname: n.tap,
           mac: n.mac,
           ipv4: n.ipv4?.split('/')[0] ?? null,
+          ipv6: slaacSources(n.mac, this.networks.ipv6Of(n.network ?? DEFAULT_NETWORK)),
           dhcp: true,
           network: n.network ?? DEFAULT_NETWORK,
         })),
       };
     }
     const record = this.containers.resolve(idOrCtid);
+    if (record.networkMode === 'routed') {
+      return {
+        id: record.id,
+        name: record.name,
+        bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
+        ports: [],
+        routed: { ifname: vethFor(record.id), ipv4: record.ipv4.split('/')[0]! },
+      };
+    }
+    // Each adapter a port of its table (a routed container has eth0 alone: see CtNics.add).
     return {
       id: record.id,
       name: record.name,
       bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
-      ports: [
-        {
-          ifname: vethFor(record.id),
-          mac: macFor(record.id),
-          ipv4: record.ipv4.split('/')[0]!,
-          dhcp: false,
-          network: record.network ?? DEFAULT_NETWORK,
-        },
-      ],
+      ports: adaptersOf(record).map((a) => ({
+        ifname: a.veth,
+        mac: a.mac,
+        ipv4: a.ipv4.split('/')[0]!,
+        ipv6: [
+          ...(a.index === 0 && record.ipv6 ? [record.ipv6.split('/')[0]!] : []),
+          ...slaacSources(a.mac, this.networks.ipv6Of(a.network)),
+        ],
+        dhcp: false,
+        network: a.network,
+      })),
     };
   }
 
@@ -485,6 +598,10 @@ export class Firewalls {
     return path.join(this.dir, `network-${name}.json`);
   }
 
+  private get classesFile(): string {
+    return path.join(this.dir, 'classes.json');
+  }
+
   private get setsFile(): string {
     return path.join(this.dir, 'sets.json');
   }
@@ -496,10 +613,12 @@ export class Firewalls {
  */
 function dropTables(bridges: readonly string[], id: string): string {
   return bridges
-    .flatMap((b) => [
-      `table bridge ${tableName(b, id)}`,
-      `delete table bridge ${tableName(b, id)}`,
-      '',
-    ])
+    .flatMap((b) =>
+      TABLE_FAMILIES.flatMap((family) => [
+        `table ${family} ${tableName(b, id)}`,
+        `delete table ${family} ${tableName(b, id)}`,
+        '',
+      ]),
+    )
     .join('\n');
 }

@@ -8,6 +8,7 @@ const port = {
   ifname: 'vcabcdef12',
   mac: '02:11:22:33:44:55',
   ipv4: '10.9.8.7',
+  ipv6: [] as string[],
   dhcp: false,
   network: 'default',
 };
@@ -40,9 +41,33 @@ test('the table is replaced whole, spoofing rules first, rules in order, then th
   assert.match(from, /ip daddr 10\.0\.0\.0\/8 counter drop comment "berth-rule-1"/);
   assert.match(
     to,
-    /oifname "vcabcdef12" ether type ip meta l4proto tcp tcp dport \{ 22, 8000-8080 \} counter accept comment "berth-rule-0"\n.*oifname "vcabcdef12" ether type ip counter drop comment "policy"/,
+    /oifname "vcabcdef12" ether type ip meta l4proto tcp tcp dport \{ 22, 8000-8080 \} counter accept comment "berth-rule-0"\n.*oifname "vcabcdef12" ether type ip6 meta l4proto tcp tcp dport \{ 22, 8000-8080 \} counter accept comment "berth-rule-0"\n.*oifname "vcabcdef12" ether type ip counter drop comment "policy"/,
   );
   assert.doesNotMatch(from, /"policy"/);
+});
+
+test('a policy of drop holds for IPv6 too, after neighbour discovery and DHCPv6 pass', () => {
+  const script = firewallScript(
+    't',
+    [port],
+    FirewallSettings.parse({ policy: { in: 'drop', out: 'drop' }, rules: [] }),
+    none,
+  );
+  const from = script.slice(
+    script.indexOf('chain from_instance'),
+    script.indexOf('chain to_instance'),
+  );
+  const to = script.slice(script.indexOf('chain to_instance'));
+  for (const [chain, dhcp6] of [
+    [from, 'udp sport 546 udp dport 547'],
+    [to, 'udp sport 547 udp dport 546'],
+  ] as const) {
+    const nd = chain.indexOf('icmpv6 type { nd-router-solicit');
+    const d6 = chain.indexOf(`ether type ip6 ${dhcp6} accept`);
+    const drop6 = chain.indexOf('ether type ip6 counter drop comment "policy"');
+    assert.ok(nd > 0 && d6 > 0 && drop6 > Math.max(nd, d6), chain);
+    assert.match(chain, /ether type ip counter drop comment "policy"/);
+  }
 });
 
 test('with spoofing protection off and rules off, the chains are empty', () => {
@@ -66,6 +91,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       ifname: 'vtabcdef120',
       mac: '02:00:00:00:00:01',
       ipv4: '10.9.8.50',
+      ipv6: [],
       dhcp: true,
       network: 'default',
     },
@@ -73,6 +99,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       ifname: 'vtabcdef121',
       mac: '02:00:00:00:00:02',
       ipv4: null,
+      ipv6: [],
       dhcp: true,
       network: 'default',
     },
@@ -153,7 +180,7 @@ test("a network's rules come after the spoofing checks and before the instance's
   const to = script.slice(script.indexOf('chain to_instance'));
   assert.match(
     to,
-    /oifname "vtabcdef120" ether type ip ip saddr @office meta l4proto icmp counter drop comment "berth-net-lan-0"\n.*oifname \{ "vtabcdef120", "vtabcdef121" \} ether type ip meta l4proto icmp counter accept comment "berth-rule-0"/,
+    /oifname "vtabcdef120" ether type ip ip saddr @office meta l4proto icmp counter drop comment "berth-net-lan-0"\n.*oifname "vtabcdef120" ether type ip6 ip6 saddr @office_v6 icmpv6 type != \{ [a-z-, ]+ \} counter drop comment "berth-net-lan-0"\n.*oifname \{ "vtabcdef120", "vtabcdef121" \} ether type ip meta l4proto icmp counter accept comment "berth-rule-0"/,
   );
   assert.doesNotMatch(script, /berth-net-dmz/, 'a network whose rules are off adds none');
   const from = script.slice(
@@ -163,7 +190,7 @@ test("a network's rules come after the spoofing checks and before the instance's
   assert.ok(from.indexOf('"spoof-ip"') >= 0);
   assert.match(
     script,
-    /table bridge t \{\n {2}set office \{ type ipv4_addr; flags interval; auto-merge; elements = \{ 10\.1\.0\.0\/16, 10\.2\.0\.7 \} \}\n {2}chain from_instance/,
+    /table bridge t \{\n {2}set office \{ type ipv4_addr; flags interval; auto-merge; elements = \{ 10\.1\.0\.0\/16, 10\.2\.0\.7 \} \}\n {2}set office_v6 \{ type ipv6_addr; flags interval; auto-merge; \}\n {2}chain from_instance/,
   );
 });
 
@@ -187,12 +214,50 @@ test('a table holds only the sets its rules name; an empty set has no elements',
   assert.doesNotMatch(script, /set other/);
 });
 
+test('a v6 CIDR matches IPv6 only, a v4 one IPv4 only; a set is a typed set per family', () => {
+  const script = firewallScript(
+    't',
+    [{ ...port, ipv6: ['fd00::7'] }],
+    FirewallSettings.parse({
+      rules: [
+        { direction: 'in', action: 'drop', source: 'fd00::5' },
+        { direction: 'in', action: 'drop', protocol: 'udp', ports: ['53'], source: '10.0.0.5' },
+        { direction: 'out', action: 'drop', protocol: 'icmp', destination: '@lab' },
+        { direction: 'out', action: 'accept', protocol: 'tcp', destination: 'fd00:1::/64' },
+      ],
+    }),
+    { networks: new Map(), sets: new Map([['lab', ['10.0.0.0/8', 'fd00:9::/48', '10.1.2.3']]]) },
+  );
+  const lines = (tag: string) => script.split('\n').filter((l) => l.includes(`"${tag}"`));
+  assert.deepEqual(lines('berth-rule-0'), [
+    '    oifname "vcabcdef12" ether type ip6 ip6 saddr fd00::5 counter drop comment "berth-rule-0"',
+  ]);
+  assert.deepEqual(lines('berth-rule-1'), [
+    '    oifname "vcabcdef12" ether type ip ip saddr 10.0.0.5 meta l4proto udp udp dport { 53 } counter drop comment "berth-rule-1"',
+  ]);
+  // ICMPv6 without neighbour discovery: a drop of pings must not cut the neighbour off.
+  assert.deepEqual(lines('berth-rule-2'), [
+    '    iifname "vcabcdef12" ether type ip ip daddr @lab meta l4proto icmp counter drop comment "berth-rule-2"',
+    '    iifname "vcabcdef12" ether type ip6 ip6 daddr @lab_v6 icmpv6 type != { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect } counter drop comment "berth-rule-2"',
+  ]);
+  assert.deepEqual(lines('berth-rule-3'), [
+    '    iifname "vcabcdef12" ether type ip6 ip6 daddr fd00:1::/64 meta l4proto tcp counter accept comment "berth-rule-3"',
+  ]);
+  assert.match(
+    script,
+    /set lab \{ type ipv4_addr; flags interval; auto-merge; elements = \{ 10\.0\.0\.0\/8, 10\.1\.2\.3 \} \}\n {2}set lab_v6 \{ type ipv6_addr; flags interval; auto-merge; elements = \{ fd00:9::\/48 \} \}/,
+  );
+});
+
 test('a script with sets and network rules passes nft -c (when nft is there)', () => {
   const script = firewallScript(
     'berth_unit_check',
     [port],
     FirewallSettings.parse({
-      rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' }],
+      rules: [
+        { direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' },
+        { direction: 'in', action: 'drop', protocol: 'icmp', source: 'fd00::/64' },
+      ],
     }),
     {
       networks: new Map([
@@ -203,7 +268,7 @@ test('a script with sets and network rules passes nft -c (when nft is there)', (
           }),
         ],
       ]),
-      sets: new Map([['a-b', ['10.0.0.0/8', '10.1.2.3']]]),
+      sets: new Map([['a-b', ['10.0.0.0/8', '10.1.2.3', 'fd00:1::/48', 'fd00:1::7']]]),
     },
   );
   const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });

@@ -1,4 +1,5 @@
 import {
+  cidrFamily,
   type FirewallRule,
   type FirewallSettings,
   type NetworkFirewallSettings,
@@ -12,10 +13,36 @@ export interface Port {
   mac: string;
   /** Its IPv4 address without the prefix; null for a VM that has whatever DHCP gives it. */
   ipv4: string | null;
+  /**
+   * The IPv6 sources it may use besides link-local: a container's static address and the SLAAC
+   * address it derives from its MAC on a /64; empty on a network without IPv6.
+   */
+  ipv6: readonly string[];
   /** It asks DHCP for its address (a VM): its requests and the answers always pass. */
   dhcp: boolean;
   /** The network it is on: that network's rules cover it. */
   network: string;
+}
+
+/**
+ * A host-routed container's guard, in an inet table of the same name as a bridged instance's
+ * (so the leftover check and the start's sweep see it): its adapter is on no bridge, so the
+ * bridge family never sees its traffic. It sends from its own address or not at all.
+ */
+export function routedGuardScript(table: string, ifname: string, ipv4: string): string {
+  return [
+    `table inet ${table}`,
+    `delete table inet ${table}`,
+    `table inet ${table} {`,
+    '  chain spoofing {',
+    '    type filter hook prerouting priority raw; policy accept;',
+    `    iifname "${ifname}" ip saddr != ${ipv4} counter drop`,
+    // It was given no IPv6 address, so it has none to send from.
+    `    iifname "${ifname}" meta nfproto ipv6 counter drop`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
 }
 
 /** What an instance's table takes from outside its own settings. */
@@ -49,14 +76,41 @@ export const setsNamedBy = (rules: readonly FirewallRule[]): string[] => [
   ),
 ];
 
-function matchOf(rule: FirewallRule): string {
-  const parts: string[] = [];
-  if (rule.source || rule.destination || rule.protocol !== 'any') parts.push('ether type ip');
-  if (rule.source) parts.push(`ip saddr ${rule.source}`);
-  if (rule.destination) parts.push(`ip daddr ${rule.destination}`);
-  if (rule.protocol !== 'any') parts.push(`meta l4proto ${rule.protocol}`);
-  if (rule.ports.length > 0) parts.push(`${rule.protocol} dport { ${rule.ports.join(', ')} }`);
-  return parts.join(' ');
+/** The nft set holding an address set's IPv6 members; `_` is never in a set's own name. */
+export const v6SetName = (set: string): string => `${set}_v6`;
+
+/**
+ * Neighbour discovery: an ICMPv6 rule leaves it alone, or dropping pings over IPv6 would cut
+ * every other IPv6 exchange too (no neighbour, no route).
+ */
+const ND =
+  'nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect';
+
+/**
+ * A rule's matches, one per family it concerns: a CIDR fixes the family; a set or a protocol
+ * without one makes two (an address set holds both, and a port rule must hold over IPv6 too);
+ * protocol any without addresses is one match for every frame, ARP included.
+ */
+function matchesOf(rule: FirewallRule): string[] {
+  const fixed = cidrFamily(rule.source) ?? cidrFamily(rule.destination);
+  const named = setNamed(rule.source) !== null || setNamed(rule.destination) !== null;
+  if (!fixed && !named && rule.protocol === 'any') return [''];
+  const families = fixed ? [fixed] : (['ipv4', 'ipv6'] as const);
+  return families.map((family) => {
+    const v6 = family === 'ipv6';
+    const ip = v6 ? 'ip6' : 'ip';
+    const address = (a: string) => {
+      const set = setNamed(a);
+      return set === null ? a : `@${v6 ? v6SetName(set) : set}`;
+    };
+    const parts = [`ether type ${ip}`];
+    if (rule.source) parts.push(`${ip} saddr ${address(rule.source)}`);
+    if (rule.destination) parts.push(`${ip} daddr ${address(rule.destination)}`);
+    if (rule.protocol === 'icmp' && v6) parts.push(`icmpv6 type != { ${ND} }`);
+    else if (rule.protocol !== 'any') parts.push(`meta l4proto ${rule.protocol}`);
+    if (rule.ports.length > 0) parts.push(`${rule.protocol} dport { ${rule.ports.join(', ')} }`);
+    return parts.join(' ');
+  });
 }
 
 /**
@@ -109,13 +163,21 @@ export function firewallScript(
         `${on} ether type ip ip saddr != ${own} counter drop comment "spoof-ip"`,
       );
     }
+    if (fw.antiSpoofing) {
+      // Link-local is any fe80::/64 (guests may derive it other than from the MAC) and :: is
+      // duplicate address detection's source, so neighbour discovery and RS work.
+      const own6 = ['fe80::/64', '::', ...port.ipv6].join(', ');
+      out.push(`${on} ether type ip6 ip6 saddr != { ${own6} } counter drop comment "spoof-ip6"`);
+    }
   }
   const used: FirewallRule[] = [];
   const add = (rules: readonly FirewallRule[], of: readonly Port[], tag: (i: number) => string) => {
     used.push(...rules);
     rules.forEach((rule, i) => {
-      const line = `${onPorts(rule.direction === 'in' ? 'oifname' : 'iifname', of)} ${matchOf(rule)} counter ${rule.action} comment "${tag(i)}"`;
-      (rule.direction === 'in' ? inn : out).push(line.replace(/ +/g, ' '));
+      for (const match of matchesOf(rule)) {
+        const line = `${onPorts(rule.direction === 'in' ? 'oifname' : 'iifname', of)} ${match} counter ${rule.action} comment "${tag(i)}"`;
+        (rule.direction === 'in' ? inn : out).push(line.replace(/ +/g, ' '));
+      }
     });
   };
   for (const network of [...new Set(ports.map((p) => p.network))]) {
@@ -132,15 +194,32 @@ export function firewallScript(
   const to = onPorts('oifname', ports);
   if (fw.enabled) {
     add(fw.rules, ports, ruleTag);
-    // Only IPv4 falls to the default: ARP must pass or nothing, allowed or not, could be reached.
-    if (fw.policy.out === 'drop') out.push(`${from} ether type ip counter drop comment "policy"`);
-    if (fw.policy.in === 'drop') inn.push(`${to} ether type ip counter drop comment "policy"`);
+    // IPv4 and IPv6 fall to the default, ARP, neighbour discovery and DHCPv6 do not: without
+    // them nothing, allowed or not, could be reached, nor an IPv6 address or route be had.
+    const policy = (dir: 'in' | 'out') => {
+      const on = dir === 'out' ? from : to;
+      const [client, server] = dir === 'out' ? [546, 547] : [547, 546];
+      return [
+        `${on} ether type ip counter drop comment "policy"`,
+        `${on} ether type ip6 icmpv6 type { ${ND} } accept comment "ndp"`,
+        `${on} ether type ip6 udp sport ${client} udp dport ${server} accept comment "dhcp6"`,
+        `${on} ether type ip6 counter drop comment "policy"`,
+      ];
+    };
+    if (fw.policy.out === 'drop') out.push(...policy('out'));
+    if (fw.policy.in === 'drop') inn.push(...policy('in'));
   }
-  // An interval set takes networks; auto-merge lets them overlap.
-  const sets = setsNamedBy(used).map((name) => {
+  // An interval set takes networks; auto-merge lets them overlap. An nft set has one type, so
+  // an address set is two: its IPv4 members under its name, its IPv6 ones beside them.
+  const sets = setsNamedBy(used).flatMap((name) => {
     const elements = shared.sets.get(name) ?? [];
-    const body = elements.length > 0 ? ` elements = { ${elements.join(', ')} }` : '';
-    return `  set ${name} { type ipv4_addr; flags interval; auto-merge;${body} }`;
+    return (['ipv4', 'ipv6'] as const).map((family) => {
+      const of = elements.filter((e) => cidrFamily(e) === family);
+      const body = of.length > 0 ? ` elements = { ${of.join(', ')} }` : '';
+      const [named, type] =
+        family === 'ipv4' ? [name, 'ipv4_addr'] : [v6SetName(name), 'ipv6_addr'];
+      return `  set ${named} { type ${type}; flags interval; auto-merge;${body} }`;
+    });
   });
   return [
     `table bridge ${table}`,

@@ -1,6 +1,12 @@
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { CreateNetwork, Network, NetworkMember, UpdateNetwork } from '@berth/contracts';
+import type {
+  CreateNetwork,
+  Network,
+  NetworkMember,
+  UpdateNetwork,
+  VxlanSettings,
+} from '@berth/contracts';
 import { DEFAULT_NETWORK, badRequest, conflict, notFound } from '@berth/contracts';
 import type { AgentConfig } from '../../config.js';
 import { writeFileAtomic } from '../../journal/atomic-file.js';
@@ -9,13 +15,31 @@ import type { Log } from '../../log.js';
 import { exec, run } from '../../run.js';
 import { assertFreeSpace } from '../../storage/free-space.js';
 import { ensureBridge, natTable } from '../bridge.js';
-import { hostsFile, startDhcp, type Dhcp } from '../dhcp.js';
+import { hostsFile, namesFile, startDhcp, type Dhcp } from '../dhcp.js';
 import { guardTable } from '../firewall.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, parseCidr } from '../ipv4.js';
+import {
+  bridgeTable6Script,
+  canonicalCidr6,
+  checkGateway6,
+  enableIpv6Forwarding,
+  ensureBridge6,
+  overlaps6,
+} from '../ipv6.js';
+import {
+  checkVxlan,
+  ensureVxlan,
+  removeVxlan,
+  vxlanDevice,
+  vxlanUp,
+  type Vxlan,
+} from '../vxlan.js';
 
 /** An instance on a network, with the host-side links (veth, taps) that belong on its bridge. */
-export interface Attached extends NetworkMember {
+export interface Attached extends Omit<NetworkMember, 'ipv6'> {
   ports: string[];
+  /** A container's static IPv6 address/prefix; absent for none. */
+  ipv6?: string | null;
 }
 
 /** A VM adapter's fixed address, handed out by the network's DHCP to its MAC. */
@@ -28,9 +52,15 @@ export interface NetworkEntry {
   name: string;
   bridge: string;
   ipv4: string;
+  /** The gateway's IPv6 address/prefix; absent in entries from before IPv6: none. */
+  ipv6?: string | null;
   nat: boolean;
   dhcp: { enabled: boolean; first: string; last: string };
   mtu: number;
+  /** Absent in entries from before DNS names: none. */
+  dnsDomain?: string | null;
+  /** The overlay to other hosts; absent in entries from before VXLAN: none. */
+  vxlan?: Vxlan | null;
   createdAt: string;
   /** The intent: `creating` and `deleting` are finished (made whole, or removed) at start. */
   state: 'creating' | 'ready' | 'deleting';
@@ -38,6 +68,9 @@ export interface NetworkEntry {
 
 /** A network's bridge when its create names none (Linux allows 15 characters). */
 const bridgeNamed = (network: string) => `bn-${network.toLowerCase()}`.slice(0, 15);
+
+const asVxlan = (v: VxlanSettings | null): Vxlan | null =>
+  v && { id: v.id, remotes: [...v.remotes], local: v.local ?? null, port: v.port };
 
 interface NetworkState {
   networks: NetworkEntry[];
@@ -56,6 +89,7 @@ export class Networks {
   private readonly lock = new KeyedLock();
   private members: (network: string) => Attached[] = () => [];
   private staticLeases: (network: string) => StaticLease[] = () => [];
+  private ipv6Changed: (network: string) => Promise<void> = async () => {};
 
   constructor(
     private readonly config: AgentConfig,
@@ -81,6 +115,11 @@ export class Networks {
     this.staticLeases = leases;
   }
 
+  /** What follows a network's IPv6 changing (the instances' tables allow their SLAAC address). */
+  onIpv6ChangeDo(then: (network: string) => Promise<void>): void {
+    this.ipv6Changed = then;
+  }
+
   /** Addresses instances on a network hold (containers' own, VMs' static leases), but one's. */
   addressesInUse(network: string, exceptId: string): string[] {
     return this.members(network)
@@ -95,13 +134,45 @@ export class Networks {
    */
   async refreshStaticLeases(names?: string[]): Promise<void> {
     for (const entry of this.state.networks.filter((n) => !names || names.includes(n.name))) {
-      const file = hostsFile(this.stateDir(entry));
       const lines = this.staticLeases(entry.name).map((l) => `${l.mac},${l.ip}\n`);
-      if ((await readFile(file, 'utf8').catch(() => '')) === lines.join('')) continue;
-      await mkdir(this.stateDir(entry), { recursive: true });
-      await writeFileAtomic(file, lines.join(''));
-      if (this.dhcp.has(entry.name)) await this.restartDhcp(entry);
+      const changed = await this.rewrite(hostsFile(this.stateDir(entry)), lines);
+      if (changed && this.dhcp.has(entry.name)) await this.restartDhcp(entry);
     }
+  }
+
+  /**
+   * Writes the names of the instances with a fixed address (containers, VMs with a static lease)
+   * on each network with DNS, and restarts the dnsmasq of those whose names changed. VMs that
+   * take any lease are named by the host name their DHCP client sends.
+   */
+  async refreshNames(): Promise<void> {
+    await this.lock.with('networks', async () => {
+      for (const entry of this.state.networks.filter((n) => n.state === 'ready' && n.dnsDomain)) {
+        if (!(await this.writeNames(entry))) continue;
+        // A kill here leaves the new names unserved: the next start's dnsmasq differs and is remade.
+        if (this.config.failpoint === 'network.names') process.kill(process.pid, 'SIGKILL');
+        await this.restartDhcp(entry);
+      }
+    });
+  }
+
+  private writeNames(entry: NetworkEntry): Promise<boolean> {
+    const lines = this.members(entry.name)
+      .filter((m) => m.ipv4)
+      .map((m) => {
+        const v6 = entry.ipv6 && m.ipv6 ? `,${m.ipv6.split('/')[0]}` : '';
+        return `${m.name.toLowerCase()},${m.ipv4!.split('/')[0]}${v6}\n`;
+      })
+      .sort();
+    return this.rewrite(namesFile(this.stateDir(entry)), lines);
+  }
+
+  /** Writes a file of lines unless it holds them already; whether it changed. */
+  private async rewrite(file: string, lines: string[]): Promise<boolean> {
+    if ((await readFile(file, 'utf8').catch(() => '')) === lines.join('')) return false;
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFileAtomic(file, lines.join(''));
+    return true;
   }
 
   private save(): Promise<void> {
@@ -161,19 +232,58 @@ export class Networks {
     }
   }
 
-  /** Idempotent: the bridge, its address and MTU, NAT, the guard table, and dnsmasq. */
+  /** Idempotent: the bridge, its address and MTU, NAT, the guard table, VXLAN and dnsmasq. */
   private async apply(entry: NetworkEntry): Promise<void> {
     await ensureBridge(entry.bridge, entry.ipv4, this.config.guardedPorts, this.log, {
       nat: entry.nat,
       mtu: entry.mtu,
     });
+    await this.apply6(entry);
+    try {
+      await ensureVxlan(entry.bridge, entry.vxlan ?? null, entry.mtu, this.log);
+    } catch (err) {
+      // The network still serves this host; its description shows the overlay down.
+      this.log.warn({ network: entry.name, err: (err as Error).message }, 'no VXLAN overlay');
+    }
     await this.restartDhcp(entry);
+  }
+
+  /**
+   * The bridge's IPv6 address and its ip6 table (isolation, NAT), or neither when it has none.
+   * Forwarding is turned on first, and only for a network with IPv6 (see enableIpv6Forwarding).
+   */
+  private async apply6(entry: NetworkEntry): Promise<void> {
+    const ipv6 = entry.ipv6 ?? null;
+    if (ipv6) await enableIpv6Forwarding(this.log);
+    await ensureBridge6(entry.bridge, ipv6);
+    await run('nft', ['-f', '-'], {
+      input: bridgeTable6Script(natTable(entry.bridge), entry.bridge, ipv6, entry.nat),
+    });
+  }
+
+  /**
+   * The overlay of a network whose entry is saved already. A kill at the failpoint leaves the
+   * entry ahead of the host, which the next start's apply catches up with.
+   */
+  private async applyVxlan(entry: NetworkEntry): Promise<void> {
+    if (this.config.failpoint === 'network.vxlan') process.kill(process.pid, 'SIGKILL');
+    await ensureVxlan(entry.bridge, entry.vxlan ?? null, entry.mtu, this.log);
+  }
+
+  /** Refuses an overlay the host cannot carry, or that another network here has. */
+  private async checkVxlan(entry: NetworkEntry, except: NetworkEntry | null): Promise<void> {
+    if (!entry.vxlan) return;
+    const others = this.state.networks.filter((n) => n !== except && n !== entry);
+    await checkVxlan(entry.bridge, entry.vxlan, entry.mtu, {
+      devices: others.flatMap((n) => [n.bridge, ...(n.vxlan ? [vxlanDevice(n.bridge)] : [])]),
+      vnis: new Map(others.flatMap((n) => (n.vxlan ? [[n.vxlan.id, n.name] as const] : []))),
+    });
   }
 
   private async restartDhcp(entry: NetworkEntry): Promise<void> {
     await this.dhcp.get(entry.name)?.stop();
     this.dhcp.delete(entry.name);
-    if (!entry.dhcp.enabled) return;
+    if (!entry.dhcp.enabled && !entry.dnsDomain && !entry.ipv6) return;
     const dir = this.stateDir(entry);
     // The last run's static leases, in the file, until the VMs are loaded and refreshStaticLeases
     // writes them anew: a dnsmasq left by the last agent then matches and is adopted.
@@ -181,8 +291,11 @@ export class Networks {
     this.dhcp.set(
       entry.name,
       await startDhcp(entry.bridge, entry.ipv4, dir, {
-        first: ipToInt(entry.dhcp.first),
-        last: ipToInt(entry.dhcp.last),
+        range: entry.dhcp.enabled
+          ? { first: ipToInt(entry.dhcp.first), last: ipToInt(entry.dhcp.last) }
+          : null,
+        dnsDomain: entry.dnsDomain ?? null,
+        ipv6: entry.ipv6 ?? null,
       }),
     );
   }
@@ -190,8 +303,10 @@ export class Networks {
   private async teardown(entry: NetworkEntry): Promise<void> {
     await this.dhcp.get(entry.name)?.stop();
     this.dhcp.delete(entry.name);
+    await removeVxlan(entry.bridge);
     await exec('ip', ['link', 'del', 'dev', entry.bridge]);
     await exec('nft', ['delete', 'table', 'ip', natTable(entry.bridge)]);
+    await exec('nft', ['delete', 'table', 'ip6', natTable(entry.bridge)]);
     await exec('nft', ['delete', 'table', 'inet', guardTable(entry.bridge)]);
     if (entry.name !== DEFAULT_NETWORK) {
       await rm(this.stateDir(entry), { recursive: true, force: true });
@@ -224,6 +339,11 @@ export class Networks {
     return bridgeNamed(name);
   }
 
+  /** A network's IPv6 gateway/prefix, or null (none, or a network this agent does not know). */
+  ipv6Of(name: string): string | null {
+    return this.state.networks.find((n) => n.name === name)?.ipv6 ?? null;
+  }
+
   /** Every network's bridge, ready or not: tables named after any of them may exist. */
   bridges(): string[] {
     return this.state.networks.map((n) => n.bridge);
@@ -250,16 +370,27 @@ export class Networks {
       name: entry.name,
       bridge: entry.bridge,
       ipv4: entry.ipv4,
+      ipv6: entry.ipv6 ?? null,
       nat: entry.nat,
       dhcp: { ...entry.dhcp },
       mtu: entry.mtu,
+      dnsDomain: entry.dnsDomain ?? null,
+      vxlan: entry.vxlan
+        ? {
+            ...entry.vxlan,
+            remotes: [...entry.vxlan.remotes],
+            device: vxlanDevice(entry.bridge),
+            up: await vxlanUp(entry.bridge),
+          }
+        : null,
       default: entry.name === DEFAULT_NETWORK,
       up,
-      instances: this.members(entry.name).map(({ id, name, kind, ipv4 }) => ({
+      instances: this.members(entry.name).map(({ id, name, kind, ipv4, ipv6 }) => ({
         id,
         name,
         kind,
         ipv4,
+        ipv6: ipv6 ?? null,
       })),
       createdAt: entry.createdAt,
     };
@@ -302,6 +433,19 @@ export class Networks {
     return { first, last };
   }
 
+  /** A gateway/prefix for IPv6, in its one spelling; 409 when it overlaps another network's. */
+  private checkAddressing6(ipv6: string | null, except: NetworkEntry | null): string | null {
+    if (!ipv6) return null;
+    checkGateway6(ipv6, 'ipv6');
+    for (const other of this.state.networks) {
+      if (other === except || !other.ipv6) continue;
+      if (overlaps6(ipv6, other.ipv6)) {
+        throw conflict(`${ipv6} overlaps network ${other.name} (${other.ipv6})`, 'ipv6');
+      }
+    }
+    return canonicalCidr6(ipv6);
+  }
+
   async create(req: CreateNetwork): Promise<Network> {
     return this.lock.with('networks', async () => {
       if (this.state.networks.some((n) => n.name.toLowerCase() === req.name.toLowerCase())) {
@@ -315,17 +459,22 @@ export class Networks {
         throw conflict(`the host has a link named ${bridge} already`, 'bridge');
       }
       const range = this.checkAddressing(req.ipv4, req.dhcp, null);
+      const ipv6 = this.checkAddressing6(req.ipv6, null);
       await assertFreeSpace(this.config.dataDir, 1024 * 1024, `network ${req.name}`);
       const entry: NetworkEntry = {
         name: req.name,
         bridge,
         ipv4: req.ipv4,
+        ipv6,
         nat: req.nat,
         dhcp: { enabled: req.dhcp.enabled, ...range },
         mtu: req.mtu,
+        dnsDomain: req.dnsDomain,
+        vxlan: asVxlan(req.vxlan),
         createdAt: new Date().toISOString(),
         state: 'creating',
       };
+      await this.checkVxlan(entry, null);
       // The intent first: a kill from here on is finished by the next start.
       this.state.networks.push(entry);
       await this.save();
@@ -334,7 +483,9 @@ export class Networks {
           nat: entry.nat,
           mtu: entry.mtu,
         });
+        await this.apply6(entry);
         if (this.config.failpoint === 'network.create') process.kill(process.pid, 'SIGKILL');
+        if (entry.vxlan) await this.applyVxlan(entry);
         await this.restartDhcp(entry);
       } catch (err) {
         await this.teardown(entry);
@@ -371,6 +522,16 @@ export class Networks {
       const dhcpAsked =
         req.dhcp ?? (ipv4 === entry.ipv4 ? entry.dhcp : { enabled: entry.dhcp.enabled });
       const range = this.checkAddressing(ipv4, dhcpAsked, entry);
+      const ipv6 =
+        req.ipv6 === undefined ? (entry.ipv6 ?? null) : this.checkAddressing6(req.ipv6, entry);
+      // Adding IPv6 leaves the instances as they are; changing it would strand their addresses.
+      const holding6 = members.filter((m) => m.ipv6);
+      if (ipv6 !== (entry.ipv6 ?? null) && holding6.length > 0) {
+        throw conflict(
+          `network ${name}'s IPv6 is used by ${holding6.map((m) => m.name).join(', ')}`,
+          'ipv6',
+        );
+      }
       const inRange = members.filter(
         (m) =>
           m.ipv4 !== null &&
@@ -386,21 +547,38 @@ export class Networks {
       const next: NetworkEntry = {
         ...entry,
         ipv4,
+        ipv6,
         nat: req.nat ?? entry.nat,
         mtu: req.mtu ?? entry.mtu,
         dhcp: { enabled: req.dhcp?.enabled ?? entry.dhcp.enabled, ...range },
+        dnsDomain: req.dnsDomain === undefined ? (entry.dnsDomain ?? null) : req.dnsDomain,
+        vxlan: req.vxlan === undefined ? (entry.vxlan ?? null) : asVxlan(req.vxlan),
       };
+      if (req.vxlan !== undefined || req.mtu !== undefined) await this.checkVxlan(next, entry);
       // Recorded first, then applied: a kill in between is applied by the next start.
       this.state.networks = this.state.networks.map((n) => (n === entry ? next : n));
       await this.save();
-      if (ipv4 !== entry.ipv4) await run('ip', ['addr', 'flush', 'dev', next.bridge]);
+      // A kill here leaves the entry ahead of the host: the next start's apply catches up.
+      if (this.config.failpoint === 'network.update') process.kill(process.pid, 'SIGKILL');
+      if (ipv4 !== entry.ipv4) await run('ip', ['-4', 'addr', 'flush', 'dev', next.bridge]);
       await ensureBridge(next.bridge, next.ipv4, this.config.guardedPorts, this.log, {
         nat: next.nat,
         mtu: next.mtu,
       });
-      if (JSON.stringify(next.dhcp) !== JSON.stringify(entry.dhcp) || ipv4 !== entry.ipv4) {
+      await this.apply6(next);
+      if (next.vxlan || entry.vxlan) await this.applyVxlan(next);
+      const namesChanged = next.dnsDomain ? await this.writeNames(next) : false;
+      if (
+        JSON.stringify(next.dhcp) !== JSON.stringify(entry.dhcp) ||
+        ipv4 !== entry.ipv4 ||
+        ipv6 !== (entry.ipv6 ?? null) ||
+        next.dnsDomain !== (entry.dnsDomain ?? null) ||
+        namesChanged
+      ) {
         await this.restartDhcp(next);
       }
+      // Every agent start makes the tables anew too, so a kill before this is mended.
+      if (ipv6 !== (entry.ipv6 ?? null)) await this.ipv6Changed(name);
       return this.describe(next);
     });
   }

@@ -142,7 +142,7 @@ export async function firewallRoutes(app: FastifyInstance, { hosts }: { hosts: H
       schema: {
         tags: setTags,
         description:
-          'Named address sets (IPv4 addresses and networks) that firewall rules name as `@name`, with the instances and networks whose rules use each.',
+          'Named address sets (IPv4 and IPv6 addresses and networks) that firewall rules name as `@name`, with the instances and networks whose rules use each.',
         querystring: HostQuery,
         response: { 200: FirewallSetList },
       },

@@ -5,6 +5,9 @@ import type {
   TemplatePackages,
   CtTemplateName,
   CreateFirewallSetInput,
+  ClassCounterList,
+  NetworkClasses,
+  NetworkClassesInput,
   Firewall,
   FirewallSet,
   FirewallSetBodyInput,
@@ -24,6 +27,11 @@ import type {
   VmHardwareChange,
   VmHardwareChoices,
   VmHardwareRequest,
+  AddVmPortRequest,
+  AddVmUsbRequest,
+  AddVmUsbStorageQuery,
+  VmDeviceChange,
+  VmDevices,
   UpdateNetwork,
   CloneRequest,
   CreatePool,
@@ -38,7 +46,15 @@ import type {
   CreateInstance,
   CreateSnapshotRequest,
   AddVmDiskRequest,
+  AddVmNicRequest,
+  InstanceNics,
+  SetCtAdapterRequest,
+  SetNicLinkRequest,
   ResizeVmDiskRequest,
+  AddCdDriveRequest,
+  CdMediaRequest,
+  VmDiskSettingsRequest,
+  VmDriveChange,
   ImportableDiskFormat,
   ExecRequest,
   ExecResult,
@@ -108,7 +124,18 @@ export interface AgentApi {
   revertSnapshot(id: string, name: string, body: RevertSnapshotRequest): Accepted;
   deleteSnapshot(id: string, name: string): Accepted;
   addVmDisk(id: string, body: AddVmDiskRequest): Accepted;
+  instanceNics(id: string): Promise<InstanceNics>;
+  addNic(id: string, body: AddVmNicRequest): Accepted;
+  removeNic(id: string, nic: number): Accepted;
+  setNicLink(id: string, nic: number, body: SetNicLinkRequest): Promise<InstanceNics>;
+  setNicSettings(id: string, nic: number, body: SetCtAdapterRequest): Accepted;
   resizeVmDisk(id: string, disk: string, body: ResizeVmDiskRequest): Accepted;
+  /** A disk's bus and cache mode, saved now and taken at the next start. */
+  setVmDiskSettings(id: string, disk: string, body: VmDiskSettingsRequest): Accepted;
+  addCdDrive(id: string, body: AddCdDriveRequest): Accepted;
+  removeCdDrive(id: string, drive: number): Accepted;
+  /** An ISO into a CD drive (live when QEMU has the drive), or out with null. */
+  setCdMedia(id: string, drive: number, body: CdMediaRequest): Promise<VmDriveChange>;
   /** A VM's disk given back the room it no longer uses: trimmed by the guest, or rewritten. */
   compactVmDisk(id: string, disk: string): Accepted;
   /** A VM's disk unplugged (running), dropped from its record and deleted. */
@@ -122,6 +149,23 @@ export interface AgentApi {
   /** A VM's firmware, machine, CPU model, boot order: saved now, taken at its next start. */
   setVmHardware(id: string, body: VmHardwareRequest): Promise<VmHardwareChange>;
   vmHardwareChoices(): Promise<VmHardwareChoices>;
+  /** A VM's serial/parallel ports and USB devices, each marked when it waits for the next start. */
+  vmDevices(id: string): Promise<VmDevices>;
+  addVmPort(id: string, body: AddVmPortRequest): Promise<VmDeviceChange>;
+  removeVmPort(id: string, port: string): Promise<VmDeviceChange>;
+  /** A file port's log, its last 16 MiB at most. */
+  vmPortLog(
+    id: string,
+    port: string,
+  ): Promise<{ body: ReadableStream<Uint8Array>; sizeBytes: number }>;
+  addVmUsb(id: string, body: AddVmUsbRequest): Accepted;
+  /** An uploaded raw or qcow2 image, streamed to the agent and plugged in as a USB stick. */
+  addVmUsbStorage(
+    id: string,
+    body: ReadableStream<Uint8Array>,
+    query: AddVmUsbStorageQuery,
+  ): Accepted;
+  removeVmUsb(id: string, device: string): Accepted;
   /** A container's clone: a new container with its own identity, as an operation. */
   cloneInstance(id: string, body: CloneRequest): Accepted;
   /** A stopped container's private area to another pool, as an operation. */
@@ -160,6 +204,9 @@ export interface AgentApi {
   createFirewallSet(body: CreateFirewallSetInput): Promise<FirewallSet>;
   updateFirewallSet(name: string, body: FirewallSetBodyInput): Promise<FirewallSet>;
   deleteFirewallSet(name: string): Promise<void>;
+  networkClasses(): Promise<NetworkClasses>;
+  setNetworkClasses(body: NetworkClassesInput): Promise<NetworkClasses>;
+  classCounters(): Promise<ClassCounterList>;
   hostAdapters(): Promise<{ items: HostAdapter[] }>;
   createVlan(body: CreateVlan): Promise<HostAdapter>;
   exec(id: string, body: ExecRequest): Promise<ExecResult>;

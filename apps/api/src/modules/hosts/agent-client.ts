@@ -23,7 +23,13 @@ import {
   OperationLog,
   OperationAccepted,
   VmHardwareChange,
+  VmDriveChange,
   VmHardwareChoices,
+  VmDeviceChange,
+  VmDevices,
+  type AddVmPortRequest,
+  type AddVmUsbRequest,
+  type AddVmUsbStorageQuery,
   PidOwner,
   Pool,
   PoolList,
@@ -56,7 +62,14 @@ import {
   type CreateInstance,
   type CreateSnapshotRequest,
   type AddVmDiskRequest,
+  type AddVmNicRequest,
+  InstanceNics,
+  type SetCtAdapterRequest,
+  type SetNicLinkRequest,
   type ResizeVmDiskRequest,
+  type AddCdDriveRequest,
+  type CdMediaRequest,
+  type VmDiskSettingsRequest,
   type ImportableDiskFormat,
   type ErrorBody,
   type ExecRequest,
@@ -72,6 +85,9 @@ import {
   FirewallSet,
   type FirewallSetBodyInput,
   FirewallSetList,
+  ClassCounterList,
+  NetworkClasses,
+  type NetworkClassesInput,
   NetworkFirewall,
   type NetworkFirewallSettingsInput,
 } from '@berth/contracts';
@@ -441,6 +457,15 @@ export class AgentClient implements AgentApi {
       timeoutMs: 30_000,
     });
   }
+  networkClasses() {
+    return this.call(NetworkClasses, 'GET', '/v1/network-classes');
+  }
+  setNetworkClasses(body: NetworkClassesInput) {
+    return this.call(NetworkClasses, 'PUT', '/v1/network-classes', body, 120_000);
+  }
+  classCounters() {
+    return this.call(ClassCounterList, 'GET', '/v1/network-classes/counters');
+  }
   hostAdapters() {
     return this.call(HostAdapterList, 'GET', '/v1/host/adapters');
   }
@@ -457,6 +482,79 @@ export class AgentClient implements AgentApi {
   }
   vmHardwareChoices() {
     return this.call(VmHardwareChoices, 'GET', '/v1/vm-hardware');
+  }
+  vmDevices(id: string) {
+    return this.call(VmDevices, 'GET', `/v1/instances/${encodeURIComponent(id)}/devices`);
+  }
+  addVmPort(id: string, body: AddVmPortRequest) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/ports`;
+    return this.call(VmDeviceChange, 'POST', url, body);
+  }
+  removeVmPort(id: string, port: string) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/ports/${encodeURIComponent(port)}`;
+    return this.call(VmDeviceChange, 'DELETE', url);
+  }
+  async vmPortLog(id: string, port: string) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/ports/${encodeURIComponent(port)}/log`;
+    const response = await this.send('GET', url, { timeoutMs: 600_000 });
+    if (!response.body) throw new AppError(ErrorCode.hostError, 'the agent sent no log');
+    return { body: response.body, sizeBytes: Number(response.headers.get('content-length')) };
+  }
+  addVmUsb(id: string, body: AddVmUsbRequest) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/usb`;
+    return this.call(OperationAccepted, 'POST', url, body);
+  }
+  /** Relays an uploaded image as it arrives; the agent answers once it has it. */
+  async addVmUsbStorage(
+    id: string,
+    body: ReadableStream<Uint8Array>,
+    query: AddVmUsbStorageQuery,
+  ): Promise<OperationAccepted> {
+    const url = `/v1/instances/${encodeURIComponent(id)}/usb/storage${query.format ? `?format=${query.format}` : ''}`;
+    const response = await this.send('PUT', url, {
+      body,
+      contentType: 'application/octet-stream',
+      timeoutMs: 6 * 3600_000,
+    });
+    return this.parse(OperationAccepted, `PUT ${url}`, await response.text());
+  }
+  removeVmUsb(id: string, device: string) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/usb/${encodeURIComponent(device)}`;
+    return this.call(OperationAccepted, 'DELETE', url);
+  }
+  instanceNics(id: string) {
+    return this.call(InstanceNics, 'GET', `/v1/instances/${encodeURIComponent(id)}/nics`);
+  }
+  addNic(id: string, body: AddVmNicRequest) {
+    return this.call(
+      OperationAccepted,
+      'POST',
+      `/v1/instances/${encodeURIComponent(id)}/nics`,
+      body,
+    );
+  }
+  removeNic(id: string, nic: number) {
+    return this.call(
+      OperationAccepted,
+      'DELETE',
+      `/v1/instances/${encodeURIComponent(id)}/nics/${nic}`,
+    );
+  }
+  setNicLink(id: string, nic: number, body: SetNicLinkRequest) {
+    return this.call(
+      InstanceNics,
+      'PATCH',
+      `/v1/instances/${encodeURIComponent(id)}/nics/${nic}`,
+      body,
+    );
+  }
+  setNicSettings(id: string, nic: number, body: SetCtAdapterRequest) {
+    return this.call(
+      OperationAccepted,
+      'PATCH',
+      `/v1/instances/${encodeURIComponent(id)}/nics/${nic}/settings`,
+      body,
+    );
   }
   addVmDisk(id: string, body: AddVmDiskRequest) {
     return this.call(
@@ -501,6 +599,22 @@ export class AgentClient implements AgentApi {
       `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}`,
       body,
     );
+  }
+  setVmDiskSettings(id: string, disk: string, body: VmDiskSettingsRequest) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/disks/${encodeURIComponent(disk)}/settings`;
+    return this.call(OperationAccepted, 'PUT', url, body);
+  }
+  addCdDrive(id: string, body: AddCdDriveRequest) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/cd-drives`;
+    return this.call(OperationAccepted, 'POST', url, body);
+  }
+  removeCdDrive(id: string, drive: number) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/cd-drives/${drive}`;
+    return this.call(OperationAccepted, 'DELETE', url);
+  }
+  setCdMedia(id: string, drive: number, body: CdMediaRequest) {
+    const url = `/v1/instances/${encodeURIComponent(id)}/cd-drives/${drive}`;
+    return this.call(VmDriveChange, 'PUT', url, body);
   }
   exec(id: string, body: ExecRequest) {
     return this.call(

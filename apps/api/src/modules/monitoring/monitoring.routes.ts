@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
+  AdapterMetricsQuery,
+  AdapterSeries,
   InstanceRef,
   InstancesNow,
   MetricField,
@@ -57,6 +59,50 @@ export async function monitoringRoutes(
       // which answers 404 for an id no host knows.
       if (found.t.length === 0) await hosts.findInstance(req.params.id);
       return found;
+    },
+  );
+
+  const adapterSeries = async (subject: string, range: MetricsRange) => {
+    const { step, spanMs } = RANGES[range];
+    const adapters = await store.adapterSeries(subject, step, Date.now() - spanMs);
+    return { subject, range, stepSeconds: step, adapters };
+  };
+
+  r.get(
+    '/api/v1/instances/:id/metrics/adapters',
+    {
+      config: { permission: 'instance.view' },
+      schema: {
+        tags,
+        description:
+          "An instance's network traffic per adapter (a container's eth0, a VM's net0, net1… by NIC index), in the steps of its metrics: one set of columns (t, rxBps, txBps, rxPps, txPps) per adapter.",
+        params: InstanceRef,
+        querystring: AdapterMetricsQuery,
+        response: { 200: AdapterSeries },
+      },
+    },
+    async (req) => {
+      const found = await adapterSeries(req.params.id, req.query.range);
+      if (found.adapters.length === 0) await hosts.findInstance(req.params.id);
+      return found;
+    },
+  );
+
+  r.get(
+    '/api/v1/hosts/:hostId/metrics/adapters',
+    {
+      config: { permission: 'host.view' },
+      schema: {
+        tags,
+        description: "A host's traffic per physical network adapter, as an instance's.",
+        params: HostParams,
+        querystring: AdapterMetricsQuery,
+        response: { 200: AdapterSeries },
+      },
+    },
+    async (req) => {
+      hosts.client(req.params.hostId); // an unknown host is a 404
+      return adapterSeries(hostSubject(req.params.hostId), req.query.range);
     },
   );
 

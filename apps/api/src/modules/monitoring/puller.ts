@@ -3,7 +3,7 @@ import type { PrismaClient } from '@berth/db';
 import type { AgentSample } from '@berth/contracts';
 import type { Hosts } from '../hosts/hosts.service.js';
 import type { AlertEvaluator } from '../alerts/evaluator.js';
-import { rowOf, type MetricsStore } from './store.js';
+import { adapterRowsOf, rowOf, type MetricsStore } from './store.js';
 import { hostSubject } from './tiers.js';
 
 /** A subject's newest sample counts as "now" for this long (three missed pulls). */
@@ -79,18 +79,14 @@ export class MetricsPuller {
     const since = this.lastT.get(hostId) ?? nowMs - FIRST_PULL_MS;
     const { items } = await this.hosts.client(hostId).samples(since);
     if (items.length === 0) return;
-    const rows = items.map((s) =>
-      rowOf(hostId, s.subject === 'host' ? hostSubject(hostId) : s.subject, s),
-    );
-    await this.store.insert(rows);
+    const keyOf = (s: AgentSample) => (s.subject === 'host' ? hostSubject(hostId) : s.subject);
+    await this.store.insert(items.map((s) => rowOf(hostId, keyOf(s), s)));
+    await this.store.insertAdapters(items.flatMap((s) => adapterRowsOf(hostId, keyOf(s), s)));
     // Stored first: an alert's history row may then be checked against the samples behind it.
     await this.alerts
       .observe(hostId, items, nowMs)
       .catch((err: unknown) => this.log.warn({ err, hostId }, 'judging alerts failed'));
-    for (const s of items) {
-      const key = s.subject === 'host' ? hostSubject(hostId) : s.subject;
-      this.newest.set(key, { hostId, hostName, sample: s });
-    }
+    for (const s of items) this.newest.set(keyOf(s), { hostId, hostName, sample: s });
     this.lastT.set(hostId, Math.max(...items.map((s) => s.t)));
     for (const [key, l] of this.newest) if (nowMs - l.sample.t > FRESH_MS) this.newest.delete(key);
   }

@@ -1,9 +1,17 @@
 import { Prisma, type PrismaClient } from '@berth/db';
-import { MetricField, type AgentSample } from '@berth/contracts';
+import { AdapterField, MetricField, type AgentSample } from '@berth/contracts';
 import { TIERS } from './tiers.js';
 
 type Row = Prisma.MetricSampleCreateManyInput;
+type AdapterRow = Prisma.AdapterSampleCreateManyInput;
 export type Provider = 'sqlite' | 'postgresql';
+
+/** One adapter's series as columns, like Columns. */
+export interface AdapterColumns {
+  adapter: string;
+  t: number[];
+  values: Record<AdapterField, number[]>;
+}
 
 /** One series as columns: `t` (ms) and an array per field, aligned with it. */
 export interface Columns {
@@ -28,6 +36,8 @@ const NULLABLE = ['cpuCapPct', 'memLimitBytes', 'processes'] as const;
 
 /** Two bound variables a row in the delete: under the 999 SQLite allows a statement. */
 const INSERT_CHUNK = 400;
+/** Three bound variables an adapter row in its delete (subject, adapter, t). */
+const ADAPTER_CHUNK = 300;
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 /**
@@ -54,6 +64,29 @@ export function rollUp(rows: readonly Row[], step: number, atMs: number): Row {
     out[k] = xs.length ? round2(mean(xs)) : null;
   }
   return out;
+}
+
+/** The roll-up of one adapter's rows: each rate their average. */
+export function rollUpAdapter(rows: readonly AdapterRow[], step: number, atMs: number): AdapterRow {
+  const first = rows[0];
+  if (!first) throw new Error('nothing to roll up');
+  const out = { ...first, step, t: BigInt(atMs) };
+  for (const k of AdapterField.options) out[k] = round2(mean(rows.map((r) => r[k])));
+  return out;
+}
+
+export function adapterRowsOf(hostId: string, subject: string, s: AgentSample): AdapterRow[] {
+  return (s.adapters ?? []).map((a) => ({
+    subject,
+    adapter: a.adapter,
+    hostId,
+    step: TIERS[0].step,
+    t: BigInt(s.t),
+    rxBps: round2(a.rxBps),
+    txBps: round2(a.txBps),
+    rxPps: round2(a.rxPps),
+    txPps: round2(a.txPps),
+  }));
 }
 
 export function rowOf(hostId: string, subject: string, s: AgentSample): Row {
@@ -112,6 +145,22 @@ export class MetricsStore {
     }
   }
 
+  /** Adapter rows as they come; a re-pulled sample's adapter is still one row. */
+  async insertAdapters(rows: AdapterRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += ADAPTER_CHUNK) {
+      const chunk = rows.slice(i, i + ADAPTER_CHUNK);
+      await this.db.$transaction([
+        this.db.adapterSample.deleteMany({
+          where: {
+            step: TIERS[0].step,
+            OR: chunk.map((r) => ({ subject: r.subject, adapter: r.adapter, t: r.t })),
+          },
+        }),
+        this.db.adapterSample.createMany({ data: chunk }),
+      ]);
+    }
+  }
+
   /**
    * Rolls up every bucket of each coarser tier that has closed by `nowMs` minus a grace for
    * samples still on their way (later tiers wait for the roll-ups they are made of).
@@ -142,9 +191,22 @@ export class MetricsStore {
       bySubject.set(r.subject, list);
     }
     const made = [...bySubject.values()].map((list) => rollUp(list, step, fromMs));
+    const adapterRows = await this.db.adapterSample.findMany({
+      where: { step: finer, t: { gte: BigInt(fromMs), lt: BigInt(fromMs + step * 1000) } },
+    });
+    const byAdapter = new Map<string, AdapterRow[]>();
+    for (const r of adapterRows) {
+      const key = `${r.subject}\n${r.adapter}`;
+      const list = byAdapter.get(key) ?? [];
+      list.push(r);
+      byAdapter.set(key, list);
+    }
+    const madeAdapters = [...byAdapter.values()].map((l) => rollUpAdapter(l, step, fromMs));
     await this.db.$transaction([
       this.db.metricSample.deleteMany({ where: { step, t: BigInt(fromMs) } }),
       this.db.metricSample.createMany({ data: made }),
+      this.db.adapterSample.deleteMany({ where: { step, t: BigInt(fromMs) } }),
+      this.db.adapterSample.createMany({ data: madeAdapters }),
     ]);
   }
 
@@ -152,12 +214,42 @@ export class MetricsStore {
   async retain(nowMs: number): Promise<number> {
     let deleted = 0;
     for (const { step, keepMs } of TIERS) {
-      const res = await this.db.metricSample.deleteMany({
-        where: { step, t: { lt: BigInt(nowMs - keepMs) } },
-      });
-      deleted += res.count;
+      const where = { step, t: { lt: BigInt(nowMs - keepMs) } };
+      deleted += (await this.db.metricSample.deleteMany({ where })).count;
+      deleted += (await this.db.adapterSample.deleteMany({ where })).count;
     }
     return deleted;
+  }
+
+  /**
+   * One subject's adapters as columns, one grouped query as series() is (values as whole
+   * hundredths for the same reason), in adapter name order.
+   */
+  async adapterSeries(subject: string, step: number, fromMs: number): Promise<AdapterColumns[]> {
+    const agg = (expr: string) =>
+      this.provider === 'postgresql'
+        ? `json_agg(${expr} ORDER BY "t")`
+        : `json_group_array(${expr})`;
+    // Field names come from the AdapterField enum, never from the request's text.
+    const cols = [
+      `${agg('"t"')} AS "t"`,
+      ...AdapterField.options.map((c) => `${agg(`CAST(ROUND("${c}" * 100) AS BIGINT)`)} AS "${c}"`),
+    ].join(', ');
+    const rows = await this.db.$queryRaw<Array<Record<string, unknown>>>`
+      SELECT "adapter", ${Prisma.raw(cols)}
+      FROM (SELECT * FROM "AdapterSample"
+            WHERE "subject" = ${subject} AND "step" = ${step} AND "t" >= ${BigInt(fromMs)}
+            ORDER BY "adapter", "t") AS s
+      GROUP BY "adapter"
+      ORDER BY "adapter"`;
+    const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as number[];
+    return rows.map((row) => ({
+      adapter: row.adapter as string,
+      t: json(row.t),
+      values: Object.fromEntries(
+        AdapterField.options.map((f) => [f, json(row[f]).map((v) => v / 100)]),
+      ) as AdapterColumns['values'],
+    }));
   }
 
   /**

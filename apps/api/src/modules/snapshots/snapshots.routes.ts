@@ -5,12 +5,10 @@ import {
   RevertSnapshotRequest,
   SnapshotList,
   SnapshotRef,
-  TaskAccepted,
   optionalBody,
 } from '@berth/contracts';
 import type { ZodTypeProvider } from '@berth/fastify-kit';
-import { principalOf } from '../../plugins/auth.js';
-import { SyncQuery, replyWithTask } from '../tasks/task-reply.js';
+import { SyncQuery, TaskAnswer, instanceTask } from '../tasks/task-reply.js';
 import type { Tasks } from '../tasks/tasks.service.js';
 import type { SnapshotsService } from './snapshots.service.js';
 
@@ -20,7 +18,6 @@ export async function snapshotRoutes(
 ) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const tags = ['snapshots'];
-  const taskAnswer = { 200: TaskAccepted, 202: TaskAccepted };
 
   r.get(
     '/api/v1/instances/:id/snapshots',
@@ -48,18 +45,18 @@ export async function snapshotRoutes(
         params: InstanceRef,
         querystring: SyncQuery,
         body: CreateSnapshotRequest,
-        response: taskAnswer,
+        response: TaskAnswer,
       },
     },
     async (req, reply) => {
-      req.auditNote = {
-        action: 'snapshot.create',
-        targetType: 'instance',
-        targetId: req.params.id,
-        detail: { snapshot: req.body.name, withMemory: req.body.withMemory ?? false },
-      };
-      const task = await snapshots.take(principalOf(req).id, req.params.id, req.body);
-      return replyWithTask(req, reply, tasks, task, req.query.sync);
+      return instanceTask(
+        req,
+        reply,
+        tasks,
+        'snapshot.create',
+        { snapshot: req.body.name, withMemory: req.body.withMemory ?? false },
+        (by) => snapshots.take(by, req.params.id, req.body),
+      );
     },
   );
 
@@ -74,23 +71,18 @@ export async function snapshotRoutes(
         params: SnapshotRef,
         querystring: SyncQuery,
         body: optionalBody(RevertSnapshotRequest),
-        response: taskAnswer,
+        response: TaskAnswer,
       },
     },
     async (req, reply) => {
-      req.auditNote = {
-        action: 'snapshot.revert',
-        targetType: 'instance',
-        targetId: req.params.id,
-        detail: { snapshot: req.params.snapshot, stopRunning: req.body.stopRunning ?? false },
-      };
-      const task = await snapshots.revert(
-        principalOf(req).id,
-        req.params.id,
-        req.params.snapshot,
-        req.body,
+      return instanceTask(
+        req,
+        reply,
+        tasks,
+        'snapshot.revert',
+        { snapshot: req.params.snapshot, stopRunning: req.body.stopRunning ?? false },
+        (by) => snapshots.revert(by, req.params.id, req.params.snapshot, req.body),
       );
-      return replyWithTask(req, reply, tasks, task, req.query.sync);
     },
   );
 
@@ -104,18 +96,18 @@ export async function snapshotRoutes(
           'Delete a snapshot, as a task: its children hang from its parent (qcow2 merges nothing: the clusters only it held are freed). 404 for a snapshot the instance does not have.',
         params: SnapshotRef,
         querystring: SyncQuery,
-        response: taskAnswer,
+        response: TaskAnswer,
       },
     },
     async (req, reply) => {
-      req.auditNote = {
-        action: 'snapshot.delete',
-        targetType: 'instance',
-        targetId: req.params.id,
-        detail: { snapshot: req.params.snapshot },
-      };
-      const task = await snapshots.remove(principalOf(req).id, req.params.id, req.params.snapshot);
-      return replyWithTask(req, reply, tasks, task, req.query.sync);
+      return instanceTask(
+        req,
+        reply,
+        tasks,
+        'snapshot.delete',
+        { snapshot: req.params.snapshot },
+        (by) => snapshots.remove(by, req.params.id, req.params.snapshot),
+      );
     },
   );
 }

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { queryFlag } from '@berth/contracts';
-import type { Task, TaskFailed } from '@berth/contracts';
+import { TaskAccepted, type Task, type TaskFailed } from '@berth/contracts';
 import { statusOfCode } from '@berth/fastify-kit';
+import { principalOf } from '../../plugins/auth.js';
 import type { Tasks } from './tasks.service.js';
 
 export const SyncQuery = z.object({
@@ -12,6 +13,9 @@ export const SyncQuery = z.object({
 });
 
 const SYNC_LIMIT_MS = 15 * 60_000;
+
+/** The answers of a route that starts a task and replies with replyWithTask. */
+export const TaskAnswer = { 200: TaskAccepted, 202: TaskAccepted };
 
 /**
  * Answers 202 with the task and a Location to watch it. With ?sync=true it waits for the end:
@@ -35,4 +39,20 @@ export async function replyWithTask(
     return reply.status(statusOfCode(ended.error.code)).send(failed);
   }
   return reply.status(202).send({ task: ended });
+}
+
+/**
+ * The body of a route that starts a task on one instance: the audit note first (so a refusal is
+ * audited too), then the task started as the caller, answered as replyWithTask answers.
+ */
+export async function instanceTask(
+  req: FastifyRequest & { params: { id: string }; query: { sync: boolean } },
+  reply: FastifyReply,
+  tasks: Tasks,
+  action: string,
+  detail: Record<string, unknown>,
+  start: (principalId: string) => Promise<Task>,
+) {
+  req.auditNote = { action, targetType: 'instance', targetId: req.params.id, detail };
+  return replyWithTask(req, reply, tasks, await start(principalOf(req).id), req.query.sync);
 }

@@ -97,7 +97,7 @@ export default function FirewallSetsPage() {
     <>
       <PageHeader
         title="Address sets"
-        description="Named lists of IPv4 addresses and networks. Firewall rules of instances and networks name them as @name; a change reaches every firewall that uses the set at once."
+        description="Named lists of IPv4 and IPv6 addresses and networks. Firewall rules of instances and networks name them as @name; a change reaches every firewall that uses the set at once."
       />
       <div className="space-y-6">
         <div>

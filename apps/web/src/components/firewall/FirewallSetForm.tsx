@@ -12,8 +12,8 @@ import { TextField } from '@/components/ui/TextField';
 const addressesOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 
 /**
- * A new address set, or the addresses of one (`set` given): one IPv4 address or network per
- * line. Saving a set that rules use re-makes the firewall of every instance concerned.
+ * A new address set, or the addresses of one (`set` given): one IPv4 or IPv6 address or
+ * network per line. Saving a set that rules use re-makes the firewall of every instance concerned.
  */
 export function FirewallSetForm({
   set,
@@ -81,7 +81,7 @@ export function FirewallSetForm({
         <TextField label="Comment" value={comment} onChange={setComment} error={errors.comment} />
         <Field
           label="Addresses"
-          hint="IPv4 addresses or networks, one per line (10.0.5.7, 10.0.5.0/24)"
+          hint="IPv4 or IPv6 addresses or networks, one per line (10.0.5.7, 10.0.5.0/24, fd00:1::/64)"
           error={errors.addresses}
           className="sm:col-span-2"
         >

@@ -10,7 +10,7 @@ import { toast } from '@/lib/toast';
 import { Button } from '@/components/ui/Button';
 import { Checkbox } from '@/components/ui/Field';
 import { ErrorState, LoadingState } from '@/components/ui/States';
-import { newRow, type RuleRow, RulesEditor, toRows, toRules } from './RulesEditor';
+import { newRow, type RuleRow, RulesEditor, rulesProblem, toRows, toRules } from './RulesEditor';
 
 type Draft = { enabled: boolean; rules: RuleRow[] };
 const toDraft = (fw: NetworkFirewall): Draft => ({ enabled: fw.enabled, rules: toRows(fw.rules) });
@@ -64,7 +64,7 @@ export function NetworkFirewallSection({ network }: { network: string }) {
           now) <strong>before</strong> the instance&apos;s own rules, in order; the first that
           matches decides, so an instance&apos;s rules see only what none of these matched. The
           default policy and spoofing protection are each instance&apos;s. Sources and destinations
-          take a CIDR or an{' '}
+          take an IPv4 or IPv6 CIDR or an{' '}
           <Link className="link" href="/firewall-sets/">
             address set
           </Link>{' '}
@@ -85,7 +85,12 @@ export function NetworkFirewallSection({ network }: { network: string }) {
           >
             Add rule
           </Button>
-          <Button variant="primary" disabledReason={cannot} busy={save.isPending} onClick={apply}>
+          <Button
+            variant="primary"
+            disabledReason={cannot ?? rulesProblem(draft.rules)}
+            busy={save.isPending}
+            onClick={apply}
+          >
             Save firewall
           </Button>
           <Button disabledReason={cannot} onClick={() => setDraft(toDraft(fw))}>

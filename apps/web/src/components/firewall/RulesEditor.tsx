@@ -1,7 +1,8 @@
 'use client';
 import type { ReactNode } from 'react';
 import { ArrowDown, ArrowUp, Trash2 } from 'lucide-react';
-import type { FirewallRule } from '@berth/contracts';
+import { FirewallRule } from '@berth/contracts';
+import { issuesByField } from '@/lib/formErrors';
 import { useMe } from '@/queries/useAuth';
 import { useFirewallSets } from '@/queries/useFirewallSets';
 import { can } from '@/lib/can';
@@ -52,12 +53,26 @@ export const toRules = (rows: readonly RuleRow[]) =>
     ...(r.destination ? { destination: r.destination } : {}),
   }));
 
+/** Each row's mistakes by field (ports, source, destination), checked as the API checks them. */
+export const rowErrors = (rows: readonly RuleRow[]): Record<string, string>[] =>
+  toRules(rows).map((rule) => {
+    const checked = FirewallRule.safeParse(rule);
+    return checked.success ? {} : issuesByField(checked.error.issues);
+  });
+
+/** Why the rules cannot be saved as they are, or null. */
+export const rulesProblem = (rows: readonly RuleRow[]): string | null =>
+  rowErrors(rows).some((e) => Object.keys(e).length > 0)
+    ? 'a rule has a mistake: see beside its field'
+    : null;
+
 const SETS_LIST = 'firewall-set-names';
 
 /**
  * An ordered list of firewall rules as an editable table, each with its counters: an
- * instance's own rules and a network's share it. Sources and destinations take a CIDR or an
- * address set as `@name`, which the field offers from the sets there are.
+ * instance's own rules and a network's share it. Sources and destinations take an IPv4 or IPv6
+ * CIDR or an address set as `@name`, which the field offers from the sets there are. A row's
+ * mistakes show beside their field as they are typed (the contract's own check).
  */
 export function RulesEditor({
   rows,
@@ -77,6 +92,7 @@ export function RulesEditor({
   empty: ReactNode;
 }) {
   const sets = useFirewallSets(can(useMe().data, 'host.view'));
+  const errors = rowErrors(rows);
   const setRule = (i: number, patch: Partial<RuleRow>) =>
     onChange(rows.map((r, n) => (n === i ? { ...r, ...patch } : r)));
   const move = (i: number, by: number) => {
@@ -108,18 +124,31 @@ export function RulesEditor({
     value: string,
     onText: (v: string) => void,
     ph: string,
+    error: string | undefined,
     list?: string,
-  ) => (
-    <input
-      aria-label={label}
-      className={`input ${list ? 'w-40' : 'w-28'}`}
-      value={value}
-      placeholder={ph}
-      list={list}
-      disabled={!!cannot}
-      onChange={(e) => onText(e.target.value)}
-    />
-  );
+  ) => {
+    const errId = `${label.replace(/\s+/g, '-')}-error`;
+    return (
+      <>
+        <input
+          aria-label={label}
+          className={`input ${list ? 'w-44' : 'w-28'}`}
+          value={value}
+          placeholder={ph}
+          list={list}
+          disabled={!!cannot}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errId : undefined}
+          onChange={(e) => onText(e.target.value)}
+        />
+        {error && (
+          <p id={errId} className="field-error max-w-44">
+            {error}
+          </p>
+        )}
+      </>
+    );
+  };
 
   return (
     <>
@@ -170,7 +199,13 @@ export function RulesEditor({
                   )}
                 </td>
                 <td>
-                  {text(`Rule ${i + 1} ports`, r.ports, (ports) => setRule(i, { ports }), 'all')}
+                  {text(
+                    `Rule ${i + 1} ports`,
+                    r.ports,
+                    (ports) => setRule(i, { ports }),
+                    'all',
+                    errors[i]?.ports,
+                  )}
                 </td>
                 <td>
                   {text(
@@ -178,6 +213,7 @@ export function RulesEditor({
                     r.source,
                     (source) => setRule(i, { source }),
                     'any',
+                    errors[i]?.source,
                     SETS_LIST,
                   )}
                 </td>
@@ -187,6 +223,7 @@ export function RulesEditor({
                     r.destination,
                     (destination) => setRule(i, { destination }),
                     'any',
+                    errors[i]?.destination,
                     SETS_LIST,
                   )}
                 </td>

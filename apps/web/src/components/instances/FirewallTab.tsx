@@ -15,6 +15,7 @@ import {
   newRow,
   type RuleRow,
   RulesEditor,
+  rulesProblem,
   toRows,
   toRules,
 } from '@/components/firewall/RulesEditor';
@@ -153,7 +154,7 @@ export function FirewallTab({ instance }: { instance: Instance }) {
         </Button>
         <Button
           variant="primary"
-          disabledReason={cannot}
+          disabledReason={cannot ?? rulesProblem(draft.rules)}
           busy={save.isPending && !confirming}
           onClick={() => (dropsAllInbound ? setConfirming(true) : apply())}
         >

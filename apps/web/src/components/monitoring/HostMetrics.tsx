@@ -2,15 +2,22 @@
 import Link from 'next/link';
 import type { Host } from '@berth/contracts';
 import { formatBytes } from '@/lib/format';
-import { useHostMetrics, useTopInstances } from '@/queries/useMetrics';
+import { useAdapterMetrics, useHostMetrics, useTopInstances } from '@/queries/useMetrics';
 import { MetricsPanel, useRange } from './MetricsPanel';
 
 /** A host's usage graphs for the dashboard. */
 export function HostMetrics({ host }: { host: Host }) {
   const [range, setRange] = useRange();
   const query = useHostMetrics(host.id, range);
+  const adapters = useAdapterMetrics('host', host.id, range);
   return (
-    <MetricsPanel title={`Host ${host.name}`} query={query} range={range} onRange={setRange} />
+    <MetricsPanel
+      title={`Host ${host.name}`}
+      query={query}
+      adapters={adapters}
+      range={range}
+      onRange={setRange}
+    />
   );
 }
 

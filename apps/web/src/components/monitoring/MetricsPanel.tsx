@@ -1,16 +1,11 @@
 'use client';
-import dynamic from 'next/dynamic';
 import { useState } from 'react';
-import type { MetricField, MetricSeries, MetricsRange } from '@berth/contracts';
+import type { AdapterSeries, MetricField, MetricSeries, MetricsRange } from '@berth/contracts';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { formatBytes } from '@/lib/format';
 import { errorText } from '@/lib/errorText';
-
-/** uPlot only arrives when a graph is shown, keeping it out of every page's first load. */
-const TimeChart = dynamic(() => import('./TimeChart'), {
-  ssr: false,
-  loading: () => <div className="h-[160px] animate-pulse rounded bg-line/40" />,
-});
+import { TimeChart } from './LazyTimeChart';
+import { NetworkChart } from './NetworkChart';
 
 const RANGES: Array<[MetricsRange, string]> = [
   ['1h', '1 hour'],
@@ -56,11 +51,14 @@ export function RangeButtons({
 export function MetricsPanel({
   title,
   query,
+  adapters,
   range,
   onRange,
 }: {
   title: string;
   query: UseQueryResult<MetricSeries>;
+  /** Per-adapter series of the same subject and range, for the network graph's choice. */
+  adapters: UseQueryResult<AdapterSeries>;
   range: MetricsRange;
   onRange: (r: MetricsRange) => void;
 }) {
@@ -114,14 +112,11 @@ export function MetricsPanel({
               { label: 'write', values: col('diskWriteBps'), color: '#ea580c' },
             ]}
           />
-          <TimeChart
-            title="Network"
+          <NetworkChart
             times={times}
-            format={rate}
-            series={[
-              { label: 'in', values: col('netRxBps'), color: '#0891b2' },
-              { label: 'out', values: col('netTxBps'), color: '#ca8a04' },
-            ]}
+            totalIn={col('netRxBps')}
+            totalOut={col('netTxBps')}
+            adapters={adapters.data?.adapters ?? []}
           />
         </div>
       )}

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 
@@ -12,7 +12,7 @@ export interface ChartSeries {
 }
 
 /**
- * One uPlot time chart. Loaded only through next/dynamic (see MetricsPanel), so uPlot stays
+ * One uPlot time chart. Loaded only through next/dynamic (see LazyTimeChart), so uPlot stays
  * out of the first-load JS of the pages that show graphs.
  */
 export default function TimeChart({
@@ -21,8 +21,11 @@ export default function TimeChart({
   series,
   format,
   height = 140,
+  aside,
 }: {
   title: string;
+  /** Beside the title, right-aligned: a control that changes what the chart shows. */
+  aside?: ReactNode;
   /** Seconds since the epoch. */
   times: number[];
   series: ChartSeries[];
@@ -76,7 +79,10 @@ export default function TimeChart({
 
   return (
     <figure className="min-w-0">
-      <figcaption className="mb-1 text-sm font-medium">{title}</figcaption>
+      <figcaption className="mb-1 flex items-center justify-between gap-2 text-sm font-medium">
+        {title}
+        {aside}
+      </figcaption>
       <div ref={box} className="w-full text-xs text-muted" data-testid={`chart-${title}`} />
     </figure>
   );

@@ -4,6 +4,7 @@ import { Field } from './Field';
 /**
  * A labelled one-line input holding a string. For passwords, `autoComplete` tells password
  * managers whether to fill the saved one (current-password) or offer a new one (new-password).
+ * `mono` sets addresses, MACs and names in the monospace face the pages show them in.
  */
 export function TextField({
   label,
@@ -11,6 +12,8 @@ export function TextField({
   error,
   type,
   autoComplete,
+  mono,
+  placeholder,
   value,
   onChange,
 }: {
@@ -19,6 +22,8 @@ export function TextField({
   error?: string;
   type?: 'password';
   autoComplete?: 'off' | 'current-password' | 'new-password';
+  mono?: boolean;
+  placeholder?: string;
   value: string;
   onChange: (value: string) => void;
 }) {
@@ -28,8 +33,9 @@ export function TextField({
         <input
           {...a}
           type={type}
-          className="input"
+          className={mono ? 'input font-mono' : 'input'}
           autoComplete={autoComplete}
+          placeholder={placeholder}
           value={value}
           onChange={(e) => onChange(e.target.value)}
         />

@@ -1,6 +1,8 @@
 'use client';
+import Link from 'next/link';
 import { useState } from 'react';
-import type { Instance, VmDiskChange } from '@berth/contracts';
+import type { Instance, VmDiskBus, VmDiskCache, VmDiskChange } from '@berth/contracts';
+import { VmDiskBus as Buses, VmDiskCache as Caches } from '@berth/contracts';
 import { needs } from '@/lib/can';
 import { formatBytes } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
@@ -10,6 +12,7 @@ import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { useVmDiskChange, useVmDiskCompact, useVmDiskRemove } from '@/queries/useVmDisks';
 import { Button } from '@/components/ui/Button';
+import { RemoveButton } from '@/components/ui/RemoveButton';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState } from '@/components/ui/States';
 import { Field } from '@/components/ui/Field';
@@ -17,6 +20,9 @@ import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
 import { TableHead } from '@/components/ui/TableHead';
 import { StartSettings } from '@/components/vm-hardware/StartSettings';
+import { PortsAndUsb } from '@/components/vm-hardware/PortsAndUsb';
+import { CdDrives } from '@/components/vm-hardware/CdDrives';
+import { DiskBusCells } from '@/components/vm-hardware/DiskBusCache';
 import { ImportDiskDialog } from './ImportDiskDialog';
 
 const MiB = 1024 * 1024;
@@ -42,6 +48,9 @@ function DiskSizeDialog({
 }) {
   const change = useVmDiskChange(instance.id);
   const [size, setSize] = useState(String(disk ? Math.ceil(disk.sizeBytes / MiB) : 1024));
+  const [bus, setBus] = useState<VmDiskBus>('virtio');
+  const [cache, setCache] = useState<VmDiskCache>('writeback');
+  const running = instance.state === 'running' || instance.state === 'paused';
   const errors = change.isError ? saveErrors(change.error) : {};
   const what = disk ? `Grow ${disk.name}` : `Add a disk to ${instance.name}`;
   return (
@@ -52,7 +61,10 @@ function DiskSizeDialog({
           e.preventDefault();
           change.mutate(
             {
-              change: { sizeMiB: Number(size), ...(disk ? { disk: disk.name } : { add: true }) },
+              change: {
+                sizeMiB: Number(size),
+                ...(disk ? { disk: disk.name } : { add: true as const, bus, cache }),
+              },
               // The event stream toasts the task's end; a disk the guest only gets later is told.
               cb: {
                 onSuccess: (t) => {
@@ -84,6 +96,46 @@ function DiskSizeDialog({
             />
           )}
         </Field>
+        {!disk && (
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field
+              label="Bus"
+              hint={running ? 'A running VM takes only virtio disks live.' : undefined}
+              error={errors.bus}
+            >
+              {(a) => (
+                <select
+                  {...a}
+                  className="input"
+                  value={bus}
+                  onChange={(e) => setBus(e.target.value as VmDiskBus)}
+                >
+                  {Buses.options.map((o) => (
+                    <option key={o} value={o} disabled={running && o !== 'virtio'}>
+                      {o}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Cache mode" error={errors.cache}>
+              {(a) => (
+                <select
+                  {...a}
+                  className="input"
+                  value={cache}
+                  onChange={(e) => setCache(e.target.value as VmDiskCache)}
+                >
+                  {Caches.options.map((o) => (
+                    <option key={o} value={o}>
+                      {o}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
+        )}
         <FormError message={errors['(root)']} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>
@@ -143,13 +195,22 @@ export function HardwareTab({ instance }: { instance: Instance }) {
       <div className="card overflow-x-auto" role="region" aria-label="Disks" tabIndex={0}>
         <table className="table-base">
           <caption className="sr-only">Disks of {instance.name}</caption>
-          <TableHead columns={[{ label: 'Disk' }, { label: 'Size' }, { label: 'From' }]} />
+          <TableHead
+            columns={[
+              { label: 'Disk' },
+              { label: 'Size' },
+              { label: 'From' },
+              { label: 'Bus' },
+              { label: 'Cache' },
+            ]}
+          />
           <tbody>
             {disks.map((d) => (
               <tr key={d.name}>
                 <td className="font-mono text-xs">{d.name}</td>
                 <td>{formatBytes(d.sizeBytes)}</td>
                 <td>{d.template ?? 'empty'}</td>
+                <DiskBusCells instance={instance} disk={d} disabledReason={reason} />
                 <td>
                   <Button
                     size="sm"
@@ -176,21 +237,30 @@ export function HardwareTab({ instance }: { instance: Instance }) {
                   >
                     Compact
                   </Button>{' '}
-                  <Button
-                    size="sm"
+                  <RemoveButton
+                    what={d.name}
                     disabledReason={reason ?? (d === disks[0] ? 'the boot disk stays' : null)}
-                    aria-label={`Remove ${d.name}`}
                     onClick={() => setRemoving(d.name)}
-                  >
-                    Remove
-                  </Button>
+                  />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      <CdDrives instance={instance} disabledReason={reason} />
+      <p className="text-sm text-muted">
+        NICs are added, removed and connected on the{' '}
+        <Link
+          className="text-sky-700 underline dark:text-sky-300"
+          href={`/instances/view/?id=${instance.id}&tab=network`}
+        >
+          Network tab
+        </Link>
+        .
+      </p>
       <StartSettings instance={instance} disabledReason={reason} />
+      <PortsAndUsb instance={instance} disabledReason={reason} />
       {removing && (
         <ConfirmDialog
           title={`Remove ${removing}?`}

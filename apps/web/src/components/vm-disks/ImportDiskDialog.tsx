@@ -5,10 +5,10 @@ import { formatBytes } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
 import { useVmDiskImport } from '@/queries/useVmDisks';
 import { Button } from '@/components/ui/Button';
-import { Field } from '@/components/ui/Field';
+import { FilePicker } from '@/components/ui/FilePicker';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
-import { ProgressBar } from '@/components/ui/ProgressBar';
+import { UploadProgress } from '@/components/ui/ProgressBar';
 
 /**
  * Add a disk from an image file: uploaded with a progress bar, then converted to qcow2 as a
@@ -36,26 +36,18 @@ export function ImportDiskDialog({
           if (!file) return;
           setUploaded(0);
           importing.mutate(
-            { file, format, onUploaded: (f) => setUploaded(Math.round(f * 100)) },
+            { file, format, onUploaded: setUploaded },
             { onSuccess: onClose, onSettled: () => setUploaded(null) },
           );
         }}
       >
-        <Field
+        <FilePicker
           label="Disk image"
           hint="qcow2, vmdk (single file), vdi or vhdx; converted to the VM's next qcow2 disk. Images with a backing file are refused."
           error={errors.format}
-        >
-          {(a) => (
-            <input
-              {...a}
-              className="input"
-              type="file"
-              accept=".qcow2,.vmdk,.vdi,.vhdx,.img,.raw"
-              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
-            />
-          )}
-        </Field>
+          accept=".qcow2,.vmdk,.vdi,.vhdx,.img,.raw"
+          onPick={setFile}
+        />
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" checked={raw} onChange={(e) => setRaw(e.target.checked)} />
           It is a raw image (no header to recognise)
@@ -65,14 +57,8 @@ export function ImportDiskDialog({
             {file.name}, {formatBytes(file.size)}
           </p>
         )}
-        {uploaded !== null && (
-          <div className="space-y-1">
-            <ProgressBar value={uploaded} label="Upload" />
-            <p className="text-sm text-muted">
-              {uploaded < 100 ? `Uploading: ${uploaded} %` : 'Checking the image…'}
-            </p>
-          </div>
-        )}
+        <UploadProgress fraction={uploaded} label="Upload" />
+        {uploaded === 1 && <p className="text-sm text-muted">Checking the image…</p>}
         <FormError message={errors['(root)']} />
         <div className="flex justify-end gap-2">
           <Button onClick={onClose}>Cancel</Button>

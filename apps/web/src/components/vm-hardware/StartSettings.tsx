@@ -40,7 +40,10 @@ export function StartSettings({
   const [cpuModel, setCpuModel] = useState(vm.cpuModel ?? '');
   const [boot, setBoot] = useState<Device[]>(vm.boot as Device[]);
   const errors = save.isError ? saveErrors(save.error) : {};
-  const pending = vm.pendingChanges ?? [];
+  // Ports and USB devices show theirs in their own sections.
+  const pending = (vm.pendingChanges ?? []).filter(
+    (c): c is typeof c & { field: keyof typeof LABEL } => c.field in LABEL,
+  );
   const move = (d: Device, by: -1 | 1) => {
     const i = boot.indexOf(d);
     const next = [...boot];

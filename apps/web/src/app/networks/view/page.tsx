@@ -28,6 +28,12 @@ const columns: Column<NetworkMember>[] = [
     cell: (m) => m.ipv4 ?? 'by DHCP',
     cellClassName: 'font-mono text-xs',
   },
+  {
+    id: 'ipv6',
+    header: 'IPv6',
+    cell: (m) => m.ipv6 ?? (m.kind === 'vm' ? 'SLAAC' : '—'),
+    cellClassName: 'font-mono text-xs',
+  },
 ];
 
 function NetworkView() {
@@ -42,9 +48,15 @@ function NetworkView() {
     <>
       <PageHeader
         title={`Network ${n.name}`}
-        description={`${n.bridge} · ${n.ipv4} · NAT ${n.nat ? 'on' : 'off'} · DHCP ${
+        description={`${n.bridge} · ${n.ipv4}${n.ipv6 ? ` · ${n.ipv6}` : ''} · NAT ${n.nat ? 'on' : 'off'} · DHCP ${
           n.dhcp.enabled ? `${n.dhcp.first} – ${n.dhcp.last}` : 'off'
-        } · MTU ${n.mtu}${n.up ? '' : ' · bridge down'}`}
+        } · MTU ${n.mtu}${n.dnsDomain ? ` · DNS ${n.dnsDomain}` : ''}${
+          n.vxlan
+            ? ` · VXLAN ${n.vxlan.id} to ${n.vxlan.remotes.join(', ')}${
+                n.vxlan.local ? ` from ${n.vxlan.local}` : ''
+              }${n.vxlan.up ? '' : ` (${n.vxlan.device} down)`}`
+            : ''
+        }${n.up ? '' : ' · bridge down'}`}
       />
       <div className="max-w-6xl space-y-6">
         <section aria-labelledby="members" className="space-y-2">

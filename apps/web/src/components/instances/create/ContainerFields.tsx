@@ -68,6 +68,19 @@ export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
     <>
       <Section title="Network">
         <NetworkSelect form={form} />
+        <SelectField
+          form={form}
+          name="networkMode"
+          label="Adapter mode"
+          hint={
+            form.values.networkMode === 'routed'
+              ? 'Host-routed: its address is routed to it, on no bridge; it cannot send from another. Firewall rules need bridged'
+              : 'Bridged: on the network like a machine on a switch'
+          }
+        >
+          <option value="bridged">Bridged</option>
+          <option value="routed">Host-routed (venet)</option>
+        </SelectField>
         <InputField
           form={form}
           name="ipv4"

@@ -1,10 +1,12 @@
 'use client';
+import { VmDiskBus, VmDiskCache } from '@berth/contracts';
 import { useIsos } from '@/queries/useIsos';
 import { useTemplates } from '@/queries/useTemplates';
 import { BOOT_ORDERS, type CreateForm } from '@/lib/createForm';
 import { InputField, SelectField, type FormBinding } from '@/components/ui/BoundField';
 import { Checkbox } from '@/components/ui/Field';
 import { NetworkSelect } from '@/components/networks/NetworkSelect';
+import { CACHE_HINT } from '@/components/vm-hardware/DiskBusCache';
 import { IsoOptions } from '../IsoOptions';
 import { Section } from './Section';
 
@@ -82,6 +84,29 @@ export function VmSections({ form }: { form: FormBinding<CreateForm> }) {
             type="number"
             min={16}
           />
+        )}
+        {f.diskSource !== 'none' && (
+          <>
+            <SelectField
+              form={form}
+              name="diskBus"
+              label="Disk bus"
+              hint="virtio is the fastest; sata or ide for guests without virtio drivers"
+            >
+              {VmDiskBus.options.map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField form={form} name="diskCache" label="Cache mode" hint={CACHE_HINT}>
+              {VmDiskCache.options.map((c) => (
+                <option key={c} value={c}>
+                  {c}
+                </option>
+              ))}
+            </SelectField>
+          </>
         )}
         <SelectField
           form={form}

@@ -1,0 +1,66 @@
+import { intToIp, parseCidr } from './ipv4.js';
+import { exec, run } from '../run.js';
+import { joinBridge } from './link.js';
+
+/** The container's end while it is still on the host: named after the host end, `…p` for peer. */
+const peerOf = (veth: string) => `${veth}p`;
+
+/** `ip` inside the network namespace of the process `pid` (a container's init). */
+const inside = (pid: number, args: readonly string[]) =>
+  run('nsenter', ['-t', String(pid), '-n', 'ip', ...args]);
+
+/**
+ * Gives a running container a bridged adapter as LXC would at its start: a veth pair, the host
+ * end on the bridge, the other moved into the container's network namespace, named `name`, with
+ * its MAC and address and up. Idempotent: a retry starts over from a removed pair.
+ */
+export async function plugContainerVeth(
+  pid: number,
+  a: { veth: string; name: string; mac: string; ipv4: string; bridge: string },
+): Promise<void> {
+  await unplugContainerVeth(a.veth);
+  const peer = peerOf(a.veth);
+  await run('ip', ['link', 'add', 'dev', a.veth, 'type', 'veth', 'peer', 'name', peer]);
+  await run('ip', ['link', 'set', 'dev', peer, 'address', a.mac]);
+  await joinBridge(a.veth, a.bridge);
+  await run('ip', ['link', 'set', 'dev', a.veth, 'up']);
+  await run('ip', ['link', 'set', 'dev', peer, 'netns', String(pid)]);
+  await inside(pid, ['link', 'set', 'dev', peer, 'name', a.name]);
+  const { subnet } = parseCidr(a.ipv4);
+  await inside(pid, ['addr', 'add', a.ipv4, 'broadcast', intToIp(subnet.broadcast), 'dev', a.name]);
+  await inside(pid, ['link', 'set', 'dev', a.name, 'up']);
+}
+
+/**
+ * A running container's bridged adapter moved to another network: the host end onto that
+ * bridge, the container's end given its new address (the old network's, IPv6 ones too,
+ * flushed; a default route through them goes with them). Idempotent.
+ */
+export async function moveContainerVeth(
+  pid: number,
+  a: { veth: string; name: string; ipv4: string; bridge: string },
+): Promise<void> {
+  await joinBridge(a.veth, a.bridge);
+  await inside(pid, ['addr', 'flush', 'dev', a.name, 'scope', 'global']);
+  const { subnet } = parseCidr(a.ipv4);
+  await inside(pid, ['addr', 'add', a.ipv4, 'broadcast', intToIp(subnet.broadcast), 'dev', a.name]);
+}
+
+/** Removes a veth pair by its host end (the container's end goes with it). Idempotent. */
+export async function unplugContainerVeth(veth: string): Promise<void> {
+  await exec('ip', ['link', 'del', 'dev', veth]);
+  await exec('ip', ['link', 'del', 'dev', peerOf(veth)]);
+}
+
+/** A running container's adapter given another MAC (a veth takes one while up). */
+export async function setInsideMac(pid: number, name: string, mac: string): Promise<void> {
+  await inside(pid, ['link', 'set', 'dev', name, 'address', mac]);
+}
+
+/**
+ * A running container's default route through eth0 to `gateway`; onlink as LXC's routed mode
+ * has it (its gateway is outside the container's /32).
+ */
+export async function setInsideGateway(pid: number, gateway: string): Promise<void> {
+  await inside(pid, ['route', 'replace', 'default', 'via', gateway, 'dev', 'eth0', 'onlink']);
+}

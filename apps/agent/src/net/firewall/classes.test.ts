@@ -1,0 +1,50 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { test } from 'node:test';
+import { FirewallSettings } from '@berth/contracts';
+import { classCountingScript } from './classes.js';
+import { firewallScript } from './script.js';
+
+const port = {
+  ifname: 'vcabcdef12',
+  mac: '02:11:22:33:44:55',
+  ipv4: '10.9.8.7',
+  ipv6: [] as string[],
+  dhcp: false,
+  network: 'default',
+};
+const classes = [
+  { name: 'local', ranges: ['10.0.0.0/8', '10.1.0.0/16'] },
+  { name: 'my-world', ranges: ['0.0.0.0/0'] },
+];
+
+test('each class counts and returns in order, other takes the rest, before the rules', () => {
+  const script = classCountingScript('t1', [port], classes);
+  const out = script.slice(script.indexOf('chain cls_out'), script.indexOf('chain cls_in'));
+  assert.deepEqual(
+    out
+      .split('\n')
+      .slice(1, 4)
+      .map((l) => l.trim()),
+    [
+      'ip daddr @cls_local counter name cls_local_out return',
+      'ip daddr @cls_my-world counter name cls_my-world_out return',
+      'counter name cls_other_out',
+    ],
+  );
+  assert.match(script, /chain cls_in \{\n\s+ip saddr @cls_local counter name cls_local_in return/);
+  assert.match(script, /hook prerouting priority filter - 10;.*\n\s+iifname \{ "vcabcdef12" \}/);
+  assert.match(script, /hook postrouting priority filter - 10;.*\n\s+oifname \{ "vcabcdef12" \}/);
+  assert.equal(classCountingScript('t1', [], classes), '');
+});
+
+test('the rules and the counting in one script pass nft -c (when nft is there)', () => {
+  const script =
+    firewallScript('berth_unit_cls', [port], FirewallSettings.parse({}), {
+      networks: new Map(),
+      sets: new Map(),
+    }) + classCountingScript('berth_unit_cls', [port], classes);
+  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+  if (checked.error) return;
+  assert.equal(checked.status, 0, checked.stderr + script);
+});

@@ -1,0 +1,109 @@
+import { type ClassCounter, type NetworkClass, OTHER_CLASS } from '@berth/contracts';
+import { exec } from '../../run.js';
+import type { Port } from './script.js';
+
+const counterName = (cls: string, dir: 'in' | 'out') => `cls_${cls}_${dir}`;
+const COUNTER = /^cls_([a-z][a-z0-9-]*)_(in|out)$/;
+
+/**
+ * The class counters of an instance's table, added to it in the same transaction as its rules
+ * (a second `table` block merges into the first). Their own base chains at a priority before
+ * the rules' (filter - 10): a packet is counted as sent or addressed, whether the rules then
+ * drop it or not, and the counting chains have no verdict but `return`, so the rules see every
+ * packet.
+ *
+ * First match: each direction jumps to a chain with one rule per class in order, each counting
+ * and returning, then `other` counting the rest; a packet is counted once. IPv4 only (classes
+ * are IPv4 ranges): IPv6 and ARP are not counted.
+ */
+export function classCountingScript(
+  table: string,
+  ports: readonly Port[],
+  classes: readonly NetworkClass[],
+): string {
+  if (ports.length === 0) return '';
+  const names = ports.map((p) => `"${p.ifname}"`).join(', ');
+  const all = [...classes.map((c) => c.name), OTHER_CLASS];
+  const chain = (dir: 'in' | 'out') => {
+    const peer = dir === 'out' ? 'daddr' : 'saddr';
+    return [
+      `  chain cls_${dir} {`,
+      ...classes.map(
+        (c) => `    ip ${peer} @cls_${c.name} counter name ${counterName(c.name, dir)} return`,
+      ),
+      `    counter name ${counterName(OTHER_CLASS, dir)}`,
+      '  }',
+    ];
+  };
+  return [
+    `table bridge ${table} {`,
+    ...all.flatMap((c) => [
+      `  counter ${counterName(c, 'in')} {}`,
+      `  counter ${counterName(c, 'out')} {}`,
+    ]),
+    ...classes.map(
+      (c) =>
+        `  set cls_${c.name} { type ipv4_addr; flags interval; auto-merge; elements = { ${c.ranges.join(', ')} } }`,
+    ),
+    ...chain('out'),
+    ...chain('in'),
+    '  chain cls_from_instance {',
+    '    type filter hook prerouting priority filter - 10; policy accept;',
+    `    iifname { ${names} } ether type ip jump cls_out`,
+    '  }',
+    '  chain cls_to_instance {',
+    '    type filter hook postrouting priority filter - 10; policy accept;',
+    `    oifname { ${names} } ether type ip jump cls_in`,
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+interface NftCounter {
+  counter?: { family: string; table: string; name: string; packets: number; bytes: number };
+}
+
+/**
+ * Every table's class counters in one `nft -j list counters` (one process however many
+ * instances), by table name; each table's classes in the order given, `other` last.
+ */
+export async function readClassCounters(
+  classes: readonly NetworkClass[],
+): Promise<Map<string, ClassCounter[]>> {
+  const listed = await exec('nft', ['-j', 'list', 'counters']);
+  const byTable = new Map<string, Map<string, ClassCounter>>();
+  if (listed.code !== 0) return new Map();
+  for (const item of (JSON.parse(listed.stdout) as { nftables: NftCounter[] }).nftables) {
+    const c = item.counter;
+    const m = c && c.family === 'bridge' ? COUNTER.exec(c.name) : null;
+    if (!c || !m) continue;
+    const of = byTable.get(c.table) ?? new Map<string, ClassCounter>();
+    byTable.set(c.table, of);
+    const cls = of.get(m[1]!) ?? {
+      class: m[1]!,
+      inBytes: 0,
+      outBytes: 0,
+      inPackets: 0,
+      outPackets: 0,
+    };
+    of.set(m[1]!, cls);
+    if (m[2] === 'in') {
+      cls.inBytes = c.bytes;
+      cls.inPackets = c.packets;
+    } else {
+      cls.outBytes = c.bytes;
+      cls.outPackets = c.packets;
+    }
+  }
+  const order = [...classes.map((c) => c.name), OTHER_CLASS];
+  return new Map(
+    [...byTable].map(([table, of]) => [
+      table,
+      order.map(
+        (name) =>
+          of.get(name) ?? { class: name, inBytes: 0, outBytes: 0, inPackets: 0, outPackets: 0 },
+      ),
+    ]),
+  );
+}

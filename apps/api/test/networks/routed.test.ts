@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import type { ErrorBody, Instance, Network } from '@berth/contracts';
+import { startStack, type Stack } from '../harness.js';
+import { execIn, runningContainer } from '../running-container.js';
+import { until } from '../wait.js';
+
+const host = (...args: string[]) =>
+  execFileSync(args[0] as string, args.slice(1), { encoding: 'utf8', stdio: 'pipe' });
+const vethOf = (ct: Instance) => `vc${ct.id.slice(0, 8)}`;
+
+/** What a TCP listener at ip:port sends to a client from the host, or null when none answers. */
+const readFrom = (ip: string, port: number) =>
+  new Promise<string | null>((resolve) => {
+    let got = '';
+    const socket = connect({ host: ip, port, timeout: 3000 });
+    socket.on('data', (d) => (got += d.toString()));
+    socket.on('end', () => resolve(got));
+    socket.on('timeout', () => (socket.destroy(), resolve(null)));
+    socket.on('error', () => resolve(null));
+  });
+
+/**
+ * Host-routed containers (Parallels' venet) on the real stack: the host reaches one through a /32
+ * route to its veth, which is on no bridge; it reaches the host, and it and a bridged neighbour
+ * reach each other; it cannot send from an address it was not given; its guard comes back after
+ * an agent kill.
+ */
+describe('a host-routed busybox container', () => {
+  let stack: Stack;
+  let routed: Instance;
+  let bridged: Instance;
+  let ip = '';
+  let gateway = '';
+
+  const call = <T>(method: string, url: string, body?: unknown) =>
+    stack.call<T & ErrorBody>(method, url, body);
+  const sh = async (ct: Instance, script: string) => execIn(stack, ct.id, ['sh', '-c', script], 20);
+  const guardTable = () =>
+    `berth_${stack.agent.bridge.replace(/-/g, '_')}_fw_${routed.id.slice(0, 8)}`;
+
+  before(async () => {
+    stack = await startStack('routed');
+    routed = await runningContainer(stack, { name: 'r1', networkMode: 'routed' });
+    bridged = await runningContainer(stack, { name: 'b1' });
+    const net = (await call<Network>('GET', '/api/v1/networks/default')).body;
+    ip = net.instances.find((m) => m.name === 'r1')!.ipv4!.split('/')[0]!;
+    gateway = net.ipv4.split('/')[0]!;
+  });
+  after(async () => {
+    for (const ct of [routed, bridged]) {
+      if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
+    }
+    await stack?.close();
+  });
+
+  test('its adapter is on no bridge, its /32 is routed to it, and it says so', async () => {
+    const link = JSON.parse(host('ip', '-j', 'link', 'show', 'dev', vethOf(routed))) as Array<{
+      master?: string;
+    }>;
+    assert.equal(link[0]?.master, undefined, 'the veth is on no bridge');
+    assert.match(host('ip', 'route', 'show', `${ip}/32`), new RegExp(`dev ${vethOf(routed)}`));
+    const shown = (await call<Instance>('GET', `/api/v1/instances/${routed.id}`)).body;
+    assert.equal(shown.nics[0]?.mode, 'routed');
+    const inside = await sh(routed, 'ip -4 addr show dev eth0');
+    assert.match(inside.stdout, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/32`));
+  });
+
+  test('the host reaches it over TCP, it reaches the host, and a bridged neighbour reaches it', async () => {
+    await sh(
+      routed,
+      "echo hello-from-r1 > /tmp/m; setsid sh -c 'nc -l -p 7070 < /tmp/m' >/dev/null 2>&1 &",
+    );
+    const got = await until('the listener to answer', () => readFrom(ip, 7070), 10_000);
+    assert.equal(got.trim(), 'hello-from-r1');
+    assert.equal((await sh(routed, `ping -c 1 -W 2 ${gateway}`)).exitCode, 0, 'r1 → host');
+    assert.equal((await sh(bridged, `ping -c 1 -W 2 ${ip}`)).exitCode, 0, 'b1 → r1');
+  });
+
+  test('it opens TCP and ICMP exchanges with a bridged neighbour, only from its own address', async () => {
+    const net = (await call<Network>('GET', '/api/v1/networks/default')).body;
+    const neighbour = net.instances.find((m) => m.name === 'b1')!.ipv4!.split('/')[0]!;
+    await sh(
+      bridged,
+      "echo hello-from-b1 > /tmp/m; setsid sh -c 'nc -l -p 7071 < /tmp/m' >/dev/null 2>&1 &",
+    );
+    assert.equal((await sh(routed, `ping -c 1 -W 2 ${neighbour}`)).exitCode, 0, 'r1 → b1');
+    // stdin held open: busybox nc stops at its end, before the answer would be read.
+    const got = await until(
+      'b1 to answer r1',
+      async () => (await sh(routed, `sleep 2 | nc ${neighbour} 7071`)).stdout.trim() || null,
+      15_000,
+    );
+    assert.equal(got, 'hello-from-b1');
+    const other = ip.replace(/\.\d+$/, '.251');
+    const spoofed = await sh(
+      routed,
+      `ip addr add ${other}/32 dev eth0 && ping -c 2 -W 2 -I ${other} ${neighbour}; r=$?; ip addr del ${other}/32 dev eth0; exit $r`,
+    );
+    assert.notEqual(spoofed.exitCode, 0, `a ping from ${other} reached b1: ${spoofed.stdout}`);
+  });
+
+  test('it cannot send from an address it was not given', async () => {
+    const other = ip.replace(/\.\d+$/, '.250');
+    const res = await sh(
+      routed,
+      `ip addr add ${other}/32 dev eth0 && ping -c 2 -W 2 -I ${other} ${gateway}; r=$?; ip addr del ${other}/32 dev eth0; exit $r`,
+    );
+    assert.notEqual(res.exitCode, 0, `a ping from ${other} got through: ${res.stdout}`);
+    const counted = host('nft', 'list', 'table', 'inet', guardTable());
+    assert.match(counted, /saddr != [0-9.]+ counter packets [1-9]/, counted);
+    assert.equal(
+      (await sh(routed, `ping -c 1 -W 2 ${gateway}`)).exitCode,
+      0,
+      'its own still works',
+    );
+  });
+
+  test('firewall rules are refused with the reason; the guard is back after an agent kill', async () => {
+    const refused = await call('PUT', `/api/v1/instances/${routed.id}/firewall`, {
+      policy: { in: 'drop', out: 'accept' },
+    });
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.match(JSON.stringify(refused.body), /host-routed/);
+    host('nft', 'delete', 'table', 'inet', guardTable());
+    await stack.restartAgent({ kill: true });
+    assert.match(host('nft', 'list', 'table', 'inet', guardTable()), /saddr != /);
+  });
+});
