@@ -2,6 +2,18 @@ import { expect, type APIRequestContext } from '@playwright/test';
 import type { Instance, TaskAccepted } from '@berth/contracts';
 import { ok } from './api.js';
 
+/**
+ * Builds a template into the shared cache unless it is there. A spec that reads a template's cache
+ * must not rely on an earlier spec or node test having built it: run alone it would fail.
+ */
+export async function ensureTemplate(api: APIRequestContext, name: string): Promise<void> {
+  const build = await api.post(`/api/v1/templates/${name}/build?sync=true`, {
+    data: { rebuild: false },
+  });
+  expect(build.ok(), await build.text()).toBe(true);
+  expect(((await build.json()) as TaskAccepted).task.status).toBe('succeeded');
+}
+
 /** Creates an instance synchronously (failing the set-up with the API's answer) and optionally starts it. */
 export async function createInstance(
   api: APIRequestContext,

@@ -4,6 +4,7 @@ import {
   request,
   type APIRequestContext,
   type BrowserContext,
+  type Locator,
   type Page,
   type TestInfo,
 } from '@playwright/test';
@@ -68,4 +69,18 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
   const file = testInfo.outputPath(`${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
+}
+
+/**
+ * Opens the command palette with its shortcut. A server-rendered page is visible before React
+ * has hydrated and attached the key handler, so a single press can go unheard (it once did, in
+ * CI): press again until the dialog shows.
+ */
+export async function openPalette(page: Page): Promise<Locator> {
+  const palette = page.getByRole('dialog', { name: 'Command palette' });
+  await expect(async () => {
+    if (!(await palette.isVisible())) await page.keyboard.press('Control+k');
+    await expect(palette).toBeVisible({ timeout: 2_000 });
+  }).toPass({ timeout: 60_000 });
+  return palette;
 }

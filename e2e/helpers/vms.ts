@@ -1,6 +1,6 @@
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import type { Instance, TaskAccepted } from '@berth/contracts';
-import { createInstance } from './instances.js';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import type { Instance } from '@berth/contracts';
+import { createInstance, ensureTemplate } from './instances.js';
 import { login, uniqueName } from './session.js';
 
 /**
@@ -15,11 +15,7 @@ export async function createTinyVm(
     start = false,
   }: { moreDisks?: Record<string, unknown>[]; start?: boolean } = {},
 ): Promise<Instance> {
-  const build = await api.post('/api/v1/templates/tiny-linux/build?sync=true', {
-    data: { rebuild: false },
-  });
-  expect(build.ok(), await build.text()).toBe(true);
-  expect(((await build.json()) as TaskAccepted).task.status).toBe('succeeded');
+  await ensureTemplate(api, 'tiny-linux');
   return createInstance(
     api,
     {

@@ -6,6 +6,7 @@ import {
   expectAccessible,
   keepScreenshot,
   login,
+  openPalette,
   uniqueName,
 } from '../helpers/session.js';
 import { createInstance, removeInstance } from '../helpers/instances.js';
@@ -51,9 +52,7 @@ test.describe.serial('the frame: resource tree, command palette, shortcuts, dash
     await expect(selected.getByRole('img', { name: 'stopped' })).toBeVisible();
     await keepScreenshot(page, testInfo, 'tree-instance-selected');
 
-    await page.keyboard.press('Control+k');
-    const palette = page.getByRole('dialog', { name: 'Command palette' });
-    await expect(palette).toBeVisible();
+    const palette = await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill(`start ${ct.name}`);
     const first = palette.getByRole('option').first();
     await expect(first).toContainText(`Start ${ct.name}`);
@@ -67,7 +66,7 @@ test.describe.serial('the frame: resource tree, command palette, shortcuts, dash
     await expect(selected.getByRole('img', { name: 'running' })).toBeVisible();
 
     // Stop asks first, as its button does.
-    await page.keyboard.press('Control+k');
+    await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill(`stop ${ct.name}`);
     await expect(palette.getByRole('option').first()).toContainText(`Stop ${ct.name}`);
     await page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import { expect, test } from '../helpers/test.js';
 import { type APIRequestContext } from '@playwright/test';
 import type { Instance } from '@berth/contracts';
-import { adminApi, keepScreenshot, login, uniqueName } from '../helpers/session.js';
+import { adminApi, keepScreenshot, login, openPalette, uniqueName } from '../helpers/session.js';
 import { createRunning, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
@@ -24,10 +24,7 @@ test.describe.serial('the palette’s Stop asks as the header does, with Force',
     const { id, name } = ct!;
     await login(page);
     await page.goto('/');
-    // The shortcut is heard once the page has hydrated.
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await page.keyboard.press('Control+k');
-    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const palette = await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill(`stop ${name}`);
     await expect(palette.getByRole('option').first()).toContainText(`Stop ${name}`);
     await page.keyboard.press('Enter');
@@ -60,10 +57,7 @@ test.describe.serial('the palette’s Stop asks as the header does, with Force',
       .toBe(200);
     await login(page);
     await page.goto('/');
-    // The shortcut is heard once the page has hydrated.
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await page.keyboard.press('Control+k');
-    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const palette = await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill(`stop ${name}`);
     await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog', { name: `Stop ${name}?` });

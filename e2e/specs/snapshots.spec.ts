@@ -8,6 +8,7 @@ import {
   expectAccessible,
   keepScreenshot,
   login,
+  openPalette,
   uniqueName,
 } from '../helpers/session.js';
 
@@ -119,8 +120,7 @@ test.describe('snapshots tab', () => {
     // The palette's "Snapshot <name>" opens the take dialog on the Snapshots tab.
     await page.goto('/');
     await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-    await page.keyboard.press('Control+k');
-    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const palette = await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill(`snapshot ${vm!.name}`);
     await expect(palette.getByRole('option').first()).toContainText(`Snapshot ${vm!.name}`);
     await page.keyboard.press('Enter');

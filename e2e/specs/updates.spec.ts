@@ -6,9 +6,10 @@ import {
   expectAccessible,
   keepScreenshot,
   login,
+  openPalette,
   uniqueName,
 } from '../helpers/session.js';
-import { createInstance, removeInstance } from '../helpers/instances.js';
+import { createInstance, ensureTemplate, removeInstance } from '../helpers/instances.js';
 
 let api: APIRequestContext;
 let box: Instance | undefined;
@@ -20,6 +21,7 @@ let box: Instance | undefined;
 test.describe.serial('the Updates page: host packages, containers, template caches', () => {
   test.beforeAll(async ({ baseURL }) => {
     api = await adminApi(baseURL!);
+    await ensureTemplate(api, 'debian-12');
     box = await createInstance(
       api,
       { template: 'busybox', name: uniqueName('e2eupd') },
@@ -36,8 +38,7 @@ test.describe.serial('the Updates page: host packages, containers, template cach
   }, info) => {
     await login(page);
     await page.goto('/');
-    await page.keyboard.press('Control+k');
-    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    const palette = await openPalette(page);
     await palette.getByRole('combobox', { name: 'Go to or run' }).fill('updates');
     await expect(palette.getByRole('option').first()).toContainText('Updates');
     await page.keyboard.press('Enter');
