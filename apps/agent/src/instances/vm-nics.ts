@@ -256,7 +256,7 @@ export class NicChanges {
           live,
           note:
             live && moving
-              ? `the guest keeps its address on ${nic.network} until it asks DHCP again`
+              ? `the guest keeps its address on ${nic.network} until it asks DHCP again; until then spoofing protection drops what it sends from that address`
               : live
                 ? null
                 : 'the VM has it from its next start',

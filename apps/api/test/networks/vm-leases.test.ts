@@ -11,8 +11,9 @@ import { until } from '../wait.js';
 const ipToInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
 /**
- * DHCP for a tiny VM on the stack's network: an address from the range, then a static lease
- * set while it runs and taken at its next boot, kept across an agent restart, and cleared.
+ * DHCP for a tiny VM on the stack's network: an address from the range, which its firewall
+ * then lets it send from and no other, then a static lease set while it runs and taken at its
+ * next boot, kept across an agent restart, and cleared.
  */
 describe('DHCP leases of a VM: from the range, then static', () => {
   let stack: Stack;
@@ -69,6 +70,44 @@ describe('DHCP leases of a VM: from the range, then static', () => {
     await waitForGuest(stack, vm.id);
     const ip = ipToInt(await guestAddress());
     assert.ok(ip >= ipToInt(net.dhcp.first) && ip <= ipToInt(net.dhcp.last), String(ip));
+  });
+
+  test('its firewall learns the lease: the guest sends from it, and from another address nothing passes', async () => {
+    const leased = await guestAddress();
+    const gw = net.ipv4.split('/')[0]!;
+    const [a, b, c] = gw.split('.');
+    const other = `${a}.${b}.${c}.77`;
+    const table = `berth_${stack.agent.bridge.replace(/-/g, '_')}_fw_${vm.id.slice(0, 8)}`;
+    const rules = () =>
+      execFileSync('nft', ['list', 'table', 'bridge', table], { encoding: 'utf8' });
+    /** What the address checks dropped so far: the pings, or the ARP asked for them. */
+    const spoofDrops = () =>
+      [...rules().matchAll(/packets (\d+) bytes \d+ drop comment "spoof-(arp-)?ip"/g)].reduce(
+        (sum, m) => sum + Number(m[1]),
+        0,
+      );
+    const sh = (script: string) => guest(stack, vm.id, ['sh', '-c', script]);
+    // nft may print the set's two members in either order.
+    const own = new RegExp(`[{ ]${leased.replace(/\./g, '\\.')}[ ,]`);
+    const allows = () =>
+      rules()
+        .split('\n')
+        .some((l) => l.includes('comment "spoof-ip"') && own.test(l));
+    await until('the table to allow the lease', async () => allows(), 10_000, 250);
+    await until(
+      'the guest to reach the gateway from its lease',
+      async () => (await sh(`ping -c 1 -W 2 ${gw}`)).exitCode === 0,
+      30_000,
+      1000,
+    );
+    const before = spoofDrops();
+    const iface = '$(ls /sys/class/net | grep -v lo | head -n1)';
+    const spoofed = await sh(
+      `ip addr add ${other}/24 dev ${iface}; ping -c 3 -W 1 -I ${other} ${gw}; e=$?; ` +
+        `ip addr del ${other}/24 dev ${iface}; exit $e`,
+    );
+    assert.notEqual(spoofed.exitCode, 0, `a ping from ${other} got an answer: ${spoofed.stdout}`);
+    assert.ok(spoofDrops() >= before + 3, `the checks dropped ${spoofDrops() - before}, not 3`);
   });
 
   test('bad leases are refused and change nothing', async () => {

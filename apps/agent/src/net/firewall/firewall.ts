@@ -178,6 +178,12 @@ export class Firewalls {
         this.reapply(e.instance.id);
       }
     });
+    // A VM's lease given, renewed elsewhere or gone: its table allows what it holds now.
+    this.networks.onLeasesChangeDo((network) => {
+      for (const { id } of this.vms.onNetwork(network)) {
+        if (this.portsChanged(id)) this.reapply(id);
+      }
+    });
     const known = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()];
     for (const id of known) {
       await this.apply(id).catch((err: Error) =>
@@ -534,14 +540,20 @@ export class Firewalls {
         id: vm.id,
         name: vm.name,
         bridge: this.networks.bridgeFor(vm.nics[0]?.network ?? DEFAULT_NETWORK),
-        ports: vm.nics.map((n) => ({
-          ifname: n.tap,
-          mac: n.mac,
-          ipv4: n.ipv4?.split('/')[0] ?? null,
-          ipv6: slaacSources(n.mac, this.networks.ipv6Of(n.network ?? DEFAULT_NETWORK)),
-          dhcp: true,
-          network: n.network ?? DEFAULT_NETWORK,
-        })),
+        ports: vm.nics.map((n) => {
+          const network = n.network ?? DEFAULT_NETWORK;
+          // A static lease is the address; else what DHCP gave, once it gave one.
+          const leased = n.ipv4 ? undefined : this.networks.leasedAddress(network, n.mac);
+          return {
+            ifname: n.tap,
+            mac: n.mac,
+            ipv4: n.ipv4?.split('/')[0] ?? leased ?? null,
+            ...(leased === null ? { unleased: true } : {}),
+            ipv6: slaacSources(n.mac, this.networks.ipv6Of(network)),
+            dhcp: true,
+            network,
+          };
+        }),
       };
     }
     const record = this.containers.resolve(idOrCtid);

@@ -85,7 +85,7 @@ test('with spoofing protection off and rules off, the chains are empty', () => {
   assert.doesNotMatch(script, /vcabcdef12/);
 });
 
-test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it asks, rules cover every tap", () => {
+test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it asks, its lease after, rules cover every tap", () => {
   const taps = [
     {
       ifname: 'vtabcdef120',
@@ -99,6 +99,15 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       ifname: 'vtabcdef121',
       mac: '02:00:00:00:00:02',
       ipv4: null,
+      ipv6: [],
+      dhcp: true,
+      network: 'default',
+    },
+    {
+      ifname: 'vtabcdef122',
+      mac: '02:00:00:00:00:03',
+      ipv4: null,
+      unleased: true,
       ipv6: [],
       dhcp: true,
       network: 'default',
@@ -130,7 +139,16 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
   assert.doesNotMatch(
     from,
     /iifname "vtabcdef121" ether type ip ip saddr/,
-    'no address to hold a DHCP-only tap to',
+    'no address to hold a tap on a network without DHCP to',
+  );
+  assert.match(
+    from,
+    /iifname "vtabcdef122" ether type ip ip saddr != 0\.0\.0\.0 counter drop/,
+    'before its first lease a tap may only ask for one',
+  );
+  assert.match(
+    from,
+    /iifname "vtabcdef122" ether type arp arp saddr ip != 0\.0\.0\.0 counter drop/,
   );
   assert.match(from, /iifname "vtabcdef121" ether saddr != 02:00:00:00:00:02 counter drop/);
   assert.match(
@@ -139,7 +157,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
   );
   assert.match(
     to,
-    /oifname \{ "vtabcdef120", "vtabcdef121" \} ether type ip meta l4proto icmp counter accept/,
+    /oifname \{ "vtabcdef120", "vtabcdef121", "vtabcdef122" \} ether type ip meta l4proto icmp counter accept/,
   );
   assert.ok(
     to.indexOf('"dhcp"') < to.indexOf('"policy"'),

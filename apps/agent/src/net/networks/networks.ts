@@ -16,6 +16,7 @@ import { exec, run } from '../../run.js';
 import { assertFreeSpace } from '../../storage/free-space.js';
 import { ensureBridge, natTable } from '../bridge.js';
 import { hostsFile, namesFile, startDhcp, type Dhcp } from '../dhcp.js';
+import { LeaseWatch } from '../leases.js';
 import { guardTable } from '../firewall.js';
 import { dhcpRange, inSubnet, intToIp, ipToInt, parseCidr } from '../ipv4.js';
 import {
@@ -90,6 +91,9 @@ export class Networks {
   private members: (network: string) => Attached[] = () => [];
   private staticLeases: (network: string) => StaticLease[] = () => [];
   private ipv6Changed: (network: string) => Promise<void> = async () => {};
+  /** The lease files of networks with DHCP, watched so the firewall knows what VMs were given. */
+  private readonly leases = new Map<string, LeaseWatch>();
+  private leasesChanged: (network: string) => void = () => {};
 
   constructor(
     private readonly config: AgentConfig,
@@ -118,6 +122,19 @@ export class Networks {
   /** What follows a network's IPv6 changing (the instances' tables allow their SLAAC address). */
   onIpv6ChangeDo(then: (network: string) => Promise<void>): void {
     this.ipv6Changed = then;
+  }
+
+  /** What follows a network's DHCP leases changing (a VM's table allows the address it got). */
+  onLeasesChangeDo(then: (network: string) => void): void {
+    this.leasesChanged = then;
+  }
+
+  /**
+   * The address DHCP gave the MAC on the network; null when it has none, undefined when the
+   * network hands out none (no DHCP), so nothing can be learned.
+   */
+  leasedAddress(network: string, mac: string): string | null | undefined {
+    return this.leases.get(network)?.of(mac);
   }
 
   /** Addresses instances on a network hold (containers' own, VMs' static leases), but one's. */
@@ -283,11 +300,16 @@ export class Networks {
   private async restartDhcp(entry: NetworkEntry): Promise<void> {
     await this.dhcp.get(entry.name)?.stop();
     this.dhcp.delete(entry.name);
+    if (!entry.dhcp.enabled) this.unwatchLeases(entry.name);
     if (!entry.dhcp.enabled && !entry.dnsDomain && !entry.ipv6) return;
     const dir = this.stateDir(entry);
     // The last run's static leases, in the file, until the VMs are loaded and refreshStaticLeases
     // writes them anew: a dnsmasq left by the last agent then matches and is adopted.
     await mkdir(dir, { recursive: true });
+    if (entry.dhcp.enabled && !this.leases.has(entry.name)) {
+      const { name } = entry;
+      this.leases.set(name, await LeaseWatch.start(dir, () => this.leasesChanged(name)));
+    }
     this.dhcp.set(
       entry.name,
       await startDhcp(entry.bridge, entry.ipv4, dir, {
@@ -300,9 +322,15 @@ export class Networks {
     );
   }
 
+  private unwatchLeases(name: string): void {
+    this.leases.get(name)?.close();
+    this.leases.delete(name);
+  }
+
   private async teardown(entry: NetworkEntry): Promise<void> {
     await this.dhcp.get(entry.name)?.stop();
     this.dhcp.delete(entry.name);
+    this.unwatchLeases(entry.name);
     await removeVxlan(entry.bridge);
     await exec('ip', ['link', 'del', 'dev', entry.bridge]);
     await exec('nft', ['delete', 'table', 'ip', natTable(entry.bridge)]);
@@ -315,6 +343,7 @@ export class Networks {
 
   /** Ends the DHCP servers, unless VMs (which keep renewing leases) still run. */
   async close(keepDhcp: boolean): Promise<void> {
+    for (const name of [...this.leases.keys()]) this.unwatchLeases(name);
     if (keepDhcp) return;
     await Promise.all([...this.dhcp.values()].map((d) => d.stop()));
     this.dhcp.clear();
