@@ -542,13 +542,11 @@ export class Firewalls {
         bridge: this.networks.bridgeFor(vm.nics[0]?.network ?? DEFAULT_NETWORK),
         ports: vm.nics.map((n) => {
           const network = n.network ?? DEFAULT_NETWORK;
-          // A static lease is the address; else what DHCP gave, once it gave one.
-          const leased = n.ipv4 ? undefined : this.networks.leasedAddress(network, n.mac);
           return {
             ifname: n.tap,
             mac: n.mac,
-            ipv4: n.ipv4?.split('/')[0] ?? leased ?? null,
-            ...(leased === null ? { unleased: true } : {}),
+            // A static lease is the address; else what DHCP gave, once it gave one.
+            ipv4: n.ipv4?.split('/')[0] ?? this.networks.leasedAddress(network, n.mac),
             ipv6: slaacSources(n.mac, this.networks.ipv6Of(network)),
             dhcp: true,
             network,

@@ -13,12 +13,9 @@ export interface Port {
   mac: string;
   /**
    * The IPv4 address it may send from, without the prefix: a container's, a VM's static lease,
-   * or the lease DHCP gave a VM. Null for a VM that has no lease yet (see `unleased`) or is on
-   * a network without DHCP, where its MAC alone is checked.
+   * or the lease DHCP gave a VM. Null for a VM given none yet: it may send DHCP's requests alone.
    */
   ipv4: string | null;
-  /** A VM on a network with DHCP that holds no lease yet: it may send DHCP's requests alone. */
-  unleased?: boolean;
   /**
    * The IPv6 sources it may use besides link-local: a container's static address and the SLAAC
    * address it derives from its MAC on a /64; empty on a network without IPv6.
@@ -162,7 +159,7 @@ export function firewallScript(
         `oifname "${port.ifname}" ether type ip meta l4proto udp udp sport 67 udp dport 68 accept comment "dhcp"`,
       );
     }
-    if (fw.antiSpoofing && (port.ipv4 || port.unleased)) {
+    if (fw.antiSpoofing) {
       const own = !port.ipv4 ? '0.0.0.0' : port.dhcp ? `{ ${port.ipv4}, 0.0.0.0 }` : port.ipv4;
       out.push(
         `${on} ether type arp arp saddr ip != ${own} counter drop comment "spoof-arp-ip"`,

@@ -129,12 +129,9 @@ export class Networks {
     this.leasesChanged = then;
   }
 
-  /**
-   * The address DHCP gave the MAC on the network; null when it has none, undefined when the
-   * network hands out none (no DHCP), so nothing can be learned.
-   */
-  leasedAddress(network: string, mac: string): string | null | undefined {
-    return this.leases.get(network)?.of(mac);
+  /** The address DHCP gave the MAC on the network; null for none (or a network without DHCP). */
+  leasedAddress(network: string, mac: string): string | null {
+    return this.leases.get(network)?.of(mac) ?? null;
   }
 
   /** Addresses instances on a network hold (containers' own, VMs' static leases), but one's. */
