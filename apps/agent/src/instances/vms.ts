@@ -722,6 +722,15 @@ export class Vms {
     await this.store.save(vm);
   }
 
+  /**
+   * What its guest agent says; a guest without one (an installed OS, a stopped or busy agent)
+   * shows what DHCP gave its NICs, as dnsmasq's lease file has it.
+   */
+  private addressesOf(vm: VmRecord): string[] {
+    if (this.guests.answered(vm.id)) return this.guests.ips(vm.id);
+    return vm.nics.flatMap((n) => this.networks.leasedAddress(n.network, n.mac) ?? []);
+  }
+
   private async toInstance(vm: VmRecord): Promise<Instance> {
     const t = this.target(vm);
     const state = await this.state(vm);
@@ -757,8 +766,8 @@ export class Vms {
       hostId: null,
       state,
       template: vm.disks.find((d) => d.template)?.template ?? null,
-      // Addresses are the guest's word while it runs; a stopped VM has none, whatever was said last.
-      ips: state === 'running' || state === 'paused' ? this.guests.ips(vm.id) : [],
+      // Addresses only while it runs: a stopped VM has none, whatever was said or leased last.
+      ips: state === 'running' || state === 'paused' ? this.addressesOf(vm) : [],
       dns: [],
       uptimeSeconds,
       onboot: vm.onboot,

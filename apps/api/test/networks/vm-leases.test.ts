@@ -11,9 +11,10 @@ import { until } from '../wait.js';
 const ipToInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
 /**
- * DHCP for a tiny VM on the stack's network: an address from the range, which its firewall
- * then lets it send from and no other, then a static lease set while it runs and taken at its
- * next boot, kept across an agent restart, and cleared.
+ * DHCP for a tiny VM on the stack's network: an address from the range, which its firewall then
+ * lets it send from and no other, and which it shows while its guest agent is silent; then a
+ * static lease set while it runs and taken at its next boot, kept across an agent restart, and
+ * cleared.
  */
 describe('DHCP leases of a VM: from the range, then static', () => {
   let stack: Stack;
@@ -108,6 +109,44 @@ describe('DHCP leases of a VM: from the range, then static', () => {
     );
     assert.notEqual(spoofed.exitCode, 0, `a ping from ${other} got an answer: ${spoofed.stdout}`);
     assert.ok(spoofDrops() >= before + 3, `the checks dropped ${spoofDrops() - before}, not 3`);
+  });
+
+  test('while its guest agent does not answer, the VM shows the lease DHCP gave it', async () => {
+    const leased = await guestAddress();
+    const prefix = net.ipv4.split('/')[1]!;
+    const other = `${leased.split('.').slice(0, 3).join('.')}.77`;
+    const iface = '$(ls /sys/class/net | grep -v lo | head -n1)';
+    const ips = async () =>
+      (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.ips;
+    await guest(stack, vm.id, ['sh', '-c', `ip addr add ${other}/${prefix} dev ${iface}`]);
+    await until(
+      'the guest agent to report the address it added',
+      async () => (await ips()).includes(other),
+      30_000,
+      1000,
+    );
+    // Stopped, not ended (init would start it again), from the background so this exec returns;
+    // resumed after 30 s.
+    await guest(stack, vm.id, [
+      'sh',
+      '-c',
+      '(sleep 1; kill -STOP $(pidof qemu-ga); sleep 30; kill -CONT $(pidof qemu-ga)) ' +
+        '</dev/null >/dev/null 2>&1 &',
+    ]);
+    let shown: string[] = [];
+    await until(
+      'the lease alone to be shown',
+      async () => {
+        shown = await ips();
+        return shown.length === 1 && shown[0] === leased;
+      },
+      25_000,
+      500,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; shown: ${shown.join(', ')}`);
+    });
+    await waitForGuest(stack, vm.id);
+    await guest(stack, vm.id, ['sh', '-c', `ip addr del ${other}/${prefix} dev ${iface}`]);
   });
 
   test('bad leases are refused and change nothing', async () => {
