@@ -4,6 +4,7 @@ import type { Log } from '../log.js';
 import { exec, run } from '../run.js';
 import { ensureGuard } from './firewall.js';
 import { parseCidr, intToIp } from './ipv4.js';
+import { nftLoad } from './nft.js';
 
 /** The table of one network's bridge: isolation and NAT (ip family: both are IPv4). */
 export const natTable = (bridge: string): string => `berth_${bridge.replace(/-/g, '_')}`;
@@ -90,7 +91,7 @@ export async function ensureBridge(
   await writeFile(`/proc/sys/net/ipv4/conf/${name}/proxy_arp`, '1');
   try {
     if (opts.nat) await writeFile('/proc/sys/net/ipv4/ip_forward', '1');
-    await run('nft', ['-f', '-'], { input: bridgeTableScript(name, cidr, opts.nat) });
+    await nftLoad(bridgeTableScript(name, cidr, opts.nat));
   } catch (err) {
     log.warn({ bridge: name, err: (err as Error).message }, "the bridge's NAT table is not set up");
   }

@@ -1,5 +1,5 @@
 import type { Log } from '../log.js';
-import { exec, run } from '../run.js';
+import { nft, nftLoad } from './nft.js';
 
 /** The table that guards the host from one bridge's instances (inet: IPv4 and IPv6 alike). */
 export const guardTable = (bridge: string): string => `berth_${bridge.replace(/-/g, '_')}_guard`;
@@ -39,7 +39,7 @@ export async function ensureGuard(
   log: Log,
 ): Promise<void> {
   if (ports.length === 0) {
-    await exec('nft', ['delete', 'table', 'inet', guardTable(bridge)]);
+    await nft(['delete', 'table', 'inet', guardTable(bridge)]);
     log.warn(
       { bridge },
       'instances may reach the API and the agent (BERTH_AGENT_ALLOW_INSTANCES_TO_API=1)',
@@ -47,7 +47,7 @@ export async function ensureGuard(
     return;
   }
   try {
-    await run('nft', ['-f', '-'], { input: guardScript(bridge, ports) });
+    await nftLoad(guardScript(bridge, ports));
   } catch (err) {
     log.error(
       { bridge, ports, err: (err as Error).message },

@@ -30,7 +30,6 @@ import type { EventBus } from '../../events.js';
 import { writeFileAtomic } from '../../journal/atomic-file.js';
 import { KeyedLock } from '../../locks.js';
 import type { Log } from '../../log.js';
-import { exec, run } from '../../run.js';
 import { assertFreeSpace } from '../../storage/free-space.js';
 import { slaacSources } from '../ipv6.js';
 import type { Networks } from '../networks/networks.js';
@@ -44,6 +43,7 @@ import {
   setsNamedBy,
   tableName,
 } from './script.js';
+import { nft, nftLoad } from '../nft.js';
 
 const DEFAULTS = FirewallSettings.parse({});
 
@@ -80,7 +80,7 @@ interface NftRule {
  */
 async function countersOf(table: string): Promise<Map<string, { packets: number; bytes: number }>> {
   const found = new Map<string, { packets: number; bytes: number }>();
-  const listed = await exec('nft', ['-j', 'list', 'table', 'bridge', table]);
+  const listed = await nft(['-j', 'list', 'table', 'bridge', table]);
   if (listed.code !== 0) return found;
   for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
     const counter = item.rule?.expr.find((x) => x.counter)?.counter;
@@ -114,13 +114,15 @@ function refuseReject(rules: readonly FirewallRule[]): void {
  * nft matches whether or not QEMU runs, so a VM's table stands from its create on.
  *
  * Networks' rules (`firewall/network-<name>.json`) and named address sets (`firewall/sets.json`)
- * go into the table of each instance they concern; a change to either re-makes those tables,
- * each in its own transaction. Changes are made one at a time (one lock), so a set cannot go
- * while a rule naming it is saved.
+ * go into the table of each instance they concern; a change to either re-makes those tables
+ * (loaded together by the nft queue, each whole or not at all). Changes are made one at a time
+ * (one lock), so a set cannot go while a rule naming it is saved.
  */
 export class Firewalls {
   private readonly dir: string;
   private readonly lock = new KeyedLock();
+  /** Instances whose tables wait to be made again (see reapply). */
+  private readonly stale = new Set<string>();
   private sets = new Map<string, FirewallSetBody>();
   private classes: NetworkClasses = { classes: [] };
   /** When each bridged table was last made: its class counters count from then. */
@@ -185,11 +187,14 @@ export class Firewalls {
       }
     });
     const known = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()];
-    for (const id of known) {
-      await this.apply(id).catch((err: Error) =>
-        this.log.error({ id, err: err.message }, 'firewall not applied'),
-      );
-    }
+    // All at once: the nft queue loads the tables together, one ruleset read for hundreds.
+    await Promise.all(
+      known.map((id) =>
+        this.apply(id).catch((err: Error) =>
+          this.log.error({ id, err: err.message }, 'firewall not applied'),
+        ),
+      ),
+    );
     // Tables of instances deleted while no agent ran (with default settings they have no file):
     // one listing here, the only one. With hundreds of tables `nft list tables` takes seconds
     // (3 s with 200), and one per instance kept an agent with 200 containers down for 10 min.
@@ -198,7 +203,7 @@ export class Firewalls {
     for (const { family, name } of await this.instanceTables()) {
       const prefix = ours.find((p) => name.startsWith(p));
       if (prefix && !live.has(name.slice(prefix.length))) {
-        await exec('nft', ['delete', 'table', family, name]);
+        await nft(['delete', 'table', family, name]);
       }
     }
     for (const file of await readdir(this.dir)) {
@@ -215,11 +220,25 @@ export class Firewalls {
     return this.isKnown(id) && this.applied.get(id) !== portsKey(this.portsOf(id));
   }
 
+  /**
+   * Marks an instance's table to be made again. The tables marked while the lock is held are
+   * made together when it is free (a burst of creates, a lease file rewritten for many VMs),
+   * so the nft queue loads them as one.
+   */
   private reapply(id: string): void {
     if (!this.isKnown(id)) return;
-    this.lock
-      .with('firewall', () => this.apply(id))
-      .catch((err: Error) => this.log.error({ id, err: err.message }, 'firewall not applied'));
+    this.stale.add(id);
+    void this.lock.with('firewall', async () => {
+      const ids = [...this.stale].filter((s) => this.isKnown(s));
+      this.stale.clear();
+      await Promise.all(
+        ids.map((s) =>
+          this.apply(s).catch((err: Error) =>
+            this.log.error({ id: s, err: err.message }, 'firewall not applied'),
+          ),
+        ),
+      );
+    });
   }
 
   async show(idOrCtid: string): Promise<Firewall> {
@@ -436,8 +455,11 @@ export class Firewalls {
     if (this.failpoint === failpoint) process.kill(process.pid, 'SIGKILL');
   }
 
+  /** Together, as one nft load; every table is tried, and the first failure is thrown. */
   private async applyAll(ids: readonly string[]): Promise<void> {
-    for (const id of new Set(ids)) await this.apply(id);
+    const settled = await Promise.allSettled([...new Set(ids)].map((id) => this.apply(id)));
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   private async apply(id: string): Promise<void> {
@@ -451,7 +473,7 @@ export class Firewalls {
     if (ports.length === 0) {
       const { routed } = this.portsOf(id);
       const guard = routed ? routedGuardScript(table, routed.ifname, routed.ipv4) : '';
-      await run('nft', ['-f', '-'], { input: dropTables([bridge, ...others], id) + guard });
+      await nftLoad(dropTables([bridge, ...others], id) + guard);
       this.applied.set(id, portsKey({ bridge, ports, routed }));
       return;
     }
@@ -460,25 +482,24 @@ export class Firewalls {
       networks.set(network, await this.networkSettings(network, false));
     }
     const sets = new Map([...this.sets].map(([name, body]) => [name, body.addresses]));
-    await run('nft', ['-f', '-'], {
-      input:
-        dropTables(others, id) +
+    await nftLoad(
+      dropTables(others, id) +
         firewallScript(table, ports, await this.settings(id), { networks, sets }) +
         classCountingScript(table, ports, this.classes.classes),
-    });
+    );
     this.madeAt.set(id, new Date().toISOString());
     this.applied.set(id, portsKey({ bridge, ports }));
   }
 
   async remove(id: string): Promise<void> {
     this.applied.delete(id);
-    await run('nft', ['-f', '-'], { input: dropTables(this.networks.bridges(), id) });
+    await nftLoad(dropTables(this.networks.bridges(), id));
     await rm(this.fileOf(id), { force: true });
   }
 
   /** Every table of the families instances' tables are in: one `nft list tables`. */
   private async instanceTables(): Promise<{ family: string; name: string }[]> {
-    const { stdout } = await exec('nft', ['list', 'tables']);
+    const { stdout } = await nft(['list', 'tables']);
     return stdout
       .split('\n')
       .map((l) => l.trim().split(' '))

@@ -253,29 +253,35 @@ test('a v6 CIDR matches IPv6 only, a v4 one IPv4 only; a set is a typed set per 
   );
 });
 
-test('a script with sets and network rules passes nft -c (when nft is there)', () => {
-  const script = firewallScript(
-    'berth_unit_check',
-    [port],
-    FirewallSettings.parse({
-      rules: [
-        { direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' },
-        { direction: 'in', action: 'drop', protocol: 'icmp', source: 'fd00::/64' },
-      ],
-    }),
-    {
-      networks: new Map([
-        [
-          'default',
-          NetworkFirewallSettings.parse({
-            rules: [{ direction: 'out', action: 'accept', destination: '@a-b' }],
-          }),
+test('a script with sets and network rules passes nft -c (when nft is there), also joined with others as the nft queue loads them', () => {
+  const scriptOf = (table: string) =>
+    firewallScript(
+      table,
+      [port],
+      FirewallSettings.parse({
+        rules: [
+          { direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' },
+          { direction: 'in', action: 'drop', protocol: 'icmp', source: 'fd00::/64' },
         ],
-      ]),
-      sets: new Map([['a-b', ['10.0.0.0/8', '10.1.2.3', 'fd00:1::/48', 'fd00:1::7']]]),
-    },
-  );
-  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
-  if (checked.error) return;
-  assert.equal(checked.status, 0, checked.stderr + script);
+      }),
+      {
+        networks: new Map([
+          [
+            'default',
+            NetworkFirewallSettings.parse({
+              rules: [{ direction: 'out', action: 'accept', destination: '@a-b' }],
+            }),
+          ],
+        ]),
+        sets: new Map([['a-b', ['10.0.0.0/8', '10.1.2.3', 'fd00:1::/48', 'fd00:1::7']]]),
+      },
+    );
+  const one = scriptOf('berth_unit_check');
+  // A burst (two instances, one of them twice) is one transaction in the queue (nft.ts).
+  const joined = [one, scriptOf('berth_unit_check2'), one].join('\n');
+  for (const script of [one, joined]) {
+    const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+    if (checked.error) return;
+    assert.equal(checked.status, 0, checked.stderr + script);
+  }
 });

@@ -35,6 +35,7 @@ import {
   vxlanUp,
   type Vxlan,
 } from '../vxlan.js';
+import { nft, nftLoad } from '../nft.js';
 
 /** An instance on a network, with the host-side links (veth, taps) that belong on its bridge. */
 export interface Attached extends Omit<NetworkMember, 'ipv6'> {
@@ -270,9 +271,7 @@ export class Networks {
     const ipv6 = entry.ipv6 ?? null;
     if (ipv6) await enableIpv6Forwarding(this.log);
     await ensureBridge6(entry.bridge, ipv6);
-    await run('nft', ['-f', '-'], {
-      input: bridgeTable6Script(natTable(entry.bridge), entry.bridge, ipv6, entry.nat),
-    });
+    await nftLoad(bridgeTable6Script(natTable(entry.bridge), entry.bridge, ipv6, entry.nat));
   }
 
   /**
@@ -330,9 +329,9 @@ export class Networks {
     this.unwatchLeases(entry.name);
     await removeVxlan(entry.bridge);
     await exec('ip', ['link', 'del', 'dev', entry.bridge]);
-    await exec('nft', ['delete', 'table', 'ip', natTable(entry.bridge)]);
-    await exec('nft', ['delete', 'table', 'ip6', natTable(entry.bridge)]);
-    await exec('nft', ['delete', 'table', 'inet', guardTable(entry.bridge)]);
+    await nft(['delete', 'table', 'ip', natTable(entry.bridge)]);
+    await nft(['delete', 'table', 'ip6', natTable(entry.bridge)]);
+    await nft(['delete', 'table', 'inet', guardTable(entry.bridge)]);
     if (entry.name !== DEFAULT_NETWORK) {
       await rm(this.stateDir(entry), { recursive: true, force: true });
     }
