@@ -27,7 +27,7 @@ rm -rf test-results && mkdir -p test-results
 tap=test-results/tests.tap
 # Node 20's test runner takes file names, not globs: bash expands them.
 shopt -s globstar nullglob
-files=(packages/*/src/**/*.test.ts apps/*/src/**/*.test.ts apps/*/test/**/*.test.ts scripts/*.test.mjs)
+files=(packages/*/src/**/*.test.ts apps/*/src/**/*.test.ts apps/*/test/**/*.test.ts apps/*/scripts/*.test.mjs scripts/*.test.mjs)
 set +e
 # No test may hang the run: a test or hook past 10 minutes fails instead.
 node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
