@@ -22,14 +22,6 @@ export const cidrFamily = (s: string | undefined): 'ipv4' | 'ipv6' | null =>
 const CIDR_MESSAGE =
   'an IPv4 address or network such as 10.0.5.0/24 (octets 0-255 without leading zeros) or an IPv6 one such as fd00:1::/64 (prefix 0-128)';
 
-/** IPv4 only: what network classes take (their counting is IPv4). */
-export const FirewallCidr = z
-  .string()
-  .regex(
-    CIDR4,
-    'an IPv4 address or network such as 10.0.5.0/24, octets 0-255 without leading zeros',
-  );
-
 /** An address set's member: either family. */
 export const FirewallSetMember = z.string().refine((s) => cidrFamily(s) !== null, CIDR_MESSAGE);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FirewallCidr } from './firewall.js';
+import { FirewallSetMember } from './firewall.js';
 import { MetricsRange } from './metrics.js';
 
 /** Traffic to or from an address that no class covers counts here, so the classes add up. */
@@ -17,8 +17,11 @@ export const NetworkClassName = z
 export const NetworkClass = z
   .object({
     name: NetworkClassName,
-    /** IPv4 networks; they may overlap one another and other classes' (the first class wins). */
-    ranges: z.array(FirewallCidr).min(1).max(64),
+    /**
+     * IPv4 and IPv6 networks, mixed as needed; they may overlap one another and other classes'
+     * (the first class wins).
+     */
+    ranges: z.array(FirewallSetMember).min(1).max(64),
   })
   .strict();
 export type NetworkClass = z.infer<typeof NetworkClass>;

@@ -31,6 +31,10 @@ describe('network classes: strict bodies, permissions, audit; traffic by class',
       [{ classes: [{ name: 'my_net', ranges: ['10.0.0.0/8'] }] }, 'classes.0.name'],
       [{ classes: [{ name: 'local', ranges: ['10.0.0.0/33'] }] }, 'classes.0.ranges.0'],
       [{ classes: [{ name: 'local', ranges: ['10.0.0.256'] }] }, 'classes.0.ranges.0'],
+      [
+        { classes: [{ name: 'local', ranges: ['10.0.0.0/8', 'fd00::/129'] }] },
+        'classes.0.ranges.1',
+      ],
       [{ classes: [{ name: 'local', ranges: [] }] }, 'classes.0.ranges'],
       [{}, 'classes'],
     ];
@@ -47,7 +51,7 @@ describe('network classes: strict bodies, permissions, audit; traffic by class',
     const operator = await t.as('operator');
     const body = {
       classes: [
-        { name: 'local', ranges: ['10.0.0.0/8', '192.168.0.0/16'] },
+        { name: 'local', ranges: ['10.0.0.0/8', '192.168.0.0/16', 'fd00::/8'] },
         { name: 'world', ranges: ['0.0.0.0/0'] },
       ],
     };

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Firewall, Instance, Network, NetworkFirewall } from '@berth/contracts';
+import type {
+  ErrorBody,
+  Firewall,
+  Instance,
+  InstanceTraffic,
+  Network,
+  NetworkFirewall,
+} from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { execIn, runningContainer } from '../running-container.js';
 import { buildTinyTemplate, createTinyVm } from '../vm-guest.js';
@@ -189,6 +196,36 @@ describe('IPv6 on a virtual network', () => {
     assert.ok(await pings6(cts[0]!, addressOf(cts[1]!)), 'six1 → six2');
     assert.ok(await pings6(cts[1]!, addressOf(cts[0]!)), 'six2 → six1');
     assert.ok(await pings6(cts[0]!, `fd42:${o}:a::1`), 'six1 → the bridge');
+  });
+
+  test('IPv6 traffic counts in the class whose IPv6 ranges hold the peer, within 5 %', async () => {
+    const classes = [
+      { name: 'near6', ranges: [`fd42:${o}:a::/64`] },
+      { name: 'near4', ranges: ['10.0.0.0/8'] },
+    ];
+    await ok('PUT', '/api/v1/network-classes', { classes });
+    const traffic = async () => {
+      const { live } = await ok<InstanceTraffic>('GET', `/api/v1/instances/${cts[0]!.id}/traffic`);
+      return new Map(live!.classes.map((c) => [c.class, c]));
+    };
+    // 100 echo requests of 1400 data bytes: 1400 + 8 (ICMPv6) + 40 (IPv6) = 1448 IP bytes each.
+    const sent = 100 * 1448;
+    const zero = await traffic();
+    const own = addressOf(cts[0]!);
+    const res = await sh(cts[0]!, `ping -6 -A -q -c 100 -s 1400 -I ${own} ${addressOf(cts[1]!)}`);
+    assert.equal(res.exitCode, 0, JSON.stringify(res));
+    const t = await traffic();
+    const grew = (c: string, k: 'outBytes' | 'inBytes') => t.get(c)![k] - zero.get(c)![k];
+    for (const k of ['outBytes', 'inBytes'] as const) {
+      const off = Math.abs(grew('near6', k) - sent) / sent;
+      console.log(
+        `near6 ${k}: counted ${grew('near6', k)} B, sent ${sent} B, off ${(off * 100).toFixed(3)} %`,
+      );
+      assert.ok(off <= 0.05, `near6 ${k}: ${grew('near6', k)} of ${sent}`);
+      assert.ok(grew('near4', k) < sent / 20, `near4 ${k} grew ${grew('near4', k)}`);
+      assert.ok(grew('other', k) < sent / 20, `other ${k} grew ${grew('other', k)}`);
+    }
+    await ok('PUT', '/api/v1/network-classes', { classes: [] });
   });
 
   test("a drop rule naming the other's IPv6 address stops its pings over IPv6 only, and counts", async () => {

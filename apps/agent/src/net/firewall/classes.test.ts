@@ -14,7 +14,7 @@ const port = {
   network: 'default',
 };
 const classes = [
-  { name: 'local', ranges: ['10.0.0.0/8', '10.1.0.0/16'] },
+  { name: 'local', ranges: ['10.0.0.0/8', 'fd00::/8', '10.1.0.0/16'] },
   { name: 'my-world', ranges: ['0.0.0.0/0'] },
 ];
 
@@ -24,11 +24,13 @@ test('each class counts and returns in order, other takes the rest, before the r
   assert.deepEqual(
     out
       .split('\n')
-      .slice(1, 4)
+      .slice(1, 6)
       .map((l) => l.trim()),
     [
       'ip daddr @cls_local counter name cls_local_out return',
+      'ip6 daddr @cls_local_v6 counter name cls_local_out return',
       'ip daddr @cls_my-world counter name cls_my-world_out return',
+      'ip6 daddr @cls_my-world_v6 counter name cls_my-world_out return',
       'counter name cls_other_out',
     ],
   );
@@ -36,6 +38,22 @@ test('each class counts and returns in order, other takes the rest, before the r
   assert.match(script, /hook prerouting priority filter - 10;.*\n\s+iifname \{ "vcabcdef12" \}/);
   assert.match(script, /hook postrouting priority filter - 10;.*\n\s+oifname \{ "vcabcdef12" \}/);
   assert.equal(classCountingScript('t1', [], classes), '');
+});
+
+test("a class's IPv6 ranges are a set of their own; link-local and multicast peers are not counted", () => {
+  const script = classCountingScript('t1', [port], classes);
+  assert.match(
+    script,
+    /set cls_local \{ type ipv4_addr; flags interval; auto-merge; elements = \{ 10\.0\.0\.0\/8, 10\.1\.0\.0\/16 \} \}/,
+  );
+  assert.match(
+    script,
+    /set cls_local_v6 \{ type ipv6_addr; flags interval; auto-merge; elements = \{ fd00::\/8 \} \}/,
+  );
+  // A class of one family has an empty set of the other, which matches nothing.
+  assert.match(script, /set cls_my-world_v6 \{ type ipv6_addr; flags interval; auto-merge; \}/);
+  assert.match(script, /ether type ip6 ip6 daddr != \{ fe80::\/10, ff00::\/8 \} jump cls_out/);
+  assert.match(script, /ether type ip6 ip6 saddr != \{ fe80::\/10, ff00::\/8 \} jump cls_in/);
 });
 
 test('the rules and the counting in one script pass nft -c (when nft is there)', () => {

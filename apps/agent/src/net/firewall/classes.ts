@@ -1,9 +1,14 @@
-import { type ClassCounter, type NetworkClass, OTHER_CLASS } from '@berth/contracts';
-import { exec } from '../../run.js';
+import { type ClassCounter, type NetworkClass, OTHER_CLASS, cidrFamily } from '@berth/contracts';
 import type { Port } from './script.js';
+import { nft } from '../nft.js';
 
 const counterName = (cls: string, dir: 'in' | 'out') => `cls_${cls}_${dir}`;
 const COUNTER = /^cls_([a-z][a-z0-9-]*)_(in|out)$/;
+/** IPv6 peers that are on the link only: traffic with them is not counted in any class. */
+const ON_LINK6 = '{ fe80::/10, ff00::/8 }';
+
+const classSet = (name: string, type: string, ranges: readonly string[]) =>
+  `  set ${name} { type ${type}; flags interval; auto-merge;${ranges.length > 0 ? ` elements = { ${ranges.join(', ')} }` : ''} }`;
 
 /**
  * The class counters of an instance's table, added to it in the same transaction as its rules
@@ -13,8 +18,10 @@ const COUNTER = /^cls_([a-z][a-z0-9-]*)_(in|out)$/;
  * packet.
  *
  * First match: each direction jumps to a chain with one rule per class in order, each counting
- * and returning, then `other` counting the rest; a packet is counted once. IPv4 only (classes
- * are IPv4 ranges): IPv6 and ARP are not counted.
+ * and returning, then `other` counting the rest; a packet is counted once. A class's ranges are
+ * two typed sets, `cls_<name>` and `cls_<name>_v6` (either may be empty), counted into the same
+ * counters. Not counted, as they never leave the link: ARP, and IPv6 to or from link-local and
+ * multicast peers (neighbour discovery, router advertisements).
  */
 export function classCountingScript(
   table: string,
@@ -28,9 +35,10 @@ export function classCountingScript(
     const peer = dir === 'out' ? 'daddr' : 'saddr';
     return [
       `  chain cls_${dir} {`,
-      ...classes.map(
-        (c) => `    ip ${peer} @cls_${c.name} counter name ${counterName(c.name, dir)} return`,
-      ),
+      ...classes.flatMap((c) => [
+        `    ip ${peer} @cls_${c.name} counter name ${counterName(c.name, dir)} return`,
+        `    ip6 ${peer} @cls_${c.name}_v6 counter name ${counterName(c.name, dir)} return`,
+      ]),
       `    counter name ${counterName(OTHER_CLASS, dir)}`,
       '  }',
     ];
@@ -41,19 +49,29 @@ export function classCountingScript(
       `  counter ${counterName(c, 'in')} {}`,
       `  counter ${counterName(c, 'out')} {}`,
     ]),
-    ...classes.map(
-      (c) =>
-        `  set cls_${c.name} { type ipv4_addr; flags interval; auto-merge; elements = { ${c.ranges.join(', ')} } }`,
-    ),
+    ...classes.flatMap((c) => [
+      classSet(
+        `cls_${c.name}`,
+        'ipv4_addr',
+        c.ranges.filter((r) => cidrFamily(r) === 'ipv4'),
+      ),
+      classSet(
+        `cls_${c.name}_v6`,
+        'ipv6_addr',
+        c.ranges.filter((r) => cidrFamily(r) === 'ipv6'),
+      ),
+    ]),
     ...chain('out'),
     ...chain('in'),
     '  chain cls_from_instance {',
     '    type filter hook prerouting priority filter - 10; policy accept;',
     `    iifname { ${names} } ether type ip jump cls_out`,
+    `    iifname { ${names} } ether type ip6 ip6 daddr != ${ON_LINK6} jump cls_out`,
     '  }',
     '  chain cls_to_instance {',
     '    type filter hook postrouting priority filter - 10; policy accept;',
     `    oifname { ${names} } ether type ip jump cls_in`,
+    `    oifname { ${names} } ether type ip6 ip6 saddr != ${ON_LINK6} jump cls_in`,
     '  }',
     '}',
     '',
@@ -71,7 +89,7 @@ interface NftCounter {
 export async function readClassCounters(
   classes: readonly NetworkClass[],
 ): Promise<Map<string, ClassCounter[]>> {
-  const listed = await exec('nft', ['-j', 'list', 'counters']);
+  const listed = await nft(['-j', 'list', 'counters']);
   const byTable = new Map<string, Map<string, ClassCounter>>();
   if (listed.code !== 0) return new Map();
   for (const item of (JSON.parse(listed.stdout) as { nftables: NftCounter[] }).nftables) {

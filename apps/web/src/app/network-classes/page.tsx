@@ -63,12 +63,12 @@ export default function NetworkClassesPage() {
     <>
       <PageHeader
         title="Network classes"
-        description="Named sets of IPv4 ranges, such as local and world. Each instance's traffic is counted per class and direction (Network tab, /metrics): the first class that holds the other end's address counts it, and what none holds counts as other."
+        description="Named sets of IPv4 and IPv6 ranges, such as local and world. Each instance's traffic is counted per class and direction (Network tab, /metrics): the first class that holds the other end's address counts it, and what none holds counts as other."
       />
       <form onSubmit={submit} className="card max-w-3xl space-y-3 p-4" aria-label="Network classes">
         <Field
           label="Classes, in order"
-          hint="One a line: name: ranges, e.g. local: 10.0.0.0/8, 192.168.0.0/16 then world: 0.0.0.0/0. Saving restarts every instance's counters from zero."
+          hint="One a line: name: ranges, e.g. local: 10.0.0.0/8, 192.168.0.0/16, fd00::/8 then world: 0.0.0.0/0, ::/0. Saving restarts every instance's counters from zero."
           error={fieldErrors.map(([, v]) => v).join('; ') || undefined}
         >
           {(a) => (
@@ -76,7 +76,9 @@ export default function NetworkClassesPage() {
               {...a}
               className="input h-40 font-mono text-xs"
               value={text}
-              placeholder={'local: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16\nworld: 0.0.0.0/0'}
+              placeholder={
+                'local: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fd00::/8\nworld: 0.0.0.0/0, ::/0'
+              }
               onChange={(e) => setText(e.target.value)}
             />
           )}
