@@ -144,3 +144,13 @@ export function whyNot(
 /** The lifecycle actions a kind offers, in the order a UI shows them. */
 export const actionsFor = (kind: InstanceKind): InstanceAction[] =>
   ORDER.filter((action) => offers(kind, action));
+
+/**
+ * The kinds of work that can be cancelled: they roll back through their failure path, so a
+ * cancelled one leaves nothing half-made. Others (a stop, a delete) run to their end. Here,
+ * apart from the zod schemas, for the web's first screen (a task's Cancel button).
+ */
+export const CANCELLABLE_KINDS: ReadonlySet<string> = new Set([
+  'instance.create',
+  'template.build',
+]);

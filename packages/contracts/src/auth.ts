@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Tag } from './common.js';
-import { Permission, isInstancePermission } from './permissions.js';
+import { Permission } from './permissions.js';
 
 export const GrantScope = z.enum(['all', 'host', 'tag']);
 export type GrantScope = z.infer<typeof GrantScope>;
@@ -32,40 +32,6 @@ export const EffectiveGrant = z.object({
   permissions: z.array(Permission),
 });
 export type EffectiveGrant = z.infer<typeof EffectiveGrant>;
-
-/** What a scoped grant is matched against: an instance's host and tags. */
-export interface AccessTarget {
-  hostId: string | null;
-  tags: readonly string[];
-}
-
-/**
- * Whether someone holding these grants may do this, on this instance when one is named. Scoped
- * grants only ever give instance permissions, and only for instances in their scope; without a
- * target only whole-console grants count.
- */
-export function can(
-  who: { grants: readonly EffectiveGrant[] },
-  permission: Permission,
-  target?: AccessTarget,
-): boolean {
-  return who.grants.some(
-    (g) =>
-      g.permissions.includes(permission) &&
-      (g.scope === 'all' ||
-        (!!target &&
-          isInstancePermission(permission) &&
-          (g.scope === 'host'
-            ? target.hostId === g.scopeValue
-            : target.tags.includes(g.scopeValue)))),
-  );
-}
-
-/** Whether any grant gives this permission, over any scope (some instance may be allowed). */
-export const canSomewhere = (who: { grants: readonly EffectiveGrant[] }, permission: Permission) =>
-  isInstancePermission(permission)
-    ? who.grants.some((g) => g.permissions.includes(permission))
-    : can(who, permission);
 
 export const Password = z.string().min(8, 'use at least 8 characters').max(256);
 

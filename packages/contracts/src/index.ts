@@ -31,6 +31,7 @@ export * from './consoles.js';
 export * from './recordings.js';
 export * from './agent.js';
 export * from './permissions.js';
+export * from './access.js';
 export * from './users.js';
 export * from './licenses.js';
 export * from './problem-report.js';

@@ -17,15 +17,6 @@ export const Operation = z.object({
 });
 export type Operation = z.infer<typeof Operation>;
 
-/**
- * The kinds of work that can be cancelled: they roll back through their failure path, so a
- * cancelled one leaves nothing half-made. Others (a stop, a delete) run to their end.
- */
-export const CANCELLABLE_KINDS: ReadonlySet<string> = new Set([
-  'instance.create',
-  'template.build',
-]);
-
 export const OperationAccepted = z.object({ operation: Operation });
 export type OperationAccepted = z.infer<typeof OperationAccepted>;
 

@@ -9,8 +9,11 @@ import { backoffDelay } from '@/lib/backoff';
 import { taskTitle } from '@/lib/format';
 import { taskHref, taskSummary } from '@/lib/taskSummary';
 import { toast, toastStore } from '@/lib/toast';
-import { applyEvent, parseEvent } from './applyEvent';
+import { applyEvent } from './applyEvent';
 import { isFinished, taskWatchers } from './taskWatchers';
+
+/** The event checker, once the first message has asked for it. */
+let parser: Promise<typeof import('./parseEvent').parseEvent> | undefined;
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 const StatusContext = createContext<StreamStatus>('connecting');
@@ -84,10 +87,23 @@ export function EventStream({ me, children }: { me: Me; children: ReactNode }) {
         everOpen = true;
       };
       es.onmessage = (m: MessageEvent<string>) => {
-        const event = parseEvent(m.data);
-        if (!event) return;
-        applyEvent(qc, event);
-        if (event.type === 'task') onTask(event.task);
+        // The checker (zod and every schema an event names, ~100 KB of JS) is loaded with the
+        // first message rather than with the first screen. Messages wait for it in order: the
+        // callbacks of one promise run in the order they were added.
+        parser ??= import('./parseEvent').then((p) => p.parseEvent);
+        void parser.then(
+          (parseEvent) => {
+            const event = parseEvent(m.data);
+            if (!event) return;
+            applyEvent(qc, event);
+            if (event.type === 'task') onTask(event.task);
+          },
+          () => {
+            // The chunk did not load (the page's files replaced, the network gone): this
+            // message is lost, as a malformed one is, and the next asks again.
+            parser = undefined;
+          },
+        );
       };
       es.onerror = () => {
         es?.close();

@@ -3,7 +3,8 @@ import { test, type TestContext } from 'node:test';
 import { QueryClient, QueryObserver, type QueryKey } from '@tanstack/react-query';
 import type { ApiEvent, Instance, Task } from '@berth/contracts';
 import { hostKeys, instanceKeys, isoKeys, taskKeys, templateKeys } from '../queries/keys';
-import { applyEvent, parseEvent } from './applyEvent';
+import { applyEvent } from './applyEvent';
+import { parseEvent } from './parseEvent';
 import { aTask, anInstance } from './testFixtures';
 
 const AT = '2026-01-01T00:00:01.000Z';

@@ -1,5 +1,5 @@
 import type { InfiniteData, QueryClient, QueryKey } from '@tanstack/react-query';
-import { ApiEvent, type Instance, type Task, type TaskList } from '@berth/contracts';
+import type { ApiEvent, Instance, Task, TaskList } from '@berth/contracts';
 // Relative, not '@/': its unit test runs under tsx from the repo root, which knows no web alias.
 import type { TaskFilter } from '../api/tasks';
 import {
@@ -11,24 +11,6 @@ import {
   templateKeys,
 } from '../queries/keys';
 import { isFinished } from './taskWatchers';
-
-/**
- * One message of the stream, checked against the contract. A malformed one is logged and
- * dropped: writing it into the cache would break every page that reads the instance.
- */
-export function parseEvent(data: string): ApiEvent | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(data);
-  } catch {
-    console.warn('event stream: not JSON, ignored', data);
-    return null;
-  }
-  const parsed = ApiEvent.safeParse(json);
-  if (parsed.success) return parsed.data;
-  console.warn('event stream: malformed event, ignored', parsed.error.issues, json);
-  return null;
-}
 
 const settled = (s: Instance['state']) => s !== 'starting' && s !== 'stopping';
 

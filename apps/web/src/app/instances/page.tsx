@@ -13,7 +13,7 @@ import { BulkBar } from '@/components/instances/BulkBar';
 import { ScreenThumbnail } from '@/components/instances/ScreenThumbnail';
 import { RowActions } from '@/components/instances/RowActions';
 import { PrivilegedBadge } from '@/components/instances/Privileged';
-import { DisabledBadge } from '@/components/instances/MaintenanceDialogs';
+import { DisabledBadge } from '@/components/instances/DisabledBadge';
 import { INSTANCE_STATES, KindBadge, StateBadge, stateText } from '@/components/ui/StateBadge';
 import { EmptyState, ErrorState, LoadingState, PageHeader } from '@/components/ui/States';
 import { errorText } from '@/lib/errorText';

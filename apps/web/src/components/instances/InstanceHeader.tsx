@@ -7,7 +7,7 @@ import { KindIcon } from '@/components/frame/icons';
 import { KindBadge, StateBadge } from '@/components/ui/StateBadge';
 import { InstanceActions } from './InstanceActions';
 import { PrivilegedBadge } from './Privileged';
-import { DisabledBadge } from './MaintenanceDialogs';
+import { DisabledBadge } from './DisabledBadge';
 
 /**
  * Who the instance is and what can be done now: name, state (with the task in flight, so a
