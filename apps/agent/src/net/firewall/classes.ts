@@ -1,14 +1,11 @@
-import { type ClassCounter, type NetworkClass, OTHER_CLASS, cidrFamily } from '@berth/contracts';
-import type { Port } from './script.js';
+import { type ClassCounter, type NetworkClass, OTHER_CLASS } from '@berth/contracts';
+import { typedSets, v6SetName, type Port } from './script.js';
 import { nft } from '../nft.js';
 
 const counterName = (cls: string, dir: 'in' | 'out') => `cls_${cls}_${dir}`;
 const COUNTER = /^cls_([a-z][a-z0-9-]*)_(in|out)$/;
 /** IPv6 peers that are on the link only: traffic with them is not counted in any class. */
 const ON_LINK6 = '{ fe80::/10, ff00::/8 }';
-
-const classSet = (name: string, type: string, ranges: readonly string[]) =>
-  `  set ${name} { type ${type}; flags interval; auto-merge;${ranges.length > 0 ? ` elements = { ${ranges.join(', ')} }` : ''} }`;
 
 /**
  * The class counters of an instance's table, added to it in the same transaction as its rules
@@ -37,7 +34,7 @@ export function classCountingScript(
       `  chain cls_${dir} {`,
       ...classes.flatMap((c) => [
         `    ip ${peer} @cls_${c.name} counter name ${counterName(c.name, dir)} return`,
-        `    ip6 ${peer} @cls_${c.name}_v6 counter name ${counterName(c.name, dir)} return`,
+        `    ip6 ${peer} @${v6SetName(`cls_${c.name}`)} counter name ${counterName(c.name, dir)} return`,
       ]),
       `    counter name ${counterName(OTHER_CLASS, dir)}`,
       '  }',
@@ -49,18 +46,7 @@ export function classCountingScript(
       `  counter ${counterName(c, 'in')} {}`,
       `  counter ${counterName(c, 'out')} {}`,
     ]),
-    ...classes.flatMap((c) => [
-      classSet(
-        `cls_${c.name}`,
-        'ipv4_addr',
-        c.ranges.filter((r) => cidrFamily(r) === 'ipv4'),
-      ),
-      classSet(
-        `cls_${c.name}_v6`,
-        'ipv6_addr',
-        c.ranges.filter((r) => cidrFamily(r) === 'ipv6'),
-      ),
-    ]),
+    ...classes.flatMap((c) => typedSets(`cls_${c.name}`, c.ranges)),
     ...chain('out'),
     ...chain('in'),
     '  chain cls_from_instance {',

@@ -83,6 +83,20 @@ export const setsNamedBy = (rules: readonly FirewallRule[]): string[] => [
 export const v6SetName = (set: string): string => `${set}_v6`;
 
 /**
+ * The declarations of a set of addresses of either family. An interval set takes networks;
+ * auto-merge lets them overlap. An nft set has one type, so it is two: the IPv4 members under
+ * its name, the IPv6 ones beside them (`v6SetName`); either may be empty.
+ */
+export function typedSets(name: string, members: readonly string[]): string[] {
+  return (['ipv4', 'ipv6'] as const).map((family) => {
+    const of = members.filter((e) => cidrFamily(e) === family);
+    const body = of.length > 0 ? ` elements = { ${of.join(', ')} }` : '';
+    const [named, type] = family === 'ipv4' ? [name, 'ipv4_addr'] : [v6SetName(name), 'ipv6_addr'];
+    return `  set ${named} { type ${type}; flags interval; auto-merge;${body} }`;
+  });
+}
+
+/**
  * Neighbour discovery: an ICMPv6 rule leaves it alone, or dropping pings over IPv6 would cut
  * every other IPv6 exchange too (no neighbour, no route).
  */
@@ -212,18 +226,7 @@ export function firewallScript(
     if (fw.policy.out === 'drop') out.push(...policy('out'));
     if (fw.policy.in === 'drop') inn.push(...policy('in'));
   }
-  // An interval set takes networks; auto-merge lets them overlap. An nft set has one type, so
-  // an address set is two: its IPv4 members under its name, its IPv6 ones beside them.
-  const sets = setsNamedBy(used).flatMap((name) => {
-    const elements = shared.sets.get(name) ?? [];
-    return (['ipv4', 'ipv6'] as const).map((family) => {
-      const of = elements.filter((e) => cidrFamily(e) === family);
-      const body = of.length > 0 ? ` elements = { ${of.join(', ')} }` : '';
-      const [named, type] =
-        family === 'ipv4' ? [name, 'ipv4_addr'] : [v6SetName(name), 'ipv6_addr'];
-      return `  set ${named} { type ${type}; flags interval; auto-merge;${body} }`;
-    });
-  });
+  const sets = setsNamedBy(used).flatMap((name) => typedSets(name, shared.sets.get(name) ?? []));
   return [
     `table bridge ${table}`,
     `delete table bridge ${table}`,
