@@ -168,6 +168,8 @@ export async function buildApi(
       redirect: true,
       index: 'index.html',
       // Hashed build assets never change; pages must be revalidated so a new build shows at once.
+      // send's own header (`public, max-age=0`) would replace the one set here.
+      cacheControl: false,
       setHeaders: (res, file) => {
         res.setHeader(
           'cache-control',

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NftQueue } from './nft.js';
+import { nft, nftListTables, nftLoad, NftQueue } from './nft.js';
 
 /** A loader that records what it was given and lets the test say when each load ends. */
 function recorder(fails: (script: string) => boolean = () => false) {
@@ -68,4 +68,26 @@ test('a command closes the batch being gathered: nothing queued after it runs be
   assert.equal(await listing, 'listed');
   assert.deepEqual(loads, ['a\nb', 'c']);
   assert.deepEqual(order, ['a', 'b', 'list', 'c']);
+});
+
+test('tables are listed one by one in one nft process: each by name, a missing one left out', async (t) => {
+  const names = ['a', 'b'].map((x) => `berth_test_list_${process.pid}_${x}`);
+  t.after(async () => {
+    for (const name of names) await nft(['delete', 'table', 'bridge', name]);
+  });
+  await nftLoad(
+    names
+      .map(
+        (name, i) =>
+          `table bridge ${name} {\n  counter seen {}\n  chain c {\n    ether type ip counter comment "r${i}"\n  }\n}\n`,
+      )
+      .join(''),
+  );
+  const missing = `berth_test_list_${process.pid}_gone`;
+  const listed = await nftListTables('bridge', [names[0]!, missing, names[1]!]);
+  assert.deepEqual([...listed.keys()], names);
+  const objects = listed.get(names[1]!)!;
+  assert.ok(objects.some((o) => (o.counter as { name?: string } | undefined)?.name === 'seen'));
+  assert.ok(objects.some((o) => (o.rule as { comment?: string } | undefined)?.comment === 'r1'));
+  await assert.rejects(nftListTables('bridge', ['x\nflush ruleset']), /not an nft table name/);
 });

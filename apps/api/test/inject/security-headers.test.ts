@@ -71,6 +71,18 @@ describe('security headers and static files', { skip: !built && 'the web UI is n
     }
   });
 
+  test('hashed build files are cached for good, pages are asked again every time', async () => {
+    const page = await t.inject({ url: '/instances/' });
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    const chunk = /src="(\/_next\/static\/[^"]+\.js)"/.exec(page.body)?.[1];
+    assert.ok(chunk, 'the page loads a hashed chunk');
+    const res = await t.inject({ url: chunk });
+    assert.equal(res.statusCode, 200);
+    // Revalidated on every load, each of a page's dozen chunks cost a round trip and the API's
+    // time before it could run (bench/web).
+    assert.equal(res.headers['cache-control'], 'public, max-age=31536000, immutable');
+  });
+
   test('static files are not reachable through encoded slashes or dot segments', async () => {
     for (const url of [
       '/_next/..%2findex.html',

@@ -1,6 +1,6 @@
 import { type ClassCounter, type NetworkClass, OTHER_CLASS } from '@berth/contracts';
 import { typedSets, v6SetName, type Port } from './script.js';
-import { nft } from '../nft.js';
+import { nftListTables } from '../nft.js';
 
 const counterName = (cls: string, dir: 'in' | 'out') => `cls_${cls}_${dir}`;
 const COUNTER = /^cls_([a-z][a-z0-9-]*)_(in|out)$/;
@@ -65,39 +65,40 @@ export function classCountingScript(
 }
 
 interface NftCounter {
-  counter?: { family: string; table: string; name: string; packets: number; bytes: number };
+  counter?: { name: string; packets: number; bytes: number };
 }
 
 /**
- * Every table's class counters in one `nft -j list counters` (one process however many
- * instances), by table name; each table's classes in the order given, `other` last.
+ * The class counters of the tables named, by table name (one nft process per hundred tables,
+ * see `nftListTables`); each table's classes in the order given, `other` last. A table that is
+ * not there, or counts no classes, is left out.
  */
 export async function readClassCounters(
+  tables: readonly string[],
   classes: readonly NetworkClass[],
 ): Promise<Map<string, ClassCounter[]>> {
-  const listed = await nft(['-j', 'list', 'counters']);
   const byTable = new Map<string, Map<string, ClassCounter>>();
-  if (listed.code !== 0) return new Map();
-  for (const item of (JSON.parse(listed.stdout) as { nftables: NftCounter[] }).nftables) {
-    const c = item.counter;
-    const m = c && c.family === 'bridge' ? COUNTER.exec(c.name) : null;
-    if (!c || !m) continue;
-    const of = byTable.get(c.table) ?? new Map<string, ClassCounter>();
-    byTable.set(c.table, of);
-    const cls = of.get(m[1]!) ?? {
-      class: m[1]!,
-      inBytes: 0,
-      outBytes: 0,
-      inPackets: 0,
-      outPackets: 0,
-    };
-    of.set(m[1]!, cls);
-    if (m[2] === 'in') {
-      cls.inBytes = c.bytes;
-      cls.inPackets = c.packets;
-    } else {
-      cls.outBytes = c.bytes;
-      cls.outPackets = c.packets;
+  for (const [table, objects] of await nftListTables('bridge', tables)) {
+    for (const { counter: c } of objects as NftCounter[]) {
+      const m = c ? COUNTER.exec(c.name) : null;
+      if (!c || !m) continue;
+      const of = byTable.get(table) ?? new Map<string, ClassCounter>();
+      byTable.set(table, of);
+      const cls = of.get(m[1]!) ?? {
+        class: m[1]!,
+        inBytes: 0,
+        outBytes: 0,
+        inPackets: 0,
+        outPackets: 0,
+      };
+      of.set(m[1]!, cls);
+      if (m[2] === 'in') {
+        cls.inBytes = c.bytes;
+        cls.inPackets = c.packets;
+      } else {
+        cls.outBytes = c.bytes;
+        cls.outPackets = c.packets;
+      }
     }
   }
   const order = [...classes.map((c) => c.name), OTHER_CLASS];

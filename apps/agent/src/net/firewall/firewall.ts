@@ -43,7 +43,7 @@ import {
   setsNamedBy,
   tableName,
 } from './script.js';
-import { nft, nftLoad } from '../nft.js';
+import { nft, nftListTables, nftLoad } from '../nft.js';
 
 const DEFAULTS = FirewallSettings.parse({});
 
@@ -74,24 +74,28 @@ interface NftRule {
   rule?: { comment?: string; expr: { counter?: { packets: number; bytes: number } }[] };
 }
 
+type RuleCounters = Map<string, { packets: number; bytes: number }>;
+
 /**
- * The rule counters of a table by comment, summed over the lines that share one (a rule's IPv4
- * and IPv6 matches); empty when it is not there.
+ * The rule counters of each table named, by comment, summed over the lines that share one (a
+ * rule's IPv4 and IPv6 matches); a table that is not there has none.
  */
-async function countersOf(table: string): Promise<Map<string, { packets: number; bytes: number }>> {
-  const found = new Map<string, { packets: number; bytes: number }>();
-  const listed = await nft(['-j', 'list', 'table', 'bridge', table]);
-  if (listed.code !== 0) return found;
-  for (const item of (JSON.parse(listed.stdout) as { nftables: NftRule[] }).nftables) {
-    const counter = item.rule?.expr.find((x) => x.counter)?.counter;
-    if (!item.rule?.comment || !counter) continue;
-    const sum = found.get(item.rule.comment) ?? { packets: 0, bytes: 0 };
-    found.set(item.rule.comment, {
-      packets: sum.packets + counter.packets,
-      bytes: sum.bytes + counter.bytes,
-    });
+async function countersOf(tables: readonly string[]): Promise<Map<string, RuleCounters>> {
+  const byTable = new Map<string, RuleCounters>();
+  for (const [table, objects] of await nftListTables('bridge', tables)) {
+    const found: RuleCounters = new Map();
+    byTable.set(table, found);
+    for (const { rule } of objects as NftRule[]) {
+      const counter = rule?.expr.find((x) => x.counter)?.counter;
+      if (!rule?.comment || !counter) continue;
+      const sum = found.get(rule.comment) ?? { packets: 0, bytes: 0 };
+      found.set(rule.comment, {
+        packets: sum.packets + counter.packets,
+        bytes: sum.bytes + counter.bytes,
+      });
+    }
   }
-  return found;
+  return byTable;
 }
 
 function refuseReject(rules: readonly FirewallRule[]): void {
@@ -245,7 +249,7 @@ export class Firewalls {
     const { id, bridge, ports } = this.portsOf(idOrCtid);
     const settings = await this.settings(id);
     const table = ports.length > 0 ? tableName(bridge, id) : null;
-    const found = table ? await countersOf(table) : new Map<string, never>();
+    const found = (table && (await countersOf([table])).get(table)) || new Map<string, never>();
     const counters = settings.rules.map((_, i) => {
       const c = found.get(ruleTag(i));
       return { packets: c?.packets ?? 0, bytes: c?.bytes ?? 0 };
@@ -278,8 +282,8 @@ export class Firewalls {
     const settings = await this.networkSettings(name, true);
     const members = this.membersOf(name);
     const counters = settings.rules.map(() => ({ packets: 0, bytes: 0 }));
-    for (const id of members) {
-      const found = await countersOf(tableName(this.portsOf(id).bridge, id));
+    const tables = members.map((id) => tableName(this.portsOf(id).bridge, id));
+    for (const found of (await countersOf(tables)).values()) {
       counters.forEach((sum, i) => {
         const c = found.get(networkRuleTag(name, i));
         sum.packets += c?.packets ?? 0;
@@ -332,17 +336,18 @@ export class Firewalls {
     return this.classes;
   }
 
-  /** Every bridged instance's class counters, from one nft call. */
+  /** Every bridged instance's class counters, read table by table (see `nftListTables`). */
   async classCounters(): Promise<ClassCounterList> {
-    const byTable = await readClassCounters(this.classes.classes);
-    const ids = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()];
-    const items = ids
-      .filter((id) => this.isKnown(id))
-      .flatMap((id) => {
-        const found = byTable.get(tableName(this.portsOf(id).bridge, id));
-        const since = this.madeAt.get(id);
-        return found && since ? [{ instanceId: id, since, classes: found }] : [];
-      });
+    const ids = [...(await this.containers.list()).map((c) => c.id), ...this.vms.ids()].filter(
+      (id) => this.isKnown(id) && this.madeAt.has(id),
+    );
+    const tableOf = (id: string) => tableName(this.portsOf(id).bridge, id);
+    const byTable = await readClassCounters(ids.map(tableOf), this.classes.classes);
+    const items = ids.flatMap((id) => {
+      const found = byTable.get(tableOf(id));
+      const since = this.madeAt.get(id);
+      return found && since ? [{ instanceId: id, since, classes: found }] : [];
+    });
     return { items };
   }
 
