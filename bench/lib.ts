@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { Task } from '@berth/contracts';
 import type { Stack } from '@berth/api/harness';
 
@@ -24,16 +24,29 @@ export async function ok(stack: Stack, method: string, url: string, body?: unkno
 }
 
 /** Debian's chromium, headless, without the background work that would blur a timing. */
+const CHROMIUM = {
+  executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+};
+
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(CHROMIUM);
+}
+
+/**
+ * The same chromium with a profile in `dir`, as an operator's browser has: a disk cache, and
+ * with it V8's cache of compiled scripts, which Playwright's fresh contexts do not keep.
+ */
+export function launchChromiumProfile(
+  dir: string,
+  options: { baseURL: string; viewport: { width: number; height: number } },
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, { ...CHROMIUM, ...options });
 }

@@ -14,6 +14,13 @@
  * Targets: FCP and interactive under 1 s, first-load JS under 300 KB gzip, and the list's
  * interactive within 3x of the same list's API call from node (issue 12).
  *
+ * Two browsers, each loading every page once before the timed rounds (that first load, with
+ * empty caches, is printed apart): chromium with a profile of its own, as an operator's browser
+ * is, against which the targets are checked; and fresh Playwright contexts, as this bench used
+ * until now. Those keep the HTTP cache but not V8's cache of compiled scripts, so every load
+ * compiles React again: a few hundred ms on this machine that an operator's second visit does
+ * not pay.
+ *
  * The pages and the baseline are measured against the built API as its own process (plain
  * HTTP), as production runs it, not the harness's API inside this bench's process beside
  * Playwright's client: the harness's API makes the containers, then gives its port to the
@@ -22,17 +29,92 @@
  *
  *   node --import tsx bench/web.ts [instances] [rounds]
  */
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Operation } from '@berth/contracts';
 import { startApiProcess, type ApiProcess } from '@berth/api/api-process';
 import { ADMIN_PASSWORD, startStack } from '@berth/api/harness';
-import { launchChromium, median, ok, timed } from './lib.js';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, launchChromiumProfile, median, ok, timed } from './lib.js';
 
 const count = Number(process.argv[2] ?? 500);
 const rounds = Number(process.argv[3] ?? 5);
+
+const pages = [
+  {
+    path: '/',
+    ready: `text=${count}`,
+    shown: ['[aria-label="Instances by state"]', String(count)],
+  },
+  {
+    path: '/instances/',
+    ready: `text=Showing 50 of ${count}`,
+    shown: ['[aria-label="Instances table"]', `Showing 50 of ${count}`],
+  },
+] as const;
+
+interface Timing {
+  fcp: number;
+  tti: number;
+  api: string[];
+  scripts: string[];
+}
+
+/** One load of a page in a new tab of the context, timed in the page. */
+async function load(
+  context: BrowserContext,
+  path: string,
+  ready: string,
+  shown: readonly [string, string],
+): Promise<Timing> {
+  const page = await context.newPage();
+  try {
+    // Interactive: the data is on screen and the main thread has gone idle.
+    await page.addInitScript(
+      ([selector, text]: [string, string]) => {
+        const w = window as unknown as { __interactive?: number };
+        const seen = new MutationObserver(() => {
+          if (!document.querySelector(selector)?.textContent?.includes(text)) return;
+          seen.disconnect();
+          requestIdleCallback(() => (w.__interactive = performance.now()));
+        });
+        seen.observe(document, { subtree: true, childList: true, characterData: true });
+      },
+      [shown[0], shown[1]] as [string, string],
+    );
+    await page.goto(path, { waitUntil: 'load' });
+    await page.locator(ready).first().waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => '__interactive' in window, null, { timeout: 60_000 });
+    return await page.evaluate(
+      () =>
+        new Promise<Timing>((resolve) =>
+          requestIdleCallback(() =>
+            resolve({
+              fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
+              tti: (window as unknown as { __interactive: number }).__interactive,
+              api: performance
+                .getEntriesByType('resource')
+                .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
+                .map((e) => {
+                  const r = e as PerformanceResourceTiming;
+                  // Sent, first byte, last byte, and the bytes as they came (compressed).
+                  return `${new URL(r.name).pathname} ${[r.startTime, r.responseStart, r.responseEnd].map((t) => t.toFixed(0)).join('→')} ${(r.encodedBodySize / 1024).toFixed(0)} KB`;
+                }),
+              scripts: performance
+                .getEntriesByType('resource')
+                .filter((e) => (e as PerformanceResourceTiming).initiatorType === 'script')
+                .map((e) => e.name),
+            }),
+          ),
+        ),
+    );
+  } finally {
+    await page.close();
+  }
+}
 
 // A /21, so 500 containers get static addresses below the DHCP quarter.
 const stack = await startStack('webbench', { cidr: '10.220.0.1/21' });
@@ -87,111 +169,85 @@ try {
     listJson = JSON.stringify(listed.body).length;
   }
 
+  const viewport = { width: 1280, height: 800 };
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'berth-web-profile-'));
+  const profile = await launchChromiumProfile(profileDir, { baseURL: stack.baseUrl, viewport });
   const browser = await launchChromium();
-  const context = await browser.newContext({
-    baseURL: stack.baseUrl,
-    viewport: { width: 1280, height: 800 },
-  });
-  const login = await context.request.post('/api/v1/auth/login', {
-    data: { username: 'admin', password: ADMIN_PASSWORD },
-  });
-  if (!login.ok()) throw new Error(`login: ${login.status()}`);
-
-  const pages = [
+  const fresh = await browser.newContext({ baseURL: stack.baseUrl, viewport });
+  const browsers = [
     {
-      path: '/',
-      ready: `text=${count}`,
-      shown: ['[aria-label="Instances by state"]', String(count)],
+      label: "an operator's browser (a profile: disk cache, compiled scripts kept)",
+      context: profile,
     },
-    {
-      path: '/instances/',
-      ready: `text=Showing 50 of ${count}`,
-      shown: ['[aria-label="Instances table"]', `Showing 50 of ${count}`],
-    },
-  ] as const;
+    { label: 'fresh Playwright contexts (no compiled scripts kept)', context: fresh },
+  ];
   const results: Array<{
+    browser: string;
     page: string;
+    first: Timing;
     fcp: number;
     tti: number;
     api: string[];
     scripts: string[];
   }> = [];
-  for (const { path, ready, shown } of pages) {
-    const fcps: number[] = [];
-    const ttis: number[] = [];
-    let scripts: string[] = [];
-    let api: string[] = [];
-    for (let i = 0; i < rounds; i++) {
-      const page = await context.newPage();
-      // Interactive: the data is on screen and the main thread has gone idle.
-      await page.addInitScript(
-        ([selector, text]: [string, string]) => {
-          const w = window as unknown as { __interactive?: number };
-          const seen = new MutationObserver(() => {
-            if (!document.querySelector(selector)?.textContent?.includes(text)) return;
-            seen.disconnect();
-            requestIdleCallback(() => (w.__interactive = performance.now()));
-          });
-          seen.observe(document, { subtree: true, childList: true, characterData: true });
-        },
-        [shown[0], shown[1]] as [string, string],
-      );
-      await page.goto(path, { waitUntil: 'load' });
-      await page.locator(ready).first().waitFor({ timeout: 60_000 });
-      await page.waitForFunction(() => '__interactive' in window, null, { timeout: 60_000 });
-      const timing = await page.evaluate(
-        () =>
-          new Promise<{ fcp: number; tti: number; api: string[]; scripts: string[] }>((resolve) =>
-            requestIdleCallback(() =>
-              resolve({
-                fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-                tti: (window as unknown as { __interactive: number }).__interactive,
-                api: performance
-                  .getEntriesByType('resource')
-                  .filter((e) => new URL(e.name).pathname.startsWith('/api/'))
-                  .map((e) => {
-                    const r = e as PerformanceResourceTiming;
-                    // Sent, first byte, last byte, and the bytes as they came (compressed).
-                    return `${new URL(r.name).pathname} ${[r.startTime, r.responseStart, r.responseEnd].map((t) => t.toFixed(0)).join('→')} ${(r.encodedBodySize / 1024).toFixed(0)} KB`;
-                  }),
-                scripts: performance
-                  .getEntriesByType('resource')
-                  .filter((e) => (e as PerformanceResourceTiming).initiatorType === 'script')
-                  .map((e) => e.name),
-              }),
-            ),
-          ),
-      );
-      fcps.push(timing.fcp);
-      ttis.push(timing.tti);
-      scripts = timing.scripts;
-      api = timing.api;
-      await page.close();
+  try {
+    for (const { label, context } of browsers) {
+      const login = await context.request.post('/api/v1/auth/login', {
+        data: { username: 'admin', password: ADMIN_PASSWORD },
+      });
+      if (!login.ok()) throw new Error(`login: ${login.status()}`);
+      for (const { path, ready, shown } of pages) {
+        const timings: Timing[] = [];
+        // One load more than the rounds: the first fills the caches and is printed apart.
+        for (let i = 0; i <= rounds; i++) timings.push(await load(context, path, ready, shown));
+        const [first, ...rest] = timings as [Timing, ...Timing[]];
+        const last = rest.at(-1) ?? first;
+        results.push({
+          browser: label,
+          page: path,
+          first,
+          fcp: median(rest.map((t) => t.fcp)),
+          tti: median(rest.map((t) => t.tti)),
+          api: last.api,
+          scripts: last.scripts,
+        });
+      }
     }
-    results.push({ page: path, fcp: median(fcps), tti: median(ttis), api, scripts });
+  } finally {
+    await profile.close();
+    await browser.close();
+    await rm(profileDir, { recursive: true, force: true });
   }
-  await browser.close();
 
-  console.log(`\nweb: ${count} instances, medians of ${rounds} loads (ms)`);
+  console.log(`\nweb: ${count} instances, medians of ${rounds} loads after a first one (ms)`);
   console.log(
     `  baseline: GET /api/v1/instances from node   ${median(apiList).toFixed(0).padStart(6)}  (${(listJson / 1024).toFixed(0)} KB of JSON)`,
   );
   for (const r of results) {
+    if (r === results.find((x) => x.browser === r.browser)) console.log(`  in ${r.browser}:`);
     let gzip = 0;
     for (const url of r.scripts)
       gzip += gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length;
     const kb = gzip / 1024;
+    const targets = r.browser === browsers[0]!.label;
     console.log(
-      `  ${r.page.padEnd(12)} FCP ${r.fcp.toFixed(0).padStart(5)}  interactive ${r.tti.toFixed(0).padStart(5)}  JS ${kb.toFixed(0)} KB gzip (${r.scripts.length} files)` +
-        `  [targets: <1000, <1000, <300 KB: ${r.fcp < 1000 && r.tti < 1000 && kb < 300 ? 'met' : 'MISSED'}]`,
+      `    ${r.page.padEnd(12)} FCP ${r.fcp.toFixed(0).padStart(5)}  interactive ${r.tti.toFixed(0).padStart(5)}  JS ${kb.toFixed(0)} KB gzip (${r.scripts.length} files)` +
+        (targets
+          ? `  [targets: <1000, <1000, <300 KB: ${r.fcp < 1000 && r.tti < 1000 && kb < 300 ? 'met' : 'MISSED'}]`
+          : ''),
+    );
+    console.log(
+      `    ${''.padEnd(12)} first load (empty cache): FCP ${r.first.fcp.toFixed(0)}, interactive ${r.first.tti.toFixed(0)}`,
     );
     const ratio = r.tti / median(apiList);
     console.log(
-      `  ${''.padEnd(12)} interactive / API list alone: ${ratio.toFixed(1)}x` +
-        (r.page === '/instances/' ? `  [target: <3x: ${ratio < 3 ? 'met' : 'MISSED'}]` : ''),
+      `    ${''.padEnd(12)} interactive / API list alone: ${ratio.toFixed(1)}x` +
+        (targets && r.page === '/instances/'
+          ? `  [target: <3x: ${ratio < 3 ? 'met' : 'MISSED'}]`
+          : ''),
     );
     console.log(
-      `  ${''.padEnd(12)} API calls of the last load (ms from navigation: sent→first byte→last byte, size on the wire): ${r.api.join(', ')}`,
+      `    ${''.padEnd(12)} API calls of the last load (ms from navigation: sent→first byte→last byte, size on the wire): ${r.api.join(', ')}`,
     );
   }
 } finally {

@@ -10,6 +10,7 @@ import type {
 } from '@berth/contracts';
 import { apiCalls } from '../api-calls.js';
 import { startStack, type Stack } from '../harness.js';
+import { assertCounted } from './counted.js';
 
 const host = (...args: string[]) =>
   execFileSync(args[0] as string, args.slice(1), { stdio: 'pipe' });
@@ -69,11 +70,6 @@ describe('traffic counted per network class', () => {
     const { live } = await ok<InstanceTraffic>('GET', `/api/v1/instances/${cts.a!.id}/traffic`);
     assert.ok(live, 'a bridged container has class counters');
     return new Map(live.classes.map((c) => [c.class, c]));
-  };
-  const within5 = (what: string, counted: number, sent: number) => {
-    const off = Math.abs(counted - sent) / sent;
-    console.log(`${what}: counted ${counted} B, sent ${sent} B, off ${(off * 100).toFixed(3)} %`);
-    assert.ok(off <= 0.05, `${what}: counted ${counted}, sent ${sent}`);
   };
   const classes = (body: NetworkClasses) =>
     ok<NetworkClasses>('PUT', '/api/v1/network-classes', body);
@@ -135,10 +131,10 @@ describe('traffic counted per network class', () => {
     const sent = COUNT * IP_BYTES;
     const local = t.get('local') as ClassCounter;
     const world = t.get('world') as ClassCounter;
-    within5('local out', local.outBytes - zero.get('local')!.outBytes, sent);
-    within5('local in', local.inBytes - zero.get('local')!.inBytes, sent);
-    within5('world out', world.outBytes - zero.get('world')!.outBytes, sent);
-    within5('world in', world.inBytes - zero.get('world')!.inBytes, sent);
+    assertCounted('local out', local.outBytes - zero.get('local')!.outBytes, sent);
+    assertCounted('local in', local.inBytes - zero.get('local')!.inBytes, sent);
+    assertCounted('world out', world.outBytes - zero.get('world')!.outBytes, sent);
+    assertCounted('world in', world.inBytes - zero.get('world')!.inBytes, sent);
     // world holds every address: nothing is left for other.
     assert.equal(t.get('other')!.outBytes, 0);
   });
@@ -172,7 +168,7 @@ describe('traffic counted per network class', () => {
     await ping(`${OUT}.2`);
     const t = await traffic();
     assert.deepEqual([...t.keys()], ['near', 'other']);
-    within5('near out after restart', t.get('near')!.outBytes, COUNT * IP_BYTES);
-    within5('other out after restart', t.get('other')!.outBytes, COUNT * IP_BYTES);
+    assertCounted('near out after restart', t.get('near')!.outBytes, COUNT * IP_BYTES);
+    assertCounted('other out after restart', t.get('other')!.outBytes, COUNT * IP_BYTES);
   });
 });
