@@ -4,6 +4,7 @@ import { usePathname, useSearchParams } from 'next/navigation';
 import { ChevronDown, ChevronRight, Server } from 'lucide-react';
 import {
   forwardRef,
+  useCallback,
   useEffect,
   useMemo,
   useRef,
@@ -87,10 +88,14 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
   const isOpen = (key: string) => filter.trim() !== '' || !collapsed.includes(key);
   // A long group shows its first names (and the open instance): hundreds of links on every
   // page cost the page its first second; filtering or "show all" reaches the rest.
-  const shown = (g: TreeGroup) =>
-    g.instances.length <= GROUP_CAP || showAll.has(g.key)
-      ? g.instances
-      : g.instances.filter((i, n) => n < GROUP_CAP || i.id === selected);
+  const listed = (g: TreeGroup) =>
+    g.instances.length <= GROUP_CAP || showAll.has(g.key) ? g.instances.length : GROUP_CAP;
+  // Of those, the names drawn so far (see DRAWN_FIRST), and the open instance wherever it is.
+  const drawnOf = (g: TreeGroup) => {
+    const first = Math.min(listed(g), drawn);
+    return g.instances.filter((i, n) => n < first || i.id === selected);
+  };
+  const drawMore = useCallback(() => setDrawn((d) => d + 50), []);
   const toggle = (key: string) =>
     setCollapsed(
       collapsed.includes(key) ? collapsed.filter((k) => k !== key) : [...collapsed, key],
@@ -171,44 +176,38 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                         </Toggle>
                         {isOpen(g.key) && (
                           <ul className="ml-3">
-                            {shown(g)
-                              .filter((i, n) => n < drawn || i.id === selected)
-                              .map((i) => (
-                                <li key={i.id}>
-                                  <Link
-                                    href={`/instances/view/?id=${i.id}`}
-                                    prefetch={false}
-                                    aria-current={selected === i.id ? 'page' : undefined}
-                                    title={`${i.name}: ${i.state}`}
-                                    className={`flex items-center gap-1.5 rounded px-1.5 py-0.5 ${
-                                      selected === i.id
-                                        ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-100'
-                                        : 'hover:bg-slate-100 dark:hover:bg-slate-800'
-                                    }`}
-                                  >
-                                    <StateIcon state={i.state} />
-                                    <KindIcon
-                                      kind={i.kind}
-                                      size={14}
-                                      className="shrink-0 text-muted"
-                                    />
-                                    <span className="truncate">{i.name}</span>
-                                    {i.ctid !== null && (
-                                      <span className="ml-auto text-xs text-muted tabular-nums">
-                                        {i.ctid}
-                                      </span>
-                                    )}
-                                  </Link>
-                                </li>
-                              ))}
-                            {shown(g).length > drawn && (
-                              <DrawMore
-                                key={drawn}
-                                root={navRef}
-                                onSeen={() => setDrawn((d) => d + 50)}
-                              />
+                            {drawnOf(g).map((i) => (
+                              <li key={i.id}>
+                                <Link
+                                  href={`/instances/view/?id=${i.id}`}
+                                  prefetch={false}
+                                  aria-current={selected === i.id ? 'page' : undefined}
+                                  title={`${i.name}: ${i.state}`}
+                                  className={`flex items-center gap-1.5 rounded px-1.5 py-0.5 ${
+                                    selected === i.id
+                                      ? 'bg-sky-100 font-medium text-sky-900 dark:bg-sky-900/40 dark:text-sky-100'
+                                      : 'hover:bg-slate-100 dark:hover:bg-slate-800'
+                                  }`}
+                                >
+                                  <StateIcon state={i.state} />
+                                  <KindIcon
+                                    kind={i.kind}
+                                    size={14}
+                                    className="shrink-0 text-muted"
+                                  />
+                                  <span className="truncate">{i.name}</span>
+                                  {i.ctid !== null && (
+                                    <span className="ml-auto text-xs text-muted tabular-nums">
+                                      {i.ctid}
+                                    </span>
+                                  )}
+                                </Link>
+                              </li>
+                            ))}
+                            {listed(g) > drawn && (
+                              <DrawMore key={drawn} root={navRef} onSeen={drawMore} />
                             )}
-                            {shown(g).length < g.instances.length && (
+                            {listed(g) < g.instances.length && (
                               <li>
                                 <button
                                   type="button"
@@ -241,20 +240,18 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
  */
 function DrawMore({ root, onSeen }: { root: RefObject<HTMLElement | null>; onSeen: () => void }) {
   const ref = useRef<HTMLLIElement>(null);
-  const seen = useRef(onSeen);
-  seen.current = onSeen;
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
     const io = new IntersectionObserver(
       ([entry]) => {
-        if (entry?.isIntersecting) seen.current();
+        if (entry?.isIntersecting) onSeen();
       },
-      { root: root.current, rootMargin: '200px' },
+      { root: root.current, rootMargin: '100px' },
     );
     io.observe(el);
     return () => io.disconnect();
-  }, [root]);
+  }, [root, onSeen]);
   return <li ref={ref} aria-hidden className="h-5" />;
 }
 
