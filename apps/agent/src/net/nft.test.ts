@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { nft, nftListTables, nftLoad, NftQueue } from './nft.js';
+import { nft, nftListTables, nftLoad, NftQueue, nftTableNames } from './nft.js';
 
 /** A loader that records what it was given and lets the test say when each load ends. */
 function recorder(fails: (script: string) => boolean = () => false) {
@@ -90,4 +90,22 @@ test('tables are listed one by one in one nft process: each by name, a missing o
   assert.ok(objects.some((o) => (o.counter as { name?: string } | undefined)?.name === 'seen'));
   assert.ok(objects.some((o) => (o.rule as { comment?: string } | undefined)?.comment === 'r1'));
   await assert.rejects(nftListTables('bridge', ['x\nflush ruleset']), /not an nft table name/);
+});
+
+test('every table is named, one with a set and one with none, in each family', async (t) => {
+  const bridge = `berth_test_names_${process.pid}_b`;
+  const inet = `berth_test_names_${process.pid}_i`;
+  t.after(async () => {
+    await nft(['delete', 'table', 'bridge', bridge]);
+    await nft(['delete', 'table', 'inet', inet]);
+  });
+  await nftLoad(
+    `table bridge ${bridge} {\n  chain c {\n    counter\n  }\n}\n` +
+      `table inet ${inet} {\n  set seen { type ipv4_addr; elements = { 10.0.0.1 } }\n}\n`,
+  );
+  const ours = (await nftTableNames()).filter((x) => x.name.startsWith('berth_test_names_'));
+  assert.deepEqual(ours, [
+    { family: 'bridge', name: bridge },
+    { family: 'inet', name: inet },
+  ]);
 });

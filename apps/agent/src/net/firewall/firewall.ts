@@ -43,7 +43,7 @@ import {
   setsNamedBy,
   tableName,
 } from './script.js';
-import { nft, nftListTables, nftLoad } from '../nft.js';
+import { nft, nftListTables, nftLoad, nftTableNames } from '../nft.js';
 
 const DEFAULTS = FirewallSettings.parse({});
 
@@ -200,8 +200,8 @@ export class Firewalls {
       ),
     );
     // Tables of instances deleted while no agent ran (with default settings they have no file):
-    // one listing here, the only one. With hundreds of tables `nft list tables` takes seconds
-    // (3 s with 200), and one per instance kept an agent with 200 containers down for 10 min.
+    // one listing here, the only one: one per instance kept an agent with 200 containers down for
+    // 10 min.
     const ours = this.networks.bridges().map((b) => tableName(b, ''));
     const live = new Set(known.map((id) => id.slice(0, 8)));
     for (const { family, name } of await this.instanceTables()) {
@@ -502,14 +502,11 @@ export class Firewalls {
     await rm(this.fileOf(id), { force: true });
   }
 
-  /** Every table of the families instances' tables are in: one `nft list tables`. */
+  /** Every table of the families instances' tables are in. */
   private async instanceTables(): Promise<{ family: string; name: string }[]> {
-    const { stdout } = await nft(['list', 'tables']);
-    return stdout
-      .split('\n')
-      .map((l) => l.trim().split(' '))
-      .filter(([, family]) => (TABLE_FAMILIES as readonly string[]).includes(family ?? ''))
-      .map(([, family, name]) => ({ family: family!, name: name ?? '' }));
+    return (await nftTableNames()).filter(({ family }) =>
+      (TABLE_FAMILIES as readonly string[]).includes(family),
+    );
   }
 
   private async settings(id: string): Promise<FirewallSettings> {
