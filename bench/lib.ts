@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import type { Task } from '@berth/contracts';
 import type { Stack } from '@berth/api/harness';
+import { CHROMIUM_ARGS } from '../e2e/chromium-args.js';
 
 export const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -26,14 +27,7 @@ export async function ok(stack: Stack, method: string, url: string, body?: unkno
 /** Debian's chromium, headless, without the background work that would blur a timing. */
 const CHROMIUM = {
   executablePath: process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  args: CHROMIUM_ARGS,
 };
 
 export function launchChromium(): Promise<Browser> {

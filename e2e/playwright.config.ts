@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './chromium-args.js';
 
 /**
  * Playwright against the real stack (agent + API serving the built web UI), in
@@ -27,15 +28,7 @@ export default defineConfig({
       executablePath:
         process.env.BERTH_CHROMIUM ??
         fileURLToPath(new URL('./chromium-netns.sh', import.meta.url)),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
+      args: CHROMIUM_ARGS,
     },
   },
 });
