@@ -7,6 +7,7 @@ import {
   type RoleInfo,
 } from '@berth/contracts';
 import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { Modal } from '@/components/ui/Modal';
@@ -64,17 +65,13 @@ function RoleDialog({ role, onClose }: { role?: RoleInfo; onClose: () => void })
           </fieldset>
         ))}
         <FormError message={errors.permissions ?? errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={save.isPending}
-            disabled={!name.trim() || chosen.length === 0}
-          >
-            {role ? 'Save role' : 'Create role'}
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          busy={save.isPending}
+          disabled={!name.trim() || chosen.length === 0}
+        >
+          {role ? 'Save role' : 'Create role'}
+        </DialogFooter>
       </form>
     </Modal>
   );

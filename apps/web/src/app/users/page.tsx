@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import type { RoleInfo, User } from '@berth/contracts';
 import { GrantsEditor, toGrants, type GrantRow } from '@/components/users/GrantsEditor';
 import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { DataTable, type Column } from '@/components/ui/DataTable';
 import { TextField } from '@/components/ui/TextField';
@@ -96,17 +97,14 @@ function CreateUserDialog({ onClose }: { onClose: () => void }) {
         />
         <GrantsEditor rows={grants} onChange={setGrants} roles={roles} hosts={hosts} />
         <FormError message={errors.grants ?? errors['(root)']} />
-        <div className="mt-2 flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={create.isPending}
-            disabled={!username.trim() || password.length < 8}
-          >
-            Create user
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          className="mt-2"
+          busy={create.isPending}
+          disabled={!username.trim() || password.length < 8}
+        >
+          Create user
+        </DialogFooter>
       </form>
     </Modal>
   );
@@ -129,12 +127,9 @@ function GrantsDialog({ user, onClose }: { user: User; onClose: () => void }) {
       >
         <GrantsEditor rows={rows} onChange={setRows} roles={roles} hosts={hosts} />
         <FormError message={errors.grants ?? errors['(root)']} />
-        <div className="mt-2 flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.isPending}>
-            Save grants
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} className="mt-2" busy={save.isPending}>
+          Save grants
+        </DialogFooter>
       </form>
     </Modal>
   );
@@ -175,17 +170,9 @@ function PasswordDialog({ user, onClose }: { user: User; onClose: () => void }) 
           value={password}
           onChange={setPassword}
         />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={reset.isPending}
-            disabled={password.length < 8}
-          >
-            Set password
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={reset.isPending} disabled={password.length < 8}>
+          Set password
+        </DialogFooter>
       </form>
     </Modal>
   );

@@ -6,7 +6,7 @@ import { saveErrors } from '@/lib/formErrors';
 import { useMe } from '@/queries/useAuth';
 import { useNetworks } from '@/queries/useNetworks';
 import { useAddNic } from '@/queries/useNics';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { Field } from '@/components/ui/Field';
 import { TextField } from '@/components/ui/TextField';
 import { FormError } from '@/components/ui/FormError';
@@ -113,12 +113,9 @@ export function AddNicDialog({ instance, onClose }: { instance: Instance; onClos
           </Field>
         )}
         <FormError message={failed ?? errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={add.isPending}>
-            {vm ? 'Add NIC' : 'Add adapter'}
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={add.isPending}>
+          {vm ? 'Add NIC' : 'Add adapter'}
+        </DialogFooter>
       </form>
     </Modal>
   );

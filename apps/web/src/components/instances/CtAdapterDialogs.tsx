@@ -6,7 +6,7 @@ import { saveErrors } from '@/lib/formErrors';
 import { useMe } from '@/queries/useAuth';
 import { useNetworks } from '@/queries/useNetworks';
 import { useSetNicSettings } from '@/queries/useNics';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { Field } from '@/components/ui/Field';
 import { TextField } from '@/components/ui/TextField';
 import { FormError } from '@/components/ui/FormError';
@@ -121,12 +121,9 @@ export function EditAdapterDialog({
           onChange={setMac}
         />
         <FormError message={failed ?? errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Save
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={busy}>
+          Save
+        </DialogFooter>
       </form>
     </Modal>
   );
@@ -195,12 +192,9 @@ export function ResolverDialog({
           onChange={setSearch}
         />
         <FormError message={failed ?? errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={busy}>
-            Save
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={busy}>
+          Save
+        </DialogFooter>
       </form>
     </Modal>
   );

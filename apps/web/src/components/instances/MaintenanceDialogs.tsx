@@ -11,7 +11,7 @@ import {
   useRenameInstance,
   useSetInstanceDisabled,
 } from '@/queries/useMaintenance';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
@@ -60,12 +60,9 @@ export function RenameDialog({ instance, onClose }: { instance: Instance; onClos
           error={errors.hostname}
         />
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={rename.isPending}>
-            Rename
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={rename.isPending}>
+          Rename
+        </DialogFooter>
       </form>
     </Modal>
   );
@@ -162,17 +159,14 @@ export function ReinstallDialog({
         </fieldset>
         <TextField label={`Type ${instance.name} to confirm`} value={typed} onChange={setTyped} />
         <FormError message={error} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="danger"
-            busy={reinstall.isPending}
-            disabledReason={typed === instance.name ? null : `type ${instance.name} to confirm`}
-          >
-            Reinstall
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          variant="danger"
+          busy={reinstall.isPending}
+          disabledReason={typed === instance.name ? null : `type ${instance.name} to confirm`}
+        >
+          Reinstall
+        </DialogFooter>
       </form>
     </Modal>
   );
@@ -257,12 +251,9 @@ export function TemplateDialog({ instance, onClose }: { instance: Instance; onCl
           error={errors.description}
         />
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={convert.isPending}>
-            Make template
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={convert.isPending}>
+          Make template
+        </DialogFooter>
       </form>
     </Modal>
   );

@@ -13,6 +13,7 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { AddNicDialog } from './AddNicDialog';
 import { EditAdapterDialog, ResolverDialog } from './CtAdapterDialogs';
 import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { Field } from '@/components/ui/Field';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
@@ -87,12 +88,9 @@ function ChangeNetworkDialog({ instance, onClose }: { instance: Instance; onClos
           )}
         </Field>
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={change.isPending}>
-            Save
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={change.isPending}>
+          Save
+        </DialogFooter>
       </form>
     </Modal>
   );

@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { CreateSample, type ConfigSample, type Limits } from '@berth/contracts';
 import { isApiError } from '@/api/http';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { Modal } from '@/components/ui/Modal';
 import { errorText } from '@/lib/errorText';
 import { limitErrors, limitTextErrors, limitsToText, textToLimits } from '@/lib/limitsForm';
@@ -70,12 +70,9 @@ export function SampleDialog({
         </div>
         <LimitsEditor value={limits} onChange={setLimits} errors={errors} />
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={save.isPending} disabled={!name.trim()}>
-            {sample ? 'Save sample' : 'Create sample'}
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={save.isPending} disabled={!name.trim()}>
+          {sample ? 'Save sample' : 'Create sample'}
+        </DialogFooter>
       </form>
     </Modal>
   );

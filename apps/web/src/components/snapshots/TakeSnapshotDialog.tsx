@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { SnapshotName, type Instance, type SnapshotList } from '@berth/contracts';
 import { saveErrors } from '@/lib/formErrors';
 import { useSnapshotChange } from '@/queries/useSnapshots';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
 import { TextField } from '@/components/ui/TextField';
@@ -90,12 +90,9 @@ export function TakeSnapshotDialog({
           </span>
         </label>
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={take.isPending}>
-            Take snapshot
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={take.isPending}>
+          Take snapshot
+        </DialogFooter>
       </form>
     </Modal>
   );

@@ -5,7 +5,7 @@ import { issuesByField, saveErrors } from '@/lib/formErrors';
 import { toast } from '@/lib/toast';
 import { useSnapshots } from '@/queries/useSnapshots';
 import { useClone, usePools } from '@/queries/useStorage';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { Field } from '@/components/ui/Field';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
@@ -143,12 +143,9 @@ export function CloneDialog({ instance, onClose }: { instance: Instance; onClose
           </Field>
         )}
         <FormError message={errors['(root)'] ?? errors.mode} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={clone.isPending}>
-            Clone
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={clone.isPending}>
+          Clone
+        </DialogFooter>
       </form>
     </Modal>
   );

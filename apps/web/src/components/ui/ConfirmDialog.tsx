@@ -1,6 +1,6 @@
 'use client';
 import type { ReactNode } from 'react';
-import { Button } from './Button';
+import { DialogFooter } from './DialogFooter';
 import { Modal } from './Modal';
 
 /** A modal yes/no question. Render it only while it should be open. */
@@ -30,12 +30,15 @@ export function ConfirmDialog({
         }}
       >
         <div className="text-sm text-muted">{children}</div>
-        <div className="mt-5 flex justify-end gap-2">
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant={danger ? 'danger' : 'primary'} busy={busy} autoFocus>
-            {confirmLabel}
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onCancel}
+          className="mt-5"
+          variant={danger ? 'danger' : 'primary'}
+          busy={busy}
+          autoFocus
+        >
+          {confirmLabel}
+        </DialogFooter>
       </form>
     </Modal>
   );

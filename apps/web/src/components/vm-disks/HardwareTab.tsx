@@ -12,6 +12,7 @@ import { useMe } from '@/queries/useAuth';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { useVmDiskChange, useVmDiskCompact, useVmDiskRemove } from '@/queries/useVmDisks';
 import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { RemoveButton } from '@/components/ui/RemoveButton';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { EmptyState } from '@/components/ui/States';
@@ -137,12 +138,9 @@ function DiskSizeDialog({
           </div>
         )}
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button type="submit" variant="primary" busy={change.isPending}>
-            {disk ? 'Grow' : 'Add disk'}
-          </Button>
-        </div>
+        <DialogFooter onCancel={onClose} busy={change.isPending}>
+          {disk ? 'Grow' : 'Add disk'}
+        </DialogFooter>
       </form>
     </Modal>
   );

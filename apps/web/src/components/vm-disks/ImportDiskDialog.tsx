@@ -4,7 +4,7 @@ import type { ImportableDiskFormat, Instance } from '@berth/contracts';
 import { formatBytes } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
 import { useVmDiskImport } from '@/queries/useVmDisks';
-import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { FilePicker } from '@/components/ui/FilePicker';
 import { FormError } from '@/components/ui/FormError';
 import { Modal } from '@/components/ui/Modal';
@@ -60,17 +60,13 @@ export function ImportDiskDialog({
         <UploadProgress fraction={uploaded} label="Upload" />
         {uploaded === 1 && <p className="text-sm text-muted">Checking the image…</p>}
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={importing.isPending}
-            disabledReason={file ? null : 'choose an image file first'}
-          >
-            Import
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          busy={importing.isPending}
+          disabledReason={file ? null : 'choose an image file first'}
+        >
+          Import
+        </DialogFooter>
       </form>
     </Modal>
   );

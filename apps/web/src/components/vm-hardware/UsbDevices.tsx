@@ -6,6 +6,7 @@ import { formatBytes } from '@/lib/format';
 import { saveErrors } from '@/lib/formErrors';
 import { useVmUsbChange } from '@/queries/useVmDevices';
 import { Button } from '@/components/ui/Button';
+import { DialogFooter } from '@/components/ui/DialogFooter';
 import { RemoveButton } from '@/components/ui/RemoveButton';
 import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { FilePicker } from '@/components/ui/FilePicker';
@@ -52,17 +53,13 @@ function StickDialog({ instance, onClose }: { instance: Instance; onClose: () =>
         <UploadProgress fraction={uploaded} label="Upload" />
         {uploaded === 1 && <p className="text-sm text-muted">Checking the image…</p>}
         <FormError message={errors['(root)']} />
-        <div className="flex justify-end gap-2">
-          <Button onClick={onClose}>Cancel</Button>
-          <Button
-            type="submit"
-            variant="primary"
-            busy={change.isPending}
-            disabledReason={file ? null : 'choose an image file first'}
-          >
-            Add stick
-          </Button>
-        </div>
+        <DialogFooter
+          onCancel={onClose}
+          busy={change.isPending}
+          disabledReason={file ? null : 'choose an image file first'}
+        >
+          Add stick
+        </DialogFooter>
       </form>
     </Modal>
   );
