@@ -75,7 +75,7 @@ test.describe.serial("a container's Firewall tab", () => {
     expect([fw.policy.in, fw.rules.length]).toEqual(['drop', 1]);
   });
 
-  test('the Network tab lists the adapter; a running container is not re-addressed, and says why', async ({
+  test('the Network tab lists the adapter; an address outside its network is refused, and says why', async ({
     page,
   }, testInfo) => {
     await login(page);
@@ -85,11 +85,11 @@ test.describe.serial("a container's Firewall tab", () => {
     await expect(table.getByRole('link', { name: ct.nics[0]!.network })).toBeVisible();
     await keepScreenshot(page, testInfo, 'network-tab');
     await expectAccessible(page);
-    await page.getByRole('button', { name: 'Change network or address' }).click();
-    const dialog = page.getByRole('dialog', { name: `Network of ${ct.name}` });
-    await dialog.getByRole('textbox', { name: /Address/ }).fill('10.1.2.3/24');
+    await table.getByRole('button', { name: 'Edit eth0' }).click();
+    const dialog = page.getByRole('dialog', { name: `Edit eth0 of ${ct.name}` });
+    await dialog.getByRole('textbox', { name: /Address/ }).fill('192.0.2.3/24');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await expect(dialog.getByText(/stop the container/)).toBeVisible();
+    await expect(dialog.getByText(/is not a host address in network/)).toBeVisible();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     const now = (await (await api.get(`/api/v1/instances/${ct.id}`)).json()) as Instance;
     expect(now.nics).toEqual(ct.nics);

@@ -2,7 +2,6 @@ import type {
   CreateNetwork,
   HostAdapter,
   Network,
-  SetInstanceNetwork,
   UpdateNetwork,
 } from '@berth/contracts';
 import { http } from './http';
@@ -22,9 +21,6 @@ export const updateNetwork = ({ name, body }: { name: string; body: UpdateNetwor
   http<Network>(one(name), { method: 'PATCH', body });
 
 export const deleteNetwork = (name: string) => http<void>(one(name), { method: 'DELETE' });
-
-export const setInstanceNetwork = ({ id, body }: { id: string; body: SetInstanceNetwork }) =>
-  http<unknown>(`/instances/${encodeURIComponent(id)}/network`, { method: 'PUT', body });
 
 export const fetchHostAdapters = (signal?: AbortSignal) =>
   http<{ items: HostAdapter[] }>('/host/adapters', { signal }).then((r) => r.items);

@@ -1,15 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { SetInstanceNetwork } from '@berth/contracts';
 import {
   createNetwork,
   deleteNetwork,
   fetchHostAdapters,
   fetchNetwork,
   fetchNetworks,
-  setInstanceNetwork,
   updateNetwork,
 } from '@/api/networks';
-import { instanceKeys } from './keys';
 
 export const networkKeys = {
   all: ['networks'] as const,
@@ -54,15 +51,3 @@ function useNetworkMutation<A, R>(fn: (arg: A) => Promise<R>) {
 export const useCreateNetwork = () => useNetworkMutation(createNetwork);
 export const useUpdateNetwork = () => useNetworkMutation(updateNetwork);
 export const useDeleteNetwork = () => useNetworkMutation(deleteNetwork);
-
-/** Moves an instance's adapter or sets a VM's static lease; the instance and networks are read again. */
-export function useSetInstanceNetwork(id: string) {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: (body: SetInstanceNetwork) => setInstanceNetwork({ id, body }),
-    onSettled: () => {
-      void qc.invalidateQueries({ queryKey: networkKeys.all });
-      void qc.invalidateQueries({ queryKey: instanceKeys.detail(id) });
-    },
-  });
-}

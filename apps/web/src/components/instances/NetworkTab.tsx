@@ -2,10 +2,9 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { Instance } from '@berth/contracts';
-import { can, needs } from '@/lib/can';
+import { needs } from '@/lib/can';
 import { saveErrors } from '@/lib/formErrors';
 import { useMe } from '@/queries/useAuth';
-import { useNetworks, useSetInstanceNetwork } from '@/queries/useNetworks';
 import { useNics, useRemoveNic, useSetNicLink } from '@/queries/useNics';
 import { useActiveTaskByInstance } from '@/queries/useTasks';
 import { busyReason } from '@/lib/instanceActions';
@@ -13,88 +12,9 @@ import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
 import { AddNicDialog } from './AddNicDialog';
 import { EditAdapterDialog, ResolverDialog } from './CtAdapterDialogs';
 import { Button } from '@/components/ui/Button';
-import { DialogFooter } from '@/components/ui/DialogFooter';
-import { Field } from '@/components/ui/Field';
 import { FormError } from '@/components/ui/FormError';
-import { Modal } from '@/components/ui/Modal';
-import { NetworkOptions } from '@/components/networks/NetworkOptions';
 import { TableHead } from '@/components/ui/TableHead';
 import { TrafficByClass } from '@/components/network-classes/TrafficByClass';
-
-/**
- * Moves the first adapter to another network (stopped instances only) or changes its address:
- * a container's own, or a VM's static DHCP lease, which may change while the VM runs.
- */
-function ChangeNetworkDialog({ instance, onClose }: { instance: Instance; onClose: () => void }) {
-  const nic = instance.nics[0]!;
-  const mayList = can(useMe().data, 'host.view');
-  const networks = useNetworks(mayList);
-  const change = useSetInstanceNetwork(instance.id);
-  const [network, setNetwork] = useState(nic.network);
-  const [ipv4, setIpv4] = useState(nic.ipv4 ?? '');
-  const errors = change.isError ? saveErrors(change.error) : {};
-  const vm = instance.kind === 'vm';
-  const moving = network !== nic.network;
-  const chosen = networks.data?.find((n) => n.name === network);
-  return (
-    <Modal title={`Network of ${instance.name}`} onClose={onClose}>
-      <form
-        className="space-y-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          change.mutate(
-            { network, ...(ipv4.trim() ? { ipv4: ipv4.trim() } : {}) },
-            { onSuccess: onClose },
-          );
-        }}
-      >
-        <Field
-          label="Network"
-          hint={
-            moving && instance.state !== 'stopped'
-              ? 'Stop the instance to move it to another network.'
-              : undefined
-          }
-          error={errors.network}
-        >
-          {(a) => (
-            <select
-              {...a}
-              className="input"
-              value={network}
-              onChange={(e) => setNetwork(e.target.value)}
-            >
-              <NetworkOptions networks={networks.data} current={nic.network} />
-            </select>
-          )}
-        </Field>
-        <Field
-          label={vm ? 'Static lease (address/prefix)' : 'Address (address/prefix)'}
-          hint={
-            vm
-              ? `Empty: DHCP hands the VM any address from ${chosen ? `${chosen.dhcp.first}–${chosen.dhcp.last}` : 'its range'}. A static lease lies outside that range; the guest takes it at its next DHCP request.`
-              : 'Empty: the next free address on the network.'
-          }
-          error={errors.ipv4}
-        >
-          {(a) => (
-            <input
-              {...a}
-              className="input font-mono"
-              placeholder={chosen ? chosen.ipv4.replace(/\.\d+\//, '.50/') : '10.0.3.50/24'}
-              value={ipv4}
-              onChange={(e) => setIpv4(e.target.value)}
-            />
-          )}
-        </Field>
-        <FormError message={errors['(root)']} />
-        <DialogFooter onCancel={onClose} busy={change.isPending}>
-          Save
-        </DialogFooter>
-      </form>
-    </Modal>
-  );
-}
 
 /**
  * An instance's adapters: network, MAC, address and where it comes from, the link (a cable in or
@@ -102,7 +22,6 @@ function ChangeNetworkDialog({ instance, onClose }: { instance: Instance; onClos
  */
 export function NetworkTab({ instance }: { instance: Instance }) {
   const me = useMe().data;
-  const [editing, setEditing] = useState(false);
   const [adding, setAdding] = useState(false);
   const [removing, setRemoving] = useState<number | null>(null);
   const [editingNic, setEditingNic] = useState<number | null>(null);
@@ -116,8 +35,6 @@ export function NetworkTab({ instance }: { instance: Instance }) {
     needs(me, 'instance.configure', instance) ??
     busyReason(useActiveTaskByInstance().get(instance.id)) ??
     (instance.state === 'suspended' ? 'the instance is suspended: resume it first' : null);
-  const reason =
-    configure ?? (instance.nics.length === 0 ? 'the instance has no network adapter' : null);
   const nics = listed.data?.nics;
   const max = listed.data?.max ?? 8;
   const routed = !vm && instance.nics[0]?.mode === 'routed';
@@ -156,9 +73,6 @@ export function NetworkTab({ instance }: { instance: Instance }) {
     <div className="space-y-3">
       <div className="flex items-center gap-3">
         <h2 className="text-base font-semibold">Network adapters</h2>
-        <Button size="sm" disabledReason={reason} onClick={() => setEditing(true)}>
-          Change network or address
-        </Button>
         <Button
           size="sm"
           variant="primary"
@@ -307,7 +221,6 @@ export function NetworkTab({ instance }: { instance: Instance }) {
         {vm && ' A link down is kept for every next start.'}
       </p>
       <TrafficByClass id={instance.id} />
-      {editing && <ChangeNetworkDialog instance={instance} onClose={() => setEditing(false)} />}
       {adding && <AddNicDialog instance={instance} onClose={() => setAdding(false)} />}
       {editingNic !== null && nics?.some((n) => n.nic === editingNic) && (
         <EditAdapterDialog
