@@ -5,18 +5,17 @@ import { ChevronDown, ChevronRight, Server } from 'lucide-react';
 import {
   forwardRef,
   useCallback,
-  useEffect,
   useMemo,
   useRef,
   useState,
   type ReactNode,
-  type RefObject,
 } from 'react';
 import type { Me } from '@berth/contracts';
 import { can } from '@/lib/can';
 import { isActivePage, pagesFor } from '@/lib/navigation';
 import { buildTree, type TreeGroup, type TreeGrouping } from '@/lib/resourceTree';
 import { useStoredState } from '@/lib/useStoredState';
+import { DrawMore } from '@/components/ui/DrawMore';
 import { useHosts } from '@/queries/useHosts';
 import { useInstances } from '@/queries/useInstances';
 import { KindIcon, StateIcon } from './icons';
@@ -205,7 +204,7 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
                               </li>
                             ))}
                             {listed(g) > drawn && (
-                              <DrawMore key={drawn} root={navRef} onSeen={drawMore} />
+                              <DrawMore key={drawn} as="li" root={navRef} onSeen={drawMore} />
                             )}
                             {listed(g) < g.instances.length && (
                               <li>
@@ -233,27 +232,6 @@ export const ResourceTree = forwardRef<HTMLInputElement, { me: Me }>(function Re
     </div>
   );
 });
-
-/**
- * An empty row under the last name drawn: scrolled near, it asks for more names. Keyed by the
- * count drawn, so a row still in view after more were drawn is observed anew and asks again.
- */
-function DrawMore({ root, onSeen }: { root: RefObject<HTMLElement | null>; onSeen: () => void }) {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const io = new IntersectionObserver(
-      ([entry]) => {
-        if (entry?.isIntersecting) onSeen();
-      },
-      { root: root.current, rootMargin: '100px' },
-    );
-    io.observe(el);
-    return () => io.disconnect();
-  }, [root, onSeen]);
-  return <li ref={ref} aria-hidden className="h-5" />;
-}
 
 /**
  * The pages of the registry this user may open. The frame's links are not prefetched: on
