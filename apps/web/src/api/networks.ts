@@ -1,9 +1,4 @@
-import type {
-  CreateNetwork,
-  HostAdapter,
-  Network,
-  UpdateNetwork,
-} from '@berth/contracts';
+import type { CreateNetwork, HostAdapter, Network, UpdateNetwork } from '@berth/contracts';
 import { http } from './http';
 
 const one = (name: string) => `/networks/${encodeURIComponent(name)}`;

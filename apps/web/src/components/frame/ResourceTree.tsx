@@ -2,14 +2,7 @@
 import Link from 'next/link';
 import { usePathname, useSearchParams } from 'next/navigation';
 import { ChevronDown, ChevronRight, Server } from 'lucide-react';
-import {
-  forwardRef,
-  useCallback,
-  useMemo,
-  useRef,
-  useState,
-  type ReactNode,
-} from 'react';
+import { forwardRef, useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Me } from '@berth/contracts';
 import { can } from '@/lib/can';
 import { isActivePage, pagesFor } from '@/lib/navigation';
