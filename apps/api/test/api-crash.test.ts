@@ -8,7 +8,7 @@ import type { Instance, Task } from '@berth/contracts';
 import { openDatabase } from '@berth/db';
 import { loginAdmin, startApiProcess, type ApiProcess } from './api-process.js';
 import { freePort } from './free-port.js';
-import { startAgent, type Agent } from './harness.js';
+import { stackCidr, startAgent, type Agent } from './harness.js';
 
 /**
  * resilience.test.ts restarts the agent under a living API; this is the other way round: the API
@@ -29,7 +29,7 @@ describe('the API killed mid-task', () => {
       port: await freePort(),
       token: 'agent-token-apikill',
       bridge,
-      cidr: `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
+      cidr: stackCidr(),
     });
     api = await startApiProcess({ dataDir: root, databaseFile: databaseFile(), agent });
     ({ token } = await loginAdmin(api.baseUrl));

@@ -11,6 +11,7 @@ import type { ApiConfig } from '../src/config.js';
 import type { FastifyInstance } from 'fastify';
 import { browserSession } from './browser-session.js';
 import { freePort } from './free-port.js';
+import { drawInLane } from './lane.js';
 import { tidyVmRemains } from './vm-remains.js';
 import { until } from './wait.js';
 
@@ -125,6 +126,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+/**
+ * A random /24 for a stack's bridge. Files that make networks of their own use other second
+ * octets, one per file (10.214–10.238), so that lanes running together never share one.
+ */
+export function stackCidr(): string {
+  return `10.213.${drawInLane(20, 220)}.1/24`;
+}
+
 /** The real stack on this machine: agent process, API listening on a free port, a fresh SQLite file. */
 export async function startStack(
   name: string,
@@ -144,7 +153,7 @@ export async function startStack(
     token: `agent-token-${name}`,
     // One bridge per test file keeps files' containers apart; names stay under 15 chars.
     bridge: `bt-${name}`.slice(0, 15),
-    cidr: opts.cidr ?? `10.213.${Math.floor(Math.random() * 200) + 20}.1/24`,
+    cidr: opts.cidr ?? stackCidr(),
     // The agent's firewall keeps this bridge's instances off this API's port.
     env: { BERTH_AGENT_API_PORT: String(apiPort), ...opts.agentEnv },
   };

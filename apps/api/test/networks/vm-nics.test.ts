@@ -47,7 +47,8 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
   let vm: Instance;
   let ct: Instance | undefined;
   const o = Math.floor(Math.random() * 200) + 20;
-  const gw = `10.228.${o}.1`;
+  const subnet = `10.229.${o}`;
+  const gw = `${subnet}.1`;
   const nics = async (id: string) =>
     (await stack.call<InstanceNics>('GET', `/api/v1/instances/${id}/nics`)).body;
   const sh = async (id: string, script: string) => guest(stack, id, ['sh', '-c', script]);
@@ -148,7 +149,11 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       vm.id,
       `ip link set ${iface} up; udhcpc -i ${iface} -n -q -t 10 -T 2 -s /etc/udhcpc/default.script >/dev/null 2>&1; ip -4 -o addr show dev ${iface}`,
     );
-    assert.match(lease.stdout, new RegExp(`inet 10\\.228\\.${o}\\.\\d+/24`), lease.stdout);
+    assert.match(
+      lease.stdout,
+      new RegExp(`inet ${subnet.replace(/\./g, '\\.')}\\.\\d+/24`),
+      lease.stdout,
+    );
     assert.equal(
       (await sh(vm.id, `ping -c 2 -W 2 ${gw}`)).exitCode,
       0,
@@ -165,7 +170,7 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       'the instance to show the new address',
       async () =>
         (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body.ips.some((ip) =>
-          ip.startsWith(`10.228.${o}.`),
+          ip.startsWith(`${subnet}.`),
         ),
       60_000,
       2000,
@@ -324,10 +329,10 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
     assert.equal(newMac.body.task?.status, 'succeeded', JSON.stringify(newMac.body));
     assert.equal((newMac.body.task.result as VmNicChange).live, false);
     assert.equal((await nics(vm.id)).nics[0]!.mac, '02:00:00:00:7a:02');
-    const change = await addNic({ network: 'nb', ipv4: `10.228.${o}.50/24` });
+    const change = await addNic({ network: 'nb', ipv4: `${subnet}.50/24` });
     assert.deepEqual([change.nic, change.live], [1, false]);
     const mac = (await nics(vm.id)).nics.find((n) => n.nic === 1)!.mac;
-    assert.equal(leases(), `${mac},10.228.${o}.50\n`, 'its static lease is the network’s');
+    assert.equal(leases(), `${mac},${subnet}.50\n`, 'its static lease is the network’s');
     await removeNic(1);
     assert.equal(leases(), '', 'the lease went with it');
     await addNic({ network: 'nb' });
