@@ -37,7 +37,8 @@ const masterOf = (name: string) =>
 
 /**
  * NICs after the create on a running tiny VM: one hot-plugged on a second network, which the
- * guest sees and gets a lease on; its cable pulled and plugged back; suspended and resumed with
+ * guest sees and gets a lease on; its cable pulled and plugged back; one on a network without
+ * DHCP, whose set address is the only one the guest may send from; suspended and resumed with
  * it; moved to another network live; removed live; the agent killed in the middle of a
  * hot-plug, a move and a removal. A stopped VM's NICs, MACs and static leases. And a
  * container's adapter taken down and up.
@@ -49,6 +50,8 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
   const o = Math.floor(Math.random() * 200) + 20;
   const subnet = `10.229.${o}`;
   const gw = `${subnet}.1`;
+  // A second network with no DHCP: its NICs have the address set on them, or none.
+  const fixed = `10.229.${o + 1}`;
   const nics = async (id: string) =>
     (await stack.call<InstanceNics>('GET', `/api/v1/instances/${id}/nics`)).body;
   const sh = async (id: string, script: string) => guest(stack, id, ['sh', '-c', script]);
@@ -120,12 +123,20 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       ipv4: `${gw}/24`,
     });
     assert.equal(net.status, 201, JSON.stringify(net.body));
+    const noDhcp = await stack.call('POST', '/api/v1/networks', {
+      name: 'nc',
+      bridge: 'bt-vmnics-c',
+      ipv4: `${fixed}.1/24`,
+      dhcp: { enabled: false },
+    });
+    assert.equal(noDhcp.status, 201, JSON.stringify(noDhcp.body));
     vm = await bootTinyVm(stack, 'nicky');
   });
   after(async () => {
     if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
     if (vm) await stack?.call('DELETE', `/api/v1/instances/${vm.id}?force=true&sync=true`);
     await stack?.call('DELETE', '/api/v1/networks/nb');
+    await stack?.call('DELETE', '/api/v1/networks/nc');
     await stack?.close();
   });
 
@@ -236,6 +247,79 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
     await until(
       'the guest to reach the nb bridge again',
       async () => (await sh(vm.id, `ping -c 1 -W 1 ${gw}`)).exitCode === 0,
+      30_000,
+      1000,
+    );
+  });
+
+  test('on a network without DHCP the guest sets the NIC’s address itself; from any other address nothing passes', async () => {
+    const before = await guestIfaces();
+    const change = await addNic({ network: 'nc', ipv4: `${fixed}.50/24` });
+    assert.deepEqual([change.nic, change.live], [2, true]);
+    const port = (await nics(vm.id)).nics.find((n) => n.nic === 2)!.hostDevice;
+    await until(
+      'the VM firewall table to take the tap as a port',
+      async () => fwHas(port),
+      15_000,
+      250,
+    );
+    assert.equal(
+      execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).includes(
+        '--interface=bt-vmnics-c',
+      ),
+      false,
+      'no dnsmasq serves the network',
+    );
+    await until(
+      'the guest to see the NIC',
+      async () => (await guestIfaces()).length > before.length,
+      60_000,
+      1000,
+    );
+    const nic = (await guestIfaces()).find((i) => !before.includes(i))!;
+    // No lease comes: the guest's own DHCP client asks in vain.
+    const asked = await sh(
+      vm.id,
+      `ip link set ${nic} up; udhcpc -i ${nic} -n -q -t 2 -T 1 -s /etc/udhcpc/default.script >/dev/null 2>&1; echo $?`,
+    );
+    assert.notEqual(asked.stdout.trim(), '0', 'udhcpc got a lease on a network without DHCP');
+    const drops = async () => {
+      const table = execFileSync(
+        'nft',
+        ['list', 'table', 'bridge', `berth_bt_vmnics_fw_${vm.id.slice(0, 8)}`],
+        { encoding: 'utf8' },
+      );
+      return [
+        ...table.matchAll(
+          new RegExp(
+            `iifname "${port}" .*packets (\\d+) bytes \\d+ drop comment "spoof-(arp-)?ip"`,
+            'g',
+          ),
+        ),
+      ].reduce((sum, m) => sum + Number(m[1]), 0);
+    };
+    await sh(vm.id, `ip addr add ${fixed}.50/24 dev ${nic}`);
+    await until(
+      'the guest to reach the gateway from the address set on its NIC',
+      async () => (await sh(vm.id, `ping -c 1 -W 2 -I ${fixed}.50 ${fixed}.1`)).exitCode === 0,
+      30_000,
+      1000,
+    );
+    const dropped = await drops();
+    const spoofed = await sh(
+      vm.id,
+      `ip addr del ${fixed}.50/24 dev ${nic}; ip addr add ${fixed}.77/24 dev ${nic}; ` +
+        `ping -c 3 -W 1 -I ${fixed}.77 ${fixed}.1; e=$?; ip addr del ${fixed}.77/24 dev ${nic}; exit $e`,
+    );
+    assert.notEqual(spoofed.exitCode, 0, `a ping from .77 got an answer: ${spoofed.stdout}`);
+    assert.ok(
+      (await drops()) >= dropped + 3,
+      `the checks dropped ${(await drops()) - dropped}, not 3`,
+    );
+    await removeNic(2);
+    await until(
+      'the guest to lose it',
+      async () => (await guestIfaces()).length === before.length,
       30_000,
       1000,
     );
