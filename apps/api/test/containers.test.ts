@@ -30,6 +30,15 @@ const act = async (stack: Stack, id: string, action: string) => {
 const getInstance = async (stack: Stack, id: string) =>
   (await stack.call<Instance>('GET', `/api/v1/instances/${id}`)).body;
 
+/**
+ * The instance as the list shows it: the list reads every container's state from one lxc-ls of
+ * the active ones (a stopped one is absent from it), where a get asks lxc-info.
+ */
+const listed = async (stack: Stack, id: string) =>
+  (await stack.call<{ items: Instance[] }>('GET', '/api/v1/instances')).body.items.find(
+    (i) => i.id === id,
+  );
+
 for (const template of ['busybox', 'debian-12'] as const) {
   describe(`a ${template} container through the API, on real LXC`, () => {
     let stack: Stack;
@@ -80,6 +89,9 @@ for (const template of ['busybox', 'debian-12'] as const) {
       const live = await getInstance(stack, ct.id);
       assert.equal(live.state, 'running');
       assert.notEqual(live.uptimeSeconds, null);
+      const row = await listed(stack, ct.id);
+      assert.equal(row?.state, 'running');
+      assert.notEqual(row?.uptimeSeconds, null);
       await events.waitFor(
         (e) => e.type === 'instance.state' && e.instanceId === ct.id && e.state === 'running',
       );
@@ -126,6 +138,7 @@ for (const template of ['busybox', 'debian-12'] as const) {
       const pidBefore = (await exec(stack, ct.id, ['cat', '/proc/1/stat'])).stdout.split(' ')[21];
       await act(stack, ct.id, 'suspend');
       assert.equal((await getInstance(stack, ct.id)).state, 'frozen');
+      assert.equal((await listed(stack, ct.id))?.state, 'frozen');
       const refused = await stack.call<{ error: { message: string } }>(
         'POST',
         `/api/v1/instances/${ct.id}/exec`,
@@ -154,6 +167,7 @@ for (const template of ['busybox', 'debian-12'] as const) {
       assert.equal((await getInstance(stack, ct.id)).state, 'running');
       await act(stack, ct.id, 'stop');
       assert.equal((await getInstance(stack, ct.id)).state, 'stopped');
+      assert.equal((await listed(stack, ct.id))?.state, 'stopped');
       const del = await stack.call<TaskReply>('DELETE', `/api/v1/instances/${ct.id}?sync=true`);
       assert.equal(del.body.task.status, 'succeeded');
       assert.equal((await stack.call('GET', `/api/v1/instances/${ct.id}`)).status, 404);

@@ -151,11 +151,11 @@ export class Containers {
         .map((r) => ({ id: r.id, name: r.name })),
     );
     // One lxc-ls for all: an lxc-info per container would make start-up slow with hundreds.
-    const all = await this.lxc.infoAll();
+    const infoOf = await this.lxc.infoAll();
     const backings = await loopBackings();
     for (const record of records) {
       await this.writeLxcConfig(record);
-      const known = all.get(String(record.ctid)) ?? (await this.lxc.info(record.ctid));
+      const known = infoOf(record.ctid) ?? (await this.lxc.info(record.ctid));
       this.states.set(record.id, known.state);
       // The record is what limits should be: a change the last agent died in the middle of
       // (or a disk throttle lost with its loop device) is put right here. Idempotent.
@@ -181,12 +181,10 @@ export class Containers {
   }
 
   async list(): Promise<Instance[]> {
-    const all = await this.lxc.infoAll();
+    const infoOf = await this.lxc.infoAll();
     // One look at the loop devices for the whole list, not one per running container.
     const backings = await loopBackings();
-    return Promise.all(
-      this.store.all().map((r) => this.toInstance(r, all.get(String(r.ctid)), backings)),
-    );
+    return Promise.all(this.store.all().map((r) => this.toInstance(r, infoOf(r.ctid), backings)));
   }
 
   async get(idOrCtid: string): Promise<Instance> {

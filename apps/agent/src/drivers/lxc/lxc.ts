@@ -18,10 +18,25 @@ export class Lxc {
     return parseLxcInfo(result.stdout);
   }
 
-  /** Every container's state in one command: listing hundreds must not spawn hundreds of lxc-info. */
-  async infoAll(): Promise<Map<string, LxcInfo>> {
-    const result = await exec('lxc-ls', ['-P', this.lxcpath, '-f', '-F', 'NAME,STATE,PID,IPV4']);
-    return result.code === 0 ? parseLxcLs(result.stdout) : new Map();
+  /**
+   * Every container's state from one command, as a lookup: listing hundreds must not spawn
+   * hundreds of lxc-info. lxc-ls lists only the active ones (running, frozen, starting,
+   * stopping: found by their command sockets), so any other container of this lxcpath is
+   * stopped. Listing all of them read each one's config: 0.2-0.35 s with 500 stopped, most of the
+   * instance list's time. When lxc-ls fails the lookup knows nothing, and callers ask lxc-info.
+   */
+  async infoAll(): Promise<(ctid: number) => LxcInfo | undefined> {
+    const result = await exec('lxc-ls', [
+      '-P',
+      this.lxcpath,
+      '--active',
+      '-f',
+      '-F',
+      'NAME,STATE,PID,IPV4',
+    ]);
+    if (result.code !== 0) return () => undefined;
+    const active = parseLxcLs(result.stdout);
+    return (ctid) => active.get(String(ctid)) ?? { state: 'stopped', pid: null, ips: [] };
   }
 
   async start(ctid: number): Promise<void> {
