@@ -7,6 +7,7 @@ import type { ErrorBody, Instance, Network } from '@berth/contracts';
 import { startStack, type Stack } from '../harness.js';
 import { act, buildTinyTemplate, createTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
+import { spoofDrops } from './counted.js';
 
 const ipToInt = (ip: string) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 
@@ -81,12 +82,6 @@ describe('DHCP leases of a VM: from the range, then static', () => {
     const table = `berth_${stack.agent.bridge.replace(/-/g, '_')}_fw_${vm.id.slice(0, 8)}`;
     const rules = () =>
       execFileSync('nft', ['list', 'table', 'bridge', table], { encoding: 'utf8' });
-    /** What the address checks dropped so far: the pings, or the ARP asked for them. */
-    const spoofDrops = () =>
-      [...rules().matchAll(/packets (\d+) bytes \d+ drop comment "spoof-(arp-)?ip"/g)].reduce(
-        (sum, m) => sum + Number(m[1]),
-        0,
-      );
     const sh = (script: string) => guest(stack, vm.id, ['sh', '-c', script]);
     // nft may print the set's two members in either order.
     const own = new RegExp(`[{ ]${leased.replace(/\./g, '\\.')}[ ,]`);
@@ -101,14 +96,15 @@ describe('DHCP leases of a VM: from the range, then static', () => {
       30_000,
       1000,
     );
-    const before = spoofDrops();
+    const before = spoofDrops(rules());
     const iface = '$(ls /sys/class/net | grep -v lo | head -n1)';
     const spoofed = await sh(
       `ip addr add ${other}/24 dev ${iface}; ping -c 3 -W 1 -I ${other} ${gw}; e=$?; ` +
         `ip addr del ${other}/24 dev ${iface}; exit $e`,
     );
     assert.notEqual(spoofed.exitCode, 0, `a ping from ${other} got an answer: ${spoofed.stdout}`);
-    assert.ok(spoofDrops() >= before + 3, `the checks dropped ${spoofDrops() - before}, not 3`);
+    const dropped = spoofDrops(rules()) - before;
+    assert.ok(dropped >= 3, `the checks dropped ${dropped}, not 3`);
   });
 
   test('while its guest agent does not answer, the VM shows the lease DHCP gave it', async () => {

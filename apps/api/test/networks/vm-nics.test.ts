@@ -15,6 +15,7 @@ import { startStack, waitTask, type Stack } from '../harness.js';
 import { untilFailpoint } from '../failpoint.js';
 import { act, bootTinyVm, guest } from '../vm-guest.js';
 import { until } from '../wait.js';
+import { spoofDrops } from './counted.js';
 
 type TaskReply = { task: Task };
 
@@ -89,21 +90,20 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
   };
   let iface = '';
   let tap = '';
-  /** Whether the VM's firewall table (named after its first NIC's bridge) matches on a tap. */
-  const fwHas = (name: string) => {
+  /** The VM's firewall table (named after its first NIC's bridge); empty while there is none. */
+  const fwRules = () => {
     try {
       return execFileSync(
         'nft',
         ['list', 'table', 'bridge', `berth_bt_vmnics_fw_${vm.id.slice(0, 8)}`],
-        {
-          encoding: 'utf8',
-          stdio: 'pipe',
-        },
-      ).includes(`"${name}"`);
+        { encoding: 'utf8', stdio: 'pipe' },
+      );
     } catch {
-      return false;
+      return '';
     }
   };
+  /** Whether the VM's firewall table matches on a tap. */
+  const fwHas = (name: string) => fwRules().includes(`"${name}"`);
   const leases = () => {
     try {
       return readFileSync(
@@ -283,21 +283,6 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       `ip link set ${nic} up; udhcpc -i ${nic} -n -q -t 2 -T 1 -s /etc/udhcpc/default.script >/dev/null 2>&1; echo $?`,
     );
     assert.notEqual(asked.stdout.trim(), '0', 'udhcpc got a lease on a network without DHCP');
-    const drops = async () => {
-      const table = execFileSync(
-        'nft',
-        ['list', 'table', 'bridge', `berth_bt_vmnics_fw_${vm.id.slice(0, 8)}`],
-        { encoding: 'utf8' },
-      );
-      return [
-        ...table.matchAll(
-          new RegExp(
-            `iifname "${port}" .*packets (\\d+) bytes \\d+ drop comment "spoof-(arp-)?ip"`,
-            'g',
-          ),
-        ),
-      ].reduce((sum, m) => sum + Number(m[1]), 0);
-    };
     await sh(vm.id, `ip addr add ${fixed}.50/24 dev ${nic}`);
     await until(
       'the guest to reach the gateway from the address set on its NIC',
@@ -305,17 +290,15 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       30_000,
       1000,
     );
-    const dropped = await drops();
+    const droppedBefore = spoofDrops(fwRules(), port);
     const spoofed = await sh(
       vm.id,
       `ip addr del ${fixed}.50/24 dev ${nic}; ip addr add ${fixed}.77/24 dev ${nic}; ` +
         `ping -c 3 -W 1 -I ${fixed}.77 ${fixed}.1; e=$?; ip addr del ${fixed}.77/24 dev ${nic}; exit $e`,
     );
     assert.notEqual(spoofed.exitCode, 0, `a ping from .77 got an answer: ${spoofed.stdout}`);
-    assert.ok(
-      (await drops()) >= dropped + 3,
-      `the checks dropped ${(await drops()) - dropped}, not 3`,
-    );
+    const dropped = spoofDrops(fwRules(), port) - droppedBefore;
+    assert.ok(dropped >= 3, `the checks dropped ${dropped}, not 3`);
     await removeNic(2);
     await until(
       'the guest to lose it',
