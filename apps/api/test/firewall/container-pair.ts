@@ -71,7 +71,10 @@ export function containerPair(name: string) {
         }
         await stack.close();
       }
-      for (const t of pair.tables()) nft('delete', 'table', 'bridge', t);
+      for (const t of pair.tables()) {
+        nft('delete', 'table', 'bridge', t);
+        nft('delete', 'table', 'inet', t);
+      }
     },
   };
   return pair;

@@ -1,7 +1,29 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Firewall, FirewallSettingsInput } from '@berth/contracts';
+import { connect } from 'node:net';
 import { containerPair, nft } from './container-pair.js';
+
+/** What a connect from the host met: a reset, a connection, or silence for 2 s. */
+const hostConnect = (host: string, port: number) =>
+  new Promise<string>((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve('timeout');
+    }, 2000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(err.code ?? err.message);
+    });
+  });
+/** An exec into a container costs its own time, on top of what the command waits. */
+const EXEC_SLACK_MS = 1500;
 
 /**
  * Instance firewalls on the real stack: two busybox containers on the stack's bridge; traffic
@@ -12,6 +34,12 @@ describe("an instance's firewall with busybox containers", () => {
   const { cts, ips, call, ok, sh, pings, tables } = pair;
   const connects = async (from: string, to: string, port: number) =>
     (await sh(from, `echo hi | nc -w 2 ${ips[to]} ${port}`)) === 0;
+  /** Refused (a reset came back) within a second, not timed out. */
+  const refused = async (from: string, to: string, port: number) => {
+    const started = Date.now();
+    const code = await sh(from, `nc -w 5 ${ips[to]} ${port} </dev/null 2>&1 | grep -q refused`);
+    return code === 0 && Date.now() - started < 1000 + EXEC_SLACK_MS;
+  };
   const setFw = (ct: string, body: FirewallSettingsInput) =>
     ok<Firewall>('PUT', `/api/v1/instances/${cts[ct]!.id}/firewall`, body);
   const getFw = (ct: string) => ok<Firewall>('GET', `/api/v1/instances/${cts[ct]!.id}/firewall`);
@@ -45,13 +73,30 @@ describe("an instance's firewall with busybox containers", () => {
     assert.ok(await pings('c1', 'c2'));
   });
 
-  test('reject is refused on this kernel, naming the rule, and nothing changes', async () => {
-    const res = await call('PUT', `/api/v1/instances/${cts.c2!.id}/firewall`, {
-      rules: [{ direction: 'in', action: 'reject', protocol: 'icmp' }],
+  test('reject answers at once where drop is silent: from the other container, from the host, outbound; counted', async () => {
+    await setFw('c2', {
+      rules: [{ direction: 'in', action: 'reject', protocol: 'tcp', ports: ['8002'] }],
     });
-    assert.equal(res.status, 400, JSON.stringify(res.body));
-    assert.match(JSON.stringify(res.body), /rules\.0\.action/);
-    assert.equal((await getFw('c2')).rules.length, 0);
+    assert.ok(await refused('c1', 'c2', 8002), 'c1 is refused at once');
+    assert.equal(await hostConnect(ips.c2!, 8002), 'ECONNREFUSED', 'the host is refused at once');
+    assert.ok(await connects('c1', 'c2', 8001), 'another port still answers');
+    const { counters, table } = await getFw('c2');
+    assert.ok(counters[0]!.packets >= 2, JSON.stringify(counters));
+    // Drop, for contrast: nothing comes back and the client waits out its timeout.
+    await setFw('c2', {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['8002'] }],
+    });
+    assert.equal(await hostConnect(ips.c2!, 8002), 'timeout');
+    assert.equal(nft('list', 'table', 'inet', table!), null, 'no reject, no inet table');
+    await setFw('c2', {});
+    await setFw('c1', {
+      rules: [{ direction: 'out', action: 'reject', protocol: 'tcp', ports: ['8001'] }],
+    });
+    assert.ok(await refused('c1', 'c2', 8001), 'c1 is refused by its own outbound rule');
+    assert.ok(await connects('c1', 'c2', 8002));
+    assert.ok((await getFw('c1')).counters[0]!.packets >= 1);
+    await setFw('c1', {});
+    assert.ok(await connects('c1', 'c2', 8001));
   });
 
   test('a port rule blocks one port and not another; a default drop inbound stops the rest', async () => {

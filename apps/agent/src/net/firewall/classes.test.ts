@@ -12,6 +12,7 @@ const port = {
   ipv6: [] as string[],
   dhcp: false,
   network: 'default',
+  bridge: 'berth0',
 };
 const classes = [
   { name: 'local', ranges: ['10.0.0.0/8', 'fd00::/8', '10.1.0.0/16'] },

@@ -56,7 +56,10 @@ interface SetUsers {
 const NO_NETWORK_RULES = NetworkFirewallSettings.parse({});
 const portsKey = (p: { bridge: string; ports: Port[]; routed?: unknown }) =>
   JSON.stringify([p.bridge, p.ports, p.routed]);
-/** A bridged instance's rules are in a bridge table, a routed container's guard in an inet one. */
+/**
+ * A bridged instance's rules are in a bridge table (and, when they reject, their answers in an
+ * inet one: see REJECT_MARK), a routed container's guard in an inet one.
+ */
 const TABLE_FAMILIES = ['bridge', 'inet'] as const;
 const INSTANCE_FILE = /^([0-9a-f]{8}-[0-9a-f-]{27})\.json$/;
 const NETWORK_FILE = /^network-(.+)\.json$/;
@@ -78,12 +81,17 @@ type RuleCounters = Map<string, { packets: number; bytes: number }>;
 
 /**
  * The rule counters of each table named, by comment, summed over the lines that share one (a
- * rule's IPv4 and IPv6 matches); a table that is not there has none.
+ * rule's IPv4 and IPv6 matches, and a rejecting rule's lines in the inet table of the same
+ * name); a table that is not there has none.
  */
 async function countersOf(tables: readonly string[]): Promise<Map<string, RuleCounters>> {
   const byTable = new Map<string, RuleCounters>();
-  for (const [table, objects] of await nftListTables('bridge', tables)) {
-    const found: RuleCounters = new Map();
+  const listed = [
+    ...(await nftListTables('bridge', tables)),
+    ...(await nftListTables('inet', tables)),
+  ];
+  for (const [table, objects] of listed) {
+    const found: RuleCounters = byTable.get(table) ?? new Map();
     byTable.set(table, found);
     for (const { rule } of objects as NftRule[]) {
       const counter = rule?.expr.find((x) => x.counter)?.counter;
@@ -96,18 +104,6 @@ async function countersOf(tables: readonly string[]): Promise<Map<string, RuleCo
     }
   }
   return byTable;
-}
-
-function refuseReject(rules: readonly FirewallRule[]): void {
-  const rejecting = rules.findIndex((r) => r.action === 'reject');
-  if (rejecting >= 0) {
-    // The bridge family answers only from prerouting/input/forward and needs nft_reject_bridge,
-    // which this kernel lacks; a reject that silently dropped would be a lie.
-    throw badRequest(
-      'reject is not available on this host (no nft_reject_bridge in the kernel); use drop',
-      `rules.${rejecting}.action`,
-    );
-  }
 }
 
 /**
@@ -266,7 +262,6 @@ export class Firewalls {
       );
     }
     const settings = FirewallSettings.parse(input);
-    refuseReject(settings.rules);
     await this.lock.with('firewall', async () => {
       this.refuseUnknownSets(settings.rules);
       await assertFreeSpace(this.dir, 1024 * 1024, 'firewall settings');
@@ -298,7 +293,6 @@ export class Firewalls {
     const createdAt = this.networkCreated(name);
     if (!createdAt) throw notFound(`network ${name}`);
     const settings = NetworkFirewallSettings.parse(input);
-    refuseReject(settings.rules);
     await this.lock.with('firewall', async () => {
       this.refuseUnknownSets(settings.rules);
       await assertFreeSpace(this.dir, 1024 * 1024, 'network firewall rules');
@@ -566,6 +560,7 @@ export class Firewalls {
         ports: vm.nics.map((n) => {
           const network = n.network ?? DEFAULT_NETWORK;
           return {
+            bridge: this.networks.bridgeFor(network),
             ifname: n.tap,
             mac: n.mac,
             // A static lease is the address; else what DHCP gave, once it gave one.
@@ -593,6 +588,7 @@ export class Firewalls {
       name: record.name,
       bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
       ports: adaptersOf(record).map((a) => ({
+        bridge: this.networks.bridgeFor(a.network),
         ifname: a.veth,
         mac: a.mac,
         ipv4: a.ipv4.split('/')[0]!,

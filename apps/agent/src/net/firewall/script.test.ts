@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FirewallSettings, NetworkFirewallSettings } from '@berth/contracts';
-import { firewallScript, tableName } from './script.js';
+import { bridgeMac } from '../bridge.js';
+import { firewallScript, REJECT_MARK, tableName } from './script.js';
 
 const port = {
   ifname: 'vcabcdef12',
@@ -11,6 +12,7 @@ const port = {
   ipv6: [] as string[],
   dhcp: false,
   network: 'default',
+  bridge: 'berth0',
 };
 const none = { networks: new Map(), sets: new Map() };
 
@@ -94,6 +96,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       ipv6: [],
       dhcp: true,
       network: 'default',
+      bridge: 'berth0',
     },
     {
       ifname: 'vtabcdef121',
@@ -102,6 +105,7 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
       ipv6: [],
       dhcp: true,
       network: 'default',
+      bridge: 'berth0',
     },
   ];
   const script = firewallScript(
@@ -153,8 +157,8 @@ test("a VM's taps: DHCP passes after the MAC checks, 0.0.0.0 is its own while it
 
 test("a network's rules come after the spoofing checks and before the instance's own, on its ports only", () => {
   const taps = [
-    { ...port, ifname: 'vtabcdef120', network: 'lan' },
-    { ...port, ifname: 'vtabcdef121', network: 'dmz' },
+    { ...port, ifname: 'vtabcdef120', network: 'lan', bridge: 'bt-lan' },
+    { ...port, ifname: 'vtabcdef121', network: 'dmz', bridge: 'bt-dmz' },
   ];
   const script = firewallScript(
     't',
@@ -253,7 +257,7 @@ test('a v6 CIDR matches IPv6 only, a v4 one IPv4 only; a set is a typed set per 
   );
 });
 
-test('a script with sets and network rules passes nft -c (when nft is there), also joined with others as the nft queue loads them', () => {
+test('a script with sets, network rules and rejects passes nft -c (when nft is there), also joined with others as the nft queue loads them', () => {
   const scriptOf = (table: string) =>
     firewallScript(
       table,
@@ -262,6 +266,8 @@ test('a script with sets and network rules passes nft -c (when nft is there), al
         rules: [
           { direction: 'in', action: 'drop', protocol: 'tcp', ports: ['22'], source: '@a-b' },
           { direction: 'in', action: 'drop', protocol: 'icmp', source: 'fd00::/64' },
+          { direction: 'in', action: 'reject', protocol: 'tcp', ports: ['25'], source: '@a-b' },
+          { direction: 'out', action: 'reject', protocol: 'udp', ports: ['53'] },
         ],
       }),
       {
@@ -284,4 +290,84 @@ test('a script with sets and network rules passes nft -c (when nft is there), al
     if (checked.error) return;
     assert.equal(checked.status, 0, checked.stderr + script);
   }
+});
+
+test('an outbound reject marks the frame and hands it up to the host, whose inet table answers it', () => {
+  const script = firewallScript(
+    't',
+    [port],
+    FirewallSettings.parse({
+      rules: [{ direction: 'out', action: 'reject', protocol: 'tcp', ports: ['80'] }],
+    }),
+    none,
+  );
+  assert.match(
+    script,
+    new RegExp(
+      `iifname "vcabcdef12" ether type ip meta l4proto tcp tcp dport \\{ 80 \\} counter meta mark set ${REJECT_MARK} ether daddr set ${bridgeMac('berth0')} meta pkttype set host accept comment "berth-rule-0"`,
+    ),
+  );
+  const inet = script.slice(script.indexOf('table inet t {'));
+  assert.match(
+    inet,
+    /type filter hook prerouting priority raw; policy accept;\n {4}meta mark 0x62657274 goto rejecting/,
+  );
+  assert.match(
+    inet,
+    /chain rejecting \{\n {4}meta l4proto tcp reject with tcp reset\n {4}reject\n/,
+  );
+  assert.doesNotMatch(inet, /to_instance_local/, 'nothing inbound rejects');
+  assert.doesNotMatch(script, /to_instance_early/);
+});
+
+test("an inbound reject: in order before the frame's way is known, dropped at the port as a last resort, counted once", () => {
+  const script = firewallScript(
+    't',
+    [{ ...port, ipv6: ['fd00::7'] }],
+    FirewallSettings.parse({
+      policy: { in: 'drop', out: 'accept' },
+      rules: [
+        { direction: 'in', action: 'accept', protocol: 'tcp', ports: ['22'] },
+        { direction: 'in', action: 'reject', protocol: 'any' },
+      ],
+    }),
+    none,
+  );
+  const chain = (name: string) => {
+    const from = script.indexOf(`chain ${name} {`);
+    return script.slice(from, script.indexOf('  }', from));
+  };
+  const lines = (text: string) =>
+    text
+      .split('\n')
+      .slice(2)
+      .map((l) => l.trim())
+      .filter(Boolean);
+  // Only IP can be answered: a reject of any protocol is two lines, and ARP goes on.
+  assert.deepEqual(lines(chain('to_instance')).slice(2, 4), [
+    'oifname "vcabcdef12" ether type ip counter drop comment "berth-rule-1"',
+    'oifname "vcabcdef12" ether type ip6 counter drop comment "berth-rule-1"',
+  ]);
+  const hand = `meta mark set ${REJECT_MARK} ether daddr set ${bridgeMac('berth0')} meta pkttype set host accept`;
+  assert.deepEqual(lines(chain('to_instance_early')), [
+    'ether daddr 02:11:22:33:44:55 ether type ip meta l4proto tcp tcp dport { 22 } accept',
+    'ether daddr 02:11:22:33:44:55 ether type ip6 meta l4proto tcp tcp dport { 22 } accept',
+    `ether daddr 02:11:22:33:44:55 ether type ip counter ${hand} comment "berth-rule-1"`,
+    `ether daddr 02:11:22:33:44:55 ether type ip6 counter ${hand} comment "berth-rule-1"`,
+  ]);
+  const local = [
+    'oifname "berth0" ip daddr 10.9.8.7 meta l4proto tcp tcp dport { 22 } accept',
+    'oifname "berth0" ip6 daddr fd00::7 meta l4proto tcp tcp dport { 22 } accept',
+    'oifname "berth0" ip daddr 10.9.8.7 counter goto rejecting comment "berth-rule-1"',
+    'oifname "berth0" ip6 daddr fd00::7 counter goto rejecting comment "berth-rule-1"',
+  ];
+  assert.deepEqual(lines(chain('to_instance_local')), local);
+  assert.deepEqual(lines(chain('to_instance_routed')), local);
+  assert.match(chain('to_instance_routed'), /type filter hook forward priority filter/);
+});
+
+test('rules that do not reject leave no inet table: the old one is deleted in the same load', () => {
+  const script = firewallScript('t', [port], FirewallSettings.parse({}), none);
+  assert.match(script, /\ntable inet t\ndelete table inet t\n$/);
+  assert.doesNotMatch(script, /table inet t \{/);
 });

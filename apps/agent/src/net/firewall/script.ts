@@ -5,9 +5,12 @@ import {
   type NetworkFirewallSettings,
   setNamed,
 } from '@berth/contracts';
+import { bridgeMac } from '../bridge.js';
 
 /** What the script needs to know about one of an instance's adapters. */
 export interface Port {
+  /** The bridge of its network: a frame a rule rejects is handed up to the host there. */
+  bridge: string;
   /** The host end of the adapter on the bridge (a container's veth, a VM's tap). */
   ifname: string;
   mac: string;
@@ -103,15 +106,29 @@ export function typedSets(name: string, members: readonly string[]): string[] {
 const ND =
   'nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert, nd-redirect';
 
+type Family = 'ipv4' | 'ipv6';
+
+/** A frame's match without its family's `ether type`; a null family matches any frame. */
+interface Match {
+  family: Family | null;
+  text: string;
+}
+
+const ETHER = { ipv4: 'ether type ip', ipv6: 'ether type ip6' } as const;
+const inBridge = (m: Match) => (m.family ? `${ETHER[m.family]} ${m.text}` : m.text);
+
 /**
  * A rule's matches, one per family it concerns: a CIDR fixes the family; a set or a protocol
  * without one makes two (an address set holds both, and a port rule must hold over IPv6 too);
- * protocol any without addresses is one match for every frame, ARP included.
+ * protocol any without addresses is one match for every frame, ARP included, unless it rejects:
+ * only IP can be answered, so ARP goes on to the next rule.
  */
-function matchesOf(rule: FirewallRule): string[] {
+function matchesOf(rule: FirewallRule): Match[] {
   const fixed = cidrFamily(rule.source) ?? cidrFamily(rule.destination);
   const named = setNamed(rule.source) !== null || setNamed(rule.destination) !== null;
-  if (!fixed && !named && rule.protocol === 'any') return [''];
+  if (!fixed && !named && rule.protocol === 'any' && rule.action !== 'reject') {
+    return [{ family: null, text: '' }];
+  }
   const families = fixed ? [fixed] : (['ipv4', 'ipv6'] as const);
   return families.map((family) => {
     const v6 = family === 'ipv6';
@@ -120,14 +137,120 @@ function matchesOf(rule: FirewallRule): string[] {
       const set = setNamed(a);
       return set === null ? a : `@${v6 ? v6SetName(set) : set}`;
     };
-    const parts = [`ether type ${ip}`];
+    const parts: string[] = [];
     if (rule.source) parts.push(`${ip} saddr ${address(rule.source)}`);
     if (rule.destination) parts.push(`${ip} daddr ${address(rule.destination)}`);
     if (rule.protocol === 'icmp' && v6) parts.push(`icmpv6 type != { ${ND} }`);
     else if (rule.protocol !== 'any') parts.push(`meta l4proto ${rule.protocol}`);
     if (rule.ports.length > 0) parts.push(`${rule.protocol} dport { ${rule.ports.join(', ')} }`);
-    return parts.join(' ');
+    return { family, text: parts.join(' ') };
   });
+}
+
+/**
+ * The mark of a frame a rule rejects. The bridge family cannot answer a frame itself (that needs
+ * nft_reject_bridge, which this kernel lacks), so the rule marks it and hands it to the host's
+ * own stack, readdressed to the bridge's MAC; there the instance's inet table answers every
+ * frame so marked (`rejectTable`): a TCP reset, else ICMP port unreachable. A value no one else
+ * sets, matched whole: a mark the host uses for its own traffic never matches it.
+ */
+export const REJECT_MARK = '0x62657274';
+
+/** What a rule that rejects does in the bridge family: the frame goes up to the host, marked. */
+const handUp = (bridge: string) =>
+  `meta mark set ${REJECT_MARK} ether daddr set ${bridgeMac(bridge)} meta pkttype set host accept`;
+
+function baseChain(name: string, hook: string, priority: string, lines: readonly string[]) {
+  return [
+    `  chain ${name} {`,
+    `    type filter hook ${hook} priority ${priority}; policy accept;`,
+    ...lines.map((l) => `    ${l}`),
+    '  }',
+  ];
+}
+
+/** One line of the chain for what is sent to the instance, kept whole to be written three ways. */
+interface InLine {
+  ports: readonly Port[];
+  match: Match;
+  verdict: 'accept' | 'drop' | 'reject';
+  counted: boolean;
+  tag: string;
+}
+
+function byBridge(ports: readonly Port[]): Port[][] {
+  const groups = new Map<string, Port[]>();
+  for (const p of ports) groups.set(p.bridge, [...(groups.get(p.bridge) ?? []), p]);
+  return [...groups.values()];
+}
+const nftList = (items: readonly string[]) =>
+  items.length === 1 ? items[0]! : `{ ${items.join(', ')} }`;
+const tidy = (line: string) => line.replace(/ +/g, ' ').trim();
+
+/**
+ * The lines for what is sent to an instance, up to the last that rejects, as they are written
+ * before the frame's way is known: in the bridge family's prerouting, for a frame from another
+ * port addressed to the instance's MAC, and in the inet family's output and forward, for a
+ * packet of the host's own or routed by it, addressed to the instance's addresses. There a
+ * rejecting line answers (and counts); every other line accepts, uncounted: the frame goes on
+ * to the instance's postrouting chain, where the same line decides and counts it. So a rule's
+ * order holds, and each frame is counted once.
+ */
+function inLinesBefore(inn: readonly InLine[], at: 'bridge' | 'inet'): string[] {
+  const last = inn.map((l) => l.verdict).lastIndexOf('reject');
+  return inn.slice(0, last + 1).flatMap((line) =>
+    byBridge(line.ports).flatMap((ports) => {
+      const bridge = ports[0]!.bridge;
+      const verdict =
+        line.verdict !== 'reject'
+          ? 'accept'
+          : `counter ${at === 'bridge' ? handUp(bridge) : 'goto rejecting'} comment "${line.tag}"`;
+      if (at === 'bridge') {
+        const to = `ether daddr ${nftList(ports.map((p) => p.mac))}`;
+        return [tidy(`${to} ${inBridge(line.match)} ${verdict}`)];
+      }
+      const families = line.match.family ? [line.match.family] : (['ipv4', 'ipv6'] as const);
+      return families.flatMap((family) => {
+        const addresses =
+          family === 'ipv4' ? ports.flatMap((p) => p.ipv4 ?? []) : ports.flatMap((p) => p.ipv6);
+        if (addresses.length === 0) return [];
+        const to = `${family === 'ipv4' ? 'ip' : 'ip6'} daddr ${nftList(addresses)}`;
+        return [tidy(`oifname "${bridge}" ${to} ${line.match.text} ${verdict}`)];
+      });
+    }),
+  );
+}
+
+/**
+ * An instance's inet table when its rules reject: the answer to the frames its bridge table
+ * marked (at raw, before the host's NAT could readdress them), and the inbound lines for what
+ * the host sends or routes to it (see inLinesBefore); none otherwise.
+ */
+function rejectTable(
+  table: string,
+  inn: readonly InLine[],
+  rejectsOut: boolean,
+  sets: readonly string[],
+): string[] {
+  const inbound = inn.some((l) => l.verdict === 'reject');
+  if (!inbound && !rejectsOut) return [];
+  const toInstance = inLinesBefore(inn, 'inet');
+  return [
+    `table inet ${table} {`,
+    ...(inbound ? sets : []),
+    '  chain rejecting {',
+    '    meta l4proto tcp reject with tcp reset',
+    '    reject',
+    '  }',
+    ...baseChain('marked', 'prerouting', 'raw', [`meta mark ${REJECT_MARK} goto rejecting`]),
+    ...(inbound
+      ? [
+          ...baseChain('to_instance_local', 'output', 'filter', toInstance),
+          ...baseChain('to_instance_routed', 'forward', 'filter', toInstance),
+        ]
+      : []),
+    '}',
+  ];
 }
 
 /**
@@ -151,12 +274,11 @@ export function firewallScript(
   fw: FirewallSettings,
   shared: Shared,
 ): string {
-  const onPorts = (dir: 'iifname' | 'oifname', of: readonly Port[]) => {
-    const names = of.map((p) => `"${p.ifname}"`);
-    return `${dir} ${names.length === 1 ? names[0] : `{ ${names.join(', ')} }`}`;
-  };
+  const onPorts = (dir: 'iifname' | 'oifname', of: readonly Port[]) =>
+    `${dir} ${nftList(of.map((p) => `"${p.ifname}"`))}`;
   const out: string[] = [];
-  const inn: string[] = [];
+  const inn: InLine[] = [];
+  let rejectsOut = false;
   for (const port of ports) {
     const on = `iifname "${port.ifname}"`;
     if (fw.antiSpoofing) {
@@ -169,9 +291,13 @@ export function firewallScript(
       out.push(
         `${on} ether type ip meta l4proto udp udp sport 68 udp dport 67 accept comment "dhcp"`,
       );
-      inn.push(
-        `oifname "${port.ifname}" ether type ip meta l4proto udp udp sport 67 udp dport 68 accept comment "dhcp"`,
-      );
+      inn.push({
+        ports: [port],
+        match: { family: 'ipv4', text: 'meta l4proto udp udp sport 67 udp dport 68' },
+        verdict: 'accept',
+        counted: false,
+        tag: 'dhcp',
+      });
     }
     if (fw.antiSpoofing) {
       const own = !port.ipv4 ? '0.0.0.0' : port.dhcp ? `{ ${port.ipv4}, 0.0.0.0 }` : port.ipv4;
@@ -192,8 +318,25 @@ export function firewallScript(
     used.push(...rules);
     rules.forEach((rule, i) => {
       for (const match of matchesOf(rule)) {
-        const line = `${onPorts(rule.direction === 'in' ? 'oifname' : 'iifname', of)} ${match} counter ${rule.action} comment "${tag(i)}"`;
-        (rule.direction === 'in' ? inn : out).push(line.replace(/ +/g, ' '));
+        if (rule.direction === 'in') {
+          inn.push({ ports: of, match, verdict: rule.action, counted: true, tag: tag(i) });
+        } else if (rule.action === 'reject') {
+          rejectsOut = true;
+          for (const group of byBridge(of)) {
+            const hand = handUp(group[0]!.bridge);
+            out.push(
+              tidy(
+                `${onPorts('iifname', group)} ${inBridge(match)} counter ${hand} comment "${tag(i)}"`,
+              ),
+            );
+          }
+        } else {
+          out.push(
+            tidy(
+              `${onPorts('iifname', of)} ${inBridge(match)} counter ${rule.action} comment "${tag(i)}"`,
+            ),
+          );
+        }
       }
     });
   };
@@ -208,39 +351,58 @@ export function firewallScript(
     }
   }
   const from = onPorts('iifname', ports);
-  const to = onPorts('oifname', ports);
   if (fw.enabled) {
     add(fw.rules, ports, ruleTag);
     // IPv4 and IPv6 fall to the default, ARP, neighbour discovery and DHCPv6 do not: without
     // them nothing, allowed or not, could be reached, nor an IPv6 address or route be had.
-    const policy = (dir: 'in' | 'out') => {
-      const on = dir === 'out' ? from : to;
-      const [client, server] = dir === 'out' ? [546, 547] : [547, 546];
-      return [
-        `${on} ether type ip counter drop comment "policy"`,
-        `${on} ether type ip6 icmpv6 type { ${ND} } accept comment "ndp"`,
-        `${on} ether type ip6 udp sport ${client} udp dport ${server} accept comment "dhcp6"`,
-        `${on} ether type ip6 counter drop comment "policy"`,
-      ];
-    };
-    if (fw.policy.out === 'drop') out.push(...policy('out'));
-    if (fw.policy.in === 'drop') inn.push(...policy('in'));
+    if (fw.policy.out === 'drop') {
+      out.push(
+        `${from} ether type ip counter drop comment "policy"`,
+        `${from} ether type ip6 icmpv6 type { ${ND} } accept comment "ndp"`,
+        `${from} ether type ip6 udp sport 546 udp dport 547 accept comment "dhcp6"`,
+        `${from} ether type ip6 counter drop comment "policy"`,
+      );
+    }
+    if (fw.policy.in === 'drop') {
+      const line = (family: Family, text: string, verdict: 'accept' | 'drop', tag: string) => ({
+        ports,
+        match: { family, text },
+        verdict,
+        counted: verdict === 'drop',
+        tag,
+      });
+      inn.push(
+        line('ipv4', '', 'drop', 'policy'),
+        line('ipv6', `icmpv6 type { ${ND} }`, 'accept', 'ndp'),
+        line('ipv6', 'udp sport 547 udp dport 546', 'accept', 'dhcp6'),
+        line('ipv6', '', 'drop', 'policy'),
+      );
+    }
   }
+  // A frame that reaches the instance's port still matching a rejecting rule (one broadcast, or
+  // sent by the host to an address the tables do not know) can only be dropped there.
+  const toInstance = inn.map((l) => {
+    const verdict = l.verdict === 'reject' ? 'drop' : l.verdict;
+    const counter = l.counted ? 'counter ' : '';
+    return tidy(
+      `${onPorts('oifname', l.ports)} ${inBridge(l.match)} ${counter}${verdict} comment "${l.tag}"`,
+    );
+  });
+  const early = inLinesBefore(inn, 'bridge');
   const sets = setsNamedBy(used).flatMap((name) => typedSets(name, shared.sets.get(name) ?? []));
   return [
     `table bridge ${table}`,
     `delete table bridge ${table}`,
     `table bridge ${table} {`,
     ...sets,
-    '  chain from_instance {',
-    '    type filter hook prerouting priority filter; policy accept;',
-    ...out.map((l) => `    ${l}`),
-    '  }',
-    '  chain to_instance {',
-    '    type filter hook postrouting priority filter; policy accept;',
-    ...inn.map((l) => `    ${l}`),
-    '  }',
+    ...baseChain('from_instance', 'prerouting', 'filter', out),
+    ...baseChain('to_instance', 'postrouting', 'filter', toInstance),
+    ...(early.length > 0 ? baseChain('to_instance_early', 'prerouting', 'filter', early) : []),
     '}',
+    // Rules that no longer reject leave no inet table behind.
+    `table inet ${table}`,
+    `delete table inet ${table}`,
+    ...rejectTable(table, inn, rejectsOut, sets),
     '',
   ].join('\n');
 }

@@ -13,7 +13,7 @@ import { TableHead } from '@/components/ui/TableHead';
 export interface RuleRow {
   key: number;
   direction: 'in' | 'out';
-  action: 'accept' | 'drop';
+  action: FirewallRule['action'];
   protocol: FirewallRule['protocol'];
   ports: string;
   source: string;
@@ -36,7 +36,7 @@ export const toRows = (rules: readonly FirewallRule[]): RuleRow[] =>
   rules.map((r) => ({
     key: nextKey++,
     direction: r.direction,
-    action: r.action === 'accept' ? 'accept' : 'drop',
+    action: r.action,
     protocol: r.protocol,
     ports: r.ports.join(', '),
     source: r.source ?? '',
@@ -186,8 +186,11 @@ export function RulesEditor({
                   )}
                 </td>
                 <td>
-                  {select(`Rule ${i + 1} action`, r.action, ['accept', 'drop'] as const, (action) =>
-                    setRule(i, { action }),
+                  {select(
+                    `Rule ${i + 1} action`,
+                    r.action,
+                    ['accept', 'drop', 'reject'] as const,
+                    (action) => setRule(i, { action }),
                   )}
                 </td>
                 <td>
