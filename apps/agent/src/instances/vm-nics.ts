@@ -9,7 +9,13 @@ import type {
 } from '@berth/contracts';
 import { MAX_VM_NICS, badRequest, conflict, notFound, wrongState } from '@berth/contracts';
 import { nicNumber } from '../drivers/qemu/cmdline.js';
-import { applyNicLinks, plugNic, setNicLink, unplugNic } from '../drivers/qemu/nic-hotplug.js';
+import {
+  applyNicLinks,
+  plugNic,
+  replugNic,
+  setNicLink,
+  unplugNic,
+} from '../drivers/qemu/nic-hotplug.js';
 import type { Log } from '../log.js';
 import type { Networks } from '../net/networks/networks.js';
 import { dropIfb, shapeAdapter } from '../net/shaping.js';
@@ -196,10 +202,12 @@ export class NicChanges {
   }
 
   /**
-   * A VM NIC's MAC (while stopped: QEMU cannot change a plugged NIC's), network and static
-   * lease. A running VM's NIC moves network live, its tap joining the other bridge; the guest
-   * takes an address there at its next DHCP request. The record is the commit point; the
-   * replay of the journal's intent puts a running VM's tap where the record says.
+   * A VM NIC's MAC, network and static lease. A running VM's NIC moves network live, its tap
+   * joining the other bridge; the guest takes an address there at its next DHCP request. QEMU
+   * cannot change the MAC of a plugged NIC, so a running VM's NIC is unplugged (the guest lets it
+   * go) and plugged again with the new one, as Proxmox does: the guest sees a new NIC. The
+   * record is the commit point; the replay of the journal's intent puts a running VM's tap where
+   * the record says and plugs the NIC the record holds when it is out.
    */
   private async vmSettings(vm: VmRecord, n: number, req: SetCtAdapterRequest): Promise<Operation> {
     for (const field of ['gateway', 'dns', 'dnsSearch'] as const) {
@@ -212,7 +220,8 @@ export class NicChanges {
     }
     this.vms.busy.assertIdle(vm.id);
     const nic = this.nicOf(vm, n);
-    const live = LIVE.has(await this.assertChangeable(vm));
+    const state = await this.assertChangeable(vm);
+    const live = LIVE.has(state);
     const target = req.network ?? nic.network;
     const network = this.networks.get(target, 'network');
     const moving = target !== nic.network;
@@ -224,10 +233,16 @@ export class NicChanges {
         ...vm.nics.filter((x) => x !== nic && x.ipv4).map((x) => x.ipv4!.split('/')[0]!),
       ]);
     }
+    const replug = live && req.mac !== undefined && req.mac !== nic.mac;
     if (req.mac !== undefined && req.mac !== nic.mac) {
-      if (live) {
+      if (replug && state === 'paused') {
         throw wrongState(
-          'stop the VM to change a NIC’s MAC: QEMU cannot change the MAC of a NIC it has plugged',
+          'the VM is paused, so its guest cannot let the NIC go to take the new MAC: resume it or stop it',
+        );
+      }
+      if (replug && !vm.nicPorts) {
+        throw wrongState(
+          'this VM was created before NIC hot-plug: its NIC cannot be plugged again with a new MAC; stop it to change the MAC',
         );
       }
       const holder = this.macHolder(req.mac, vm.id);
@@ -243,6 +258,12 @@ export class NicChanges {
       vm.id,
       'instance.nic.settings',
       async (progress, step): Promise<VmNicChange> => {
+        const qmp = () => this.vms.qemu.qmp(this.vms.target(vm));
+        if (replug) {
+          progress(10, 'asking the guest to let the NIC go, to plug it again with its new MAC');
+          await step('vm.nic.detach');
+          await unplugNic(await qmp(), n);
+        }
         await step('vm.nic.record');
         await this.vms.save(vm, { nics: vm.nics.map((x) => (x === nic ? next : x)) });
         if (live && moving) {
@@ -250,16 +271,28 @@ export class NicChanges {
           await step('vm.nic.move');
           await ensureTap(nic.tap, network.bridge);
         }
+        if (replug) {
+          progress(70, `plugging it in again with MAC ${next.mac}`);
+          await step('vm.nic.attach');
+          await replugNic(await qmp(), next);
+        }
         await this.published(vm, [...new Set([nic.network, target])]);
+        const notes = [
+          ...(replug
+            ? [
+                `the guest sees a new NIC with MAC ${next.mac} and takes an address on it as on any NIC plugged in`,
+              ]
+            : []),
+          ...(live && moving
+            ? [
+                `the guest keeps its address on ${nic.network} until it asks DHCP again; until then spoofing protection drops what it sends from that address`,
+              ]
+            : []),
+        ];
         return {
           nic: n,
           live,
-          note:
-            live && moving
-              ? `the guest keeps its address on ${nic.network} until it asks DHCP again; until then spoofing protection drops what it sends from that address`
-              : live
-                ? null
-                : 'the VM has it from its next start',
+          note: !live ? 'the VM has it from its next start' : notes.join('; ') || null,
         };
       },
       { type: 'vm.nic', vmId: vm.id, dir, action: 'settings', nic: next, bridge: network.bridge },

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { nicNumber, vmPaths } from '../drivers/qemu/cmdline.js';
 import { hasDevice } from '../drivers/qemu/hotplug.js';
-import { dropNetdev, nicDevice } from '../drivers/qemu/nic-hotplug.js';
+import { dropNetdev, nicDevice, replugNic } from '../drivers/qemu/nic-hotplug.js';
 import { Qmp } from '../drivers/qemu/qmp.js';
 import { cmdlineOf, readPidfile } from '../host/proc.js';
 import type { Intent } from '../journal/intent.js';
@@ -21,7 +21,8 @@ async function qmpIfRunning(vmId: string, dir: string): Promise<Qmp | null> {
 
 /**
  * The record is the commit point of all three. Settings the record holds are finished (a
- * running VM's tap put on its network's bridge); others were never made. An add not recorded is
+ * running VM's tap put on its network's bridge, its NIC plugged in again after a new MAC);
+ * others were never made (a NIC unplugged for a new MAC is plugged in again with its old one). An add not recorded is
  * finished when the running QEMU has the NIC (the guest may use it already) and rolled back
  * otherwise (backend and tap removed); a removal not recorded is finished when the guest had
  * released the NIC, and else the NIC is kept. A recorded removal's tap is removed.
@@ -43,12 +44,19 @@ export async function settleVmNic(intent: Extract<Intent, { type: 'vm.nic' }>): 
   try {
     if (intent.action === 'settings') {
       const recorded = record.nics.find((x) => x.tap === tap);
+      // A new MAC unplugs the NIC before the record and plugs it after: cut short, the
+      // running VM gets the NIC the record holds, with its old MAC or its new one.
+      const replugged = async () => {
+        if (!qmp || !recorded || (await hasDevice(qmp, nicDevice(n)))) return '';
+        await replugNic(qmp, recorded);
+        return `; plugged in again with MAC ${recorded.mac}`;
+      };
       if (JSON.stringify(recorded) !== JSON.stringify(intent.nic)) {
-        return `rolled back: NIC ${n} keeps the settings its record holds`;
+        return `rolled back: NIC ${n} keeps the settings its record holds${await replugged()}`;
       }
       if (!qmp || !intent.bridge) return `NIC ${n} has its new settings from the VM's next start`;
       await ensureTap(tap, intent.bridge);
-      return `finished: NIC ${n}'s tap ${tap} is on ${intent.bridge}`;
+      return `finished: NIC ${n}'s tap ${tap} is on ${intent.bridge}${await replugged()}`;
     }
     const plugged = qmp ? await hasDevice(qmp, nicDevice(n)) : false;
     if (intent.action === 'add') {

@@ -42,6 +42,18 @@ export async function plugNic(
 }
 
 /**
+ * A NIC the record holds plugged in again after an unplug (a new MAC, or the replay of one cut
+ * short), its cable as the record has it. Idempotent like plugNic.
+ */
+export async function replugNic(
+  qmp: Qmp,
+  nic: { tap: string; mac: string; model?: 'e1000'; link?: 'down' },
+): Promise<void> {
+  await plugNic(qmp, nic);
+  if (nic.link === 'down') await setNicLink(qmp, nicNumber(nic.tap), false);
+}
+
+/**
  * Asks the guest to let NIC `n` go (PCIe hot-unplug, ~5 s with Linux's pciehp), waits until QEMU
  * has removed the device (a wrongState after timeoutMs, the NIC still there), then drops its tap
  * backend so that QEMU lets go of the tap.

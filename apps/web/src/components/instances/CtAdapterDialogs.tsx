@@ -34,8 +34,8 @@ function useSettingsSave(instance: Instance, nic: number, onClose: () => void) {
 }
 
 /**
- * An adapter's network, address and MAC, changed at once in a running instance, except a VM
- * NIC's MAC and a host-routed container adapter's move, which wait for a stop.
+ * An adapter's network, address and MAC, changed at once in a running instance, except a
+ * host-routed container adapter's move, which waits for a stop.
  */
 export function EditAdapterDialog({
   instance,
@@ -62,7 +62,7 @@ export function EditAdapterDialog({
         ipv4: `A static lease in ${chosen?.ipv4 ?? 'the network'}; empty: an address from its DHCP range.`,
         mac: stopped
           ? 'Unicast, locally administered; the VM has it from its next start.'
-          : 'Stop the VM to change its MAC.',
+          : 'Unicast, locally administered; the NIC is unplugged and plugged in again with it, so the guest sees a new NIC.',
       }
     : {
         network: stopped
