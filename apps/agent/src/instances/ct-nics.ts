@@ -171,7 +171,8 @@ export class CtNics {
    * Changes an adapter's MAC, network or address, or the container's gateway, DNS servers and
    * search domain (eth0's). A running container gets them all at once: a move to another
    * network or address puts the veth's host end on that bridge and the new address inside (a
-   * host-routed eth0's waits for a stop, 409). The record is the commit point; LXC's config is
+   * host-routed eth0's route and proxy ARP follow its address instead). The record is the
+   * commit point; LXC's config is
    * written from it, and the journal's `ct.settings` replay makes the container match whichever
    * record it finds.
    */
@@ -204,11 +205,6 @@ export class CtNics {
     const moving = req.network !== undefined || req.ipv4 !== undefined;
     const moves: Array<{ index: number; network: string; bridge: string }> = [];
     if (moving) {
-      if (state !== 'stopped' && view.mode === 'routed') {
-        throw wrongState(
-          'stop the container to move its host-routed eth0: its route and guard are made at its start',
-        );
-      }
       const target = req.network ?? view.network;
       const other = adapters.find((a) => a.network === target && a.index !== n);
       if (other) throw conflict(`eth${other.index} is on network ${target} already`, 'network');

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { AppError, ErrorCode, conflict } from '@berth/contracts';
 import { Lxc } from '../drivers/lxc/lxc.js';
 import type { Intent } from '../journal/intent.js';
-import { moveContainerVeth, setInsideGateway, setInsideMac } from '../net/ct-veth.js';
+import {
+  moveContainerVeth,
+  moveRoutedVeth,
+  setInsideGateway,
+  setInsideMac,
+} from '../net/ct-veth.js';
 import { releaseImage } from '../recovery/loop-mounts.js';
 import { waitDetached, withMountedImage } from '../storage/disk-image.js';
 import { replaceFile } from './container-maintenance.js';
@@ -50,7 +55,11 @@ export async function applyCtSettings(
       return a ? [{ ...a, bridge: m.bridge }] : [];
     });
     for (const a of moved) {
-      await moveContainerVeth(pid, { ...a, name: `eth${a.index}` });
+      if (a.mode === 'routed') {
+        await moveRoutedVeth(pid, { veth: a.veth, ipv4: a.ipv4, gateway: record.gateway });
+      } else {
+        await moveContainerVeth(pid, { ...a, name: `eth${a.index}` });
+      }
     }
     // eth0's new address took its default route with the old one.
     if (touched.gateway || moved.some((a) => a.index === 0)) {

@@ -46,6 +46,36 @@ export async function moveContainerVeth(
   await inside(pid, ['addr', 'add', a.ipv4, 'broadcast', intToIp(subnet.broadcast), 'dev', a.name]);
 }
 
+/**
+ * A running host-routed container's eth0 given another address (on its network or another):
+ * what LXC's router mode made at its start, made again for it. On the host, the veth's /32
+ * routes and its proxy ARP entries are the new address's and the new gateway's alone; inside,
+ * the new /32 replaces the old addresses (the default route through them goes with them; the
+ * caller sets it again). Idempotent: a replay makes the container match whichever record it has.
+ */
+export async function moveRoutedVeth(
+  pid: number,
+  a: { veth: string; ipv4: string; gateway: string },
+): Promise<void> {
+  const ip = a.ipv4.split('/')[0]!;
+  const routes = JSON.parse(
+    (await run('ip', ['-4', '-j', 'route', 'show', 'dev', a.veth])).stdout || '[]',
+  ) as Array<{ dst: string }>;
+  for (const { dst } of routes) {
+    if (dst !== ip) await run('ip', ['-4', 'route', 'del', dst, 'dev', a.veth]);
+  }
+  await run('ip', ['-4', 'route', 'replace', `${ip}/32`, 'dev', a.veth]);
+  const proxies = JSON.parse(
+    (await run('ip', ['-4', '-j', 'neigh', 'show', 'proxy', 'dev', a.veth])).stdout || '[]',
+  ) as Array<{ dst: string }>;
+  for (const { dst } of proxies) {
+    if (dst !== a.gateway) await run('ip', ['-4', 'neigh', 'del', 'proxy', dst, 'dev', a.veth]);
+  }
+  await run('ip', ['-4', 'neigh', 'replace', 'proxy', a.gateway, 'dev', a.veth]);
+  await inside(pid, ['addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
+  await inside(pid, ['addr', 'add', `${ip}/32`, 'dev', 'eth0']);
+}
+
 /** Removes a veth pair by its host end (the container's end goes with it). Idempotent. */
 export async function unplugContainerVeth(veth: string): Promise<void> {
   await exec('ip', ['link', 'del', 'dev', veth]);

@@ -40,7 +40,6 @@ import {
   type NetworkFirewallSettingsInput,
   badRequest,
   conflict,
-  wrongState,
   setNamed,
   MAX_VM_NICS,
   MAX_CT_ADAPTERS,
@@ -621,13 +620,6 @@ export class FakeAgent implements AgentApi {
     }
     if (body.network && !this.virtualNetworks.some((n) => n.name === body.network)) {
       throw badRequest(`there is no network named ${body.network}`, 'network');
-    }
-    // Adapters move live, but a VM NIC's MAC and a host-routed eth0's move wait for a stop.
-    const moving = body.network !== undefined || body.ipv4 !== undefined;
-    if (found.state !== 'stopped' && (vm ? body.mac : moving && adapter.mode === 'routed')) {
-      throw wrongState(
-        vm ? 'stop the VM to change a NIC’s MAC' : `stop the container to move its routed eth0`,
-      );
     }
     const holder = [...this.instances.values()].find((i) =>
       i.nics.some((n) => n !== adapter && n.mac === body.mac),

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Instance, Network } from '@berth/contracts';
-import { startStack, type Stack } from '../harness.js';
+import type { ErrorBody, Instance, Network, Task } from '@berth/contracts';
+import { untilFailpoint } from '../failpoint.js';
+import { startStack, waitTask, type Stack } from '../harness.js';
 import { execIn, runningContainer } from '../running-container.js';
 import { until } from '../wait.js';
 
@@ -53,6 +54,7 @@ describe('a host-routed busybox container', () => {
     for (const ct of [routed, bridged]) {
       if (ct) await stack?.call('DELETE', `/api/v1/instances/${ct.id}?force=true&sync=true`);
     }
+    await stack?.call('DELETE', '/api/v1/networks/rb');
     await stack?.close();
   });
 
@@ -127,5 +129,64 @@ describe('a host-routed busybox container', () => {
     host('nft', 'delete', 'table', 'inet', guardTable());
     await stack.restartAgent({ kill: true });
     assert.match(host('nft', 'list', 'table', 'inet', guardTable()), /saddr != /);
+  });
+
+  test('its eth0 moves live to another network, its route and guard with it, also across a kill', async () => {
+    const o = Math.floor(Math.random() * 200) + 20;
+    const newGateway = `10.234.${o}.1`;
+    const net = await call('POST', '/api/v1/networks', {
+      name: 'rb',
+      bridge: 'bt-routed-b',
+      ipv4: `${newGateway}/24`,
+    });
+    assert.equal(net.status, 201, JSON.stringify(net.body));
+    await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'ct.settings.apply' } });
+    const res = await call<{ task: Task }>(
+      'PATCH',
+      `/api/v1/instances/${routed.id}/nics/0/settings`,
+      { network: 'rb' },
+    );
+    assert.equal(res.status, 202, JSON.stringify(res.body));
+    await untilFailpoint(stack, res.body.task.id);
+    await stack.restartAgent({ env: {} });
+    const task = await waitTask(stack, res.body.task.id);
+    assert.match(
+      task.error?.message ?? '',
+      /at ct\.settings\.apply; CT \d+ has the adapter settings its record holds \(running\)/,
+    );
+    const rb = (await call<Network>('GET', '/api/v1/networks/rb')).body;
+    const moved = rb.instances.find((m) => m.name === 'r1')!.ipv4!.split('/')[0]!;
+    assert.match(host('ip', 'route', 'show', `${moved}/32`), new RegExp(`dev ${vethOf(routed)}`));
+    assert.equal(host('ip', 'route', 'show', `${ip}/32`).trim(), '', 'the old /32 is gone');
+    const inside = await sh(routed, 'ip -4 addr show dev eth0; ip -4 route');
+    assert.match(inside.stdout, new RegExp(`inet ${moved.replace(/\./g, '\\.')}/32`));
+    assert.doesNotMatch(inside.stdout, new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+    assert.match(inside.stdout, new RegExp(`default via ${newGateway.replace(/\./g, '\\.')}`));
+    assert.equal(
+      (await sh(routed, `ping -c 1 -W 2 ${newGateway}`)).exitCode,
+      0,
+      'r1 → its gateway',
+    );
+    host('busybox', 'ping', '-c', '1', '-W', '2', moved);
+    // Its guard is named after its network's bridge now.
+    const guard = `berth_bt_routed_b_fw_${routed.id.slice(0, 8)}`;
+    await until(
+      'the guard to take the new address',
+      async () => {
+        try {
+          return host('nft', 'list', 'table', 'inet', guard).includes(`saddr != ${moved} `);
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      250,
+    );
+    assert.throws(() => host('nft', 'list', 'table', 'inet', guardTable()), 'the old one is gone');
+    const old = await sh(
+      routed,
+      `ip addr add ${ip}/32 dev eth0 && ping -c 2 -W 2 -I ${ip} ${newGateway}; r=$?; ip addr del ${ip}/32 dev eth0; exit $r`,
+    );
+    assert.notEqual(old.exitCode, 0, `a ping from its old address got through: ${old.stdout}`);
   });
 });

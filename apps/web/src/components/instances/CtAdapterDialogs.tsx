@@ -34,8 +34,7 @@ function useSettingsSave(instance: Instance, nic: number, onClose: () => void) {
 }
 
 /**
- * An adapter's network, address and MAC, changed at once in a running instance, except a
- * host-routed container adapter's move, which waits for a stop.
+ * An adapter's network, address and MAC, changed at once in a running instance.
  */
 export function EditAdapterDialog({
   instance,
@@ -68,7 +67,7 @@ export function EditAdapterDialog({
         network: stopped
           ? undefined
           : nic.mode === 'routed'
-            ? 'Stop the container to move its host-routed adapter.'
+            ? 'The adapter moves at once: its host route and proxy ARP follow its new address.'
             : 'The adapter moves at once: it joins the other bridge with its new address.',
         ipv4: `Empty: the next free address of ${chosen?.ipv4 ?? 'the network'}.`,
         mac: stopped
