@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Instance, Network, Task } from '@berth/contracts';
+import type { ErrorBody, Firewall, Instance, Network, Task } from '@berth/contracts';
 import { untilFailpoint } from '../failpoint.js';
 import { startStack, waitTask, type Stack } from '../harness.js';
 import { execIn, runningContainer } from '../running-container.js';
@@ -23,11 +23,20 @@ const readFrom = (ip: string, port: number) =>
     socket.on('error', () => resolve(null));
   });
 
+/** Whether a connect from the host to ip:port is refused within a second (a reset came back). */
+const refusedFromHost = (ip: string, port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: ip, port, timeout: 1000 });
+    socket.on('connect', () => (socket.destroy(), resolve(false)));
+    socket.on('timeout', () => (socket.destroy(), resolve(false)));
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+
 /**
  * Host-routed containers (Parallels' venet) on the real stack: the host reaches one through a /32
  * route to its veth, which is on no bridge; it reaches the host, and it and a bridged neighbour
- * reach each other; it cannot send from an address it was not given; its guard comes back after
- * an agent kill.
+ * reach each other; it cannot send from an address it was not given; its firewall rules hold,
+ * and they and its guard come back after an agent kill; it moves live to another network.
  */
 describe('a host-routed busybox container', () => {
   let stack: Stack;
@@ -120,15 +129,43 @@ describe('a host-routed busybox container', () => {
     );
   });
 
-  test('firewall rules are refused with the reason; the guard is back after an agent kill', async () => {
-    const refused = await call('PUT', `/api/v1/instances/${routed.id}/firewall`, {
-      policy: { in: 'drop', out: 'accept' },
+  test('its firewall: drop, reject (a reset at once) both ways, counters; rules and guard back after an agent kill', async () => {
+    const setFw = async (body: object) => {
+      const res = await call<Firewall>('PUT', `/api/v1/instances/${routed.id}/firewall`, body);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      return res.body;
+    };
+    const neighbour = (await call<Network>('GET', '/api/v1/networks/default')).body.instances
+      .find((m) => m.name === 'b1')!
+      .ipv4!.split('/')[0]!;
+    await sh(
+      routed,
+      "setsid sh -c 'while true; do echo ok | nc -l -p 7072; done' </dev/null >/dev/null 2>&1 &",
+    );
+    await until('the listener', async () => (await readFrom(ip, 7072)) !== null, 10_000);
+    await setFw({ rules: [{ direction: 'in', action: 'drop', protocol: 'icmp' }] });
+    assert.notEqual((await sh(bridged, `ping -c 1 -W 2 ${ip}`)).exitCode, 0, 'b1 → r1 dropped');
+    assert.equal((await readFrom(ip, 7072))?.trim(), 'ok', 'TCP still passes');
+    const fw = await setFw({
+      rules: [
+        { direction: 'in', action: 'reject', protocol: 'tcp', ports: ['7072'] },
+        { direction: 'out', action: 'reject', protocol: 'tcp', ports: ['7071'] },
+      ],
     });
-    assert.equal(refused.status, 409, JSON.stringify(refused.body));
-    assert.match(JSON.stringify(refused.body), /host-routed/);
+    assert.ok(fw.table, 'it has a table');
+    assert.equal(await refusedFromHost(ip, 7072), true, 'the host is refused at once');
+    const out = await sh(routed, `nc -w 5 ${neighbour} 7071 </dev/null 2>&1 | grep -q refused`);
+    assert.equal(out.exitCode, 0, 'r1 is refused by its own outbound rule');
+    const { counters } = (await call<Firewall>('GET', `/api/v1/instances/${routed.id}/firewall`))
+      .body;
+    assert.ok(counters[0]!.packets >= 1 && counters[1]!.packets >= 1, JSON.stringify(counters));
     host('nft', 'delete', 'table', 'inet', guardTable());
     await stack.restartAgent({ kill: true });
-    assert.match(host('nft', 'list', 'table', 'inet', guardTable()), /saddr != /);
+    const table = host('nft', 'list', 'table', 'inet', guardTable());
+    assert.match(table, /saddr != /);
+    assert.match(table, /goto rejecting comment "berth-rule-0"/);
+    await setFw({});
+    assert.equal((await readFrom(ip, 7072))?.trim(), 'ok');
   });
 
   test('its eth0 moves live to another network, its route and guard with it, also across a kill', async () => {

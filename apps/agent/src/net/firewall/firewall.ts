@@ -38,7 +38,8 @@ import {
   firewallScript,
   networkRuleTag,
   type Port,
-  routedGuardScript,
+  routedScript,
+  type RoutedPort,
   ruleTag,
   setsNamedBy,
   tableName,
@@ -242,9 +243,9 @@ export class Firewalls {
   }
 
   async show(idOrCtid: string): Promise<Firewall> {
-    const { id, bridge, ports } = this.portsOf(idOrCtid);
+    const { id, bridge, ports, routed } = this.portsOf(idOrCtid);
     const settings = await this.settings(id);
-    const table = ports.length > 0 ? tableName(bridge, id) : null;
+    const table = ports.length > 0 || routed ? tableName(bridge, id) : null;
     const found = (table && (await countersOf([table])).get(table)) || new Map<string, never>();
     const counters = settings.rules.map((_, i) => {
       const c = found.get(ruleTag(i));
@@ -255,12 +256,7 @@ export class Firewalls {
 
   /** Saves the settings, then loads them: a crash between the two is mended by the next start. */
   async set(idOrCtid: string, input: FirewallSettingsInput): Promise<Firewall> {
-    const { id, routed } = this.portsOf(idOrCtid);
-    if (routed) {
-      throw conflict(
-        'firewall rules need a bridged adapter: this container is host-routed (its address is guarded against spoofing, and nothing else is filtered)',
-      );
-    }
+    const { id } = this.portsOf(idOrCtid);
     const settings = FirewallSettings.parse(input);
     await this.lock.with('firewall', async () => {
       this.refuseUnknownSets(settings.rules);
@@ -462,25 +458,29 @@ export class Firewalls {
   }
 
   private async apply(id: string): Promise<void> {
-    const { bridge, ports } = this.portsOf(id);
+    const { bridge, ports, routed } = this.portsOf(id);
     const table = tableName(bridge, id);
     // A table left under another network's bridge (the instance moved) goes in the same
     // transaction, so nothing lists every table (seconds with hundreds of them).
     const others = this.networks.bridges().filter((b) => b !== bridge);
-    // A VM without adapters has nothing to filter; its settings wait for one. A host-routed
-    // container's adapter is on no bridge: it gets its spoofing guard only.
-    if (ports.length === 0) {
-      const { routed } = this.portsOf(id);
-      const guard = routed ? routedGuardScript(table, routed.ifname, routed.ipv4) : '';
-      await nftLoad(dropTables([bridge, ...others], id) + guard);
-      this.applied.set(id, portsKey({ bridge, ports, routed }));
-      return;
-    }
     const networks = new Map<string, NetworkFirewallSettings>();
-    for (const { network } of ports) {
+    for (const network of new Set([
+      ...ports.map((p) => p.network),
+      ...(routed ? [routed.network] : []),
+    ])) {
       networks.set(network, await this.networkSettings(network, false));
     }
     const sets = new Map([...this.sets].map(([name, body]) => [name, body.addresses]));
+    // A host-routed container's adapter is on no bridge: its table is an inet one. A VM without
+    // adapters has nothing to filter; its settings wait for one.
+    if (ports.length === 0) {
+      const script = routed
+        ? routedScript(table, routed, await this.settings(id), { networks, sets })
+        : '';
+      await nftLoad(dropTables([bridge, ...others], id) + script);
+      this.applied.set(id, portsKey({ bridge, ports, routed }));
+      return;
+    }
     await nftLoad(
       dropTables(others, id) +
         firewallScript(table, ports, await this.settings(id), { networks, sets }) +
@@ -549,7 +549,7 @@ export class Firewalls {
     name: string;
     bridge: string;
     ports: Port[];
-    routed?: { ifname: string; ipv4: string };
+    routed?: RoutedPort;
   } {
     const vm = /^\d+$/.test(idOrCtid) ? undefined : this.vmOf(idOrCtid);
     if (vm) {
@@ -579,7 +579,11 @@ export class Firewalls {
         name: record.name,
         bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
         ports: [],
-        routed: { ifname: vethFor(record.id), ipv4: record.ipv4.split('/')[0]! },
+        routed: {
+          ifname: vethFor(record.id),
+          ipv4: record.ipv4.split('/')[0]!,
+          network: record.network ?? DEFAULT_NETWORK,
+        },
       };
     }
     // Each adapter a port of its table (a routed container has eth0 alone: see CtNics.add).

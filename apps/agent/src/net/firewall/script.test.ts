@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FirewallSettings, NetworkFirewallSettings } from '@berth/contracts';
 import { bridgeMac } from '../bridge.js';
-import { firewallScript, REJECT_MARK, tableName } from './script.js';
+import { firewallScript, REJECT_MARK, routedScript, tableName } from './script.js';
 
 const port = {
   ifname: 'vcabcdef12',
@@ -370,4 +370,57 @@ test('rules that do not reject leave no inet table: the old one is deleted in th
   const script = firewallScript('t', [port], FirewallSettings.parse({}), none);
   assert.match(script, /\ntable inet t\ndelete table inet t\n$/);
   assert.doesNotMatch(script, /table inet t \{/);
+});
+
+test("a host-routed container's table: its guard, then network and own rules on its veth, rejects answered by the kernel; nft -c passes", () => {
+  const routed = { ifname: 'vcabcdef12', ipv4: '10.9.8.7', network: 'default' };
+  const script = routedScript(
+    'berth_unit_routed',
+    routed,
+    FirewallSettings.parse({
+      policy: { in: 'drop', out: 'accept' },
+      rules: [
+        { direction: 'in', action: 'reject', protocol: 'tcp', ports: ['25'], source: '@a-b' },
+        { direction: 'out', action: 'drop', protocol: 'udp', destination: '10.0.0.0/8' },
+      ],
+    }),
+    {
+      networks: new Map([
+        [
+          'default',
+          NetworkFirewallSettings.parse({
+            rules: [{ direction: 'in', action: 'accept', protocol: 'icmp' }],
+          }),
+        ],
+      ]),
+      sets: new Map([['a-b', ['10.1.2.3', 'fd00:1::/48']]]),
+    },
+  );
+  const chain = (name: string) => {
+    const from = script.indexOf(`chain ${name} {`);
+    return script.slice(from, script.indexOf('  }', from));
+  };
+  assert.match(chain('spoofing'), /iifname "vcabcdef12" ip saddr != 10\.9\.8\.7 counter drop/);
+  assert.match(chain('spoofing'), /iifname "vcabcdef12" meta nfproto ipv6 counter drop/);
+  assert.match(
+    chain('from_instance'),
+    /iifname "vcabcdef12" meta nfproto ipv4 ip daddr 10\.0\.0\.0\/8 meta l4proto udp counter drop comment "berth-rule-1"/,
+  );
+  for (const name of ['to_instance_routed', 'to_instance_local']) {
+    const to = chain(name);
+    const network = to.indexOf('"berth-net-default-0"');
+    const reject = to.indexOf(
+      'oifname "vcabcdef12" meta nfproto ipv4 ip saddr @a-b meta l4proto tcp tcp dport { 25 } counter goto rejecting comment "berth-rule-0"',
+    );
+    const policy = to.indexOf('oifname "vcabcdef12" counter drop comment "policy"');
+    assert.ok(network > 0 && reject > network && policy > reject, to);
+  }
+  assert.match(
+    script,
+    /chain rejecting \{\n {4}meta l4proto tcp reject with tcp reset\n {4}reject\n/,
+  );
+  assert.match(script, /set a-b_v6 \{ type ipv6_addr;/);
+  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+  if (checked.error) return;
+  assert.equal(checked.status, 0, checked.stderr + script);
 });

@@ -30,27 +30,6 @@ export interface Port {
   network: string;
 }
 
-/**
- * A host-routed container's guard, in an inet table of the same name as a bridged instance's
- * (so the leftover check and the start's sweep see it): its adapter is on no bridge, so the
- * bridge family never sees its traffic. It sends from its own address or not at all.
- */
-export function routedGuardScript(table: string, ifname: string, ipv4: string): string {
-  return [
-    `table inet ${table}`,
-    `delete table inet ${table}`,
-    `table inet ${table} {`,
-    '  chain spoofing {',
-    '    type filter hook prerouting priority raw; policy accept;',
-    `    iifname "${ifname}" ip saddr != ${ipv4} counter drop`,
-    // It was given no IPv6 address, so it has none to send from.
-    `    iifname "${ifname}" meta nfproto ipv6 counter drop`,
-    '  }',
-    '}',
-    '',
-  ].join('\n');
-}
-
 /** What an instance's table takes from outside its own settings. */
 export interface Shared {
   /** Rules of the networks its ports are on, by network name. */
@@ -156,6 +135,14 @@ function matchesOf(rule: FirewallRule): Match[] {
  */
 export const REJECT_MARK = '0x62657274';
 
+/** The answer to a packet a rule rejects: a TCP reset, else ICMP port unreachable. */
+const REJECTING = [
+  '  chain rejecting {',
+  '    meta l4proto tcp reject with tcp reset',
+  '    reject',
+  '  }',
+];
+
 /** What a rule that rejects does in the bridge family: the frame goes up to the host, marked. */
 const handUp = (bridge: string) =>
   `meta mark set ${REJECT_MARK} ether daddr set ${bridgeMac(bridge)} meta pkttype set host accept`;
@@ -238,10 +225,7 @@ function rejectTable(
   return [
     `table inet ${table} {`,
     ...(inbound ? sets : []),
-    '  chain rejecting {',
-    '    meta l4proto tcp reject with tcp reset',
-    '    reject',
-    '  }',
+    ...REJECTING,
     ...baseChain('marked', 'prerouting', 'raw', [`meta mark ${REJECT_MARK} goto rejecting`]),
     ...(inbound
       ? [
@@ -403,6 +387,77 @@ export function firewallScript(
     `table inet ${table}`,
     `delete table inet ${table}`,
     ...rejectTable(table, inn, rejectsOut, sets),
+    '',
+  ].join('\n');
+}
+
+/** A host-routed container's adapter: its veth (on no bridge), its one address, its network. */
+export interface RoutedPort {
+  ifname: string;
+  ipv4: string;
+  network: string;
+}
+
+/**
+ * A host-routed container's table: its adapter is on no bridge, so the bridge family never sees
+ * its traffic; it is in an inet table of the same name as a bridged instance's (so the leftover
+ * check and the start's sweep see it). It sends from its own address or not at all, whatever
+ * antiSpoofing says (a routed adapter cannot change its address: that is the mode), and it has
+ * no IPv6. Then its network's rules and its own, as for a bridged instance and stateless like
+ * them: what it sends in prerouting (to the host or beyond), what it gets in forward and in
+ * output (from the host itself), each packet in one of them. Here reject is the kernel's own.
+ */
+export function routedScript(
+  table: string,
+  port: RoutedPort,
+  fw: FirewallSettings,
+  shared: Shared,
+): string {
+  const out: string[] = [];
+  const inn: string[] = [];
+  const used: FirewallRule[] = [];
+  const add = (rules: readonly FirewallRule[], tag: (i: number) => string) => {
+    used.push(...rules);
+    rules.forEach((rule, i) => {
+      const [lines, dir] = rule.direction === 'in' ? [inn, 'oifname'] : [out, 'iifname'];
+      const verdict = rule.action === 'reject' ? 'goto rejecting' : rule.action;
+      for (const m of matchesOf(rule)) {
+        const family = m.family ? `meta nfproto ${m.family}` : '';
+        lines.push(
+          tidy(
+            `${dir} "${port.ifname}" ${family} ${m.text} counter ${verdict} comment "${tag(i)}"`,
+          ),
+        );
+      }
+    });
+  };
+  const network = shared.networks.get(port.network);
+  if (network?.enabled) add(network.rules, (i) => networkRuleTag(port.network, i));
+  if (fw.enabled) {
+    add(fw.rules, ruleTag);
+    if (fw.policy.out === 'drop')
+      out.push(`iifname "${port.ifname}" counter drop comment "policy"`);
+    if (fw.policy.in === 'drop') inn.push(`oifname "${port.ifname}" counter drop comment "policy"`);
+  }
+  const rejects = used.some((r) => r.action === 'reject');
+  return [
+    `table inet ${table}`,
+    `delete table inet ${table}`,
+    `table inet ${table} {`,
+    ...setsNamedBy(used).flatMap((name) => typedSets(name, shared.sets.get(name) ?? [])),
+    ...baseChain('spoofing', 'prerouting', 'raw', [
+      `iifname "${port.ifname}" ip saddr != ${port.ipv4} counter drop`,
+      `iifname "${port.ifname}" meta nfproto ipv6 counter drop`,
+    ]),
+    ...(out.length > 0 ? baseChain('from_instance', 'prerouting', 'filter', out) : []),
+    ...(inn.length > 0
+      ? [
+          ...baseChain('to_instance_routed', 'forward', 'filter', inn),
+          ...baseChain('to_instance_local', 'output', 'filter', inn),
+        ]
+      : []),
+    ...(rejects ? REJECTING : []),
+    '}',
     '',
   ].join('\n');
 }

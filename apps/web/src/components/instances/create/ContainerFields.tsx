@@ -74,7 +74,7 @@ export function ContainerSections({ form }: { form: FormBinding<CreateForm> }) {
           label="Adapter mode"
           hint={
             form.values.networkMode === 'routed'
-              ? 'Host-routed: its address is routed to it, on no bridge; it cannot send from another. Firewall rules need bridged'
+              ? 'Host-routed: its address is routed to it, on no bridge; it cannot send from another'
               : 'Bridged: on the network like a machine on a switch'
           }
         >
