@@ -43,13 +43,16 @@ for f in "${files[@]}"; do
   esac
 done
 run_lane() {
-  local n=$1
+  local n=$1 started=$SECONDS rc=0
   shift
   # No test may hang the run: a test or hook past 10 minutes fails instead.
   BERTH_TEST_LANE=$n node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
     --test-reporter=spec --test-reporter-destination="test-results/lane$n.log" \
     --test-reporter=tap --test-reporter-destination="test-results/lane$n.tap" \
-    "$@"
+    "$@" || rc=$?
+  # Said as it happens: which lane is the long one is what moving a file between them needs.
+  echo "lane $n ended after $((SECONDS - started)) s (exit $rc)"
+  return "$rc"
 }
 echo "lane 0: ${#lane0[@]} files, lane 1: ${#lane1[@]} files; each lane's report follows when both end"
 lanes_started=$SECONDS
