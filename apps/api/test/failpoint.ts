@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Task } from '@berth/contracts';
 import { waitTask, type Stack } from './harness.js';
 
 /**
@@ -17,4 +18,11 @@ export async function untilFailpoint(stack: Stack, taskId: string): Promise<void
     );
   }
   assert.equal(first.exit.signal, 'SIGKILL');
+}
+
+/** The agent killed at its failpoint and started again without it: the task as the replay ended it. */
+export async function replayedAfterKill(stack: Stack, taskId: string): Promise<Task> {
+  await untilFailpoint(stack, taskId);
+  await stack.restartAgent({ env: {} });
+  return waitTask(stack, taskId);
 }

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, Template } from '@berth/contracts';
-import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
 import { loopDevicesUnder } from '../fault-drills/drill-checks.js';
 import { until } from '../wait.js';
 
@@ -192,9 +192,7 @@ describe('container templates: from a container, exported and imported as a file
       name: 'killed',
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const t = await waitTask(stack, res.body.task.id);
+    const t = await replayedAfterKill(stack, res.body.task.id);
     assert.equal(t.status, 'failed');
     assert.match(t.error?.message ?? '', /rolled back: no template killed was made/);
     assert.deepEqual(readdirSync(folder).sort(), ['app2']);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { replayedAfterKill, untilFailpoint } from '../failpoint.js';
 import { guest, waitForGuest } from '../vm-guest.js';
 
 type TaskReply = { task: Task };
@@ -175,9 +175,7 @@ describe('VM clones through POST /instances/{id}/clone, on real QEMU', () => {
         name: 'gold',
       });
       assert.equal(res.status, 202, JSON.stringify(res.body));
-      await untilFailpoint(stack, res.body.task.id);
-      await stack.restartAgent({ env: {} });
-      const t = await waitTask(stack, res.body.task.id);
+      const t = await replayedAfterKill(stack, res.body.task.id);
       assert.equal(t.status, 'failed');
       return t.error?.message ?? '';
     };

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ErrorBody, Firewall, Instance, Network, Task } from '@berth/contracts';
-import { untilFailpoint } from '../failpoint.js';
-import { startStack, waitTask, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
 import { execIn, runningContainer } from '../running-container.js';
 import { until } from '../wait.js';
 
@@ -184,9 +184,7 @@ describe('a host-routed busybox container', () => {
       { network: 'rb' },
     );
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(
       task.error?.message ?? '',
       /at ct\.settings\.apply; CT \d+ has the adapter settings its record holds \(running\)/,

@@ -12,7 +12,7 @@ import type {
   VmNicChange,
 } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { replayedAfterKill, untilFailpoint } from '../failpoint.js';
 import { act, bootTinyVm, guest } from '../vm-guest.js';
 import { until } from '../wait.js';
 import { spoofDrops } from './counted.js';
@@ -386,9 +386,7 @@ describe('VM NICs hot-plugged and removed, links up and down', () => {
       network: 'default',
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(
       task.error?.message ?? '',
       /at vm\.nic\.record; finished: NIC 2 was in the running VM/,

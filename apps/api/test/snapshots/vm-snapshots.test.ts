@@ -4,8 +4,8 @@ import { connect } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, SnapshotList, Task, TaskLog } from '@berth/contracts';
-import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
 import { act as actOn, bootTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -221,9 +221,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.frozen' } });
     const res = await stack.call<TaskReply>('POST', base(), { name: 'icy' });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(
       task.error?.message ?? '',
       /nothing had been taken: there is no snapshot icy; the guest's filesystems were thawed \(\d+\)/,
@@ -238,9 +236,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.record' } });
     const res = await stack.call<TaskReply>('POST', base(), { name: 'killed', withMemory: true });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.equal(task.status, 'failed');
     assert.match(
       task.error?.message ?? '',
@@ -257,9 +253,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.snapshot.record' } });
     const del = await stack.call<TaskReply>('DELETE', `${base()}/killed`);
     assert.equal(del.status, 202, JSON.stringify(del.body));
-    await untilFailpoint(stack, del.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const deleted = await waitTask(stack, del.body.task.id);
+    const deleted = await replayedAfterKill(stack, del.body.task.id);
     assert.match(deleted.error?.message ?? '', /finished: snapshot killed is deleted/);
     assert.deepEqual(await edges(), ['->branch', '->mem1']);
     assert.equal((await tree()).current, 'mem1');
@@ -276,9 +270,7 @@ describe('VM snapshots through the API, on real QEMU', () => {
       stopRunning: true,
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(task.error?.message ?? '', /finished: the VM is reverted to branch/);
     assert.equal((await tree()).current, 'branch');
     assert.equal(

@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Iso, Task, VmDriveChange } from '@berth/contracts';
-import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
 import { act, buildTinyTemplate, createTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -204,9 +204,7 @@ describe('VM disk buses, cache modes and CD drives, on real QEMU', () => {
       const [method, rest, body] = request;
       const res = await stack.call<TaskReply>(method, url(rest), body);
       assert.equal(res.status, 202, JSON.stringify(res.body));
-      await untilFailpoint(stack, res.body.task.id);
-      await stack.restartAgent({ env: {} });
-      const task = await waitTask(stack, res.body.task.id);
+      const task = await replayedAfterKill(stack, res.body.task.id);
       assert.equal(task.status, 'failed');
       const after = await shown();
       assert.deepEqual(after.vm!.disks, before.disks);

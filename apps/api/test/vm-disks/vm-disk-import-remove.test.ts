@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, VmDiskChange } from '@berth/contracts';
-import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
 import { act, buildTinyTemplate, createTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -162,9 +162,7 @@ describe('VM disk import and removal through the API, on real QEMU', () => {
     });
     const body = (await res.json()) as TaskReply;
     assert.equal(res.status, 202, JSON.stringify(body));
-    await untilFailpoint(stack, body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, body.task.id);
+    const task = await replayedAfterKill(stack, body.task.id);
     assert.match(
       task.error?.message ?? '',
       /at vm\.disk\.record; rolled back: disk2\.qcow2 was removed/,
@@ -250,9 +248,7 @@ describe('VM disk import and removal through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.disk.delete' } });
     const res = await stack.call<TaskReply>('DELETE', `${disks()}/disk1.qcow2`);
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(task.error?.message ?? '', /its file is now removed too/);
     assert.deepEqual(diskFiles(), ['disk0.qcow2', 'disk2.qcow2']);
     const shown = await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`);

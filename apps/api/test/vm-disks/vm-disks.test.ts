@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, VmDiskChange } from '@berth/contracts';
-import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { startStack, type Stack } from '../harness.js';
+import { replayedAfterKill } from '../failpoint.js';
 import { act as actOn, bootTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -99,9 +99,7 @@ describe('VM disks through the API, on real QEMU', () => {
     await stack.restartAgent({ env: { BERTH_AGENT_FAILPOINT: 'vm.disk.record' } });
     const res = await stack.call<TaskReply>('POST', disks(), { sizeMiB: 32 });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    await untilFailpoint(stack, res.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const task = await waitTask(stack, res.body.task.id);
+    const task = await replayedAfterKill(stack, res.body.task.id);
     assert.match(
       task.error?.message ?? '',
       /at vm\.disk\.record; rolled back: disk2\.qcow2 was removed/,

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Instance, Task, VmDeviceChange, VmDevices } from '@berth/contracts';
 import { startStack, waitTask, type Stack } from '../harness.js';
-import { untilFailpoint } from '../failpoint.js';
+import { replayedAfterKill, untilFailpoint } from '../failpoint.js';
 import { act, buildTinyTemplate, createTinyVm, guest, waitForGuest } from '../vm-guest.js';
 import { until } from '../wait.js';
 
@@ -238,9 +238,7 @@ describe('VM ports and USB devices on real QEMU', () => {
 
     const second = await stack.call<TaskReply>('POST', url('/usb'), { kind: 'keyboard' });
     assert.equal(second.status, 202, JSON.stringify(second.body));
-    await untilFailpoint(stack, second.body.task.id);
-    await stack.restartAgent({ env: {} });
-    const kept = await waitTask(stack, second.body.task.id);
+    const kept = await replayedAfterKill(stack, second.body.task.id);
     assert.match(kept.error?.message ?? '', /usb2 had been added and is kept/);
     const shown = (await stack.call<Instance>('GET', url(''))).body;
     assert.equal(shown.state, 'running');
