@@ -22,6 +22,8 @@ import { networkRoutes } from './routes/networks.js';
 import { firewallRoutes } from './routes/firewall.js';
 import { networkClassRoutes } from './routes/network-classes.js';
 import { Firewalls } from './net/firewall/firewall.js';
+import { RoutedNdp } from './net/routed-ndp.js';
+import { routedIpv6ByBridge } from './instances/ct-ipv6.js';
 import { Journal } from './journal/journal.js';
 import { Operations } from './operations.js';
 import { Quarantine } from './recovery/quarantine.js';
@@ -188,6 +190,21 @@ export async function buildAgent(
   );
   await firewalls.init(events);
   networks.onIpv6ChangeDo((n) => firewalls.reapplyNetwork(n));
+  const ndp = new RoutedNdp(
+    () => routedIpv6ByBridge(containers.records(), (n) => networks.bridgeFor(n)),
+    () => networks.bridges(),
+    log('network'),
+  );
+  await ndp.syncAll();
+  events.subscribe((e) => {
+    // Made, moved or deleted: a routed container's address comes or goes (a create is an update).
+    if (
+      e.type === 'instance.deleted' ||
+      (e.type === 'instance.updated' && e.instance.kind === 'ct')
+    ) {
+      ndp.sync();
+    }
+  });
   vmTemplates.dependentsWith(vmsBackedBy(vms));
   for (const op of interrupted) {
     const now = op.target ? await instances.get(op.target).catch(() => null) : null;

@@ -188,7 +188,7 @@ export const CreateContainer = z
       .optional(),
     network: ResourceName.default('default').describe('the virtual network it joins'),
     networkMode: ContainerNetworkMode.default('bridged').describe(
-      "routed: host-routed (Parallels' venet): its address is routed to it as a /32, on no bridge, and it cannot send from another",
+      "routed: host-routed (Parallels' venet): its address is routed to it as a /32 (its IPv6 one as a /128), on no bridge, and it cannot send from another",
     ),
     ipv4: Ipv4Cidr.optional().describe(
       'address/prefix on its network; next free one when omitted, 409 when in use',

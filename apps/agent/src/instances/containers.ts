@@ -221,7 +221,7 @@ export class Containers {
     const name = input.name;
     const network = this.networks.get(input.network);
     // Checked before the claims below (nothing to undo on a 409), claimed with them: no yield.
-    const v6 = containerIpv6(input.ipv6, network, input.networkMode === 'routed', [
+    const v6 = containerIpv6(input.ipv6, network, [
       ...ipv6sOf(this.store.all()),
       ...this.pending.ips,
     ]);

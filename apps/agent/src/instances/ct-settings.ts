@@ -56,7 +56,13 @@ export async function applyCtSettings(
     });
     for (const a of moved) {
       if (a.mode === 'routed') {
-        await moveRoutedVeth(pid, { veth: a.veth, ipv4: a.ipv4, gateway: record.gateway });
+        await moveRoutedVeth(pid, {
+          veth: a.veth,
+          ipv4: a.ipv4,
+          gateway: record.gateway,
+          ...(record.ipv6 && { ipv6: record.ipv6 }),
+          ...(record.gateway6 && { gateway6: record.gateway6 }),
+        });
       } else {
         await moveContainerVeth(pid, { ...a, name: `eth${a.index}` });
       }

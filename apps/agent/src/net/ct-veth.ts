@@ -48,32 +48,47 @@ export async function moveContainerVeth(
 
 /**
  * A running host-routed container's eth0 given another address (on its network or another):
- * what LXC's router mode made at its start, made again for it. On the host, the veth's /32
- * routes and its proxy ARP entries are the new address's and the new gateway's alone; inside,
- * the new /32 replaces the old addresses (the default route through them goes with them; the
- * caller sets it again). Idempotent: a replay makes the container match whichever record it has.
+ * what LXC's router mode made at its start, made again for it. On the host, the veth's routes
+ * and proxy entries are the new addresses' and gateways' alone (its link-local route stays);
+ * inside, the new /32 (and /128) replace the old addresses (the IPv4 default route goes with
+ * them; the caller sets it again). Idempotent: a replay makes the container match whichever
+ * record it has.
  */
 export async function moveRoutedVeth(
   pid: number,
-  a: { veth: string; ipv4: string; gateway: string },
+  a: { veth: string; ipv4: string; gateway: string; ipv6?: string; gateway6?: string },
 ): Promise<void> {
   const ip = a.ipv4.split('/')[0]!;
-  const routes = JSON.parse(
-    (await run('ip', ['-4', '-j', 'route', 'show', 'dev', a.veth])).stdout || '[]',
-  ) as Array<{ dst: string }>;
-  for (const { dst } of routes) {
-    if (dst !== ip) await run('ip', ['-4', 'route', 'del', dst, 'dev', a.veth]);
-  }
+  const ip6 = a.ipv6?.split('/')[0];
+  const keep = async (family: '-4' | '-6', what: 'route' | 'neigh', wanted: string[]) => {
+    const args = what === 'route' ? ['route', 'show'] : ['neigh', 'show', 'proxy'];
+    const listed = JSON.parse(
+      (await run('ip', [family, '-j', ...args, 'dev', a.veth])).stdout || '[]',
+    ) as Array<{ dst: string }>;
+    for (const { dst } of listed) {
+      if (wanted.includes(dst) || dst === 'fe80::/64') continue;
+      await run('ip', [
+        family,
+        what,
+        'del',
+        ...(what === 'neigh' ? ['proxy'] : []),
+        dst,
+        'dev',
+        a.veth,
+      ]);
+    }
+  };
+  await keep('-4', 'route', [ip]);
+  await keep('-6', 'route', ip6 ? [ip6] : []);
   await run('ip', ['-4', 'route', 'replace', `${ip}/32`, 'dev', a.veth]);
-  const proxies = JSON.parse(
-    (await run('ip', ['-4', '-j', 'neigh', 'show', 'proxy', 'dev', a.veth])).stdout || '[]',
-  ) as Array<{ dst: string }>;
-  for (const { dst } of proxies) {
-    if (dst !== a.gateway) await run('ip', ['-4', 'neigh', 'del', 'proxy', dst, 'dev', a.veth]);
-  }
+  if (ip6) await run('ip', ['-6', 'route', 'replace', `${ip6}/128`, 'dev', a.veth]);
+  await keep('-4', 'neigh', [a.gateway]);
+  await keep('-6', 'neigh', a.gateway6 ? [a.gateway6] : []);
   await run('ip', ['-4', 'neigh', 'replace', 'proxy', a.gateway, 'dev', a.veth]);
+  if (a.gateway6) await run('ip', ['-6', 'neigh', 'replace', 'proxy', a.gateway6, 'dev', a.veth]);
   await inside(pid, ['addr', 'flush', 'dev', 'eth0', 'scope', 'global']);
   await inside(pid, ['addr', 'add', `${ip}/32`, 'dev', 'eth0']);
+  if (ip6) await inside(pid, ['addr', 'add', `${ip6}/128`, 'dev', 'eth0', 'nodad']);
 }
 
 /** Removes a veth pair by its host end (the container's end goes with it). Idempotent. */

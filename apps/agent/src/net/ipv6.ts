@@ -121,8 +121,8 @@ export const slaacSources = (mac: string, gateway: string | null): string[] =>
 
 /**
  * IPv6 masquerade for a network with NAT, in an `ip6` table of the same name as the bridge's
- * `ip` one (so the leftover check and the teardown find both); the isolation rule is the same
- * as IPv4's. Replaced whole in one transaction, and removed (when there is no IPv6) the same way.
+ * `ip` one (so the leftover check and the teardown find both); the isolation rule, and its
+ * exception for host-routed containers, are the same as IPv4's (bridgeTableScript). Replaced whole in one transaction, and removed (when there is no IPv6) the same way.
  */
 export function bridgeTable6Script(
   table: string,
@@ -138,6 +138,8 @@ export function bridgeTable6Script(
     `table ip6 ${table} {`,
     '  chain forward {',
     '    type filter hook forward priority filter; policy accept;',
+    // A host-routed container's /128 is routed to its veth: the same exception as IPv4's.
+    `    oifname "${bridge}" iifname "vc*" ip6 saddr ${subnet} fib saddr . iif oif exists accept`,
     `    oifname "${bridge}" iifname != "${bridge}" ct state new drop`,
     '  }',
     ...(nat

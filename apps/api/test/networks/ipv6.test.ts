@@ -199,6 +199,35 @@ describe('IPv6 on a virtual network', () => {
     assert.ok(await pings6(cts[0]!, `fd42:${o}:a::1`), 'six1 → the bridge');
   });
 
+  test('a host-routed container has IPv6 too: a /128 to its veth, the bridge answers for it; it and its neighbours reach each other, from its own address only', async () => {
+    const r6 = await runningContainer(stack, { name: 'r6', network: 'n6', networkMode: 'routed' });
+    cts.push(r6);
+    const addr = addressOf(r6);
+    const veth = `vc${r6.id.slice(0, 8)}`;
+    const proxied = () => host('ip', '-6', 'neigh', 'show', 'proxy', 'dev', 'bt-ipv6-a');
+    assert.match(host('ip', '-6', 'route', 'show', `${addr}/128`), new RegExp(`dev ${veth}`));
+    await until('the bridge to answer for it', async () => proxied().includes(addr), 10_000);
+    const inside = await sh(r6, 'ip -6 addr show dev eth0 scope global');
+    assert.match(inside.stdout, new RegExp(`${addr}/128`));
+    assert.ok(await pings6(r6, `fd42:${o}:a::1`), 'r6 → its gateway');
+    assert.ok(await pings6(cts[0]!, addr), 'six1 → r6');
+    assert.ok(await pings6(r6, addressOf(cts[0]!)), 'r6 → six1');
+    host('busybox', 'ping', '-6', '-c', '1', '-W', '2', addr);
+    const spoofed = `fd42:${o}:a::78`;
+    const added = await sh(r6, `ip -6 addr add ${spoofed}/128 dev eth0 && sleep 2`);
+    assert.equal(added.exitCode, 0, added.stderr);
+    assert.equal(await pings6(r6, `fd42:${o}:a::1`, spoofed, 2), false, 'spoofed → dropped');
+    assert.ok(await pings6(r6, `fd42:${o}:a::1`, addr), 'own → passes');
+    const guard = host('nft', 'list', 'table', 'inet', `berth_bt_ipv6_a_fw_${r6.id.slice(0, 8)}`);
+    assert.match(guard, /ip6 saddr != \{[^}]*\} counter packets [1-9]/, guard);
+    await ok('DELETE', `/api/v1/instances/${r6.id}?force=true&sync=true`);
+    await until(
+      'the bridge to stop answering for it',
+      async () => !proxied().includes(addr),
+      10_000,
+    );
+  });
+
   test('IPv6 traffic counts in the class whose IPv6 ranges hold the peer, within 5 %', async () => {
     const classes = [
       { name: 'near6', ranges: [`fd42:${o}:a::/64`] },

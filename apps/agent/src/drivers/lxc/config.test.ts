@@ -109,3 +109,20 @@ test('a MAC set after the create replaces the derived one, on eth0 and on an ada
   assert.match(text, /^lxc\.net\.0\.hwaddr = 02:aa:00:00:00:01$/m);
   assert.match(text, /^lxc\.net\.1\.hwaddr = 02:aa:00:00:00:02$/m);
 });
+
+test('a host-routed container: router mode, its addresses as a /32 and a /128, no bridge', () => {
+  const text = renderLxcConfig(
+    {
+      ...record,
+      networkMode: 'routed',
+      ipv6: 'fd42:1:a::5/64',
+      gateway6: 'fd42:1:a::1',
+    },
+    opts,
+  );
+  assert.match(text, /^lxc\.net\.0\.veth\.mode = router$/m);
+  assert.doesNotMatch(text, /^lxc\.net\.0\.link/m);
+  assert.match(text, /^lxc\.net\.0\.ipv4\.address = 10\.210\.0\.10\/32$/m);
+  assert.match(text, /^lxc\.net\.0\.ipv6\.address = fd42:1:a::5\/128$/m);
+  assert.match(text, /^lxc\.net\.0\.ipv6\.gateway = fd42:1:a::1$/m);
+});

@@ -134,7 +134,12 @@ export function renderLxcConfig(record: LxcContainer, opts: RenderOptions): stri
       : `lxc.net.0.ipv4.address = ${record.ipv4} ${intToIp(subnet.broadcast)}`,
     `lxc.net.0.ipv4.gateway = ${record.gateway}`,
     ...(record.ipv6 && record.gateway6
-      ? [`lxc.net.0.ipv6.address = ${record.ipv6}`, `lxc.net.0.ipv6.gateway = ${record.gateway6}`]
+      ? [
+          record.networkMode === 'routed'
+            ? `lxc.net.0.ipv6.address = ${record.ipv6.split('/')[0]}/128`
+            : `lxc.net.0.ipv6.address = ${record.ipv6}`,
+          `lxc.net.0.ipv6.gateway = ${record.gateway6}`,
+        ]
       : []),
     ...extraAdapterLines(record, opts),
     ...opts.cgroup.settings.map(

@@ -582,6 +582,7 @@ export class Firewalls {
         routed: {
           ifname: vethFor(record.id),
           ipv4: record.ipv4.split('/')[0]!,
+          ipv6: record.ipv6?.split('/')[0] ?? null,
           network: record.network ?? DEFAULT_NETWORK,
         },
       };

@@ -373,7 +373,7 @@ test('rules that do not reject leave no inet table: the old one is deleted in th
 });
 
 test("a host-routed container's table: its guard, then network and own rules on its veth, rejects answered by the kernel; nft -c passes", () => {
-  const routed = { ifname: 'vcabcdef12', ipv4: '10.9.8.7', network: 'default' };
+  const routed = { ifname: 'vcabcdef12', ipv4: '10.9.8.7', ipv6: null, network: 'default' };
   const script = routedScript(
     'berth_unit_routed',
     routed,

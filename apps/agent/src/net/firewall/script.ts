@@ -395,15 +395,17 @@ export function firewallScript(
 export interface RoutedPort {
   ifname: string;
   ipv4: string;
+  /** Its IPv6 address, on a network with IPv6; null on one without. */
+  ipv6: string | null;
   network: string;
 }
 
 /**
  * A host-routed container's table: its adapter is on no bridge, so the bridge family never sees
  * its traffic; it is in an inet table of the same name as a bridged instance's (so the leftover
- * check and the start's sweep see it). It sends from its own address or not at all, whatever
- * antiSpoofing says (a routed adapter cannot change its address: that is the mode), and it has
- * no IPv6. Then its network's rules and its own, as for a bridged instance and stateless like
+ * check and the start's sweep see it). It sends from its own addresses or not at all, whatever
+ * antiSpoofing says (a routed adapter cannot change its address: that is the mode); on a network
+ * without IPv6 it has none. Then its network's rules and its own, as for a bridged instance and stateless like
  * them: what it sends in prerouting (to the host or beyond), what it gets in forward and in
  * output (from the host itself), each packet in one of them. Here reject is the kernel's own.
  */
@@ -447,7 +449,10 @@ export function routedScript(
     ...setsNamedBy(used).flatMap((name) => typedSets(name, shared.sets.get(name) ?? [])),
     ...baseChain('spoofing', 'prerouting', 'raw', [
       `iifname "${port.ifname}" ip saddr != ${port.ipv4} counter drop`,
-      `iifname "${port.ifname}" meta nfproto ipv6 counter drop`,
+      // Link-local and :: for neighbour discovery with the host's end and duplicate detection.
+      port.ipv6
+        ? `iifname "${port.ifname}" ip6 saddr != { ${port.ipv6}, fe80::/64, :: } counter drop`
+        : `iifname "${port.ifname}" meta nfproto ipv6 counter drop`,
     ]),
     ...(out.length > 0 ? baseChain('from_instance', 'prerouting', 'filter', out) : []),
     ...(inn.length > 0
