@@ -59,7 +59,7 @@ export async function firewallRoutes(app: FastifyInstance, { hosts }: { hosts: H
       schema: {
         tags,
         description:
-          "Replace an instance's firewall whole; the agent loads it in one nft transaction. A VM's rules cover each of its adapters.",
+          "Replace an instance's firewall whole; the agent loads it in one nft transaction. A VM's rules cover each of its adapters; a host-routed container's are in its inet table. `reject` answers at once: a TCP reset, else ICMP port unreachable.",
         params: InstanceRef,
         body: FirewallSettings,
         response: { 200: Firewall },
