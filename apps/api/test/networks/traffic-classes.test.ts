@@ -46,11 +46,12 @@ describe('traffic counted per network class', () => {
   const cts: Record<string, Instance> = {};
 
   const { call, ok, task } = apiCalls(() => stack);
-  const create = async (name: string) => {
+  const create = async (name: string, networkMode?: 'routed') => {
     const t = await task('/api/v1/instances?sync=true', {
       template: 'busybox',
       name,
       network: 'tca',
+      ...(networkMode && { networkMode }),
     });
     cts[name] = t.result as Instance;
     await task(`/api/v1/instances/${cts[name].id}/actions/start?sync=true`);
@@ -60,15 +61,15 @@ describe('traffic counted per network class', () => {
       command,
       timeoutSeconds: 60,
     });
-  /** A's pings: all answered, or the test's numbers are off. */
-  const ping = async (ip: string) => {
-    const res = await exec('a', ['ping', '-A', '-q', '-c', String(COUNT), '-s', String(DATA), ip]);
+  /** A container's pings (a's unless named): all answered, or the test's numbers are off. */
+  const ping = async (ip: string, from = 'a') => {
+    const res = await exec(from, ['ping', '-A', '-q', '-c', String(COUNT), '-s', String(DATA), ip]);
     assert.equal(res.exitCode, 0, JSON.stringify(res));
     assert.match(res.stdout ?? '', new RegExp(`${COUNT} packets received`));
   };
-  const traffic = async () => {
-    const { live } = await ok<InstanceTraffic>('GET', `/api/v1/instances/${cts.a!.id}/traffic`);
-    assert.ok(live, 'a bridged container has class counters');
+  const traffic = async (ct = 'a') => {
+    const { live } = await ok<InstanceTraffic>('GET', `/api/v1/instances/${cts[ct]!.id}/traffic`);
+    assert.ok(live, `${ct} has class counters`);
     return new Map(live.classes.map((c) => [c.class, c]));
   };
   const classes = (body: NetworkClasses) =>
@@ -137,6 +138,21 @@ describe('traffic counted per network class', () => {
     assertCounted('world in', world.inBytes - zero.get('world')!.inBytes, sent);
     // world holds every address: nothing is left for other.
     assert.equal(t.get('other')!.outBytes, 0);
+  });
+
+  test('a host-routed container is counted too (in its inet table), within 5 %', async () => {
+    await create('r', 'routed');
+    const zero = await traffic('r');
+    await ping(b, 'r');
+    await ping(`${OUT}.2`, 'r');
+    const t = await traffic('r');
+    const sent = COUNT * IP_BYTES;
+    for (const cls of ['local', 'world'] as const) {
+      const now = t.get(cls)!;
+      const before = zero.get(cls)!;
+      assertCounted(`routed ${cls} out`, now.outBytes - before.outBytes, sent);
+      assertCounted(`routed ${cls} in`, now.inBytes - before.inBytes, sent);
+    }
   });
 
   test('/metrics has the class series', async () => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { FirewallSettings } from '@berth/contracts';
 import { classCountingScript } from './classes.js';
-import { firewallScript } from './script.js';
+import { firewallScript, routedScript } from './script.js';
 
 const port = {
   ifname: 'vcabcdef12',
@@ -63,6 +63,30 @@ test('the rules and the counting in one script pass nft -c (when nft is there)',
       networks: new Map(),
       sets: new Map(),
     }) + classCountingScript('berth_unit_cls', [port], classes);
+  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+  if (checked.error) return;
+  assert.equal(checked.status, 0, checked.stderr + script);
+});
+
+test("a host-routed container's counters are in its inet table, counted where its rules are, and pass nft -c", () => {
+  const routed = { ifname: 'vcabcdef12', ipv4: '10.9.8.7', ipv6: null, network: 'default' };
+  const counting = classCountingScript('berth_unit_rcls', [routed], classes, 'inet');
+  assert.match(counting, /^table inet berth_unit_rcls \{/);
+  assert.match(counting, /iifname \{ "vcabcdef12" \} meta nfproto ipv4 jump cls_out/);
+  for (const hook of ['forward', 'output']) {
+    assert.match(
+      counting,
+      new RegExp(
+        `hook ${hook} priority filter - 10; policy accept;\\n {4}oifname \\{ "vcabcdef12" \\} meta nfproto ipv4 jump cls_in`,
+      ),
+    );
+  }
+  assert.doesNotMatch(counting, /ether type/);
+  const script =
+    routedScript('berth_unit_rcls', routed, FirewallSettings.parse({}), {
+      networks: new Map(),
+      sets: new Map(),
+    }) + counting;
   const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
   if (checked.error) return;
   assert.equal(checked.status, 0, checked.stderr + script);

@@ -22,11 +22,17 @@ const ON_LINK6 = '{ fe80::/10, ff00::/8 }';
  */
 export function classCountingScript(
   table: string,
-  ports: readonly Port[],
+  ports: readonly Pick<Port, 'ifname'>[],
   classes: readonly NetworkClass[],
+  family: 'bridge' | 'inet' = 'bridge',
 ): string {
   if (ports.length === 0) return '';
   const names = ports.map((p) => `"${p.ifname}"`).join(', ');
+  // A host-routed container's veth is on no bridge: its counters are in its inet table.
+  const [ip, ip6] =
+    family === 'bridge'
+      ? ['ether type ip', 'ether type ip6']
+      : ['meta nfproto ipv4', 'meta nfproto ipv6'];
   const all = [...classes.map((c) => c.name), OTHER_CLASS];
   const chain = (dir: 'in' | 'out') => {
     const peer = dir === 'out' ? 'daddr' : 'saddr';
@@ -41,7 +47,7 @@ export function classCountingScript(
     ];
   };
   return [
-    `table bridge ${table} {`,
+    `table ${family} ${table} {`,
     ...all.flatMap((c) => [
       `  counter ${counterName(c, 'in')} {}`,
       `  counter ${counterName(c, 'out')} {}`,
@@ -51,14 +57,24 @@ export function classCountingScript(
     ...chain('in'),
     '  chain cls_from_instance {',
     '    type filter hook prerouting priority filter - 10; policy accept;',
-    `    iifname { ${names} } ether type ip jump cls_out`,
-    `    iifname { ${names} } ether type ip6 ip6 daddr != ${ON_LINK6} jump cls_out`,
+    `    iifname { ${names} } ${ip} jump cls_out`,
+    `    iifname { ${names} } ${ip6} ip6 daddr != ${ON_LINK6} jump cls_out`,
     '  }',
-    '  chain cls_to_instance {',
-    '    type filter hook postrouting priority filter - 10; policy accept;',
-    `    oifname { ${names} } ether type ip jump cls_in`,
-    `    oifname { ${names} } ether type ip6 ip6 saddr != ${ON_LINK6} jump cls_in`,
-    '  }',
+    // In the inet family what it gets is forwarded or the host's own (the hooks its rules are
+    // in), each counted before them as in the bridge family's postrouting.
+    ...(family === 'bridge'
+      ? [['cls_to_instance', 'postrouting']]
+      : [
+          ['cls_to_instance_routed', 'forward'],
+          ['cls_to_instance_local', 'output'],
+        ]
+    ).flatMap(([name, hook]) => [
+      `  chain ${name} {`,
+      `    type filter hook ${hook} priority filter - 10; policy accept;`,
+      `    oifname { ${names} } ${ip} jump cls_in`,
+      `    oifname { ${names} } ${ip6} ip6 saddr != ${ON_LINK6} jump cls_in`,
+      '  }',
+    ]),
     '}',
     '',
   ].join('\n');
@@ -78,7 +94,11 @@ export async function readClassCounters(
   classes: readonly NetworkClass[],
 ): Promise<Map<string, ClassCounter[]>> {
   const byTable = new Map<string, Map<string, ClassCounter>>();
-  for (const [table, objects] of await nftListTables('bridge', tables)) {
+  const listed = [
+    ...(await nftListTables('bridge', tables)),
+    ...(await nftListTables('inet', tables)),
+  ];
+  for (const [table, objects] of listed) {
     for (const { counter: c } of objects as NftCounter[]) {
       const m = c ? COUNTER.exec(c.name) : null;
       if (!c || !m) continue;

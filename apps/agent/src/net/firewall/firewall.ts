@@ -475,9 +475,11 @@ export class Firewalls {
     // adapters has nothing to filter; its settings wait for one.
     if (ports.length === 0) {
       const script = routed
-        ? routedScript(table, routed, await this.settings(id), { networks, sets })
+        ? routedScript(table, routed, await this.settings(id), { networks, sets }) +
+          classCountingScript(table, [routed], this.classes.classes, 'inet')
         : '';
       await nftLoad(dropTables([bridge, ...others], id) + script);
+      if (routed) this.madeAt.set(id, new Date().toISOString());
       this.applied.set(id, portsKey({ bridge, ports, routed }));
       return;
     }

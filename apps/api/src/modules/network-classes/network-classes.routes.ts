@@ -73,7 +73,7 @@ export async function networkClassRoutes(
       config: { permission: 'instance.view' },
       schema: {
         tags: ['instances'],
-        description: `An instance's traffic by network class and direction: \`live\`: IP bytes and packets (Ethernet headers not counted) since its firewall table was last made (its start, an agent start or a class change), counted before its firewall rules. \`history\`: bytes per class over the range, read every 30 s and stored in the range's tier (bytes per point, summed). \`out\` is what it sent, \`in\` what it got; \`${OTHER_CLASS}\` is what no class covers. IPv4 only.`,
+        description: `An instance's traffic by network class and direction: \`live\`: IP bytes and packets (Ethernet headers not counted) since its firewall table was last made (its start, an agent start or a class change), counted before its firewall rules. \`history\`: bytes per class over the range, read every 30 s and stored in the range's tier (bytes per point, summed). \`out\` is what it sent, \`in\` what it got; \`${OTHER_CLASS}\` is what no class covers. IPv4 and IPv6 (a class's IPv6 ranges), bridged and host-routed adapters alike.`,
         params: InstanceRef,
         querystring: TrafficQuery,
         response: { 200: InstanceTraffic },

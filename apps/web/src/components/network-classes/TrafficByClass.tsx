@@ -59,9 +59,7 @@ export function TrafficByClass({ id }: { id: string }) {
               {names.length === 0 && (
                 <tr>
                   <td colSpan={4} className="text-muted">
-                    {traffic.isPending
-                      ? 'Loading…'
-                      : 'No traffic counted (a host-routed container is not counted).'}
+                    {traffic.isPending ? 'Loading…' : 'No traffic counted yet.'}
                   </td>
                 </tr>
               )}
