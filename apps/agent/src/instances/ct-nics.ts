@@ -79,11 +79,6 @@ export class CtNics {
     if (adapters.length >= MAX_CT_ADAPTERS) {
       throw conflict(`the container has ${MAX_CT_ADAPTERS} adapters, as many as it can have`);
     }
-    if (record.networkMode === 'routed') {
-      throw conflict(
-        'a host-routed container has its one adapter: its spoofing guard and routes are made for eth0 alone',
-      );
-    }
     const same = adapters.find((a) => a.network === req.network);
     if (same) {
       throw conflict(`eth${same.index} is on network ${req.network} already`, 'network');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import type { ErrorBody, Firewall, Instance, Network, Task } from '@berth/contracts';
+import type { ErrorBody, Firewall, Instance, InstanceNics, Network, Task } from '@berth/contracts';
 import { replayedAfterKill } from '../failpoint.js';
 import { startStack, type Stack } from '../harness.js';
 import { execIn, runningContainer } from '../running-container.js';
@@ -163,7 +163,7 @@ describe('a host-routed busybox container', () => {
     await stack.restartAgent({ kill: true });
     const table = host('nft', 'list', 'table', 'inet', guardTable());
     assert.match(table, /saddr != /);
-    assert.match(table, /goto rejecting comment "berth-rule-0"/);
+    assert.match(table, /goto routed_rejecting comment "berth-rule-0"/);
     await setFw({});
     assert.equal((await readFrom(ip, 7072))?.trim(), 'ok');
   });
@@ -223,5 +223,40 @@ describe('a host-routed busybox container', () => {
       `ip addr add ${ip}/32 dev eth0 && ping -c 2 -W 2 -I ${ip} ${newGateway}; r=$?; ip addr del ${ip}/32 dev eth0; exit $r`,
     );
     assert.notEqual(old.exitCode, 0, `a ping from its old address got through: ${old.stdout}`);
+  });
+
+  test('a bridged adapter beside its routed eth0: reached on both, one firewall for both', async () => {
+    const add = await call<{ task: Task }>(
+      'POST',
+      `/api/v1/instances/${routed.id}/nics?sync=true`,
+      {
+        network: 'default',
+      },
+    );
+    assert.equal(add.body.task?.status, 'succeeded', JSON.stringify(add.body));
+    const listed = (await call<InstanceNics>('GET', `/api/v1/instances/${routed.id}/nics`)).body;
+    const eth1 = listed.nics.find((n) => n.nic === 1)!.ipv4!.split('/')[0]!;
+    const eth0 = listed.nics.find((n) => n.nic === 0)!.ipv4!.split('/')[0]!;
+    const hostPings = (ip: string) => {
+      try {
+        host('busybox', 'ping', '-c', '1', '-W', '2', ip);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    assert.equal((await sh(bridged, `ping -c 1 -W 2 ${eth1}`)).exitCode, 0, 'b1 → its eth1');
+    assert.ok(hostPings(eth0), 'the host → its routed eth0');
+    const dropped = await call('PUT', `/api/v1/instances/${routed.id}/firewall`, {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'icmp' }],
+    });
+    assert.equal(dropped.status, 200, JSON.stringify(dropped.body));
+    assert.notEqual((await sh(bridged, `ping -c 1 -W 2 ${eth1}`)).exitCode, 0, 'dropped on eth1');
+    assert.equal(hostPings(eth0), false, 'dropped on eth0');
+    const fw = (await call<Firewall>('GET', `/api/v1/instances/${routed.id}/firewall`)).body;
+    assert.ok(fw.counters[0]!.packets >= 2, JSON.stringify(fw.counters));
+    await call('PUT', `/api/v1/instances/${routed.id}/firewall`, {});
+    assert.equal((await sh(bridged, `ping -c 1 -W 2 ${eth1}`)).exitCode, 0);
+    assert.ok(hostPings(eth0));
   });
 });

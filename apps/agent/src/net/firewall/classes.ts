@@ -112,12 +112,13 @@ export async function readClassCounters(
         outPackets: 0,
       };
       of.set(m[1]!, cls);
+      // Summed: a host-routed container with bridged adapters counts in both families' tables.
       if (m[2] === 'in') {
-        cls.inBytes = c.bytes;
-        cls.inPackets = c.packets;
+        cls.inBytes += c.bytes;
+        cls.inPackets += c.packets;
       } else {
-        cls.outBytes = c.bytes;
-        cls.outPackets = c.packets;
+        cls.outBytes += c.bytes;
+        cls.outPackets += c.packets;
       }
     }
   }

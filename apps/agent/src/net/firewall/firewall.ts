@@ -471,25 +471,26 @@ export class Firewalls {
       networks.set(network, await this.networkSettings(network, false));
     }
     const sets = new Map([...this.sets].map(([name, body]) => [name, body.addresses]));
-    // A host-routed container's adapter is on no bridge: its table is an inet one. A VM without
-    // adapters has nothing to filter; its settings wait for one.
+    // A host-routed eth0 is on no bridge: its guard, rules and counters are an inet table, which
+    // its bridged adapters' rejects join. A VM without adapters has nothing to filter; its
+    // settings wait for one.
+    const settings = await this.settings(id);
+    const routedPart = routed
+      ? routedScript(table, routed, settings, { networks, sets }) +
+        classCountingScript(table, [routed], this.classes.classes, 'inet')
+      : '';
     if (ports.length === 0) {
-      const script = routed
-        ? routedScript(table, routed, await this.settings(id), { networks, sets }) +
-          classCountingScript(table, [routed], this.classes.classes, 'inet')
-        : '';
-      await nftLoad(dropTables([bridge, ...others], id) + script);
-      if (routed) this.madeAt.set(id, new Date().toISOString());
-      this.applied.set(id, portsKey({ bridge, ports, routed }));
-      return;
+      await nftLoad(dropTables([bridge, ...others], id) + routedPart);
+    } else {
+      await nftLoad(
+        dropTables(others, id) +
+          routedPart +
+          firewallScript(table, ports, settings, { networks, sets }, routed !== undefined) +
+          classCountingScript(table, ports, this.classes.classes),
+      );
     }
-    await nftLoad(
-      dropTables(others, id) +
-        firewallScript(table, ports, await this.settings(id), { networks, sets }) +
-        classCountingScript(table, ports, this.classes.classes),
-    );
-    this.madeAt.set(id, new Date().toISOString());
-    this.applied.set(id, portsKey({ bridge, ports }));
+    if (routed || ports.length > 0) this.madeAt.set(id, new Date().toISOString());
+    this.applied.set(id, portsKey({ bridge, ports, routed }));
   }
 
   async remove(id: string): Promise<void> {
@@ -575,37 +576,34 @@ export class Firewalls {
       };
     }
     const record = this.containers.resolve(idOrCtid);
-    if (record.networkMode === 'routed') {
-      return {
-        id: record.id,
-        name: record.name,
-        bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
-        ports: [],
+    const routed = record.networkMode === 'routed';
+    // Each bridged adapter a port of its table; a routed eth0 is on no bridge (see apply).
+    return {
+      id: record.id,
+      name: record.name,
+      bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
+      ports: adaptersOf(record)
+        .filter((a) => a.mode !== 'routed')
+        .map((a) => ({
+          bridge: this.networks.bridgeFor(a.network),
+          ifname: a.veth,
+          mac: a.mac,
+          ipv4: a.ipv4.split('/')[0]!,
+          ipv6: [
+            ...(a.index === 0 && record.ipv6 ? [record.ipv6.split('/')[0]!] : []),
+            ...slaacSources(a.mac, this.networks.ipv6Of(a.network)),
+          ],
+          dhcp: false,
+          network: a.network,
+        })),
+      ...(routed && {
         routed: {
           ifname: vethFor(record.id),
           ipv4: record.ipv4.split('/')[0]!,
           ipv6: record.ipv6?.split('/')[0] ?? null,
           network: record.network ?? DEFAULT_NETWORK,
         },
-      };
-    }
-    // Each adapter a port of its table (a routed container has eth0 alone: see CtNics.add).
-    return {
-      id: record.id,
-      name: record.name,
-      bridge: this.networks.bridgeFor(record.network ?? DEFAULT_NETWORK),
-      ports: adaptersOf(record).map((a) => ({
-        bridge: this.networks.bridgeFor(a.network),
-        ifname: a.veth,
-        mac: a.mac,
-        ipv4: a.ipv4.split('/')[0]!,
-        ipv6: [
-          ...(a.index === 0 && record.ipv6 ? [record.ipv6.split('/')[0]!] : []),
-          ...slaacSources(a.mac, this.networks.ipv6Of(a.network)),
-        ],
-        dhcp: false,
-        network: a.network,
-      })),
+      }),
     };
   }
 

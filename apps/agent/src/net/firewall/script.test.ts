@@ -403,23 +403,45 @@ test("a host-routed container's table: its guard, then network and own rules on 
   assert.match(chain('spoofing'), /iifname "vcabcdef12" ip saddr != 10\.9\.8\.7 counter drop/);
   assert.match(chain('spoofing'), /iifname "vcabcdef12" meta nfproto ipv6 counter drop/);
   assert.match(
-    chain('from_instance'),
+    chain('routed_from'),
     /iifname "vcabcdef12" meta nfproto ipv4 ip daddr 10\.0\.0\.0\/8 meta l4proto udp counter drop comment "berth-rule-1"/,
   );
-  for (const name of ['to_instance_routed', 'to_instance_local']) {
+  for (const name of ['routed_to_forwarded', 'routed_to_local']) {
     const to = chain(name);
     const network = to.indexOf('"berth-net-default-0"');
     const reject = to.indexOf(
-      'oifname "vcabcdef12" meta nfproto ipv4 ip saddr @a-b meta l4proto tcp tcp dport { 25 } counter goto rejecting comment "berth-rule-0"',
+      'oifname "vcabcdef12" meta nfproto ipv4 ip saddr @a-b meta l4proto tcp tcp dport { 25 } counter goto routed_rejecting comment "berth-rule-0"',
     );
     const policy = to.indexOf('oifname "vcabcdef12" counter drop comment "policy"');
     assert.ok(network > 0 && reject > network && policy > reject, to);
   }
   assert.match(
     script,
-    /chain rejecting \{\n {4}meta l4proto tcp reject with tcp reset\n {4}reject\n/,
+    /chain routed_rejecting \{\n {4}meta l4proto tcp reject with tcp reset\n {4}reject\n/,
   );
   assert.match(script, /set a-b_v6 \{ type ipv6_addr;/);
+  const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
+  if (checked.error) return;
+  assert.equal(checked.status, 0, checked.stderr + script);
+});
+
+test('a host-routed eth0 beside bridged adapters: one inet table holds both parts, and nft -c passes', () => {
+  const routed = { ifname: 'vcabcdef12', ipv4: '10.9.8.7', ipv6: null, network: 'default' };
+  const bridged = { ...port, ifname: 'vcabcdef121', mac: '02:11:22:33:44:66', network: 'lan' };
+  const fw = FirewallSettings.parse({
+    rules: [
+      { direction: 'in', action: 'reject', protocol: 'tcp', ports: ['25'], source: '@a-b' },
+      { direction: 'out', action: 'reject', protocol: 'udp', ports: ['53'] },
+    ],
+  });
+  const shared = { networks: new Map(), sets: new Map([['a-b', ['10.1.2.3', 'fd00:1::/48']]]) };
+  const script =
+    routedScript('berth_unit_mixed', routed, fw, shared) +
+    firewallScript('berth_unit_mixed', [bridged], fw, shared, true);
+  // The routed part made the inet table afresh; the bridged part joins it, not deletes it.
+  assert.equal(script.match(/delete table inet berth_unit_mixed/g)?.length, 1);
+  assert.match(script, /goto routed_rejecting comment "berth-rule-0"/);
+  assert.match(script, /ether daddr 02:11:22:33:44:66 .*counter meta mark set 0x62657274/);
   const checked = spawnSync('nft', ['-c', '-f', '-'], { input: script, encoding: 'utf8' });
   if (checked.error) return;
   assert.equal(checked.status, 0, checked.stderr + script);

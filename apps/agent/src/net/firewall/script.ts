@@ -136,8 +136,8 @@ function matchesOf(rule: FirewallRule): Match[] {
 export const REJECT_MARK = '0x62657274';
 
 /** The answer to a packet a rule rejects: a TCP reset, else ICMP port unreachable. */
-const REJECTING = [
-  '  chain rejecting {',
+const rejectingChain = (name: string) => [
+  `  chain ${name} {`,
   '    meta l4proto tcp reject with tcp reset',
   '    reject',
   '  }',
@@ -225,7 +225,7 @@ function rejectTable(
   return [
     `table inet ${table} {`,
     ...(inbound ? sets : []),
-    ...REJECTING,
+    ...rejectingChain('rejecting'),
     ...baseChain('marked', 'prerouting', 'raw', [`meta mark ${REJECT_MARK} goto rejecting`]),
     ...(inbound
       ? [
@@ -257,6 +257,8 @@ export function firewallScript(
   ports: readonly Port[],
   fw: FirewallSettings,
   shared: Shared,
+  /** The inet table of the same name was made afresh by routedScript (a routed eth0): join it. */
+  inetMadeAlready = false,
 ): string {
   const onPorts = (dir: 'iifname' | 'oifname', of: readonly Port[]) =>
     `${dir} ${nftList(of.map((p) => `"${p.ifname}"`))}`;
@@ -384,8 +386,7 @@ export function firewallScript(
     ...(early.length > 0 ? baseChain('to_instance_early', 'prerouting', 'filter', early) : []),
     '}',
     // Rules that no longer reject leave no inet table behind.
-    `table inet ${table}`,
-    `delete table inet ${table}`,
+    ...(inetMadeAlready ? [] : [`table inet ${table}`, `delete table inet ${table}`]),
     ...rejectTable(table, inn, rejectsOut, sets),
     '',
   ].join('\n');
@@ -422,7 +423,7 @@ export function routedScript(
     used.push(...rules);
     rules.forEach((rule, i) => {
       const [lines, dir] = rule.direction === 'in' ? [inn, 'oifname'] : [out, 'iifname'];
-      const verdict = rule.action === 'reject' ? 'goto rejecting' : rule.action;
+      const verdict = rule.action === 'reject' ? 'goto routed_rejecting' : rule.action;
       for (const m of matchesOf(rule)) {
         const family = m.family ? `meta nfproto ${m.family}` : '';
         lines.push(
@@ -454,14 +455,14 @@ export function routedScript(
         ? `iifname "${port.ifname}" ip6 saddr != { ${port.ipv6}, fe80::/64, :: } counter drop`
         : `iifname "${port.ifname}" meta nfproto ipv6 counter drop`,
     ]),
-    ...(out.length > 0 ? baseChain('from_instance', 'prerouting', 'filter', out) : []),
+    ...(out.length > 0 ? baseChain('routed_from', 'prerouting', 'filter', out) : []),
     ...(inn.length > 0
       ? [
-          ...baseChain('to_instance_routed', 'forward', 'filter', inn),
-          ...baseChain('to_instance_local', 'output', 'filter', inn),
+          ...baseChain('routed_to_forwarded', 'forward', 'filter', inn),
+          ...baseChain('routed_to_local', 'output', 'filter', inn),
         ]
       : []),
-    ...(rejects ? REJECTING : []),
+    ...(rejects ? rejectingChain('routed_rejecting') : []),
     '}',
     '',
   ].join('\n');

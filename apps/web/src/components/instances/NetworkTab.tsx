@@ -37,7 +37,6 @@ export function NetworkTab({ instance }: { instance: Instance }) {
     (instance.state === 'suspended' ? 'the instance is suspended: resume it first' : null);
   const nics = listed.data?.nics;
   const max = listed.data?.max ?? 8;
-  const routed = !vm && instance.nics[0]?.mode === 'routed';
   /** A VM's NICs are net0…, a container's adapters eth0-eth3. */
   const nameOf = (n: number) => (vm ? `net${n}` : `eth${n}`);
   const addReason =
@@ -45,7 +44,6 @@ export function NetworkTab({ instance }: { instance: Instance }) {
     (nics && nics.length >= max
       ? `${vm ? 'a VM' : 'a container'} has at most ${max} ${vm ? 'NICs' : 'adapters'}`
       : null) ??
-    (routed ? 'a host-routed container has its one adapter' : null) ??
     (!vm && instance.state === 'frozen'
       ? 'the container is suspended: resume it or stop it to add an adapter'
       : null) ??
