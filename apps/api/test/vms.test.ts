@@ -152,7 +152,8 @@ describe('VMs through the API, on real QEMU', () => {
       'a DHCP address on the bridge',
       async () => {
         seen = (await stack.call<Instance>('GET', `/api/v1/instances/${vm.id}`)).body;
-        return seen.ips.some((ip) => ip.startsWith('10.213.'));
+        // The agent flag and the address come from separate guest-agent reads: wait for both.
+        return seen.ips.some((ip) => ip.startsWith('10.213.')) && seen.vm?.guestAgent === true;
       },
       60_000,
       1000,
