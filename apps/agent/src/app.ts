@@ -198,9 +198,10 @@ export async function buildAgent(
   await ndp.syncAll();
   events.subscribe((e) => {
     // Made, moved or deleted: a routed container's address comes or goes (a create is an update).
+    // Bridged containers' updates (every state change) need no listing of the bridges.
     if (
       e.type === 'instance.deleted' ||
-      (e.type === 'instance.updated' && e.instance.kind === 'ct')
+      (e.type === 'instance.updated' && e.instance.nics[0]?.mode === 'routed')
     ) {
       ndp.sync();
     }
