@@ -19,6 +19,10 @@
  * the same line: the browser's own floor on this machine, against which the list's own work
  * shows as what it adds.
  *
+ * And what each load costs the browser in CPU (bench/cpu.ts): a new tab's load keeps both cores
+ * busy on this machine, so what a page adds in CPU over the bare page's is what it adds in time,
+ * whatever the order its work runs in.
+ *
  * Two browsers, each loading every page once before the timed rounds (that first load, with
  * empty caches, is printed apart): chromium with a profile of its own, as an operator's browser
  * is, against which the targets are checked; and fresh Playwright contexts, as this bench used
@@ -43,6 +47,7 @@ import type { Operation } from '@berth/contracts';
 import { startApiProcess, type ApiProcess } from '@berth/api/api-process';
 import { ADMIN_PASSWORD, startStack } from '@berth/api/harness';
 import type { BrowserContext } from 'playwright-core';
+import { descendantsCpu } from './cpu.js';
 import { launchChromium, launchChromiumProfile, median, ok, timed } from './lib.js';
 
 const count = Number(process.argv[2] ?? 500);
@@ -92,6 +97,13 @@ const pages = [
   { path: '/instances/', ...listDrawn },
   { path: FLOOR_PATH, ...listDrawn },
 ] as const;
+
+/**
+ * The browser's CPU so far, all its processes. Not the API's and the agent's: their periodic
+ * work (seconds of the agent's CPU at a time, seen here) lands in some rounds and not others,
+ * and made their figure noise.
+ */
+const browserCpu = () => descendantsCpu((command) => command.includes('chromium'));
 
 interface Timing {
   fcp: number;
@@ -231,6 +243,8 @@ try {
     tti: number;
     api: string[];
     scripts: string[];
+    /** The browser's CPU ms per load. */
+    cpu: number;
   }> = [];
   try {
     for (const { label, context } of browsers) {
@@ -241,7 +255,10 @@ try {
       for (const { path, ready, shown } of pages) {
         const timings: Timing[] = [];
         // One load more than the rounds: the first fills the caches and is printed apart.
-        for (let i = 0; i <= rounds; i++) timings.push(await load(context, path, ready, shown));
+        timings.push(await load(context, path, ready, shown));
+        const before = browserCpu();
+        for (let i = 0; i < rounds; i++) timings.push(await load(context, path, ready, shown));
+        const cpu = (browserCpu() - before) / rounds;
         const [first, ...rest] = timings as [Timing, ...Timing[]];
         const last = rest.at(-1) ?? first;
         results.push({
@@ -252,6 +269,7 @@ try {
           tti: median(rest.map((t) => t.tti)),
           api: last.api,
           scripts: last.scripts,
+          cpu,
         });
       }
     }
@@ -289,9 +307,12 @@ try {
           ? `  [target: <3x: ${ratio < 3 ? 'met' : 'MISSED'}]`
           : ''),
     );
+    console.log(
+      `    ${''.padEnd(12)} chromium's CPU per load, all its processes: ${r.cpu.toFixed(0)} ms`,
+    );
     if (floor && r.page === '/instances/') {
       console.log(
-        `    ${''.padEnd(12)} above the bare page's floor: +${(r.tti - floor.tti).toFixed(0)} ms`,
+        `    ${''.padEnd(12)} above the bare page's floor: +${(r.tti - floor.tti).toFixed(0)} ms, chromium's CPU +${(r.cpu - floor.cpu).toFixed(0)} ms per load`,
       );
     }
     console.log(
