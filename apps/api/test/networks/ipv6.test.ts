@@ -199,7 +199,7 @@ describe('IPv6 on a virtual network', () => {
     assert.ok(await pings6(cts[0]!, `fd42:${o}:a::1`), 'six1 → the bridge');
   });
 
-  test('a host-routed container has IPv6 too: a /128 to its veth, the bridge answers for it; it and its neighbours reach each other, from its own address only', async () => {
+  test('a host-routed container has IPv6 too: a /128 to its veth, the bridge answers for it; it and its neighbours reach each other, from its own address only; kept across a kill', async () => {
     const r6 = await runningContainer(stack, { name: 'r6', network: 'n6', networkMode: 'routed' });
     cts.push(r6);
     const addr = addressOf(r6);
@@ -220,6 +220,13 @@ describe('IPv6 on a virtual network', () => {
     assert.ok(await pings6(r6, `fd42:${o}:a::1`, addr), 'own → passes');
     const guard = host('nft', 'list', 'table', 'inet', `berth_bt_ipv6_a_fw_${r6.id.slice(0, 8)}`);
     assert.match(guard, /ip6 saddr != \{[^}]*\} counter packets [1-9]/, guard);
+
+    // A kill -9 between a change of the records and the entries' sync, as the entry removed by
+    // hand leaves it: the next start syncs them from the records.
+    host('ip', '-6', 'neigh', 'del', 'proxy', addr, 'dev', 'bt-ipv6-a');
+    await stack.restartAgent({ kill: true });
+    await until('the entry back after the start', async () => proxied().includes(addr), 15_000);
+
     await ok('DELETE', `/api/v1/instances/${r6.id}?force=true&sync=true`);
     await until(
       'the bridge to stop answering for it',
@@ -301,6 +308,49 @@ describe('IPv6 on a virtual network', () => {
     await fw({ ...closed, rules: [{ direction: 'in', action: 'accept', source: `${own}/128` }] });
     assert.ok(await pings6(cts[0]!, addressOf(cts[1]!), own), 'the accepted address passes');
     await fw({ rules: [] });
+  });
+
+  test('a reject rule answers IPv6 at once where drop is silent, in and out, and counts', async () => {
+    const fw = (ct: Instance, body: unknown) =>
+      ok<Firewall>('PUT', `/api/v1/instances/${ct.id}/firewall`, body);
+    const [six1, six2] = [cts[0]!, cts[1]!];
+    const to = addressOf(six2);
+    // A listener on the port, so a refusal is the rule's reset, not the kernel's for a port
+    // nobody listens on. busybox nc listens on both families.
+    await sh(six2, '(while true; do echo ok | nc -l -p 8006; done) </dev/null >/dev/null 2>&1 &');
+    const connects = async () => (await sh(six1, `echo hi | nc -w 2 ${to} 8006`)).exitCode === 0;
+    /** Refused (a reset came back) within a second and the exec's own time, not timed out. */
+    const refused = async () => {
+      const started = Date.now();
+      const { exitCode } = await sh(six1, `nc -w 5 ${to} 8006 </dev/null 2>&1 | grep -q refused`);
+      return exitCode === 0 && Date.now() - started < 2500;
+    };
+    await until('the listener', connects, 10_000);
+
+    await fw(six2, {
+      rules: [{ direction: 'in', action: 'reject', protocol: 'tcp', ports: ['8006'] }],
+    });
+    assert.ok(await refused(), 'refused at once by six2’s inbound rule');
+    const { counters } = await ok<Firewall>('GET', `/api/v1/instances/${six2.id}/firewall`);
+    assert.ok(counters[0]!.packets >= 1, JSON.stringify(counters));
+    await fw(six2, {
+      rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['8006'] }],
+    });
+    const started = Date.now();
+    assert.equal(await connects(), false, 'dropped');
+    assert.ok(Date.now() - started >= 1900, 'the client waited out its timeout: nothing came back');
+    await fw(six2, { rules: [] });
+
+    await fw(six1, {
+      rules: [{ direction: 'out', action: 'reject', protocol: 'tcp', ports: ['8006'] }],
+    });
+    assert.ok(await refused(), 'refused at once by six1’s own outbound rule');
+    assert.ok(
+      (await ok<Firewall>('GET', `/api/v1/instances/${six1.id}/firewall`)).counters[0]!.packets >=
+        1,
+    );
+    await fw(six1, { rules: [] });
+    assert.ok(await connects(), 'passes again without the rules');
   });
 
   test('a spoofed IPv6 source is dropped, and counted', async () => {
