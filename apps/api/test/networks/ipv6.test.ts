@@ -84,6 +84,8 @@ describe('IPv6 on a virtual network', () => {
     return res.body;
   };
   const sh = (ct: Instance, script: string) => execIn(stack, ct.id, ['sh', '-c', script], 30);
+  const setFw = (ct: Instance, body: unknown) =>
+    ok<Firewall>('PUT', `/api/v1/instances/${ct.id}/firewall`, body);
   /** Whether a ping answers within a few tries (an address is tentative for a moment). */
   const pings6 = async (ct: Instance, ip: string, from?: string, tries = 5) => {
     for (let i = 0; i < tries; i++) {
@@ -262,8 +264,7 @@ describe('IPv6 on a virtual network', () => {
   });
 
   test("a drop rule naming the other's IPv6 address stops its pings over IPv6 only, and counts", async () => {
-    const fw = (body: unknown) =>
-      ok<Firewall>('PUT', `/api/v1/instances/${cts[1]!.id}/firewall`, body);
+    const fw = (body: unknown) => setFw(cts[1]!, body);
     const v4Of = (ct: Instance) => ct.nics[0]!.ipv4!.split('/')[0]!;
     // From its static address: the kernel may otherwise pick its SLAAC one, which the rule
     // does not name.
@@ -295,8 +296,7 @@ describe('IPv6 on a virtual network', () => {
   });
 
   test('a default policy of drop holds for IPv6 too, and counts; an accept rule still lets in', async () => {
-    const fw = (body: unknown) =>
-      ok<Firewall>('PUT', `/api/v1/instances/${cts[1]!.id}/firewall`, body);
+    const fw = (body: unknown) => setFw(cts[1]!, body);
     const own = addressOf(cts[0]!);
     const closed = { policy: { in: 'drop', out: 'accept' } };
     await fw({ ...closed, rules: [] });
@@ -311,8 +311,6 @@ describe('IPv6 on a virtual network', () => {
   });
 
   test('a reject rule answers IPv6 at once where drop is silent, in and out, and counts', async () => {
-    const fw = (ct: Instance, body: unknown) =>
-      ok<Firewall>('PUT', `/api/v1/instances/${ct.id}/firewall`, body);
     const [six1, six2] = [cts[0]!, cts[1]!];
     const to = addressOf(six2);
     // A listener on the port, so a refusal is the rule's reset, not the kernel's for a port
@@ -327,21 +325,21 @@ describe('IPv6 on a virtual network', () => {
     };
     await until('the listener', connects, 10_000);
 
-    await fw(six2, {
+    await setFw(six2, {
       rules: [{ direction: 'in', action: 'reject', protocol: 'tcp', ports: ['8006'] }],
     });
     assert.ok(await refused(), 'refused at once by six2’s inbound rule');
     const { counters } = await ok<Firewall>('GET', `/api/v1/instances/${six2.id}/firewall`);
     assert.ok(counters[0]!.packets >= 1, JSON.stringify(counters));
-    await fw(six2, {
+    await setFw(six2, {
       rules: [{ direction: 'in', action: 'drop', protocol: 'tcp', ports: ['8006'] }],
     });
     const started = Date.now();
     assert.equal(await connects(), false, 'dropped');
     assert.ok(Date.now() - started >= 1900, 'the client waited out its timeout: nothing came back');
-    await fw(six2, { rules: [] });
+    await setFw(six2, { rules: [] });
 
-    await fw(six1, {
+    await setFw(six1, {
       rules: [{ direction: 'out', action: 'reject', protocol: 'tcp', ports: ['8006'] }],
     });
     assert.ok(await refused(), 'refused at once by six1’s own outbound rule');
@@ -349,7 +347,7 @@ describe('IPv6 on a virtual network', () => {
       (await ok<Firewall>('GET', `/api/v1/instances/${six1.id}/firewall`)).counters[0]!.packets >=
         1,
     );
-    await fw(six1, { rules: [] });
+    await setFw(six1, { rules: [] });
     assert.ok(await connects(), 'passes again without the rules');
   });
 
